@@ -1,0 +1,178 @@
+import { DateTime, IANAZone } from 'luxon';
+import {
+  type Cadence,
+  type Channel,
+  DEFAULT_MIN_GAP,
+  DEFAULT_SEND_WINDOW,
+  type Step,
+  WEEKDAYS,
+  type Weekday,
+} from './cadence-schema.ts';
+import { type Duration, parseDuration } from './duration.ts';
+
+export interface SendWindow {
+  readonly days: readonly Weekday[];
+  readonly start: string;
+  readonly end: string;
+}
+
+export interface ScheduledTouch {
+  readonly step: string;
+  readonly channel: Channel;
+  readonly template: string;
+  /** ISO 8601 in the schedule's zone, e.g. "2026-12-21T09:00:00-06:00". */
+  readonly at: string;
+}
+
+export class InvalidTimeZone extends Error {
+  override readonly name = 'InvalidTimeZone';
+  constructor(readonly zone: string) {
+    super(`"${zone}" is not a time zone; use an IANA zone such as "America/Chicago"`);
+  }
+}
+
+export class InvalidInstant extends Error {
+  override readonly name = 'InvalidInstant';
+  constructor(readonly value: string) {
+    super(`"${value}" is not an ISO 8601 date-time; use e.g. "2026-12-18T17:45:00-06:00"`);
+  }
+}
+
+/** The step's window: each field the step sets overrides the cadence's, which overrides the default. */
+export function resolveWindow(
+  cadence: Pick<Cadence, 'sendWindow'>,
+  step: Pick<Step, 'sendWindow'>,
+): SendWindow {
+  return {
+    days: step.sendWindow?.days ?? cadence.sendWindow?.days ?? DEFAULT_SEND_WINDOW.days,
+    start: step.sendWindow?.start ?? cadence.sendWindow?.start ?? DEFAULT_SEND_WINDOW.start,
+    end: step.sendWindow?.end ?? cadence.sendWindow?.end ?? DEFAULT_SEND_WINDOW.end,
+  };
+}
+
+export function minutesOfDay(hhmm: string): number {
+  const [h, m] = hhmm.split(':').map(Number);
+  return (h ?? 0) * 60 + (m ?? 0);
+}
+
+const weekdayOf = (dt: DateTime): Weekday => WEEKDAYS[dt.weekday - 1] as Weekday;
+
+function isBusinessDay(dt: DateTime, holidays: ReadonlySet<string>): boolean {
+  return dt.weekday <= 5 && !holidays.has(dt.toISODate() ?? '');
+}
+
+function mustParse(text: string): Duration {
+  const duration = parseDuration(text);
+  if (!duration) throw new Error(`"${text}" is not a duration`);
+  return duration;
+}
+
+/** Adds a duration the way DESIGN §2 says: exact for minutes/hours, calendar for the rest, at B's wall time. */
+export function addDuration(base: DateTime, duration: Duration, holidays: ReadonlySet<string>): DateTime {
+  switch (duration.unit) {
+    case 'minute':
+      return base.plus({ minutes: duration.n });
+    case 'hour':
+      return base.plus({ hours: duration.n });
+    case 'day':
+      return base.plus({ days: duration.n });
+    case 'week':
+      return base.plus({ weeks: duration.n });
+    case 'month':
+      return base.plus({ months: duration.n });
+    case 'business day': {
+      let day = base.startOf('day');
+      for (let counted = 0; counted < duration.n; ) {
+        day = day.plus({ days: 1 });
+        if (isBusinessDay(day, holidays)) counted++;
+      }
+      return atWallTimeOf(day, base);
+    }
+    default:
+      return assertUnreachable(duration.unit);
+  }
+}
+
+function atWallTimeOf(day: DateTime, wall: DateTime): DateTime {
+  return day.set({
+    hour: wall.hour,
+    minute: wall.minute,
+    second: wall.second,
+    millisecond: wall.millisecond,
+  });
+}
+
+/** Moves an instant into the window: it stands if inside, else `start` on the first allowed day at or after it. */
+export function fitWindow(candidate: DateTime, window: SendWindow, holidays: ReadonlySet<string>): DateTime {
+  const start = minutesOfDay(window.start);
+  const end = minutesOfDay(window.end);
+  const allowed = (dt: DateTime) =>
+    window.days.includes(weekdayOf(dt)) && !holidays.has(dt.toISODate() ?? '');
+  const wall =
+    candidate.hour * 60 + candidate.minute + candidate.second / 60 + candidate.millisecond / 60_000;
+  if (allowed(candidate) && wall >= start && wall < end) return candidate;
+  let day = candidate.startOf('day');
+  if (!allowed(day) || wall >= start) day = day.plus({ days: 1 });
+  // Every week has an allowed weekday, so only holidays can extend the search; they are finite.
+  for (let guard = 0; !allowed(day); guard++) {
+    if (guard > 7 + holidays.size) throw new Error('the send window allows no day');
+    day = day.plus({ days: 1 });
+  }
+  return day.set({ hour: Math.floor(start / 60), minute: start % 60, second: 0, millisecond: 0 });
+}
+
+function toZoned(enrolledAt: Date | string, zone: string): DateTime {
+  if (!IANAZone.isValidZone(zone)) throw new InvalidTimeZone(zone);
+  const instant =
+    typeof enrolledAt === 'string'
+      ? DateTime.fromISO(enrolledAt, { setZone: true })
+      : DateTime.fromJSDate(enrolledAt);
+  if (!instant.isValid) throw new InvalidInstant(String(enrolledAt));
+  return instant.setZone(zone);
+}
+
+/**
+ * The schedule of DESIGN §2: one due instant per step for a lead enrolled at `enrolledAt` in `zone`.
+ * Pure: the same inputs give the same output, and production waits on exactly these instants.
+ */
+export function computeSchedule(cadence: Cadence, enrolledAt: Date | string, zone: string): ScheduledTouch[] {
+  return scheduleInstants(cadence, enrolledAt, zone).map((at, i) => {
+    const step = cadence.steps[i] as Step;
+    return {
+      step: step.id,
+      channel: step.channel,
+      template: step.template,
+      at: at.toISO({ suppressMilliseconds: true }) ?? '',
+    };
+  });
+}
+
+export function scheduleInstants(cadence: Cadence, enrolledAt: Date | string, zone: string): DateTime[] {
+  const enrolled = toZoned(enrolledAt, zone);
+  const holidays = new Set(cadence.holidays ?? []);
+  const minGap = mustParse(cadence.minGap ?? DEFAULT_MIN_GAP);
+  const due: DateTime[] = [];
+  for (const step of cadence.steps) {
+    const previous = due.at(-1);
+    const raw =
+      step.day !== undefined
+        ? enrolled.plus({ days: step.day - 1 })
+        : addDuration(previous ?? enrolled, mustParse(step.wait ?? ''), holidays);
+    let candidate = raw;
+    if (previous) {
+      const earliest = addDuration(previous, minGap, holidays);
+      if (earliest > candidate) candidate = earliest;
+    }
+    due.push(fitWindow(candidate, resolveWindow(cadence, step), holidays));
+  }
+  return due;
+}
+
+/** Instants as RFC 3339 UTC strings, the form Step Functions' Wait `TimestampPath` reads. */
+export function toUtc(at: string): string {
+  return DateTime.fromISO(at, { setZone: true }).toUTC().toISO({ suppressMilliseconds: true }) ?? '';
+}
+
+export function assertUnreachable(value: never): never {
+  throw new Error(`unreachable: ${JSON.stringify(value)}`);
+}
