@@ -136,23 +136,25 @@ function toZoned(enrolledAt: Date | string, zone: string): DateTime {
  * Pure: the same inputs give the same output, and production waits on exactly these instants.
  */
 export function computeSchedule(cadence: Cadence, enrolledAt: Date | string, zone: string): ScheduledTouch[] {
-  return scheduleInstants(cadence, enrolledAt, zone).map((at, i) => {
-    const step = cadence.steps[i] as Step;
-    return {
-      step: step.id,
-      channel: step.channel,
-      template: step.template,
-      at: at.toISO({ suppressMilliseconds: true }) ?? '',
-    };
-  });
+  return explainSchedule(cadence, enrolledAt, zone).map(({ step, channel, template, at }) => ({
+    step,
+    channel,
+    template,
+    at,
+  }));
 }
 
-export function scheduleInstants(cadence: Cadence, enrolledAt: Date | string, zone: string): DateTime[] {
+export interface ExplainedTouch extends ScheduledTouch {
+  /** Why the touch is later than its raw due time, for people reading a preview; absent when it is not. */
+  readonly reason?: string;
+}
+
+export function explainSchedule(cadence: Cadence, enrolledAt: Date | string, zone: string): ExplainedTouch[] {
   const enrolled = toZoned(enrolledAt, zone);
   const holidays = new Set(cadence.holidays ?? []);
   const minGap = mustParse(cadence.minGap ?? DEFAULT_MIN_GAP);
   const due: DateTime[] = [];
-  for (const step of cadence.steps) {
+  return cadence.steps.map((step) => {
     const previous = due.at(-1);
     const raw =
       step.day !== undefined
@@ -163,9 +165,49 @@ export function scheduleInstants(cadence: Cadence, enrolledAt: Date | string, zo
       const earliest = addDuration(previous, minGap, holidays);
       if (earliest > candidate) candidate = earliest;
     }
-    due.push(fitWindow(candidate, resolveWindow(cadence, step), holidays));
+    const window = resolveWindow(cadence, step);
+    const at = fitWindow(candidate, window, holidays);
+    due.push(at);
+    const reason = why(raw, candidate, at, window, holidays, cadence.minGap ?? DEFAULT_MIN_GAP);
+    return {
+      step: step.id,
+      channel: step.channel,
+      template: step.template,
+      at: at.toISO({ suppressMilliseconds: true }) ?? '',
+      ...(reason ? { reason } : {}),
+    };
+  });
+}
+
+function why(
+  raw: DateTime,
+  candidate: DateTime,
+  at: DateTime,
+  window: SendWindow,
+  holidays: ReadonlySet<string>,
+  minGap: string,
+): string | undefined {
+  const reasons: string[] = [];
+  if (candidate > raw) reasons.push(`min gap ${minGap}`);
+  if (at > candidate) {
+    const date = candidate.toISODate() ?? '';
+    const time = candidate.toFormat('HH:mm');
+    if (holidays.has(date)) reasons.push(`holiday ${date}`);
+    else if (!window.days.includes(weekdayOf(candidate)))
+      reasons.push(`no sends on ${candidate.toFormat('cccc')}`);
+    else if (time < window.start) reasons.push(`before ${window.start}`);
+    else reasons.push(`after ${window.end}`);
+    const skipped: string[] = [];
+    for (
+      let day = candidate.startOf('day').plus({ days: 1 });
+      day < at.startOf('day');
+      day = day.plus({ days: 1 })
+    ) {
+      if (holidays.has(day.toISODate() ?? '')) skipped.push(day.toFormat('d LLL'));
+    }
+    if (skipped.length) reasons.push(`skipped holiday ${skipped.join(', ')}`);
   }
-  return due;
+  return reasons.length ? `moved from ${raw.toFormat('ccc d LLL HH:mm')}: ${reasons.join(', ')}` : undefined;
 }
 
 /** Instants as RFC 3339 UTC strings, the form Step Functions' Wait `TimestampPath` reads. */
