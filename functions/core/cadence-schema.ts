@@ -63,11 +63,11 @@ export const SendWindowSchema = z
 const DurationText = (example: string) =>
   z
     .string({ error: says('a duration', example) })
-    .regex(new RegExp(DURATION_PATTERN), { error: says('a duration', example) });
+    .regex(new RegExp(DURATION_PATTERN), { error: says('a duration', example), abort: true });
 
 const IsoDate = z
   .string({ error: says('a date', '"YYYY-MM-DD", e.g. "2026-12-25"') })
-  .regex(DATE_RE, { error: says('a date', '"YYYY-MM-DD", e.g. "2026-12-25"') })
+  .regex(DATE_RE, { error: says('a date', '"YYYY-MM-DD", e.g. "2026-12-25"'), abort: true })
   .refine((d) => DateTime.fromISO(d, { zone: 'UTC' }).isValid, {
     error: (issue) => `${showValue(issue.input)} is not a calendar date; use "YYYY-MM-DD", e.g. "2026-12-25"`,
   });
