@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import { parseCadence } from '../../functions/core/cadence.ts';
-import type { Cadence, CadenceInput } from '../../functions/core/cadence-schema.ts';
+import { type Cadence, type CadenceInput, WEEKDAYS } from '../../functions/core/cadence-schema.ts';
 import { parseDuration } from '../../functions/core/duration.ts';
 import {
   addDuration,
@@ -15,11 +15,7 @@ import {
   toUtc,
 } from '../../functions/core/schedule.ts';
 
-const EVERY_DAY = {
-  days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const,
-  start: '00:00',
-  end: '23:59',
-};
+const EVERY_DAY = { days: [...WEEKDAYS], start: '00:00', end: '23:59' };
 
 function cadence(partial: Partial<CadenceInput> & Pick<CadenceInput, 'steps'>): Cadence {
   const result = parseCadence({ id: 'test', name: 'Test', ...partial });
