@@ -33,6 +33,7 @@ const cadencesOption = new Option('--cadences <dir>', 'folder checked when no FI
 const run = (action: () => Promise<number>) => action().then((code) => process.exit(code), fail);
 const validate = () => import('./commands/validate.ts');
 const preview = () => import('./commands/preview.ts');
+const compile = () => import('./commands/compile.ts');
 
 cadence
   .command('validate')
@@ -93,5 +94,23 @@ Example:
   $ followup cadence lint cadences/web-inquiry.json`,
   )
   .action((files: string[], options) => run(async () => (await validate()).lintCommand(files, options)));
+
+cadence
+  .command('compile')
+  .description('print the Step Functions definition (Amazon States Language) a cadence compiles to')
+  .argument('<file>', 'a cadence file')
+  .option('--touch-arn <arn>', 'ARN of the touch function', '${TouchFunctionArn}')
+  .option('--complete-arn <arn>', 'ARN of the complete function', '${CompleteFunctionArn}')
+  .addHelpText(
+    'after',
+    `
+Each touch is a Wait until $.schedule[i].at (computed at enrollment, exactly as the preview shows) and a Task;
+a lead who replies, unsubscribes, bounces or buys leaves through "Exited". The default ARNs are
+CloudFormation DefinitionSubstitutions placeholders.
+
+Example:
+  $ followup cadence compile cadences/proposal.json > proposal.asl.json`,
+  )
+  .action((file: string, options) => run(async () => (await compile()).compileCommand(file, options)));
 
 await program.parseAsync(process.argv);

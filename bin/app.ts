@@ -1,0 +1,19 @@
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { loadCadencesSync } from '../lib/cadences.ts';
+import { loadConfig } from '../lib/config.ts';
+import { FollowupStack } from '../lib/followup-stack.ts';
+
+const app = new App();
+const root = new URL('..', import.meta.url).pathname;
+const cadences = loadCadencesSync(`${root}cadences`);
+const configFile = app.node.tryGetContext('config') ?? `${root}followup.config.json`;
+const config = loadConfig(configFile, new Set(cadences.map((c) => c.id)));
+
+new FollowupStack(app, app.node.tryGetContext('stackName') ?? 'Followup', {
+  config,
+  cadences,
+  description: 'Followup: reply-aware lead follow-up cadences on Step Functions',
+  env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
+});
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

@@ -1,0 +1,283 @@
+import {
+  ArnFormat,
+  Aws,
+  CfnOutput,
+  Duration,
+  RemovalPolicy,
+  Stack,
+  type StackProps,
+  Validations,
+} from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secrets from 'aws-cdk-lib/aws-secretsmanager';
+import * as ses from 'aws-cdk-lib/aws-ses';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import type { Construct } from 'constructs';
+import type { Cadence } from '../functions/core/cadence-schema.ts';
+import { CadenceStateMachine, LIVE_ALIAS } from './cadence-state-machine.ts';
+import type { FollowupConfig } from './config.ts';
+import { FollowupFunction } from './followup-function.ts';
+
+export interface FollowupStackProps extends StackProps {
+  readonly config: FollowupConfig;
+  readonly cadences: readonly Cadence[];
+}
+
+const TABLE_ITEM_ACTIONS = ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query'] as const;
+
+/** The whole engine in the user's account: table, functions, one state machine per cadence, API, SES, alarms. */
+export class FollowupStack extends Stack {
+  readonly table: dynamodb.TableV2;
+  readonly machines: ReadonlyMap<string, CadenceStateMachine>;
+  readonly api: apigw.HttpApi;
+
+  constructor(scope: Construct, id: string, props: FollowupStackProps) {
+    super(scope, id, props);
+    const { config, cadences } = props;
+
+    this.table = new dynamodb.TableV2(this, 'Table', {
+      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+      sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
+      billing: dynamodb.Billing.onDemand(),
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: true,
+      encryption: dynamodb.TableEncryptionV2.awsManagedKey(),
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    const unsubscribeKey = new secrets.Secret(this, 'UnsubscribeKey', {
+      description: 'HMAC key that signs unsubscribe and reply tokens in every email',
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+    });
+    Validations.of(unsubscribeKey).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'Rotating this key would break the unsubscribe links in emails already sent, which must keep working.',
+    });
+
+    const configurationSet = new ses.ConfigurationSet(this, 'ConfigurationSet', {
+      reputationMetrics: true,
+      suppressionReasons: ses.SuppressionReasons.BOUNCES_AND_COMPLAINTS,
+    });
+    // SES publishes bounce, complaint, delivery, open and click events to the default bus (only that bus).
+    configurationSet.addEventDestination('ToEventBridge', {
+      destination: ses.EventDestination.eventBus(
+        events.EventBus.fromEventBusName(this, 'DefaultBus', 'default'),
+      ),
+      events: [
+        ses.EmailSendingEvent.DELIVERY,
+        ses.EmailSendingEvent.BOUNCE,
+        ses.EmailSendingEvent.COMPLAINT,
+        ses.EmailSendingEvent.REJECT,
+        ses.EmailSendingEvent.OPEN,
+        ses.EmailSendingEvent.CLICK,
+      ],
+    });
+    if (config.sender.createIdentity) {
+      const identity = new ses.EmailIdentity(this, 'SenderIdentity', {
+        identity: config.sender.identity.includes('@')
+          ? ses.Identity.email(config.sender.identity)
+          : ses.Identity.domain(config.sender.identity),
+        configurationSet,
+      });
+      identity.dkimRecords.forEach((record, i) => {
+        new CfnOutput(this, `DkimRecord${i + 1}`, { value: `${record.name} CNAME ${record.value}` });
+      });
+    }
+
+    const machineName = (cadenceId: string) => `${this.stackName}-${cadenceId}`;
+    // Built from names, not references: the functions and the machines would otherwise depend on each other.
+    const aliasArn = (cadenceId: string) =>
+      this.formatArn({
+        service: 'states',
+        resource: 'stateMachine',
+        resourceName: `${machineName(cadenceId)}:${LIVE_ALIAS}`,
+        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      });
+    const enrollEnvironment = {
+      TABLE_NAME: this.table.tableName,
+      STATE_MACHINE_ARN_TEMPLATE: aliasArn('{cadence}'),
+      ALLOWED_CADENCES: config.formCadences.join(','),
+      DEFAULT_CADENCE: config.defaultCadence,
+      DEFAULT_TIME_ZONE: config.defaultTimeZone,
+    };
+    const startExecutions = new iam.PolicyStatement({
+      actions: ['states:StartExecution'],
+      resources: cadences.map((c) => aliasArn(c.id)),
+    });
+
+    const intake = new FollowupFunction(this, 'Intake', {
+      handler: 'intake',
+      description: 'POST /leads: validates a signup and enrolls the lead in its cadence',
+      environment: { ...enrollEnvironment, ALLOWED_ORIGINS: config.allowedOrigins.join(',') },
+    });
+    intake.allowTable(this.table.tableArn, ['GetItem', 'PutItem', 'UpdateItem', 'Query']);
+    intake.addToRolePolicy(startExecutions);
+
+    this.api = new apigw.HttpApi(this, 'Api', {
+      description: 'Followup public endpoints: the signup form post',
+      createDefaultStage: false,
+      corsPreflight: {
+        allowOrigins: config.allowedOrigins,
+        allowMethods: [apigw.CorsHttpMethod.POST],
+        allowHeaders: ['content-type', 'accept'],
+        maxAge: Duration.hours(1),
+      },
+    });
+    const accessLogs = new logs.LogGroup(this, 'ApiAccessLogs', {
+      retention: logs.RetentionDays.THREE_MONTHS,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    new apigw.HttpStage(this, 'DefaultStage', {
+      httpApi: this.api,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: { rateLimit: config.api.rateLimit, burstLimit: config.api.burstLimit },
+      accessLogSettings: { destination: new apigw.LogGroupLogDestination(accessLogs) },
+    });
+    const leadsRoute = this.api.addRoutes({
+      path: '/leads',
+      methods: [apigw.HttpMethod.POST],
+      integration: new HttpLambdaIntegration('IntakeIntegration', intake),
+    });
+    for (const route of leadsRoute) {
+      Validations.of(route).acknowledge({
+        id: 'AwsSolutions-APIG4',
+        reason:
+          'The signup form is public by design; it is throttled, size-limited, honeypotted and CORS-restricted.',
+      });
+    }
+    const apiUrl = `https://${this.api.apiId}.execute-api.${Aws.REGION}.${Aws.URL_SUFFIX}`;
+
+    const senderIdentityArn = this.formatArn({
+      service: 'ses',
+      resource: 'identity',
+      resourceName: config.sender.identity.includes('@')
+        ? config.sender.identity
+        : config.sender.identity.toLowerCase(),
+    });
+    const touch = new FollowupFunction(this, 'Touch', {
+      handler: 'touch',
+      description:
+        'One touch of a cadence: checks the lead, claims the touch, sends email / SMS or creates a call task',
+      environment: {
+        TABLE_NAME: this.table.tableName,
+        DEFAULT_TIME_ZONE: config.defaultTimeZone,
+        SENDER_EMAIL: `${config.sender.name} <${config.sender.email}>`,
+        CONFIGURATION_SET: configurationSet.configurationSetName,
+        REPLY_DOMAIN: config.replyDomain,
+        UNSUBSCRIBE_BASE_URL: `${apiUrl}/u/`,
+        UNSUBSCRIBE_SECRET_ARN: unsubscribeKey.secretArn,
+        BUSINESS_NAME: config.business.name,
+        POSTAL_ADDRESS: config.business.postalAddress,
+        BUSINESS_WEBSITE: config.business.website,
+        OWNER_NAME: config.owner.name,
+        OWNER_EMAIL: config.owner.email,
+        ...(config.owner.phone ? { OWNER_PHONE: config.owner.phone } : {}),
+        FREQUENCY_CAP: config.frequencyCap,
+        ...(config.sms.originationNumber ? { SMS_ORIGINATION_NUMBER: config.sms.originationNumber } : {}),
+      },
+    });
+    touch.allowTable(this.table.tableArn, TABLE_ITEM_ACTIONS);
+    unsubscribeKey.grantRead(touch);
+    touch.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['ses:SendEmail'],
+        resources: [
+          senderIdentityArn,
+          this.formatArn({
+            service: 'ses',
+            resource: 'configuration-set',
+            resourceName: configurationSet.configurationSetName,
+          }),
+        ],
+      }),
+    );
+    touch.addToRolePolicy(new iam.PolicyStatement({ actions: ['sns:Publish'], resources: ['*'] }));
+    Validations.of(touch).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'SNS Publish to a phone number (SMS) has no resource ARN; topics are not used for sends.',
+    });
+
+    const complete = new FollowupFunction(this, 'Complete', {
+      handler: 'complete',
+      description: 'End of a cadence: moves a silent lead to nurture and starts the next cadence',
+      environment: enrollEnvironment,
+    });
+    complete.allowTable(this.table.tableArn, ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query']);
+    complete.addToRolePolicy(startExecutions);
+
+    const machines = new Map<string, CadenceStateMachine>();
+    for (const cadence of cadences) {
+      machines.set(
+        cadence.id,
+        new CadenceStateMachine(this, `Cadence-${cadence.id}`, {
+          cadence,
+          stateMachineName: machineName(cadence.id),
+          touchFunction: touch,
+          completeFunction: complete,
+        }),
+      );
+    }
+    this.machines = machines;
+
+    this.addAlarms(config, [intake, touch, complete], [...machines.values()]);
+
+    new CfnOutput(this, 'LeadsEndpoint', {
+      value: `${apiUrl}/leads`,
+      description: 'Point your signup form here',
+    });
+    new CfnOutput(this, 'TableName', { value: this.table.tableName });
+    new CfnOutput(this, 'ConfigurationSetName', { value: configurationSet.configurationSetName });
+  }
+
+  private addAlarms(
+    config: FollowupConfig,
+    functions: FollowupFunction[],
+    machines: CadenceStateMachine[],
+  ): void {
+    const key = new kms.Key(this, 'AlarmTopicKey', {
+      description: 'Encrypts Followup alarm notifications',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    key.grant(new iam.ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');
+    const topic = new sns.Topic(this, 'AlarmTopic', {
+      displayName: 'Followup alarms',
+      masterKey: key,
+      enforceSSL: true,
+    });
+    topic.addSubscription(new subscriptions.EmailSubscription(config.owner.email));
+    const notify = new actions.SnsAction(topic);
+    for (const fn of functions) {
+      fn.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' })
+        .createAlarm(this, `${fn.node.id}Errors`, {
+          alarmDescription: `The ${fn.node.id} function failed; see its log group`,
+          threshold: 1,
+          evaluationPeriods: 1,
+          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        })
+        .addAlarmAction(notify);
+    }
+    for (const machine of machines) {
+      machine.stateMachine
+        .metricFailed({ period: Duration.minutes(5), statistic: 'Sum' })
+        .createAlarm(this, `${machine.node.id}Failed`, {
+          alarmDescription: `An execution of ${machine.node.id} failed: fix the cause, then redrive it from the console`,
+          threshold: 1,
+          evaluationPeriods: 1,
+          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        })
+        .addAlarmAction(notify);
+    }
+  }
+}
