@@ -425,9 +425,8 @@ export function renderBodyText(source: TemplateSource, ctx: TemplateContext): st
 function renderSubject(source: TemplateSource, ctx: TemplateContext): string | undefined {
   if (source.subject === undefined) return undefined;
   // A header is one line of plain text: control characters and line breaks become single spaces.
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping control characters is the point
   const subject = renderLiquid(source, 'subject', ctx)
-    .replace(/[\s\u0000-\u001f\u007f]+/g, ' ')
+    .replace(/[\s\p{Cc}]+/gu, ' ')
     .trim();
   if (!subject)
     throw new TemplateRenderError(

@@ -128,7 +128,7 @@ describe('lintTemplate', () => {
 
   it('flags an SMS that would not fit one segment with the opt-out line', () => {
     // Prepare
-    const body = `${GOOD_SMS.body} ${'More words here. '.repeat(3)}`;
+    const body = `${GOOD_SMS.body} ${'more words here, '.repeat(3)}`;
 
     // Act
     const findings = lintTemplate({ ...GOOD_SMS, body }, 'sms');
