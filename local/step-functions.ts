@@ -1,0 +1,264 @@
+import './polyfills.ts';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomUUID } from 'node:crypto';
+import { StateMachine } from 'aws-local-stepfunctions';
+import type { StateMachineDefinition } from '../functions/core/compile.ts';
+import type { Clock } from './clock.ts';
+
+export const LOCAL_REGION = 'local';
+export const LOCAL_ACCOUNT = '000000000000';
+
+export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED';
+
+export interface ExecutionRecord {
+  readonly executionArn: string;
+  readonly stateMachineArn: string;
+  readonly name: string;
+  readonly input: string;
+  status: ExecutionStatus;
+  readonly startDate: string;
+  stopDate?: string;
+  output?: string;
+  error?: string;
+  cause?: string;
+  /** The last state entered, for people looking at a lead ("Wait · Day 7 · call · walkthrough-call"). */
+  currentState?: string;
+}
+
+/** Where executions are kept between runs, so a restart resumes every lead in flight. */
+export interface ExecutionStore {
+  load(): Promise<ExecutionRecord[]>;
+  save(records: readonly ExecutionRecord[]): Promise<void>;
+}
+
+export class MemoryExecutionStore implements ExecutionStore {
+  private records: ExecutionRecord[] = [];
+  async load() {
+    return structuredClone(this.records);
+  }
+  async save(records: readonly ExecutionRecord[]) {
+    this.records = structuredClone([...records]);
+  }
+}
+
+/** A Lambda stand-in: the same handler module Lambda runs, called with the Task's Payload. */
+export type LocalFunction = (payload: unknown) => Promise<unknown>;
+
+export interface LocalStepFunctionsOptions {
+  /** Compiled definitions by state machine name (e.g. "Followup-proposal"). */
+  readonly definitions: ReadonlyMap<string, StateMachineDefinition>;
+  /** Functions by the FunctionName the definitions use. */
+  readonly functions: ReadonlyMap<string, LocalFunction>;
+  readonly clock: Clock;
+  readonly store?: ExecutionStore;
+  /** Milliseconds between retries of a failed Task (the definitions' backoff is minutes of real time). */
+  readonly retryIntervalMs?: number;
+}
+
+export class SfnError extends Error {
+  constructor(
+    override readonly name: 'ExecutionAlreadyExists' | 'ExecutionDoesNotExist' | 'StateMachineDoesNotExist' | 'InvalidArn',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface Counters {
+  transitions: number;
+  lambdaInvocations: number;
+}
+
+/** Which execution a handler runs for: lets the local clock and counters attribute work to it. */
+export const executionContext = new AsyncLocalStorage<{ executionArn: string; now?: Date }>();
+
+/**
+ * Step Functions on one machine: runs the real compiled definitions on aws-local-stepfunctions, each Task mapped
+ * to the handler Lambda would run. Waits are free (overridden to 0); each touch instead sleeps until its
+ * `scheduledAt` on the runtime's clock, in slices, so a 30-day wait neither fires early nor overflows a timer.
+ */
+export class LocalStepFunctions {
+  private readonly records = new Map<string, ExecutionRecord>();
+  private readonly running = new Map<string, { abort: AbortController; done: Promise<void> }>();
+  private readonly machines = new Map<string, StateMachine>();
+  /** Each execution's latest touch instant: the virtual "now" of its Complete task under a simulated clock. */
+  private readonly lastDue = new Map<string, Date>();
+  readonly counters: Counters = { transitions: 0, lambdaInvocations: 0 };
+  private saving: Promise<void> = Promise.resolve();
+
+  constructor(private readonly options: LocalStepFunctionsOptions) {
+    for (const [name, definition] of options.definitions) {
+      this.machines.set(name, new StateMachine(definition as never, { validationOptions: { checkArn: false } }));
+    }
+  }
+
+  static stateMachineArn(name: string, alias?: string): string {
+    return `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:${name}${alias ? `:${alias}` : ''}`;
+  }
+
+  /** Resumes every execution that was running when the runtime last stopped. */
+  async resume(): Promise<number> {
+    const saved = (await this.options.store?.load()) ?? [];
+    for (const record of saved) this.records.set(record.executionArn, record);
+    const running = saved.filter((r) => r.status === 'RUNNING');
+    for (const record of running) this.launch(record);
+    return running.length;
+  }
+
+  async startExecution(request: { stateMachineArn: string; name?: string; input?: string }) {
+    const machineName = this.machineName(request.stateMachineArn);
+    const name = request.name ?? randomUUID();
+    const executionArn = `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:execution:${machineName}:${name}`;
+    const input = request.input ?? '{}';
+    const existing = this.records.get(executionArn);
+    if (existing) {
+      // Standard workflows: the same name and input while running is the same execution, not a new one.
+      if (existing.status === 'RUNNING' && existing.input === input) {
+        return { executionArn, startDate: new Date(existing.startDate) };
+      }
+      throw new SfnError('ExecutionAlreadyExists', `Execution Already Exists: '${executionArn}'`);
+    }
+    const record: ExecutionRecord = {
+      executionArn,
+      stateMachineArn: request.stateMachineArn,
+      name,
+      input,
+      status: 'RUNNING',
+      startDate: this.options.clock.now().toISOString(),
+    };
+    this.records.set(executionArn, record);
+    await this.persist();
+    this.launch(record);
+    return { executionArn, startDate: new Date(record.startDate) };
+  }
+
+  async stopExecution(request: { executionArn: string; error?: string; cause?: string }) {
+    const record = this.get(request.executionArn);
+    if (record.status === 'RUNNING') {
+      this.finish(record, 'ABORTED', { error: request.error, cause: request.cause });
+      this.running.get(record.executionArn)?.abort.abort();
+      await this.persist();
+    }
+    return { stopDate: new Date(record.stopDate ?? this.options.clock.now().toISOString()) };
+  }
+
+  describeExecution(request: { executionArn: string }) {
+    const { startDate, stopDate, ...record } = this.get(request.executionArn);
+    return { ...record, startDate: new Date(startDate), ...(stopDate ? { stopDate: new Date(stopDate) } : {}) };
+  }
+
+  list(): ExecutionRecord[] {
+    return [...this.records.values()];
+  }
+
+  /** Resolves when every execution has finished (simulate waits on this). */
+  async idle(): Promise<void> {
+    while (this.running.size > 0) await Promise.allSettled([...this.running.values()].map((r) => r.done));
+    await this.saving;
+  }
+
+  /** Stops running (not aborting) every execution, for a clean shutdown: they resume on the next start. */
+  async shutdown(): Promise<void> {
+    const stopping = [...this.running.values()];
+    this.shuttingDown = true;
+    for (const run of stopping) run.abort.abort();
+    await Promise.allSettled(stopping.map((r) => r.done));
+    await this.persist();
+  }
+  private shuttingDown = false;
+
+  private get(executionArn: string): ExecutionRecord {
+    const record = this.records.get(executionArn);
+    if (!record) throw new SfnError('ExecutionDoesNotExist', `Execution Does Not Exist: '${executionArn}'`);
+    return record;
+  }
+
+  private machineName(stateMachineArn: string): string {
+    const match = /^arn:aws:states:[^:]*:[^:]*:stateMachine:([^:]+)(?::[^:]+)?$/.exec(stateMachineArn);
+    if (!match) throw new SfnError('InvalidArn', `Invalid Arn: '${stateMachineArn}'`);
+    const name = match[1] as string;
+    if (!this.machines.has(name)) {
+      throw new SfnError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${stateMachineArn}'`);
+    }
+    return name;
+  }
+
+  private launch(record: ExecutionRecord): void {
+    const machineName = this.machineName(record.stateMachineArn);
+    const machine = this.machines.get(machineName) as StateMachine;
+    const definition = this.options.definitions.get(machineName) as StateMachineDefinition;
+    const abort = new AbortController();
+    const taskHandlers: Record<string, (input: unknown) => Promise<never>> = {};
+    const waits: Record<string, number> = {};
+    const retries: Record<string, number> = {};
+    for (const [stateName, state] of Object.entries(definition.States)) {
+      if (state.Type === 'Wait') waits[stateName] = 0;
+      if (state.Type !== 'Task') continue;
+      retries[stateName] = this.options.retryIntervalMs ?? 50;
+      taskHandlers[stateName] = (input) => this.invoke(record, input as TaskInput, abort.signal) as Promise<never>;
+    }
+    const execution = machine.run(JSON.parse(record.input), {
+      overrides: { taskResourceLocalHandlers: taskHandlers, waitTimeOverrides: waits, retryIntervalOverrides: retries },
+      context: { Execution: { Id: record.executionArn, Name: record.name, StartTime: record.startDate } },
+      noThrowOnAbort: true,
+    } as never);
+    abort.signal.addEventListener('abort', () => execution.abort());
+    const done = (async () => {
+      const events = (async () => {
+        for await (const event of execution.eventLogs as AsyncIterable<{ type: string; state?: { name: string } }>) {
+          if (event.type === 'StateEntered') {
+            this.counters.transitions++;
+            record.currentState = event.state?.name;
+          }
+        }
+      })();
+      try {
+        const output = await execution.result;
+        if (record.status === 'RUNNING' && !abort.signal.aborted) {
+          this.finish(record, 'SUCCEEDED', { output: JSON.stringify(output ?? null) });
+        }
+      } catch (error) {
+        if (record.status === 'RUNNING' && !this.shuttingDown) {
+          const { name, message } = error as Error;
+          this.finish(record, 'FAILED', { error: name, cause: message });
+        }
+      }
+      await events.catch(() => undefined);
+      this.running.delete(record.executionArn);
+      await this.persist();
+    })();
+    this.running.set(record.executionArn, { abort, done });
+  }
+
+  private async invoke(record: ExecutionRecord, input: TaskInput, signal: AbortSignal): Promise<unknown> {
+    const fn = this.options.functions.get(input.FunctionName);
+    if (!fn) throw Object.assign(new Error(`no local function ${input.FunctionName}`), { name: 'Lambda.ResourceNotFoundException' });
+    const due = typeof input.Payload?.scheduledAt === 'string' ? new Date(input.Payload.scheduledAt) : undefined;
+    if (due) {
+      await this.options.clock.sleepUntil(due, signal);
+      this.lastDue.set(record.executionArn, due);
+    }
+    this.counters.lambdaInvocations++;
+    const now = due ?? this.lastDue.get(record.executionArn);
+    return executionContext.run({ executionArn: record.executionArn, ...(now ? { now } : {}) }, () =>
+      fn(input.Payload),
+    );
+  }
+
+  private finish(record: ExecutionRecord, status: ExecutionStatus, details: Partial<ExecutionRecord>): void {
+    Object.assign(record, details, { status, stopDate: this.options.clock.now().toISOString() });
+  }
+
+  private persist(): Promise<void> {
+    const store = this.options.store;
+    if (!store) return Promise.resolve();
+    // Serialised: a later snapshot never lands before an earlier one.
+    this.saving = this.saving.then(() => store.save([...this.records.values()]));
+    return this.saving;
+  }
+}
+
+interface TaskInput {
+  readonly FunctionName: string;
+  readonly Payload?: { readonly scheduledAt?: unknown; readonly [key: string]: unknown };
+}
