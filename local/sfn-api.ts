@@ -30,7 +30,11 @@ export async function handleSfnRequest(
         });
       }
       default:
-        return fail(400, 'UnknownOperationException', `the local runtime does not implement ${operation ?? 'this'}`);
+        return fail(
+          400,
+          'UnknownOperationException',
+          `the local runtime does not implement ${operation ?? 'this'}`,
+        );
     }
   } catch (error) {
     const { name, message } = error as Error;

@@ -57,7 +57,11 @@ export interface LocalStepFunctionsOptions {
 
 export class SfnError extends Error {
   constructor(
-    override readonly name: 'ExecutionAlreadyExists' | 'ExecutionDoesNotExist' | 'StateMachineDoesNotExist' | 'InvalidArn',
+    override readonly name:
+      | 'ExecutionAlreadyExists'
+      | 'ExecutionDoesNotExist'
+      | 'StateMachineDoesNotExist'
+      | 'InvalidArn',
     message: string,
   ) {
     super(message);
@@ -88,7 +92,10 @@ export class LocalStepFunctions {
 
   constructor(private readonly options: LocalStepFunctionsOptions) {
     for (const [name, definition] of options.definitions) {
-      this.machines.set(name, new StateMachine(definition as never, { validationOptions: { checkArn: false } }));
+      this.machines.set(
+        name,
+        new StateMachine(definition as never, { validationOptions: { checkArn: false } }),
+      );
     }
   }
 
@@ -144,7 +151,11 @@ export class LocalStepFunctions {
 
   describeExecution(request: { executionArn: string }) {
     const { startDate, stopDate, ...record } = this.get(request.executionArn);
-    return { ...record, startDate: new Date(startDate), ...(stopDate ? { stopDate: new Date(stopDate) } : {}) };
+    return {
+      ...record,
+      startDate: new Date(startDate),
+      ...(stopDate ? { stopDate: new Date(stopDate) } : {}),
+    };
   }
 
   list(): ExecutionRecord[] {
@@ -195,17 +206,25 @@ export class LocalStepFunctions {
       if (state.Type === 'Wait') waits[stateName] = 0;
       if (state.Type !== 'Task') continue;
       retries[stateName] = this.options.retryIntervalMs ?? 50;
-      taskHandlers[stateName] = (input) => this.invoke(record, input as TaskInput, abort.signal) as Promise<never>;
+      taskHandlers[stateName] = (input) =>
+        this.invoke(record, input as TaskInput, abort.signal) as Promise<never>;
     }
     const execution = machine.run(JSON.parse(record.input), {
-      overrides: { taskResourceLocalHandlers: taskHandlers, waitTimeOverrides: waits, retryIntervalOverrides: retries },
+      overrides: {
+        taskResourceLocalHandlers: taskHandlers,
+        waitTimeOverrides: waits,
+        retryIntervalOverrides: retries,
+      },
       context: { Execution: { Id: record.executionArn, Name: record.name, StartTime: record.startDate } },
       noThrowOnAbort: true,
     } as never);
     abort.signal.addEventListener('abort', () => execution.abort());
     const done = (async () => {
       const events = (async () => {
-        for await (const event of execution.eventLogs as AsyncIterable<{ type: string; state?: { name: string } }>) {
+        for await (const event of execution.eventLogs as AsyncIterable<{
+          type: string;
+          state?: { name: string };
+        }>) {
           if (event.type === 'StateEntered') {
             this.counters.transitions++;
             record.currentState = event.state?.name;
@@ -219,7 +238,8 @@ export class LocalStepFunctions {
         }
       } catch (error) {
         if (record.status === 'RUNNING' && !this.shuttingDown) {
-          const { name, message } = error as Error;
+          // aws-local-stepfunctions wraps the state's error; report the state's, as Step Functions does.
+          const { name, message } = ((error as Error).cause ?? error) as Error;
           this.finish(record, 'FAILED', { error: name, cause: message });
         }
       }
@@ -232,8 +252,12 @@ export class LocalStepFunctions {
 
   private async invoke(record: ExecutionRecord, input: TaskInput, signal: AbortSignal): Promise<unknown> {
     const fn = this.options.functions.get(input.FunctionName);
-    if (!fn) throw Object.assign(new Error(`no local function ${input.FunctionName}`), { name: 'Lambda.ResourceNotFoundException' });
-    const due = typeof input.Payload?.scheduledAt === 'string' ? new Date(input.Payload.scheduledAt) : undefined;
+    if (!fn)
+      throw Object.assign(new Error(`no local function ${input.FunctionName}`), {
+        name: 'Lambda.ResourceNotFoundException',
+      });
+    const due =
+      typeof input.Payload?.scheduledAt === 'string' ? new Date(input.Payload.scheduledAt) : undefined;
     if (due) {
       await this.options.clock.sleepUntil(due, signal);
       this.lastDue.set(record.executionArn, due);
