@@ -5,7 +5,12 @@ import { compileCadence } from '../../../functions/core/compile.ts';
 import { executionInput } from '../../../functions/core/execution-input.ts';
 import { type Clock, MAX_SLICE_MS, ScaledClock } from '../../../local/clock.ts';
 import { handleSfnRequest } from '../../../local/sfn-api.ts';
-import { executionContext, LocalStepFunctions, MemoryExecutionStore } from '../../../local/step-functions.ts';
+import {
+  executionContext,
+  type LocalFunction,
+  LocalStepFunctions,
+  MemoryExecutionStore,
+} from '../../../local/step-functions.ts';
 
 const parsed = parseCadence({
   id: 'demo',
@@ -41,7 +46,7 @@ function runtime(
 ) {
   return new LocalStepFunctions({
     definitions,
-    functions: new Map(Object.entries(functions)),
+    functions: new Map(Object.entries(functions)) as ReadonlyMap<string, LocalFunction>,
     clock,
     store,
     retryIntervalMs: 1,
