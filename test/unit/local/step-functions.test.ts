@@ -46,7 +46,7 @@ function runtime(
 ) {
   return new LocalStepFunctions({
     definitions,
-    functions: new Map(Object.entries(functions)) as ReadonlyMap<string, LocalFunction>,
+    functions: new Map(Object.entries(functions)) as unknown as ReadonlyMap<string, LocalFunction>,
     clock,
     store,
     retryIntervalMs: 1,
