@@ -1,0 +1,135 @@
+/*
+ * What the pages of the local runtime show, as plain data: the HTTP server reads the store and fills these in, the
+ * renderers only format them. All times are ISO 8601 strings; `now` comes in so rendering needs no clock.
+ */
+
+export type LeadStatus =
+  | 'active'
+  | 'replied'
+  | 'meeting'
+  | 'won'
+  | 'lost'
+  | 'snoozed'
+  | 'nurture'
+  | 'unsubscribed'
+  | 'bounced'
+  | 'complained';
+
+export type Channel = 'email' | 'sms' | 'call' | 'task';
+
+export interface LeadRow {
+  readonly id: string;
+  readonly email: string;
+  readonly name?: string;
+  readonly company?: string;
+  /** E.164. */
+  readonly phone?: string;
+  readonly status: LeadStatus;
+  /** The rep who owns the lead. */
+  readonly owner?: string;
+  /** IANA zone; times about this lead are shown in it. */
+  readonly zone?: string;
+  /** The cadence the lead is (or was last) enrolled in. */
+  readonly cadence?: string;
+  readonly lastContactAt?: string;
+  readonly lastChannel?: Channel;
+  readonly nextTouchAt?: string;
+  readonly touchCount: number;
+  readonly createdAt: string;
+  /** When SMS consent was given; absent without consent. */
+  readonly smsConsentAt?: string;
+  readonly dealValue?: number;
+}
+
+/** An open call or manual task a cadence created for a rep. */
+export interface TaskRow {
+  readonly leadId: string;
+  readonly leadName: string;
+  readonly title: string;
+  /** The rendered call script or task instructions, plain text. */
+  readonly script: string;
+  readonly channel: 'call' | 'task';
+  readonly dueAt: string;
+  readonly createdAt: string;
+}
+
+export interface SmsRow {
+  readonly to: string;
+  readonly body: string;
+  readonly at: string;
+}
+
+export interface EmailRow {
+  readonly to: string;
+  readonly subject: string;
+  readonly at: string;
+}
+
+export interface CadenceStats {
+  readonly cadence: string;
+  readonly enrolled: number;
+  readonly active: number;
+  readonly touchesSent: number;
+  readonly replies: number;
+  readonly won: number;
+}
+
+export interface DashboardModel {
+  readonly now: string;
+  readonly leads: readonly LeadRow[];
+  /** Every open task: the dashboard lists them all, soonest due first. */
+  readonly tasks: readonly TaskRow[];
+  /** Every SMS in the local outbox: the dashboard counts them all and lists the latest. */
+  readonly sms: readonly SmsRow[];
+  /** Every email sent: the dashboard counts them all and lists the latest. */
+  readonly emails: readonly EmailRow[];
+  readonly cadences: readonly CadenceStats[];
+  readonly mailboxUrl: string;
+  /** The local clock's speed-up (86400: a day passes in a second). */
+  readonly speed?: number;
+}
+
+/** One step of an enrollment's schedule, computed at enrollment. */
+export interface ScheduleRow {
+  readonly step: string;
+  readonly channel: Channel;
+  readonly template: string;
+  readonly at: string;
+}
+
+/** What happened when a step came due. `claimed`: the send is under way. */
+export interface TouchRow {
+  readonly step: string;
+  readonly channel: Channel;
+  readonly template: string;
+  readonly status: 'sent' | 'skipped' | 'failed' | 'claimed';
+  readonly reason?: string;
+  readonly at: string;
+}
+
+export interface EnrollmentRow {
+  readonly enrollmentId: string;
+  readonly cadenceId: string;
+  readonly enrolledAt: string;
+  readonly status: string;
+}
+
+export interface LeadPageModel {
+  readonly now: string;
+  readonly lead: LeadRow;
+  readonly enrollments: readonly EnrollmentRow[];
+  readonly schedule: readonly ScheduleRow[];
+  readonly touches: readonly TouchRow[];
+  readonly mailboxUrl: string;
+}
+
+export interface FormModel {
+  /** The cadence the form enrolls into (a hidden field); the server's default when absent. */
+  readonly cadence?: string;
+  /** The values last submitted, kept when the form comes back with errors. */
+  readonly values?: Readonly<Record<string, string>>;
+  /** Field name → what is wrong, as the intake validation words it ("is required; …"). */
+  readonly errors?: Readonly<Record<string, string>>;
+  /** A message for the whole form, e.g. when saving failed. */
+  readonly message?: string;
+}
