@@ -10,11 +10,9 @@ const https = z.url({
   protocol: /^https$/,
   error: (i) => `${JSON.stringify(i.input)} is not an https URL; use e.g. "https://www.acme.com"`,
 });
-const domain = z
-  .string()
-  .regex(/^(?!-)[a-z0-9-]+(\.[a-z0-9-]+)+$/i, {
-    error: (i) => `${JSON.stringify(i.input)} is not a domain; use e.g. "acme.com"`,
-  });
+const domain = z.string().regex(/^(?!-)[a-z0-9-]+(\.[a-z0-9-]+)+$/i, {
+  error: (i) => `${JSON.stringify(i.input)} is not a domain; use e.g. "acme.com"`,
+});
 const e164 = z.string().regex(/^\+[1-9][0-9]{6,14}$/, {
   error: (i) => `${JSON.stringify(i.input)} is not an E.164 phone number; use e.g. "+12175550100"`,
 });

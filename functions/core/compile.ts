@@ -211,6 +211,8 @@ function touchPayload(cadence: Cadence, step: Step, index: number): PayloadTempl
     channel: step.channel,
     template: step.template,
     'scheduledAt.$': `$.schedule[${index}].at`,
+    // The touch records the lead's next touch date without reading the enrollment back.
+    ...(index + 1 < cadence.steps.length ? { 'nextAt.$': `$.schedule[${index + 1}].at` } : {}),
   };
 }
 

@@ -39,6 +39,7 @@ export const TouchPayloadSchema = z.object({
   channel: z.enum(CHANNELS),
   template: Id,
   scheduledAt: UtcInstant,
+  nextAt: UtcInstant.optional(),
 });
 export type TouchPayload = z.infer<typeof TouchPayloadSchema>;
 

@@ -11,7 +11,13 @@ const valid = {
   timezone: 'America/Chicago',
   steps: [
     { id: 'proposal', day: 1, channel: 'email', template: 'proposal-sent' },
-    { id: 'text', wait: '3 business days', channel: 'sms', template: 'quick-text', sendWindow: { start: '10:00' } },
+    {
+      id: 'text',
+      wait: '3 business days',
+      channel: 'sms',
+      template: 'quick-text',
+      sendWindow: { start: '10:00' },
+    },
   ],
   then: 'quarterly-nurture',
 };
@@ -61,9 +67,20 @@ describe('parseCadence', () => {
   it('suggests the field meant by a typo and lists the allowed ones otherwise', () => {
     const doc = { ...valid, steps: [{ id: 'a', day: 1, chanel: 'email', template: 't' }], colour: 'red' };
     const issues = issuesOf(doc);
-    expect(issues).toContainEqual({ path: 'steps[0].chanel', message: 'unknown field; did you mean "channel"?' });
-    expect(issues).toContainEqual(expect.objectContaining({ path: 'colour', message: expect.stringContaining('allowed here: $schema, id') }));
-    expect(issues).toContainEqual({ path: 'steps[0].channel', message: 'required; use one of email, sms, call, task' });
+    expect(issues).toContainEqual({
+      path: 'steps[0].chanel',
+      message: 'unknown field; did you mean "channel"?',
+    });
+    expect(issues).toContainEqual(
+      expect.objectContaining({
+        path: 'colour',
+        message: expect.stringContaining('allowed here: $schema, id'),
+      }),
+    );
+    expect(issues).toContainEqual({
+      path: 'steps[0].channel',
+      message: 'required; use one of email, sms, call, task',
+    });
   });
 
   it('needs exactly one of day and wait', () => {
@@ -83,7 +100,10 @@ describe('parseCadence', () => {
   it('rejects duplicate step ids, an id that is not the file name, and a then that names no cadence', () => {
     const doc = { ...valid, steps: [valid.steps[0], valid.steps[0]], then: 'quarterly-nurtur' };
     expect(issuesOf(doc, { fileId: 'proposal-v2', knownCadences: known })).toEqual([
-      { path: 'id', message: '"proposal" does not match the file name "proposal-v2.json"; rename one so they agree' },
+      {
+        path: 'id',
+        message: '"proposal" does not match the file name "proposal-v2.json"; rename one so they agree',
+      },
       { path: 'steps[1].id', message: '"proposal" is already the id of steps[0]; step ids must be unique' },
       { path: 'then', message: '"quarterly-nurtur" names no cadence; did you mean "quarterly-nurture"?' },
     ]);
@@ -101,12 +121,15 @@ describe('parseCadence', () => {
   it('rejects a window that ends before it starts', () => {
     expect(issuesOf({ ...valid, sendWindow: { start: '17:00', end: '09:00' } })).toContainEqual({
       path: 'sendWindow',
-      message: 'ends at 09:00, not after it starts at 17:00; "end" must be later than "start" on the same day',
+      message:
+        'ends at 09:00, not after it starts at 17:00; "end" must be later than "start" on the same day',
     });
   });
 
   it('rejects holidays that are not calendar dates and exact gaps in business days', () => {
-    const paths = issuesOf({ ...valid, holidays: ['2026-02-30', '12/25'], minGap: '1 business day' }).map((i) => i.path);
+    const paths = issuesOf({ ...valid, holidays: ['2026-02-30', '12/25'], minGap: '1 business day' }).map(
+      (i) => i.path,
+    );
     expect(paths).toEqual(['holidays[0]', 'holidays[1]', 'minGap']);
   });
 
@@ -118,7 +141,10 @@ describe('parseCadence', () => {
   });
 
   it('bounds the last touch above every real schedule', () => {
-    const result = parseCadence({ ...valid, steps: [{ id: 'q', wait: '3 months', channel: 'email', template: 't' }] });
+    const result = parseCadence({
+      ...valid,
+      steps: [{ id: 'q', wait: '3 months', channel: 'email', template: 't' }],
+    });
     expect(result.ok && latestPossibleDay(result.cadence)).toBeGreaterThanOrEqual(92);
     expect(result.ok && latestPossibleDay(result.cadence)).toBeLessThan(110);
   });

@@ -1,0 +1,412 @@
+import {
+  DeleteCommand,
+  type DeleteCommandInput,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  type PutCommandInput,
+  QueryCommand,
+  UpdateCommand,
+  type UpdateCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import type { Lead, LeadProfile, LeadStatus } from '../domain/lead.ts';
+import type {
+  ActivePointer,
+  Contact,
+  EnrollmentRecord,
+  LeadEvent,
+  LeadStore,
+  LeadUpsert,
+  RepTask,
+  TouchKey,
+  TouchOutcome,
+  TouchRecord,
+} from '../domain/ports.ts';
+import { rethrow } from './aws-errors.ts';
+
+/*
+ * The single table (DESIGN §5). Everything about a lead shares its partition, so one Query shows the rep the whole
+ * story; suppressions have their own partitions, keyed by a hash, never by the address:
+ *
+ *   pk                 sk                              item
+ *   LEAD#<leadId>      LEAD                            the lead
+ *   LEAD#<leadId>      ACTIVE#<cadenceId>              the running enrollment in that cadence (at most one)
+ *   LEAD#<leadId>      ENR#<enrollmentId>              an enrollment and its exact execution input
+ *   LEAD#<leadId>      TOUCH#<enrollmentId>#<step>     a touch: claimed, sent, skipped or failed
+ *   LEAD#<leadId>      TASK#<enrollmentId>#<step>      a call or manual step for the owner
+ *   LEAD#<leadId>      EVENT#<iso>#<kind>              a status change or other dated fact, with its source
+ *   SUPPRESS#<sha256>  SUPPRESS                        an address nothing may be sent to
+ *
+ * No transactions (dynalite has none): every multi-item change is ordered so a crash between writes is repaired by
+ * the retry. No TTL is needed for correctness.
+ */
+
+const leadPk = (leadId: string) => `LEAD#${leadId}`;
+const LEAD_SK = 'LEAD';
+const touchSk = (key: TouchKey) => `TOUCH#${key.enrollmentId}#${String(key.stepIndex).padStart(3, '0')}`;
+const taskSk = (enrollmentId: string, stepIndex: number) =>
+  `TASK#${enrollmentId}#${String(stepIndex).padStart(3, '0')}`;
+export const suppressionItemKey = (hash: string) => ({ pk: `SUPPRESS#${hash}`, sk: 'SUPPRESS' });
+
+const KEY_FIELDS = new Set(['pk', 'sk', 'type']);
+
+function strip<T>(item: Record<string, unknown>): T {
+  return Object.fromEntries(Object.entries(item).filter(([k]) => !KEY_FIELDS.has(k))) as T;
+}
+
+function toLead(item: Record<string, unknown>): Lead {
+  const lead = strip<Lead>(item);
+  return {
+    ...lead,
+    touchCount: lead.touchCount ?? 0,
+    smsCount: lead.smsCount ?? 0,
+    recentSends: lead.recentSends ?? [],
+    sendsVersion: lead.sendsVersion ?? 0,
+  };
+}
+
+const isConditionFailed = (error: unknown) =>
+  (error as Error | undefined)?.name === 'ConditionalCheckFailedException';
+
+/** Builds `SET a = :a, b = if_not_exists(b, :b)` with placeholder names, so reserved words (name, status) are safe. */
+class Expression {
+  readonly names: Record<string, string> = {};
+  readonly values: Record<string, unknown> = {};
+  private readonly sets: string[] = [];
+  private count = 0;
+
+  name(attribute: string): string {
+    const placeholder = `#${attribute.replace(/[^A-Za-z0-9_]/g, '_')}`;
+    this.names[placeholder] = attribute;
+    return placeholder;
+  }
+
+  value(value: unknown): string {
+    const placeholder = `:v${this.count++}`;
+    this.values[placeholder] = value;
+    return placeholder;
+  }
+
+  set(attribute: string, value: unknown): this {
+    this.sets.push(`${this.name(attribute)} = ${this.value(value)}`);
+    return this;
+  }
+
+  setIfAbsent(attribute: string, value: unknown): this {
+    const name = this.name(attribute);
+    this.sets.push(`${name} = if_not_exists(${name}, ${this.value(value)})`);
+    return this;
+  }
+
+  increment(attribute: string): this {
+    const name = this.name(attribute);
+    this.sets.push(`${name} = if_not_exists(${name}, ${this.value(0)}) + ${this.value(1)}`);
+    return this;
+  }
+
+  update(): string {
+    return `SET ${this.sets.join(', ')}`;
+  }
+}
+
+export interface DynamoLeadStoreOptions {
+  readonly client: DynamoDBDocumentClient;
+  readonly tableName: string;
+}
+
+export class DynamoLeadStore implements LeadStore {
+  private readonly client: DynamoDBDocumentClient;
+  private readonly table: string;
+
+  constructor(options: DynamoLeadStoreOptions) {
+    this.client = options.client;
+    this.table = options.tableName;
+  }
+
+  async upsertLead({ create, replace, fill }: LeadUpsert): Promise<{ lead: Lead; created: boolean }> {
+    const key = { pk: leadPk(create.leadId), sk: LEAD_SK };
+    // Deleted between the two writes (an erasure request racing a signup): the second round creates it afresh.
+    for (let attempt = 0; attempt < 2; attempt++) {
+      if (await this.put({ Item: { ...key, type: 'lead', ...create } }, 'attribute_not_exists(pk)')) {
+        return { lead: create, created: true };
+      }
+      const expression = new Expression().set('updatedAt', create.updatedAt);
+      for (const [field, value] of Object.entries(replace)) expression.set(field, value);
+      for (const [field, value] of Object.entries(fill as Partial<LeadProfile>)) {
+        if (!(field in replace)) expression.setIfAbsent(field, value);
+      }
+      const updated = await this.update(
+        {
+          Key: key,
+          UpdateExpression: expression.update(),
+          ExpressionAttributeNames: expression.names,
+          ExpressionAttributeValues: expression.values,
+          ReturnValues: 'ALL_NEW',
+        },
+        'attribute_exists(pk)',
+      );
+      if (updated) return { lead: toLead(updated), created: false };
+    }
+    throw new Error(`the lead ${create.leadId} keeps appearing and disappearing`);
+  }
+
+  async getLead(leadId: string): Promise<Lead | undefined> {
+    const item = await this.get(leadPk(leadId), LEAD_SK);
+    return item ? toLead(item) : undefined;
+  }
+
+  async changeStatus(leadId: string, from: LeadStatus, to: LeadStatus, event: LeadEvent): Promise<boolean> {
+    const changed = await this.conditionalUpdate({
+      Key: { pk: leadPk(leadId), sk: LEAD_SK },
+      UpdateExpression: 'SET #status = :to, statusChangedAt = :at, updatedAt = :at',
+      ConditionExpression: '#status = :from',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':to': to, ':from': from, ':at': event.at },
+    });
+    if (changed) await this.recordEvent(leadId, event);
+    return changed;
+  }
+
+  async recordEvent(leadId: string, event: LeadEvent): Promise<void> {
+    await this.put({
+      Item: { pk: leadPk(leadId), sk: `EVENT#${event.at}#${event.kind}`, type: 'event', leadId, ...event },
+    });
+  }
+
+  async isSuppressed(keys: readonly string[]): Promise<boolean> {
+    const found = await Promise.all(keys.map((hash) => this.get(suppressionItemKey(hash).pk, 'SUPPRESS')));
+    return found.some((item) => item !== undefined);
+  }
+
+  async claimActive(pointer: ActivePointer, replacing?: string): Promise<ActivePointer | undefined> {
+    const key = { pk: leadPk(pointer.leadId), sk: `ACTIVE#${pointer.cadenceId}` };
+    // The holder may free the slot between our failed write and our read: then try again.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const claimed = await this.put(
+        { Item: { ...key, type: 'active', ...pointer } },
+        replacing === undefined ? 'attribute_not_exists(pk)' : 'enrollmentId = :replacing',
+        replacing === undefined ? undefined : { ':replacing': replacing },
+      );
+      if (claimed) return undefined;
+      const holder = await this.get(key.pk, key.sk);
+      if (holder) return strip<ActivePointer>(holder);
+      replacing = undefined;
+    }
+    throw new Error(`the enrollment slot of ${pointer.leadId} in ${pointer.cadenceId} keeps changing`);
+  }
+
+  async releaseActive(leadId: string, cadenceId: string, enrollmentId: string): Promise<boolean> {
+    return this.conditionalDelete({
+      Key: { pk: leadPk(leadId), sk: `ACTIVE#${cadenceId}` },
+      ConditionExpression: 'enrollmentId = :id',
+      ExpressionAttributeValues: { ':id': enrollmentId },
+    });
+  }
+
+  async listActive(leadId: string): Promise<ActivePointer[]> {
+    try {
+      const result = await this.client.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: { ':pk': leadPk(leadId), ':prefix': 'ACTIVE#' },
+          ConsistentRead: true,
+        }),
+      );
+      return (result.Items ?? []).map((item) => strip<ActivePointer>(item));
+    } catch (error) {
+      return rethrow(error, 'DynamoDB');
+    }
+  }
+
+  async putEnrollment(record: EnrollmentRecord): Promise<void> {
+    // Never turn a started enrollment back into a pending one.
+    await this.put(
+      {
+        Item: { pk: leadPk(record.leadId), sk: `ENR#${record.enrollmentId}`, type: 'enrollment', ...record },
+      },
+      'attribute_not_exists(pk)',
+    );
+  }
+
+  async getEnrollment(leadId: string, enrollmentId: string): Promise<EnrollmentRecord | undefined> {
+    const item = await this.get(leadPk(leadId), `ENR#${enrollmentId}`);
+    return item ? strip<EnrollmentRecord>(item) : undefined;
+  }
+
+  async markEnrollmentStarted(leadId: string, enrollmentId: string, at: string, executionArn?: string) {
+    const expression = new Expression().set('status', 'started').set('startedAt', at);
+    if (executionArn) expression.set('executionArn', executionArn);
+    await this.update({
+      Key: { pk: leadPk(leadId), sk: `ENR#${enrollmentId}` },
+      UpdateExpression: expression.update(),
+      ExpressionAttributeNames: expression.names,
+      ExpressionAttributeValues: expression.values,
+    });
+  }
+
+  async setNextTouch(leadId: string, at: string, now: string): Promise<void> {
+    await this.conditionalUpdate({
+      Key: { pk: leadPk(leadId), sk: LEAD_SK },
+      UpdateExpression: 'SET nextTouchAt = :at',
+      // The earliest future touch across the lead's cadences wins; a past one is replaced.
+      ConditionExpression:
+        'attribute_exists(pk) AND (attribute_not_exists(nextTouchAt) OR nextTouchAt > :at OR nextTouchAt <= :now)',
+      ExpressionAttributeValues: { ':at': at, ':now': now },
+    });
+  }
+
+  async claimTouch(record: TouchRecord): Promise<TouchRecord | undefined> {
+    const key = { pk: leadPk(record.leadId), sk: touchSk(record) };
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const claimed = await this.put(
+        { Item: { ...key, type: 'touch', ...record } },
+        // A failed touch may be claimed again: a redrive after the fix must be able to send it.
+        'attribute_not_exists(pk) OR #status = :failed',
+        { ':failed': 'failed' },
+        { '#status': 'status' },
+      );
+      if (claimed) return undefined;
+      const existing = await this.get(key.pk, key.sk);
+      if (existing) return strip<TouchRecord>(existing);
+    }
+    throw new Error(`the touch ${key.sk} of ${record.leadId} keeps changing`);
+  }
+
+  async finishTouch(key: TouchKey, outcome: TouchOutcome): Promise<void> {
+    const expression = new Expression();
+    for (const [field, value] of Object.entries(outcome)) expression.set(field, value);
+    await this.update({
+      Key: { pk: leadPk(key.leadId), sk: touchSk(key) },
+      UpdateExpression: expression.update(),
+      ExpressionAttributeNames: expression.names,
+      ExpressionAttributeValues: expression.values,
+    });
+  }
+
+  async releaseTouch(key: TouchKey): Promise<void> {
+    await this.conditionalDelete({
+      Key: { pk: leadPk(key.leadId), sk: touchSk(key) },
+      ConditionExpression: '#status = :claimed',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':claimed': 'claimed' },
+    });
+  }
+
+  async reserveSends(leadId: string, version: number, recentSends: readonly string[]): Promise<boolean> {
+    return this.conditionalUpdate({
+      Key: { pk: leadPk(leadId), sk: LEAD_SK },
+      UpdateExpression: 'SET recentSends = :sends, sendsVersion = :next',
+      ConditionExpression:
+        version === 0
+          ? 'attribute_exists(pk) AND (attribute_not_exists(sendsVersion) OR sendsVersion = :version)'
+          : 'sendsVersion = :version',
+      ExpressionAttributeValues: { ':sends': recentSends, ':version': version, ':next': version + 1 },
+    });
+  }
+
+  async recordContact(leadId: string, contact: Contact): Promise<void> {
+    const expression = new Expression()
+      .set('lastContactAt', contact.at)
+      .set('lastChannel', contact.channel)
+      .set('lastTemplate', contact.template)
+      .set('updatedAt', contact.at)
+      .increment('touchCount');
+    if (contact.channel === 'sms') expression.increment('smsCount');
+    if (contact.nextTouchAt) expression.set('nextTouchAt', contact.nextTouchAt);
+    await this.conditionalUpdate({
+      Key: { pk: leadPk(leadId), sk: LEAD_SK },
+      UpdateExpression: expression.update(),
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeNames: expression.names,
+      ExpressionAttributeValues: expression.values,
+    });
+  }
+
+  async putTask(task: RepTask): Promise<void> {
+    await this.put({
+      Item: {
+        pk: leadPk(task.leadId),
+        sk: taskSk(task.enrollmentId, task.stepIndex),
+        type: 'task',
+        status: 'open',
+        ...task,
+      },
+    });
+  }
+
+  private async get(pk: string, sk: string): Promise<Record<string, unknown> | undefined> {
+    try {
+      const result = await this.client.send(
+        new GetCommand({ TableName: this.table, Key: { pk, sk }, ConsistentRead: true }),
+      );
+      return result.Item;
+    } catch (error) {
+      return rethrow(error, 'DynamoDB');
+    }
+  }
+
+  /** A put; with a condition, false when the condition failed. */
+  private async put(
+    input: Omit<PutCommandInput, 'TableName'>,
+    condition?: string,
+    values?: Record<string, unknown>,
+    names?: Record<string, string>,
+  ): Promise<boolean> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.table,
+          ...input,
+          ...(condition ? { ConditionExpression: condition } : {}),
+          ...(values ? { ExpressionAttributeValues: values } : {}),
+          ...(names ? { ExpressionAttributeNames: names } : {}),
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (condition && isConditionFailed(error)) return false;
+      return rethrow(error, 'DynamoDB');
+    }
+  }
+
+  /** An update returning the new item if asked; with a condition, undefined when the condition failed. */
+  private async update(
+    input: Omit<UpdateCommandInput, 'TableName'>,
+    condition?: string,
+  ): Promise<Record<string, unknown> | undefined> {
+    try {
+      const result = await this.client.send(
+        new UpdateCommand({
+          TableName: this.table,
+          ...input,
+          ...(condition ? { ConditionExpression: condition } : {}),
+        }),
+      );
+      return result.Attributes ?? {};
+    } catch (error) {
+      if (condition && isConditionFailed(error)) return undefined;
+      return rethrow(error, 'DynamoDB');
+    }
+  }
+
+  private async conditionalUpdate(input: Omit<UpdateCommandInput, 'TableName'>): Promise<boolean> {
+    try {
+      await this.client.send(new UpdateCommand({ TableName: this.table, ...input }));
+      return true;
+    } catch (error) {
+      if (isConditionFailed(error)) return false;
+      return rethrow(error, 'DynamoDB');
+    }
+  }
+
+  private async conditionalDelete(input: Omit<DeleteCommandInput, 'TableName'>): Promise<boolean> {
+    try {
+      await this.client.send(new DeleteCommand({ TableName: this.table, ...input }));
+      return true;
+    } catch (error) {
+      if (isConditionFailed(error)) return false;
+      return rethrow(error, 'DynamoDB');
+    }
+  }
+}

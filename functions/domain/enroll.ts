@@ -1,0 +1,263 @@
+import {
+  type ExecutionInput,
+  ExecutionInputSchema,
+  executionInput,
+  executionName,
+} from '../core/execution-input.ts';
+import { CadenceNotFound, LeadNotFound } from './errors.ts';
+import {
+  isNurtureCadence,
+  type Lead,
+  type LeadProfile,
+  leadIdFor,
+  REACTIVATED_STATUSES,
+  SUPPRESSED_STATUSES,
+  statusAllows,
+  suppressionKey,
+} from './lead.ts';
+import type {
+  ActivePointer,
+  CadenceCatalog,
+  EnrollmentRecord,
+  Executions,
+  LeadStore,
+  LeadUpsert,
+  Logger,
+} from './ports.ts';
+
+/*
+ * Enrolling a lead in a cadence (DESIGN §1, §6), for every way a lead arrives: the form, a shop event, a CSV row, the
+ * end of another cadence. No transactions: the lead is keyed by its email, the lead × cadence slot is taken with a
+ * conditional write, and the execution name is the enrollment id, so every duplicate and every retry after a crash
+ * lands on the same lead, the same enrollment and the same execution.
+ */
+
+export interface EnrollDeps {
+  readonly store: LeadStore;
+  readonly executions: Executions;
+  readonly cadences: CadenceCatalog;
+  /** The zone of a lead that gives none, when the cadence names none either. */
+  readonly defaultTimeZone: string;
+  /** The rep new leads are assigned to. */
+  readonly owner?: string;
+  readonly logger?: Logger;
+}
+
+export type EnrollInput = {
+  readonly cadenceId: string;
+  /** What enrolls the lead, recorded with its events: "intake", "import", "cadence:web-inquiry". */
+  readonly source: string;
+  /** A new signup moves a lead in nurture, lost or snoozed back to active. */
+  readonly reactivate?: boolean;
+} & ({ readonly profile: LeadProfile } | { readonly leadId: string });
+
+export type Schedule = ExecutionInput['schedule'];
+
+export type Enrollment =
+  | {
+      /** `started`: this call started it; `existing`: the lead was already enrolled (a duplicate, a retry). */
+      readonly status: 'started' | 'existing';
+      readonly id: string;
+      readonly cadence: string;
+      readonly schedule: Schedule;
+    }
+  | { readonly status: 'not-enrolled'; readonly cadence: string; readonly reason: string };
+
+export interface EnrollResult {
+  readonly leadId: string;
+  readonly created: boolean;
+  readonly enrollment: Enrollment;
+}
+
+/** How long after its last touch a slot still counts as taken: the Complete step and retries run in that time. */
+const POINTER_GRACE_MS = 2 * 86_400_000;
+
+/** Whether the enrollment holding a slot has certainly ended. */
+export function pointerEnded(pointer: ActivePointer, now: Date): boolean {
+  return Date.parse(pointer.endsAt) + POINTER_GRACE_MS < now.getTime();
+}
+
+/** The upsert of a signup: contact details fill gaps; the lead's latest zone, cart and consent replace the old. */
+export function leadUpsert(leadId: string, profile: LeadProfile, at: string, owner?: string): LeadUpsert {
+  const { zone, smsConsent, phone, cart, ...rest } = profile;
+  const replace: Partial<LeadProfile> = {
+    ...(zone ? { zone } : {}),
+    ...(cart ? { cart } : {}),
+    // Consent belongs to the number it was given for: both change together.
+    ...(smsConsent && phone ? { smsConsent, phone } : {}),
+  };
+  const fill: Partial<LeadProfile> = { ...rest, ...(phone && !smsConsent ? { phone } : {}) };
+  const create: Lead = {
+    ...profile,
+    leadId,
+    status: 'active',
+    ...(owner ? { owner } : {}),
+    createdAt: at,
+    updatedAt: at,
+    statusChangedAt: at,
+    touchCount: 0,
+    smsCount: 0,
+    recentSends: [],
+    sendsVersion: 0,
+  };
+  return { create, replace, fill };
+}
+
+export async function enrollLead(deps: EnrollDeps, input: EnrollInput, now: Date): Promise<EnrollResult> {
+  const { store } = deps;
+  const at = now.toISOString();
+  const cadence = await deps.cadences.get(input.cadenceId);
+  if (!cadence) throw new CadenceNotFound(input.cadenceId);
+
+  let lead: Lead;
+  let created = false;
+  if ('profile' in input) {
+    const leadId = leadIdFor(input.profile.email);
+    ({ lead, created } = await store.upsertLead(leadUpsert(leadId, input.profile, at, deps.owner)));
+    if (created) {
+      await store.recordEvent(lead.leadId, { at, kind: 'created', source: input.source, to: 'active' });
+    }
+    if (input.profile.smsConsent && input.profile.phone) {
+      await store.recordEvent(lead.leadId, {
+        at,
+        kind: 'sms-consent',
+        source: input.profile.smsConsent.source,
+      });
+    }
+  } else {
+    const found = await store.getLead(input.leadId);
+    if (!found) throw new LeadNotFound(input.leadId);
+    lead = found;
+  }
+  const leadId = lead.leadId;
+  const notEnrolled = (reason: string): EnrollResult => ({
+    leadId,
+    created,
+    enrollment: { status: 'not-enrolled', cadence: cadence.id, reason },
+  });
+
+  if (SUPPRESSED_STATUSES.has(lead.status) || (await store.isSuppressed([suppressionKey(lead.email)]))) {
+    return notEnrolled('suppressed');
+  }
+  // A slot held while the lead was not eligible belongs to an execution that has exited or will at its next touch.
+  let slotsAreStale = false;
+  if (!statusAllows(lead.status, cadence)) {
+    if (!input.reactivate || !REACTIVATED_STATUSES.has(lead.status)) {
+      return notEnrolled(`lead-${lead.status}`);
+    }
+    const moved = await store.changeStatus(leadId, lead.status, 'active', {
+      at,
+      kind: 'status',
+      source: input.source,
+      from: lead.status,
+      to: 'active',
+      detail: { reason: 'signed up again' },
+    });
+    if (!moved) return notEnrolled('lead-changed');
+    slotsAreStale = true;
+  }
+
+  const zone = lead.zone ?? cadence.timezone ?? deps.defaultTimeZone;
+  const enrollmentId = executionName(leadId, cadence.id, now);
+  const execution = executionInput(cadence, { leadId, enrollmentId, enrolledAt: now, zone });
+  const inputJson = JSON.stringify(execution);
+  const pointer: ActivePointer = {
+    leadId,
+    cadenceId: cadence.id,
+    enrollmentId,
+    inputJson,
+    createdAt: at,
+    endsAt: execution.schedule.at(-1)?.at ?? at,
+  };
+
+  let holder = await store.claimActive(pointer);
+  if (holder && (slotsAreStale || pointerEnded(holder, now))) {
+    deps.logger?.info('enrollment-slot-replaced', {
+      leadId,
+      cadence: cadence.id,
+      replaced: holder.enrollmentId,
+    });
+    holder = await store.claimActive(pointer, holder.enrollmentId);
+  }
+  if (holder) {
+    await ensureStarted(deps, holder, input.source, at);
+    return {
+      leadId,
+      created,
+      enrollment: {
+        status: 'existing',
+        id: holder.enrollmentId,
+        cadence: cadence.id,
+        schedule: scheduleOf(holder),
+      },
+    };
+  }
+
+  const record: EnrollmentRecord = {
+    leadId,
+    enrollmentId,
+    cadenceId: cadence.id,
+    enrolledAt: execution.enrolledAt,
+    inputJson,
+    status: 'pending',
+    source: input.source,
+    createdAt: at,
+  };
+  await store.putEnrollment(record);
+  await start(deps, record, at);
+  await store.recordEvent(leadId, {
+    at,
+    kind: 'enrolled',
+    source: input.source,
+    detail: { cadence: cadence.id, enrollmentId },
+  });
+  const first = execution.schedule[0];
+  if (first) await store.setNextTouch(leadId, first.at, at);
+  deps.logger?.info('enrolled', { leadId, cadence: cadence.id, enrollmentId });
+  return {
+    leadId,
+    created,
+    enrollment: { status: 'started', id: enrollmentId, cadence: cadence.id, schedule: execution.schedule },
+  };
+}
+
+/**
+ * The slot's holder may have crashed between taking the slot and starting its execution: start it now, with the
+ * same name and input, which Step Functions treats as the same execution.
+ */
+async function ensureStarted(
+  deps: EnrollDeps,
+  holder: ActivePointer,
+  source: string,
+  at: string,
+): Promise<void> {
+  const stored = await deps.store.getEnrollment(holder.leadId, holder.enrollmentId);
+  if (stored?.status === 'started') return;
+  const record: EnrollmentRecord = stored ?? {
+    leadId: holder.leadId,
+    enrollmentId: holder.enrollmentId,
+    cadenceId: holder.cadenceId,
+    enrolledAt: ExecutionInputSchema.parse(JSON.parse(holder.inputJson)).enrolledAt,
+    inputJson: holder.inputJson,
+    status: 'pending',
+    source,
+    createdAt: holder.createdAt,
+  };
+  if (!stored) await deps.store.putEnrollment(record);
+  await start(deps, record, at);
+}
+
+async function start(deps: EnrollDeps, record: EnrollmentRecord, at: string): Promise<void> {
+  const result = await deps.executions.start(record.cadenceId, record.enrollmentId, record.inputJson);
+  await deps.store.markEnrollmentStarted(record.leadId, record.enrollmentId, at, result.executionArn);
+}
+
+function scheduleOf(pointer: ActivePointer): Schedule {
+  return ExecutionInputSchema.parse(JSON.parse(pointer.inputJson)).schedule;
+}
+
+/** Whether a cadence keeps leads in nurture; an id the catalog lacks is judged by its name. */
+export async function isNurture(cadences: CadenceCatalog, cadenceId: string): Promise<boolean> {
+  const cadence = await cadences.get(cadenceId);
+  return isNurtureCadence(cadence ?? { id: cadenceId });
+}

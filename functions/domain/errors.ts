@@ -1,0 +1,37 @@
+/*
+ * Permanent failures. Like the errors in core/errors.ts, each `name` is a string literal (a class name would not
+ * survive minification) because Step Functions and the HTTP layer match on it.
+ */
+
+/** SES refused the message for good (rejected content, unverified sender, paused account): fail the execution. */
+export class SendRejected extends Error {
+  override readonly name = 'SendRejected';
+  constructor(
+    /** The provider's error name, e.g. "MessageRejected". */
+    readonly reason: string,
+    options?: ErrorOptions,
+  ) {
+    super(`the message was rejected (${reason})`, options);
+  }
+}
+
+/** A cadence named by a signup or a `then` that this deployment does not have. */
+export class CadenceNotFound extends Error {
+  override readonly name = 'CadenceNotFound';
+  constructor(readonly cadenceId: string) {
+    super(`no cadence "${cadenceId}" in this deployment`);
+  }
+}
+
+/** A Step Functions payload that does not have the shape the compiled definition sends. */
+export class InvalidPayload extends Error {
+  override readonly name = 'InvalidPayload';
+}
+
+/** A lead id that has no record (deleted on request, or never stored). */
+export class LeadNotFound extends Error {
+  override readonly name = 'LeadNotFound';
+  constructor(readonly leadId: string) {
+    super(`no lead ${leadId}`);
+  }
+}

@@ -1,0 +1,199 @@
+import { parsePhoneNumberFromString } from 'libphonenumber-js';
+import { IANAZone } from 'luxon';
+import * as z from 'zod';
+import type { LeadProfile, Utm } from './lead.ts';
+import { normalizeEmail } from './lead.ts';
+
+/*
+ * A signup as a web form or a JSON client posts it, validated into a LeadProfile. Every problem is reported against
+ * its field, in words for the person filling the form, so the endpoint can answer with field-level errors.
+ */
+
+export interface SubmissionOptions {
+  readonly allowedCadences: readonly string[];
+  readonly defaultCadence: string;
+  /** The page the form was on (Referer), recorded as where consent was given when the form does not say. */
+  readonly page?: string;
+  readonly now: Date;
+}
+
+export type FieldErrors = Record<string, string>;
+
+export type SubmissionResult =
+  | {
+      readonly kind: 'lead';
+      readonly profile: LeadProfile;
+      readonly cadenceId: string;
+      /** Where a browser goes afterwards, as posted; the HTTP layer checks it against the allowed origins. */
+      readonly redirect?: string;
+    }
+  /** The honeypot field was filled: answer as if all went well and keep nothing. */
+  | { readonly kind: 'bot'; readonly cadenceId: string; readonly email: string; readonly redirect?: string }
+  | { readonly kind: 'invalid'; readonly errors: FieldErrors };
+
+/** Form fields arrive as strings, repeated fields as arrays (the last one wins: a checkbox after its hidden twin). */
+function scalar(value: unknown): unknown {
+  const last = Array.isArray(value) ? value.at(-1) : value;
+  if (typeof last === 'number' || typeof last === 'boolean') return String(last);
+  if (typeof last === 'string') return last.trim() === '' ? undefined : last.trim();
+  return last ?? undefined;
+}
+
+const text = (max: number, what = 'text') =>
+  z.preprocess(
+    scalar,
+    z
+      .string({ error: `must be ${what}` })
+      .max(max, { error: `is too long; keep it under ${max} characters` })
+      .optional(),
+  );
+
+const CHECKED = new Set(['on', 'true', 'yes', '1']);
+const UNCHECKED = new Set(['off', 'false', 'no', '0']);
+
+const checkbox = z.preprocess(
+  scalar,
+  z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined) return false;
+      const v = value.toLowerCase();
+      if (CHECKED.has(v)) return true;
+      if (UNCHECKED.has(v)) return false;
+      ctx.addIssue({ code: 'custom', message: 'must be checked ("on" or true) or left out' });
+      return z.NEVER;
+    }),
+);
+
+const EXAMPLE_PHONE = '(312) 555-0142, or +44 20 7946 0958 outside the US';
+
+function submissionSchema(options: SubmissionOptions) {
+  const allowed = new Set(options.allowedCadences);
+  return z.object({
+    email: z.preprocess(
+      scalar,
+      z
+        .string({ error: 'is required; enter an email address, e.g. jordan@example.com' })
+        .max(254, { error: 'is too long for an email address' })
+        .transform(normalizeEmail)
+        .pipe(z.email({ error: 'is not an email address; use e.g. jordan@example.com' })),
+    ),
+    name: text(200),
+    company: text(200),
+    phone: z.preprocess(
+      scalar,
+      z
+        .string({ error: 'must be text' })
+        .max(40, { error: 'is too long for a phone number' })
+        .transform((value, ctx) => {
+          const phone = parsePhoneNumberFromString(value, 'US');
+          if (phone?.isValid()) return phone.number;
+          ctx.addIssue({
+            code: 'custom',
+            message: `is not a phone number; include the area code, e.g. ${EXAMPLE_PHONE}`,
+          });
+          return z.NEVER;
+        })
+        .optional(),
+    ),
+    smsConsent: checkbox,
+    consentText: text(1000),
+    timezone: z.preprocess(
+      scalar,
+      z
+        .string({ error: 'must be text' })
+        .refine((zone) => IANAZone.isValidZone(zone), {
+          error: 'is not a time zone; use an IANA zone such as America/Chicago',
+        })
+        .optional(),
+    ),
+    note: text(2000),
+    interest: text(200),
+    cadence: z.preprocess(
+      scalar,
+      z
+        .string({ error: 'must be text' })
+        .refine((id) => allowed.has(id), { error: 'is not a follow-up this form can start' })
+        .optional(),
+    ),
+    source: text(2000),
+    utm_source: text(200),
+    utm_medium: text(200),
+    utm_campaign: text(200),
+    utm_term: text(200),
+    utm_content: text(200),
+    redirect: text(2000),
+  });
+}
+
+/** Checks across fields, on the raw values, so they are reported alongside every other field's problem. */
+function consentErrors(fields: Record<string, unknown>): FieldErrors {
+  const consent = CHECKED.has(String(scalar(fields.smsConsent) ?? '').toLowerCase());
+  if (!consent) return {};
+  return {
+    ...(scalar(fields.phone) === undefined ? { phone: 'is needed to receive text messages' } : {}),
+    ...(scalar(fields.consentText) === undefined
+      ? { consentText: 'is required with smsConsent: send the consent wording the form showed' }
+      : {}),
+  };
+}
+
+const HONEYPOT = 'website';
+
+/** Validates a posted signup: a lead profile and its cadence, a bot, or the errors of each field. */
+export function parseSubmission(body: unknown, options: SubmissionOptions): SubmissionResult {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    return { kind: 'invalid', errors: { body: 'must be a JSON object or a form post of fields' } };
+  }
+  const fields = body as Record<string, unknown>;
+  if (scalar(fields[HONEYPOT]) !== undefined) {
+    const redirect = scalar(fields.redirect);
+    return {
+      kind: 'bot',
+      cadenceId: options.defaultCadence,
+      email: String(scalar(fields.email) ?? ''),
+      ...(typeof redirect === 'string' ? { redirect } : {}),
+    };
+  }
+  const parsed = submissionSchema(options).safeParse(fields);
+  const errors: FieldErrors = {};
+  for (const issue of parsed.error?.issues ?? []) errors[String(issue.path[0] ?? 'body')] ??= issue.message;
+  for (const [field, message] of Object.entries(consentErrors(fields))) errors[field] ??= message;
+  if (!parsed.success || Object.keys(errors).length > 0) return { kind: 'invalid', errors };
+  const v = parsed.data;
+  const source = v.source ?? options.page;
+  const utm: Utm = compact({
+    source: v.utm_source,
+    medium: v.utm_medium,
+    campaign: v.utm_campaign,
+    term: v.utm_term,
+    content: v.utm_content,
+  });
+  const profile: LeadProfile = compact({
+    email: v.email,
+    name: v.name,
+    company: v.company,
+    phone: v.phone,
+    zone: v.timezone,
+    note: v.note,
+    interest: v.interest,
+    source,
+    utm: Object.keys(utm).length > 0 ? utm : undefined,
+    smsConsent:
+      v.smsConsent && v.consentText
+        ? { at: options.now.toISOString(), source: source ?? 'web form', wording: v.consentText }
+        : undefined,
+  });
+  return {
+    kind: 'lead',
+    profile,
+    cadenceId: v.cadence ?? options.defaultCadence,
+    ...(v.redirect ? { redirect: v.redirect } : {}),
+  };
+}
+
+/** Drops undefined fields: DynamoDB and the template context both treat "absent" and "undefined" differently. */
+export function compact<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}

@@ -1,0 +1,201 @@
+import type { Cadence, Channel } from '../core/cadence-schema.ts';
+import type { TemplateSource } from '../core/templates.ts';
+import type { Lead, LeadProfile, LeadStatus } from './lead.ts';
+
+/*
+ * What the domain needs from the outside world. Adapters implement these with the AWS SDK (functions/adapters),
+ * tests and the local runtime with whatever they like; the domain imports no SDK.
+ */
+
+/** A status change or another dated fact about a lead, with what caused it. */
+export interface LeadEvent {
+  readonly at: string;
+  /** e.g. "status", "created", "enrolled", "sms-consent". */
+  readonly kind: string;
+  /** What caused it: "intake", "cadence:web-inquiry", "ses", "rep". */
+  readonly source: string;
+  readonly from?: LeadStatus;
+  readonly to?: LeadStatus;
+  readonly detail?: Readonly<Record<string, string | number | boolean>>;
+}
+
+/** How a signup changes a lead that may already exist. */
+export interface LeadUpsert {
+  /** The whole record, written when the lead is new. */
+  readonly create: Lead;
+  /** Fields that replace what is stored (the lead's latest word, e.g. its zone or a fresh consent). */
+  readonly replace: Partial<LeadProfile>;
+  /** Fields written only where the stored lead has none (first-touch attribution, contact details). */
+  readonly fill: Partial<LeadProfile>;
+}
+
+/** The running enrollment of a lead in a cadence; at most one per lead × cadence. */
+export interface ActivePointer {
+  readonly leadId: string;
+  readonly cadenceId: string;
+  readonly enrollmentId: string;
+  /** The exact StartExecution input, so whoever finds the pointer can (re)start the same execution. */
+  readonly inputJson: string;
+  readonly createdAt: string;
+  /** When the last touch is due: a pointer long past it belongs to an execution that has ended. */
+  readonly endsAt: string;
+}
+
+export type EnrollmentStatus = 'pending' | 'started';
+
+export interface EnrollmentRecord {
+  readonly leadId: string;
+  readonly enrollmentId: string;
+  readonly cadenceId: string;
+  readonly enrolledAt: string;
+  /** The exact StartExecution input (a string: a DynamoDB map would not keep key order). */
+  readonly inputJson: string;
+  readonly status: EnrollmentStatus;
+  /** What enrolled the lead: "intake", "cadence:web-inquiry", "import". */
+  readonly source: string;
+  readonly createdAt: string;
+  readonly startedAt?: string;
+  readonly executionArn?: string;
+}
+
+export interface TouchKey {
+  readonly leadId: string;
+  readonly enrollmentId: string;
+  readonly stepIndex: number;
+}
+
+export type TouchStatus = 'claimed' | 'sent' | 'skipped' | 'failed';
+
+export interface TouchRecord extends TouchKey {
+  readonly cadenceId: string;
+  readonly stepId: string;
+  readonly channel: Channel;
+  readonly template: string;
+  readonly scheduledAt: string;
+  readonly status: TouchStatus;
+  /** Why a touch was skipped or failed, e.g. "frequency-cap", "MessageRejected". */
+  readonly reason?: string;
+  readonly messageId?: string;
+  readonly at: string;
+}
+
+export interface TouchOutcome {
+  readonly status: Exclude<TouchStatus, 'claimed'>;
+  readonly at: string;
+  readonly reason?: string;
+  readonly messageId?: string;
+}
+
+export interface Contact {
+  readonly at: string;
+  readonly channel: Channel;
+  readonly template: string;
+  /** The lead's next scheduled touch; absent after the last one. */
+  readonly nextTouchAt?: string;
+}
+
+/** A call or manual step for the lead's owner. */
+export interface RepTask {
+  readonly leadId: string;
+  readonly enrollmentId: string;
+  readonly stepIndex: number;
+  readonly cadenceId: string;
+  readonly stepId: string;
+  readonly channel: 'call' | 'task';
+  readonly owner: string;
+  readonly title: string;
+  readonly script: string;
+  readonly dueAt: string;
+  readonly createdAt: string;
+}
+
+export interface LeadStore {
+  /** Creates the lead or updates the one with its id; `created` says which. No transaction needed. */
+  upsertLead(upsert: LeadUpsert): Promise<{ lead: Lead; created: boolean }>;
+  /** A consistent read: what a signal wrote a moment ago is seen. */
+  getLead(leadId: string): Promise<Lead | undefined>;
+  /** Moves the status from `from` to `to` if it still is `from`, and records the event; false if it was not. */
+  changeStatus(leadId: string, from: LeadStatus, to: LeadStatus, event: LeadEvent): Promise<boolean>;
+  recordEvent(leadId: string, event: LeadEvent): Promise<void>;
+  /** Whether any of the suppression keys (see `suppressionKey`) is on the suppression list. */
+  isSuppressed(keys: readonly string[]): Promise<boolean>;
+
+  /** Takes the lead × cadence slot; returns the pointer that holds it when that is another enrollment. */
+  claimActive(pointer: ActivePointer, replacing?: string): Promise<ActivePointer | undefined>;
+  /** Frees the slot if it still belongs to `enrollmentId`; false if it did not. */
+  releaseActive(leadId: string, cadenceId: string, enrollmentId: string): Promise<boolean>;
+  listActive(leadId: string): Promise<ActivePointer[]>;
+  putEnrollment(record: EnrollmentRecord): Promise<void>;
+  getEnrollment(leadId: string, enrollmentId: string): Promise<EnrollmentRecord | undefined>;
+  markEnrollmentStarted(
+    leadId: string,
+    enrollmentId: string,
+    at: string,
+    executionArn?: string,
+  ): Promise<void>;
+  /** Sets the lead's next touch if it has none, or a later or past one. */
+  setNextTouch(leadId: string, at: string, now: string): Promise<void>;
+
+  /** Writes the touch record unless one exists that is not `failed`; returns that one when it does. */
+  claimTouch(record: TouchRecord): Promise<TouchRecord | undefined>;
+  finishTouch(key: TouchKey, outcome: TouchOutcome): Promise<void>;
+  /** Deletes a claim so a retry can send. */
+  releaseTouch(key: TouchKey): Promise<void>;
+  /** Replaces the lead's recent sends if `sendsVersion` is still `version`; false if another send got there first. */
+  reserveSends(leadId: string, version: number, recentSends: readonly string[]): Promise<boolean>;
+  /** Records a sent touch on the lead: last contact, channel, template, counts, next touch. */
+  recordContact(leadId: string, contact: Contact): Promise<void>;
+  putTask(task: RepTask): Promise<void>;
+}
+
+export interface OutgoingEmail {
+  readonly to: string;
+  readonly subject: string;
+  readonly text: string;
+  readonly html?: string;
+  readonly replyTo?: readonly string[];
+  readonly headers?: readonly { readonly name: string; readonly value: string }[];
+  /** Values are reduced to [A-Za-z0-9_-]; never put an address in a tag. */
+  readonly tags?: Readonly<Record<string, string>>;
+}
+
+export interface Mailer {
+  send(email: OutgoingEmail): Promise<{ messageId: string }>;
+}
+
+export interface OutgoingSms {
+  /** E.164. */
+  readonly to: string;
+  readonly text: string;
+}
+
+export interface SmsSender {
+  send(sms: OutgoingSms): Promise<{ messageId: string }>;
+}
+
+export interface Executions {
+  /** Starts the cadence's state machine; an execution of that name that already exists is success. */
+  start(
+    cadenceId: string,
+    name: string,
+    inputJson: string,
+  ): Promise<{ executionArn?: string; alreadyExisted: boolean }>;
+}
+
+export interface Secrets {
+  get(secretId: string): Promise<string>;
+}
+
+export interface CadenceCatalog {
+  get(id: string): Promise<Cadence | undefined>;
+  ids(): Promise<readonly string[]>;
+}
+
+export type TemplateLoader = (name: string) => Promise<TemplateSource>;
+
+/** Structured logs: lead ids and outcomes, never addresses. */
+export interface Logger {
+  info(message: string, fields?: Readonly<Record<string, unknown>>): void;
+  warn(message: string, fields?: Readonly<Record<string, unknown>>): void;
+  error(message: string, fields?: Readonly<Record<string, unknown>>): void;
+}

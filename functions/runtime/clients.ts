@@ -1,0 +1,27 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+/*
+ * The one place SDK clients are made: once per cold start, only those a function uses. Region, credentials and
+ * endpoints come from the environment (AWS_REGION on Lambda; AWS_ENDPOINT_URL_<SERVICE> for the local runtime).
+ */
+
+const once = <T>(make: () => T): (() => T) => {
+  let made: T | undefined;
+  return () => {
+    made ??= make();
+    return made;
+  };
+};
+
+export const documentClient = once(() =>
+  DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } }),
+);
+export const sesClient = once(() => new SESv2Client({}));
+export const snsClient = once(() => new SNSClient({}));
+export const sfnClient = once(() => new SFNClient({}));
+export const secretsClient = once(() => new SecretsManagerClient({}));

@@ -1,0 +1,217 @@
+import { createRequire } from 'node:module';
+import { App, Validations } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadCadencesSync } from '../../lib/cadences.ts';
+import { ConfigInvalid, loadConfig, parseConfig } from '../../lib/config.ts';
+import { FollowupStack } from '../../lib/followup-stack.ts';
+
+const ROOT = new URL('../..', import.meta.url).pathname;
+const aslValidator = createRequire(import.meta.url)('asl-validator') as (definition: unknown) => {
+  isValid: boolean;
+  errorsText: () => string;
+};
+
+const cadences = loadCadencesSync(`${ROOT}cadences`);
+const cadenceIds = new Set(cadences.map((c) => c.id));
+const config = loadConfig(`${ROOT}followup.config.json`, cadenceIds);
+
+/** The stack as `cdk synth` builds it, with bundling skipped (infra tests check resources, not bundles). */
+function synth(options: { nag?: boolean } = {}) {
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const stack = new FollowupStack(app, 'Followup', {
+    config,
+    cadences,
+    env: { account: '123456789012', region: 'us-east-1' },
+  });
+  if (options.nag) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  return { app, stack };
+}
+
+type Json = Record<string, unknown>;
+/** A DefinitionString is a Fn::Join of text and function ARNs; put stand-in ARNs where the tokens are. */
+function definitionOf(definitionString: unknown): Json {
+  if (typeof definitionString === 'string') return JSON.parse(definitionString);
+  const [separator, parts] = (definitionString as { 'Fn::Join': [string, unknown[]] })['Fn::Join'];
+  const text = parts
+    .map((p) => (typeof p === 'string' ? p : 'arn:aws:lambda:us-east-1:123456789012:function:stand-in'))
+    .join(separator);
+  return JSON.parse(text);
+}
+
+describe('FollowupStack', () => {
+  let template: Template;
+  beforeAll(() => {
+    template = Template.fromStack(synth().stack);
+  });
+
+  it('has one Standard state machine per cadence file, each published as a version behind the alias "live"', () => {
+    template.resourceCountIs('AWS::StepFunctions::StateMachine', cadences.length);
+    template.resourceCountIs('AWS::StepFunctions::StateMachineVersion', cadences.length);
+    template.resourceCountIs('AWS::StepFunctions::StateMachineAlias', cadences.length);
+    for (const cadence of cadences) {
+      template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+        StateMachineName: `Followup-${cadence.id}`,
+        StateMachineType: 'STANDARD',
+        TracingConfiguration: { Enabled: true },
+        LoggingConfiguration: Match.objectLike({ Level: 'ALL', IncludeExecutionData: false }),
+      });
+    }
+    template.allResourcesProperties('AWS::StepFunctions::StateMachineAlias', { Name: 'live' });
+    // Old versions are kept: executions started on them run on.
+    template.allResources('AWS::StepFunctions::StateMachineVersion', { DeletionPolicy: 'Retain' });
+  });
+
+  it('deploys definitions that are valid ASL with 2 states per touch and 3 per enrollment', () => {
+    const machines = template.findResources('AWS::StepFunctions::StateMachine');
+    const byName = new Map(
+      Object.values(machines).map((m) => [
+        (m.Properties as Json).StateMachineName as string,
+        definitionOf((m.Properties as Json).DefinitionString),
+      ]),
+    );
+    for (const cadence of cadences) {
+      const definition = byName.get(`Followup-${cadence.id}`) as Json;
+      const validation = aslValidator(structuredClone(definition));
+      expect(validation.isValid, validation.errorsText()).toBe(true);
+      expect(Object.keys(definition.States as Json)).toHaveLength(2 * cadence.steps.length + 3);
+    }
+  });
+
+  it('protects the table: on-demand, point-in-time recovery, deletion protection, encryption, retained', () => {
+    template.hasResource('AWS::DynamoDB::GlobalTable', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({
+        BillingMode: 'PAY_PER_REQUEST',
+        SSESpecification: Match.objectLike({ SSEEnabled: true }),
+        Replicas: [
+          Match.objectLike({
+            DeletionProtectionEnabled: true,
+            PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+          }),
+        ],
+      }),
+    });
+  });
+
+  it('gives every function the team defaults: nodejs22.x, arm64, X-Ray, source maps, its own log group', () => {
+    const functions = template.findResources('AWS::Lambda::Function');
+    expect(Object.keys(functions)).toHaveLength(3);
+    for (const fn of Object.values(functions)) {
+      expect(fn.Properties).toMatchObject({
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        TracingConfig: { Mode: 'Active' },
+        LoggingConfig: { LogFormat: 'JSON', LogGroup: expect.anything() },
+      });
+      expect((fn.Properties as Json).Environment).toMatchObject({
+        Variables: expect.objectContaining({ NODE_OPTIONS: '--enable-source-maps' }),
+      });
+    }
+    template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 90 });
+  });
+
+  it('scopes IAM to what each function touches: named table actions, no scans, no wildcards on data', () => {
+    const policies = template.findResources('AWS::IAM::Policy');
+    const statements = Object.values(policies).flatMap(
+      (p) => ((p.Properties as Json).PolicyDocument as { Statement: Json[] }).Statement,
+    );
+    const actions = statements.flatMap((s) => [s.Action].flat() as string[]);
+    expect(actions).not.toContain('dynamodb:Scan');
+    expect(actions.filter((a) => a.endsWith(':*'))).toEqual([]);
+    const starts = statements.filter((s) => [s.Action].flat().includes('states:StartExecution'));
+    expect(starts.length).toBeGreaterThan(0);
+    for (const s of starts) {
+      expect(JSON.stringify(s.Resource)).toContain(':live');
+      expect(JSON.stringify(s.Resource)).not.toContain('*');
+    }
+    const sends = statements.filter((s) => [s.Action].flat().includes('ses:SendEmail'));
+    expect(sends).toHaveLength(1);
+    expect(JSON.stringify(sends[0]?.Resource)).toContain('identity/example.com');
+  });
+
+  it('throttles the public API and restricts CORS to the configured origins', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      DefaultRouteSettings: Match.objectLike({
+        ThrottlingRateLimit: config.api.rateLimit,
+        ThrottlingBurstLimit: config.api.burstLimit,
+      }),
+      AccessLogSettings: Match.objectLike({ DestinationArn: Match.anyValue() }),
+    });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+      CorsConfiguration: Match.objectLike({ AllowOrigins: config.allowedOrigins, AllowMethods: ['POST'] }),
+    });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'POST /leads' });
+  });
+
+  it('sends SES events to EventBridge and alarms on failed executions and function errors', () => {
+    template.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
+      EventDestination: Match.objectLike({
+        Enabled: true,
+        EventBridgeDestination: Match.anyValue(),
+        MatchingEventTypes: Match.arrayWith(['bounce', 'complaint']),
+      }),
+    });
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
+    const metrics = alarms.map((a) => (a.Properties as Json).MetricName);
+    expect(metrics.filter((m) => m === 'ExecutionsFailed')).toHaveLength(cadences.length);
+    expect(metrics.filter((m) => m === 'Errors')).toHaveLength(3);
+    for (const alarm of alarms) expect((alarm.Properties as Json).AlarmActions).toHaveLength(1);
+  });
+});
+
+describe('cdk-nag AwsSolutions', () => {
+  it('has no unacknowledged finding, and every acknowledgement says why', () => {
+    const { app } = synth({ nag: true });
+    // Synth throws "Validation failed" with the report when a finding is not acknowledged.
+    expect(() => app.synth()).not.toThrow();
+    const reasons: string[] = [];
+    for (const node of app.node.findAll()) {
+      for (const entry of node.node.metadata) {
+        if (entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY) {
+          // { "Annotation::AwsSolutions-L1": "the reason" }
+          reasons.push(...Object.values(entry.data as Record<string, string>));
+        }
+      }
+    }
+    expect(reasons.length).toBeGreaterThan(0);
+    for (const reason of reasons) expect(reason.length).toBeGreaterThan(20);
+  });
+
+  it('is really checking: an unacknowledged finding fails synth', () => {
+    const { app, stack } = synth({ nag: true });
+    new sns.Topic(stack, 'Unencrypted');
+    expect(() => app.synth()).toThrow(/AwsSolutions-SNS3/);
+  });
+});
+
+describe('the deployment configuration', () => {
+  const good = JSON.parse(JSON.stringify(config));
+
+  it('fails synth naming each bad field and how to fix it', () => {
+    const bad = {
+      ...good,
+      replyDomain: 'not a domain',
+      owner: { ...good.owner, email: 'alex' },
+      defaultTimeZone: 'Chicago',
+    };
+    expect(() => parseConfig(bad, 'followup.config.json', cadenceIds)).toThrow(ConfigInvalid);
+    try {
+      parseConfig(bad, 'followup.config.json', cadenceIds);
+    } catch (error) {
+      const message = (error as Error).message;
+      expect(message).toContain('replyDomain: "not a domain" is not a domain');
+      expect(message).toContain('owner.email: "alex" is not an email address');
+      expect(message).toContain('defaultTimeZone: "Chicago" is not an IANA time zone');
+    }
+  });
+
+  it('rejects a form cadence that does not exist', () => {
+    expect(() =>
+      parseConfig({ ...good, formCadences: ['web-inquiry', 'webinar'] }, 'cfg', cadenceIds),
+    ).toThrow(/cadence "webinar" is not in cadences\//);
+  });
+});

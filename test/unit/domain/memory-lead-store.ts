@@ -1,0 +1,174 @@
+import type { Lead, LeadStatus } from '../../../functions/domain/lead.ts';
+import type {
+  ActivePointer,
+  Contact,
+  EnrollmentRecord,
+  LeadEvent,
+  LeadStore,
+  LeadUpsert,
+  RepTask,
+  TouchKey,
+  TouchOutcome,
+  TouchRecord,
+} from '../../../functions/domain/ports.ts';
+
+/**
+ * A LeadStore in memory with the conditional-write semantics of DynamoLeadStore, for tests about the domain and
+ * the handlers. Tests of the DynamoDB commands themselves use aws-sdk-client-mock.
+ */
+export class MemoryLeadStore implements LeadStore {
+  readonly leads = new Map<string, Lead>();
+  readonly events: (LeadEvent & { leadId: string })[] = [];
+  readonly suppressed = new Set<string>();
+  readonly active = new Map<string, ActivePointer>();
+  readonly enrollments = new Map<string, EnrollmentRecord>();
+  readonly touches = new Map<string, TouchRecord>();
+  readonly tasks: RepTask[] = [];
+
+  private static touchId = (key: TouchKey) => `${key.leadId}/${key.enrollmentId}/${key.stepIndex}`;
+  private static activeId = (leadId: string, cadenceId: string) => `${leadId}/${cadenceId}`;
+
+  /** Everything stored, to assert that nothing was. */
+  get size(): number {
+    return (
+      this.leads.size +
+      this.events.length +
+      this.active.size +
+      this.enrollments.size +
+      this.touches.size +
+      this.tasks.length
+    );
+  }
+
+  touch(key: TouchKey): TouchRecord | undefined {
+    return this.touches.get(MemoryLeadStore.touchId(key));
+  }
+
+  async upsertLead({ create, replace, fill }: LeadUpsert) {
+    const stored = this.leads.get(create.leadId);
+    if (!stored) {
+      this.leads.set(create.leadId, structuredClone(create));
+      return { lead: structuredClone(create), created: true };
+    }
+    const merged: Record<string, unknown> = { ...stored, updatedAt: create.updatedAt, ...replace };
+    for (const [field, value] of Object.entries(fill)) merged[field] ??= value;
+    this.leads.set(create.leadId, merged as unknown as Lead);
+    return { lead: structuredClone(merged as unknown as Lead), created: false };
+  }
+
+  async getLead(leadId: string) {
+    const lead = this.leads.get(leadId);
+    return lead ? structuredClone(lead) : undefined;
+  }
+
+  async changeStatus(leadId: string, from: LeadStatus, to: LeadStatus, event: LeadEvent) {
+    const lead = this.leads.get(leadId);
+    if (lead?.status !== from) return false;
+    this.leads.set(leadId, { ...lead, status: to, statusChangedAt: event.at, updatedAt: event.at });
+    await this.recordEvent(leadId, event);
+    return true;
+  }
+
+  async recordEvent(leadId: string, event: LeadEvent) {
+    this.events.push({ leadId, ...event });
+  }
+
+  async isSuppressed(keys: readonly string[]) {
+    return keys.some((key) => this.suppressed.has(key));
+  }
+
+  async claimActive(pointer: ActivePointer, replacing?: string) {
+    const id = MemoryLeadStore.activeId(pointer.leadId, pointer.cadenceId);
+    const holder = this.active.get(id);
+    const free = replacing === undefined ? holder === undefined : holder?.enrollmentId === replacing;
+    if (free) {
+      this.active.set(id, pointer);
+      return undefined;
+    }
+    return holder;
+  }
+
+  async releaseActive(leadId: string, cadenceId: string, enrollmentId: string) {
+    const id = MemoryLeadStore.activeId(leadId, cadenceId);
+    if (this.active.get(id)?.enrollmentId !== enrollmentId) return false;
+    this.active.delete(id);
+    return true;
+  }
+
+  async listActive(leadId: string) {
+    return [...this.active.values()].filter((p) => p.leadId === leadId);
+  }
+
+  async putEnrollment(record: EnrollmentRecord) {
+    if (!this.enrollments.has(record.enrollmentId)) this.enrollments.set(record.enrollmentId, record);
+  }
+
+  async getEnrollment(_leadId: string, enrollmentId: string) {
+    return this.enrollments.get(enrollmentId);
+  }
+
+  async markEnrollmentStarted(_leadId: string, enrollmentId: string, at: string, executionArn?: string) {
+    const record = this.enrollments.get(enrollmentId);
+    if (record) {
+      this.enrollments.set(enrollmentId, {
+        ...record,
+        status: 'started',
+        startedAt: at,
+        ...(executionArn ? { executionArn } : {}),
+      });
+    }
+  }
+
+  async setNextTouch(leadId: string, at: string, now: string) {
+    const lead = this.leads.get(leadId);
+    if (!lead) return;
+    if (lead.nextTouchAt === undefined || lead.nextTouchAt > at || lead.nextTouchAt <= now) {
+      this.leads.set(leadId, { ...lead, nextTouchAt: at });
+    }
+  }
+
+  async claimTouch(record: TouchRecord) {
+    const id = MemoryLeadStore.touchId(record);
+    const existing = this.touches.get(id);
+    if (existing && existing.status !== 'failed') return existing;
+    this.touches.set(id, record);
+    return undefined;
+  }
+
+  async finishTouch(key: TouchKey, outcome: TouchOutcome) {
+    const id = MemoryLeadStore.touchId(key);
+    const record = this.touches.get(id);
+    if (record) this.touches.set(id, { ...record, ...outcome });
+  }
+
+  async releaseTouch(key: TouchKey) {
+    const id = MemoryLeadStore.touchId(key);
+    if (this.touches.get(id)?.status === 'claimed') this.touches.delete(id);
+  }
+
+  async reserveSends(leadId: string, version: number, recentSends: readonly string[]) {
+    const lead = this.leads.get(leadId);
+    if (!lead || lead.sendsVersion !== version) return false;
+    this.leads.set(leadId, { ...lead, recentSends: [...recentSends], sendsVersion: version + 1 });
+    return true;
+  }
+
+  async recordContact(leadId: string, contact: Contact) {
+    const lead = this.leads.get(leadId);
+    if (!lead) return;
+    this.leads.set(leadId, {
+      ...lead,
+      lastContactAt: contact.at,
+      lastChannel: contact.channel,
+      lastTemplate: contact.template,
+      updatedAt: contact.at,
+      touchCount: lead.touchCount + 1,
+      smsCount: lead.smsCount + (contact.channel === 'sms' ? 1 : 0),
+      ...(contact.nextTouchAt ? { nextTouchAt: contact.nextTouchAt } : {}),
+    });
+  }
+
+  async putTask(task: RepTask) {
+    this.tasks.push(task);
+  }
+}
