@@ -1,14 +1,67 @@
-// The local runtime (issue #4) is not built yet. Until it lands, `npm start` says what works today.
-const lines = [
-  'Followup — local runtime',
-  '',
-  'The embedded engine (dynalite, SES mailbox, Step Functions on this machine, dashboard on',
-  'http://127.0.0.1:3000) is not built yet. What works today:',
-  '',
-  '  npx followup cadence validate          check every cadence and the templates it uses',
-  '  npx followup cadence preview cadences/proposal.json --start 2026-12-18T17:45:00-06:00 --tz America/Chicago',
-  '  npx followup cadence lint              sales advice on every touch',
-  '  npx followup cadence compile cadences/proposal.json   the Step Functions definition',
-  '  npx cdk synth                          the AWS stack, offline',
-];
-console.log(lines.join('\n'));
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ROOT, startRuntime } from './runtime.ts';
+
+const HELP = `npm start [-- --speed N] [-- --fresh]
+
+Runs the whole Followup engine on this machine, no AWS account needed.
+  --speed N   time passes N times faster (86400: a day a second), so a cadence plays out while you watch
+  --fresh     start empty (forget leads, emails and executions under .followup/)
+  PORT        the dashboard's port (default 3000)
+`;
+
+const { values } = parseArgs({
+  options: { speed: { type: 'string' }, fresh: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+  allowPositionals: false,
+});
+if (values.help) {
+  process.stdout.write(HELP);
+  process.exit(0);
+}
+const speed = values.speed === undefined ? 1 : Number(values.speed);
+if (!(speed > 0)) {
+  process.stderr.write(
+    `followup: --speed must be a positive number, e.g. --speed 86400 (got "${values.speed}")\n`,
+  );
+  process.exit(1);
+}
+
+try {
+  const runtime = await startRuntime({
+    port: Number(process.env.PORT ?? 3000),
+    speed,
+    dataDir: join(ROOT, '.followup'),
+    fresh: values.fresh ?? false,
+  });
+  process.stdout.write(
+    [
+      'Followup is running locally (no AWS account needed).',
+      '',
+      `  Dashboard     ${runtime.url}/`,
+      `  Signup form   ${runtime.url}/form`,
+      `  Mailbox       ${runtime.mailboxUrl}/   (every email sent; JSON at ${runtime.url}/api/mailbox)`,
+      `  Post a lead   curl -X POST ${runtime.url}/leads -H 'content-type: application/json' -H 'accept: application/json' \\`,
+      `                  -d '{"email":"sam@example.com","name":"Sam Lee","company":"Northwind"}'`,
+      '',
+      `  Time runs ${speed === 1 ? 'at real speed' : `${speed}× faster`}; data lives in .followup/ (--fresh starts empty).`,
+      runtime.resumed
+        ? `  Resumed ${runtime.resumed} lead${runtime.resumed === 1 ? '' : 's'} in flight.`
+        : '',
+      '  Ctrl-C stops; the next start resumes every lead where it was.',
+      '',
+    ].join('\n'),
+  );
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write('\nStopping… (leads in flight resume on the next start)\n');
+    await runtime.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+} catch (error) {
+  process.stderr.write(`followup: ${(error as Error).message}\n`);
+  process.exit(1);
+}

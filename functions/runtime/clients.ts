@@ -10,13 +10,22 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
  * endpoints come from the environment (AWS_REGION on Lambda; AWS_ENDPOINT_URL_<SERVICE> for the local runtime).
  */
 
+const resets: (() => void)[] = [];
 const once = <T>(make: () => T): (() => T) => {
   let made: T | undefined;
+  resets.push(() => {
+    made = undefined;
+  });
   return () => {
     made ??= make();
     return made;
   };
 };
+
+/** Forgets the clients, so the next call reads the endpoints again (the local runtime restarts on new ports). */
+export function resetClients(): void {
+  for (const reset of resets) reset();
+}
 
 export const documentClient = once(() =>
   DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } }),

@@ -70,8 +70,9 @@ const FIELDS = {
     (v) => /^(?!-)[a-z0-9-]+(\.[a-z0-9-]+)+$/i.test(v),
     { error: 'is not a domain; use e.g. reply.northwind.example' },
   ),
+  // https in production; plain http only on loopback, where the local runtime serves it.
   UNSUBSCRIBE_BASE_URL: required('the https URL unsubscribe tokens are appended to').refine(
-    (v) => /^https:\/\/[^\s]+\/u\/$/.test(v),
+    (v) => /^(https:\/\/[^\s]+|http:\/\/(127\.0\.0\.1|localhost)(:[0-9]+)?)\/u\/$/.test(v),
     {
       error: 'must be an https URL ending in "/u/", e.g. https://abc.execute-api.us-east-1.amazonaws.com/u/',
     },

@@ -1,0 +1,10 @@
+// dynalite ships no types; this is the part the local runtime uses.
+declare module 'dynalite' {
+  import type { Server } from 'node:http';
+  export default function dynalite(options: {
+    path?: string;
+    createTableMs?: number;
+    deleteTableMs?: number;
+    updateTableMs?: number;
+  }): Server;
+}

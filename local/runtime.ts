@@ -1,0 +1,275 @@
+import './polyfills.ts';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Cadence } from '../functions/core/cadence-schema.ts';
+import { compileCadence, type StateMachineDefinition } from '../functions/core/compile.ts';
+import { loadCadencesSync } from '../lib/cadences.ts';
+import { type FollowupConfig, loadConfig } from '../lib/config.ts';
+import { type SmsMessage, startAwsShim } from './aws-shim.ts';
+import { type Clock, ScaledClock } from './clock.ts';
+import {
+  type ExecutionRecord,
+  type ExecutionStore,
+  executionContext,
+  type LocalFunction,
+  LocalStepFunctions,
+  MemoryExecutionStore,
+} from './step-functions.ts';
+
+export const ROOT = new URL('..', import.meta.url).pathname;
+export const TABLE_NAME = 'followup';
+export const MACHINE_PREFIX = 'Followup';
+const SECRET_ID = 'local/unsubscribe-key';
+
+export interface RuntimeOptions {
+  /** HTTP port of the dashboard and API; 0 picks a free one. Default 3000. */
+  readonly port?: number;
+  /** Virtual time runs this many times faster (86400: a day a second). */
+  readonly speed?: number;
+  /** Where state lives between runs; undefined keeps everything in memory (tests, simulate). */
+  readonly dataDir?: string;
+  /** Start empty. */
+  readonly fresh?: boolean;
+  /** Replaces the scaled clock (simulate uses a virtual one). */
+  readonly clock?: Clock;
+  readonly root?: string;
+}
+
+export interface Runtime {
+  readonly url: string;
+  readonly mailboxUrl: string;
+  readonly awsUrl: string;
+  readonly clock: Clock;
+  readonly sfn: LocalStepFunctions;
+  readonly ddb: DynamoDBDocumentClient;
+  readonly tableName: string;
+  readonly config: FollowupConfig;
+  readonly cadences: readonly Cadence[];
+  readonly outbox: SmsMessage[];
+  readonly functions: ReadonlyMap<string, LocalFunction>;
+  readonly intake: (
+    event: unknown,
+  ) => Promise<{ statusCode?: number; headers?: Record<string, unknown>; body?: string }>;
+  /** Executions resumed from the last run. */
+  readonly resumed: number;
+  stop(): Promise<void>;
+}
+
+class FileExecutionStore implements ExecutionStore {
+  constructor(private readonly file: string) {}
+  async load(): Promise<ExecutionRecord[]> {
+    return existsSync(this.file) ? (JSON.parse(readFileSync(this.file, 'utf8')) as ExecutionRecord[]) : [];
+  }
+  async save(records: readonly ExecutionRecord[]): Promise<void> {
+    writeJsonAtomically(this.file, records);
+  }
+}
+
+/** Write-then-rename, so a crash mid-write never leaves half a file. */
+function writeJsonAtomically(file: string, value: unknown): void {
+  writeFileSync(`${file}.tmp`, JSON.stringify(value));
+  renameSync(`${file}.tmp`, file);
+}
+
+const readJson = <T>(file: string, fallback: T): T =>
+  existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as T) : fallback;
+
+function listen(server: Server, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve((server.address() as AddressInfo).port));
+  });
+}
+
+async function ensureTable(client: DynamoDBClient): Promise<void> {
+  try {
+    await client.send(new DescribeTableCommand({ TableName: TABLE_NAME }));
+  } catch {
+    await client.send(
+      new CreateTableCommand({
+        TableName: TABLE_NAME,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [
+          { AttributeName: 'pk', AttributeType: 'S' },
+          { AttributeName: 'sk', AttributeType: 'S' },
+        ],
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+      }),
+    );
+  }
+}
+
+/**
+ * The whole engine on one machine, from the same handler code Lambda runs: dynalite for DynamoDB,
+ * aws-ses-v2-local for SES, the compiled cadences on aws-local-stepfunctions, a loopback shim for the Step
+ * Functions API, Secrets Manager and SNS (an SMS outbox), and the dashboard.
+ */
+export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtime> {
+  const root = options.root ?? ROOT;
+  const dataDir = options.dataDir;
+  if (dataDir && options.fresh) rmSync(dataDir, { recursive: true, force: true });
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const file = (name: string) => join(dataDir ?? '', name);
+
+  const cadences = loadCadencesSync(join(root, 'cadences'));
+  const config = loadConfig(join(root, 'followup.config.json'), new Set(cadences.map((c) => c.id)));
+
+  const savedClock = dataDir ? readJson<{ virtualNow?: number }>(file('clock.json'), {}) : {};
+  const clock = options.clock ?? new ScaledClock(options.speed ?? 1, savedClock.virtualNow);
+
+  // dynalite: on disk under dataDir, so a restart loses nothing.
+  const { default: dynalite } = await import('dynalite');
+  const dynamo = dynalite({
+    ...(dataDir ? { path: file('dynamodb') } : {}),
+    createTableMs: 0,
+    deleteTableMs: 0,
+    updateTableMs: 0,
+  });
+  const dynamoUrl = `http://127.0.0.1:${await listen(dynamo, 0)}`;
+
+  const { default: startSes } = (await import('aws-ses-v2-local')) as unknown as {
+    default: (config: { host: string; port: number }) => Promise<Server>;
+  };
+  const store = await import('aws-ses-v2-local/dist/store.js');
+  store.clearStore();
+  for (const email of dataDir ? readJson<unknown[]>(file('mailbox.json'), []) : [])
+    store.saveEmail(email as never);
+  const ses = await startSes({ host: '127.0.0.1', port: 0 });
+  const sesUrl = `http://127.0.0.1:${(ses.address() as AddressInfo).port}`;
+
+  const outbox: SmsMessage[] = dataDir ? readJson<SmsMessage[]>(file('sms.json'), []) : [];
+  const secret = dataDir ? readJson<{ key?: string }>(file('secret.json'), {}).key : undefined;
+  const signingKey = secret ?? randomBytes(32).toString('hex');
+  if (dataDir && !secret) writeJsonAtomically(file('secret.json'), { key: signingKey });
+
+  const definitions = new Map<string, StateMachineDefinition>(
+    cadences.map((c) => [
+      `${MACHINE_PREFIX}-${c.id}`,
+      compileCadence(c, { touchFunction: 'touch', completeFunction: 'complete' }),
+    ]),
+  );
+  const functions = new Map<string, LocalFunction>();
+  const sfn = new LocalStepFunctions({
+    definitions,
+    functions,
+    clock,
+    store: dataDir ? new FileExecutionStore(file('executions.json')) : new MemoryExecutionStore(),
+    retryIntervalMs: 200,
+  });
+  const shim = await startAwsShim({
+    sfn,
+    secrets: new Map([[SECRET_ID, signingKey]]),
+    onSms: (sms) => {
+      outbox.push(sms);
+      if (dataDir) writeJsonAtomically(file('sms.json'), outbox);
+    },
+    now: () => handlerNow(),
+  });
+
+  const port = options.port ?? 3000;
+  const { createAppServer } = await import('./server.ts');
+  const app = createAppServer();
+  const appPort = await listen(app.server, port).catch((error: NodeJS.ErrnoException) => {
+    throw new Error(
+      error.code === 'EADDRINUSE'
+        ? `port ${port} is in use; set PORT to another, e.g. PORT=3001 npm start`
+        : error.message,
+    );
+  });
+  const url = `http://127.0.0.1:${appPort}`;
+
+  // The handlers read their configuration from the environment exactly as on Lambda.
+  Object.assign(process.env, {
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_ENDPOINT_URL_DYNAMODB: dynamoUrl,
+    AWS_ENDPOINT_URL_SESV2: sesUrl,
+    AWS_ENDPOINT_URL_SFN: shim.url,
+    AWS_ENDPOINT_URL_SNS: shim.url,
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: shim.url,
+    TABLE_NAME,
+    STATE_MACHINE_ARN_TEMPLATE: LocalStepFunctions.stateMachineArn(`${MACHINE_PREFIX}-{cadence}`, 'live'),
+    CADENCES_DIR: join(root, 'cadences'),
+    TEMPLATES_DIR: join(root, 'templates'),
+    ALLOWED_CADENCES: cadences.map((c) => c.id).join(','),
+    DEFAULT_CADENCE: config.defaultCadence,
+    DEFAULT_TIME_ZONE: config.defaultTimeZone,
+    ALLOWED_ORIGINS: [url, ...config.allowedOrigins].join(','),
+    SENDER_EMAIL: `${config.sender.name} <${config.sender.email}>`,
+    REPLY_DOMAIN: config.replyDomain,
+    UNSUBSCRIBE_BASE_URL: `${url}/u/`,
+    UNSUBSCRIBE_SECRET_ARN: SECRET_ID,
+    BUSINESS_NAME: config.business.name,
+    POSTAL_ADDRESS: config.business.postalAddress,
+    BUSINESS_WEBSITE: config.business.website,
+    OWNER_NAME: config.owner.name,
+    OWNER_EMAIL: config.owner.email,
+    ...(config.owner.phone ? { OWNER_PHONE: config.owner.phone } : {}),
+    FREQUENCY_CAP: config.frequencyCap,
+    DASHBOARD_URL: url,
+    POWERTOOLS_SERVICE_NAME: 'followup-local',
+  });
+  const { resetClients, documentClient } = await import('../functions/runtime/clients.ts');
+  resetClients();
+  const dynamoClient = new DynamoDBClient({ endpoint: dynamoUrl });
+  await ensureTable(dynamoClient);
+  const ddb = DynamoDBDocumentClient.from(dynamoClient, { marshallOptions: { removeUndefinedValues: true } });
+
+  const deps = await import('../functions/runtime/dependencies.ts');
+  const { makeTouchHandler } = await import('../functions/handlers/touch.ts');
+  const { makeCompleteHandler } = await import('../functions/handlers/complete.ts');
+  const { makeIntakeHandler } = await import('../functions/handlers/intake.ts');
+  // A handler's "now" is its touch's due instant on the runtime's clock.
+  const handlerNow = () => executionContext.getStore()?.now ?? clock.now();
+  functions.set('touch', makeTouchHandler(deps.touchDependencies(), handlerNow) as LocalFunction);
+  functions.set('complete', makeCompleteHandler(deps.completeDependencies(), handlerNow) as LocalFunction);
+  const intakeHandler = makeIntakeHandler({ ...deps.intakeDependencies(), clock: handlerNow });
+  const intake: Runtime['intake'] = (event) => intakeHandler(event as never, {} as never) as never;
+  void documentClient;
+
+  const resumed = await sfn.resume();
+
+  const saveState = () => {
+    if (!dataDir) return;
+    writeJsonAtomically(file('clock.json'), { virtualNow: clock.now().getTime() });
+    writeJsonAtomically(file('mailbox.json'), store.getStoreReadonly().emails);
+  };
+  const autosave = dataDir ? setInterval(saveState, 2_000) : undefined;
+  autosave?.unref();
+
+  const close = (server: Server) => new Promise<void>((resolve) => server.close(() => resolve()));
+  const runtime: Runtime = {
+    url,
+    mailboxUrl: sesUrl,
+    awsUrl: shim.url,
+    clock,
+    sfn,
+    ddb,
+    tableName: TABLE_NAME,
+    config,
+    cadences,
+    outbox,
+    functions,
+    intake,
+    resumed,
+    async stop() {
+      if (autosave) clearInterval(autosave);
+      await sfn.shutdown();
+      saveState();
+      app.server.closeAllConnections();
+      await Promise.all([close(app.server), close(shim.server), close(ses), close(dynamo)]);
+      dynamoClient.destroy();
+    },
+  };
+  app.attach(runtime);
+  return runtime;
+}

@@ -1,0 +1,278 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { renderDashboard } from '../web/dashboard.ts';
+import { renderSignupForm } from '../web/form.ts';
+import { renderLeadPage } from '../web/lead.ts';
+import type { DashboardModel, LeadRow, TaskRow } from '../web/model.ts';
+import { renderThanks } from '../web/thanks.ts';
+import { type Item, itemsOfLead, type LeadView, leadView, scanAll } from './queries.ts';
+import type { Runtime } from './runtime.ts';
+
+const MAX_BODY = 64 * 1024;
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    // Keep reading (so the client sees our answer) but stop keeping: the intake answers 413 on the size.
+    if (size <= MAX_BODY) chunks.push(chunk as Buffer);
+  }
+  return size > MAX_BODY ? 'x'.repeat(size) : Buffer.concat(chunks).toString('utf8');
+}
+
+function send(res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}) {
+  res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', ...headers });
+  res.end(body);
+}
+const sendJson = (res: ServerResponse, status: number, value: unknown) =>
+  send(res, status, `${JSON.stringify(value, null, 2)}\n`, { 'content-type': 'application/json' });
+
+/** The API Gateway HTTP API (payload 2.0) event Lambda would receive for this request. */
+function apiEvent(req: IncomingMessage, path: string, body: string) {
+  const headers = Object.fromEntries(
+    Object.entries(req.headers).map(([k, v]) => [
+      k.toLowerCase(),
+      Array.isArray(v) ? v.join(',') : (v ?? ''),
+    ]),
+  );
+  return {
+    version: '2.0',
+    routeKey: `${req.method} ${path}`,
+    rawPath: path,
+    rawQueryString: '',
+    headers,
+    requestContext: {
+      http: {
+        method: req.method ?? 'GET',
+        path,
+        protocol: 'HTTP/1.1',
+        sourceIp: '127.0.0.1',
+        userAgent: headers['user-agent'] ?? '',
+      },
+      requestId: `local-${Date.now()}`,
+      routeKey: `${req.method} ${path}`,
+      stage: '$default',
+      timeEpoch: Date.now(),
+    },
+    body,
+    isBase64Encoded: false,
+  };
+}
+
+const str = (v: unknown) => (v === undefined || v === null ? undefined : String(v));
+
+function leadRow(lead: Item, cadence?: string): LeadRow {
+  const consent = lead.smsConsent as { at?: string } | undefined;
+  return {
+    id: String(lead.leadId),
+    email: String(lead.email),
+    status: (lead.status ?? 'active') as LeadRow['status'],
+    touchCount: Number(lead.touchCount ?? 0),
+    createdAt: String(lead.createdAt),
+    ...(str(lead.name) ? { name: str(lead.name) } : {}),
+    ...(str(lead.company) ? { company: str(lead.company) } : {}),
+    ...(str(lead.phone) ? { phone: str(lead.phone) } : {}),
+    ...(str(lead.owner) ? { owner: str(lead.owner) } : {}),
+    ...(str(lead.zone) ? { zone: str(lead.zone) } : {}),
+    ...(cadence ? { cadence } : {}),
+    ...(str(lead.lastContactAt) ? { lastContactAt: str(lead.lastContactAt) } : {}),
+    ...(str(lead.lastChannel) ? { lastChannel: str(lead.lastChannel) as LeadRow['lastChannel'] } : {}),
+    ...(str(lead.nextTouchAt) ? { nextTouchAt: str(lead.nextTouchAt) } : {}),
+    ...(consent?.at ? { smsConsentAt: consent.at } : {}),
+    ...(typeof lead.dealValue === 'number' ? { dealValue: lead.dealValue } : {}),
+  } as LeadRow;
+}
+
+interface MailboxEmail {
+  messageId: string;
+  from: string;
+  replyTo: string[];
+  destination: { to: string[]; cc: string[]; bcc: string[] };
+  subject: string;
+  body: { html?: string; text?: string };
+  headers?: { name: string; value: string }[];
+  at: number;
+}
+
+async function mailbox(runtime: Runtime): Promise<MailboxEmail[]> {
+  const response = await fetch(`${runtime.mailboxUrl}/store`);
+  return ((await response.json()) as { emails: MailboxEmail[] }).emails;
+}
+
+async function dashboardModel(runtime: Runtime): Promise<DashboardModel> {
+  const items = await scanAll(runtime.ddb, runtime.tableName);
+  const bySk = (prefix: string) => items.filter((i) => String(i.sk).startsWith(prefix));
+  const latestCadence = new Map<string, string>();
+  for (const e of bySk('ENR#').sort((a, b) => String(a.enrolledAt).localeCompare(String(b.enrolledAt)))) {
+    latestCadence.set(String(e.leadId), String(e.cadenceId));
+  }
+  const leads = items
+    .filter((i) => i.sk === 'LEAD')
+    .map((l) => leadRow(l, latestCadence.get(String(l.leadId))));
+  const names = new Map(leads.map((l) => [l.id, l.name ?? l.email]));
+  const tasks: TaskRow[] = bySk('TASK#')
+    .filter((t) => t.status === 'open')
+    .map((t) => ({
+      leadId: String(t.leadId),
+      leadName: names.get(String(t.leadId)) ?? String(t.leadId),
+      title: String(t.title),
+      script: String(t.script),
+      channel: t.channel === 'task' ? 'task' : 'call',
+      dueAt: String(t.dueAt),
+      createdAt: String(t.createdAt),
+    }));
+  const touches = bySk('TOUCH#');
+  const statuses = new Map(leads.map((l) => [l.id, l.status]));
+  const cadences = runtime.cadences.map((c) => {
+    const enrolled = new Set(
+      bySk('ENR#')
+        .filter((e) => e.cadenceId === c.id)
+        .map((e) => String(e.leadId)),
+    );
+    const count = (pred: (s: string | undefined) => boolean) =>
+      [...enrolled].filter((id) => pred(statuses.get(id))).length;
+    return {
+      cadence: c.id,
+      enrolled: enrolled.size,
+      active: count((s) => s === 'active' || s === 'nurture'),
+      touchesSent: touches.filter((t) => t.cadenceId === c.id && t.status === 'sent').length,
+      replies: count((s) => s === 'replied' || s === 'meeting' || s === 'won'),
+      won: count((s) => s === 'won'),
+    };
+  });
+  const emails = (await mailbox(runtime)).map((e) => ({
+    to: e.destination.to.join(', '),
+    subject: e.subject,
+    at: new Date(e.at * 1000).toISOString(),
+  }));
+  return {
+    now: runtime.clock.now().toISOString(),
+    leads,
+    tasks,
+    sms: runtime.outbox.map((s) => ({ to: s.to, body: s.body, at: s.at })),
+    emails,
+    cadences,
+    mailboxUrl: runtime.mailboxUrl,
+    ...('speed' in runtime.clock ? { speed: Number((runtime.clock as { speed: number }).speed) } : {}),
+  };
+}
+
+async function findLead(runtime: Runtime, id: string): Promise<LeadView | undefined> {
+  return leadView(await itemsOfLead(runtime.ddb, runtime.tableName, id));
+}
+
+/** The local runtime's HTTP surface (DESIGN §4): dashboard, form, POST /leads and the JSON API. */
+export function createAppServer() {
+  let runtime: Runtime | undefined;
+  const server = createServer(async (req, res) => {
+    try {
+      if (!runtime) return send(res, 503, 'starting');
+      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      const path = url.pathname.replace(/\/+$/, '') || '/';
+      const leadMatch = /^\/(api\/)?leads\/([A-Za-z0-9_-]+)$/.exec(path);
+      if (req.method === 'GET' && path === '/')
+        return send(res, 200, renderDashboard(await dashboardModel(runtime)));
+      if (req.method === 'GET' && path === '/form') {
+        return send(
+          res,
+          200,
+          renderSignupForm({ cadence: url.searchParams.get('cadence') ?? runtime.config.defaultCadence }),
+        );
+      }
+      if (req.method === 'GET' && path === '/thanks') return send(res, 200, renderThanks());
+      if (req.method === 'GET' && path === '/health') return sendJson(res, 200, { ok: true });
+      if (req.method === 'POST' && path === '/leads') return await postLead(runtime, req, res);
+      if (req.method === 'GET' && path === '/api/leads') {
+        const items = await scanAll(runtime.ddb, runtime.tableName);
+        return sendJson(res, 200, { leads: items.filter((i) => i.sk === 'LEAD').map((l) => leadRow(l)) });
+      }
+      if (req.method === 'GET' && leadMatch) {
+        const view = await findLead(runtime, leadMatch[2] as string);
+        if (!view) {
+          return leadMatch[1]
+            ? sendJson(res, 404, { message: `no lead ${leadMatch[2]}` })
+            : send(res, 404, 'No such lead. <a href="/">Back to the dashboard</a>');
+        }
+        if (leadMatch[1]) return sendJson(res, 200, view);
+        return send(
+          res,
+          200,
+          renderLeadPage({
+            now: runtime.clock.now().toISOString(),
+            lead: leadRow(view.lead, view.schedule[0]?.cadenceId),
+            enrollments: view.enrollments.map((e) => ({
+              enrollmentId: String(e.enrollmentId),
+              cadenceId: String(e.cadenceId),
+              enrolledAt: String(e.enrolledAt),
+              status: String(e.status),
+            })),
+            schedule: view.schedule as never,
+            touches: view.touches as never,
+            mailboxUrl: runtime.mailboxUrl,
+          }),
+        );
+      }
+      if (req.method === 'GET' && path === '/api/mailbox') {
+        const emails = await mailbox(runtime);
+        return sendJson(
+          res,
+          200,
+          emails.map((e) => ({
+            messageId: e.messageId,
+            from: e.from,
+            destination: e.destination,
+            replyTo: e.replyTo,
+            subject: e.subject,
+            headers: e.headers ?? [],
+            text: e.body.text,
+            html: e.body.html,
+            at: new Date(e.at * 1000).toISOString(),
+          })),
+        );
+      }
+      if (req.method === 'GET' && path === '/api/sms') return sendJson(res, 200, runtime.outbox);
+      if (req.method === 'GET' && path === '/api/executions') return sendJson(res, 200, runtime.sfn.list());
+      sendJson(res, 404, { message: `no route ${req.method} ${path}` });
+    } catch (error) {
+      console.error(`followup: ${req.method} ${req.url} failed:`, (error as Error).message);
+      if (!res.headersSent) sendJson(res, 500, { message: 'internal error; see the runtime log' });
+    }
+  });
+  return {
+    server,
+    attach(value: Runtime) {
+      runtime = value;
+    },
+  };
+}
+
+const isFormPost = (req: IncomingMessage) =>
+  /application\/x-www-form-urlencoded/i.test(req.headers['content-type'] ?? '') &&
+  !/application\/json/i.test(req.headers.accept ?? '');
+
+async function postLead(runtime: Runtime, req: IncomingMessage, res: ServerResponse) {
+  const body = await readBody(req);
+  const result = await runtime.intake(apiEvent(req, '/leads', body));
+  const status = result.statusCode ?? 200;
+  if (status === 400 && isFormPost(req)) {
+    // A browser gets the form back with the errors beside their fields and what it typed kept.
+    const { errors, message } = JSON.parse(result.body ?? '{}') as {
+      errors?: Record<string, string>;
+      message?: string;
+    };
+    const values = Object.fromEntries(new URLSearchParams(body));
+    return send(
+      res,
+      400,
+      renderSignupForm({
+        cadence: values.cadence,
+        values,
+        ...(errors ? { errors } : {}),
+        ...(message ? { message } : {}),
+      }),
+    );
+  }
+  const headers = Object.fromEntries(Object.entries(result.headers ?? {}).map(([k, v]) => [k, String(v)]));
+  res.writeHead(status, headers);
+  res.end(result.body ?? '');
+}
