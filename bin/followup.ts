@@ -99,8 +99,9 @@ cadence
   .command('compile')
   .description('print the Step Functions definition (Amazon States Language) a cadence compiles to')
   .argument('<file>', 'a cadence file')
-  .option('--touch-arn <arn>', 'ARN of the touch function', '${TouchFunctionArn}')
-  .option('--complete-arn <arn>', 'ARN of the complete function', '${CompleteFunctionArn}')
+  // CloudFormation DefinitionSubstitutions placeholders, written literally.
+  .option('--touch-arn <arn>', 'ARN of the touch function', ['$', '{TouchFunctionArn}'].join(''))
+  .option('--complete-arn <arn>', 'ARN of the complete function', ['$', '{CompleteFunctionArn}'].join(''))
   .addHelpText(
     'after',
     `
