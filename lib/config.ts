@@ -93,3 +93,23 @@ export function loadConfig(file: string, cadenceIds: ReadonlySet<string>): Follo
   }
   return parseConfig(raw, file, cadenceIds);
 }
+
+/**
+ * The environment every function that writes to leads or people shares, from the configuration. The stack and the
+ * local runtime both use it, so a function sees the same settings in either place.
+ */
+export function businessEnvironment(config: FollowupConfig): Record<string, string> {
+  return {
+    DEFAULT_TIME_ZONE: config.defaultTimeZone,
+    SENDER_EMAIL: `${config.sender.name} <${config.sender.email}>`,
+    REPLY_DOMAIN: config.replyDomain,
+    BUSINESS_NAME: config.business.name,
+    POSTAL_ADDRESS: config.business.postalAddress,
+    BUSINESS_WEBSITE: config.business.website,
+    OWNER_NAME: config.owner.name,
+    OWNER_EMAIL: config.owner.email,
+    ...(config.owner.phone ? { OWNER_PHONE: config.owner.phone } : {}),
+    FREQUENCY_CAP: config.frequencyCap,
+    ...(config.sms.originationNumber ? { SMS_ORIGINATION_NUMBER: config.sms.originationNumber } : {}),
+  };
+}

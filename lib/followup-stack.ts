@@ -24,7 +24,7 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import type { Cadence } from '../functions/core/cadence-schema.ts';
 import { CadenceStateMachine, LIVE_ALIAS } from './cadence-state-machine.ts';
-import type { FollowupConfig } from './config.ts';
+import { businessEnvironment, type FollowupConfig } from './config.ts';
 import { FollowupFunction } from './followup-function.ts';
 
 export interface FollowupStackProps extends StackProps {
@@ -170,21 +170,11 @@ export class FollowupStack extends Stack {
       description:
         'One touch of a cadence: checks the lead, claims the touch, sends email / SMS or creates a call task',
       environment: {
+        ...businessEnvironment(config),
         TABLE_NAME: this.table.tableName,
-        DEFAULT_TIME_ZONE: config.defaultTimeZone,
-        SENDER_EMAIL: `${config.sender.name} <${config.sender.email}>`,
         CONFIGURATION_SET: configurationSet.configurationSetName,
-        REPLY_DOMAIN: config.replyDomain,
         UNSUBSCRIBE_BASE_URL: `${apiUrl}/u/`,
         UNSUBSCRIBE_SECRET_ARN: unsubscribeKey.secretArn,
-        BUSINESS_NAME: config.business.name,
-        POSTAL_ADDRESS: config.business.postalAddress,
-        BUSINESS_WEBSITE: config.business.website,
-        OWNER_NAME: config.owner.name,
-        OWNER_EMAIL: config.owner.email,
-        ...(config.owner.phone ? { OWNER_PHONE: config.owner.phone } : {}),
-        FREQUENCY_CAP: config.frequencyCap,
-        ...(config.sms.originationNumber ? { SMS_ORIGINATION_NUMBER: config.sms.originationNumber } : {}),
       },
     });
     touch.allowTable(this.table.tableArn, TABLE_ITEM_ACTIONS);

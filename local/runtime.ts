@@ -9,7 +9,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Cadence } from '../functions/core/cadence-schema.ts';
 import { compileCadence, type StateMachineDefinition } from '../functions/core/compile.ts';
 import { loadCadencesSync } from '../lib/cadences.ts';
-import { type FollowupConfig, loadConfig } from '../lib/config.ts';
+import { businessEnvironment, type FollowupConfig, loadConfig } from '../lib/config.ts';
 import { type SmsMessage, startAwsShim } from './aws-shim.ts';
 import { type Clock, ScaledClock } from './clock.ts';
 import {
@@ -202,19 +202,10 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     TEMPLATES_DIR: join(root, 'templates'),
     ALLOWED_CADENCES: cadences.map((c) => c.id).join(','),
     DEFAULT_CADENCE: config.defaultCadence,
-    DEFAULT_TIME_ZONE: config.defaultTimeZone,
+    ...businessEnvironment(config),
     ALLOWED_ORIGINS: [url, ...config.allowedOrigins].join(','),
-    SENDER_EMAIL: `${config.sender.name} <${config.sender.email}>`,
-    REPLY_DOMAIN: config.replyDomain,
     UNSUBSCRIBE_BASE_URL: `${url}/u/`,
     UNSUBSCRIBE_SECRET_ARN: SECRET_ID,
-    BUSINESS_NAME: config.business.name,
-    POSTAL_ADDRESS: config.business.postalAddress,
-    BUSINESS_WEBSITE: config.business.website,
-    OWNER_NAME: config.owner.name,
-    OWNER_EMAIL: config.owner.email,
-    ...(config.owner.phone ? { OWNER_PHONE: config.owner.phone } : {}),
-    FREQUENCY_CAP: config.frequencyCap,
     DASHBOARD_URL: url,
     POWERTOOLS_SERVICE_NAME: 'followup-local',
   });
