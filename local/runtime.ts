@@ -38,6 +38,8 @@ export interface RuntimeOptions {
   /** Replaces the scaled clock (simulate uses a virtual one). */
   readonly clock?: Clock;
   readonly root?: string;
+  /** POWERTOOLS_LOG_LEVEL for the handlers (default WARN). */
+  readonly logLevel?: string;
 }
 
 export interface Runtime {
@@ -208,6 +210,8 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     UNSUBSCRIBE_SECRET_ARN: SECRET_ID,
     DASHBOARD_URL: url,
     POWERTOOLS_SERVICE_NAME: 'followup-local',
+    // The engine's JSON logs are for Lambda; on a laptop only warnings show unless asked (--verbose).
+    POWERTOOLS_LOG_LEVEL: options.logLevel ?? process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
   });
   const { resetClients, documentClient } = await import('../functions/runtime/clients.ts');
   resetClients();

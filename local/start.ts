@@ -7,11 +7,17 @@ const HELP = `npm start [-- --speed N] [-- --fresh]
 Runs the whole Followup engine on this machine, no AWS account needed.
   --speed N   time passes N times faster (86400: a day a second), so a cadence plays out while you watch
   --fresh     start empty (forget leads, emails and executions under .followup/)
+  --verbose   print the engine's JSON logs (lead ids, never addresses)
   PORT        the dashboard's port (default 3000)
 `;
 
 const { values } = parseArgs({
-  options: { speed: { type: 'string' }, fresh: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+  options: {
+    speed: { type: 'string' },
+    fresh: { type: 'boolean' },
+    verbose: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  },
   allowPositionals: false,
 });
 if (values.help) {
@@ -32,6 +38,7 @@ try {
     speed,
     dataDir: join(ROOT, '.followup'),
     fresh: values.fresh ?? false,
+    ...(values.verbose ? { logLevel: 'INFO' } : {}),
   });
   process.stdout.write(
     [
