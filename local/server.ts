@@ -6,6 +6,13 @@ import type { DashboardModel, LeadRow, TaskRow } from '../web/model.ts';
 import { renderThanks } from '../web/thanks.ts';
 import { type Item, itemsOfLead, type LeadView, leadView, scanAll } from './queries.ts';
 import type { Runtime } from './runtime.ts';
+import {
+  deliverSignal,
+  type LocalHandler,
+  type LocalSignalRequest,
+  SIGNAL_TYPES,
+  SignalRequestError,
+} from './signal-events.ts';
 
 const MAX_BODY = 64 * 1024;
 
@@ -28,7 +35,7 @@ const sendJson = (res: ServerResponse, status: number, value: unknown) =>
   send(res, status, `${JSON.stringify(value, null, 2)}\n`, { 'content-type': 'application/json' });
 
 /** The API Gateway HTTP API (payload 2.0) event Lambda would receive for this request. */
-function apiEvent(req: IncomingMessage, path: string, body: string) {
+function apiEvent(req: IncomingMessage, path: string, body: string, pathParameters?: Record<string, string>) {
   const headers = Object.fromEntries(
     Object.entries(req.headers).map(([k, v]) => [
       k.toLowerCase(),
@@ -41,6 +48,7 @@ function apiEvent(req: IncomingMessage, path: string, body: string) {
     rawPath: path,
     rawQueryString: '',
     headers,
+    ...(pathParameters ? { pathParameters } : {}),
     requestContext: {
       http: {
         method: req.method ?? 'GET',
@@ -231,6 +239,25 @@ export function createAppServer() {
         );
       }
       if (req.method === 'GET' && path === '/api/sms') return sendJson(res, 200, runtime.outbox);
+      const leadAction = /^\/api\/leads\/([A-Za-z0-9_-]+)\/(signals|outcome)$/.exec(path);
+      if (req.method === 'POST' && leadAction?.[2] === 'signals') {
+        return await postSignal(runtime, leadAction[1] as string, req, res);
+      }
+      if (req.method === 'POST' && leadAction?.[2] === 'outcome') {
+        const id = leadAction[1] as string;
+        const event = apiEvent(req, `/leads/${id}/outcome`, await readBody(req), { id });
+        return relay(res, runtime.signals.outcome, event);
+      }
+      const link = /^\/(u|o)\/([^/]+)$/.exec(path);
+      if ((req.method === 'GET' || req.method === 'POST') && link) {
+        const event = apiEvent(req, path, await readBody(req), {
+          token: decodeURIComponent(link[2] as string),
+        });
+        return relay(res, link[1] === 'u' ? runtime.signals.unsubscribe : runtime.signals.outcome, event);
+      }
+      if (req.method === 'POST' && path === '/shop/events') {
+        return relay(res, runtime.signals.shopWebhook, apiEvent(req, path, await readBody(req)));
+      }
       if (req.method === 'GET' && path === '/api/executions') return sendJson(res, 200, runtime.sfn.list());
       sendJson(res, 404, { message: `no route ${req.method} ${path}` });
     } catch (error) {
@@ -246,21 +273,65 @@ export function createAppServer() {
   };
 }
 
+/** Runs an HTTP handler as API Gateway would and writes its answer. */
+async function relay(res: ServerResponse, handler: LocalHandler, event: unknown) {
+  const result = (await handler(event)) as {
+    statusCode?: number;
+    headers?: Record<string, unknown>;
+    body?: string;
+  };
+  const headers = Object.fromEntries(Object.entries(result.headers ?? {}).map(([k, v]) => [k, String(v)]));
+  res.writeHead(result.statusCode ?? 200, headers);
+  res.end(result.body ?? '');
+}
+
+/** POST /api/leads/:id/signals `{"type", "text"?}`: the event AWS would send, through the same handler. */
+async function postSignal(runtime: Runtime, leadId: string, req: IncomingMessage, res: ServerResponse) {
+  let body: { type?: unknown; text?: unknown; value?: unknown };
+  try {
+    body = JSON.parse((await readBody(req)) || '{}');
+  } catch {
+    return sendJson(res, 400, { message: 'The body is not valid JSON.' });
+  }
+  if (!SIGNAL_TYPES.includes(body.type as never)) {
+    return sendJson(res, 400, { message: `type must be one of ${SIGNAL_TYPES.join(', ')}` });
+  }
+  if (body.text !== undefined && typeof body.text !== 'string') {
+    return sendJson(res, 400, { message: 'text must be a string' });
+  }
+  if (body.value !== undefined && typeof body.value !== 'number') {
+    return sendJson(res, 400, { message: 'value must be a number' });
+  }
+  try {
+    return sendJson(res, 200, await deliverSignal(runtime, leadId, body as LocalSignalRequest));
+  } catch (error) {
+    if (error instanceof SignalRequestError)
+      return sendJson(res, error.statusCode, { message: error.message });
+    throw error;
+  }
+}
+
 const isFormPost = (req: IncomingMessage) =>
   /application\/x-www-form-urlencoded/i.test(req.headers['content-type'] ?? '') &&
   !/application\/json/i.test(req.headers.accept ?? '');
 
 async function postLead(runtime: Runtime, req: IncomingMessage, res: ServerResponse) {
   const body = await readBody(req);
-  const result = await runtime.intake(apiEvent(req, '/leads', body));
-  const status = result.statusCode ?? 200;
-  if (status === 400 && isFormPost(req)) {
-    // A browser gets the form back with the errors beside their fields and what it typed kept.
+  if (isFormPost(req)) {
+    // The example form is served here, so a browser's bad post gets that form back with the errors beside their
+    // fields and what it typed kept: ask the intake for JSON and answer the browser from it.
+    const event = apiEvent(req, '/leads', body);
+    const result = await runtime.intake({
+      ...event,
+      headers: { ...event.headers, accept: 'application/json' },
+    });
+    const values = Object.fromEntries(new URLSearchParams(body));
+    if (result.statusCode === 202) return send(res, 303, '', { location: '/thanks' });
+    if (result.statusCode !== 400) return send(res, result.statusCode ?? 500, result.body ?? '');
     const { errors, message } = JSON.parse(result.body ?? '{}') as {
       errors?: Record<string, string>;
       message?: string;
     };
-    const values = Object.fromEntries(new URLSearchParams(body));
     return send(
       res,
       400,
@@ -272,6 +343,8 @@ async function postLead(runtime: Runtime, req: IncomingMessage, res: ServerRespo
       }),
     );
   }
+  const result = await runtime.intake(apiEvent(req, '/leads', body));
+  const status = result.statusCode ?? 200;
   const headers = Object.fromEntries(Object.entries(result.headers ?? {}).map(([k, v]) => [k, String(v)]));
   res.writeHead(status, headers);
   res.end(result.body ?? '');
