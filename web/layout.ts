@@ -42,7 +42,11 @@ h2 { font-size: 1.2rem; margin: 2rem 0 .75rem; }
 .lede, .muted, small { color: var(--muted); }
 section.card, .card { background: var(--surface); border: 1px solid var(--border); border-radius: var(--radius);
   box-shadow: var(--shadow); padding: 1rem; }
-.cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(140px, 1fr)); gap: .75rem; margin: 1rem 0; }
+.cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(120px, 1fr)); gap: .75rem; margin: 1rem 0; }
+.channel { white-space: nowrap; }
+.channel::before { content: ''; display: inline-block; width: .55rem; height: .55rem; border-radius: 50%; margin-right: .4rem; background: var(--muted); }
+.channel-email::before { background: #2563eb; } .channel-sms::before { background: #16a34a; }
+.channel-call::before { background: #d97706; } .channel-task::before { background: #7c3aed; }
 .stat { background: var(--surface); border: 1px solid var(--border); border-radius: var(--radius); padding: .75rem 1rem; }
 .stat .value { display: block; font-size: 1.75rem; font-weight: 700; line-height: 1.2; }
 .stat .label { color: var(--muted); font-size: .9rem; }

@@ -21,16 +21,16 @@ export function statusBadge(status: LeadStatus): SafeHtml {
   return html`<span class="badge badge-${status}">${STATUS_LABELS[status] ?? status}</span>`;
 }
 
-const CHANNELS: Readonly<Record<Channel, { readonly icon: string; readonly label: string }>> = {
-  email: { icon: '✉️', label: 'Email' },
-  sms: { icon: '💬', label: 'SMS' },
-  call: { icon: '📞', label: 'Call' },
-  task: { icon: '📝', label: 'Task' },
+const CHANNEL_LABELS: Readonly<Record<Channel, string>> = {
+  email: 'Email',
+  sms: 'SMS',
+  call: 'Call',
+  task: 'Task',
 };
 
+/** The channel's word with a colored dot (CSS, not an emoji: emoji fonts are missing on many machines). */
 export function channelLabel(channel: Channel): SafeHtml {
-  const c = CHANNELS[channel] ?? { icon: '•', label: channel };
-  return html`<span class="channel"><span aria-hidden="true">${c.icon}</span> ${c.label}</span>`;
+  return html`<span class="channel channel-${channel}">${CHANNEL_LABELS[channel] ?? channel}</span>`;
 }
 
 export function leadHref(id: string): string {

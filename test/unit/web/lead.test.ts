@@ -62,24 +62,24 @@ describe('renderLeadPage', () => {
     expect(entries).toEqual([
       {
         cls: 'past',
-        text: 'Thu 17 Dec, 09:00 CST (4 days ago) ✉️ Email · proposal template proposal-sent Sent Thu 17 Dec, 09:00 CST',
+        text: 'Thu 17 Dec, 09:00 CST (4 days ago) Email · proposal template proposal-sent Sent Thu 17 Dec, 09:00 CST',
       },
       {
         cls: 'past',
-        text: 'Fri 18 Dec, 09:00 CST (3 days ago) ✉️ Email · did-you-get-it template proposal-received Sent Fri 18 Dec, 09:00 CST',
+        text: 'Fri 18 Dec, 09:00 CST (3 days ago) Email · did-you-get-it template proposal-received Sent Fri 18 Dec, 09:00 CST',
       },
       {
         cls: 'past',
-        text: 'Fri 18 Dec, 10:00 CST (3 days ago) 💬 SMS · text template quick-text Skipped — frequency cap: 2 touches in 24 hours Fri 18 Dec, 10:00 CST',
+        text: 'Fri 18 Dec, 10:00 CST (3 days ago) SMS · text template quick-text Skipped — frequency cap: 2 touches in 24 hours Fri 18 Dec, 10:00 CST',
       },
       { cls: 'now', text: 'Now · Mon 21 Dec, 09:00 CST' },
       {
         cls: 'future',
-        text: 'Wed 23 Dec, 09:00 CST (in 2 days) 📞 Call · walkthrough-call template walkthrough-call Waiting',
+        text: 'Wed 23 Dec, 09:00 CST (in 2 days) Call · walkthrough-call template walkthrough-call Waiting',
       },
       {
         cls: 'future',
-        text: 'Mon 28 Dec, 09:00 CST (in 7 days) ✉️ Email · close-the-file template close-the-file Waiting',
+        text: 'Mon 28 Dec, 09:00 CST (in 7 days) Email · close-the-file template close-the-file Waiting',
       },
     ]);
   });
@@ -146,7 +146,7 @@ describe('renderLeadPage', () => {
 
     // Assess
     expect(texts[3]).toBe(
-      'not in the schedule ✉️ Email · quarterly-check template nurture-q1 Sent Sun 20 Dec, 09:00 CST',
+      'not in the schedule Email · quarterly-check template nurture-q1 Sent Sun 20 Dec, 09:00 CST',
     );
   });
 
