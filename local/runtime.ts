@@ -12,6 +12,7 @@ import { loadCadencesSync } from '../lib/cadences.ts';
 import { businessEnvironment, type FollowupConfig, loadConfig } from '../lib/config.ts';
 import { type SmsMessage, startAwsShim } from './aws-shim.ts';
 import { type Clock, ScaledClock } from './clock.ts';
+import { type LocalHandler, MemoryRawMailStore, type SignalHandlers } from './signal-events.ts';
 import {
   type ExecutionRecord,
   type ExecutionStore,
@@ -25,6 +26,7 @@ export const ROOT = new URL('..', import.meta.url).pathname;
 export const TABLE_NAME = 'followup';
 export const MACHINE_PREFIX = 'Followup';
 const SECRET_ID = 'local/unsubscribe-key';
+const SHOP_SECRET_ID = 'local/shop-webhook-secret';
 
 export interface RuntimeOptions {
   /** HTTP port of the dashboard and API; 0 picks a free one. Default 3000. */
@@ -57,6 +59,14 @@ export interface Runtime {
   readonly intake: (
     event: unknown,
   ) => Promise<{ statusCode?: number; headers?: Record<string, unknown>; body?: string }>;
+  /** The signal handlers (issue #5), built like Lambda's, for the local routes. */
+  readonly signals: SignalHandlers;
+  /** Where simulated replies' raw MIME goes, as the SES receipt rule's S3 action would put it. */
+  readonly rawMail: MemoryRawMailStore;
+  /** The key of unsubscribe and reply tokens and outcome links. */
+  readonly signingKey: string;
+  /** The secret that signs POST /shop/events bodies (X-Followup-Signature). */
+  readonly shopWebhookSecret: string;
   /** Executions resumed from the last run. */
   readonly resumed: number;
   stop(): Promise<void>;
@@ -148,9 +158,12 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
   const sesUrl = `http://127.0.0.1:${(ses.address() as AddressInfo).port}`;
 
   const outbox: SmsMessage[] = dataDir ? readJson<SmsMessage[]>(file('sms.json'), []) : [];
-  const secret = dataDir ? readJson<{ key?: string }>(file('secret.json'), {}).key : undefined;
-  const signingKey = secret ?? randomBytes(32).toString('hex');
-  if (dataDir && !secret) writeJsonAtomically(file('secret.json'), { key: signingKey });
+  const secrets = dataDir ? readJson<{ key?: string; shopWebhookKey?: string }>(file('secret.json'), {}) : {};
+  const signingKey = secrets.key ?? randomBytes(32).toString('hex');
+  const shopWebhookSecret = secrets.shopWebhookKey ?? randomBytes(32).toString('hex');
+  if (dataDir && (!secrets.key || !secrets.shopWebhookKey)) {
+    writeJsonAtomically(file('secret.json'), { key: signingKey, shopWebhookKey: shopWebhookSecret });
+  }
 
   const definitions = new Map<string, StateMachineDefinition>(
     cadences.map((c) => [
@@ -168,7 +181,10 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
   });
   const shim = await startAwsShim({
     sfn,
-    secrets: new Map([[SECRET_ID, signingKey]]),
+    secrets: new Map([
+      [SECRET_ID, signingKey],
+      [SHOP_SECRET_ID, shopWebhookSecret],
+    ]),
     onSms: (sms) => {
       outbox.push(sms);
       if (dataDir) writeJsonAtomically(file('sms.json'), outbox);
@@ -209,6 +225,12 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     UNSUBSCRIBE_BASE_URL: `${url}/u/`,
     UNSUBSCRIBE_SECRET_ARN: SECRET_ID,
     DASHBOARD_URL: url,
+    API_BASE_URL: url,
+    FALLBACK_EMAIL: config.owner.email,
+    SHOP_WEBHOOK_SECRET_ARN: SHOP_SECRET_ID,
+    // Received mail lives in memory (rawMail below), not in a bucket; the variable is read all the same.
+    INBOUND_BUCKET: 'local-inbound-mail',
+    INBOUND_PREFIX: '',
     POWERTOOLS_SERVICE_NAME: 'followup-local',
     // The engine's JSON logs are for Lambda; on a laptop only warnings show unless asked (--verbose).
     POWERTOOLS_LOG_LEVEL: options.logLevel ?? process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
@@ -230,6 +252,29 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
   const intakeHandler = makeIntakeHandler({ ...deps.intakeDependencies(), clock: handlerNow });
   const intake: Runtime['intake'] = (event) => intakeHandler(event as never, {} as never) as never;
   void documentClient;
+
+  const rawMail = new MemoryRawMailStore();
+  const { makeInboundEmailHandler } = await import('../functions/handlers/inbound-email.ts');
+  const { makeSesEventsHandler } = await import('../functions/handlers/ses-events.ts');
+  const { makeUnsubscribeHandler } = await import('../functions/handlers/unsubscribe.ts');
+  const { makeSmsInboundHandler } = await import('../functions/handlers/sms-inbound.ts');
+  const { makeOutcomeHandler } = await import('../functions/handlers/outcome.ts');
+  const { makeShopEventsHandler } = await import('../functions/handlers/shop-events.ts');
+  const { makeShopWebhookHandler } = await import('../functions/handlers/shop-webhook.ts');
+  // HTTP handlers take (event, context); the local routes pass the API Gateway event only.
+  const http =
+    (handler: (event: never, context: never) => Promise<unknown>): LocalHandler =>
+    (event) =>
+      handler(event as never, {} as never);
+  const signals: SignalHandlers = {
+    inboundEmail: makeInboundEmailHandler({ ...deps.inboundEmailDependencies(), rawMail, clock: handlerNow }),
+    sesEvents: makeSesEventsHandler({ ...deps.sesEventsDependencies(), clock: handlerNow }),
+    unsubscribe: http(makeUnsubscribeHandler({ ...deps.unsubscribeDependencies(), clock: handlerNow })),
+    smsInbound: makeSmsInboundHandler({ ...deps.smsInboundDependencies(), clock: handlerNow }),
+    outcome: http(makeOutcomeHandler({ ...deps.outcomeDependencies(), clock: handlerNow })),
+    shopEvents: makeShopEventsHandler({ ...deps.shopEventsDependencies(), clock: handlerNow }),
+    shopWebhook: http(makeShopWebhookHandler({ ...deps.shopWebhookDependencies(), clock: handlerNow })),
+  };
 
   const resumed = await sfn.resume();
 
@@ -255,6 +300,10 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     outbox,
     functions,
     intake,
+    signals,
+    rawMail,
+    signingKey,
+    shopWebhookSecret,
     resumed,
     async stop() {
       if (autosave) clearInterval(autosave);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   DeleteCommand,
   type DeleteCommandInput,
@@ -15,9 +16,15 @@ import type {
   Contact,
   EnrollmentRecord,
   LeadEvent,
+  LeadFactName,
+  LeadFacts,
+  LeadLookup,
   LeadStore,
   LeadUpsert,
   RepTask,
+  SignalKey,
+  SignalMarker,
+  Suppression,
   TouchKey,
   TouchOutcome,
   TouchRecord,
@@ -35,7 +42,11 @@ import { rethrow } from './aws-errors.ts';
  *   LEAD#<leadId>      TOUCH#<enrollmentId>#<step>     a touch: claimed, sent, skipped or failed
  *   LEAD#<leadId>      TASK#<enrollmentId>#<step>      a call or manual step for the owner
  *   LEAD#<leadId>      EVENT#<iso>#<kind>              a status change or other dated fact, with its source
+ *   LEAD#<leadId>      SIGNAL#<signalId>               a signal's idempotency marker: applying, then applied
+ *   SIGNAL#<signalId>  SIGNAL#<signalId>               the marker of a signal that matched no lead
  *   SUPPRESS#<sha256>  SUPPRESS                        an address nothing may be sent to
+ *   PHONE#<sha256>     PHONE                           the lead a phone number (E.164) belongs to
+ *   CART#<sha256>      CART                            the lead a shop's cart belongs to
  *
  * No transactions (dynalite has none): every multi-item change is ordered so a crash between writes is repaired by
  * the retry. No TTL is needed for correctness.
@@ -47,6 +58,16 @@ const touchSk = (key: TouchKey) => `TOUCH#${key.enrollmentId}#${String(key.stepI
 const taskSk = (enrollmentId: string, stepIndex: number) =>
   `TASK#${enrollmentId}#${String(stepIndex).padStart(3, '0')}`;
 export const suppressionItemKey = (hash: string) => ({ pk: `SUPPRESS#${hash}`, sk: 'SUPPRESS' });
+const LOOKUP_SK: Readonly<Record<LeadLookup, string>> = { phone: 'PHONE', cart: 'CART' };
+/** A phone's key hashes the E.164 number, as its suppression key does: no number in a key. */
+export const lookupItemKey = (lookup: LeadLookup, value: string) => {
+  const sk = LOOKUP_SK[lookup];
+  return { pk: `${sk}#${createHash('sha256').update(value.trim()).digest('hex')}`, sk };
+};
+const signalItemKey = (key: SignalKey) => ({
+  pk: key.leadId ? leadPk(key.leadId) : `SIGNAL#${key.signalId}`,
+  sk: `SIGNAL#${key.signalId}`,
+});
 
 const KEY_FIELDS = new Set(['pk', 'sk', 'type']);
 
@@ -73,6 +94,7 @@ class Expression {
   readonly names: Record<string, string> = {};
   readonly values: Record<string, unknown> = {};
   private readonly sets: string[] = [];
+  private readonly removes: string[] = [];
   private count = 0;
 
   name(attribute: string): string {
@@ -104,8 +126,17 @@ class Expression {
     return this;
   }
 
+  remove(attribute: string): this {
+    this.removes.push(this.name(attribute));
+    return this;
+  }
+
   update(): string {
-    return `SET ${this.sets.join(', ')}`;
+    const clauses = [
+      ...(this.sets.length > 0 ? [`SET ${this.sets.join(', ')}`] : []),
+      ...(this.removes.length > 0 ? [`REMOVE ${this.removes.join(', ')}`] : []),
+    ];
+    return clauses.join(' ');
   }
 }
 
@@ -128,6 +159,7 @@ export class DynamoLeadStore implements LeadStore {
     // Deleted between the two writes (an erasure request racing a signup): the second round creates it afresh.
     for (let attempt = 0; attempt < 2; attempt++) {
       if (await this.put({ Item: { ...key, type: 'lead', ...create } }, 'attribute_not_exists(pk)')) {
+        await this.linkPhone(create);
         return { lead: create, created: true };
       }
       const expression = new Expression().set('updatedAt', create.updatedAt);
@@ -145,7 +177,11 @@ export class DynamoLeadStore implements LeadStore {
         },
         'attribute_exists(pk)',
       );
-      if (updated) return { lead: toLead(updated), created: false };
+      if (updated) {
+        const lead = toLead(updated);
+        await this.linkPhone(lead);
+        return { lead, created: false };
+      }
     }
     throw new Error(`the lead ${create.leadId} keeps appearing and disappearing`);
   }
@@ -155,16 +191,49 @@ export class DynamoLeadStore implements LeadStore {
     return item ? toLead(item) : undefined;
   }
 
-  async changeStatus(leadId: string, from: LeadStatus, to: LeadStatus, event: LeadEvent): Promise<boolean> {
+  async changeStatus(
+    leadId: string,
+    from: LeadStatus,
+    to: LeadStatus,
+    event: LeadEvent,
+    facts: LeadFacts = {},
+  ): Promise<boolean> {
+    const names: Record<string, string> = { '#status': 'status' };
+    const values: Record<string, unknown> = { ':to': to, ':from': from, ':at': event.at };
+    const sets = ['#status = :to', 'statusChangedAt = :at', 'updatedAt = :at'];
+    Object.entries(facts)
+      .filter(([, value]) => value !== undefined)
+      .forEach(([field, value], i) => {
+        names[`#f${i}`] = field;
+        values[`:f${i}`] = value;
+        sets.push(`#f${i} = :f${i}`);
+      });
     const changed = await this.conditionalUpdate({
       Key: { pk: leadPk(leadId), sk: LEAD_SK },
-      UpdateExpression: 'SET #status = :to, statusChangedAt = :at, updatedAt = :at',
+      UpdateExpression: `SET ${sets.join(', ')}`,
       ConditionExpression: '#status = :from',
-      ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: { ':to': to, ':from': from, ':at': event.at },
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
     });
     if (changed) await this.recordEvent(leadId, event);
     return changed;
+  }
+
+  async updateLead(leadId: string, facts: LeadFacts, remove: readonly LeadFactName[] = []): Promise<boolean> {
+    const expression = new Expression();
+    for (const [field, value] of Object.entries(facts)) {
+      if (value !== undefined) expression.set(field, value);
+    }
+    for (const field of remove) if (!(field in facts)) expression.remove(field);
+    const update = expression.update();
+    if (update === '') return (await this.get(leadPk(leadId), LEAD_SK)) !== undefined;
+    return this.conditionalUpdate({
+      Key: { pk: leadPk(leadId), sk: LEAD_SK },
+      UpdateExpression: update,
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeNames: expression.names,
+      ...(Object.keys(expression.values).length > 0 ? { ExpressionAttributeValues: expression.values } : {}),
+    });
   }
 
   async recordEvent(leadId: string, event: LeadEvent): Promise<void> {
@@ -252,7 +321,8 @@ export class DynamoLeadStore implements LeadStore {
       // The earliest future touch across the lead's cadences wins; a past one is replaced.
       ConditionExpression:
         'attribute_exists(pk) AND (attribute_not_exists(nextTouchAt) OR nextTouchAt > :at OR nextTouchAt <= :now)',
-      ExpressionAttributeValues: { ':at': at, ':now': now },
+      // One spelling per instant ("…T15:00:00.000Z"): the condition compares strings.
+      ExpressionAttributeValues: { ':at': new Date(at).toISOString(), ':now': new Date(now).toISOString() },
     });
   }
 
@@ -333,6 +403,79 @@ export class DynamoLeadStore implements LeadStore {
         ...task,
       },
     });
+  }
+
+  async suppress(keys: readonly string[], suppression: Suppression): Promise<void> {
+    // The first reason stays: a later unsubscribe does not turn a complaint into something START can undo.
+    for (const hash of keys) {
+      await this.put(
+        { Item: { ...suppressionItemKey(hash), type: 'suppression', ...suppression } },
+        'attribute_not_exists(pk)',
+      );
+    }
+  }
+
+  async unsuppress(key: string, reason: string): Promise<boolean> {
+    return this.conditionalDelete({
+      Key: suppressionItemKey(key),
+      ConditionExpression: '#reason = :reason',
+      ExpressionAttributeNames: { '#reason': 'reason' },
+      ExpressionAttributeValues: { ':reason': reason },
+    });
+  }
+
+  async linkLead(lookup: LeadLookup, value: string, leadId: string): Promise<void> {
+    await this.put({ Item: { ...lookupItemKey(lookup, value), type: 'lookup', leadId } });
+  }
+
+  async findLeadId(lookup: LeadLookup, value: string): Promise<string | undefined> {
+    const { pk, sk } = lookupItemKey(lookup, value);
+    const item = await this.get(pk, sk);
+    return typeof item?.leadId === 'string' ? item.leadId : undefined;
+  }
+
+  async claimSignal(marker: SignalMarker, staleBefore: string): Promise<boolean> {
+    return this.put(
+      {
+        Item: {
+          ...signalItemKey(marker),
+          type: 'signal',
+          signalId: marker.signalId,
+          ...(marker.leadId ? { leadId: marker.leadId } : {}),
+          signalType: marker.type,
+          source: marker.source,
+          claimedAt: marker.claimedAt,
+          state: 'applying',
+        },
+      },
+      'attribute_not_exists(pk) OR (#state = :applying AND claimedAt < :stale)',
+      { ':applying': 'applying', ':stale': staleBefore },
+      { '#state': 'state' },
+    );
+  }
+
+  async finishSignal(key: SignalKey, at: string, outcome: string): Promise<void> {
+    const expression = new Expression().set('state', 'applied').set('appliedAt', at).set('outcome', outcome);
+    await this.update({
+      Key: signalItemKey(key),
+      UpdateExpression: expression.update(),
+      ExpressionAttributeNames: expression.names,
+      ExpressionAttributeValues: expression.values,
+    });
+  }
+
+  async releaseSignal(key: SignalKey): Promise<void> {
+    await this.conditionalDelete({
+      Key: signalItemKey(key),
+      ConditionExpression: '#state = :applying',
+      ExpressionAttributeNames: { '#state': 'state' },
+      ExpressionAttributeValues: { ':applying': 'applying' },
+    });
+  }
+
+  /** The phone → lead item, so an inbound text finds its lead; the latest signup with a number owns it. */
+  private async linkPhone(lead: Pick<Lead, 'leadId' | 'phone'>): Promise<void> {
+    if (lead.phone) await this.linkLead('phone', lead.phone, lead.leadId);
   }
 
   private async get(pk: string, sk: string): Promise<Record<string, unknown> | undefined> {

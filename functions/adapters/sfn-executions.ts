@@ -1,4 +1,4 @@
-import { type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { type SFNClient, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import type { Executions } from '../domain/ports.ts';
 import { errorName, rethrow } from './aws-errors.ts';
 
@@ -16,6 +16,32 @@ export class SfnExecutions implements Executions {
 
   stateMachineArn(cadenceId: string): string {
     return this.options.stateMachineArnTemplate.replaceAll(CADENCE_PLACEHOLDER, cadenceId);
+  }
+
+  /**
+   * The ARN of an execution started through the alias: `…:stateMachine:<machine>:live` becomes
+   * `…:execution:<machine>:<name>` (executions belong to the state machine, not to its alias or version).
+   */
+  executionArn(cadenceId: string, name: string): string {
+    const parts = this.stateMachineArn(cadenceId).split(':');
+    const [arn, partition, service, region, account, resource, machine] = parts;
+    if (resource !== 'stateMachine' || machine === undefined) {
+      throw new Error(`not a state machine ARN: ${this.stateMachineArn(cadenceId)}`);
+    }
+    return [arn, partition, service, region, account, 'execution', machine, name].join(':');
+  }
+
+  async stop(cadenceId: string, name: string): Promise<void> {
+    try {
+      await this.options.client.send(
+        // No error or cause: with them, an execution encrypted with a customer key would need kms permissions.
+        new StopExecutionCommand({ executionArn: this.executionArn(cadenceId, name) }),
+      );
+    } catch (error) {
+      // Never started, or already gone: either way it sends nothing more.
+      if (errorName(error) === 'ExecutionDoesNotExist') return;
+      return rethrow(error, 'Step Functions');
+    }
   }
 
   async start(cadenceId: string, name: string, inputJson: string) {

@@ -49,6 +49,11 @@ export type EnrollInput = {
   readonly source: string;
   /** A new signup moves a lead in nurture, lost or snoozed back to active. */
   readonly reactivate?: boolean;
+  /**
+   * When the schedule starts, if not now: the end of a snooze ("not now, try me in March"). A lead snoozed until
+   * then may be enrolled; its first touch wakes it.
+   */
+  readonly startAt?: Date;
 } & ({ readonly profile: LeadProfile } | { readonly leadId: string });
 
 export type Schedule = ExecutionInput['schedule'];
@@ -141,7 +146,8 @@ export async function enrollLead(deps: EnrollDeps, input: EnrollInput, now: Date
   }
   // A slot held while the lead was not eligible belongs to an execution that has exited or will at its next touch.
   let slotsAreStale = false;
-  if (!statusAllows(lead.status, cadence)) {
+  const wakesFromSnooze = input.startAt !== undefined && lead.status === 'snoozed';
+  if (!statusAllows(lead.status, cadence) && !wakesFromSnooze) {
     if (!input.reactivate || !REACTIVATED_STATUSES.has(lead.status)) {
       return notEnrolled(`lead-${lead.status}`);
     }
@@ -158,8 +164,9 @@ export async function enrollLead(deps: EnrollDeps, input: EnrollInput, now: Date
   }
 
   const zone = lead.zone ?? cadence.timezone ?? deps.defaultTimeZone;
-  const enrollmentId = executionName(leadId, cadence.id, now);
-  const execution = executionInput(cadence, { leadId, enrollmentId, enrolledAt: now, zone });
+  const startAt = input.startAt ?? now;
+  const enrollmentId = executionName(leadId, cadence.id, startAt);
+  const execution = executionInput(cadence, { leadId, enrollmentId, enrolledAt: startAt, zone });
   const inputJson = JSON.stringify(execution);
   const pointer: ActivePointer = {
     leadId,
@@ -204,6 +211,9 @@ export async function enrollLead(deps: EnrollDeps, input: EnrollInput, now: Date
     createdAt: at,
   };
   await store.putEnrollment(record);
+  // Before the start: a first touch due at once may run, and move "next touch" on, before this line would.
+  const first = execution.schedule[0];
+  if (first) await store.setNextTouch(leadId, first.at, at);
   await start(deps, record, at);
   await store.recordEvent(leadId, {
     at,
@@ -211,8 +221,6 @@ export async function enrollLead(deps: EnrollDeps, input: EnrollInput, now: Date
     source: input.source,
     detail: { cadence: cadence.id, enrollmentId },
   });
-  const first = execution.schedule[0];
-  if (first) await store.setNextTouch(leadId, first.at, at);
   deps.logger?.info('enrolled', { leadId, cadence: cadence.id, enrollmentId });
   return {
     leadId,

@@ -83,6 +83,15 @@ export interface Lead extends LeadProfile {
   readonly recentSends: readonly string[];
   /** Bumped on every change to `recentSends`, so concurrent sends cannot both take the last slot. */
   readonly sendsVersion: number;
+  /** The deal, recorded when the lead is won (a rep's outcome or a purchase), for the report. */
+  readonly dealValue?: number;
+  /** ISO 4217 code of `dealValue`, e.g. "USD". */
+  readonly dealCurrency?: string;
+  readonly wonAt?: string;
+  /** A snoozed lead's cadences resume at this instant (a "not now", an out-of-office return date). */
+  readonly snoozedUntil?: string;
+  /** When the lead texted STOP; its consent is gone until it texts START. */
+  readonly smsOptedOutAt?: string;
 }
 
 export function normalizeEmail(email: string): string {

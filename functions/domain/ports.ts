@@ -109,13 +109,55 @@ export interface RepTask {
   readonly createdAt: string;
 }
 
+/** Facts a signal records on the lead besides its status. */
+export type LeadFacts = Partial<
+  Pick<Lead, 'dealValue' | 'dealCurrency' | 'wonAt' | 'snoozedUntil' | 'smsConsent' | 'smsOptedOutAt'>
+>;
+export type LeadFactName = keyof LeadFacts;
+
+/** Where a signal's idempotency marker lives: on its lead, or on its own when it matched no lead. */
+export interface SignalKey {
+  readonly leadId?: string;
+  /** The dedupe id: the SES message id, the inbound SMS id, `order:<orderId>`… */
+  readonly signalId: string;
+}
+
+export interface SignalMarker extends SignalKey {
+  readonly type: string;
+  readonly source: string;
+  readonly claimedAt: string;
+}
+
+/** Why an address is on the suppression list; the address itself never is, only its hash. */
+export interface Suppression {
+  /** "bounce", "complaint", "unsubscribe", "sms-stop". */
+  readonly reason: string;
+  readonly source: string;
+  readonly at: string;
+  readonly leadId?: string;
+}
+
+/** Secondary keys that lead to a lead: its phone (an inbound text), a shop's cart id (an order). */
+export type LeadLookup = 'phone' | 'cart';
+
 export interface LeadStore {
   /** Creates the lead or updates the one with its id; `created` says which. No transaction needed. */
   upsertLead(upsert: LeadUpsert): Promise<{ lead: Lead; created: boolean }>;
   /** A consistent read: what a signal wrote a moment ago is seen. */
   getLead(leadId: string): Promise<Lead | undefined>;
-  /** Moves the status from `from` to `to` if it still is `from`, and records the event; false if it was not. */
-  changeStatus(leadId: string, from: LeadStatus, to: LeadStatus, event: LeadEvent): Promise<boolean>;
+  /**
+   * Moves the status from `from` to `to` if it still is `from`, with `facts` in the same write, and records the
+   * event; false if it was not.
+   */
+  changeStatus(
+    leadId: string,
+    from: LeadStatus,
+    to: LeadStatus,
+    event: LeadEvent,
+    facts?: LeadFacts,
+  ): Promise<boolean>;
+  /** Sets `facts` and removes `remove` on an existing lead, status untouched; false if there is no lead. */
+  updateLead(leadId: string, facts: LeadFacts, remove?: readonly LeadFactName[]): Promise<boolean>;
   recordEvent(leadId: string, event: LeadEvent): Promise<void>;
   /** Whether any of the suppression keys (see `suppressionKey`) is on the suppression list. */
   isSuppressed(keys: readonly string[]): Promise<boolean>;
@@ -146,6 +188,24 @@ export interface LeadStore {
   /** Records a sent touch on the lead: last contact, channel, template, counts, next touch. */
   recordContact(leadId: string, contact: Contact): Promise<void>;
   putTask(task: RepTask): Promise<void>;
+
+  /** Puts each key (see `suppressionKey`) on the suppression list; a key already there stays as it is. */
+  suppress(keys: readonly string[], suppression: Suppression): Promise<void>;
+  /** Takes a key off the list if it was put there for `reason` (an SMS STOP undone by START); false if not. */
+  unsuppress(key: string, reason: string): Promise<boolean>;
+  /** Points a phone (E.164) or a cart id at a lead. Upserting a lead with a phone does it for the phone. */
+  linkLead(lookup: LeadLookup, value: string, leadId: string): Promise<void>;
+  findLeadId(lookup: LeadLookup, value: string): Promise<string | undefined>;
+
+  /**
+   * Takes a signal's marker with a conditional write: true when this delivery is the first (or the earlier one
+   * crashed: its marker was claimed before `staleBefore` and never finished), false for a duplicate.
+   */
+  claimSignal(marker: SignalMarker, staleBefore: string): Promise<boolean>;
+  /** Marks the signal applied: every later delivery is a duplicate. */
+  finishSignal(key: SignalKey, at: string, outcome: string): Promise<void>;
+  /** Gives up an unfinished claim after a failure, so the retry applies the signal. */
+  releaseSignal(key: SignalKey): Promise<void>;
 }
 
 export interface OutgoingEmail {
@@ -180,6 +240,13 @@ export interface Executions {
     name: string,
     inputJson: string,
   ): Promise<{ executionArn?: string; alreadyExisted: boolean }>;
+  /** Stops the enrollment's execution; one that does not exist or has already ended is success. */
+  stop(cadenceId: string, name: string): Promise<void>;
+}
+
+/** The raw MIME of a received email, by its SES message id (SES receipt rule: S3 action, then Lambda). */
+export interface RawMailStore {
+  get(messageId: string): Promise<Uint8Array | undefined>;
 }
 
 export interface Secrets {

@@ -17,6 +17,7 @@ import { SendRejected } from './errors.ts';
 import { type FrequencyCap, sendEntry, sendsInWindow } from './frequency-cap.ts';
 import { exitReason, type Lead, SUPPRESSED_STATUSES, suppressionKey } from './lead.ts';
 import { compact } from './lead-input.ts';
+import { type OutcomeLink, outcomeLinks } from './outcome-links.ts';
 import type {
   CadenceCatalog,
   LeadStore,
@@ -55,6 +56,8 @@ export interface TouchSettings {
   readonly defaultTimeZone: string;
   /** Where a rep opens a lead (`<dashboardUrl>/leads/<leadId>`); task emails carry no link without it. */
   readonly dashboardUrl?: string;
+  /** The API's base URL: task emails carry signed outcome links (`<apiBaseUrl>/o/<token>`) only when it is set. */
+  readonly apiBaseUrl?: string;
 }
 
 export interface TouchDeps {
@@ -103,20 +106,20 @@ export async function performTouch(deps: TouchDeps, event: TouchEvent, now: Date
     stepIndex: event.stepIndex,
   };
 
-  const lead = await store.getLead(event.leadId);
   const cadence = await deps.cadences.get(event.cadenceId);
-  const exit = lead
-    ? exitReason(lead.status, {
-        id: event.cadenceId,
-        then: cadence?.then,
-        exitOn: event.exitOn ?? cadence?.exitOn,
-      })
-    : 'lead not found';
-  if (!lead || exit) {
+  const exitRule = { id: event.cadenceId, then: cadence?.then, exitOn: event.exitOn ?? cadence?.exitOn };
+  const exitOf = (current: Lead | undefined) =>
+    current ? exitReason(current.status, exitRule) : 'lead not found';
+  const leave = async (reason: string | undefined, after?: 'claim') => {
     await store.releaseActive(event.leadId, event.cadenceId, event.enrollmentId);
-    logger.info('touch-exited', { ...ids, reason: exit });
-    throw new LeadExited(`${event.leadId}: ${exit}`);
-  }
+    logger.info('touch-exited', { ...ids, reason, ...(after ? { after } : {}) });
+    throw new LeadExited(`${event.leadId}: ${reason}`);
+  };
+
+  const found = await store.getLead(event.leadId);
+  const lead = found ? await wakeFromSnooze(deps, found, event, now) : undefined;
+  const exit = exitOf(lead);
+  if (!lead || exit) return leave(exit);
 
   const zone = validZone(lead.zone) ?? validZone(cadence?.timezone) ?? deps.settings.defaultTimeZone;
   const record = (status: TouchRecord['status'], reason?: string): TouchRecord =>
@@ -147,18 +150,33 @@ export async function performTouch(deps: TouchDeps, event: TouchEvent, now: Date
   const existing = await store.claimTouch(record('claimed'));
   if (existing) return duplicate(existing);
 
+  // A reply, an opt-out or a bounce may have landed since the first read: this touch goes out only if the lead is
+  // still here now. Signals write before they stop executions, so what they wrote is seen by this read.
+  const current = await store.getLead(event.leadId);
+  const exitNow = exitOf(current);
+  if (!current || exitNow) {
+    await store.releaseTouch(key);
+    return leave(exitNow, 'claim');
+  }
+  const skipNow = await skipReason(deps, current, event, zone, now);
+  if (skipNow) {
+    await store.finishTouch(key, { status: 'skipped', reason: skipNow, at });
+    logger.info('touch-skipped', { ...ids, reason: skipNow });
+    return { status: 'skipped', reason: skipNow };
+  }
+
   let slot: string | undefined;
   let messageId: string;
   try {
     if (event.channel === 'email' || event.channel === 'sms') {
-      slot = await takeSendSlot(deps, lead, `${event.enrollmentId}#${event.stepIndex}`, now);
+      slot = await takeSendSlot(deps, current, `${event.enrollmentId}#${event.stepIndex}`, now);
       if (!slot) {
         await store.finishTouch(key, { status: 'skipped', reason: 'frequency-cap', at });
         logger.info('touch-skipped', { ...ids, reason: 'frequency-cap' });
         return { status: 'skipped', reason: 'frequency-cap' };
       }
     }
-    messageId = await deliver(deps, lead, event, zone, at);
+    messageId = await deliver(deps, current, event, zone, at);
   } catch (error) {
     await undo(deps, key, slot, error, at);
     logger.error('touch-failed', {
@@ -183,6 +201,27 @@ export async function performTouch(deps: TouchDeps, event: TouchEvent, now: Date
 }
 
 const errorName = (error: unknown) => (error instanceof Error ? error.name : typeof error);
+
+/** A snoozed lead whose snooze has ended is active again: the first touch after the date wakes it. */
+async function wakeFromSnooze(deps: TouchDeps, lead: Lead, event: TouchEvent, now: Date): Promise<Lead> {
+  if (lead.status !== 'snoozed' || !lead.snoozedUntil || Date.parse(lead.snoozedUntil) > now.getTime()) {
+    return lead;
+  }
+  const at = now.toISOString();
+  const woke = await deps.store.changeStatus(lead.leadId, 'snoozed', 'active', {
+    at,
+    kind: 'status',
+    source: `cadence:${event.cadenceId}`,
+    from: 'snoozed',
+    to: 'active',
+    detail: { reason: 'snooze ended' },
+  });
+  if (woke) {
+    deps.logger.info('lead-woke', { leadId: lead.leadId, cadence: event.cadenceId });
+    return { ...lead, status: 'active', statusChangedAt: at };
+  }
+  return (await deps.store.getLead(lead.leadId)) ?? lead;
+}
 
 async function skipReason(
   deps: TouchDeps,
@@ -288,7 +327,8 @@ async function deliver(
 ): Promise<string> {
   const { settings } = deps;
   const source = await deps.templates(event.template);
-  const token = signToken(lead.leadId, await deps.signingKey());
+  const key = await deps.signingKey();
+  const token = signToken(lead.leadId, key);
   const ctx = templateContext(lead, settings, `${settings.unsubscribeBaseUrl}${token}`);
   const tags = { leadId: lead.leadId, cadence: event.cadenceId, step: event.stepId };
   switch (event.channel) {
@@ -317,7 +357,10 @@ async function deliver(
     case 'call':
     case 'task': {
       const message = renderTemplate(source, event.channel, ctx);
-      const email = ownerTaskEmail(lead, event, message, zone, settings);
+      const links = settings.apiBaseUrl
+        ? outcomeLinks(settings.apiBaseUrl, lead.leadId, key, new Date(at))
+        : [];
+      const email = ownerTaskEmail(lead, event, message, zone, settings, links);
       await deps.store.putTask({
         leadId: lead.leadId,
         enrollmentId: event.enrollmentId,
@@ -345,6 +388,7 @@ export function ownerTaskEmail(
   message: RenderedMessage,
   zone: string,
   settings: TouchSettings,
+  outcomes: readonly OutcomeLink[] = [],
 ): OutgoingEmail & { subject: string } {
   const who = lead.name ?? lead.email;
   const subject = message.subject ?? `${event.channel === 'call' ? 'Call' : 'To do for'} ${who}`;
@@ -379,12 +423,20 @@ export function ownerTaskEmail(
     'Script',
     message.text,
     ...(link ? ['', `Open the lead: ${link}`] : []),
+    ...(outcomes.length > 0
+      ? ['', 'How did it go? One click records it:', ...outcomes.map((o) => `  ${o.label}: ${o.url}`)]
+      : []),
   ].join('\n');
   const html = [
     `<p><strong>${escapeHtml(subject)}</strong><br>${escapeHtml(when)}</p>`,
     `<table>${shown.map(([label, value]) => `<tr><th align="left">${escapeHtml(label)}</th><td>${escapeHtml(value)}</td></tr>`).join('')}</table>`,
     `<h3>Script</h3><p>${escapeHtml(message.text).replace(/\n/g, '<br>\n')}</p>`,
     ...(link ? [`<p><a href="${escapeHtml(link)}">Open the lead</a></p>`] : []),
+    ...(outcomes.length > 0
+      ? [
+          `<p>How did it go? One click records it: ${outcomes.map((o) => `<a href="${escapeHtml(o.url)}">${escapeHtml(o.label)}</a>`).join(' · ')}</p>`,
+        ]
+      : []),
   ].join('\n');
   return { to: lead.owner ?? settings.owner.email, subject, text, html };
 }

@@ -1,4 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SFNClient } from '@aws-sdk/client-sfn';
@@ -34,3 +35,4 @@ export const sesClient = once(() => new SESv2Client({}));
 export const snsClient = once(() => new SNSClient({}));
 export const sfnClient = once(() => new SFNClient({}));
 export const secretsClient = once(() => new SecretsManagerClient({}));
+export const s3Client = once(() => new S3Client({}));

@@ -1,5 +1,6 @@
 import { CadenceDirectory } from '../adapters/cadence-catalog.ts';
 import { DynamoLeadStore } from '../adapters/dynamo-lead-store.ts';
+import { S3RawMailStore } from '../adapters/s3-raw-mail-store.ts';
 import { SecretsManagerSecrets } from '../adapters/secrets-manager.ts';
 import { SesMailer } from '../adapters/ses-mailer.ts';
 import { SfnExecutions } from '../adapters/sfn-executions.ts';
@@ -7,10 +8,27 @@ import { SnsSmsSender } from '../adapters/sns-sms-sender.ts';
 import { loadTemplate } from '../adapters/template-files.ts';
 import type { EnrollDeps } from '../domain/enroll.ts';
 import type { Logger } from '../domain/ports.ts';
+import type { SignalDeps } from '../domain/signals.ts';
 import type { TouchDeps } from '../domain/touch.ts';
+import type { InboundEmailHandlerDeps } from '../handlers/inbound-email.ts';
 import type { IntakeDeps } from '../handlers/intake.ts';
-import { documentClient, secretsClient, sesClient, sfnClient, snsClient } from './clients.ts';
-import { completeEnv, intakeEnv, touchEnv } from './env.ts';
+import type { OutcomeDeps } from '../handlers/outcome.ts';
+import type { ShopWebhookDeps } from '../handlers/shop-webhook.ts';
+import type { SmsInboundDeps } from '../handlers/sms-inbound.ts';
+import type { UnsubscribeDeps } from '../handlers/unsubscribe.ts';
+import { documentClient, s3Client, secretsClient, sesClient, sfnClient, snsClient } from './clients.ts';
+import {
+  completeEnv,
+  inboundEmailEnv,
+  intakeEnv,
+  outcomeEnv,
+  sesEventsEnv,
+  shopEventsEnv,
+  shopWebhookEnv,
+  smsInboundEnv,
+  touchEnv,
+  unsubscribeEnv,
+} from './env.ts';
 import { createLogger } from './logger.ts';
 
 /*
@@ -103,7 +121,94 @@ export function touchDependencies(env = touchEnv()): TouchDeps {
       frequencyCap: env.FREQUENCY_CAP,
       defaultTimeZone: env.DEFAULT_TIME_ZONE,
       ...(env.DASHBOARD_URL ? { dashboardUrl: env.DASHBOARD_URL } : {}),
+      ...(env.API_BASE_URL ? { apiBaseUrl: env.API_BASE_URL } : {}),
     },
     logger: createLogger(env.POWERTOOLS_SERVICE_NAME),
+  };
+}
+
+/*
+ * The signal functions (issue #5). Each writes the table, then stops executions; those that may snooze a lead
+ * also start the re-engage cadence.
+ */
+
+/** Signals need what enrollment needs: the table, the executions (stop, and start for re-engage), the cadences. */
+function signalDependencies(
+  env: Parameters<typeof enrollDependencies>[0] & { POWERTOOLS_SERVICE_NAME: string },
+): SignalDeps {
+  return enrollDependencies(env, createLogger(env.POWERTOOLS_SERVICE_NAME));
+}
+
+/** The signing key of unsubscribe and reply tokens and outcome links, read once per cold start. */
+function signingKey(secretArn: string) {
+  const secrets = new SecretsManagerSecrets(secretsClient());
+  return memoize(() => secrets.get(secretArn));
+}
+
+/** Forwards to people of ours go out without the configuration set: their bounces are not a lead's. */
+const forwardMailer = (senderEmail: string) => new SesMailer({ client: sesClient(), from: senderEmail });
+
+export function inboundEmailDependencies(env = inboundEmailEnv()): InboundEmailHandlerDeps {
+  return {
+    ...signalDependencies(env),
+    mailer: forwardMailer(env.SENDER_EMAIL),
+    signingKey: signingKey(env.UNSUBSCRIBE_SECRET_ARN),
+    ownerEmail: env.OWNER_EMAIL,
+    fallbackEmail: env.FALLBACK_EMAIL ?? env.OWNER_EMAIL,
+    rawMail: new S3RawMailStore({
+      client: s3Client(),
+      bucket: env.INBOUND_BUCKET,
+      prefix: env.INBOUND_PREFIX,
+    }),
+  };
+}
+
+export function sesEventsDependencies(env = sesEventsEnv()): SignalDeps {
+  return signalDependencies(env);
+}
+
+export function unsubscribeDependencies(env = unsubscribeEnv()): UnsubscribeDeps {
+  return {
+    ...signalDependencies(env),
+    signingKey: signingKey(env.UNSUBSCRIBE_SECRET_ARN),
+    businessName: env.BUSINESS_NAME,
+  };
+}
+
+export function smsInboundDependencies(env = smsInboundEnv()): SmsInboundDeps {
+  return {
+    ...signalDependencies(env),
+    sms: new SnsSmsSender({
+      client: snsClient(),
+      ...(env.SMS_ORIGINATION_NUMBER ? { originationNumber: env.SMS_ORIGINATION_NUMBER } : {}),
+    }),
+    mailer: forwardMailer(env.SENDER_EMAIL),
+    texts: {
+      businessName: env.BUSINESS_NAME,
+      ownerEmail: env.OWNER_EMAIL,
+      ...(env.OWNER_PHONE ? { ownerPhone: env.OWNER_PHONE } : {}),
+    },
+    ownerEmail: env.OWNER_EMAIL,
+    fallbackEmail: env.FALLBACK_EMAIL ?? env.OWNER_EMAIL,
+  };
+}
+
+export function outcomeDependencies(env = outcomeEnv()): OutcomeDeps {
+  return {
+    ...signalDependencies(env),
+    signingKey: signingKey(env.UNSUBSCRIBE_SECRET_ARN),
+    businessName: env.BUSINESS_NAME,
+  };
+}
+
+export function shopEventsDependencies(env = shopEventsEnv()): SignalDeps {
+  return signalDependencies(env);
+}
+
+export function shopWebhookDependencies(env = shopWebhookEnv()): ShopWebhookDeps {
+  const secrets = new SecretsManagerSecrets(secretsClient());
+  return {
+    ...signalDependencies(env),
+    webhookSecret: memoize(() => secrets.get(env.SHOP_WEBHOOK_SECRET_ARN)),
   };
 }

@@ -95,6 +95,23 @@ const FIELDS = {
     { error: 'is not an E.164 number; use e.g. +12175550100' },
   ),
   DASHBOARD_URL: optional('the http(s) address of the dashboard'),
+  API_BASE_URL: optional(
+    'the https address of the API, e.g. https://abc.execute-api.us-east-1.amazonaws.com',
+  ).refine(
+    (v) =>
+      v === undefined ||
+      /^(https:\/\/[^\s/]+|http:\/\/(127\.0\.0\.1|localhost)(:[0-9]+)?)(\/[^\s]*)?$/.test(v),
+    { error: 'must be an https URL, e.g. https://abc.execute-api.us-east-1.amazonaws.com' },
+  ),
+  FALLBACK_EMAIL: optional('the address that gets replies matching no lead').refine(
+    (v) => v === undefined || /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/.test(v),
+    { error: 'is not an email address; use e.g. sales@northwind.example' },
+  ),
+  INBOUND_BUCKET: required('the S3 bucket the SES receipt rule stores received mail in'),
+  INBOUND_PREFIX: optional('the key prefix of received mail in the bucket, e.g. "inbound/"').transform(
+    (v) => v ?? '',
+  ),
+  SHOP_WEBHOOK_SECRET_ARN: required('the ARN of the Secrets Manager secret that signs shop webhooks'),
   POWERTOOLS_SERVICE_NAME: optional('the service name in logs').transform((v) => v ?? 'followup'),
 };
 
@@ -136,9 +153,51 @@ export const touchEnv = (env: NodeJS.ProcessEnv = process.env) =>
       'FREQUENCY_CAP',
       'SMS_ORIGINATION_NUMBER',
       'DASHBOARD_URL',
+      'API_BASE_URL',
     ],
     env,
   );
+
+export const inboundEmailEnv = (env: NodeJS.ProcessEnv = process.env) =>
+  read(
+    [
+      ...ENROLL,
+      'SENDER_EMAIL',
+      'UNSUBSCRIBE_SECRET_ARN',
+      'OWNER_EMAIL',
+      'FALLBACK_EMAIL',
+      'INBOUND_BUCKET',
+      'INBOUND_PREFIX',
+    ],
+    env,
+  );
+
+export const sesEventsEnv = (env: NodeJS.ProcessEnv = process.env) => read(ENROLL, env);
+
+export const unsubscribeEnv = (env: NodeJS.ProcessEnv = process.env) =>
+  read([...ENROLL, 'UNSUBSCRIBE_SECRET_ARN', 'BUSINESS_NAME'], env);
+
+export const smsInboundEnv = (env: NodeJS.ProcessEnv = process.env) =>
+  read(
+    [
+      ...ENROLL,
+      'SENDER_EMAIL',
+      'BUSINESS_NAME',
+      'OWNER_EMAIL',
+      'OWNER_PHONE',
+      'FALLBACK_EMAIL',
+      'SMS_ORIGINATION_NUMBER',
+    ],
+    env,
+  );
+
+export const outcomeEnv = (env: NodeJS.ProcessEnv = process.env) =>
+  read([...ENROLL, 'UNSUBSCRIBE_SECRET_ARN', 'BUSINESS_NAME'], env);
+
+export const shopEventsEnv = (env: NodeJS.ProcessEnv = process.env) => read(ENROLL, env);
+
+export const shopWebhookEnv = (env: NodeJS.ProcessEnv = process.env) =>
+  read([...ENROLL, 'SHOP_WEBHOOK_SECRET_ARN'], env);
 
 export type IntakeEnv = ReturnType<typeof intakeEnv>;
 export type CompleteEnv = ReturnType<typeof completeEnv>;

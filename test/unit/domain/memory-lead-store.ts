@@ -4,9 +4,15 @@ import type {
   Contact,
   EnrollmentRecord,
   LeadEvent,
+  LeadFactName,
+  LeadFacts,
+  LeadLookup,
   LeadStore,
   LeadUpsert,
   RepTask,
+  SignalKey,
+  SignalMarker,
+  Suppression,
   TouchKey,
   TouchOutcome,
   TouchRecord,
@@ -24,6 +30,10 @@ export class MemoryLeadStore implements LeadStore {
   readonly enrollments = new Map<string, EnrollmentRecord>();
   readonly touches = new Map<string, TouchRecord>();
   readonly tasks: RepTask[] = [];
+  /** Suppression entries by key hash. */
+  readonly suppressions = new Map<string, Suppression>();
+  readonly lookups = new Map<string, string>();
+  readonly signals = new Map<string, SignalMarker & { state: 'applying' | 'applied'; outcome?: string }>();
 
   private static touchId = (key: TouchKey) => `${key.leadId}/${key.enrollmentId}/${key.stepIndex}`;
   private static activeId = (leadId: string, cadenceId: string) => `${leadId}/${cadenceId}`;
@@ -48,11 +58,13 @@ export class MemoryLeadStore implements LeadStore {
     const stored = this.leads.get(create.leadId);
     if (!stored) {
       this.leads.set(create.leadId, structuredClone(create));
+      if (create.phone) await this.linkLead('phone', create.phone, create.leadId);
       return { lead: structuredClone(create), created: true };
     }
     const merged: Record<string, unknown> = { ...stored, updatedAt: create.updatedAt, ...replace };
     for (const [field, value] of Object.entries(fill)) merged[field] ??= value;
     this.leads.set(create.leadId, merged as unknown as Lead);
+    if (typeof merged.phone === 'string') await this.linkLead('phone', merged.phone, create.leadId);
     return { lead: structuredClone(merged as unknown as Lead), created: false };
   }
 
@@ -61,11 +73,32 @@ export class MemoryLeadStore implements LeadStore {
     return lead ? structuredClone(lead) : undefined;
   }
 
-  async changeStatus(leadId: string, from: LeadStatus, to: LeadStatus, event: LeadEvent) {
+  async changeStatus(
+    leadId: string,
+    from: LeadStatus,
+    to: LeadStatus,
+    event: LeadEvent,
+    facts: LeadFacts = {},
+  ) {
     const lead = this.leads.get(leadId);
     if (lead?.status !== from) return false;
-    this.leads.set(leadId, { ...lead, status: to, statusChangedAt: event.at, updatedAt: event.at });
+    this.leads.set(leadId, {
+      ...lead,
+      ...structuredClone(facts),
+      status: to,
+      statusChangedAt: event.at,
+      updatedAt: event.at,
+    });
     await this.recordEvent(leadId, event);
+    return true;
+  }
+
+  async updateLead(leadId: string, facts: LeadFacts, remove: readonly LeadFactName[] = []) {
+    const lead = this.leads.get(leadId);
+    if (!lead) return false;
+    const next: Record<string, unknown> = { ...lead, ...structuredClone(facts) };
+    for (const field of remove) if (!(field in facts)) delete next[field];
+    this.leads.set(leadId, next as unknown as Lead);
     return true;
   }
 
@@ -170,5 +203,48 @@ export class MemoryLeadStore implements LeadStore {
 
   async putTask(task: RepTask) {
     this.tasks.push(task);
+  }
+
+  async suppress(keys: readonly string[], suppression: Suppression) {
+    for (const key of keys) {
+      if (!this.suppressions.has(key)) this.suppressions.set(key, suppression);
+      this.suppressed.add(key);
+    }
+  }
+
+  async unsuppress(key: string, reason: string) {
+    if (this.suppressions.get(key)?.reason !== reason) return false;
+    this.suppressions.delete(key);
+    this.suppressed.delete(key);
+    return true;
+  }
+
+  async linkLead(lookup: LeadLookup, value: string, leadId: string) {
+    this.lookups.set(`${lookup}:${value.trim()}`, leadId);
+  }
+
+  async findLeadId(lookup: LeadLookup, value: string) {
+    return this.lookups.get(`${lookup}:${value.trim()}`);
+  }
+
+  private static signalId = (key: SignalKey) => `${key.leadId ?? '-'}/${key.signalId}`;
+
+  async claimSignal(marker: SignalMarker, staleBefore: string) {
+    const id = MemoryLeadStore.signalId(marker);
+    const held = this.signals.get(id);
+    if (held && !(held.state === 'applying' && held.claimedAt < staleBefore)) return false;
+    this.signals.set(id, { ...marker, state: 'applying' });
+    return true;
+  }
+
+  async finishSignal(key: SignalKey, _at: string, outcome: string) {
+    const id = MemoryLeadStore.signalId(key);
+    const held = this.signals.get(id);
+    if (held) this.signals.set(id, { ...held, state: 'applied', outcome });
+  }
+
+  async releaseSignal(key: SignalKey) {
+    const id = MemoryLeadStore.signalId(key);
+    if (this.signals.get(id)?.state === 'applying') this.signals.delete(id);
   }
 }

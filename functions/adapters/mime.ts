@@ -1,0 +1,66 @@
+import { type AddressObject, simpleParser } from 'mailparser';
+import type { InboundMail } from '../domain/inbound-email.ts';
+
+/*
+ * A received email's MIME, read with mailparser into what the domain needs: sender, every recipient, subject, the
+ * text (or the HTML as text), and the headers that mark a machine's answer.
+ */
+
+function addresses(field: AddressObject | AddressObject[] | undefined): { address: string; name: string }[] {
+  const groups = field === undefined ? [] : Array.isArray(field) ? field : [field];
+  return groups.flatMap((group) =>
+    group.value.flatMap((a) => [
+      ...(a.address ? [{ address: a.address, name: a.name }] : []),
+      ...(a.group ?? []).flatMap((g) => (g.address ? [{ address: g.address, name: g.name }] : [])),
+    ]),
+  );
+}
+
+export interface Envelope {
+  readonly messageId: string;
+  readonly receivedAt: string;
+  /** The SES envelope recipients (the reply+TOKEN address even when it was a Bcc). */
+  readonly recipients: readonly string[];
+}
+
+export async function parseMime(raw: Uint8Array | string, envelope: Envelope): Promise<InboundMail> {
+  const mail = await simpleParser(typeof raw === 'string' ? raw : Buffer.from(raw), {
+    skipImageLinks: true,
+    skipTextToHtml: true,
+  });
+  const headers: Record<string, string> = {};
+  for (const { key, line } of mail.headerLines) {
+    headers[key] ??= line.slice(line.indexOf(':') + 1).trim();
+  }
+  const from = addresses(mail.from)[0];
+  const recipients = [
+    ...envelope.recipients,
+    ...addresses(mail.to).map((a) => a.address),
+    ...addresses(mail.cc).map((a) => a.address),
+  ];
+  return {
+    messageId: envelope.messageId,
+    receivedAt: envelope.receivedAt,
+    ...(from ? { from: from.address } : {}),
+    ...(from?.name ? { fromName: from.name } : {}),
+    recipients: [...new Set(recipients)],
+    subject: mail.subject ?? '',
+    text: mail.text ?? (typeof mail.html === 'string' ? htmlToText(mail.html) : ''),
+    headers,
+  };
+}
+
+/** Enough of an HTML-only email to read in a forward: tags out, breaks kept, entities of the common kind. */
+function htmlToText(html: string): string {
+  return html
+    .replace(/<(script|style)[\s\S]*?<\/\1>/gi, '')
+    .replace(/<br\s*\/?>|<\/p>|<\/div>/gi, '\n')
+    .replace(/<[^>]+>/g, '')
+    .replace(/&nbsp;/g, ' ')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&')
+    .trim();
+}

@@ -1,0 +1,116 @@
+import { DateTime } from 'luxon';
+import { escapeHtml } from '../core/templates.ts';
+import type { Lead } from './lead.ts';
+import type { ActivePointer, OutgoingEmail } from './ports.ts';
+
+/*
+ * What a person hears of a lead's answer: a reply (email or text) goes to the lead's owner with the lead's context
+ * and a Reply-To that reaches the lead, so the rep just answers; mail that matched no lead goes to the fallback
+ * address. Nothing a lead writes is dropped.
+ */
+
+export interface ReceivedMessage {
+  readonly channel: 'email' | 'sms';
+  /** The sender: an email address, or an E.164 number for a text. */
+  readonly from: string;
+  readonly fromName?: string;
+  readonly subject?: string;
+  readonly text: string;
+  readonly receivedAt: string;
+  /** Where it was sent: the reply address, or our SMS number. */
+  readonly recipients?: readonly string[];
+}
+
+const MAX_QUOTED = 20_000;
+const quoted = (text: string) =>
+  text.length > MAX_QUOTED ? `${text.slice(0, MAX_QUOTED)}\n[… cut; the full message is stored]` : text;
+
+function day(iso: string | undefined, zone: string): string | undefined {
+  if (!iso) return undefined;
+  const at = DateTime.fromISO(iso, { zone });
+  return at.isValid ? at.toFormat('d LLL yyyy') : undefined;
+}
+
+function render(
+  subject: string,
+  intro: string,
+  rows: readonly [string, string | undefined][],
+  message: ReceivedMessage,
+) {
+  const shown = rows.filter((row): row is [string, string] => row[1] !== undefined && row[1] !== '');
+  const heading = message.subject ? `Their message (subject: ${message.subject})` : 'Their message';
+  const text = [
+    intro,
+    '',
+    ...shown.map(([label, value]) => `  ${label}: ${value}`),
+    '',
+    heading,
+    '-----',
+    quoted(message.text),
+  ].join('\n');
+  const html = [
+    `<p>${escapeHtml(intro)}</p>`,
+    `<table>${shown.map(([label, value]) => `<tr><th align="left">${escapeHtml(label)}</th><td>${escapeHtml(value)}</td></tr>`).join('')}</table>`,
+    `<h3>${escapeHtml(heading)}</h3>`,
+    `<pre style="white-space: pre-wrap">${escapeHtml(quoted(message.text))}</pre>`,
+  ].join('\n');
+  return { subject, text, html };
+}
+
+/** A lead's reply, forwarded to its owner with who the lead is and where the follow-up stood. */
+export function replyForward(
+  lead: Lead,
+  message: ReceivedMessage,
+  context: { readonly to: string; readonly zone: string; readonly stopped: readonly ActivePointer[] },
+): OutgoingEmail {
+  const who = lead.name ?? lead.email;
+  const how = message.channel === 'sms' ? 'texted' : 'replied';
+  const cadences = [...new Set(context.stopped.map((p) => p.cadenceId))];
+  const intro =
+    cadences.length > 0
+      ? `${who} ${how}. Their follow-up (${cadences.join(', ')}) has stopped; reply to this email to answer them.`
+      : `${who} ${how}. Reply to this email to answer them.`;
+  const lastTouch = lead.lastContactAt
+    ? [day(lead.lastContactAt, context.zone), lead.lastChannel, lead.lastTemplate].filter(Boolean).join(' · ')
+    : 'none yet';
+  const rows: [string, string | undefined][] = [
+    ['Name', lead.name],
+    ['Company', lead.company],
+    ['Email', lead.email],
+    ['Phone', lead.phone],
+    ['Status', lead.status],
+    ['Cadence', cadences.length > 0 ? `${cadences.join(', ')} (stopped)` : 'none running'],
+    ['Last touch', lastTouch],
+    ['Touches so far', String(lead.touchCount)],
+    ['Received', day(message.receivedAt, context.zone)],
+  ];
+  const subject =
+    message.channel === 'sms'
+      ? `Text from ${who}`
+      : `Reply from ${who}${message.subject ? `: ${message.subject}` : ''}`;
+  return {
+    to: context.to,
+    ...render(subject, intro, rows, message),
+    // The rep's answer goes to the lead, by email in both cases: a text's sender has an email on file.
+    replyTo: [message.channel === 'email' ? message.from : lead.email],
+    tags: { leadId: lead.leadId, kind: 'reply-forward' },
+  };
+}
+
+/** A message that matched no lead, handed to a person rather than dropped. */
+export function unmatchedForward(message: ReceivedMessage, to: string): OutgoingEmail {
+  const what = message.channel === 'sms' ? 'A text' : 'An email';
+  const intro = `${what} reached Followup but matched no lead (no valid reply token, and the sender is no known lead). Reply to this email to answer the sender.`;
+  const rows: [string, string | undefined][] = [
+    ['From', message.fromName ? `${message.fromName} <${message.from}>` : message.from],
+    ['To', message.recipients?.join(', ')],
+    ['Received', message.receivedAt],
+  ];
+  const subject = `Unmatched ${message.channel === 'sms' ? 'text' : 'reply'}${message.subject ? `: ${message.subject}` : ''}`;
+  return {
+    to,
+    ...render(subject, intro, rows, message),
+    ...(message.channel === 'email' ? { replyTo: [message.from] } : {}),
+    tags: { kind: 'unmatched-forward' },
+  };
+}

@@ -1,0 +1,168 @@
+import { IANAZone } from 'luxon';
+import { assertUnreachable } from '../core/schedule.ts';
+import { type ReceivedMessage, replyForward, unmatchedForward } from './forward.ts';
+import { suppressionKey } from './lead.ts';
+import type { Mailer, SmsSender } from './ports.ts';
+import { applyOnce, applySignal, type SignalDeps, type SignalResult } from './signals.ts';
+
+/*
+ * A text to our number (two-way SMS, delivered through SNS). The carrier keywords act at once (CTIA, TCPA): STOP and
+ * its synonyms opt the number out with exactly one confirmation, HELP answers, START opts back in with a consent
+ * record; anything else is a reply and goes to the lead's owner. A number that matches no lead is still honoured.
+ */
+
+export const STOP_KEYWORDS = ['STOP', 'STOPALL', 'UNSUBSCRIBE', 'CANCEL', 'END', 'QUIT', 'OPTOUT', 'REVOKE'];
+export const START_KEYWORDS = ['START', 'UNSTOP'];
+export const HELP_KEYWORDS = ['HELP'];
+
+export type SmsIntent =
+  | { readonly kind: 'stop' | 'start' | 'help'; readonly keyword: string }
+  | { readonly kind: 'message' };
+
+/** A keyword is the whole message, in any case, with surrounding spaces (and a trailing "." or "!"). */
+export function classifySms(body: string): SmsIntent {
+  const word = body
+    .trim()
+    .replace(/[.!]+$/, '')
+    .trim()
+    .toUpperCase();
+  if (STOP_KEYWORDS.includes(word)) return { kind: 'stop', keyword: word };
+  if (START_KEYWORDS.includes(word)) return { kind: 'start', keyword: word };
+  if (HELP_KEYWORDS.includes(word)) return { kind: 'help', keyword: word };
+  return { kind: 'message' };
+}
+
+export interface SmsTexts {
+  readonly businessName: string;
+  readonly ownerEmail: string;
+  readonly ownerPhone?: string;
+}
+
+export const stopConfirmation = (t: SmsTexts) =>
+  `You're unsubscribed from ${t.businessName} texts. No more messages. Reply START to resubscribe.`;
+
+export const helpReply = (t: SmsTexts) =>
+  `${t.businessName}: help at ${t.ownerPhone ? `${t.ownerEmail} or ${t.ownerPhone}` : t.ownerEmail}. Up to 4 msgs/month. Msg & data rates may apply. Reply STOP to opt out.`;
+
+export const startConfirmation = (t: SmsTexts) =>
+  `You're resubscribed to ${t.businessName} texts. Reply HELP for help, STOP to opt out.`;
+
+export interface InboundSms {
+  /** The inbound message id: the dedupe id. */
+  readonly id: string;
+  /** The sender, E.164. */
+  readonly from: string;
+  /** Our number it was sent to. */
+  readonly to: string;
+  readonly body: string;
+  readonly receivedAt: string;
+}
+
+export interface InboundSmsDeps extends SignalDeps {
+  readonly sms: SmsSender;
+  readonly mailer: Mailer;
+  readonly texts: SmsTexts;
+  /** Texts of leads without an owner are forwarded here. */
+  readonly ownerEmail: string;
+  /** Texts from numbers that match no lead are forwarded here. */
+  readonly fallbackEmail: string;
+}
+
+export interface InboundSmsResult {
+  readonly intent: SmsIntent['kind'];
+  readonly leadId?: string;
+  readonly outcome: SignalResult['outcome'] | 'handled';
+}
+
+function received(message: InboundSms): ReceivedMessage {
+  return {
+    channel: 'sms',
+    from: message.from,
+    text: message.body,
+    receivedAt: message.receivedAt,
+    recipients: [message.to],
+  };
+}
+
+export async function receiveSms(
+  deps: InboundSmsDeps,
+  message: InboundSms,
+  now: Date,
+): Promise<InboundSmsResult> {
+  const intent = classifySms(message.body);
+  const id = `sms:${message.id}`;
+  const source = `sms:${message.to}`;
+  const answer = (text: string) => deps.sms.send({ to: message.from, text });
+
+  const leadId = await deps.store.findLeadId('phone', message.from);
+  if (leadId) {
+    const base = { v: 1 as const, id, leadId, at: message.receivedAt, source, phone: message.from };
+    let result: SignalResult;
+    switch (intent.kind) {
+      case 'stop':
+        result = await applySignal(deps, { ...base, type: 'sms-stop', keyword: intent.keyword }, now, () =>
+          answer(stopConfirmation(deps.texts)).then(() => undefined),
+        );
+        break;
+      case 'start':
+        result = await applySignal(deps, { ...base, type: 'sms-start', keyword: intent.keyword }, now, () =>
+          answer(startConfirmation(deps.texts)).then(() => undefined),
+        );
+        break;
+      case 'help':
+        result = await applySignal(deps, { ...base, type: 'sms-help' }, now, () =>
+          answer(helpReply(deps.texts)).then(() => undefined),
+        );
+        break;
+      case 'message':
+        result = await applySignal(deps, { ...base, type: 'sms-reply' }, now, async (applied) => {
+          const zone =
+            applied.lead.zone && IANAZone.isValidZone(applied.lead.zone)
+              ? applied.lead.zone
+              : deps.defaultTimeZone;
+          await deps.mailer.send(
+            replyForward(applied.lead, received(message), {
+              to: applied.lead.owner ?? deps.ownerEmail,
+              zone,
+              stopped: applied.stopped,
+            }),
+          );
+        });
+        break;
+      default:
+        return assertUnreachable(intent);
+    }
+    if (result.outcome !== 'no-lead') return { intent: intent.kind, leadId, outcome: result.outcome };
+  }
+
+  // No lead has this number: the keywords still act on the number, and a message still reaches a person.
+  const ran = await applyOnce(
+    deps.store,
+    { signalId: id, type: `sms-${intent.kind}`, source },
+    now,
+    async () => {
+      const key = suppressionKey(message.from);
+      switch (intent.kind) {
+        case 'stop':
+          await deps.store.suppress([key], { reason: 'sms-stop', source, at: message.receivedAt });
+          await answer(stopConfirmation(deps.texts));
+          return;
+        case 'start':
+          await deps.store.unsuppress(key, 'sms-stop');
+          await answer(startConfirmation(deps.texts));
+          return;
+        case 'help':
+          await answer(helpReply(deps.texts));
+          return;
+        case 'message':
+          await deps.mailer.send(unmatchedForward(received(message), deps.fallbackEmail));
+          return;
+        default:
+          return assertUnreachable(intent);
+      }
+    },
+    deps.logger,
+  );
+  deps.logger.info('sms-unmatched', { intent: intent.kind, duplicate: ran.duplicate });
+  return { intent: intent.kind, outcome: ran.duplicate ? 'duplicate' : 'handled' };
+}

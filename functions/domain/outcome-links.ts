@@ -1,0 +1,79 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { OUTCOME_RESULTS, type OutcomeResult } from './signals.ts';
+import type { SigningKey } from './tokens.ts';
+
+/*
+ * Signed single-purpose links in the reps' task emails: "Replied", "Meeting booked", "Won", "Lost", "Not now", one
+ * click from the inbox and no login. A token is `<leadId>.<result>.<expiry>.<signature>`, the signature an
+ * HMAC-SHA256 of `leadId|result|expiry` (expiry in Unix seconds). Unsubscribe tokens sign the bare lead id, which
+ * never holds "|", so the two kinds cannot stand in for each other under the same key.
+ */
+
+export const OUTCOME_LINK_DAYS = 30;
+
+export const OUTCOME_LABELS: Readonly<Record<OutcomeResult, string>> = {
+  replied: 'Replied',
+  meeting: 'Meeting booked',
+  won: 'Won',
+  lost: 'Lost',
+  'not-now': 'Not now',
+};
+
+export interface OutcomeClaim {
+  readonly leadId: string;
+  readonly result: OutcomeResult;
+  readonly expiresAt: Date;
+}
+
+export type OutcomeTokenCheck =
+  | { readonly ok: true; readonly claim: OutcomeClaim }
+  | { readonly ok: false; readonly reason: 'invalid' | 'expired' };
+
+const LEAD_ID_RE = /^[A-Za-z0-9_-]{1,64}$/;
+const RESULTS: ReadonlySet<string> = new Set(OUTCOME_RESULTS);
+
+function signature(leadId: string, result: string, expiry: string, key: SigningKey): Buffer {
+  return createHmac('sha256', key).update(`${leadId}|${result}|${expiry}`).digest();
+}
+
+export function signOutcomeToken(claim: OutcomeClaim, key: SigningKey): string {
+  if (!LEAD_ID_RE.test(claim.leadId)) throw new Error('a lead id holds only letters, digits, "_" and "-"');
+  const expiry = String(Math.floor(claim.expiresAt.getTime() / 1000));
+  const sig = signature(claim.leadId, claim.result, expiry, key).toString('base64url');
+  return `${claim.leadId}.${claim.result}.${expiry}.${sig}`;
+}
+
+/** The claim a token carries when its signature holds (compared in constant time) and it has not expired. */
+export function verifyOutcomeToken(token: string, key: SigningKey, now: Date): OutcomeTokenCheck {
+  const parts = token.split('.');
+  if (parts.length !== 4) return { ok: false, reason: 'invalid' };
+  const [leadId = '', result = '', expiry = '', sig = ''] = parts;
+  if (!LEAD_ID_RE.test(leadId) || !RESULTS.has(result) || !/^[0-9]{1,12}$/.test(expiry)) {
+    return { ok: false, reason: 'invalid' };
+  }
+  const given = Buffer.from(sig, 'base64url');
+  const expected = signature(leadId, result, expiry, key);
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+    return { ok: false, reason: 'invalid' };
+  }
+  const expiresAt = new Date(Number(expiry) * 1000);
+  if (expiresAt.getTime() <= now.getTime()) return { ok: false, reason: 'expired' };
+  return { ok: true, claim: { leadId, result: result as OutcomeResult, expiresAt } };
+}
+
+export interface OutcomeLink {
+  readonly result: OutcomeResult;
+  readonly label: string;
+  readonly url: string;
+}
+
+/** One link per outcome, valid OUTCOME_LINK_DAYS from `now`: `<apiBaseUrl>/o/<token>`. */
+export function outcomeLinks(apiBaseUrl: string, leadId: string, key: SigningKey, now: Date): OutcomeLink[] {
+  const base = apiBaseUrl.replace(/\/+$/, '');
+  const expiresAt = new Date(now.getTime() + OUTCOME_LINK_DAYS * 86_400_000);
+  return OUTCOME_RESULTS.map((result) => ({
+    result,
+    label: OUTCOME_LABELS[result],
+    url: `${base}/o/${signOutcomeToken({ leadId, result, expiresAt }, key)}`,
+  }));
+}

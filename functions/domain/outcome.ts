@@ -1,0 +1,81 @@
+import { IANAZone } from 'luxon';
+import * as z from 'zod';
+import { returnInstant } from './auto-reply.ts';
+import { applySignal, OUTCOME_RESULTS, type SignalDeps, type SignalResult } from './signals.ts';
+
+/*
+ * A rep's outcome for a lead (DESIGN §1): replied, meeting, won (with the deal's value), lost, or not now (until a
+ * date: the lead is snoozed and re-engaged then). From the API (POST /leads/{id}/outcome), the dashboard, or a
+ * signed link in a task email.
+ */
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+export const OutcomeFieldsSchema = z.object({
+  result: z.enum(OUTCOME_RESULTS, { error: `must be one of ${OUTCOME_RESULTS.join(', ')}` }),
+  value: z.coerce
+    .number({ error: 'must be a number, e.g. 1200' })
+    .nonnegative({ error: 'must be 0 or more' })
+    .finite()
+    .optional(),
+  currency: z
+    .string()
+    .regex(/^[A-Za-z]{3}$/, { error: 'must be an ISO 4217 code, e.g. USD' })
+    .transform((c) => c.toUpperCase())
+    .optional(),
+  until: z
+    .string()
+    .refine((v) => DATE.test(v) || z.iso.datetime({ offset: true }).safeParse(v).success, {
+      error: 'must be a date (2027-03-01) or an ISO instant',
+    })
+    .optional(),
+  note: z.string().max(2000, { error: 'is too long; keep it under 2000 characters' }).optional(),
+});
+export type OutcomeFields = z.infer<typeof OutcomeFieldsSchema>;
+
+export interface OutcomeRequest extends OutcomeFields {
+  readonly leadId: string;
+  /** The dedupe id: an Idempotency-Key, a link, a request. */
+  readonly id: string;
+  /** "rep", "outcome-link", "dashboard". */
+  readonly source: string;
+}
+
+export type RecordedOutcome = SignalResult | { readonly outcome: 'invalid'; readonly message: string };
+
+/** Records the outcome; a `not-now` date is the start of the lead's working day there. */
+export async function recordOutcome(
+  deps: SignalDeps,
+  request: OutcomeRequest,
+  now: Date,
+): Promise<RecordedOutcome> {
+  const lead = await deps.store.getLead(request.leadId);
+  if (!lead) return { outcome: 'no-lead' };
+  let until: string | undefined;
+  if (request.until) {
+    const zone = lead.zone && IANAZone.isValidZone(lead.zone) ? lead.zone : deps.defaultTimeZone;
+    until = DATE.test(request.until)
+      ? returnInstant(request.until, zone)
+      : new Date(request.until).toISOString();
+    if (!until || Date.parse(until) <= now.getTime()) {
+      return { outcome: 'invalid', message: 'until must be a date in the future' };
+    }
+  }
+  return applySignal(
+    deps,
+    {
+      v: 1,
+      type: 'outcome',
+      id: request.id,
+      leadId: lead.leadId,
+      at: now.toISOString(),
+      source: request.source,
+      result: request.result,
+      ...(request.value !== undefined ? { value: request.value } : {}),
+      ...(request.currency ? { currency: request.currency } : {}),
+      ...(until ? { until } : {}),
+      ...(request.note ? { note: request.note } : {}),
+    },
+    now,
+  );
+}

@@ -1,0 +1,127 @@
+import * as z from 'zod';
+import { leadIdFor } from './lead.ts';
+import {
+  applySignal,
+  type Signal,
+  type SignalDeps,
+  type SignalResult,
+  type UnmatchedSignal,
+} from './signals.ts';
+
+/*
+ * What SES tells about a sent email, through the configuration set's EventBridge destination: bounces and
+ * complaints suppress the address and end the follow-up; deliveries, opens and clicks are recorded. The touch tags
+ * each email with leadId, cadence and step; an email the engine sent to a person of ours (a rep's task, a forwarded
+ * reply: tag `kind`) is not about a lead and is ignored, so a rep's full inbox never bounces a lead.
+ */
+
+const Recipients = z.array(z.object({ emailAddress: z.string() })).default([]);
+
+export const SesEventSchema = z.object({
+  id: z.string().min(1),
+  'detail-type': z.string(),
+  time: z.string().optional(),
+  detail: z.object({
+    eventType: z.string(),
+    mail: z.object({
+      messageId: z.string().min(1),
+      destination: z.array(z.string()).default([]),
+      tags: z.record(z.string(), z.array(z.string())).default({}),
+    }),
+    bounce: z
+      .object({
+        bounceType: z.string(),
+        bounceSubType: z.string().optional(),
+        bouncedRecipients: Recipients,
+        timestamp: z.string().optional(),
+      })
+      .optional(),
+    complaint: z
+      .object({
+        complainedRecipients: Recipients,
+        complaintFeedbackType: z.string().optional(),
+        timestamp: z.string().optional(),
+      })
+      .optional(),
+    delivery: z.object({ timestamp: z.string().optional() }).optional(),
+    open: z.object({ timestamp: z.string().optional() }).optional(),
+    click: z.object({ timestamp: z.string().optional(), link: z.string().optional() }).optional(),
+  }),
+});
+export type SesEvent = z.infer<typeof SesEventSchema>;
+
+export type SesEventResult =
+  | { readonly outcome: SignalResult['outcome']; readonly type: Signal['type']; readonly leadId: string }
+  | { readonly outcome: 'ignored'; readonly reason: string };
+
+const SOURCE = 'ses-events';
+const BOUNCE_TYPES = new Set(['Permanent', 'Transient', 'Undetermined']);
+
+const instant = (value: string | undefined) =>
+  value && !Number.isNaN(Date.parse(value)) ? new Date(value).toISOString() : undefined;
+
+/** The signal an SES event stands for, without its lead; undefined for events that change nothing. */
+export function sesSignal(event: SesEvent, now: Date): UnmatchedSignal | undefined {
+  const { detail } = event;
+  const messageId = detail.mail.messageId;
+  const at = (timestamp: string | undefined) =>
+    instant(timestamp) ?? instant(event.time) ?? now.toISOString();
+  const base = { v: 1 as const, source: SOURCE, messageId };
+  switch (detail.eventType) {
+    case 'Bounce': {
+      const bounce = detail.bounce;
+      const bounceType = BOUNCE_TYPES.has(bounce?.bounceType ?? '')
+        ? (bounce?.bounceType as 'Permanent' | 'Transient' | 'Undetermined')
+        : 'Undetermined';
+      return {
+        ...base,
+        type: 'bounce',
+        // One bounce per message: a redelivered event, whatever its EventBridge id, is the same bounce.
+        id: `bounce:${messageId}`,
+        at: at(bounce?.timestamp),
+        bounceType,
+        ...(bounce?.bounceSubType ? { bounceSubType: bounce.bounceSubType } : {}),
+        addresses: (bounce?.bouncedRecipients ?? []).map((r) => r.emailAddress),
+      };
+    }
+    case 'Complaint':
+      return {
+        ...base,
+        type: 'complaint',
+        id: `complaint:${messageId}`,
+        at: at(detail.complaint?.timestamp),
+        addresses: (detail.complaint?.complainedRecipients ?? []).map((r) => r.emailAddress),
+        ...(detail.complaint?.complaintFeedbackType
+          ? { feedbackType: detail.complaint.complaintFeedbackType }
+          : {}),
+      };
+    case 'Delivery':
+      return { ...base, type: 'delivery', id: `delivery:${messageId}`, at: at(detail.delivery?.timestamp) };
+    case 'Open':
+      // A message may be opened many times; each event is one open.
+      return { ...base, type: 'open', id: `open:${event.id}`, at: at(detail.open?.timestamp) };
+    case 'Click':
+      return {
+        ...base,
+        type: 'click',
+        id: `click:${event.id}`,
+        at: at(detail.click?.timestamp),
+        ...(detail.click?.link ? { link: detail.click.link } : {}),
+      };
+    default:
+      return undefined;
+  }
+}
+
+export async function receiveSesEvent(deps: SignalDeps, event: SesEvent, now: Date): Promise<SesEventResult> {
+  const { tags, destination } = event.detail.mail;
+  if (tags.kind?.length)
+    return { outcome: 'ignored', reason: `an email to a person of ours (${tags.kind[0]})` };
+  const signal = sesSignal(event, now);
+  if (!signal) return { outcome: 'ignored', reason: `event type ${event.detail.eventType}` };
+  const tagged = tags.leadId?.[0];
+  const leadId = tagged ?? (destination[0] ? leadIdFor(destination[0]) : undefined);
+  if (!leadId) return { outcome: 'ignored', reason: 'no leadId tag and no destination' };
+  const result = await applySignal(deps, { ...signal, leadId } as Signal, now);
+  return { outcome: result.outcome, type: signal.type, leadId };
+}

@@ -1,0 +1,61 @@
+import * as z from 'zod';
+import { parseMime } from '../adapters/mime.ts';
+import { InvalidPayload } from '../domain/errors.ts';
+import { type InboundEmailDeps, type InboundEmailResult, receiveEmail } from '../domain/inbound-email.ts';
+import type { RawMailStore } from '../domain/ports.ts';
+import { inboundEmailDependencies } from '../runtime/dependencies.ts';
+
+/*
+ * The Lambda action of the SES receipt rule for the reply domain, after its S3 action: the event names the message,
+ * the raw MIME is in the bucket under `<prefix><messageId>`.
+ */
+
+/** The receipt rule stored no object for the message: its S3 action or the prefix is misconfigured. */
+export class MailNotFound extends Error {
+  override readonly name = 'MailNotFound';
+}
+
+export const SesReceiptEventSchema = z.object({
+  Records: z
+    .array(
+      z.object({
+        ses: z.object({
+          mail: z.object({ messageId: z.string().min(1), timestamp: z.string().optional() }),
+          receipt: z
+            .object({ timestamp: z.string().optional(), recipients: z.array(z.string()).default([]) })
+            .default({ recipients: [] }),
+        }),
+      }),
+    )
+    .min(1),
+});
+
+export interface InboundEmailHandlerDeps extends InboundEmailDeps {
+  readonly rawMail: RawMailStore;
+  readonly clock?: () => Date;
+}
+
+export function makeInboundEmailHandler(deps: InboundEmailHandlerDeps) {
+  const clock = deps.clock ?? (() => new Date());
+  return async (event: unknown): Promise<InboundEmailResult[]> => {
+    const parsed = SesReceiptEventSchema.safeParse(event);
+    if (!parsed.success) throw new InvalidPayload(`SES receipt event: ${z.prettifyError(parsed.error)}`);
+    const results: InboundEmailResult[] = [];
+    for (const { ses } of parsed.data.Records) {
+      const { messageId } = ses.mail;
+      const raw = await deps.rawMail.get(messageId);
+      if (!raw) throw new MailNotFound(`no stored mail for message ${messageId}`);
+      const now = clock();
+      const stamp = ses.receipt.timestamp ?? ses.mail.timestamp;
+      const receivedAt =
+        stamp && !Number.isNaN(Date.parse(stamp)) ? new Date(stamp).toISOString() : now.toISOString();
+      const mail = await parseMime(raw, { messageId, receivedAt, recipients: ses.receipt.recipients });
+      const result = await receiveEmail(deps, mail, now);
+      deps.logger.info('inbound-email', { messageId, ...result });
+      results.push(result);
+    }
+    return results;
+  };
+}
+
+export const handler = makeInboundEmailHandler(inboundEmailDependencies());

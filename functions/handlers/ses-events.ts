@@ -1,0 +1,31 @@
+import * as z from 'zod';
+import { InvalidPayload } from '../domain/errors.ts';
+import { receiveSesEvent, type SesEventResult, SesEventSchema } from '../domain/ses-events.ts';
+import type { SignalDeps } from '../domain/signals.ts';
+import { sesEventsDependencies } from '../runtime/dependencies.ts';
+
+/*
+ * EventBridge rule on the SES configuration set's events ("Email Bounced", "Email Complaint Received",
+ * "Email Delivered", "Email Opened", "Email Clicked"): each becomes a signal on the lead the email's tags name.
+ */
+
+export interface SesEventsDeps extends SignalDeps {
+  readonly clock?: () => Date;
+}
+
+export function makeSesEventsHandler(deps: SesEventsDeps) {
+  const clock = deps.clock ?? (() => new Date());
+  return async (event: unknown): Promise<SesEventResult> => {
+    const parsed = SesEventSchema.safeParse(event);
+    if (!parsed.success) throw new InvalidPayload(`SES event: ${z.prettifyError(parsed.error)}`);
+    const result = await receiveSesEvent(deps, parsed.data, clock());
+    deps.logger.info('ses-event', {
+      eventType: parsed.data.detail.eventType,
+      messageId: parsed.data.detail.mail.messageId,
+      ...result,
+    });
+    return result;
+  };
+}
+
+export const handler = makeSesEventsHandler(sesEventsDependencies());

@@ -1,0 +1,279 @@
+import './env.ts';
+import { GetObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import { SESv2Client, SendEmailCommand, type SendEmailCommandInput } from '@aws-sdk/client-sesv2';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { S3RawMailStore } from '../../../functions/adapters/s3-raw-mail-store.ts';
+import { SesMailer } from '../../../functions/adapters/ses-mailer.ts';
+import { ExecutionInputSchema } from '../../../functions/core/execution-input.ts';
+import { signToken } from '../../../functions/domain/tokens.ts';
+import { makeInboundEmailHandler } from '../../../functions/handlers/inbound-email.ts';
+import {
+  CREDENTIALS,
+  enrolled,
+  FALLBACK,
+  KEY,
+  OWNER,
+  REGION,
+  starts,
+  stops,
+  type World,
+  world,
+} from './fixtures.ts';
+
+const s3 = mockClient(S3Client);
+const ses = mockClient(SESv2Client);
+
+const ENROLLED_AT = new Date('2026-12-01T15:30:00Z');
+const NOW = new Date('2026-12-07T15:00:00Z'); // Monday 7 December
+const EMAIL = 'jordan.alvarez@example.com';
+
+let w: World;
+let leadId: string;
+let enrollmentId: string;
+/** Raw MIME by S3 key, as the receipt rule's S3 action stored it. */
+let bucket: Map<string, string>;
+
+function handler() {
+  return makeInboundEmailHandler({
+    ...w.deps,
+    mailer: new SesMailer({
+      client: new SESv2Client({ region: REGION, credentials: CREDENTIALS }),
+      from: 'Followup <followup@northwind.example>',
+    }),
+    signingKey: async () => KEY,
+    ownerEmail: OWNER,
+    fallbackEmail: FALLBACK,
+    rawMail: new S3RawMailStore({
+      client: new S3Client({ region: REGION, credentials: CREDENTIALS }),
+      bucket: 'followup-inbound-test',
+      prefix: 'inbound/',
+    }),
+    clock: () => NOW,
+  });
+}
+
+interface Mail {
+  readonly from?: string;
+  readonly to?: string;
+  readonly subject?: string;
+  readonly text?: string;
+  readonly headers?: readonly string[];
+}
+
+/** Stores a received email under its message id and returns the SES receipt rule's Lambda event for it. */
+function received(messageId: string, mail: Mail = {}) {
+  const to = mail.to ?? `reply+${signToken(leadId, KEY)}@reply.northwind.example`;
+  bucket.set(
+    `inbound/${messageId}`,
+    [
+      `From: ${mail.from ?? `"Jordan Alvarez" <${EMAIL}>`}`,
+      `To: ${to}`,
+      `Subject: ${mail.subject ?? 'Re: Your landscaping quote'}`,
+      'Date: Mon, 7 Dec 2026 15:00:00 +0000',
+      `Message-ID: <${messageId}@mail.example.com>`,
+      ...(mail.headers ?? []),
+      'Content-Type: text/plain; charset=utf-8',
+      '',
+      mail.text ?? 'Thanks, this looks good. Can we talk on Tuesday?',
+      '',
+    ].join('\r\n'),
+  );
+  return {
+    Records: [
+      {
+        eventSource: 'aws:ses',
+        ses: {
+          mail: { messageId, timestamp: NOW.toISOString() },
+          receipt: { timestamp: NOW.toISOString(), recipients: [to] },
+        },
+      },
+    ],
+  };
+}
+
+const forwards = (): SendEmailCommandInput[] =>
+  ses.commandCalls(SendEmailCommand).map((c) => c.args[0].input);
+const lead = () => w.store.leads.get(leadId);
+
+beforeEach(async () => {
+  s3.reset();
+  ses.reset();
+  bucket = new Map();
+  s3.on(GetObjectCommand).callsFake((input: { Key: string }) => {
+    const raw = bucket.get(input.Key);
+    if (raw === undefined) {
+      throw new S3ServiceException({
+        name: 'NoSuchKey',
+        $fault: 'client',
+        $metadata: { httpStatusCode: 404 },
+      });
+    }
+    return { Body: { transformToByteArray: async () => Buffer.from(raw) } };
+  });
+  ses.on(SendEmailCommand).resolves({ MessageId: 'forward-1' });
+  w = world();
+  ({ leadId, enrollmentId } = await enrolled(
+    w,
+    { email: EMAIL, name: 'Jordan Alvarez', company: 'Alvarez Landscaping' },
+    'web-inquiry',
+    ENROLLED_AT,
+  ));
+  const current = lead();
+  if (current) {
+    w.store.leads.set(leadId, {
+      ...current,
+      lastContactAt: '2026-12-03T16:00:00Z',
+      lastChannel: 'email',
+      lastTemplate: 'inquiry-guide',
+      touchCount: 2,
+    });
+  }
+});
+
+describe('inbound email: a reply', () => {
+  it('matched by its reply token: sets replied, stops the cadence, and forwards it to the owner with context', async () => {
+    // Prepare
+    const event = received('msg-1');
+
+    // Act
+    const [result] = await handler()(event);
+
+    // Assess
+    expect(result).toMatchObject({ kind: 'reply', matchedBy: 'token', outcome: 'applied' });
+    expect(s3.commandCalls(GetObjectCommand)[0]?.args[0].input).toEqual({
+      Bucket: 'followup-inbound-test',
+      Key: 'inbound/msg-1',
+    });
+    expect(lead()?.status).toBe('replied');
+    expect(stops()).toEqual([
+      `arn:aws:states:us-east-1:123456789012:execution:Followup-web-inquiry:${enrollmentId}`,
+    ]);
+    const [forward, ...more] = forwards();
+    expect(more).toEqual([]);
+    expect(forward?.Destination?.ToAddresses).toEqual([OWNER]);
+    expect(forward?.ReplyToAddresses).toEqual([EMAIL]);
+    expect(forward?.Content?.Simple?.Subject?.Data).toBe(
+      'Reply from Jordan Alvarez: Re: Your landscaping quote',
+    );
+    const text = forward?.Content?.Simple?.Body?.Text?.Data ?? '';
+    expect(text).toContain('Company: Alvarez Landscaping');
+    expect(text).toContain('Cadence: web-inquiry (stopped)');
+    expect(text).toContain('Last touch: 3 Dec 2026 · email · inquiry-guide');
+    expect(text).toContain('Can we talk on Tuesday?');
+  });
+
+  it('matched by the sender when the token is missing', async () => {
+    // Prepare
+    const event = received('msg-2', { to: 'sales@northwind.example' });
+
+    // Act
+    const [result] = await handler()(event);
+
+    // Assess
+    expect(result).toMatchObject({ kind: 'reply', matchedBy: 'sender' });
+    expect(lead()?.status).toBe('replied');
+  });
+
+  it('SES delivering the same message twice forwards it once and records it once', async () => {
+    // Prepare
+    const event = received('msg-1');
+    await handler()(event);
+    const events = w.store.events.length;
+
+    // Act
+    const [again] = await handler()(event);
+
+    // Assess
+    expect(again).toMatchObject({ kind: 'reply', outcome: 'duplicate' });
+    expect(forwards()).toHaveLength(1);
+    expect(w.store.events).toHaveLength(events);
+    expect(stops()).toHaveLength(1);
+  });
+
+  it('keeps addresses out of the logs', async () => {
+    // Act
+    await handler()(received('msg-1'));
+
+    // Assess
+    const logs = w.logger.lines.join('\n');
+    expect(logs).toContain(leadId);
+    expect(logs).not.toContain(EMAIL);
+    expect(logs).not.toContain(OWNER);
+  });
+});
+
+describe('inbound email: machine answers', () => {
+  it('an out-of-office with a return date snoozes the lead until then and re-engages it on that day, unforwarded', async () => {
+    // Prepare
+    const event = received('ooo-1', {
+      subject: 'Automatic reply: Your landscaping quote',
+      headers: ['Auto-Submitted: auto-replied'],
+      text: "I'm out of the office and will be back on Monday 14 December.",
+    });
+
+    // Act
+    const [result] = await handler()(event);
+
+    // Assess
+    expect(result).toMatchObject({ kind: 'auto-reply', until: '2026-12-14T15:00:00Z' });
+    expect(lead()).toMatchObject({ status: 'snoozed', snoozedUntil: '2026-12-14T15:00:00Z' });
+    expect(stops()).toHaveLength(1);
+    const reengage = starts().find((s) => s.stateMachineArn?.includes('Followup-re-engage'));
+    const input = ExecutionInputSchema.parse(JSON.parse(reengage?.input ?? ''));
+    expect(Date.parse(input.schedule[0]?.at ?? '')).toBeGreaterThanOrEqual(
+      Date.parse('2026-12-14T15:00:00Z'),
+    );
+    expect(forwards()).toEqual([]);
+    expect(w.store.events.map((e) => e.kind)).toContain('auto-reply');
+  });
+
+  it('an auto-reply without a date is recorded and counts for nothing: the cadence runs on', async () => {
+    // Prepare
+    const event = received('ooo-2', { subject: 'Out of Office', text: 'I have limited access to email.' });
+
+    // Act
+    const [result] = await handler()(event);
+
+    // Assess
+    expect(result).toMatchObject({ kind: 'auto-reply', outcome: 'applied' });
+    expect(lead()?.status).toBe('active');
+    expect(stops()).toEqual([]);
+    expect(forwards()).toEqual([]);
+  });
+});
+
+describe('inbound email: no lead', () => {
+  it('mail with a forged token from a stranger goes to the fallback address, never dropped', async () => {
+    // Prepare
+    const event = received('stranger-1', {
+      from: 'someone@elsewhere.example',
+      to: `reply+${leadId}.AAAAAAAAAAAAAAAAAAAAAA@reply.northwind.example`,
+      subject: 'Question about your prices',
+    });
+
+    // Act
+    const [result] = await handler()(event);
+
+    // Assess
+    expect(result).toEqual({ kind: 'unmatched', outcome: 'forwarded' });
+    expect(lead()?.status).toBe('active');
+    const [forward] = forwards();
+    expect(forward?.Destination?.ToAddresses).toEqual([FALLBACK]);
+    expect(forward?.ReplyToAddresses).toEqual(['someone@elsewhere.example']);
+    expect(forward?.Content?.Simple?.Subject?.Data).toBe('Unmatched reply: Question about your prices');
+  });
+
+  it('fails loudly when the receipt rule stored no mail for the message', async () => {
+    // Prepare
+    const event = received('msg-3');
+    bucket.clear();
+
+    // Act
+    const error = await handler()(event).catch((e: Error) => e);
+
+    // Assess
+    expect((error as Error).name).toBe('MailNotFound');
+    expect(lead()?.status).toBe('active');
+  });
+});

@@ -1,0 +1,195 @@
+import './env.ts';
+import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { SesMailer } from '../../../functions/adapters/ses-mailer.ts';
+import { SnsSmsSender } from '../../../functions/adapters/sns-sms-sender.ts';
+import { suppressionKey } from '../../../functions/domain/lead.ts';
+import { makeSmsInboundHandler } from '../../../functions/handlers/sms-inbound.ts';
+import { CREDENTIALS, enrolled, FALLBACK, OWNER, REGION, stops, type World, world } from './fixtures.ts';
+
+const sns = mockClient(SNSClient);
+const ses = mockClient(SESv2Client);
+
+const NOW = new Date('2026-03-05T18:00:00Z');
+const EMAIL = 'jordan.alvarez@example.com';
+const PHONE = '+13125550142';
+const OURS = '+12175550100';
+
+let w: World;
+let leadId: string;
+
+const handler = () =>
+  makeSmsInboundHandler({
+    ...w.deps,
+    sms: new SnsSmsSender({ client: new SNSClient({ region: REGION, credentials: CREDENTIALS }) }),
+    mailer: new SesMailer({
+      client: new SESv2Client({ region: REGION, credentials: CREDENTIALS }),
+      from: 'Followup <followup@northwind.example>',
+    }),
+    texts: { businessName: 'Northwind Supply', ownerEmail: OWNER, ownerPhone: '(312) 555-0199' },
+    ownerEmail: OWNER,
+    fallbackEmail: FALLBACK,
+    clock: () => NOW,
+  });
+
+/** A text to our number, as two-way SMS publishes it to the SNS topic. */
+function text(body: string, id = 'in-1', from = PHONE) {
+  return {
+    Records: [
+      {
+        EventSource: 'aws:sns',
+        Sns: {
+          MessageId: `sns-${id}`,
+          Timestamp: '2026-03-05T17:59:30.000Z',
+          Message: JSON.stringify({
+            originationNumber: from,
+            destinationNumber: OURS,
+            messageKeyword: 'KEYWORD_123456789012',
+            messageBody: body,
+            inboundMessageId: id,
+          }),
+        },
+      },
+    ],
+  };
+}
+
+const texts = () =>
+  sns
+    .commandCalls(PublishCommand)
+    .map((c) => ({ to: c.args[0].input.PhoneNumber, text: c.args[0].input.Message }));
+const lead = () => w.store.leads.get(leadId);
+
+beforeEach(async () => {
+  sns.reset();
+  ses.reset();
+  sns.on(PublishCommand).resolves({ MessageId: 'sns-out-1' });
+  ses.on(SendEmailCommand).resolves({ MessageId: 'ses-out-1' });
+  w = world();
+  ({ leadId } = await enrolled(
+    w,
+    {
+      email: EMAIL,
+      name: 'Jordan Alvarez',
+      phone: PHONE,
+      smsConsent: {
+        at: '2026-03-04T15:30:00Z',
+        source: 'https://northwind.example/quote',
+        wording: 'Texts OK',
+      },
+    },
+    'web-inquiry',
+    new Date('2026-03-04T15:30:00Z'),
+  ));
+});
+
+describe('inbound SMS: STOP', () => {
+  it.each([
+    'STOP',
+    'stop',
+    '  Stop  ',
+    'STOPALL',
+    'unsubscribe',
+    'Cancel',
+    'END',
+    'quit',
+    'OptOut',
+    'revoke',
+    'stop.',
+  ])('"%s" opts out with exactly one confirmation', async (body) => {
+    // Act
+    await handler()(text(body));
+
+    // Assess
+    expect(texts()).toEqual([
+      {
+        to: PHONE,
+        text: "You're unsubscribed from Northwind Supply texts. No more messages. Reply START to resubscribe.",
+      },
+    ]);
+    expect(lead()?.smsConsent).toBeUndefined();
+    expect(await w.store.isSuppressed([suppressionKey(PHONE)])).toBe(true);
+    expect(lead()?.status).toBe('active');
+  });
+
+  it('a redelivered STOP sends no second confirmation and records nothing more', async () => {
+    // Prepare
+    await handler()(text('STOP'));
+    const events = w.store.events.length;
+
+    // Act
+    const [again] = await handler()(text('STOP'));
+
+    // Assess
+    expect(again?.outcome).toBe('duplicate');
+    expect(texts()).toHaveLength(1);
+    expect(w.store.events).toHaveLength(events);
+  });
+
+  it('STOP from a number no lead has is still honoured: suppressed, confirmed once', async () => {
+    // Prepare
+    const stranger = '+14155550123';
+
+    // Act
+    await handler()(text('stop', 'in-9', stranger));
+    await handler()(text('stop', 'in-9', stranger));
+
+    // Assess
+    expect(await w.store.isSuppressed([suppressionKey(stranger)])).toBe(true);
+    expect(texts()).toHaveLength(1);
+    expect(texts()[0]?.to).toBe(stranger);
+  });
+});
+
+describe('inbound SMS: HELP, START and replies', () => {
+  it('HELP answers with the business, a contact, the frequency and how to stop', async () => {
+    // Act
+    await handler()(text(' help '));
+
+    // Assess
+    expect(texts()).toEqual([
+      {
+        to: PHONE,
+        text: 'Northwind Supply: help at sam@northwind.example or (312) 555-0199. Up to 4 msgs/month. Msg & data rates may apply. Reply STOP to opt out.',
+      },
+    ]);
+    expect(lead()?.status).toBe('active');
+  });
+
+  it('START after STOP opts back in, with "START keyword" as the consent wording', async () => {
+    // Prepare
+    await handler()(text('STOP', 'in-1'));
+
+    // Act
+    await handler()(text('start', 'in-2'));
+
+    // Assess
+    expect(lead()?.smsConsent).toMatchObject({ wording: 'START keyword', source: `sms:${OURS}` });
+    expect(await w.store.isSuppressed([suppressionKey(PHONE)])).toBe(false);
+  });
+
+  it('any other text is a reply: replied, the cadence stops, and the owner gets it by email', async () => {
+    // Act
+    const [result] = await handler()(text('Sounds good, call me at 3'));
+
+    // Assess
+    expect(result).toMatchObject({ intent: 'message', outcome: 'applied', leadId });
+    expect(lead()?.status).toBe('replied');
+    expect(stops()).toHaveLength(1);
+    const [forward] = ses.commandCalls(SendEmailCommand).map((c) => c.args[0].input);
+    expect(forward?.Destination?.ToAddresses).toEqual([OWNER]);
+    expect(forward?.Content?.Simple?.Subject?.Data).toBe('Text from Jordan Alvarez');
+    expect(forward?.Content?.Simple?.Body?.Text?.Data).toContain('Sounds good, call me at 3');
+    expect(texts()).toEqual([]);
+  });
+
+  it('keeps phone numbers out of the logs', async () => {
+    // Act
+    await handler()(text('STOP'));
+
+    // Assess
+    expect(w.logger.lines.join('\n')).not.toContain(PHONE);
+  });
+});
