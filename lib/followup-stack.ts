@@ -26,6 +26,7 @@ import type { Cadence } from '../functions/core/cadence-schema.ts';
 import { CadenceStateMachine, LIVE_ALIAS } from './cadence-state-machine.ts';
 import { businessEnvironment, type FollowupConfig } from './config.ts';
 import { FollowupFunction } from './followup-function.ts';
+import { Signals } from './signals.ts';
 
 export interface FollowupStackProps extends StackProps {
   readonly config: FollowupConfig;
@@ -175,6 +176,8 @@ export class FollowupStack extends Stack {
         CONFIGURATION_SET: configurationSet.configurationSetName,
         UNSUBSCRIBE_BASE_URL: `${apiUrl}/u/`,
         UNSUBSCRIBE_SECRET_ARN: unsubscribeKey.secretArn,
+        // Signed outcome links in the reps' task emails point here.
+        API_BASE_URL: apiUrl,
       },
     });
     touch.allowTable(this.table.tableArn, TABLE_ITEM_ACTIONS);
@@ -220,13 +223,36 @@ export class FollowupStack extends Stack {
     }
     this.machines = machines;
 
-    this.addAlarms(config, [intake, touch, complete], [...machines.values()]);
+    const signals = new Signals(this, 'Signals', {
+      config,
+      cadences,
+      tableArn: this.table.tableArn,
+      api: this.api,
+      unsubscribeKey,
+      senderIdentityArn,
+      enrollEnvironment,
+      businessEnvironment: businessEnvironment(config),
+      machineName,
+      startExecutions,
+    });
+
+    this.addAlarms(config, [intake, touch, complete, ...signals.functions], [...machines.values()]);
 
     new CfnOutput(this, 'LeadsEndpoint', {
       value: `${apiUrl}/leads`,
       description: 'Point your signup form here',
     });
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
+    new CfnOutput(this, 'ReceiptRuleSetName', {
+      value: signals.receiptRuleSetName,
+      description: 'Activate once: aws ses set-active-receipt-rule-set --rule-set-name <this>',
+    });
+    new CfnOutput(this, 'SmsInboundTopicArn', {
+      value: signals.smsInboundTopic.topicArn,
+      description: 'Set as the two-way SMS destination of your origination number',
+    });
+    new CfnOutput(this, 'ShopEventBusName', { value: signals.shopBus.eventBusName });
+    new CfnOutput(this, 'ShopWebhookUrl', { value: `${apiUrl}/shop/events` });
     new CfnOutput(this, 'ConfigurationSetName', { value: configurationSet.configurationSetName });
   }
 

@@ -98,7 +98,8 @@ describe('FollowupStack', () => {
 
   it('gives every function the team defaults: nodejs22.x, arm64, X-Ray, source maps, its own log group', () => {
     const functions = template.findResources('AWS::Lambda::Function');
-    expect(Object.keys(functions)).toHaveLength(3);
+    // intake, touch, complete and the seven signal functions.
+    expect(Object.keys(functions)).toHaveLength(10);
     for (const fn of Object.values(functions)) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs22.x',
@@ -128,8 +129,15 @@ describe('FollowupStack', () => {
       expect(JSON.stringify(s.Resource)).not.toContain('*');
     }
     const sends = statements.filter((s) => [s.Action].flat().includes('ses:SendEmail'));
-    expect(sends).toHaveLength(1);
-    expect(JSON.stringify(sends[0]?.Resource)).toContain('identity/example.com');
+    expect(sends.length).toBeGreaterThan(0);
+    for (const send of sends) expect(JSON.stringify(send.Resource)).toContain('identity/example.com');
+    // Stopping reaches only this stack's cadence executions.
+    const stops = statements.filter((s) => [s.Action].flat().includes('states:StopExecution'));
+    expect(stops.length).toBeGreaterThan(0);
+    for (const stop of stops) {
+      for (const arn of [stop.Resource].flat())
+        expect(JSON.stringify(arn)).toMatch(/execution:Followup-[a-z-]+:\*/);
+    }
   });
 
   it('throttles the public API and restricts CORS to the configured origins', () => {
@@ -158,7 +166,7 @@ describe('FollowupStack', () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
     const metrics = alarms.map((a) => (a.Properties as Json).MetricName);
     expect(metrics.filter((m) => m === 'ExecutionsFailed')).toHaveLength(cadences.length);
-    expect(metrics.filter((m) => m === 'Errors')).toHaveLength(3);
+    expect(metrics.filter((m) => m === 'Errors')).toHaveLength(10);
     for (const alarm of alarms) expect((alarm.Properties as Json).AlarmActions).toHaveLength(1);
   });
 });
