@@ -22,6 +22,7 @@ const LOAD_ENV = {
   UNSUBSCRIBE_BASE_URL: 'https://example.com/u/',
   UNSUBSCRIBE_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:bench',
   SHOP_WEBHOOK_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:bench',
+  INBOUND_BUCKET: 'bench-inbound-mail',
   BUSINESS_NAME: 'Bench Co',
   POSTAL_ADDRESS: '1 Bench Street, Springfield',
   OWNER_NAME: 'Bench Owner',
