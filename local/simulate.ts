@@ -1,26 +1,26 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { UsageError } from '../functions/adapters/cadence-files.ts';
-import { DynamoLeadStore } from '../functions/adapters/dynamo-lead-store.ts';
 import { type Cadence, CHANNELS, type Channel } from '../functions/core/cadence-schema.ts';
 import { executionName } from '../functions/core/execution-input.ts';
-import { loadTemplate } from '../functions/adapters/template-files.ts';
-import { type CartVariables, templateVariables } from '../functions/core/templates.ts';
-import { enrollLead } from '../functions/domain/enroll.ts';
-import { type LeadProfile, leadIdFor } from '../functions/domain/lead.ts';
-import type { LeadEvent } from '../functions/domain/ports.ts';
+import type { CartVariables } from '../functions/core/templates.ts';
+import { leadIdFor } from '../functions/domain/lead.ts';
+import { CART_CADENCE, type ShopResult } from '../functions/domain/shop.ts';
 import { documentClient, sesClient, snsClient } from '../functions/runtime/clients.ts';
-import { intakeDependencies } from '../functions/runtime/dependencies.ts';
 import { loadCadencesSync } from '../lib/cadences.ts';
 import type { Clock } from './clock.ts';
 import { type Item, itemsOfLead } from './queries.ts';
 import { ROOT, type Runtime, startRuntime } from './runtime.ts';
+import { deliverSignal, httpEvent } from './signal-events.ts';
 import { executionContext, type LocalFunction } from './step-functions.ts';
 
 /*
  * `followup simulate` (DESIGN §3): synthetic leads through the real compiled definition on the local runtime, with a
- * virtual clock, a model of replies and wins, the counts AWS bills for, their cost, and the report computed from
- * what the run stored. Everything random comes from the seed, so a seed always gives the same result.
+ * virtual clock; replies and won deals delivered through the real signal handlers; the counts AWS bills for, their
+ * cost, and the report computed from what the run stored. Everything random comes from the seed, so a seed always
+ * gives the same result, however the leads are split over worker threads.
  */
 
 /**
@@ -57,9 +57,11 @@ export interface SimulateOptions {
   readonly dealValue?: number;
   /** The first enrollment instant; leads arrive over the following week. Default: the next Monday 09:00 UTC. */
   readonly start?: Date;
-  /** Signups enrolled at once. Default 8. */
+  /** Leads in flight at once, per worker. Default 16. */
   readonly concurrency?: number;
-  /** Called a few times a second with the leads whose executions have all ended. */
+  /** Worker threads, each with a runtime of its own; default: one per 100 leads, at most one per core. */
+  readonly workers?: number;
+  /** Called each time a lead has finished: every one of its executions has ended. */
   readonly onProgress?: (progress: { readonly finished: number; readonly total: number }) => void;
   /** The project folder (cadences/, templates/, followup.config.json). */
   readonly root?: string;
@@ -119,7 +121,13 @@ export interface SimulationResult extends Usage {
   readonly byChannel: Readonly<Record<Channel, number>>;
   readonly skipped: { readonly total: number; readonly byReason: Readonly<Record<string, number>> };
   readonly failedTouches: number;
-  readonly lambda: { readonly intake: number; readonly touch: number; readonly complete: number };
+  readonly lambda: {
+    readonly intake: number;
+    readonly touch: number;
+    readonly complete: number;
+    /** The inbound-email and outcome handlers, for replies and won deals. */
+    readonly signals: number;
+  };
   readonly executions: {
     readonly started: number;
     readonly done: number;
@@ -162,41 +170,10 @@ const pick = <T>(items: readonly T[], random: () => number): T =>
 
 // ——— synthetic leads ———
 
-const FIRST_NAMES = [
-  'Avery',
-  'Jordan',
-  'Riley',
-  'Casey',
-  'Morgan',
-  'Harper',
-  'Quinn',
-  'Rowan',
-  'Sasha',
-  'Noa',
-];
-const LAST_NAMES = [
-  'Lee',
-  'Patel',
-  'Garcia',
-  'Nguyen',
-  'Okafor',
-  'Schmidt',
-  'Dubois',
-  'Rossi',
-  'Kim',
-  'Brown',
-];
-const COMPANIES = [
-  'Northwind',
-  'Contoso',
-  'Fabrikam',
-  'Tailspin',
-  'Wingtip',
-  'Litware',
-  'Proseware',
-  'Adatum',
-];
-const COMPANY_KINDS = ['Traders', 'Labs', 'Studio', 'Logistics', 'Dental', 'Builders'];
+const FIRST_NAMES = 'Avery Jordan Riley Casey Morgan Harper Quinn Rowan Sasha Noa'.split(' ');
+const LAST_NAMES = 'Lee Patel Garcia Nguyen Okafor Schmidt Dubois Rossi Kim Brown'.split(' ');
+const COMPANIES = 'Northwind Contoso Fabrikam Tailspin Wingtip Litware Proseware Adatum'.split(' ');
+const COMPANY_KINDS = 'Traders Labs Studio Logistics Dental Builders'.split(' ');
 const INTERESTS = ['pricing', 'a demo', 'onboarding', 'an integration', 'a quote'];
 
 /** Zones leads come from, with a fictional but valid number prefix (US 555-01xx, UK Ofcom drama, DE, FR). */
@@ -282,7 +259,7 @@ export function nextMonday(now: Date): Date {
 
 /**
  * Time that never waits: an execution's sleep returns at once, a handler's "now" is its touch's due instant, and a
- * signup's "now" is the lead's enrollment instant (`at`). Anything else sees the simulation's start.
+ * signup's or a signal's "now" is the instant it happens (`at`). Anything else sees the simulation's start.
  */
 export class VirtualClock implements Clock {
   private readonly ambient = new AsyncLocalStorage<Date>();
@@ -323,9 +300,9 @@ interface Counts {
 type Stack = {
   add(
     middleware: (
-      next: (args: unknown) => Promise<unknown>,
+      next: (args: { input?: unknown }) => Promise<unknown>,
       context: { commandName?: string },
-    ) => (args: unknown) => Promise<unknown>,
+    ) => (args: { input?: unknown }) => Promise<unknown>,
     options: { step: 'initialize'; name: string },
   ): void;
   remove(name: string): boolean;
@@ -334,54 +311,49 @@ type Stack = {
 const COUNTER = 'followupSimulateCounter';
 
 /**
- * Counts requests on the clients the handlers use (request counts, taken as request units: the items are far
- * under 1 KB written and 4 KB read). A failed conditional write is billed too, so DynamoDB counts every request;
- * an email or a text counts once it was accepted.
+ * The report's month index (partition "AGG"): written once per function instance and month, not per lead. Left
+ * out of the counts, which would otherwise depend on how many runtimes ran and how their requests interleaved.
+ */
+function isPerInstanceWrite(input: unknown): boolean {
+  const pk = (input as { Item?: { pk?: unknown } } | undefined)?.Item?.pk;
+  return pk === 'AGG' || (pk as { S?: unknown } | undefined)?.S === 'AGG';
+}
+
+/** What a request counts as, and whether it counts when sent (billed even if it fails) or once accepted. */
+type Tally = { readonly counter: keyof Counts; readonly when: 'sent' | 'accepted' } | undefined;
+
+function dynamoTally(command: string, input: unknown): Tally {
+  if (DYNAMO_READS.has(command)) return { counter: 'reads', when: 'sent' };
+  // A failed conditional write is billed too.
+  if (DYNAMO_WRITES.has(command) && !isPerInstanceWrite(input)) return { counter: 'writes', when: 'sent' };
+  return undefined;
+}
+
+/**
+ * Counts requests on the clients the handlers use, as request units: the items are far under 1 KB written and
+ * 4 KB read. Returns the function that stops counting.
  */
 function countRequests(counts: Counts): () => void {
   const stacks: Stack[] = [];
-  const add = (
-    client: { middlewareStack: unknown },
-    count: (command: string) => 'before' | 'after' | undefined,
-  ) => {
+  const count = (client: { middlewareStack: unknown }, tally: (command: string, input: unknown) => Tally) => {
     const stack = client.middlewareStack as Stack;
     stack.add(
       (next, context) => async (args) => {
-        const command = context.commandName ?? '';
-        const when = count(command);
-        if (when === 'before') tally(command);
+        const what = tally(context.commandName ?? '', args.input);
+        if (what?.when === 'sent') counts[what.counter]++;
         const result = await next(args);
-        if (when === 'after') tally(command);
+        if (what?.when === 'accepted') counts[what.counter]++;
         return result;
       },
       { step: 'initialize', name: COUNTER },
     );
     stacks.push(stack);
   };
-  const tally = (command: string) => {
-    if (DYNAMO_READS.has(command)) counts.reads++;
-    else if (DYNAMO_WRITES.has(command)) counts.writes++;
-    else if (command === 'SendEmailCommand') counts.emails++;
-    else if (command === 'PublishCommand') counts.texts++;
-  };
-  add(documentClient(), (c) => (DYNAMO_READS.has(c) || DYNAMO_WRITES.has(c) ? 'before' : undefined));
-  add(sesClient(), (c) => (c === 'SendEmailCommand' ? 'after' : undefined));
-  add(snsClient(), (c) => (c === 'PublishCommand' ? 'after' : undefined));
+  count(documentClient(), dynamoTally);
+  count(sesClient(), (c) => (c === 'SendEmailCommand' ? { counter: 'emails', when: 'accepted' } : undefined));
+  count(snsClient(), (c) => (c === 'PublishCommand' ? { counter: 'texts', when: 'accepted' } : undefined));
   return () => {
     for (const stack of stacks) stack.remove(COUNTER);
-  };
-}
-
-/** The handlers log JSON lines to stdout, as on Lambda; a simulation's output must stay readable (and `--json` pure). */
-function muteStdout(): () => void {
-  const write = process.stdout.write;
-  process.stdout.write = ((_chunk: unknown, encoding?: unknown, callback?: unknown) => {
-    const done = typeof encoding === 'function' ? encoding : callback;
-    if (typeof done === 'function') process.nextTick(done as () => void);
-    return true;
-  }) as typeof process.stdout.write;
-  return () => {
-    process.stdout.write = write;
   };
 }
 
@@ -424,9 +396,10 @@ export interface LeadHistory {
   readonly wins: readonly { readonly at: string; readonly value: number }[];
 }
 
-/** Reads one lead's touches and status events from the items of its partition. */
+/** Reads one lead's touches, its status changes to replied and won, and its deal, from its partition's items. */
 export function leadHistory(items: readonly Item[]): LeadHistory {
   const sk = (item: Item) => String(item.sk ?? '');
+  const lead = items.find((i) => sk(i) === 'LEAD');
   const touches = items
     .filter((i) => sk(i).startsWith('TOUCH#'))
     .map((t) => ({
@@ -441,10 +414,7 @@ export function leadHistory(items: readonly Item[]): LeadHistory {
     replies: statusEvents.filter((e) => e.to === 'replied').map((e) => ({ at: String(e.at) })),
     wins: statusEvents
       .filter((e) => e.to === 'won')
-      .map((e) => ({
-        at: String(e.at),
-        value: Number((e.detail as { value?: number } | undefined)?.value ?? 0),
-      })),
+      .map((e) => ({ at: String(e.at), value: Number(lead?.dealValue ?? 0) })),
   };
 }
 
@@ -462,25 +432,28 @@ export function simulationReport(histories: readonly LeadHistory[]): SimulationR
   let touchesToClose = 0;
   let revenueRecovered = 0;
   for (const history of histories) {
+    // Instants as numbers: the handlers do not all spell them alike ("…:00Z", "…:00.000Z").
     const sentAt = history.touches
       .filter((t) => t.status === 'sent')
-      .map((t) => t.at)
-      .sort();
+      .map((t) => Date.parse(t.at))
+      .sort((a, b) => a - b);
     sentAt.forEach((_, i) => {
       sent.set(i + 1, (sent.get(i + 1) ?? 0) + 1);
     });
     if (sentAt.length >= 2) withTwo++;
-    const touchNumber = (at: string) => sentAt.filter((s) => s <= at).length;
-    const replyTouches = [...history.replies]
-      .sort((a, b) => a.at.localeCompare(b.at))
-      .map((r) => ({ at: r.at, touch: touchNumber(r.at) }));
+    const touchNumber = (at: number) => sentAt.filter((s) => s <= at).length;
+    const replyTouches = history.replies
+      .map((r) => Date.parse(r.at))
+      .sort((a, b) => a - b)
+      .map((at) => ({ at, touch: touchNumber(at) }));
     for (const { touch } of replyTouches) {
       replies++;
       replied.set(touch, (replied.get(touch) ?? 0) + 1);
     }
     for (const win of history.wins) {
       // A win closes the reply before it: the touches it took are those before that reply.
-      const touch = replyTouches.filter((r) => r.at <= win.at).at(-1)?.touch ?? touchNumber(win.at);
+      const wonAt = Date.parse(win.at);
+      const touch = replyTouches.filter((r) => r.at <= wonAt).at(-1)?.touch ?? touchNumber(wonAt);
       won++;
       touchesToClose += touch;
       if (touch >= 2) {
@@ -522,12 +495,14 @@ export function checkOptions(options: SimulateOptions, cadenceIds: readonly stri
   if (seed !== undefined && !(Number.isInteger(seed) && seed >= 0 && seed <= 0xffffffff)) {
     throw new UsageError(`--seed must be a whole number from 0 to 4294967295 (got ${seed})`);
   }
-  for (const [flag, value] of [
-    ['--reply-rate', replyRate],
-    ['--win-rate', winRate],
+  for (const [flag, value, example] of [
+    ['--reply-rate', replyRate, 0.05],
+    ['--win-rate', winRate, 0.3],
   ] as const) {
     if (value !== undefined && !(value >= 0 && value <= 1)) {
-      throw new UsageError(`${flag} must be a probability from 0 to 1, e.g. ${flag} 0.05 (got ${value})`);
+      throw new UsageError(
+        `${flag} must be a probability from 0 to 1, e.g. ${flag} ${example} (got ${value})`,
+      );
     }
   }
   if (dealValue !== undefined && !(dealValue >= 0 && Number.isFinite(dealValue))) {
@@ -538,8 +513,13 @@ export function checkOptions(options: SimulateOptions, cadenceIds: readonly stri
   if (start !== undefined && Number.isNaN(start.getTime())) {
     throw new UsageError('--start must be an ISO 8601 instant, e.g. --start 2026-07-06T09:00:00Z');
   }
-  if (concurrency !== undefined && !(Number.isSafeInteger(concurrency) && concurrency >= 1)) {
-    throw new UsageError(`concurrency must be a positive whole number (got ${concurrency})`);
+  for (const [name, value] of [
+    ['concurrency', concurrency],
+    ['workers', options.workers],
+  ] as const) {
+    if (value !== undefined && !(Number.isSafeInteger(value) && value >= 1)) {
+      throw new UsageError(`${name} must be a positive whole number (got ${value})`);
+    }
   }
 }
 
@@ -559,30 +539,27 @@ function signupEvent(body: Readonly<Record<string, string>>): unknown {
   };
 }
 
-/** The lead a shop's cart.abandoned event describes (the form has no cart fields). */
-function shopProfile(lead: SyntheticLead): LeadProfile {
-  const { email, name, company, interest, timezone, phone } = lead.body as Record<string, string>;
+/** A shop's cart.abandoned, as it arrives from the stack's event bus. */
+function cartAbandonedEvent(lead: SyntheticLead): unknown {
+  const { email, name } = lead.body;
   return {
-    email: email as string,
-    ...(name ? { name } : {}),
-    ...(company ? { company } : {}),
-    ...(interest ? { interest } : {}),
-    ...(timezone ? { zone: timezone } : {}),
-    ...(phone
-      ? {
-          phone,
-          smsConsent: { at: lead.enrolledAt.toISOString(), source: 'shop checkout', wording: CONSENT_WORDING },
-        }
-      : {}),
+    version: '0',
+    id: `sim-cart-${lead.index}`,
+    'detail-type': 'cart.abandoned',
     source: 'shop',
-    cart: lead.cart,
+    time: lead.enrolledAt.toISOString(),
+    region: 'local',
+    resources: [],
+    detail: {
+      email,
+      name,
+      cartId: `sim-cart-${lead.index}`,
+      cartUrl: lead.cart.url,
+      items: lead.cart.items,
+      total: lead.cart.total,
+      currency: lead.cart.currency,
+    },
   };
-}
-
-/** Whether any of the cadence's templates shows the cart: its leads come from the shop, not the form. */
-async function showsCart(cadence: Cadence, templatesDir: string): Promise<boolean> {
-  const sources = await Promise.all(cadence.steps.map((step) => loadTemplate(templatesDir, step.template)));
-  return sources.some((source) => templateVariables(source).some((path) => path[0] === 'cart'));
 }
 
 interface TouchPayload {
@@ -593,47 +570,78 @@ interface TouchPayload {
   readonly nextAt?: string;
 }
 
+/** One shard's work: leads [from, to) of the seed's list, on a runtime of its own. */
+interface ShardInput {
+  readonly root: string;
+  readonly cadenceId: string;
+  readonly leads: number;
+  readonly from: number;
+  readonly to: number;
+  readonly seed: number;
+  readonly replyRate: number;
+  readonly winRate: number;
+  readonly dealValue: number;
+  readonly start: string;
+  readonly concurrency: number;
+}
+
+/** What a shard counted and stored; shards add up, because every lead's run is independent of the others'. */
+interface ShardOutput {
+  readonly transitions: number;
+  readonly sfnInvocations: number;
+  readonly counts: Counts;
+  readonly lambda: { intake: number; touch: number; complete: number; signals: number };
+  readonly executions: { started: number; done: number; exited: number; failed: number; aborted: number };
+  readonly firstFailure?: { readonly error?: string; readonly cause?: string };
+  readonly histories: LeadHistory[];
+}
+
 /**
- * Runs `options.leads` synthetic leads through the cadence on a fresh in-memory local runtime and reports what
- * happened and what it would cost. The cadence's `then` runs once after it; a chain does not go on from there.
+ * Runs leads [from, to) on a fresh in-memory runtime: enrolls them as production would, lets their executions run on
+ * the virtual clock with replies and wins delivered between touches, and reads back what was stored.
  */
-export async function simulate(options: SimulateOptions): Promise<SimulationResult> {
-  const root = options.root ?? ROOT;
+async function runShard(input: ShardInput, onFinished?: (finished: number) => void): Promise<ShardOutput> {
+  const { root, seed, replyRate, winRate, dealValue } = input;
+  const start = new Date(input.start);
   const cadences = loadCadencesSync(join(root, 'cadences'));
-  checkOptions(
-    options,
-    cadences.map((c) => c.id),
-  );
-  const cadence = cadences.find((c) => c.id === options.cadenceId);
-  if (!cadence) throw new UsageError(`unknown cadence "${options.cadenceId}"`);
-  const seed = options.seed ?? 1;
-  const replyRate = options.replyRate ?? 0.05;
-  const winRate = options.winRate ?? 0.3;
-  const dealValue = options.dealValue ?? 1000;
-  const start = options.start ?? nextMonday(new Date());
-  const leads = syntheticLeads(options.leads, seed, start, cadence.id);
+  const cadence = cadences.find((c) => c.id === input.cadenceId);
+  if (!cadence) throw new UsageError(`unknown cadence "${input.cadenceId}"`);
+  const leads = syntheticLeads(input.leads, seed, start, cadence.id).slice(input.from, input.to);
   const firstEnrollments = new Set(leads.map((l) => executionName(l.leadId, cadence.id, l.enrolledAt)));
 
   const clock = new VirtualClock(start);
-  const unmute = muteStdout();
   let runtime: Runtime | undefined;
   let uncount = () => {};
-  let progress: NodeJS.Timeout | undefined;
+  let poll: NodeJS.Timeout | undefined;
   try {
-    runtime = await startRuntime({ port: 0, clock, dataDir: undefined, root });
+    // The engine's JSON logs would drown the summary and spoil `--json`; failures are reported in the result.
+    runtime = await startRuntime({ port: 0, clock, dataDir: undefined, root, logLevel: 'SILENT' });
     const rt = runtime;
     const counts: Counts = { reads: 0, writes: 0, emails: 0, texts: 0 };
     uncount = countRequests(counts);
-    const lambda = { intake: 0, touch: 0, complete: 0 };
-    const signals = new DynamoLeadStore({ client: rt.ddb, tableName: rt.tableName });
+    const lambda = { intake: 0, touch: 0, complete: 0, signals: 0 };
 
     const functions = rt.functions as Map<string, LocalFunction>;
     const touch = functions.get('touch') as LocalFunction;
     const complete = functions.get('complete') as LocalFunction;
+    // A reply stops the execution it answers while the touch is still returning: the lead is busy until the
+    // reply's handlers are done, and their failures are kept, since the stopped execution drops them.
+    const answering = new Map<string, number>();
+    const answerFailures: Error[] = [];
     functions.set('touch', async (payload) => {
       lambda.touch++;
-      const result = (await touch(payload)) as { status?: string };
-      if (result?.status === 'sent') await maybeReply(payload as TouchPayload);
+      const result = (await touch(payload)) as { status?: string } | undefined;
+      if (result?.status !== 'sent') return result;
+      const { leadId } = payload as TouchPayload;
+      answering.set(leadId, (answering.get(leadId) ?? 0) + 1);
+      try {
+        await answer(payload as TouchPayload);
+      } catch (error) {
+        answerFailures.push(error as Error);
+        throw error;
+      } finally {
+        answering.set(leadId, (answering.get(leadId) ?? 1) - 1);
+      }
       return result;
     });
     // The chain stops after one run of `then`: a nurture cadence chains to itself for ever.
@@ -643,8 +651,19 @@ export async function simulate(options: SimulateOptions): Promise<SimulationResu
       return complete(firstEnrollments.has(p.enrollmentId) ? p : { ...p, then: null });
     });
 
-    /** A reply as the inbound-email signal delivers it (DynamoDB first), before the lead's next touch. */
-    async function maybeReply(touch: TouchPayload): Promise<void> {
+    /** Runs a signal's handler as AWS would deliver it at `instant`: from outside any execution. */
+    const signalAt = <T>(instant: Date, deliver: () => Promise<T>): Promise<T> => {
+      lambda.signals++;
+      return executionContext.exit(() => clock.at(instant, deliver));
+    };
+
+    /**
+     * The lead's answer to a touch it was sent: maybe a reply, hours later but before the next touch, through the
+     * inbound-email handler (which writes the status, stops the execution and forwards the reply to the owner);
+     * maybe, days later, the rep's outcome "won" with the deal's value.
+     */
+    async function answer(touch: TouchPayload): Promise<void> {
+      // Drawn in a fixed order from a stream of this touch's own: the result does not depend on scheduling.
       const random = streamFor(seed, `${touch.enrollmentId}#${touch.stepIndex}`);
       const replies = random() < replyRate;
       const delay = HOUR + random() * 5 * HOUR;
@@ -653,35 +672,32 @@ export async function simulate(options: SimulateOptions): Promise<SimulationResu
       if (!replies) return;
       const sentAt = Date.parse(touch.scheduledAt);
       const before = touch.nextAt ? Date.parse(touch.nextAt) - 60_000 : Number.POSITIVE_INFINITY;
-      const repliedAt = new Date(Math.max(sentAt + 60_000, Math.min(sentAt + delay, before))).toISOString();
-      const replied = (from: 'active' | 'nurture'): LeadEvent => ({
-        at: repliedAt,
-        kind: 'status',
-        source: 'simulate:reply',
-        from,
-        to: 'replied',
-        detail: { channel: 'email' },
-      });
-      const moved =
-        (await signals.changeStatus(touch.leadId, 'active', 'replied', replied('active'))) ||
-        (await signals.changeStatus(touch.leadId, 'nurture', 'replied', replied('nurture')));
-      if (!moved || !wins) return;
-      await signals.changeStatus(touch.leadId, 'replied', 'won', {
-        at: new Date(Date.parse(repliedAt) + closeDelay).toISOString(),
-        kind: 'status',
-        source: 'simulate:rep',
-        from: 'replied',
-        to: 'won',
-        detail: { value: dealValue, currency: 'USD' },
-      });
+      const repliedAt = new Date(Math.max(sentAt + 60_000, Math.min(sentAt + delay, before)));
+      const { status } = await signalAt(repliedAt, () => deliverSignal(rt, touch.leadId, { type: 'reply' }));
+      if (status !== 'replied' || !wins) return;
+      const path = `/leads/${touch.leadId}/outcome`;
+      const outcome = {
+        body: JSON.stringify({ result: 'won', value: dealValue, currency: 'USD' }),
+        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        pathParameters: { id: touch.leadId },
+        routeKey: 'POST /leads/{id}/outcome',
+      };
+      const won = (await signalAt(new Date(repliedAt.getTime() + closeDelay), () =>
+        rt.signals.outcome(httpEvent('POST', path, outcome)),
+      )) as { statusCode?: number; body?: string };
+      if ((won.statusCode ?? 500) >= 300) {
+        throw new Error(
+          `the outcome "won" of ${touch.leadId} was refused: ${won.statusCode} ${won.body ?? ''}`,
+        );
+      }
     }
 
-    // Progress: a lead has finished when none of its executions is still running.
-    let enrolled = 0;
+    // A lead has finished when none of its executions is still running: a poll resolves the leads waited for.
     const leadOf = new Map<string, string>();
-    const report = () => {
-      if (!options.onProgress) return;
-      const running = new Set<string>();
+    const waiting = new Map<string, () => void>();
+    poll = setInterval(() => {
+      if (waiting.size === 0) return;
+      const running = new Set([...answering].filter(([, n]) => n > 0).map(([leadId]) => leadId));
       for (const record of rt.sfn.list()) {
         if (record.status !== 'RUNNING') continue;
         let leadId = leadOf.get(record.executionArn);
@@ -691,123 +707,283 @@ export async function simulate(options: SimulateOptions): Promise<SimulationResu
         }
         running.add(leadId);
       }
-      options.onProgress({ finished: Math.max(0, enrolled - running.size), total: leads.length });
-    };
-    if (options.onProgress) {
-      progress = setInterval(report, 200);
-      progress.unref();
-    }
+      for (const [leadId, wake] of waiting) {
+        if (running.has(leadId)) continue;
+        waiting.delete(leadId);
+        wake();
+      }
+    }, SETTLE_POLL_MS);
+    const settled = (leadId: string) => new Promise<void>((resolve) => waiting.set(leadId, resolve));
 
-    // Form leads go through the intake function as API Gateway hands it a POST /leads; cart leads are enrolled as
-    // the shop event's intake does, with the cart their templates show.
-    const shop = (await showsCart(cadence, join(root, 'templates'))) ? intakeDependencies() : undefined;
+    // Form leads are posted to the intake function as API Gateway hands it POST /leads; the cart cadence's leads
+    // come as the shop's cart.abandoned events, with the cart its templates show.
     const enroll = async (lead: SyntheticLead): Promise<string | undefined> => {
       lambda.intake++;
-      if (shop) {
-        const { enrollment } = await enrollLead(
-          shop,
-          { profile: shopProfile(lead), cadenceId: cadence.id, source: 'shop' },
-          lead.enrolledAt,
-        );
-        return enrollment.status === 'started' ? undefined : JSON.stringify(enrollment);
+      if (cadence.id === CART_CADENCE) {
+        const result = (await clock.at(lead.enrolledAt, () =>
+          rt.signals.shopEvents(cartAbandonedEvent(lead)),
+        )) as ShopResult;
+        return result.type === 'cart.abandoned' && result.enrollment.status === 'started'
+          ? undefined
+          : JSON.stringify(result);
       }
       const response = await clock.at(lead.enrolledAt, () => rt.intake(signupEvent(lead.body)));
       return response.statusCode === 202 ? undefined : `${response.statusCode} ${response.body ?? ''}`;
     };
-    const failedSignups: string[] = [];
+    // A bounded number of leads in flight: each runs its whole chain before the next is enrolled, so leads finish
+    // at a steady rate (the progress bar means something) and memory stays flat.
+    const refused: string[] = [];
     let next = 0;
+    let finished = 0;
     const worker = async () => {
       while (next < leads.length) {
-        const problem = await enroll(leads[next++] as SyntheticLead);
-        if (problem) failedSignups.push(problem);
-        enrolled++;
+        const lead = leads[next++] as SyntheticLead;
+        const problem = await enroll(lead);
+        if (problem) refused.push(problem);
+        else await settled(lead.leadId);
+        onFinished?.(++finished);
       }
     };
-    await Promise.all(Array.from({ length: Math.min(options.concurrency ?? 8, leads.length) }, worker));
-    if (failedSignups.length > 0) {
-      throw new Error(`${failedSignups.length} synthetic signups were refused, e.g. ${failedSignups[0]}`);
+    await Promise.all(Array.from({ length: Math.min(input.concurrency, leads.length) }, worker));
+    if (refused.length > 0) {
+      throw new Error(`${refused.length} synthetic signups were refused, e.g. ${refused[0]}`);
     }
     await rt.sfn.idle();
-    if (progress) clearInterval(progress);
-    report();
+    const failure = answerFailures[0];
+    if (failure) throw new Error(`a simulated reply or outcome failed: ${failure.name}: ${failure.message}`);
 
     const records = rt.sfn.list();
     const failed = records.filter((r) => r.status === 'FAILED');
-    const executions = {
-      started: records.length,
-      done: records.filter((r) => r.status === 'SUCCEEDED' && r.currentState !== 'Exited').length,
-      exited: records.filter((r) => r.status === 'SUCCEEDED' && r.currentState === 'Exited').length,
-      failed: failed.length,
-      aborted: records.filter((r) => r.status === 'ABORTED').length,
-    };
+    const ended = (state: 'Exited' | 'other') =>
+      records.filter(
+        (r) => r.status === 'SUCCEEDED' && (r.currentState === 'Exited') === (state === 'Exited'),
+      ).length;
+    const first = failed[0];
 
-    // What the run stored, read back lead by lead (outside the counts: production's report reads aggregates).
+    // What the run stored, read back lead by lead, outside the counts (production's report reads aggregates).
     const histories: LeadHistory[] = [];
-    for (let i = 0; i < leads.length; i += 16) {
-      const batch = leads.slice(i, i + 16);
+    for (let i = 0; i < leads.length; i += READ_BATCH) {
+      const batch = leads.slice(i, i + READ_BATCH);
       histories.push(
         ...(await Promise.all(
           batch.map(async (l) => leadHistory(await itemsOfLead(rt.ddb, rt.tableName, l.leadId))),
         )),
       );
     }
-    const byChannel = Object.fromEntries(CHANNELS.map((c) => [c, 0])) as Record<Channel, number>;
-    const byReason: Record<string, number> = {};
-    let touches = 0;
-    let skipped = 0;
-    let failedTouches = 0;
-    for (const t of histories.flatMap((h) => h.touches)) {
-      if (t.status === 'sent') {
-        touches++;
-        byChannel[t.channel]++;
-      } else if (t.status === 'skipped') {
-        skipped++;
-        const reason = t.reason ?? 'unknown';
-        byReason[reason] = (byReason[reason] ?? 0) + 1;
-      } else if (t.status === 'failed') failedTouches++;
-    }
-
-    const usage: Usage = {
-      transitions: rt.sfn.counters.transitions,
-      lambdaInvocations: lambda.intake + rt.sfn.counters.lambdaInvocations,
-      dynamodb: { reads: counts.reads, writes: counts.writes },
-      emails: counts.emails,
-      texts: counts.texts,
-    };
-    const cost = costOf(usage);
-    const first = failed[0];
     return {
-      leads: leads.length,
-      touches,
-      byChannel,
-      transitions: usage.transitions,
-      lambdaInvocations: usage.lambdaInvocations,
-      dynamodb: usage.dynamodb,
-      costUsd: cost.total,
-      report: simulationReport(histories),
-      cadence: cadence.id,
-      then: cadence.then ?? null,
-      seed,
-      replyRate,
-      winRate,
-      dealValue,
-      start: start.toISOString(),
-      skipped: { total: skipped, byReason: sortKeys(byReason) },
-      failedTouches,
+      transitions: rt.sfn.counters.transitions,
+      sfnInvocations: rt.sfn.counters.lambdaInvocations,
+      counts: { ...counts },
       lambda,
-      emails: usage.emails,
-      texts: usage.texts,
-      executions,
+      executions: {
+        started: records.length,
+        done: ended('other'),
+        exited: ended('Exited'),
+        failed: failed.length,
+        aborted: records.filter((r) => r.status === 'ABORTED').length,
+      },
       ...(first ? { firstFailure: { error: first.error, cause: first.cause } } : {}),
-      costPer1000Leads: round6((cost.total / leads.length) * 1000),
-      costBreakdown: cost.breakdown,
+      histories,
     };
   } finally {
-    if (progress) clearInterval(progress);
+    if (poll) clearInterval(poll);
     uncount();
     await runtime?.stop();
-    unmute();
   }
+}
+
+const READ_BATCH = 16;
+const SETTLE_POLL_MS = 20;
+/** Below this many leads a shard costs more to start (a runtime of its own, ~2 s) than it saves. */
+const LEADS_PER_WORKER = 100;
+const SHARD_MESSAGE = 'followup-simulate-shard';
+
+/** Shards on as many cores as the run is worth; one runs in this thread. */
+export function defaultWorkers(leads: number): number {
+  return Math.max(1, Math.min(availableParallelism(), Math.floor(leads / LEADS_PER_WORKER)));
+}
+
+type ShardMessage =
+  | { readonly kind: 'finished'; readonly finished: number }
+  | { readonly kind: 'done'; readonly output: ShardOutput }
+  | { readonly kind: 'failed'; readonly name: string; readonly message: string };
+
+/** Runs a shard on a worker thread of its own (the runtime sets process.env, which each worker has its own copy of). */
+function runShardInWorker(
+  input: ShardInput,
+  onFinished: (finished: number) => void,
+): { readonly output: Promise<ShardOutput>; readonly stop: () => Promise<number> } {
+  // The worker loads this TypeScript module through tsx, whatever started this process (tsx, vitest, node).
+  const entry = `import { register } from ${JSON.stringify(import.meta.resolve('tsx/esm/api'))};
+register();
+await import(${JSON.stringify(import.meta.url)});`;
+  const worker = new Worker(new URL(`data:text/javascript,${encodeURIComponent(entry)}`), {
+    workerData: { [SHARD_MESSAGE]: input },
+    // The engine's logs are off; anything else a worker prints must not reach `--json` output.
+    stdout: true,
+  });
+  worker.stdout.resume();
+  const output = new Promise<ShardOutput>((resolve, reject) => {
+    let settled = false;
+    worker.on('message', (message: ShardMessage) => {
+      if (message.kind === 'finished') onFinished(message.finished);
+      else if (message.kind === 'done') {
+        settled = true;
+        resolve(message.output);
+        void worker.terminate();
+      } else {
+        settled = true;
+        reject(Object.assign(new Error(message.message), { name: message.name }));
+      }
+    });
+    worker.on('error', (error) => {
+      settled = true;
+      reject(error);
+    });
+    worker.on('exit', (code) => {
+      if (!settled) reject(new Error(`a simulation worker stopped with exit code ${code}`));
+    });
+  });
+  return { output, stop: () => worker.terminate() };
+}
+
+/** Every shard's output; when one fails, the others are stopped rather than left running. */
+async function runShardsInWorkers(
+  inputs: readonly ShardInput[],
+  onFinished: (shard: number) => (finished: number) => void,
+): Promise<ShardOutput[]> {
+  const runs = inputs.map((input, i) => runShardInWorker(input, onFinished(i)));
+  try {
+    return await Promise.all(runs.map((run) => run.output));
+  } catch (error) {
+    await Promise.all(runs.map((run) => run.stop()));
+    throw error;
+  }
+}
+
+const shard = isMainThread ? undefined : (workerData as Record<string, ShardInput> | null)?.[SHARD_MESSAGE];
+if (shard && parentPort) {
+  const port = parentPort;
+  runShard(shard, (finished) => port.postMessage({ kind: 'finished', finished } satisfies ShardMessage)).then(
+    (output) => port.postMessage({ kind: 'done', output } satisfies ShardMessage),
+    (error: Error) =>
+      port.postMessage({ kind: 'failed', name: error.name, message: error.message } satisfies ShardMessage),
+  );
+}
+
+/**
+ * Runs `options.leads` synthetic leads through the cadence on fresh in-memory local runtimes and reports what
+ * happened and what it would cost. The cadence's `then` runs once after it; a chain does not go on from there.
+ * Large runs are split over worker threads; the result is the same however they are split.
+ */
+export async function simulate(options: SimulateOptions): Promise<SimulationResult> {
+  const root = options.root ?? ROOT;
+  const cadences = loadCadencesSync(join(root, 'cadences'));
+  checkOptions(
+    options,
+    cadences.map((c) => c.id),
+  );
+  const cadence = cadences.find((c) => c.id === options.cadenceId) as Cadence;
+  const seed = options.seed ?? 1;
+  const replyRate = options.replyRate ?? 0.05;
+  const winRate = options.winRate ?? 0.3;
+  const dealValue = options.dealValue ?? 1000;
+  const start = options.start ?? nextMonday(new Date());
+  const workers = Math.min(options.workers ?? defaultWorkers(options.leads), options.leads);
+
+  const base = {
+    root,
+    cadenceId: cadence.id,
+    leads: options.leads,
+    seed,
+    replyRate,
+    winRate,
+    dealValue,
+    start: start.toISOString(),
+    concurrency: options.concurrency ?? 16,
+  };
+  const bounds = Array.from({ length: workers }, (_, i) => ({
+    from: Math.floor((options.leads * i) / workers),
+    to: Math.floor((options.leads * (i + 1)) / workers),
+  }));
+  const finished = bounds.map(() => 0);
+  const progressOf = (i: number) => (n: number) => {
+    finished[i] = n;
+    options.onProgress?.({ finished: finished.reduce((a, b) => a + b, 0), total: options.leads });
+  };
+  const outputs =
+    workers === 1
+      ? [await runShard({ ...base, from: 0, to: options.leads }, progressOf(0))]
+      : await runShardsInWorkers(
+          bounds.map((b) => ({ ...base, ...b })),
+          progressOf,
+        );
+
+  const histories = outputs.flatMap((o) => o.histories);
+  const sum = (of: (o: ShardOutput) => number) => outputs.reduce((total, o) => total + of(o), 0);
+  const byChannel = Object.fromEntries(CHANNELS.map((c) => [c, 0])) as Record<Channel, number>;
+  const byReason: Record<string, number> = {};
+  let touches = 0;
+  let skipped = 0;
+  let failedTouches = 0;
+  for (const t of histories.flatMap((h) => h.touches)) {
+    if (t.status === 'sent') {
+      touches++;
+      byChannel[t.channel]++;
+    } else if (t.status === 'skipped') {
+      skipped++;
+      const reason = t.reason ?? 'unknown';
+      byReason[reason] = (byReason[reason] ?? 0) + 1;
+    } else if (t.status === 'failed') failedTouches++;
+  }
+  const lambda = {
+    intake: sum((o) => o.lambda.intake),
+    touch: sum((o) => o.lambda.touch),
+    complete: sum((o) => o.lambda.complete),
+    signals: sum((o) => o.lambda.signals),
+  };
+  const usage: Usage = {
+    transitions: sum((o) => o.transitions),
+    // Intake and the signal handlers are Lambda functions too: one invocation per signup, reply and outcome.
+    lambdaInvocations: lambda.intake + sum((o) => o.sfnInvocations) + lambda.signals,
+    dynamodb: { reads: sum((o) => o.counts.reads), writes: sum((o) => o.counts.writes) },
+    emails: sum((o) => o.counts.emails),
+    texts: sum((o) => o.counts.texts),
+  };
+  const cost = costOf(usage);
+  const firstFailure = outputs.find((o) => o.firstFailure)?.firstFailure;
+  return {
+    leads: options.leads,
+    touches,
+    byChannel,
+    transitions: usage.transitions,
+    lambdaInvocations: usage.lambdaInvocations,
+    dynamodb: usage.dynamodb,
+    costUsd: cost.total,
+    report: simulationReport(histories),
+    cadence: cadence.id,
+    then: cadence.then ?? null,
+    seed,
+    replyRate,
+    winRate,
+    dealValue,
+    start: start.toISOString(),
+    skipped: { total: skipped, byReason: sortKeys(byReason) },
+    failedTouches,
+    lambda,
+    emails: usage.emails,
+    texts: usage.texts,
+    executions: {
+      started: sum((o) => o.executions.started),
+      done: sum((o) => o.executions.done),
+      exited: sum((o) => o.executions.exited),
+      failed: sum((o) => o.executions.failed),
+      aborted: sum((o) => o.executions.aborted),
+    },
+    ...(firstFailure ? { firstFailure } : {}),
+    costPer1000Leads: round6((cost.total / options.leads) * 1000),
+    costBreakdown: cost.breakdown,
+  };
 }
 
 const sortKeys = (record: Record<string, number>) =>

@@ -1,0 +1,235 @@
+import { DateTime } from 'luxon';
+import { UsageError } from '../../functions/adapters/cadence-files.ts';
+import {
+  LAMBDA_ASSUMPTION,
+  nextMonday,
+  type SimulateOptions,
+  type SimulationResult,
+  simulate,
+} from '../../local/simulate.ts';
+import { table } from '../output.ts';
+
+export interface SimulateCliOptions {
+  readonly cadence: string;
+  readonly leads: string;
+  readonly seed?: string;
+  readonly replyRate?: string;
+  readonly winRate?: string;
+  readonly dealValue?: string;
+  readonly start?: string;
+  readonly json?: boolean;
+}
+
+/** What the command writes to: the terminal, or a test's buffers. */
+export interface Terminal {
+  readonly stdout: { write(text: string): unknown };
+  readonly stderr: { write(text: string): unknown; readonly isTTY?: boolean };
+}
+
+const wholeNumber = (flag: string, value: string, example: string): number => {
+  if (!/^\s*\d+\s*$/.test(value)) {
+    throw new UsageError(`${flag} must be a positive whole number, e.g. ${flag} ${example} (got "${value}")`);
+  }
+  return Number(value);
+};
+
+const decimal = (flag: string, value: string, example: string): number => {
+  const number = value.trim() === '' ? Number.NaN : Number(value);
+  if (Number.isFinite(number)) return number;
+  throw new UsageError(`${flag} must be a number, e.g. ${flag} ${example} (got "${value}")`);
+};
+
+/** The typed options, or a UsageError saying which flag is wrong and what it takes. */
+export function parseSimulateOptions(options: SimulateCliOptions, now: Date = new Date()): SimulateOptions {
+  let start = nextMonday(now);
+  if (options.start !== undefined) {
+    const parsed = DateTime.fromISO(options.start, { zone: 'utc' });
+    if (!parsed.isValid) {
+      throw new UsageError(
+        `--start must be an ISO 8601 instant, e.g. --start 2026-07-06T09:00:00-05:00 (got "${options.start}")`,
+      );
+    }
+    start = parsed.toJSDate();
+  }
+  return {
+    cadenceId: options.cadence,
+    leads: wholeNumber('--leads', options.leads, '1000'),
+    ...(options.seed === undefined ? {} : { seed: wholeNumber('--seed', options.seed, '42') }),
+    ...(options.replyRate === undefined
+      ? {}
+      : { replyRate: decimal('--reply-rate', options.replyRate, '0.05') }),
+    ...(options.winRate === undefined ? {} : { winRate: decimal('--win-rate', options.winRate, '0.3') }),
+    ...(options.dealValue === undefined
+      ? {}
+      : { dealValue: decimal('--deal-value', options.dealValue, '1000') }),
+    start,
+  };
+}
+
+const count = (n: number) => n.toLocaleString('en-US');
+const percent = (rate: number | null) => (rate === null ? '–' : `${(rate * 100).toFixed(1)}%`);
+const usd = (amount: number, digits = 2) =>
+  `$${amount.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })}`;
+
+/** "12s", "3m 05s". */
+function duration(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  return s < 60 ? `${s}s` : `${Math.floor(s / 60)}m ${String(s % 60).padStart(2, '0')}s`;
+}
+
+/** Leads finished / N, rate and ETA on one line redrawn at most ten times a second; for terminals only. */
+function progressBar(stderr: Terminal['stderr']) {
+  const width = 24;
+  let drawnAt = 0;
+  // The rate counts from the first finished lead, so the runtime's start-up does not skew the ETA.
+  let first: { at: number; finished: number } | undefined;
+  return {
+    update({ finished, total }: { finished: number; total: number }) {
+      const now = Date.now();
+      if (finished > 0) first ??= { at: now, finished };
+      if (now - drawnAt < 100 && finished < total) return;
+      drawnAt = now;
+      const seconds = first ? (now - first.at) / 1000 : 0;
+      const rate = first && seconds > 0 ? (finished - first.finished) / seconds : 0;
+      const filled = Math.round((finished / total) * width);
+      const speed = rate > 0 ? `${rate.toFixed(1)} leads/s · ETA ${duration((total - finished) / rate)}` : '';
+      stderr.write(
+        `\r\x1b[2Ksimulating [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${count(finished)}/${count(total)} leads${speed ? ` · ${speed}` : ''}`,
+      );
+    },
+    clear() {
+      if (drawnAt > 0) stderr.write('\r\x1b[2K');
+    },
+  };
+}
+
+/** The summary a person reads: what was sent, how leads answered, what it would cost on AWS. */
+export function formatSummary(result: SimulationResult, seconds?: number): string {
+  const perLeads = (usdAmount: number) => usd((usdAmount / result.leads) * 1000, 4);
+  const start = DateTime.fromISO(result.start, { zone: 'utc' });
+  const channels = Object.entries(result.byChannel)
+    .filter(([, n]) => n > 0)
+    .map(([channel, n]) => `${channel} ${count(n)}`)
+    .join(' · ');
+  const skipped = Object.entries(result.skipped.byReason)
+    .map(([reason, n]) => `${reason} ${count(n)}`)
+    .join(', ');
+  const { executions: ex, lambda, report } = result;
+  const lines = [
+    `Simulated ${count(result.leads)} leads through "${result.cadence}"${result.then ? `, then one run of "${result.then}"` : ''} (seed ${result.seed})`,
+    `Enrolled over the week from ${start.toFormat('ccc d LLL yyyy HH:mm')} UTC · reply rate ${percent(result.replyRate)} a touch · win rate ${percent(result.winRate)} of replies · deals ${usd(result.dealValue, 0)}`,
+    '',
+    table([
+      ['Touches sent', count(result.touches), channels],
+      ['Skipped', count(result.skipped.total), skipped],
+      [
+        'Executions',
+        count(ex.started),
+        `${count(ex.done)} completed · ${count(ex.exited)} exited at a touch · ${count(ex.aborted)} stopped by a reply · ${count(ex.failed)} failed`,
+      ],
+      ['State transitions', count(result.transitions), 'Step Functions Standard'],
+      [
+        'Lambda invocations',
+        count(result.lambdaInvocations),
+        `intake ${count(lambda.intake)} · touch ${count(lambda.touch)} · complete ${count(lambda.complete)} · signals ${count(lambda.signals)}`,
+      ],
+      [
+        'DynamoDB requests',
+        count(result.dynamodb.reads + result.dynamodb.writes),
+        `${count(result.dynamodb.reads)} reads · ${count(result.dynamodb.writes)} writes`,
+      ],
+      [
+        'Emails (SES)',
+        count(result.emails),
+        'to leads; call and task notices and replies forwarded to the owner',
+      ],
+      ['Texts (SNS)', count(result.texts), ''],
+    ]),
+  ];
+  if (result.firstFailure) {
+    lines.push(
+      '',
+      `! ${ex.failed} executions failed, e.g. ${result.firstFailure.error}: ${result.firstFailure.cause}`,
+    );
+  }
+  lines.push(
+    '',
+    'Response by touch (a reply counts for the last touch before it)',
+    table([
+      ['touch', 'sent', 'replies', 'response'],
+      ...report.byTouch.map((t) => [
+        String(t.touch),
+        count(t.sent),
+        count(t.replies),
+        percent(t.responseRate),
+      ]),
+    ]),
+    '',
+    table([
+      [
+        'Conversion from follow-up',
+        percent(report.conversionRate),
+        'won after ≥2 touches / leads that got ≥2',
+      ],
+      [
+        'Average touches to close',
+        report.avgTouchesToClose === null ? '–' : report.avgTouchesToClose.toFixed(1),
+        `${count(report.won)} won of ${count(report.replies)} replies`,
+      ],
+      ['Revenue recovered', usd(report.revenueRecovered, 0), 'deals won after the 2nd or later touch'],
+    ]),
+    '',
+    'Cost at us-east-1 list prices',
+  );
+  const c = result.costBreakdown;
+  lines.push(
+    table([
+      ['', 'this run', 'per 1,000 leads'],
+      ['Step Functions state transitions', usd(c.stepFunctions, 4), perLeads(c.stepFunctions)],
+      ['Lambda requests', usd(c.lambdaRequests, 4), perLeads(c.lambdaRequests)],
+      [
+        `Lambda compute (assumed ${LAMBDA_ASSUMPTION.memoryMb} MB × ${LAMBDA_ASSUMPTION.durationMs} ms, arm64)`,
+        usd(c.lambdaCompute, 4),
+        perLeads(c.lambdaCompute),
+      ],
+      ['DynamoDB on-demand writes', usd(c.dynamodbWrites, 4), perLeads(c.dynamodbWrites)],
+      ['DynamoDB on-demand reads', usd(c.dynamodbReads, 4), perLeads(c.dynamodbReads)],
+      ['SES email', usd(c.sesEmails, 4), perLeads(c.sesEmails)],
+      ['SMS, US rate (carrier fees excluded)', usd(c.sms, 4), perLeads(c.sms)],
+      ['Total', usd(result.costUsd, 4), usd(result.costPer1000Leads, 4)],
+    ]),
+  );
+  if (seconds !== undefined) {
+    lines.push('', `Ran in ${seconds.toFixed(1)} s: ${(result.leads / seconds).toFixed(1)} leads/s.`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** `followup simulate`: synthetic leads through a cadence on a virtual clock; what it did and what it would cost. */
+export async function simulateCommand(
+  options: SimulateCliOptions,
+  terminal: Terminal = process,
+  now: Date = new Date(),
+): Promise<number> {
+  const parsed = parseSimulateOptions(options, now);
+  const startedAt = Date.now();
+  const bar = terminal.stderr.isTTY ? progressBar(terminal.stderr) : undefined;
+  bar?.update({ finished: 0, total: parsed.leads });
+  let result: SimulationResult;
+  try {
+    result = await simulate({ ...parsed, ...(bar ? { onProgress: bar.update } : {}) });
+  } finally {
+    bar?.clear();
+  }
+  terminal.stdout.write(
+    options.json
+      ? `${JSON.stringify(result, null, 2)}\n`
+      : formatSummary(result, (Date.now() - startedAt) / 1000),
+  );
+  const failure = result.firstFailure;
+  if (!failure) return 0;
+  terminal.stderr.write(
+    `followup: ${result.executions.failed} of ${result.executions.started} executions failed, e.g. ${failure.error}: ${failure.cause}\n`,
+  );
+  return 1;
+}

@@ -1,0 +1,305 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { formatSummary } from '../../bin/commands/simulate.ts';
+import {
+  costOf,
+  LAMBDA_ASSUMPTION,
+  type LeadHistory,
+  nextMonday,
+  PRICES_USD,
+  type SimulationResult,
+  simulate,
+  simulationReport,
+  syntheticLeads,
+} from '../../local/simulate.ts';
+
+/* `followup simulate`: synthetic leads through the real compiled cadences on the in-memory runtime. */
+
+const ROOT = new URL('../..', import.meta.url).pathname;
+const START = new Date('2026-07-06T09:00:00Z');
+const N = 40;
+// Each run starts a whole runtime and sends hundreds of touches; the machine is shared.
+const RUN_TIMEOUT = 120_000;
+
+describe('simulate on the local runtime', () => {
+  let cart: SimulationResult;
+
+  beforeAll(async () => {
+    cart = await simulate({ cadenceId: 'abandoned-cart', leads: N, seed: 11, replyRate: 0.3, start: START });
+  }, RUN_TIMEOUT);
+
+  it(
+    'gives the same result for the same seed, however the leads are split over workers, and another for another seed',
+    async () => {
+      // Act
+      const again = await simulate({
+        cadenceId: 'abandoned-cart',
+        leads: N,
+        seed: 11,
+        replyRate: 0.3,
+        start: START,
+      });
+      const other = await simulate({
+        cadenceId: 'abandoned-cart',
+        leads: N,
+        seed: 12,
+        replyRate: 0.3,
+        start: START,
+      });
+      const onTwoWorkers = await simulate({
+        cadenceId: 'abandoned-cart',
+        leads: N,
+        seed: 11,
+        replyRate: 0.3,
+        start: START,
+        workers: 2,
+      });
+      // Assess
+      expect(JSON.stringify(again)).toBe(JSON.stringify(cart));
+      expect(JSON.stringify(onTwoWorkers)).toBe(JSON.stringify(cart));
+      expect(other.report).not.toEqual(cart.report);
+    },
+    RUN_TIMEOUT,
+  );
+
+  it('reports the response rate of each touch as its replies over its sends', () => {
+    expect(cart.report.replies).toBeGreaterThan(0);
+    expect(cart.report.byTouch.map((t) => t.touch)).toEqual([1, 2, 3].slice(0, cart.report.byTouch.length));
+    for (const touch of cart.report.byTouch) expect(touch.responseRate).toBe(touch.replies / touch.sent);
+    expect(cart.report.byTouch.reduce((sum, t) => sum + t.replies, 0)).toBe(cart.report.replies);
+    // A lead that replied gets nothing more: each touch goes to fewer leads than the one before.
+    const [first, second] = cart.report.byTouch;
+    expect(second?.sent).toBe((first?.sent ?? 0) - (first?.replies ?? 0));
+  });
+
+  it('prices the counts with the price table', () => {
+    const gbSeconds =
+      cart.lambdaInvocations * (LAMBDA_ASSUMPTION.memoryMb / 1024) * (LAMBDA_ASSUMPTION.durationMs / 1000);
+    const expected =
+      cart.transitions * PRICES_USD.stepFunctionsTransition +
+      cart.lambdaInvocations * PRICES_USD.lambdaRequest +
+      gbSeconds * PRICES_USD.lambdaGbSecondArm64 +
+      cart.dynamodb.writes * PRICES_USD.dynamodbWriteRequestUnit +
+      cart.dynamodb.reads * PRICES_USD.dynamodbReadRequestUnit +
+      cart.emails * PRICES_USD.sesEmail +
+      cart.texts * PRICES_USD.smsUs;
+    expect(cart.costUsd).toBeGreaterThan(0);
+    expect(cart.costUsd).toBeCloseTo(expected, 6);
+    expect(cart.costPer1000Leads).toBeCloseTo((expected / N) * 1000, 3);
+    // SES sends the cart emails and forwards each reply to the owner.
+    expect(cart.emails).toBe(cart.byChannel.email + cart.report.replies);
+  });
+
+  it('reads as a summary: touches by channel, the response by touch and the cost per 1,000 leads', () => {
+    const text = formatSummary(cart, 10);
+    expect(text).toContain(`Simulated ${N} leads through "abandoned-cart" (seed 11)`);
+    expect(text).toMatch(new RegExp(`Touches sent\\s+${cart.touches}\\s+email ${cart.byChannel.email}`));
+    expect(text).toMatch(/touch\s+sent\s+replies\s+response\n1\s+40\s+\d+\s+\d+\.\d%/);
+    expect(text).toMatch(/Total\s+\$\d+\.\d{4}\s+\$\d+\.\d{4}/);
+    expect(text).toContain('per 1,000 leads');
+    expect(text).toContain(`Ran in 10.0 s: ${(N / 10).toFixed(1)} leads/s.`);
+  });
+
+  it(
+    'with no replies, every lead gets every touch it may get, through the cadence and one nurture run',
+    async () => {
+      // Act
+      const result = await simulate({
+        cadenceId: 'web-inquiry',
+        leads: N,
+        seed: 5,
+        replyRate: 0,
+        start: START,
+      });
+      // Assess
+      const webSteps = 8;
+      const nurtureSteps = 1;
+      const smsSteps = 2;
+      const withoutPhone = syntheticLeads(N, 5, START, 'web-inquiry').filter((l) => !l.body.phone).length;
+      expect(result.then).toBe('quarterly-nurture');
+      expect(result.skipped.byReason).toEqual(withoutPhone ? { 'no-phone': withoutPhone * smsSteps } : {});
+      expect(result.touches).toBe(N * (webSteps + nurtureSteps) - result.skipped.total);
+      expect(result.transitions).toBe(N * (2 * webSteps + 2) + N * (2 * nurtureSteps + 2));
+      expect(result.lambda).toEqual({
+        intake: N,
+        touch: N * (webSteps + nurtureSteps),
+        complete: 2 * N,
+        signals: 0,
+      });
+      expect(result.lambdaInvocations).toBe(N + N * (webSteps + nurtureSteps) + 2 * N);
+      expect(result.executions).toEqual({ started: 2 * N, done: 2 * N, exited: 0, failed: 0, aborted: 0 });
+      expect(result.byChannel.sms).toBe(result.texts);
+      expect(result.report.replies).toBe(0);
+      expect(result.report.byTouch.every((t) => t.replies === 0 && t.responseRate === 0)).toBe(true);
+      expect(result.dynamodb.reads).toBeGreaterThan(0);
+      expect(result.dynamodb.writes).toBeGreaterThan(result.touches);
+    },
+    RUN_TIMEOUT,
+  );
+
+  it(
+    'with every lead replying, each gets one touch: the reply stops its execution, as on AWS',
+    async () => {
+      // Act
+      const result = await simulate({
+        cadenceId: 'abandoned-cart',
+        leads: N,
+        seed: 2,
+        replyRate: 1,
+        winRate: 1,
+        dealValue: 250,
+        start: START,
+      });
+      // Assess
+      expect(result.touches).toBe(N);
+      expect(result.report.byTouch).toEqual([{ touch: 1, sent: N, replies: N, responseRate: 1 }]);
+      expect(result.executions).toEqual({ started: N, done: 0, exited: 0, failed: 0, aborted: N });
+      expect(result.lambda).toEqual({ intake: N, touch: N, complete: 0, signals: 2 * N });
+      // Each lead's cart email, and its reply forwarded to the owner.
+      expect(result.emails).toBe(2 * N);
+      expect(result.report.won).toBe(N);
+      expect(result.report.avgTouchesToClose).toBe(1);
+      // Won at the first touch: nothing the follow-up recovered.
+      expect(result.report.conversionRate).toBeNull();
+      expect(result.report.revenueRecovered).toBe(0);
+    },
+    RUN_TIMEOUT,
+  );
+
+  it('refuses bad options with one line saying what to pass', async () => {
+    await expect(simulate({ cadenceId: 'nope', leads: 1 })).rejects.toThrow(
+      /unknown cadence "nope"; choose one of: .*web-inquiry/,
+    );
+    await expect(simulate({ cadenceId: 'web-inquiry', leads: 0 })).rejects.toThrow(
+      /--leads must be a positive/,
+    );
+    await expect(simulate({ cadenceId: 'web-inquiry', leads: 1, replyRate: -0.1 })).rejects.toThrow(
+      /--reply-rate must be a probability from 0 to 1/,
+    );
+  });
+});
+
+describe('the simulation report', () => {
+  const touch = (at: string) => ({ at, channel: 'email' as const, status: 'sent' });
+
+  it('credits a reply to the last touch before it, and a win to its reply', () => {
+    // Prepare: one lead won after its 3rd touch, one replied to its 1st without buying, one never answered.
+    const histories: LeadHistory[] = [
+      {
+        touches: [
+          touch('2026-07-06T10:00:00Z'),
+          touch('2026-07-08T10:00:00Z'),
+          touch('2026-07-10T10:00:00Z'),
+        ],
+        replies: [{ at: '2026-07-10T13:00:00Z' }],
+        wins: [{ at: '2026-07-20T13:00:00Z', value: 900 }],
+      },
+      { touches: [touch('2026-07-06T11:00:00Z')], replies: [{ at: '2026-07-06T12:00:00Z' }], wins: [] },
+      {
+        touches: [
+          touch('2026-07-06T12:00:00Z'),
+          { at: '2026-07-07T12:00:00Z', channel: 'sms', status: 'skipped', reason: 'no-phone' },
+          touch('2026-07-08T12:00:00Z'),
+        ],
+        replies: [],
+        wins: [],
+      },
+    ];
+    // Act
+    const report = simulationReport(histories);
+    // Assess
+    expect(report.byTouch).toEqual([
+      { touch: 1, sent: 3, replies: 1, responseRate: 1 / 3 },
+      { touch: 2, sent: 2, replies: 0, responseRate: 0 },
+      { touch: 3, sent: 1, replies: 1, responseRate: 1 },
+    ]);
+    expect(report).toMatchObject({ replies: 2, won: 1, avgTouchesToClose: 3, revenueRecovered: 900 });
+    expect(report.conversionRate).toBe(1 / 2);
+  });
+
+  it('starts by default on the next Monday at 09:00 UTC', () => {
+    expect(nextMonday(new Date('2026-07-01T12:00:00Z')).toISOString()).toBe('2026-07-06T09:00:00.000Z');
+    expect(nextMonday(new Date('2026-07-06T08:59:00Z')).toISOString()).toBe('2026-07-06T09:00:00.000Z');
+    expect(nextMonday(new Date('2026-07-06T09:00:00Z')).toISOString()).toBe('2026-07-13T09:00:00.000Z');
+  });
+
+  it('rounds the bill to millionths of a dollar', () => {
+    const { total, breakdown } = costOf({
+      transitions: 1000,
+      lambdaInvocations: 1_000_000,
+      dynamodb: { reads: 0, writes: 0 },
+      emails: 1000,
+      texts: 1,
+    });
+    expect(breakdown.stepFunctions).toBe(0.025);
+    expect(breakdown.lambdaRequests).toBe(0.2);
+    expect(breakdown.sesEmails).toBe(0.1);
+    expect(total).toBeCloseTo(0.025 + 0.2 + 1_000_000 * 0.05 * 0.0000133334 + 0.1 + 0.00883, 6);
+  });
+});
+
+describe('followup simulate (the command)', () => {
+  const followup = (...args: string[]) => {
+    const result = spawnSync(process.execPath, [join(ROOT, 'bin/followup.js'), ...args], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: '1' },
+    });
+    return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+  };
+
+  it(
+    'prints the contract JSON on stdout and nothing else',
+    () => {
+      // Act
+      const { code, stdout, stderr } = followup(
+        'simulate',
+        '--cadence',
+        'abandoned-cart',
+        '--leads',
+        '20',
+        '--seed',
+        '3',
+        '--json',
+      );
+      // Assess
+      expect(code, stderr).toBe(0);
+      const result = JSON.parse(stdout) as SimulationResult;
+      for (const key of [
+        'leads',
+        'touches',
+        'byChannel',
+        'transitions',
+        'lambdaInvocations',
+        'dynamodb',
+        'costUsd',
+        'report',
+      ]) {
+        expect(result).toHaveProperty(key);
+      }
+      expect(result.leads).toBe(20);
+      expect(result.seed).toBe(3);
+      expect(result.touches).toBeGreaterThanOrEqual(20);
+      expect(result.byChannel.email).toBe(result.touches);
+      expect(result.dynamodb.reads).toBeGreaterThan(0);
+      expect(result.report.byTouch[0]?.sent).toBe(20);
+      expect(stderr).not.toMatch(/simulating/);
+    },
+    RUN_TIMEOUT,
+  );
+
+  it('answers bad arguments with one line on stderr and exit status 1', () => {
+    for (const args of [
+      ['--cadence', 'no-such-cadence', '--leads', '10'],
+      ['--cadence', 'web-inquiry', '--leads', '2.5'],
+      ['--cadence', 'web-inquiry', '--leads', '10', '--reply-rate', '-1'],
+    ]) {
+      const { code, stdout, stderr } = followup('simulate', ...args);
+      expect(code).toBe(1);
+      expect(stdout).toBe('');
+      expect(stderr.trim().split('\n')).toHaveLength(1);
+      expect(stderr).toMatch(/^followup: (unknown cadence|--leads|--reply-rate)/);
+    }
+  });
+});
