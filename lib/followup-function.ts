@@ -6,6 +6,8 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 
 export const ROOT = new URL('..', import.meta.url).pathname;
+/** The Powertools service name of every function: its logs' `service` and its metrics' `service` dimension. */
+export const SERVICE_NAME = 'followup';
 
 export interface FollowupFunctionProps {
   /** The handler module under functions/handlers, without extension, e.g. "touch". */
@@ -49,7 +51,7 @@ export class FollowupFunction extends NodejsFunction {
         NODE_OPTIONS: '--enable-source-maps',
         CADENCES_DIR: '/var/task/cadences',
         TEMPLATES_DIR: '/var/task/templates',
-        POWERTOOLS_SERVICE_NAME: 'followup',
+        POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
         ...props.environment,
       },
       bundling: {

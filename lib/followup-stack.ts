@@ -10,8 +10,6 @@ import {
 } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -26,6 +24,7 @@ import type { Cadence } from '../functions/core/cadence-schema.ts';
 import { CadenceStateMachine, LIVE_ALIAS } from './cadence-state-machine.ts';
 import { businessEnvironment, type FollowupConfig } from './config.ts';
 import { FollowupFunction } from './followup-function.ts';
+import { Observability } from './observability.ts';
 import { Signals } from './signals.ts';
 
 export interface FollowupStackProps extends StackProps {
@@ -236,7 +235,12 @@ export class FollowupStack extends Stack {
       startExecutions,
     });
 
-    this.addAlarms(config, [intake, touch, complete, ...signals.functions], [...machines.values()]);
+    const observability = new Observability(this, 'Observability', {
+      alarmTopic: this.alarmTopic(config),
+      functions: [intake, touch, complete, ...signals.functions],
+      machines: [...machines.values()],
+      table: this.table,
+    });
 
     new CfnOutput(this, 'LeadsEndpoint', {
       value: `${apiUrl}/leads`,
@@ -254,13 +258,14 @@ export class FollowupStack extends Stack {
     new CfnOutput(this, 'ShopEventBusName', { value: signals.shopBus.eventBusName });
     new CfnOutput(this, 'ShopWebhookUrl', { value: `${apiUrl}/shop/events` });
     new CfnOutput(this, 'ConfigurationSetName', { value: configurationSet.configurationSetName });
+    new CfnOutput(this, 'DashboardUrl', {
+      value: `https://console.aws.amazon.com/cloudwatch/home?region=${Aws.REGION}#dashboards/dashboard/${observability.dashboard.dashboardName}`,
+      description: 'The CloudWatch dashboard: what the cadences send, how leads answer, the engine’s health',
+    });
   }
 
-  private addAlarms(
-    config: FollowupConfig,
-    functions: FollowupFunction[],
-    machines: CadenceStateMachine[],
-  ): void {
+  /** The topic every alarm goes to, encrypted, emailing the owner (who confirms the subscription once). */
+  private alarmTopic(config: FollowupConfig): sns.Topic {
     const key = new kms.Key(this, 'AlarmTopicKey', {
       description: 'Encrypts Followup alarm notifications',
       enableKeyRotation: true,
@@ -273,27 +278,6 @@ export class FollowupStack extends Stack {
       enforceSSL: true,
     });
     topic.addSubscription(new subscriptions.EmailSubscription(config.owner.email));
-    const notify = new actions.SnsAction(topic);
-    for (const fn of functions) {
-      fn.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' })
-        .createAlarm(this, `${fn.node.id}Errors`, {
-          alarmDescription: `The ${fn.node.id} function failed; see its log group`,
-          threshold: 1,
-          evaluationPeriods: 1,
-          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-        })
-        .addAlarmAction(notify);
-    }
-    for (const machine of machines) {
-      machine.stateMachine
-        .metricFailed({ period: Duration.minutes(5), statistic: 'Sum' })
-        .createAlarm(this, `${machine.node.id}Failed`, {
-          alarmDescription: `An execution of ${machine.node.id} failed: fix the cause, then redrive it from the console`,
-          threshold: 1,
-          evaluationPeriods: 1,
-          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-        })
-        .addAlarmAction(notify);
-    }
+    return topic;
   }
 }

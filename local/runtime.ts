@@ -25,6 +25,8 @@ import {
 export const ROOT = new URL('..', import.meta.url).pathname;
 export const TABLE_NAME = 'followup';
 export const MACHINE_PREFIX = 'Followup';
+/** In the data folder while a runtime runs there: `{pid, url, dynamodbUrl}`, so `followup report` reads its table. */
+export const RUNTIME_FILE = 'runtime.json';
 const SECRET_ID = 'local/unsubscribe-key';
 const SHOP_SECRET_ID = 'local/shop-webhook-secret';
 
@@ -234,6 +236,8 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     POWERTOOLS_SERVICE_NAME: 'followup-local',
     // The engine's JSON logs are for Lambda; on a laptop only warnings show unless asked (--verbose).
     POWERTOOLS_LOG_LEVEL: options.logLevel ?? process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+    // CloudWatch metric lines mean nothing here; the dashboard and `followup report` read the aggregates.
+    POWERTOOLS_METRICS_DISABLED: 'true',
   });
   const { resetClients, documentClient } = await import('../functions/runtime/clients.ts');
   resetClients();
@@ -285,6 +289,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
   };
   const autosave = dataDir ? setInterval(saveState, 2_000) : undefined;
   autosave?.unref();
+  if (dataDir) writeJsonAtomically(file(RUNTIME_FILE), { pid: process.pid, url, dynamodbUrl: dynamoUrl });
 
   const close = (server: Server) => new Promise<void>((resolve) => server.close(() => resolve()));
   const runtime: Runtime = {
@@ -309,6 +314,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
       if (autosave) clearInterval(autosave);
       await sfn.shutdown();
       saveState();
+      if (dataDir) rmSync(file(RUNTIME_FILE), { force: true });
       app.server.closeAllConnections();
       await Promise.all([close(app.server), close(shim.server), close(ses), close(dynamo)]);
       dynamoClient.destroy();

@@ -1,4 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { DynamoAggregates } from '../functions/adapters/dynamo-aggregates.ts';
+import { buildReport, isMonth, type Report } from '../functions/core/report.ts';
 import { renderDashboard } from '../web/dashboard.ts';
 import { renderSignupForm } from '../web/form.ts';
 import { renderLeadPage } from '../web/lead.ts';
@@ -110,8 +112,27 @@ async function mailbox(runtime: Runtime): Promise<MailboxEmail[]> {
   return ((await response.json()) as { emails: MailboxEmail[] }).emails;
 }
 
+/** The report from the aggregates (issue #6), as `followup report` reads them: by key, never a scan. */
+async function report(runtime: Runtime, options: { cadence?: string; since?: string; until?: string } = {}) {
+  const { cadence, since, until } = options;
+  const query = {
+    ...(cadence ? { cadenceIds: [cadence] } : {}),
+    ...(since ? { since } : {}),
+    ...(until ? { until } : {}),
+  };
+  const rows = await new DynamoAggregates({ client: runtime.ddb, tableName: runtime.tableName }).read(query);
+  return buildReport(rows, {
+    ...(cadence ? { cadences: [cadence] } : {}),
+    ...(since ? { since } : {}),
+    ...(until ? { until } : {}),
+  });
+}
+
 async function dashboardModel(runtime: Runtime): Promise<DashboardModel> {
-  const items = await scanAll(runtime.ddb, runtime.tableName);
+  // Leads' items only: the report's aggregate items live in partitions of their own.
+  const items = (await scanAll(runtime.ddb, runtime.tableName)).filter((i) =>
+    String(i.pk).startsWith('LEAD#'),
+  );
   const bySk = (prefix: string) => items.filter((i) => String(i.sk).startsWith(prefix));
   const latestCadence = new Map<string, string>();
   for (const e of bySk('ENR#').sort((a, b) => String(a.enrolledAt).localeCompare(String(b.enrolledAt)))) {
@@ -156,8 +177,10 @@ async function dashboardModel(runtime: Runtime): Promise<DashboardModel> {
     subject: e.subject,
     at: new Date(e.at * 1000).toISOString(),
   }));
+  const followUp: Report = await report(runtime);
   return {
     now: runtime.clock.now().toISOString(),
+    followUp,
     leads,
     tasks,
     sms: runtime.outbox.map((s) => ({ to: s.to, body: s.body, at: s.at })),
@@ -242,6 +265,14 @@ export function createAppServer() {
         );
       }
       if (req.method === 'GET' && path === '/api/sms') return sendJson(res, 200, runtime.outbox);
+      if (req.method === 'GET' && path === '/api/report') {
+        const [since, until, cadence] = ['since', 'until', 'cadence'].map(
+          (k) => url.searchParams.get(k) ?? undefined,
+        );
+        const bad = [since, until].find((m) => m !== undefined && !isMonth(m));
+        if (bad !== undefined) return sendJson(res, 400, { message: `"${bad}" is not a month; use YYYY-MM` });
+        return sendJson(res, 200, await report(runtime, { cadence, since, until }));
+      }
       const leadAction = /^\/api\/leads\/([A-Za-z0-9_-]+)\/(signals|outcome)$/.exec(path);
       if (req.method === 'POST' && leadAction?.[2] === 'signals') {
         return await postSignal(runtime, leadAction[1] as string, req, res);

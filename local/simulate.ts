@@ -1,3 +1,5 @@
+import { DynamoAggregates } from '../functions/adapters/dynamo-aggregates.ts';
+import { type AggregateRow, buildReport, type Report } from '../functions/core/report.ts';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
@@ -140,7 +142,9 @@ export interface SimulationResult extends Usage {
   readonly costUsd: number;
   readonly costPer1000Leads: number;
   readonly costBreakdown: CostBreakdown;
-  readonly report: SimulationReport;
+  readonly report: Report;
+  /** Whether the aggregates agree with a recount of the stored touches (they must; false is a bug to report). */
+  readonly reportMatchesStoredTouches: boolean;
 }
 
 // ——— randomness ———
@@ -422,6 +426,19 @@ export function leadHistory(items: readonly Item[]): LeadHistory {
  * Response rate by touch number (a reply counts for the last touch sent before it), conversion from follow-up,
  * average touches to close and revenue recovered (deals won after the 2nd or later touch).
  */
+/** The figures both reports have, compared: per touch sent and replies, replies, wins, conversion, revenue. */
+function sameFigures(a: Report, b: SimulationReport): boolean {
+  const pick = (r: Report | SimulationReport) => ({
+    byTouch: r.byTouch.map((t) => [t.touch, t.sent, t.replies]),
+    replies: r.replies,
+    won: r.won,
+    conversionRate: r.conversionRate,
+    avgTouchesToClose: r.avgTouchesToClose,
+    revenueRecovered: r.revenueRecovered,
+  });
+  return JSON.stringify(pick(a)) === JSON.stringify(pick(b));
+}
+
 export function simulationReport(histories: readonly LeadHistory[]): SimulationReport {
   const sent = new Map<number, number>();
   const replied = new Map<number, number>();
@@ -594,6 +611,8 @@ interface ShardOutput {
   readonly executions: { started: number; done: number; exited: number; failed: number; aborted: number };
   readonly firstFailure?: { readonly error?: string; readonly cause?: string };
   readonly histories: LeadHistory[];
+  /** The report's counters as production keeps them (functions/domain/metrics.ts), read before the runtime stops. */
+  readonly aggregates: AggregateRow[];
 }
 
 /**
@@ -784,6 +803,8 @@ async function runShard(input: ShardInput, onFinished?: (finished: number) => vo
       },
       ...(first ? { firstFailure: { error: first.error, cause: first.cause } } : {}),
       histories,
+      // rt.ddb is not the counted client: reading the report costs the simulated engine nothing.
+      aggregates: await new DynamoAggregates({ client: rt.ddb, tableName: rt.tableName }).read(),
     };
   } finally {
     if (poll) clearInterval(poll);
@@ -920,6 +941,7 @@ export async function simulate(options: SimulateOptions): Promise<SimulationResu
         );
 
   const histories = outputs.flatMap((o) => o.histories);
+  const report = buildReport(outputs.flatMap((o) => o.aggregates));
   const sum = (of: (o: ShardOutput) => number) => outputs.reduce((total, o) => total + of(o), 0);
   const byChannel = Object.fromEntries(CHANNELS.map((c) => [c, 0])) as Record<Channel, number>;
   const byReason: Record<string, number> = {};
@@ -960,7 +982,10 @@ export async function simulate(options: SimulateOptions): Promise<SimulationResu
     lambdaInvocations: usage.lambdaInvocations,
     dynamodb: usage.dynamodb,
     costUsd: cost.total,
-    report: simulationReport(histories),
+    // The report `followup report` prints, from the aggregates the engine kept while it ran, checked against the
+    // same figures recounted from every stored touch and outcome.
+    report,
+    reportMatchesStoredTouches: sameFigures(report, simulationReport(histories)),
     cadence: cadence.id,
     then: cadence.then ?? null,
     seed,

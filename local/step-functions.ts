@@ -1,6 +1,7 @@
 import './polyfills.ts';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { StateMachine } from 'aws-local-stepfunctions';
 import type { StateMachineDefinition } from '../functions/core/compile.ts';
 import type { Clock } from './clock.ts';
@@ -94,7 +95,7 @@ export class LocalStepFunctions {
     for (const [name, definition] of options.definitions) {
       this.machines.set(
         name,
-        new StateMachine(definition as never, { validationOptions: { checkArn: false } }),
+        new StateMachine(untimedTasks(definition) as never, { validationOptions: { checkArn: false } }),
       );
     }
   }
@@ -174,9 +175,13 @@ export class LocalStepFunctions {
     this.shuttingDown = true;
     for (const run of stopping) run.abort.abort();
     await Promise.allSettled(stopping.map((r) => r.done));
+    // A handler already running finishes while DynamoDB and SES are still up: cut off mid-send, it could neither
+    // record its send nor give its claim back.
+    await Promise.allSettled(this.invocations);
     await this.persist();
   }
   private shuttingDown = false;
+  private readonly invocations = new Set<Promise<unknown>>();
 
   private get(executionArn: string): ExecutionRecord {
     const record = this.records.get(executionArn);
@@ -262,11 +267,18 @@ export class LocalStepFunctions {
       await this.options.clock.sleepUntil(due, signal);
       this.lastDue.set(record.executionArn, due);
     }
+    // An aborted execution (stopped, or the runtime shutting down) runs nothing more, not even a Retry.
+    signal.throwIfAborted();
     this.counters.lambdaInvocations++;
     const now = due ?? this.lastDue.get(record.executionArn);
-    return executionContext.run({ executionArn: record.executionArn, ...(now ? { now } : {}) }, () =>
-      fn(input.Payload),
+    const invocation = executionContext.run(
+      { executionArn: record.executionArn, ...(now ? { now } : {}) },
+      async () => fn(input.Payload),
     );
+    this.invocations.add(invocation);
+    const forget = () => this.invocations.delete(invocation);
+    invocation.then(forget, forget);
+    return invocation;
   }
 
   private finish(record: ExecutionRecord, status: ExecutionStatus, details: Partial<ExecutionRecord>): void {
@@ -276,10 +288,40 @@ export class LocalStepFunctions {
   private persist(): Promise<void> {
     const store = this.options.store;
     if (!store) return Promise.resolve();
-    // Serialised: a later snapshot never lands before an earlier one.
-    this.saving = this.saving.then(() => store.save([...this.records.values()]));
-    return this.saving;
+    // Serialised: a later snapshot never lands before an earlier one. Coalesced: a save that has not started yet
+    // takes its snapshot when it starts, so it covers this change too; a burst of starts (a bulk import) costs one
+    // write of the whole file, not one each (10,000 leads would otherwise rewrite a growing file 10,000 times).
+    this.queued ??= this.saving.then(async () => {
+      // A save of every record blocks the event loop while it serialises; back to back (10,000 executions, 16 MB)
+      // they would leave the engine no time to run. Rest four times as long as the last save took.
+      if (this.lastSaveMs >= 1) await sleep(Math.min(this.lastSaveMs * 4, 2_000));
+      this.queued = undefined;
+      const started = performance.now();
+      await store.save([...this.records.values()]);
+      this.lastSaveMs = performance.now() - started;
+    });
+    this.saving = this.queued;
+    return this.queued;
   }
+  private queued: Promise<void> | undefined;
+  private lastSaveMs = 0;
+}
+
+/**
+ * The longest Task timeout a Node timer can hold (2^31-1 ms, 24.8 days). aws-local-stepfunctions times a Task that
+ * names no TimeoutSeconds out after 60 s of real time, but here a touch sleeps inside its Task until it is due: a
+ * touch more than a minute away would fail its execution with States.Timeout.
+ */
+const LOCAL_TASK_TIMEOUT_SECONDS = 2_147_483;
+
+function untimedTasks(definition: StateMachineDefinition): StateMachineDefinition {
+  const states = Object.fromEntries(
+    Object.entries(definition.States).map(([name, state]) => [
+      name,
+      state.Type === 'Task' ? { ...state, TimeoutSeconds: LOCAL_TASK_TIMEOUT_SECONDS } : state,
+    ]),
+  );
+  return { ...definition, States: states };
 }
 
 interface TaskInput {

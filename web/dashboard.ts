@@ -1,3 +1,4 @@
+import { CHART_STYLES, followUpCharts } from './charts.ts';
 import { byTime, formatNumber, isPast, percent, relative, when } from './format.ts';
 import { html, type SafeHtml, safeHref } from './html.ts';
 import { page } from './layout.ts';
@@ -182,6 +183,7 @@ export function renderDashboard(model: DashboardModel): string {
   const main = html`<h1>Dashboard</h1>
 ${clock(model)}
 ${summary(model)}
+<section aria-labelledby="results-h"><h2 id="results-h">Follow-up results</h2>${followUpCharts(model.followUp)}</section>
 <section aria-labelledby="leads-h"><h2 id="leads-h">Leads</h2>${leadsTable(model)}</section>
 <section aria-labelledby="tasks-h"><h2 id="tasks-h">Tasks for reps</h2>${tasks(model)}</section>
 <section aria-labelledby="sms-h"><h2 id="sms-h">SMS outbox</h2>${smsOutbox(model, byContact)}</section>
@@ -193,5 +195,6 @@ ${summary(model)}
     mailboxUrl: model.mailboxUrl,
     main,
     postButtons: true,
+    styles: CHART_STYLES,
   });
 }

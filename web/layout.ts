@@ -181,6 +181,8 @@ export interface PageOptions {
   readonly postButtons?: boolean;
   /** Page-specific trusted script, appended after the content. */
   readonly script?: SafeHtml;
+  /** Page-specific trusted styles, in the head after the shared ones. */
+  readonly styles?: SafeHtml;
 }
 
 function navLink(href: string, label: string, current: boolean): SafeHtml {
@@ -197,6 +199,7 @@ export function page(options: PageOptions): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title} · ${PRODUCT}</title>
 <style>${STYLES}</style>
+${options.styles ? html`<style>${options.styles}</style>` : ''}
 </head>
 <body>
 <a class="skip" href="#main">Skip to content</a>

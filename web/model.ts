@@ -74,6 +74,22 @@ export interface CadenceStats {
   readonly won: number;
 }
 
+/** The follow-up measures the charts draw, as `followup report` computes them from the aggregates. */
+export interface FollowUpFigures {
+  readonly byTouch: readonly { readonly touch: number; readonly sent: number; readonly replies: number }[];
+  readonly funnel: { readonly contacted: number; readonly replied: number; readonly won: number };
+  /** By the month deals were won. */
+  readonly revenueByMonth: readonly {
+    readonly month: string;
+    readonly revenue: number;
+    readonly revenueRecovered: number;
+  }[];
+  /** Leads that needed ≥ 2 touches and then won / leads that got ≥ 2 touches; null when none got 2. */
+  readonly conversionRate: number | null;
+  readonly avgTouchesToClose: number | null;
+  readonly revenueRecovered: number;
+}
+
 export interface DashboardModel {
   readonly now: string;
   readonly leads: readonly LeadRow[];
@@ -87,6 +103,8 @@ export interface DashboardModel {
   readonly mailboxUrl: string;
   /** The local clock's speed-up (86400: a day passes in a second). */
   readonly speed?: number;
+  /** The follow-up measures from the aggregates; absent before any are kept. */
+  readonly followUp?: FollowUpFigures;
 }
 
 /** One step of an enrollment's schedule, computed at enrollment. */

@@ -14,6 +14,7 @@ import type { Lead, LeadProfile, LeadStatus } from '../domain/lead.ts';
 import type {
   ActivePointer,
   Contact,
+  ContactRecorded,
   EnrollmentRecord,
   LeadEvent,
   LeadFactName,
@@ -47,12 +48,18 @@ import { rethrow } from './aws-errors.ts';
  *   SUPPRESS#<sha256>  SUPPRESS                        an address nothing may be sent to
  *   PHONE#<sha256>     PHONE                           the lead a phone number (E.164) belongs to
  *   CART#<sha256>      CART                            the lead a shop's cart belongs to
+ *   AGG#<cadence>#<yyyy-mm>  TOUCH#<nnn> | CLOSED      report counters (see dynamo-aggregates.ts)
+ *   AGG                MONTH#<yyyy-mm>#<cadence>       which cadences have counters in which month
  *
  * No transactions (dynalite has none): every multi-item change is ordered so a crash between writes is repaired by
  * the retry. No TTL is needed for correctness.
  */
 
 const leadPk = (leadId: string) => `LEAD#${leadId}`;
+export const enrollmentItemKey = (leadId: string, enrollmentId: string) => ({
+  pk: leadPk(leadId),
+  sk: `ENR#${enrollmentId}`,
+});
 const LEAD_SK = 'LEAD';
 const touchSk = (key: TouchKey) => `TOUCH#${key.enrollmentId}#${String(key.stepIndex).padStart(3, '0')}`;
 const taskSk = (enrollmentId: string, stepIndex: number) =>
@@ -375,22 +382,36 @@ export class DynamoLeadStore implements LeadStore {
     });
   }
 
-  async recordContact(leadId: string, contact: Contact): Promise<void> {
+  async recordContact(leadId: string, contact: Contact): Promise<ContactRecorded | undefined> {
     const expression = new Expression()
       .set('lastContactAt', contact.at)
       .set('lastChannel', contact.channel)
       .set('lastTemplate', contact.template)
+      .set('lastCadence', contact.cadenceId)
+      .set('lastEnrollment', contact.enrollmentId)
+      .setIfAbsent('firstContactAt', contact.at)
       .set('updatedAt', contact.at)
       .increment('touchCount');
     if (contact.channel === 'sms') expression.increment('smsCount');
     if (contact.nextTouchAt) expression.set('nextTouchAt', contact.nextTouchAt);
-    await this.conditionalUpdate({
-      Key: { pk: leadPk(leadId), sk: LEAD_SK },
-      UpdateExpression: expression.update(),
-      ConditionExpression: 'attribute_exists(pk)',
-      ExpressionAttributeNames: expression.names,
-      ExpressionAttributeValues: expression.values,
-    });
+    // The old values come from the same atomic write: two touches at once get touch numbers n and n+1.
+    const old = await this.update(
+      {
+        Key: { pk: leadPk(leadId), sk: LEAD_SK },
+        UpdateExpression: expression.update(),
+        ExpressionAttributeNames: expression.names,
+        ExpressionAttributeValues: expression.values,
+        ReturnValues: 'UPDATED_OLD',
+      },
+      'attribute_exists(pk)',
+    );
+    if (!old) return undefined;
+    const before = typeof old.touchCount === 'number' ? old.touchCount : 0;
+    return {
+      touchCount: before + 1,
+      ...(typeof old.lastEnrollment === 'string' ? { previousEnrollmentId: old.lastEnrollment } : {}),
+      firstContactAt: typeof old.firstContactAt === 'string' ? old.firstContactAt : contact.at,
+    };
   }
 
   async putTask(task: RepTask): Promise<void> {

@@ -76,6 +76,11 @@ export interface Lead extends LeadProfile {
   readonly lastChannel?: Channel;
   /** The template of the last touch: what was sent. */
   readonly lastTemplate?: string;
+  /** When the lead got its first touch: the month it is counted in by the report (its cohort). */
+  readonly firstContactAt?: string;
+  /** The cadence and enrollment of the last touch: a reply or a deal is counted for that touch. */
+  readonly lastCadence?: string;
+  readonly lastEnrollment?: string;
   readonly nextTouchAt?: string;
   readonly touchCount: number;
   readonly smsCount: number;

@@ -30,6 +30,11 @@ export type OutcomeTokenCheck =
   | { readonly ok: false; readonly reason: 'invalid' | 'expired' };
 
 const LEAD_ID_RE = /^[A-Za-z0-9_-]{1,64}$/;
+/**
+ * The one spelling of a 32-byte signature. Node's base64url decoder skips stray characters and padding, so without
+ * this a link with "=" appended would verify too and, being another string, get past the one-link-one-outcome check.
+ */
+const SIGNATURE_RE = /^[A-Za-z0-9_-]{43}$/;
 const RESULTS: ReadonlySet<string> = new Set(OUTCOME_RESULTS);
 
 function signature(leadId: string, result: string, expiry: string, key: SigningKey): Buffer {
@@ -48,7 +53,12 @@ export function verifyOutcomeToken(token: string, key: SigningKey, now: Date): O
   const parts = token.split('.');
   if (parts.length !== 4) return { ok: false, reason: 'invalid' };
   const [leadId = '', result = '', expiry = '', sig = ''] = parts;
-  if (!LEAD_ID_RE.test(leadId) || !RESULTS.has(result) || !/^[0-9]{1,12}$/.test(expiry)) {
+  if (
+    !LEAD_ID_RE.test(leadId) ||
+    !RESULTS.has(result) ||
+    !/^[0-9]{1,12}$/.test(expiry) ||
+    !SIGNATURE_RE.test(sig)
+  ) {
     return { ok: false, reason: 'invalid' };
   }
   const given = Buffer.from(sig, 'base64url');

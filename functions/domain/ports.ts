@@ -1,4 +1,5 @@
 import type { Cadence, Channel } from '../core/cadence-schema.ts';
+import type { AggregateRow, AggregateSlot, Counter } from '../core/report.ts';
 import type { TemplateSource } from '../core/templates.ts';
 import type { Lead, LeadProfile, LeadStatus } from './lead.ts';
 
@@ -90,8 +91,21 @@ export interface Contact {
   readonly at: string;
   readonly channel: Channel;
   readonly template: string;
+  /** The cadence and enrollment of the touch: what a later reply or deal is counted for. */
+  readonly cadenceId: string;
+  readonly enrollmentId: string;
   /** The lead's next scheduled touch; absent after the last one. */
   readonly nextTouchAt?: string;
+}
+
+/** What recording a sent touch found, read in the same atomic write. */
+export interface ContactRecorded {
+  /** The lead's touch count with this touch: this was its n-th touch. */
+  readonly touchCount: number;
+  /** The enrollment of the lead's touch before this one, if any. */
+  readonly previousEnrollmentId?: string;
+  /** When the lead got its first touch (this one, for a first touch). */
+  readonly firstContactAt: string;
 }
 
 /** A call or manual step for the lead's owner. */
@@ -185,8 +199,11 @@ export interface LeadStore {
   releaseTouch(key: TouchKey): Promise<void>;
   /** Replaces the lead's recent sends if `sendsVersion` is still `version`; false if another send got there first. */
   reserveSends(leadId: string, version: number, recentSends: readonly string[]): Promise<boolean>;
-  /** Records a sent touch on the lead: last contact, channel, template, counts, next touch. */
-  recordContact(leadId: string, contact: Contact): Promise<void>;
+  /**
+   * Records a sent touch on the lead, in one write: last contact, channel, template, cadence, counts, next touch.
+   * Undefined when there is no such lead.
+   */
+  recordContact(leadId: string, contact: Contact): Promise<ContactRecorded | undefined>;
   putTask(task: RepTask): Promise<void>;
 
   /** Puts each key (see `suppressionKey`) on the suppression list; a key already there stays as it is. */
@@ -259,6 +276,69 @@ export interface CadenceCatalog {
 }
 
 export type TemplateLoader = (name: string) => Promise<TemplateSource>;
+
+export interface AggregateKey {
+  readonly cadenceId: string;
+  /** yyyy-mm, UTC: the month of the lead's first touch, or (closed) the month won. */
+  readonly month: string;
+  readonly slot: AggregateSlot;
+}
+
+export interface AggregateQuery {
+  /** Only these cadences; every cadence with data when absent. */
+  readonly cadenceIds?: readonly string[];
+  /** yyyy-mm, inclusive; open when absent. */
+  readonly since?: string;
+  readonly until?: string;
+}
+
+/** What an enrollment's touch marked for the first time. */
+export interface EnrollmentMarks {
+  /** This was the enrollment's first sent touch. */
+  readonly first: boolean;
+  /** This was the first of its touches after which its lead had had 2 touches. */
+  readonly reachedTwo: boolean;
+}
+
+/**
+ * The report's counters, kept on write per cadence × month × touch number (DESIGN §5): atomic additions, so
+ * concurrent writers never lose a count, and reads by key, so a report never scans.
+ */
+export interface Aggregates {
+  /** Adds `counts` to one aggregate item atomically; an item that does not exist starts at zero. */
+  add(key: AggregateKey, counts: Partial<Record<Counter, number>>): Promise<void>;
+  /**
+   * Marks, on the enrollment, its first touch and (when `reachedTwo` is asked) the first touch after which its lead
+   * had had 2 touches; says which marks this call set. A mark already there is not set again.
+   */
+  markEnrollment(
+    leadId: string,
+    enrollmentId: string,
+    at: string,
+    ask: { readonly reachedTwo: boolean },
+  ): Promise<EnrollmentMarks>;
+  /** The aggregate rows of the cadences and months asked for: reads that grow with cadences × months, not leads. */
+  read(query?: AggregateQuery): Promise<AggregateRow[]>;
+}
+
+/** Business metrics for dashboards and alarms (CloudWatch EMF on Lambda). */
+export type MetricName =
+  | 'TouchesSent'
+  | 'Skipped'
+  | 'TouchFailures'
+  | 'Replies'
+  | 'Meetings'
+  | 'Conversions'
+  | 'RevenueRecovered'
+  | 'Lost'
+  | 'Unsubscribes'
+  | 'Bounces'
+  | 'Complaints';
+
+export interface MetricSink {
+  /** Adds `value` to the metric now; `dimensions` split it (e.g. TouchesSent by channel). */
+  add(name: MetricName, value: number, dimensions?: Readonly<Record<string, string>>): void;
+}
 
 /** Structured logs: lead ids and outcomes, never addresses. */
 export interface Logger {

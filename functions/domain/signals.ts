@@ -6,13 +6,16 @@ import { type EnrollDeps, type Enrollment, enrollLead } from './enroll.ts';
 import { InvalidPayload } from './errors.ts';
 import { exitReason, type Lead, type LeadStatus, SUPPRESSED_STATUSES, suppressionKey } from './lead.ts';
 import { compact } from './lead-input.ts';
+import { measureSignal } from './metrics.ts';
 import type {
   ActivePointer,
+  Aggregates,
   LeadEvent,
   LeadFactName,
   LeadFacts,
   LeadStore,
   Logger,
+  MetricSink,
   SignalMarker,
 } from './ports.ts';
 
@@ -102,6 +105,10 @@ export const STALE_CLAIM_MS = 15 * 60_000;
 
 export interface SignalDeps extends EnrollDeps {
   readonly logger: Logger;
+  /** The report's counters (DESIGN §3 `followup report`). */
+  readonly aggregates?: Aggregates;
+  /** CloudWatch business metrics. */
+  readonly metrics?: MetricSink;
   /** The cadence a snoozed lead is enrolled in at the end of its snooze; default "re-engage". */
   readonly reengageCadence?: string;
 }
@@ -385,12 +392,15 @@ export async function applyOnce<T>(
 
 const WRITE_ATTEMPTS = 3;
 
+interface Written {
+  readonly lead: Lead;
+  readonly changed: boolean;
+  /** The status the signal changed, when it changed one. */
+  readonly from?: LeadStatus;
+}
+
 /** Status, facts and suppression, then the signal's event: everything the touch will see on its next read. */
-async function write(
-  deps: SignalDeps,
-  lead: Lead,
-  signal: Signal,
-): Promise<{ lead: Lead; changed: boolean }> {
+async function write(deps: SignalDeps, lead: Lead, signal: Signal): Promise<Written> {
   const { store } = deps;
   const suppression = suppressionOf(signal, lead);
   if (suppression) {
@@ -406,7 +416,7 @@ async function write(
   if (signal.type === 'sms-start') await store.unsuppress(suppressionKey(signal.phone), 'sms-stop');
 
   let current: Lead | undefined = lead;
-  let result: { lead: Lead; changed: boolean } | undefined;
+  let result: Written | undefined;
   for (let attempt = 0; attempt < WRITE_ATTEMPTS && current && !result; attempt++) {
     const to = nextStatus(signal, current.status);
     const { set, remove } = factsOf(signal, current, to);
@@ -423,6 +433,7 @@ async function write(
         result = {
           lead: { ...current, status: to, statusChangedAt: signal.at, updatedAt: signal.at, ...set },
           changed: true,
+          from: current.status,
         };
       } else {
         // Another signal changed the status in between: decide again on what it is now.
@@ -507,7 +518,12 @@ export async function applySignal(
     { leadId: before.leadId, signalId: signal.id, type: signal.type, source: signal.source },
     now,
     async (): Promise<AppliedSignal> => {
-      const { lead, changed } = await write(deps, before, signal);
+      const { lead, changed, from } = await write(deps, before, signal);
+      // Counted here, once: a duplicate never reaches this; a retry after a later failure finds nothing changed.
+      await measureSignal(deps, { signal, before, lead, ...(from ? { from } : {}) }, async () => {
+        const [pointer] = await store.listActive(lead.leadId);
+        return pointer?.cadenceId;
+      });
       const stopped = mayStop(signal, changed) ? await stopEnrollments(deps, lead, signal) : [];
       const enrolled =
         changed && lead.status === 'snoozed' ? await enrollAfterSnooze(deps, lead, signal, now) : undefined;

@@ -7,6 +7,8 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 
 const SIGNATURE_BYTES = 16;
 const LEAD_ID_RE = /^[A-Za-z0-9_-]{1,64}$/;
+/** The one spelling of a 16-byte signature: Node's base64url decoder skips stray characters and padding. */
+const SIGNATURE_RE = /^[A-Za-z0-9_-]{22}$/;
 
 export type SigningKey = string | Buffer;
 
@@ -24,8 +26,9 @@ export function verifyToken(token: string, key: SigningKey): string | undefined 
   const dot = token.lastIndexOf('.');
   if (dot <= 0) return undefined;
   const leadId = token.slice(0, dot);
-  if (!LEAD_ID_RE.test(leadId)) return undefined;
-  const given = Buffer.from(token.slice(dot + 1), 'base64url');
+  const encoded = token.slice(dot + 1);
+  if (!LEAD_ID_RE.test(leadId) || !SIGNATURE_RE.test(encoded)) return undefined;
+  const given = Buffer.from(encoded, 'base64url');
   const expected = signature(leadId, key);
   return given.length === expected.length && timingSafeEqual(given, expected) ? leadId : undefined;
 }

@@ -17,12 +17,16 @@ import { SendRejected } from './errors.ts';
 import { type FrequencyCap, sendEntry, sendsInWindow } from './frequency-cap.ts';
 import { exitReason, type Lead, SUPPRESSED_STATUSES, suppressionKey } from './lead.ts';
 import { compact } from './lead-input.ts';
+import { measureSent, measureUnsent } from './metrics.ts';
 import { type OutcomeLink, outcomeLinks } from './outcome-links.ts';
 import type {
+  Aggregates,
   CadenceCatalog,
+  ContactRecorded,
   LeadStore,
   Logger,
   Mailer,
+  MetricSink,
   OutgoingEmail,
   SmsSender,
   TemplateLoader,
@@ -70,6 +74,10 @@ export interface TouchDeps {
   readonly signingKey: () => Promise<SigningKey>;
   readonly settings: TouchSettings;
   readonly logger: Logger;
+  /** The report's counters (DESIGN §3 `followup report`). */
+  readonly aggregates?: Aggregates;
+  /** CloudWatch business metrics. */
+  readonly metrics?: MetricSink;
 }
 
 export type SkipReason = 'suppressed' | 'no-phone' | 'no-sms-consent' | 'quiet-hours' | 'frequency-cap';
@@ -138,12 +146,20 @@ export async function performTouch(deps: TouchDeps, event: TouchEvent, now: Date
     logger.info('touch-duplicate', { ...ids, existing: existing.status });
     return { status: 'duplicate', reason: existing.status };
   };
+  // A touch that did not go out counts in the lead's month (its first touch), as the number it would have had.
+  const unsent = (l: Lead) => ({
+    leadId: event.leadId,
+    cadenceId: event.cadenceId,
+    cohortAt: l.firstContactAt ?? at,
+    touchCount: l.touchCount,
+  });
 
   const skip = await skipReason(deps, lead, event, zone, now);
   if (skip) {
     const existing = await store.claimTouch(record('skipped', skip));
     if (existing) return duplicate(existing);
     logger.info('touch-skipped', { ...ids, reason: skip });
+    await measureUnsent(deps, unsent(lead), 'skipped');
     return { status: 'skipped', reason: skip };
   }
 
@@ -162,6 +178,7 @@ export async function performTouch(deps: TouchDeps, event: TouchEvent, now: Date
   if (skipNow) {
     await store.finishTouch(key, { status: 'skipped', reason: skipNow, at });
     logger.info('touch-skipped', { ...ids, reason: skipNow });
+    await measureUnsent(deps, unsent(current), 'skipped');
     return { status: 'skipped', reason: skipNow };
   }
 
@@ -173,6 +190,7 @@ export async function performTouch(deps: TouchDeps, event: TouchEvent, now: Date
       if (!slot) {
         await store.finishTouch(key, { status: 'skipped', reason: 'frequency-cap', at });
         logger.info('touch-skipped', { ...ids, reason: 'frequency-cap' });
+        await measureUnsent(deps, unsent(current), 'skipped');
         return { status: 'skipped', reason: 'frequency-cap' };
       }
     }
@@ -184,19 +202,39 @@ export async function performTouch(deps: TouchDeps, event: TouchEvent, now: Date
       error: errorName(error),
       transient: error instanceof TransientError,
     });
+    // A transient failure is retried; a permanent one is recorded as failed and fails the execution.
+    if (!(error instanceof TransientError)) await measureUnsent(deps, unsent(current), 'failed');
     throw error;
   }
 
   // The message is out: a failure from here on must not release the claim, or a retry would send it again.
+  let recorded: ContactRecorded | undefined;
   try {
     await store.finishTouch(key, { status: 'sent', at, messageId });
-    await store.recordContact(event.leadId, { at, channel: event.channel, template: event.template });
+    recorded = await store.recordContact(event.leadId, {
+      at,
+      channel: event.channel,
+      template: event.template,
+      cadenceId: event.cadenceId,
+      enrollmentId: event.enrollmentId,
+    });
     const next = event.nextAt ?? (await nextScheduled(store, key));
     if (next) await store.setNextTouch(event.leadId, next, at);
   } catch (error) {
     logger.error('touch-bookkeeping-failed', { ...ids, error: errorName(error) });
   }
-  logger.info('touch-sent', { ...ids, channel: event.channel });
+  logger.info('touch-sent', { ...ids, channel: event.channel, touch: recorded?.touchCount });
+  await measureSent(
+    deps,
+    {
+      leadId: event.leadId,
+      cadenceId: event.cadenceId,
+      enrollmentId: event.enrollmentId,
+      channel: event.channel,
+      at,
+    },
+    recorded,
+  );
   return { status: 'sent' };
 }
 

@@ -5,10 +5,12 @@ import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { traced } from './tracer.ts';
 
 /*
- * The one place SDK clients are made: once per cold start, only those a function uses. Region, credentials and
- * endpoints come from the environment (AWS_REGION on Lambda; AWS_ENDPOINT_URL_<SERVICE> for the local runtime).
+ * The one place SDK clients are made: once per cold start, only those a function uses, each traced by X-Ray on
+ * Lambda. Region, credentials and endpoints come from the environment (AWS_REGION on Lambda;
+ * AWS_ENDPOINT_URL_<SERVICE> for the local runtime).
  */
 
 const resets: (() => void)[] = [];
@@ -29,10 +31,12 @@ export function resetClients(): void {
 }
 
 export const documentClient = once(() =>
-  DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } }),
+  DynamoDBDocumentClient.from(traced(new DynamoDBClient({})), {
+    marshallOptions: { removeUndefinedValues: true },
+  }),
 );
-export const sesClient = once(() => new SESv2Client({}));
-export const snsClient = once(() => new SNSClient({}));
-export const sfnClient = once(() => new SFNClient({}));
-export const secretsClient = once(() => new SecretsManagerClient({}));
-export const s3Client = once(() => new S3Client({}));
+export const sesClient = once(() => traced(new SESv2Client({})));
+export const snsClient = once(() => traced(new SNSClient({})));
+export const sfnClient = once(() => traced(new SFNClient({})));
+export const secretsClient = once(() => traced(new SecretsManagerClient({})));
+export const s3Client = once(() => traced(new S3Client({})));

@@ -1,4 +1,5 @@
 import { CadenceDirectory } from '../adapters/cadence-catalog.ts';
+import { DynamoAggregates } from '../adapters/dynamo-aggregates.ts';
 import { DynamoLeadStore } from '../adapters/dynamo-lead-store.ts';
 import { S3RawMailStore } from '../adapters/s3-raw-mail-store.ts';
 import { SecretsManagerSecrets } from '../adapters/secrets-manager.ts';
@@ -7,6 +8,7 @@ import { SfnExecutions } from '../adapters/sfn-executions.ts';
 import { SnsSmsSender } from '../adapters/sns-sms-sender.ts';
 import { loadTemplate } from '../adapters/template-files.ts';
 import type { EnrollDeps } from '../domain/enroll.ts';
+import type { MeasureDeps } from '../domain/metrics.ts';
 import type { Logger } from '../domain/ports.ts';
 import type { SignalDeps } from '../domain/signals.ts';
 import type { TouchDeps } from '../domain/touch.ts';
@@ -30,6 +32,7 @@ import {
   unsubscribeEnv,
 } from './env.ts';
 import { createLogger } from './logger.ts';
+import { createMetricSink } from './metrics.ts';
 
 /*
  * Each function's dependencies, built from its environment once per cold start. Tests and the local runtime build
@@ -45,6 +48,17 @@ export function memoize<T>(load: () => Promise<T>): () => Promise<T> {
       throw error;
     });
     return pending;
+  };
+}
+
+/** The report's counters in the table and the CloudWatch business metrics, for the touch and the signals. */
+function measures(env: {
+  TABLE_NAME: string;
+  POWERTOOLS_SERVICE_NAME: string;
+}): Required<Omit<MeasureDeps, 'logger'>> {
+  return {
+    aggregates: new DynamoAggregates({ client: documentClient(), tableName: env.TABLE_NAME }),
+    metrics: createMetricSink(env.POWERTOOLS_SERVICE_NAME),
   };
 }
 
@@ -124,6 +138,7 @@ export function touchDependencies(env = touchEnv()): TouchDeps {
       ...(env.API_BASE_URL ? { apiBaseUrl: env.API_BASE_URL } : {}),
     },
     logger: createLogger(env.POWERTOOLS_SERVICE_NAME),
+    ...measures(env),
   };
 }
 
@@ -136,7 +151,7 @@ export function touchDependencies(env = touchEnv()): TouchDeps {
 function signalDependencies(
   env: Parameters<typeof enrollDependencies>[0] & { POWERTOOLS_SERVICE_NAME: string },
 ): SignalDeps {
-  return enrollDependencies(env, createLogger(env.POWERTOOLS_SERVICE_NAME));
+  return { ...enrollDependencies(env, createLogger(env.POWERTOOLS_SERVICE_NAME)), ...measures(env) };
 }
 
 /** The signing key of unsubscribe and reply tokens and outcome links, read once per cold start. */

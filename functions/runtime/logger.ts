@@ -1,35 +1,24 @@
+import { Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger';
 import type { Logger } from '../domain/ports.ts';
 
 /*
- * One JSON object per line, the shape Lambda's JSON log format and Powertools use. Lead ids, never addresses: fields
- * that carry personal data are replaced, in case one slips into a call.
+ * Powertools Logger behind the domain's Logger port: one JSON object per line with level, message, service,
+ * timestamp and the X-Ray trace id, at POWERTOOLS_LOG_LEVEL (default INFO). Lead ids, never addresses: fields that
+ * carry personal data are replaced, in case one slips into a call.
  */
 
 const PERSONAL = new Set(['email', 'phone', 'name', 'to', 'address', 'company', 'note']);
 
-export type LogLevel = 'INFO' | 'WARN' | 'ERROR';
+const redact = (fields: Readonly<Record<string, unknown>> = {}) =>
+  Object.fromEntries(
+    Object.entries(fields).map(([key, value]) => [key, PERSONAL.has(key) ? '[redacted]' : value]),
+  );
 
-const RANK: Record<string, number> = { DEBUG: 0, INFO: 1, WARN: 2, ERROR: 3, CRITICAL: 4, SILENT: 5 };
-
-/** The least severe level written, from POWERTOOLS_LOG_LEVEL as Powertools reads it (default INFO). */
-function threshold(): number {
-  return RANK[(process.env.POWERTOOLS_LOG_LEVEL ?? 'INFO').toUpperCase()] ?? 1;
-}
-
-export function createLogger(
-  service: string,
-  write: (line: string) => void = (line) => process.stdout.write(`${line}\n`),
-): Logger {
-  const log = (level: LogLevel, message: string, fields: Readonly<Record<string, unknown>> = {}) => {
-    if ((RANK[level] ?? 0) < threshold()) return;
-    const safe = Object.fromEntries(
-      Object.entries(fields).map(([key, value]) => [key, PERSONAL.has(key) ? '[redacted]' : value]),
-    );
-    write(JSON.stringify({ level, message, service, timestamp: new Date().toISOString(), ...safe }));
-  };
+export function createLogger(service: string): Logger {
+  const logger = new PowertoolsLogger({ serviceName: service });
   return {
-    info: (message, fields) => log('INFO', message, fields),
-    warn: (message, fields) => log('WARN', message, fields),
-    error: (message, fields) => log('ERROR', message, fields),
+    info: (message, fields) => logger.info(message, redact(fields)),
+    warn: (message, fields) => logger.warn(message, redact(fields)),
+    error: (message, fields) => logger.error(message, redact(fields)),
   };
 }

@@ -167,7 +167,110 @@ describe('FollowupStack', () => {
     const metrics = alarms.map((a) => (a.Properties as Json).MetricName);
     expect(metrics.filter((m) => m === 'ExecutionsFailed')).toHaveLength(cadences.length);
     expect(metrics.filter((m) => m === 'Errors')).toHaveLength(10);
-    for (const alarm of alarms) expect((alarm.Properties as Json).AlarmActions).toHaveLength(1);
+  });
+
+  it('alarms on the SES reputation before SES reviews the account: bounces over 4%, complaints over 0.08%', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/SES',
+      MetricName: 'Reputation.BounceRate',
+      Statistic: 'Maximum',
+      Threshold: 0.04,
+      ComparisonOperator: 'GreaterThanThreshold',
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/SES',
+      MetricName: 'Reputation.ComplaintRate',
+      Threshold: 0.0008,
+      ComparisonOperator: 'GreaterThanThreshold',
+    });
+  });
+
+  it('alarms on an unusual spike in unsubscribes: above the anomaly band and at least a handful in an hour', () => {
+    // The anomaly detector watches the Unsubscribes metric the functions emit.
+    const unsubscribes = Match.objectLike({
+      MetricStat: Match.objectLike({
+        Metric: Match.objectLike({
+          Namespace: 'Followup',
+          MetricName: 'Unsubscribes',
+          Dimensions: [{ Name: 'service', Value: 'followup' }],
+        }),
+        Stat: 'Sum',
+      }),
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      ComparisonOperator: 'GreaterThanUpperThreshold',
+      Metrics: Match.arrayWith([
+        Match.objectLike({ Expression: Match.stringLikeRegexp('ANOMALY_DETECTION_BAND') }),
+        unsubscribes,
+      ]),
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'Followup',
+      MetricName: 'Unsubscribes',
+      Threshold: 5,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+    // Both must hold; only the composite tells the owner.
+    const [spike, ...more] = Object.values(template.findResources('AWS::CloudWatch::CompositeAlarm'));
+    expect(more).toEqual([]);
+    expect(JSON.stringify((spike?.Properties as Json | undefined)?.AlarmRule)).toMatch(
+      /ALARM\(.*UnsubscribesUnusual.*\) AND ALARM\(.*UnsubscribesMany.*\)/,
+    );
+  });
+
+  it('sends every alarm to the owner’s topic, directly or through the composite it feeds', () => {
+    const topic = Object.keys(template.findResources('AWS::SNS::Topic')).find((id) =>
+      id.startsWith('AlarmTopic'),
+    );
+    const subscriptions = template.findResources('AWS::SNS::Subscription');
+    expect(Object.values(subscriptions)).toContainEqual(
+      expect.objectContaining({
+        Properties: expect.objectContaining({
+          Protocol: 'email',
+          Endpoint: config.owner.email,
+          TopicArn: { Ref: topic },
+        }),
+      }),
+    );
+    const composite = JSON.stringify(
+      Object.values(template.findResources('AWS::CloudWatch::CompositeAlarm')).map(
+        (a) => (a.Properties as Json).AlarmRule,
+      ),
+    );
+    const alarms = template.findResources('AWS::CloudWatch::Alarm');
+    for (const [id, alarm] of Object.entries(alarms)) {
+      const actions = (alarm.Properties as Json).AlarmActions;
+      if (actions) expect(actions).toEqual([{ Ref: topic }]);
+      else expect(composite, `${id} notifies nobody`).toContain(id);
+    }
+    for (const alarm of Object.values(template.findResources('AWS::CloudWatch::CompositeAlarm'))) {
+      expect((alarm.Properties as Json).AlarmActions).toEqual([{ Ref: topic }]);
+    }
+  });
+
+  it('has a CloudWatch dashboard of the business metrics beside the engine’s health, and its URL as an output', () => {
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+    const [dashboard] = Object.values(template.findResources('AWS::CloudWatch::Dashboard'));
+    // The body is a Fn::Join of JSON text and tokens: the widgets' text is enough to check.
+    const body = JSON.stringify((dashboard?.Properties as Json | undefined)?.DashboardBody);
+    for (const metric of [
+      'TouchesSent',
+      'Replies',
+      'Conversions',
+      'RevenueRecovered',
+      'Skipped',
+      'TouchFailures',
+      'Unsubscribes',
+      'Reputation.BounceRate',
+      'Reputation.ComplaintRate',
+      'ExecutionsFailed',
+    ]) {
+      expect(body, metric).toContain(metric);
+    }
+    for (const channel of ['email', 'sms', 'call', 'task'])
+      expect(body).toContain(`\\"channel\\",\\"${channel}\\"`);
+    expect(body).toContain('alarm');
+    template.hasOutput('DashboardUrl', { Value: Match.anyValue() });
   });
 });
 

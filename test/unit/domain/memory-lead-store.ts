@@ -2,6 +2,7 @@ import type { Lead, LeadStatus } from '../../../functions/domain/lead.ts';
 import type {
   ActivePointer,
   Contact,
+  ContactRecorded,
   EnrollmentRecord,
   LeadEvent,
   LeadFactName,
@@ -186,19 +187,27 @@ export class MemoryLeadStore implements LeadStore {
     return true;
   }
 
-  async recordContact(leadId: string, contact: Contact) {
+  async recordContact(leadId: string, contact: Contact): Promise<ContactRecorded | undefined> {
     const lead = this.leads.get(leadId);
-    if (!lead) return;
+    if (!lead) return undefined;
     this.leads.set(leadId, {
       ...lead,
       lastContactAt: contact.at,
       lastChannel: contact.channel,
       lastTemplate: contact.template,
+      lastCadence: contact.cadenceId,
+      lastEnrollment: contact.enrollmentId,
+      firstContactAt: lead.firstContactAt ?? contact.at,
       updatedAt: contact.at,
       touchCount: lead.touchCount + 1,
       smsCount: lead.smsCount + (contact.channel === 'sms' ? 1 : 0),
       ...(contact.nextTouchAt ? { nextTouchAt: contact.nextTouchAt } : {}),
     });
+    return {
+      touchCount: lead.touchCount + 1,
+      ...(lead.lastEnrollment ? { previousEnrollmentId: lead.lastEnrollment } : {}),
+      firstContactAt: lead.firstContactAt ?? contact.at,
+    };
   }
 
   async putTask(task: RepTask) {

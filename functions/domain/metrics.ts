@@ -1,0 +1,203 @@
+import type { Channel } from '../core/cadence-schema.ts';
+import { type Counter, monthOf, SENT_COUNTER } from '../core/report.ts';
+import { assertUnreachable } from '../core/schedule.ts';
+import type { Lead, LeadStatus } from './lead.ts';
+import type { AggregateKey, Aggregates, ContactRecorded, Logger, MetricName, MetricSink } from './ports.ts';
+import type { Signal } from './signals.ts';
+
+/*
+ * What the touch and the signals count (DESIGN §3 `followup report`, §5): the aggregates the report reads and the
+ * metrics CloudWatch graphs and alarms on. Each count is written once: a touch counts after its claim (a retry finds
+ * the claim and counts nothing), a signal inside its idempotent once (a duplicate delivery counts nothing). A
+ * failure to count is logged and never fails the send or the signal it measures.
+ */
+
+/** The CloudWatch namespace of the business metrics. */
+export const METRIC_NAMESPACE = 'Followup';
+
+export interface MeasureDeps {
+  /** The report's counters; absent where no report is kept (unit tests of other concerns). */
+  readonly aggregates?: Aggregates;
+  /** CloudWatch metrics; absent off Lambda. */
+  readonly metrics?: MetricSink;
+  readonly logger: Logger;
+}
+
+type Additions = Partial<Record<Counter, number>>;
+
+async function safely(deps: MeasureDeps, leadId: string, work: () => Promise<void>): Promise<void> {
+  try {
+    await work();
+  } catch (error) {
+    deps.logger.error('metrics-write-failed', { leadId, error: (error as Error)?.name ?? typeof error });
+  }
+}
+
+export interface SentTouch {
+  readonly leadId: string;
+  readonly cadenceId: string;
+  readonly enrollmentId: string;
+  readonly channel: Channel;
+  readonly at: string;
+}
+
+/** A touch went out; `recorded` is what recording it on the lead returned (its touch number), if that worked. */
+export async function measureSent(
+  deps: MeasureDeps,
+  touch: SentTouch,
+  recorded: ContactRecorded | undefined,
+): Promise<void> {
+  deps.metrics?.add('TouchesSent', 1, { channel: touch.channel });
+  const { aggregates } = deps;
+  if (!aggregates || !recorded) return;
+  await safely(deps, touch.leadId, async () => {
+    const n = recorded.touchCount;
+    // The lead's touch before this one was this enrollment's: it was not the first, and its lead had had 2
+    // touches already unless this is the 2nd. Otherwise (its first touch, or cadences taking turns) the
+    // enrollment's own marks decide.
+    const follows = recorded.previousEnrollmentId === touch.enrollmentId;
+    const marks =
+      follows && n !== 2
+        ? { first: false, reachedTwo: false }
+        : await aggregates.markEnrollment(touch.leadId, touch.enrollmentId, touch.at, { reachedTwo: n >= 2 });
+    await aggregates.add(
+      { cadenceId: touch.cadenceId, month: monthOf(recorded.firstContactAt), slot: n },
+      {
+        sent: 1,
+        [SENT_COUNTER[touch.channel]]: 1,
+        ...(marks.first ? { entered: 1 } : {}),
+        ...(marks.reachedTwo ? { reachedTwo: 1 } : {}),
+      },
+    );
+  });
+}
+
+export interface UnsentTouch {
+  readonly leadId: string;
+  readonly cadenceId: string;
+  /** The lead's first touch; this touch's instant if it has had none. */
+  readonly cohortAt: string;
+  /** The lead's touch count before this touch: it would have been touch n + 1. */
+  readonly touchCount: number;
+}
+
+/** A touch was due and did not go out: skipped (consent, quiet hours, suppression, the cap) or failed for good. */
+export async function measureUnsent(
+  deps: MeasureDeps,
+  touch: UnsentTouch,
+  outcome: 'skipped' | 'failed',
+): Promise<void> {
+  deps.metrics?.add(outcome === 'skipped' ? 'Skipped' : 'TouchFailures', 1);
+  const { aggregates } = deps;
+  if (!aggregates) return;
+  await safely(deps, touch.leadId, () =>
+    aggregates.add(
+      { cadenceId: touch.cadenceId, month: monthOf(touch.cohortAt), slot: touch.touchCount + 1 },
+      { [outcome]: 1 },
+    ),
+  );
+}
+
+/** Statuses of a lead that has not answered yet: moving from one to an answer is its first response. */
+const UNANSWERED: ReadonlySet<LeadStatus> = new Set(['active', 'nurture', 'snoozed', 'lost']);
+const ANSWERED: ReadonlySet<LeadStatus> = new Set(['replied', 'meeting', 'won']);
+
+/** The status change a signal made, as applySignal saw it in its once. */
+export interface SignalChange {
+  readonly signal: Signal;
+  /** The lead before the signal. */
+  readonly before: Lead;
+  /** The lead after it. */
+  readonly lead: Lead;
+  /** The status it changed from, when it changed it. */
+  readonly from?: LeadStatus;
+}
+
+/** What a signal adds to the counters of the lead's last touch: nothing for most signals. */
+export function signalCounts(change: SignalChange): Additions {
+  const { signal, before, lead, from } = change;
+  const counts: Additions = {};
+  if (from !== undefined && from !== lead.status) {
+    const to = lead.status;
+    if (UNANSWERED.has(from) && ANSWERED.has(to)) counts.replies = 1;
+    switch (to) {
+      case 'meeting':
+        counts.meetings = 1;
+        break;
+      case 'won':
+        counts.won = 1;
+        counts.revenue = lead.dealValue ?? 0;
+        break;
+      case 'lost':
+        counts.lost = 1;
+        break;
+      case 'unsubscribed':
+        counts.unsubscribes = 1;
+        break;
+      case 'bounced':
+        counts.bounces = 1;
+        break;
+      case 'complained':
+        counts.complaints = 1;
+        break;
+      case 'active':
+      case 'replied':
+      case 'snoozed':
+      case 'nurture':
+        break;
+      default:
+        assertUnreachable(to);
+    }
+  }
+  // STOP changes no status: it is an opt-out when it took a consent away.
+  if (signal.type === 'sms-stop' && before.smsConsent && !lead.smsConsent) counts.unsubscribes = 1;
+  return counts;
+}
+
+const METRIC_OF: Partial<Record<Counter, MetricName>> = {
+  replies: 'Replies',
+  meetings: 'Meetings',
+  won: 'Conversions',
+  lost: 'Lost',
+  unsubscribes: 'Unsubscribes',
+  bounces: 'Bounces',
+  complaints: 'Complaints',
+};
+
+/**
+ * Counts what a signal did for the lead's last touch (its cadence and number, the lead's month), and a won deal in
+ * the month it was won. `activeCadence` finds a cadence for a lead no touch has reached yet (a purchase within the hour).
+ */
+export async function measureSignal(
+  deps: MeasureDeps,
+  change: SignalChange,
+  activeCadence: () => Promise<string | undefined>,
+): Promise<void> {
+  const counts = signalCounts(change);
+  if (Object.keys(counts).length === 0) return;
+  const { lead, signal } = change;
+  const n = lead.touchCount;
+  for (const [counter, metric] of Object.entries(METRIC_OF) as [Counter, MetricName][]) {
+    if (counts[counter]) deps.metrics?.add(metric, counts[counter]);
+  }
+  const value = counts.revenue ?? 0;
+  if (counts.won && n >= 2) deps.metrics?.add('RevenueRecovered', value);
+  const { aggregates } = deps;
+  if (!aggregates) return;
+  await safely(deps, lead.leadId, async () => {
+    const cadenceId = lead.lastCadence ?? (await activeCadence());
+    if (!cadenceId) {
+      deps.logger.info('metrics-unattributed', { leadId: lead.leadId, type: signal.type });
+      return;
+    }
+    const cohort = lead.firstContactAt ?? lead.lastContactAt ?? signal.at;
+    const key: AggregateKey = { cadenceId, month: monthOf(cohort), slot: n };
+    await aggregates.add(key, counts);
+    if (counts.won) {
+      await aggregates.add(
+        { cadenceId, month: monthOf(signal.at), slot: 'closed' },
+        { won: 1, revenue: value, ...(n >= 2 ? { wonAfterTwo: 1, revenueRecovered: value } : {}) },
+      );
+    }
+  });
+}
