@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadCadencesSync } from '../lib/cadences.ts';
+import { simulate } from '../local/simulate.ts';
 import { type CadenceFigures, measureCadence } from './cadences.ts';
 import { type FunctionFigures, measureFunctions } from './functions.ts';
 import { type IntakeFigures, measureIntake } from './intake.ts';
@@ -21,6 +22,18 @@ const functions: FunctionFigures[] = await measureFunctions(ROOT, 21);
 step('running every shipped cadence as the compiled chain and as a generic loop');
 const cadences: CadenceFigures[] = [];
 for (const cadence of loadCadencesSync(join(ROOT, 'cadences'))) cadences.push(await measureCadence(cadence));
+
+step('simulating 200 web-inquiry leads (seed 7, 8% reply rate) on the local runtime');
+const simStarted = performance.now();
+const simulated = await simulate({
+  cadenceId: 'web-inquiry',
+  leads: 200,
+  seed: 7,
+  replyRate: 0.08,
+  winRate: 0.5,
+});
+const simulateLeadsPerSecond = Math.round((200 / ((performance.now() - simStarted) / 1000)) * 10) / 10;
+const costPer1000LeadsAllIn = simulated.costPer1000Leads;
 
 step('posting 400 leads to the local runtime, 8 at a time');
 const intake: IntakeFigures = await measureIntake(400, 8);
@@ -45,7 +58,28 @@ budgets.push(
   })),
 );
 
-const results = { at: new Date().toISOString(), node: process.version, functions, cadences, intake, budgets };
+budgets.push({
+  budget:
+    'the report from the aggregates agrees with a recount of every stored touch (reads per report: see test/unit/metrics)',
+  pass: simulated.reportMatchesStoredTouches,
+  figure: `${simulated.touches} touches, ${simulated.report.replies} replies`,
+});
+
+const results = {
+  at: new Date().toISOString(),
+  node: process.version,
+  functions,
+  cadences,
+  simulateLeadsPerSecond,
+  simulate: {
+    leads: 200,
+    cadence: 'web-inquiry',
+    costPer1000LeadsAllIn,
+    costBreakdown: simulated.costBreakdown,
+  },
+  intake,
+  budgets,
+};
 writeFileSync(join(ROOT, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`);
 
 const lines = [
@@ -66,6 +100,8 @@ const lines = [
     (c) =>
       `| ${c.id} | ${c.steps} | ${c.transitionsPerLead} | ${c.transitionsPerLeadGenericLoop} | ${ratio(c.transitionsPerLeadGenericLoop, c.transitionsPerLead)} | $${c.costPer1000Leads.toFixed(3)} | $${c.costPer1000LeadsGenericLoop.toFixed(3)} |`,
   ),
+  '',
+  `## Simulate: ${simulateLeadsPerSecond} leads/s; web-inquiry all in (Step Functions, Lambda, DynamoDB, SES, SMS) $${costPer1000LeadsAllIn.toFixed(2)} per 1,000 leads`,
   '',
   `## Intake on the local runtime: ${intake.rps} requests/s, p50 ${intake.p50Ms} ms, p99 ${intake.p99Ms} ms (p99 / p50 ${ratio(intake.p99Ms, intake.p50Ms)}), ${intake.concurrency} concurrent`,
   '',
