@@ -208,6 +208,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
 
   // The handlers read their configuration from the environment exactly as on Lambda.
   Object.assign(process.env, {
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     AWS_REGION: 'us-east-1',
     AWS_ACCESS_KEY_ID: 'local',
     AWS_SECRET_ACCESS_KEY: 'local',
