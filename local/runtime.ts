@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Cadence } from '../functions/core/cadence-schema.ts';
 import { compileCadence, type StateMachineDefinition } from '../functions/core/compile.ts';
@@ -21,6 +21,7 @@ import {
   LocalStepFunctions,
   MemoryExecutionStore,
 } from './step-functions.ts';
+import { createFollowupTable } from './table.ts';
 
 export const ROOT = new URL('..', import.meta.url).pathname;
 export const TABLE_NAME = 'followup';
@@ -104,20 +105,7 @@ async function ensureTable(client: DynamoDBClient): Promise<void> {
   try {
     await client.send(new DescribeTableCommand({ TableName: TABLE_NAME }));
   } catch {
-    await client.send(
-      new CreateTableCommand({
-        TableName: TABLE_NAME,
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [
-          { AttributeName: 'pk', AttributeType: 'S' },
-          { AttributeName: 'sk', AttributeType: 'S' },
-        ],
-        KeySchema: [
-          { AttributeName: 'pk', KeyType: 'HASH' },
-          { AttributeName: 'sk', KeyType: 'RANGE' },
-        ],
-      }),
-    );
+    await createFollowupTable(client, TABLE_NAME);
   }
 }
 

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import dynalite from 'dynalite';
@@ -13,6 +13,7 @@ import { reportCommand } from '../../../bin/commands/report.ts';
 import { UsageError } from '../../../functions/adapters/cadence-files.ts';
 import { DynamoAggregates } from '../../../functions/adapters/dynamo-aggregates.ts';
 import type { Report } from '../../../functions/core/report.ts';
+import { createFollowupTable } from '../../../local/table.ts';
 
 /*
  * `followup report` end to end on the local runtime's data: the files under .followup/ when nothing runs, the running
@@ -50,20 +51,7 @@ async function runtimeTable(path?: string): Promise<{ url: string; close: () => 
     region: 'us-east-1',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
-  await client.send(
-    new CreateTableCommand({
-      TableName: LOCAL_TABLE,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'S' },
-      ],
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-    }),
-  );
+  await createFollowupTable(client, LOCAL_TABLE);
   const aggregates = new DynamoAggregates({
     client: DynamoDBDocumentClient.from(client),
     tableName: LOCAL_TABLE,

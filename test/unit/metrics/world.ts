@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
 import { StaticCadenceCatalog } from '../../../functions/adapters/cadence-catalog.ts';
@@ -19,6 +19,7 @@ import type {
 } from '../../../functions/domain/ports.ts';
 import type { Signal, SignalDeps } from '../../../functions/domain/signals.ts';
 import type { TouchDeps, TouchEvent } from '../../../functions/domain/touch.ts';
+import { createFollowupTable } from '../../../local/table.ts';
 import { cadence, EVERY_DAY, silentLogger, templates } from '../handlers/fixtures.ts';
 
 /*
@@ -66,20 +67,7 @@ export async function startDynamo(): Promise<Dynamo> {
     region: 'us-east-1',
     credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
   });
-  await raw.send(
-    new CreateTableCommand({
-      TableName: TABLE,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'S' },
-      ],
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-    }),
-  );
+  await createFollowupTable(raw, TABLE);
   const requests = new Map<string, number>();
   raw.middlewareStack.add(
     (next, context) => async (args) => {
