@@ -12,7 +12,8 @@ const program = new Command('followup')
 Examples:
   $ followup cadence validate                 check every cadence in cadences/ and the templates they use
   $ followup cadence preview cadences/proposal.json --start 2026-12-18T17:45:00-06:00 --tz America/Chicago
-  $ followup cadence lint                      sales advice on every touch's wording`,
+  $ followup cadence lint                      sales advice on every touch's wording
+  $ followup report                            response rate by touch, conversion, revenue recovered`,
   );
 
 const cadence = program
@@ -113,5 +114,136 @@ Example:
   $ followup cadence compile cadences/proposal.json > proposal.asl.json`,
   )
   .action((file: string, options) => run(async () => (await compile()).compileCommand(file, options)));
+
+const simulate = () => import('./commands/simulate.ts');
+
+program
+  .command('simulate')
+  .description(
+    'run synthetic leads through a cadence on a virtual clock: what it sends, how leads answer, the AWS bill',
+  )
+  .requiredOption('--cadence <id>', 'the cadence to run, e.g. web-inquiry (a file name in cadences/)')
+  .requiredOption('--leads <n>', 'how many synthetic leads')
+  .option('--seed <s>', 'seed of every random choice: the same seed gives the same result', '1')
+  .option('--reply-rate <p>', 'probability that a lead replies to a touch it was sent', '0.05')
+  .option('--win-rate <w>', 'probability that a reply becomes a won deal', '0.3')
+  .option('--deal-value <usd>', 'value of each won deal, USD', '1000')
+  .option(
+    '--start <iso>',
+    'first enrollment instant; leads arrive over the next 7 days (default: next Monday 09:00 UTC)',
+  )
+  .option(
+    '--json',
+    'print {leads, touches, byChannel, transitions, lambdaInvocations, dynamodb: {reads, writes}, costUsd, report, ...}',
+  )
+  .addHelpText(
+    'after',
+    `
+The leads run through the real compiled state machine and the same handler code as on AWS, on this machine, in
+memory, with a virtual clock: a four-month cadence takes seconds. Leads get names, companies and time zones in the
+US and Europe; about 60% give a phone number and SMS consent. They sign up through the same intake code as a form
+post (the cart cadence's leads arrive as the shop's cart.abandoned events). After each touch a lead replies with
+--reply-rate, a few hours later, through the same handler as a real reply: the lead's execution stops and the reply
+is forwarded to the owner. A reply becomes a won deal with --win-rate, recorded as the rep's outcome. The cadence's
+"then" (e.g. quarterly nurture) runs once after it.
+
+Counts are what AWS would bill: state transitions, Lambda invocations (intake, touch, complete, signals), DynamoDB
+requests (taken as request units), emails and texts. Cost uses us-east-1 list prices and assumes each Lambda invocation uses
+512 MB for 100 ms on arm64; SMS at the US rate, carrier fees excluded.
+
+Examples:
+  $ followup simulate --cadence web-inquiry --leads 1000
+  $ followup simulate --cadence proposal --leads 500 --reply-rate 0.08 --win-rate 0.25 --deal-value 4200
+  $ followup simulate --cadence abandoned-cart --leads 200 --seed 7 --json > cart.json
+  $ followup simulate --cadence web-inquiry --leads 100 --reply-rate 0     every touch goes out: the full bill`,
+  )
+  .action((options) => run(async () => (await simulate()).simulateCommand(options)));
+
+const report = () => import('./commands/report.ts');
+
+program
+  .command('report')
+  .description(
+    'how the follow-up performs: response rate by touch number, conversion from follow-up, touches to close, revenue recovered',
+  )
+  .option('--cadence <id>', 'only this cadence (default: every cadence, and each on its own)')
+  .option('--since <yyyy-mm>', 'leads first contacted in this month (UTC) or later, e.g. 2026-01')
+  .option('--until <yyyy-mm>', 'leads first contacted up to and including this month (UTC), e.g. 2026-06')
+  .option(
+    '--json',
+    'print {byTouch: [{touch, sent, replies, responseRate, ...}], conversionRate, avgTouchesToClose, revenueRecovered, cadences, ...}',
+  )
+  .option('--csv', 'print one row per cadence × touch number, and a "total" row per cadence')
+  .option('--aws', 'read the deployed stack (also FOLLOWUP_TARGET=aws); default: the local runtime')
+  .option('--stack <name>', 'with --aws: the stack whose TableName output names the table', 'Followup')
+  .option('--table <name>', 'with --aws: the DynamoDB table, instead of asking the stack')
+  .option('--region <region>', 'with --aws: the AWS region (default: your AWS configuration)')
+  .option('--data <dir>', "the local runtime's data folder", '.followup')
+  .addHelpText(
+    'after',
+    `
+The engine keeps these counts as it works (per cadence, month and touch number), so a report reads a few items
+whatever the number of leads; it never scans the table.
+  touch n              a lead's n-th touch, whichever cadence made it
+  response rate        leads who answered (reply, meeting or purchase) after touch n, over touches n sent
+  conversion           leads that needed 2+ touches and then won, over leads that got 2+ touches
+  touches to close     the mean touch count of won leads
+  revenue recovered    the value of deals won after the 2nd or later touch
+--since/--until pick leads by the month of their first touch (a cohort): a month shows what the leads first
+contacted that month went on to do, whenever it happened. Deals are also listed by the month they were won.
+
+Examples:
+  $ followup report
+  $ followup report --cadence web-inquiry --since 2026-01 --until 2026-03
+  $ followup report --aws --json > report.json
+  $ followup report --csv > report.csv`,
+  )
+  .action((options) => run(async () => (await report()).reportCommand(options)));
+
+const leads = program.command('leads').description('work with leads in bulk');
+const importLeads = () => import('./commands/import.ts');
+
+leads
+  .command('import')
+  .description('enroll every row of a CSV file in a cadence: rate limited, resumable, rejected rows reported')
+  .argument('<file>', 'a CSV file whose first line names the columns; "email" is required')
+  .requiredOption('--cadence <id>', 'the cadence to enroll the leads in, e.g. web-inquiry')
+  .option('--rate <n>', 'rows per second at most; halves while the target throttles', '20')
+  .option('--resume', 'continue an interrupted import of this file where it stopped')
+  .option('--url <url>', 'post the rows to a running engine, e.g. http://127.0.0.1:3000 (npm start)')
+  .option('--aws', 'enroll in the deployed stack (also FOLLOWUP_TARGET=aws), with your AWS credentials')
+  .option('--stack <name>', 'the deployed stack, with --aws', 'Followup')
+  .option('--region <region>', 'the AWS region of the stack, with --aws (default: your AWS configuration)')
+  .option('--data <dir>', "the local runtime's data folder (default: .followup/, as npm start uses)")
+  .option(
+    '--json',
+    'print {rows, imported, alreadyEnrolled, notEnrolled, rejected, rejectedRows, seconds, ...}',
+  )
+  .addHelpText(
+    'after',
+    `
+Columns (any order, case and spacing ignored; others are reported once and not imported):
+  email (required) · name, or first_name and last_name · company · phone · timezone (IANA, e.g. America/Chicago)
+  note · interest · source · utm_source … utm_content
+  sms_consent (yes/true/1) with consent_text (the wording the lead agreed to) and consent_at (when, e.g. 2026-03-01;
+  with --url the endpoint records the time of the post instead)
+Each row is checked as the signup form checks a post, and enrolled as a signup is: a lead already in the cadence,
+or twice in the file, is enrolled once. Leads that unsubscribed, bounced or complained, and leads a rep has moved
+on (replied, won, lost, in nurture...) are not enrolled; the summary says why.
+
+By default the rows go to the local runtime's data (.followup/): the engine starts in this process as npm start
+starts it, and the leads' executions continue at the next npm start. While npm start runs, use --url instead.
+
+Progress shows on stderr. Ctrl-C stops after the rows in flight and keeps what is done in FILE.followup-import.json
+next to the file: run the same command with --resume to continue. Rejected rows are listed with their line numbers
+and written to FILE.rejected.csv (line, reason, then the row as it was) to fix and import again.
+
+Examples:
+  $ followup leads import leads.csv --cadence web-inquiry
+  $ followup leads import leads.csv --cadence web-inquiry --resume
+  $ followup leads import expo.csv --cadence proposal --url http://127.0.0.1:3000 --rate 50
+  $ followup leads import expo.csv --cadence proposal --aws --json > import.json`,
+  )
+  .action((file: string, options) => run(async () => (await importLeads()).importCommand(file, options)));
 
 await program.parseAsync(process.argv);

@@ -1,12 +1,12 @@
-import { DynamoAggregates } from '../functions/adapters/dynamo-aggregates.ts';
-import { type AggregateRow, buildReport, type Report } from '../functions/core/report.ts';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { UsageError } from '../functions/adapters/cadence-files.ts';
+import { DynamoAggregates } from '../functions/adapters/dynamo-aggregates.ts';
 import { type Cadence, CHANNELS, type Channel } from '../functions/core/cadence-schema.ts';
 import { executionName } from '../functions/core/execution-input.ts';
+import { type AggregateRow, buildReport, type Report } from '../functions/core/report.ts';
 import type { CartVariables } from '../functions/core/templates.ts';
 import { leadIdFor } from '../functions/domain/lead.ts';
 import { CART_CADENCE, type ShopResult } from '../functions/domain/shop.ts';

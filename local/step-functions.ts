@@ -293,8 +293,8 @@ export class LocalStepFunctions {
     // write of the whole file, not one each (10,000 leads would otherwise rewrite a growing file 10,000 times).
     this.queued ??= this.saving.then(async () => {
       // A save of every record blocks the event loop while it serialises; back to back (10,000 executions, 16 MB)
-      // they would leave the engine no time to run. Rest four times as long as the last save took.
-      if (this.lastSaveMs >= 1) await sleep(Math.min(this.lastSaveMs * 4, 2_000));
+      // they would leave the engine no time to run. After a slow save, rest four times as long as it took.
+      if (this.lastSaveMs >= SLOW_SAVE_MS) await sleep(Math.min(this.lastSaveMs * 4, 2_000));
       this.queued = undefined;
       const started = performance.now();
       await store.save([...this.records.values()]);
@@ -313,6 +313,9 @@ export class LocalStepFunctions {
  * touch more than a minute away would fail its execution with States.Timeout.
  */
 const LOCAL_TASK_TIMEOUT_SECONDS = 2_147_483;
+
+/** A save this slow (thousands of executions) makes the next one wait; small ones (tests, simulate) never do. */
+const SLOW_SAVE_MS = 20;
 
 function untimedTasks(definition: StateMachineDefinition): StateMachineDefinition {
   const states = Object.fromEntries(

@@ -1,4 +1,5 @@
 import { TransientError } from '../core/errors.ts';
+import { SendUnconfirmed } from '../domain/errors.ts';
 
 /*
  * Which AWS errors are worth a retry. The SDK has already retried each call a few times; what still fails here is
@@ -49,6 +50,22 @@ export function isTransient(error: unknown): boolean {
     e.$fault === 'server' ||
     status >= 500
   );
+}
+
+/** Refused before anything was decided (throttled, or the connection never opened): safe to send again. */
+export function neverSent(error: unknown): boolean {
+  const e = (error ?? {}) as AwsErrorShape;
+  return THROTTLING.has(e.name ?? '') || e.code === 'ECONNREFUSED' || e.name === 'ECONNREFUSED';
+}
+
+/**
+ * For sends (SES, SNS): throttling is retried; a timeout, a reset or a server error may have sent the message, so it
+ * is SendUnconfirmed (at most one send per touch beats at least one); anything else is rethrown as it is.
+ */
+export function rethrowSend(error: unknown, service: string): never {
+  if (neverSent(error)) throw new TransientError(`${service}: ${errorName(error)}`, { cause: error });
+  if (isTransient(error)) throw new SendUnconfirmed(`${service}: ${errorName(error)}`, { cause: error });
+  throw error;
 }
 
 /** Rethrows a transient error as TransientError (the name Step Functions retries on), anything else as it is. */

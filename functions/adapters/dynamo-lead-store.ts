@@ -206,8 +206,21 @@ export class DynamoLeadStore implements LeadStore {
     facts: LeadFacts = {},
   ): Promise<boolean> {
     const names: Record<string, string> = { '#status': 'status' };
-    const values: Record<string, unknown> = { ':to': to, ':from': from, ':at': event.at };
-    const sets = ['#status = :to', 'statusChangedAt = :at', 'updatedAt = :at'];
+    const values: Record<string, unknown> = {
+      ':to': to,
+      ':from': from,
+      ':at': event.at,
+      ':zero': 0,
+      ':one': 1,
+    };
+    // Bumping sendsVersion makes a touch's conditional send reservation fail if it read the lead before this
+    // change: the touch re-reads, sees the new status and does not send (DESIGN §6, a reply racing a touch).
+    const sets = [
+      '#status = :to',
+      'statusChangedAt = :at',
+      'updatedAt = :at',
+      'sendsVersion = if_not_exists(sendsVersion, :zero) + :one',
+    ];
     Object.entries(facts)
       .filter(([, value]) => value !== undefined)
       .forEach(([field, value], i) => {

@@ -1,7 +1,7 @@
 import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { SendRejected } from '../domain/errors.ts';
 import type { Mailer, OutgoingEmail } from '../domain/ports.ts';
-import { errorName, rethrow } from './aws-errors.ts';
+import { errorName, rethrowSend } from './aws-errors.ts';
 
 /** SES refusals that a retry cannot fix: the execution fails, and is redriven once the cause is fixed. */
 const REJECTED = new Set([
@@ -56,7 +56,7 @@ export class SesMailer implements Mailer {
       return { messageId: result.MessageId ?? '' };
     } catch (error) {
       if (REJECTED.has(errorName(error))) throw new SendRejected(errorName(error), { cause: error });
-      return rethrow(error, 'SES');
+      return rethrowSend(error, 'SES');
     }
   }
 }

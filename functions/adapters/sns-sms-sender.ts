@@ -1,6 +1,6 @@
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import type { OutgoingSms, SmsSender } from '../domain/ports.ts';
-import { rethrow } from './aws-errors.ts';
+import { rethrowSend } from './aws-errors.ts';
 
 export interface SnsSmsSenderOptions {
   readonly client: SNSClient;
@@ -33,7 +33,7 @@ export class SnsSmsSender implements SmsSender {
       );
       return { messageId: result.MessageId ?? '' };
     } catch (error) {
-      return rethrow(error, 'SNS');
+      return rethrowSend(error, 'SNS');
     }
   }
 }

@@ -15,6 +15,14 @@ export class SendRejected extends Error {
   }
 }
 
+/**
+ * The provider may have sent the message: the request went out and the answer was lost (a timeout, a reset
+ * connection, a server error). Sending again could send twice, so the touch keeps its claim and is not retried.
+ */
+export class SendUnconfirmed extends Error {
+  override readonly name = 'SendUnconfirmed';
+}
+
 /** A cadence named by a signup or a `then` that this deployment does not have. */
 export class CadenceNotFound extends Error {
   override readonly name = 'CadenceNotFound';

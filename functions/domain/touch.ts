@@ -13,7 +13,7 @@ import {
   renderTemplate,
   type TemplateContext,
 } from '../core/templates.ts';
-import { SendRejected } from './errors.ts';
+import { SendRejected, SendUnconfirmed } from './errors.ts';
 import { type FrequencyCap, sendEntry, sendsInWindow } from './frequency-cap.ts';
 import { exitReason, type Lead, SUPPRESSED_STATUSES, suppressionKey } from './lead.ts';
 import { compact } from './lead-input.ts';
@@ -84,7 +84,8 @@ export type SkipReason = 'suppressed' | 'no-phone' | 'no-sms-consent' | 'quiet-h
 
 export interface TouchResult {
   /** `duplicate`: an earlier attempt of this touch already claimed it; nothing was sent now. */
-  readonly status: 'sent' | 'skipped' | 'duplicate';
+  /** `unconfirmed`: the provider may have sent it (its answer was lost); the claim stays so it is never sent twice. */
+  readonly status: 'sent' | 'skipped' | 'duplicate' | 'unconfirmed';
   readonly reason?: string;
 }
 
@@ -186,7 +187,7 @@ export async function performTouch(deps: TouchDeps, event: TouchEvent, now: Date
   let messageId: string;
   try {
     if (event.channel === 'email' || event.channel === 'sms') {
-      slot = await takeSendSlot(deps, current, `${event.enrollmentId}#${event.stepIndex}`, now);
+      slot = await takeSendSlot(deps, current, `${event.enrollmentId}#${event.stepIndex}`, now, exitOf);
       if (!slot) {
         await store.finishTouch(key, { status: 'skipped', reason: 'frequency-cap', at });
         logger.info('touch-skipped', { ...ids, reason: 'frequency-cap' });
@@ -196,7 +197,14 @@ export async function performTouch(deps: TouchDeps, event: TouchEvent, now: Date
     }
     messageId = await deliver(deps, current, event, zone, at);
   } catch (error) {
+    if (error instanceof SendUnconfirmed) {
+      // It may be out: keep the claim and the slot so no retry sends it again, say so loudly, and go on.
+      logger.error('touch-unconfirmed', { ...ids, error: error.message });
+      await measureUnsent(deps, unsent(current), 'failed');
+      return { status: 'unconfirmed', reason: error.message };
+    }
     await undo(deps, key, slot, error, at);
+    if (error instanceof LeadExited) return leave(error.message, 'claim');
     logger.error('touch-failed', {
       ...ids,
       error: errorName(error),
@@ -292,11 +300,16 @@ async function skipReason(
 }
 
 /** Takes one of the lead's send slots; undefined when the cap is reached. Retries when another send raced it. */
+/**
+ * Reserves the lead's frequency-cap slot with a write conditional on `sendsVersion`, which every status change
+ * bumps: the reservation is the moment the send is decided, so a reply written before it stops this touch.
+ */
 async function takeSendSlot(
   deps: TouchDeps,
   lead: Lead,
   touch: string,
   now: Date,
+  exitOf: (lead: Lead | undefined) => string | undefined,
 ): Promise<string | undefined> {
   const cap = deps.settings.frequencyCap;
   const entry = sendEntry(now, touch);
@@ -306,6 +319,8 @@ async function takeSendSlot(
     if (recent.length >= cap.count) return undefined;
     if (await deps.store.reserveSends(lead.leadId, current.sendsVersion, [...recent, entry])) return entry;
     current = await deps.store.getLead(lead.leadId);
+    const exit = exitOf(current);
+    if (exit) throw new LeadExited(`${lead.leadId}: ${exit}`);
   }
   throw new TransientError(`${lead.leadId}: concurrent sends kept taking the frequency-cap slot; retry`);
 }
@@ -315,7 +330,8 @@ async function undo(deps: TouchDeps, key: TouchKey, slot: string | undefined, er
   const { store, logger } = deps;
   try {
     if (slot) await giveBackSlot(store, key.leadId, slot);
-    if (error instanceof TransientError) await store.releaseTouch(key);
+    // Nothing went out: give the claim back (a retry, or no touch at all when the lead left meanwhile).
+    if (error instanceof TransientError || error instanceof LeadExited) await store.releaseTouch(key);
     else {
       const reason = error instanceof SendRejected ? error.reason : errorName(error);
       await store.finishTouch(key, { status: 'failed', reason, at });

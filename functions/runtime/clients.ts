@@ -35,8 +35,9 @@ export const documentClient = once(() =>
     marshallOptions: { removeUndefinedValues: true },
   }),
 );
-export const sesClient = once(() => traced(new SESv2Client({})));
-export const snsClient = once(() => traced(new SNSClient({})));
+// One attempt per send: the SDK would retry timeouts and 5xx, which may have sent already (see rethrowSend).
+export const sesClient = once(() => traced(new SESv2Client({ maxAttempts: 1 })));
+export const snsClient = once(() => traced(new SNSClient({ maxAttempts: 1 })));
 export const sfnClient = once(() => traced(new SFNClient({})));
 export const secretsClient = once(() => traced(new SecretsManagerClient({})));
 export const s3Client = once(() => traced(new S3Client({})));

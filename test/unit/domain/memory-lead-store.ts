@@ -89,6 +89,7 @@ export class MemoryLeadStore implements LeadStore {
       status: to,
       statusChangedAt: event.at,
       updatedAt: event.at,
+      sendsVersion: (lead.sendsVersion ?? 0) + 1,
     });
     await this.recordEvent(leadId, event);
     return true;

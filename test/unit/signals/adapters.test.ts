@@ -201,7 +201,7 @@ describe('DynamoLeadStore: signals', () => {
     expect(more).toEqual([]);
     expect(update?.ConditionExpression).toBe('#status = :from');
     expect(update?.UpdateExpression).toBe(
-      'SET #status = :to, statusChangedAt = :at, updatedAt = :at, #f0 = :f0, #f1 = :f1, #f2 = :f2',
+      'SET #status = :to, statusChangedAt = :at, updatedAt = :at, sendsVersion = if_not_exists(sendsVersion, :zero) + :one, #f0 = :f0, #f1 = :f1, #f2 = :f2',
     );
     expect(update?.ExpressionAttributeNames).toMatchObject({
       '#f0': 'dealValue',
