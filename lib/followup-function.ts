@@ -86,6 +86,21 @@ export class FollowupFunction extends NodejsFunction {
     });
   }
 
+  /**
+   * SMS to phone numbers: SNS Publish has no resource to name for a phone number, so it is allowed on `*` and every
+   * topic is denied, which keeps the grant to texts.
+   */
+  allowSmsOnly(): void {
+    this.addToRolePolicy(new iam.PolicyStatement({ actions: ['sns:Publish'], resources: ['*'] }));
+    this.addToRolePolicy(
+      new iam.PolicyStatement({
+        effect: iam.Effect.DENY,
+        actions: ['sns:Publish'],
+        resources: ['arn:*:sns:*:*:*'],
+      }),
+    );
+  }
+
   /** Least privilege on the table: exactly these item actions, no indexes, no scans. */
   allowTable(tableArn: string, actions: readonly string[]): void {
     this.addToRolePolicy(

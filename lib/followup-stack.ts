@@ -110,18 +110,17 @@ export class FollowupStack extends Stack {
       DEFAULT_CADENCE: config.defaultCadence,
       DEFAULT_TIME_ZONE: config.defaultTimeZone,
     };
-    const startExecutions = new iam.PolicyStatement({
-      actions: ['states:StartExecution'],
-      resources: cadences.map((c) => aliasArn(c.id)),
-    });
+    const startExecutions = (cadenceIds: readonly string[]) =>
+      new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: cadenceIds.map(aliasArn) });
 
     const intake = new FollowupFunction(this, 'Intake', {
       handler: 'intake',
       description: 'POST /leads: validates a signup and enrolls the lead in its cadence',
       environment: { ...enrollEnvironment, ALLOWED_ORIGINS: config.allowedOrigins.join(',') },
     });
-    intake.allowTable(this.table.tableArn, ['GetItem', 'PutItem', 'UpdateItem', 'Query']);
-    intake.addToRolePolicy(startExecutions);
+    intake.allowTable(this.table.tableArn, ['GetItem', 'PutItem', 'UpdateItem']);
+    // A form may only start the cadences the configuration offers it.
+    intake.addToRolePolicy(startExecutions(config.formCadences));
 
     this.api = new apigw.HttpApi(this, 'Api', {
       description: 'Followup public endpoints: the signup form post',
@@ -194,7 +193,7 @@ export class FollowupStack extends Stack {
         ],
       }),
     );
-    touch.addToRolePolicy(new iam.PolicyStatement({ actions: ['sns:Publish'], resources: ['*'] }));
+    touch.allowSmsOnly();
     Validations.of(touch).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason: 'SNS Publish to a phone number (SMS) has no resource ARN; topics are not used for sends.',
@@ -206,7 +205,8 @@ export class FollowupStack extends Stack {
       environment: enrollEnvironment,
     });
     complete.allowTable(this.table.tableArn, ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query']);
-    complete.addToRolePolicy(startExecutions);
+    // A cadence's `then` may name any cadence.
+    complete.addToRolePolicy(startExecutions(cadences.map((c) => c.id)));
 
     const machines = new Map<string, CadenceStateMachine>();
     for (const cadence of cadences) {

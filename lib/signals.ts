@@ -14,6 +14,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import type { Cadence } from '../functions/core/cadence-schema.ts';
+import { CART_CADENCE } from '../functions/domain/shop.ts';
 import type { FollowupConfig } from './config.ts';
 import { FollowupFunction } from './followup-function.ts';
 
@@ -28,9 +29,12 @@ export interface SignalsProps {
   readonly enrollEnvironment: Record<string, string>;
   readonly businessEnvironment: Record<string, string>;
   readonly machineName: (cadenceId: string) => string;
-  readonly startExecutions: iam.PolicyStatement;
+  /** states:StartExecution on the live aliases of these cadences. */
+  readonly startExecutions: (cadenceIds: readonly string[]) => iam.PolicyStatement;
 }
 
+/** The cadences signals enroll leads in: a snooze ends in re-engage, an abandoned cart starts its follow-up. */
+const RE_ENGAGE = 're-engage';
 const TABLE_ACTIONS = ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query'] as const;
 const INBOUND_PREFIX = 'inbound/';
 
@@ -78,11 +82,14 @@ export class Signals extends Construct {
       resources: [props.senderIdentityArn],
     });
 
+    const present = new Set(props.cadences.map((c) => c.id));
     const fn = (
       name: string,
       handler: string,
       description: string,
       environment: Record<string, string> = {},
+      /** The cadences this function enrolls leads in (a snooze's re-engage, a cart's follow-up), if any. */
+      enrolls: readonly string[] = [],
     ) => {
       const f = new FollowupFunction(stack, name, {
         handler,
@@ -93,7 +100,8 @@ export class Signals extends Construct {
       });
       f.allowTable(props.tableArn, TABLE_ACTIONS);
       f.addToRolePolicy(stopExecutions);
-      f.addToRolePolicy(props.startExecutions);
+      const starts = enrolls.filter((id) => present.has(id));
+      if (starts.length > 0) f.addToRolePolicy(props.startExecutions(starts));
       acknowledgeStops(f);
       this.functions.push(f);
       return f;
@@ -129,6 +137,7 @@ export class Signals extends Construct {
         INBOUND_BUCKET: this.inboundMail.bucketName,
         INBOUND_PREFIX,
       },
+      [RE_ENGAGE],
     );
     inboundEmail.addToRolePolicy(
       new iam.PolicyStatement({
@@ -212,7 +221,7 @@ export class Signals extends Construct {
       FALLBACK_EMAIL: config.owner.email,
     });
     smsInbound.addToRolePolicy(sendEmail);
-    smsInbound.addToRolePolicy(new iam.PolicyStatement({ actions: ['sns:Publish'], resources: ['*'] }));
+    smsInbound.allowSmsOnly();
     Validations.of(smsInbound).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason: 'SNS Publish to a phone number (the STOP/HELP answer) has no resource ARN.',
@@ -220,10 +229,13 @@ export class Signals extends Construct {
     this.smsInboundTopic.addSubscription(new subscriptions.LambdaSubscription(smsInbound));
 
     // Rep outcomes: IAM-signed API calls, and signed single-purpose links in the reps' task emails.
-    const outcome = fn('Outcome', 'outcome', 'A rep logs an outcome: replied, meeting, won, lost, not now', {
-      UNSUBSCRIBE_SECRET_ARN: props.unsubscribeKey.secretArn,
-      BUSINESS_NAME: config.business.name,
-    });
+    const outcome = fn(
+      'Outcome',
+      'outcome',
+      'A rep logs an outcome: replied, meeting, won, lost, not now',
+      { UNSUBSCRIBE_SECRET_ARN: props.unsubscribeKey.secretArn, BUSINESS_NAME: config.business.name },
+      [RE_ENGAGE],
+    );
     props.unsubscribeKey.grantRead(outcome);
 
     // Shops: events on the stack's own bus, or a signed webhook for shops that cannot put events.
@@ -234,6 +246,8 @@ export class Signals extends Construct {
       'ShopEvents',
       'shop-events',
       'cart.abandoned enrolls; order.completed converts and stops',
+      {},
+      [CART_CADENCE],
     );
     new events.Rule(this, 'ShopEventsRule', {
       eventBus: this.shopBus,
@@ -248,9 +262,13 @@ export class Signals extends Construct {
       id: 'AwsSolutions-SMG4',
       reason: 'The shop holds a copy of this secret; rotation is a coordinated change with the shop.',
     });
-    const shopWebhook = fn('ShopWebhook', 'shop-webhook', 'POST /shop/events: HMAC-signed shop events', {
-      SHOP_WEBHOOK_SECRET_ARN: webhookSecret.secretArn,
-    });
+    const shopWebhook = fn(
+      'ShopWebhook',
+      'shop-webhook',
+      'POST /shop/events: HMAC-signed shop events',
+      { SHOP_WEBHOOK_SECRET_ARN: webhookSecret.secretArn },
+      [CART_CADENCE],
+    );
     webhookSecret.grantRead(shopWebhook);
 
     const route = (
