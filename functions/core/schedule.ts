@@ -113,9 +113,9 @@ export function fitWindow(candidate: DateTime, window: SendWindow, holidays: Rea
   if (allowed(candidate) && wall >= start && wall < end) return candidate;
   let day = candidate.startOf('day');
   if (!allowed(day) || wall >= start) day = day.plus({ days: 1 });
-  // Every week has an allowed weekday, so only holidays can extend the search; they are finite.
+  // Each holiday can cost at most a week (a one-day window whose only day it falls on), so this bound is safe.
   for (let guard = 0; !allowed(day); guard++) {
-    if (guard > 7 + holidays.size) throw new Error('the send window allows no day');
+    if (guard > 7 * (holidays.size + 1)) throw new Error('the send window allows no day');
     day = day.plus({ days: 1 });
   }
   return day.set({ hour: Math.floor(start / 60), minute: start % 60, second: 0, millisecond: 0 });
