@@ -12,15 +12,15 @@ import { applySignal, type Signal } from '../../functions/domain/signals.ts';
 import type { TouchEvent, TouchSettings } from '../../functions/domain/touch.ts';
 import { makeTouchHandler } from '../../functions/handlers/touch.ts';
 import { MemoryLeadStore } from '../unit/domain/memory-lead-store.ts';
-import { storedLead, templates } from '../unit/handlers/fixtures.ts';
+import { storedLead, TOUCH_SETTINGS, templates } from '../unit/handlers/fixtures.ts';
 import { CADENCES, CREDENTIALS, KEY, REGION, recordingLogger, world } from '../unit/signals/fixtures.ts';
 
 /*
  * A reply and a touch of the same lead, every way their store calls can interleave (fast-check's scheduler picks
  * the order): the touch either went out before the reply was written, or it does not go out (DESIGN §6, "no touch
  * after an exit": signals write first, the touch reads consistently after its claim). "Went out" is the touch's last
- * consistent read before the send: a reply written between that read and the SES call (a suppression read and the
- * frequency-cap write later) is not seen — the known window the last test shows.
+ * send reservation: every status change bumps the lead's sendsVersion, so a reply written after the touch's last read
+ * makes its conditional reservation fail, the touch re-reads, sees the reply and does not send (the last test).
  */
 
 const ses = mockClient(SESv2Client);
@@ -28,14 +28,6 @@ mockClient(SNSClient);
 
 const NOW = new Date('2026-03-04T16:00:00Z'); // Wednesday 10:00 in Chicago
 const ENROLLMENT = 'web-inquiry-ld_race-0123456789abcdef';
-const SETTINGS: TouchSettings = {
-  unsubscribeBaseUrl: 'https://api.northwind.example/u/',
-  replyDomain: 'reply.northwind.example',
-  business: { name: 'Northwind Supply', postalAddress: '400 N Wells St, Chicago, IL 60654' },
-  owner: { name: 'Sam Rivera', firstName: 'Sam', email: 'sam@northwind.example', signature: 'Sam Rivera' },
-  frequencyCap: { count: 3, days: 7 },
-  defaultTimeZone: 'America/Chicago',
-};
 
 /** The store, with every call first waiting for the scheduler to let it run, and writes of a status journaled. */
 function scheduled(store: MemoryLeadStore, s: fc.Scheduler, who: string, journal: string[]): LeadStore {
@@ -103,7 +95,7 @@ async function race(touchStore: (store: MemoryLeadStore) => LeadStore, journal: 
       cadences: new StaticCadenceCatalog(CADENCES),
       templates,
       signingKey: async () => KEY,
-      settings: SETTINGS,
+      settings: TOUCH_SETTINGS,
       logger: recordingLogger(),
     },
     () => NOW,

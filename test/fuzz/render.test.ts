@@ -8,7 +8,7 @@ import { renderTemplate, type TemplateSource } from '../../functions/core/templa
 import type { Lead } from '../../functions/domain/lead.ts';
 import { outcomeLinks } from '../../functions/domain/outcome-links.ts';
 import { ownerTaskEmail, type TouchSettings, templateContext } from '../../functions/domain/touch.ts';
-import { storedLead } from '../unit/handlers/fixtures.ts';
+import { storedLead, TOUCH_SETTINGS } from '../unit/handlers/fixtures.ts';
 
 /*
  * Lead data never becomes markup: whatever a lead typed as their name, company, note or interest, the HTML of every
@@ -35,12 +35,7 @@ const templates = new Map<string, TemplateSource>();
 for (const [name] of USES) templates.set(name, await loadTemplate(join(ROOT, 'templates'), name));
 
 const SETTINGS: TouchSettings = {
-  unsubscribeBaseUrl: 'https://api.northwind.example/u/',
-  replyDomain: 'reply.northwind.example',
-  business: { name: 'Northwind Supply', postalAddress: '400 N Wells St, Chicago, IL 60654' },
-  owner: { name: 'Sam Rivera', firstName: 'Sam', email: 'sam@northwind.example', signature: 'Sam Rivera' },
-  frequencyCap: { count: 3, days: 7 },
-  defaultTimeZone: 'America/Chicago',
+  ...TOUCH_SETTINGS,
   dashboardUrl: 'https://dash.northwind.example',
   apiBaseUrl: 'https://api.northwind.example',
 };

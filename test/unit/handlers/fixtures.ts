@@ -4,6 +4,7 @@ import { parseTemplate, TemplateNotFound } from '../../../functions/core/templat
 import type { Lead } from '../../../functions/domain/lead.ts';
 import { leadIdFor } from '../../../functions/domain/lead.ts';
 import type { Logger, TemplateLoader } from '../../../functions/domain/ports.ts';
+import type { TouchSettings } from '../../../functions/domain/touch.ts';
 
 export const REGION = 'us-east-1';
 export const CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
@@ -111,3 +112,13 @@ export function storedLead(overrides: Partial<Lead> & { email: string }): Lead {
     ...overrides,
   };
 }
+
+/** The touch function's settings for a business in Chicago, as the tests of sends use them. */
+export const TOUCH_SETTINGS: TouchSettings = {
+  unsubscribeBaseUrl: 'https://api.northwind.example/u/',
+  replyDomain: 'reply.northwind.example',
+  business: { name: 'Northwind Supply', postalAddress: '400 N Wells St, Chicago, IL 60654' },
+  owner: { name: 'Sam Rivera', firstName: 'Sam', email: 'sam@northwind.example', signature: 'Sam Rivera' },
+  frequencyCap: { count: 3, days: 7 },
+  defaultTimeZone: 'America/Chicago',
+};

@@ -12,7 +12,7 @@ import { applySignal, type Signal } from '../../../functions/domain/signals.ts';
 import type { TouchEvent, TouchSettings } from '../../../functions/domain/touch.ts';
 import { makeTouchHandler } from '../../../functions/handlers/touch.ts';
 import { MemoryLeadStore } from '../domain/memory-lead-store.ts';
-import { storedLead, templates } from '../handlers/fixtures.ts';
+import { storedLead, TOUCH_SETTINGS, templates } from '../handlers/fixtures.ts';
 import { CADENCES, CREDENTIALS, KEY, REGION, recordingLogger, type World, world } from './fixtures.ts';
 
 const ses = mockClient(SESv2Client);
@@ -22,15 +22,6 @@ const NOW = new Date('2026-03-04T16:00:00Z'); // Wednesday 10:00 in Chicago
 const EMAIL = 'jordan.alvarez@example.com';
 const PHONE = '+13125550142';
 const ENROLLMENT = 'web-inquiry-ld_test-0123456789abcdef';
-
-const SETTINGS: TouchSettings = {
-  unsubscribeBaseUrl: 'https://api.northwind.example/u/',
-  replyDomain: 'reply.northwind.example',
-  business: { name: 'Northwind Supply', postalAddress: '400 N Wells St, Chicago, IL 60654' },
-  owner: { name: 'Sam Rivera', firstName: 'Sam', email: 'sam@northwind.example', signature: 'Sam Rivera' },
-  frequencyCap: { count: 3, days: 7 },
-  defaultTimeZone: 'America/Chicago',
-};
 
 /** A store in which a signal lands right after the touch claims its send, before it sends. */
 class RacingStore extends MemoryLeadStore {
@@ -46,7 +37,7 @@ let store: RacingStore;
 let signals: World;
 let lead: Lead;
 
-function touch(settings: TouchSettings = SETTINGS) {
+function touch(settings: TouchSettings = TOUCH_SETTINGS) {
   return makeTouchHandler(
     {
       store,
@@ -220,7 +211,7 @@ describe('touch: snoozes and outcome links', () => {
     const e = event({ stepIndex: 1, stepId: 'first-call', channel: 'call', template: 'first-call' });
 
     // Act
-    await touch({ ...SETTINGS, apiBaseUrl: 'https://api.northwind.example' })(e);
+    await touch({ ...TOUCH_SETTINGS, apiBaseUrl: 'https://api.northwind.example' })(e);
 
     // Assess
     const text = ses.commandCalls(SendEmailCommand)[0]?.args[0].input.Content?.Simple?.Body?.Text?.Data ?? '';
