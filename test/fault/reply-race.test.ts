@@ -9,7 +9,7 @@ import { SesMailer } from '../../functions/adapters/ses-mailer.ts';
 import { SnsSmsSender } from '../../functions/adapters/sns-sms-sender.ts';
 import type { LeadStore } from '../../functions/domain/ports.ts';
 import { applySignal, type Signal } from '../../functions/domain/signals.ts';
-import type { TouchEvent, TouchSettings } from '../../functions/domain/touch.ts';
+import type { TouchEvent } from '../../functions/domain/touch.ts';
 import { makeTouchHandler } from '../../functions/handlers/touch.ts';
 import { MemoryLeadStore } from '../unit/domain/memory-lead-store.ts';
 import { storedLead, TOUCH_SETTINGS, templates } from '../unit/handlers/fixtures.ts';
