@@ -13,6 +13,8 @@ Examples:
   $ followup cadence validate                 check every cadence in cadences/ and the templates they use
   $ followup cadence preview cadences/proposal.json --start 2026-12-18T17:45:00-06:00 --tz America/Chicago
   $ followup cadence lint                      sales advice on every touch's wording
+  $ followup simulate --cadence web-inquiry --leads 1000 --seed 7   forecast a cadence before it goes live
+  $ followup leads import contacts.csv --cadence web-inquiry        enroll a list: rate limited, resumable
   $ followup report                            response rate by touch, conversion, revenue recovered`,
   );
 
