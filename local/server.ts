@@ -87,10 +87,7 @@ function leadRow(lead: Item, cadence?: string): LeadRow {
     ...(cadence ? { cadence } : {}),
     ...(str(lead.lastContactAt) ? { lastContactAt: str(lead.lastContactAt) } : {}),
     ...(str(lead.lastChannel) ? { lastChannel: str(lead.lastChannel) as LeadRow['lastChannel'] } : {}),
-    // A lead that left its cadences has no next touch, whatever was scheduled.
-    ...(str(lead.nextTouchAt) && ['active', 'nurture'].includes(String(lead.status ?? 'active'))
-      ? { nextTouchAt: str(lead.nextTouchAt) }
-      : {}),
+    ...(str(lead.nextTouchAt) ? { nextTouchAt: str(lead.nextTouchAt) } : {}),
     ...(consent?.at ? { smsConsentAt: consent.at } : {}),
     ...(typeof lead.dealValue === 'number' ? { dealValue: lead.dealValue } : {}),
   } as LeadRow;

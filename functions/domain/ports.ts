@@ -125,7 +125,10 @@ export interface RepTask {
 
 /** Facts a signal records on the lead besides its status. */
 export type LeadFacts = Partial<
-  Pick<Lead, 'dealValue' | 'dealCurrency' | 'wonAt' | 'snoozedUntil' | 'smsConsent' | 'smsOptedOutAt'>
+  Pick<
+    Lead,
+    'dealValue' | 'dealCurrency' | 'wonAt' | 'snoozedUntil' | 'smsConsent' | 'smsOptedOutAt' | 'nextTouchAt'
+  >
 >;
 export type LeadFactName = keyof LeadFacts;
 

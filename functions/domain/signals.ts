@@ -470,6 +470,10 @@ async function stopEnrollments(deps: SignalDeps, lead: Lead, signal: Signal): Pr
     await deps.store.releaseActive(lead.leadId, pointer.cadenceId, pointer.enrollmentId);
     stopped.push(pointer);
   }
+  // With nothing left running, no touch is next: the rep's "next touch" must not show one that will not happen.
+  if (stopped.length > 0 && (await deps.store.listActive(lead.leadId)).length === 0) {
+    await deps.store.updateLead(lead.leadId, {}, ['nextTouchAt']);
+  }
   return stopped;
 }
 

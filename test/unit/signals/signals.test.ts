@@ -66,6 +66,8 @@ describe('applySignal: a reply', () => {
     );
     expect(stops()).toEqual([execution('web-inquiry', enrollmentId)]);
     expect(w.store.active.size).toBe(0);
+    // Nothing runs any more, so the rep sees no next touch.
+    expect(lead()?.nextTouchAt).toBeUndefined();
   });
 
   it('writes DynamoDB before it stops the execution', async () => {
