@@ -12,11 +12,15 @@ import { loadCadencesSync } from '../lib/cadences.ts';
 import { businessEnvironment, type FollowupConfig, loadConfig } from '../lib/config.ts';
 import { type SmsMessage, startAwsShim } from './aws-shim.ts';
 import { type Clock, ScaledClock } from './clock.ts';
+import { createIamEnforcer, deployedStack, type LocalNames } from './iam/deployed.ts';
+import type { IamEnforcer, IamMode } from './iam/enforcer.ts';
 import { type LocalHandler, MemoryRawMailStore, type SignalHandlers } from './signal-events.ts';
 import {
   type ExecutionRecord,
   type ExecutionStore,
   executionContext,
+  LOCAL_ACCOUNT,
+  LOCAL_REGION,
   type LocalFunction,
   LocalStepFunctions,
   MemoryExecutionStore,
@@ -28,8 +32,14 @@ export const TABLE_NAME = 'followup';
 export const MACHINE_PREFIX = 'Followup';
 /** In the data folder while a runtime runs there: `{pid, url, dynamodbUrl}`, so `followup report` reads its table. */
 export const RUNTIME_FILE = 'runtime.json';
-const SECRET_ID = 'local/unsubscribe-key';
-const SHOP_SECRET_ID = 'local/shop-webhook-secret';
+// Served under ARNs shaped like the ones Secrets Manager gives, so the IAM evaluation sees what AWS would.
+const secretArn = (name: string) =>
+  `arn:aws:secretsmanager:${LOCAL_REGION}:${LOCAL_ACCOUNT}:secret:${name}-AbCdEf`;
+const SECRET_ID = secretArn('followup/unsubscribe-key');
+const SHOP_SECRET_ID = secretArn('followup/shop-webhook-secret');
+/** Where received mail would be, as the deployed receipt rule stores it. */
+const INBOUND_BUCKET = 'local-inbound-mail';
+const INBOUND_PREFIX = 'inbound/';
 
 export interface RuntimeOptions {
   /** HTTP port of the dashboard and API; 0 picks a free one. Default 3000. */
@@ -45,6 +55,13 @@ export interface RuntimeOptions {
   readonly root?: string;
   /** POWERTOOLS_LOG_LEVEL for the handlers (default WARN). */
   readonly logLevel?: string;
+  /**
+   * Evaluate every AWS call against the IAM the synthesized stack gives its function: `enforce` fails a call the
+   * deployed role could not make, as AWS would; `record` only keeps the decisions (see Runtime.iam).
+   */
+  readonly iam?: IamMode;
+  /** SES identities verified for sending, for the IAM evaluation (default: the config's sender.identity). */
+  readonly sesIdentities?: readonly string[];
 }
 
 export interface Runtime {
@@ -72,6 +89,8 @@ export interface Runtime {
   readonly shopWebhookSecret: string;
   /** Executions resumed from the last run. */
   readonly resumed: number;
+  /** The IAM evaluation, when the runtime was started with `iam`. */
+  readonly iam?: IamEnforcer;
   stop(): Promise<void>;
 }
 
@@ -123,6 +142,22 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
 
   const cadences = loadCadencesSync(join(root, 'cadences'));
   const config = loadConfig(join(root, 'followup.config.json'), new Set(cadences.map((c) => c.id)));
+
+  const names: LocalNames = {
+    partition: 'aws',
+    region: LOCAL_REGION,
+    account: LOCAL_ACCOUNT,
+    tableName: TABLE_NAME,
+    inboundBucket: INBOUND_BUCKET,
+    secretArns: { UnsubscribeKey: SECRET_ID, ShopWebhookSecret: SHOP_SECRET_ID },
+    verifiedIdentities: options.sesIdentities ?? [config.sender.identity],
+  };
+  const iam = options.iam
+    ? createIamEnforcer(await deployedStack(root, config, cadences, names), names, options.iam)
+    : undefined;
+  /** The handler, running as the stack's function of that construct id when IAM is evaluated. */
+  const as = <H extends (...args: never[]) => unknown>(functionName: string, handler: H): H =>
+    iam ? (iam.as(functionName, handler) as H) : handler;
 
   const savedClock = dataDir ? readJson<{ virtualNow?: number }>(file('clock.json'), {}) : {};
   const clock = options.clock ?? new ScaledClock(options.speed ?? 1, savedClock.virtualNow);
@@ -212,6 +247,8 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     ALLOWED_CADENCES: cadences.map((c) => c.id).join(','),
     DEFAULT_CADENCE: config.defaultCadence,
     ...businessEnvironment(config),
+    // No AWS answers STOP or HELP on a laptop: the engine does, as with self-managed opt-outs.
+    SMS_OPT_OUTS: 'self',
     ALLOWED_ORIGINS: [url, ...config.allowedOrigins].join(','),
     UNSUBSCRIBE_BASE_URL: `${url}/u/`,
     UNSUBSCRIBE_SECRET_ARN: SECRET_ID,
@@ -220,16 +257,28 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     FALLBACK_EMAIL: config.owner.email,
     SHOP_WEBHOOK_SECRET_ARN: SHOP_SECRET_ID,
     // Received mail lives in memory (rawMail below), not in a bucket; the variable is read all the same.
-    INBOUND_BUCKET: 'local-inbound-mail',
-    INBOUND_PREFIX: '',
+    INBOUND_BUCKET,
+    INBOUND_PREFIX,
     POWERTOOLS_SERVICE_NAME: 'followup-local',
     // The engine's JSON logs are for Lambda; on a laptop only warnings show unless asked (--verbose).
     POWERTOOLS_LOG_LEVEL: options.logLevel ?? process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
     // CloudWatch metric lines mean nothing here; the dashboard and `followup report` read the aggregates.
     POWERTOOLS_METRICS_DISABLED: 'true',
   });
-  const { resetClients, documentClient } = await import('../functions/runtime/clients.ts');
-  resetClients();
+  const clients = await import('../functions/runtime/clients.ts');
+  clients.resetClients();
+  if (iam) {
+    for (const client of [
+      clients.documentClient(),
+      clients.sesClient(),
+      clients.snsClient(),
+      clients.sfnClient(),
+      clients.secretsClient(),
+      clients.s3Client(),
+    ]) {
+      iam.attach(client);
+    }
+  }
   const dynamoClient = new DynamoDBClient({ endpoint: dynamoUrl });
   await ensureTable(dynamoClient);
   const ddb = DynamoDBDocumentClient.from(dynamoClient, { marshallOptions: { removeUndefinedValues: true } });
@@ -240,13 +289,31 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
   const { makeIntakeHandler } = await import('../functions/handlers/intake.ts');
   // A handler's "now" is its touch's due instant on the runtime's clock.
   const handlerNow = () => executionContext.getStore()?.now ?? clock.now();
-  functions.set('touch', makeTouchHandler(deps.touchDependencies(), handlerNow) as LocalFunction);
-  functions.set('complete', makeCompleteHandler(deps.completeDependencies(), handlerNow) as LocalFunction);
+  functions.set(
+    'touch',
+    as('Touch', makeTouchHandler(deps.touchDependencies(), handlerNow) as LocalFunction),
+  );
+  functions.set(
+    'complete',
+    as('Complete', makeCompleteHandler(deps.completeDependencies(), handlerNow) as LocalFunction),
+  );
   const intakeHandler = makeIntakeHandler({ ...deps.intakeDependencies(), clock: handlerNow });
-  const intake: Runtime['intake'] = (event) => intakeHandler(event as never, {} as never) as never;
-  void documentClient;
+  const intake: Runtime['intake'] = as(
+    'Intake',
+    (event) => intakeHandler(event as never, {} as never) as never,
+  );
 
-  const rawMail = new MemoryRawMailStore();
+  // Reading a stored reply is an s3:GetObject of the inbound-email function on AWS: evaluated as one here.
+  const rawMail = new MemoryRawMailStore(
+    iam
+      ? (messageId) =>
+          iam.authorize({
+            client: 'S3Client',
+            command: 'GetObjectCommand',
+            input: { Bucket: INBOUND_BUCKET, Key: `${INBOUND_PREFIX}${messageId}` },
+          })
+      : undefined,
+  );
   const { makeInboundEmailHandler } = await import('../functions/handlers/inbound-email.ts');
   const { makeSesEventsHandler } = await import('../functions/handlers/ses-events.ts');
   const { makeUnsubscribeHandler } = await import('../functions/handlers/unsubscribe.ts');
@@ -260,13 +327,28 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     (event) =>
       handler(event as never, {} as never);
   const signals: SignalHandlers = {
-    inboundEmail: makeInboundEmailHandler({ ...deps.inboundEmailDependencies(), rawMail, clock: handlerNow }),
-    sesEvents: makeSesEventsHandler({ ...deps.sesEventsDependencies(), clock: handlerNow }),
-    unsubscribe: http(makeUnsubscribeHandler({ ...deps.unsubscribeDependencies(), clock: handlerNow })),
-    smsInbound: makeSmsInboundHandler({ ...deps.smsInboundDependencies(), clock: handlerNow }),
-    outcome: http(makeOutcomeHandler({ ...deps.outcomeDependencies(), clock: handlerNow })),
-    shopEvents: makeShopEventsHandler({ ...deps.shopEventsDependencies(), clock: handlerNow }),
-    shopWebhook: http(makeShopWebhookHandler({ ...deps.shopWebhookDependencies(), clock: handlerNow })),
+    inboundEmail: as(
+      'InboundEmail',
+      makeInboundEmailHandler({ ...deps.inboundEmailDependencies(), rawMail, clock: handlerNow }),
+    ),
+    sesEvents: as('SesEvents', makeSesEventsHandler({ ...deps.sesEventsDependencies(), clock: handlerNow })),
+    unsubscribe: as(
+      'Unsubscribe',
+      http(makeUnsubscribeHandler({ ...deps.unsubscribeDependencies(), clock: handlerNow })),
+    ),
+    smsInbound: as(
+      'SmsInbound',
+      makeSmsInboundHandler({ ...deps.smsInboundDependencies(), clock: handlerNow }),
+    ),
+    outcome: as('Outcome', http(makeOutcomeHandler({ ...deps.outcomeDependencies(), clock: handlerNow }))),
+    shopEvents: as(
+      'ShopEvents',
+      makeShopEventsHandler({ ...deps.shopEventsDependencies(), clock: handlerNow }),
+    ),
+    shopWebhook: as(
+      'ShopWebhook',
+      http(makeShopWebhookHandler({ ...deps.shopWebhookDependencies(), clock: handlerNow })),
+    ),
   };
 
   const resumed = await sfn.resume();
@@ -299,6 +381,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     signingKey,
     shopWebhookSecret,
     resumed,
+    ...(iam ? { iam } : {}),
     async stop() {
       if (autosave) clearInterval(autosave);
       await sfn.shutdown();

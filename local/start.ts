@@ -2,12 +2,15 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ROOT, startRuntime } from './runtime.ts';
 
-const HELP = `npm start [-- --speed N] [-- --fresh]
+const HELP = `npm start [-- --speed N] [-- --fresh] [-- --iam]
 
 Runs the whole Followup engine on this machine, no AWS account needed.
   --speed N   time passes N times faster (86400: a day a second), so a cadence plays out while you watch
   --fresh     start empty (forget leads, emails and executions under .followup/)
   --verbose   print the engine's JSON logs (lead ids, never addresses)
+  --iam       evaluate every AWS call against the IAM policies \`cdk deploy\` would give its function: a call the
+              deployed role could not make fails here as it would on AWS; Ctrl-C prints what was denied and the
+              permissions granted that nothing used
   PORT        the dashboard's port (default 3000)
 `;
 
@@ -16,6 +19,7 @@ const { values } = parseArgs({
     speed: { type: 'string' },
     fresh: { type: 'boolean' },
     verbose: { type: 'boolean' },
+    iam: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   },
   allowPositionals: false,
@@ -39,6 +43,7 @@ try {
     dataDir: join(ROOT, '.followup'),
     fresh: values.fresh ?? false,
     ...(values.verbose ? { logLevel: 'INFO' } : {}),
+    ...(values.iam ? { iam: 'enforce' as const } : {}),
   });
   process.stdout.write(
     [
@@ -54,6 +59,7 @@ try {
       runtime.resumed
         ? `  Resumed ${runtime.resumed} lead${runtime.resumed === 1 ? '' : 's'} in flight.`
         : '',
+      runtime.iam ? '  IAM: every AWS call is checked against the deployed policies (--iam).' : '',
       '  Ctrl-C stops; the next start resumes every lead where it was.',
       '',
     ].join('\n'),
@@ -64,6 +70,7 @@ try {
     stopping = true;
     process.stdout.write('\nStopping… (leads in flight resume on the next start)\n');
     await runtime.stop();
+    if (runtime.iam) process.stdout.write(`${runtime.iam.summary()}\n`);
     process.exit(0);
   };
   process.on('SIGINT', stop);

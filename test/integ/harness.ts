@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach } from 'vitest';
 import type { Clock } from '../../local/clock.ts';
+import type { IamMode } from '../../local/iam/enforcer.ts';
 import { type Runtime, startRuntime } from '../../local/runtime.ts';
 
 /*
@@ -96,12 +97,22 @@ export interface TestRuntime {
 const SETTLE_LIMIT_MS = 10_000;
 
 export async function startTestRuntime(
-  options: { dataDir?: string; clock?: ManualClock } = {},
+  options: {
+    dataDir?: string;
+    clock?: ManualClock;
+    /** The deployed IAM, enforced by default: a call the stack's roles could not make fails here as on AWS. */
+    iam?: IamMode;
+    sesIdentities?: readonly string[];
+    /** The test provokes denials on purpose; otherwise stopping fails on any. */
+    expectDenials?: boolean;
+  } = {},
 ): Promise<TestRuntime> {
   const clock = options.clock ?? new ManualClock();
   const runtime = await startRuntime({
     port: 0,
     clock,
+    iam: options.iam ?? 'enforce',
+    ...(options.sesIdentities ? { sesIdentities: options.sesIdentities } : {}),
     // Every line is kept (and shown only if the test fails): see showLogsOnFailure.
     logLevel: 'INFO',
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
@@ -157,6 +168,13 @@ export async function startTestRuntime(
       if (stopped) return;
       stopped = true;
       await runtime.stop();
+      // A denied call may have been caught and retried by the engine: still a defect on AWS.
+      const denials = runtime.iam?.denials ?? [];
+      if (denials.length > 0 && !options.expectDenials) {
+        throw new Error(
+          `the deployed IAM would deny: ${denials.map((d) => `${d.function} ${d.action} on ${d.resource}`).join('; ')}`,
+        );
+      }
     },
   };
   return test;

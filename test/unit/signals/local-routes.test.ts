@@ -11,7 +11,7 @@ import { type Runtime, startRuntime } from '../../../local/runtime.ts';
 let runtime: Runtime;
 
 beforeAll(async () => {
-  runtime = await startRuntime({ port: 0, speed: 1 });
+  runtime = await startRuntime({ port: 0, speed: 1, iam: 'enforce' });
 }, 30_000);
 
 afterAll(async () => {
