@@ -158,6 +158,16 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
   /** The handler, running as the stack's function of that construct id when IAM is evaluated. */
   const as = <H extends (...args: never[]) => unknown>(functionName: string, handler: H): H =>
     iam ? (iam.as(functionName, handler) as H) : handler;
+  /** A function a Task state invokes: the state machine's role must allow it first, as Step Functions checks. */
+  const task = (functionName: string, handler: LocalFunction): LocalFunction => {
+    const run = as(functionName, handler);
+    if (!iam) return run;
+    return async (payload) => {
+      const machine = executionContext.getStore()?.executionArn.split(':')[6] ?? '';
+      await iam.invoke(machine, functionName);
+      return run(payload);
+    };
+  };
 
   const savedClock = dataDir ? readJson<{ virtualNow?: number }>(file('clock.json'), {}) : {};
   const clock = options.clock ?? new ScaledClock(options.speed ?? 1, savedClock.virtualNow);
@@ -291,11 +301,11 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
   const handlerNow = () => executionContext.getStore()?.now ?? clock.now();
   functions.set(
     'touch',
-    as('Touch', makeTouchHandler(deps.touchDependencies(), handlerNow) as LocalFunction),
+    task('Touch', makeTouchHandler(deps.touchDependencies(), handlerNow) as LocalFunction),
   );
   functions.set(
     'complete',
-    as('Complete', makeCompleteHandler(deps.completeDependencies(), handlerNow) as LocalFunction),
+    task('Complete', makeCompleteHandler(deps.completeDependencies(), handlerNow) as LocalFunction),
   );
   const intakeHandler = makeIntakeHandler({ ...deps.intakeDependencies(), clock: handlerNow });
   const intake: Runtime['intake'] = as(

@@ -43,3 +43,38 @@ export class LeadNotFound extends Error {
     super(`no lead ${leadId}`);
   }
 }
+
+/**
+ * An enrollment whose execution would still be waiting for its last touch when Step Functions ends it: a Standard
+ * execution runs at most one year, and one that times out leaves its lead stuck where it was (snoozed, enrolled).
+ */
+export class ExecutionTooLong extends Error {
+  override readonly name = 'ExecutionTooLong';
+  constructor(
+    readonly cadenceId: string,
+    /** When StartExecution is asked for: the execution's clock starts then, not at its first touch. */
+    readonly requestedAt: string,
+    readonly lastTouchAt: string,
+    readonly limitDays: number,
+  ) {
+    const days = Math.floor((Date.parse(lastTouchAt) - Date.parse(requestedAt)) / 86_400_000);
+    super(
+      `cadence "${cadenceId}": an execution requested at ${requestedAt} would make its last touch at ${lastTouchAt}, ${days} days later; Step Functions ends a Standard execution at one year, so the last touch must come within ${limitDays} days of the start: start it sooner or shorten the cadence`,
+    );
+  }
+}
+
+/**
+ * Step Functions refused a StartExecution that no retry will change (access denied, no such state machine, an input
+ * it rejects): the enrollment waits for someone to fix the cause. `reason` is the provider's error name.
+ */
+export class StartRefused extends Error {
+  override readonly name = 'StartRefused';
+  constructor(
+    readonly reason: string,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(`${reason}: ${message}`, options);
+  }
+}

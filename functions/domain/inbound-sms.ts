@@ -7,8 +7,13 @@ import { applyOnce, applySignal, type SignalDeps, type SignalResult } from './si
 
 /*
  * A text to our number (two-way SMS, delivered through SNS). The carrier keywords act at once (CTIA, TCPA): STOP and
- * its synonyms opt the number out with exactly one confirmation, HELP answers, START opts back in with a consent
- * record; anything else is a reply and goes to the lead's owner. A number that matches no lead is still honoured.
+ * its synonyms opt the number out, HELP is answered, START opts back in with a consent record; anything else is a
+ * reply and goes to the lead's owner. A number that matches no lead is still honoured.
+ *
+ * Who answers the keywords depends on the number's opt-out mode. By default AWS End User Messaging answers STOP and
+ * HELP itself and keeps the opt-out list (and a US toll-free number's carrier always does): Followup then records a
+ * STOP but sends nothing, and takes a START as consent only once AWS has taken the number off its list. With
+ * self-managed opt-outs AWS does none of that, and Followup answers each keyword once.
  */
 
 export const STOP_KEYWORDS = ['STOP', 'STOPALL', 'UNSUBSCRIBE', 'CANCEL', 'END', 'QUIT', 'OPTOUT', 'REVOKE'];
@@ -47,6 +52,17 @@ export const helpReply = (t: SmsTexts) =>
 export const startConfirmation = (t: SmsTexts) =>
   `You're resubscribed to ${t.businessName} texts. Reply HELP for help, STOP to opt out.`;
 
+/** The opt-out list AWS keeps for the account: the one it checks before every text it sends. */
+export interface OptOutList {
+  isOptedOut(phone: string): Promise<boolean>;
+}
+
+export type SmsOptOuts =
+  /** Self-managed opt-outs: Followup answers STOP, HELP and START, and its suppression list is the only one. */
+  | { readonly mode: 'self' }
+  /** AWS-managed opt-outs: AWS answers the keywords, and its list decides whether a START opted the number back in. */
+  | { readonly mode: 'aws'; readonly list: OptOutList };
+
 export interface InboundSms {
   /** The inbound message id: the dedupe id. */
   readonly id: string;
@@ -62,6 +78,7 @@ export interface InboundSmsDeps extends SignalDeps {
   readonly sms: SmsSender;
   readonly mailer: Mailer;
   readonly texts: SmsTexts;
+  readonly optOuts: SmsOptOuts;
   /** Texts of leads without an owner are forwarded here. */
   readonly ownerEmail: string;
   /** Texts from numbers that match no lead are forwarded here. */
@@ -92,7 +109,16 @@ export async function receiveSms(
   const intent = classifySms(message.body);
   const id = `sms:${message.id}`;
   const source = `sms:${message.to}`;
-  const answer = (text: string) => deps.sms.send({ to: message.from, text });
+  const selfManaged = deps.optOuts.mode === 'self';
+  // AWS has already answered a keyword on a number whose opt-outs it manages: a second answer would duplicate it.
+  const answer = async (text: string) => {
+    if (selfManaged) await deps.sms.send({ to: message.from, text });
+  };
+  // A START on an AWS-managed number opts in only if AWS acted on it (an Opt-in keyword, or a manual opt-in).
+  const stillOptedOut =
+    intent.kind === 'start' && deps.optOuts.mode === 'aws'
+      ? await deps.optOuts.list.isOptedOut(message.from)
+      : false;
 
   const leadId = await deps.store.findLeadId('phone', message.from);
   if (leadId) {
@@ -101,17 +127,25 @@ export async function receiveSms(
     switch (intent.kind) {
       case 'stop':
         result = await applySignal(deps, { ...base, type: 'sms-stop', keyword: intent.keyword }, now, () =>
-          answer(stopConfirmation(deps.texts)).then(() => undefined),
+          answer(stopConfirmation(deps.texts)),
         );
         break;
       case 'start':
-        result = await applySignal(deps, { ...base, type: 'sms-start', keyword: intent.keyword }, now, () =>
-          answer(startConfirmation(deps.texts)).then(() => undefined),
+        result = await applySignal(
+          deps,
+          {
+            ...base,
+            type: 'sms-start',
+            keyword: intent.keyword,
+            ...(stillOptedOut ? { stillOptedOut: true as const } : {}),
+          },
+          now,
+          () => answer(startConfirmation(deps.texts)),
         );
         break;
       case 'help':
         result = await applySignal(deps, { ...base, type: 'sms-help' }, now, () =>
-          answer(helpReply(deps.texts)).then(() => undefined),
+          answer(helpReply(deps.texts)),
         );
         break;
       case 'message':
@@ -148,6 +182,7 @@ export async function receiveSms(
           await answer(stopConfirmation(deps.texts));
           return;
         case 'start':
+          if (stillOptedOut) return;
           await deps.store.unsuppress(key, 'sms-stop');
           await answer(startConfirmation(deps.texts));
           return;
@@ -163,6 +198,6 @@ export async function receiveSms(
     },
     deps.logger,
   );
-  deps.logger.info('sms-unmatched', { intent: intent.kind, duplicate: ran.duplicate });
+  deps.logger.info('sms-unmatched', { intent: intent.kind, duplicate: ran.duplicate, stillOptedOut });
   return { intent: intent.kind, outcome: ran.duplicate ? 'duplicate' : 'handled' };
 }

@@ -1,7 +1,14 @@
-import { IANAZone } from 'luxon';
+import { DateTime, IANAZone } from 'luxon';
 import * as z from 'zod';
 import { returnInstant } from './auto-reply.ts';
-import { applySignal, OUTCOME_RESULTS, type SignalDeps, type SignalResult } from './signals.ts';
+import {
+  applySignal,
+  MAX_SNOOZE_DAYS,
+  OUTCOME_RESULTS,
+  type SignalDeps,
+  type SignalResult,
+  snoozeLimit,
+} from './signals.ts';
 
 /*
  * A rep's outcome for a lead (DESIGN §1): replied, meeting, won (with the deal's value), lost, or not now (until a
@@ -43,6 +50,15 @@ export interface OutcomeRequest extends OutcomeFields {
 
 export type RecordedOutcome = SignalResult | { readonly outcome: 'invalid'; readonly message: string };
 
+/** The last date a rep may snooze until: its RETURN_HOUR there must not pass the limit. */
+function lastSnoozeDate(now: Date, zone: string): string {
+  const limit = snoozeLimit(now);
+  const day = DateTime.fromJSDate(limit, { zone }).startOf('day');
+  const fits = (date: DateTime) =>
+    Date.parse(returnInstant(date.toISODate() ?? '', zone) ?? '') <= limit.getTime();
+  return (fits(day) ? day : day.minus({ days: 1 })).toISODate() ?? '';
+}
+
 /** Records the outcome; a `not-now` date is the start of the lead's working day there. */
 export async function recordOutcome(
   deps: SignalDeps,
@@ -59,6 +75,12 @@ export async function recordOutcome(
       : new Date(request.until).toISOString();
     if (!until || Date.parse(until) <= now.getTime()) {
       return { outcome: 'invalid', message: 'until must be a date in the future' };
+    }
+    if (Date.parse(until) > snoozeLimit(now).getTime()) {
+      return {
+        outcome: 'invalid',
+        message: `until must be at most ${MAX_SNOOZE_DAYS} days ahead (${lastSnoozeDate(now, zone)} or earlier): the follow-up after a snooze has to finish within Step Functions' one-year limit`,
+      };
     }
   }
   return applySignal(

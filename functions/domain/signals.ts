@@ -67,7 +67,14 @@ export const SignalSchema = z.discriminatedUnion('type', [
   }),
   z.object({ ...base, type: z.literal('unsubscribe') }),
   z.object({ ...base, type: z.literal('sms-stop'), phone: Phone, keyword: z.string() }),
-  z.object({ ...base, type: z.literal('sms-start'), phone: Phone, keyword: z.string() }),
+  z.object({
+    ...base,
+    type: z.literal('sms-start'),
+    phone: Phone,
+    keyword: z.string(),
+    /** AWS still has the number on its opt-out list: the START is recorded, and consent stays revoked. */
+    stillOptedOut: z.literal(true).optional(),
+  }),
   z.object({ ...base, type: z.literal('sms-help'), phone: Phone }),
   z.object({ ...base, type: z.literal('sms-reply'), phone: Phone }),
   z.object({
@@ -96,6 +103,11 @@ export type Signal = z.infer<typeof SignalSchema>;
 export type UnmatchedSignal = Signal extends infer S ? (S extends Signal ? Omit<S, 'leadId'> : never) : never;
 
 export const DEFAULT_SNOOZE_DAYS = 30;
+/**
+ * The longest snooze, counted from when it is recorded: the re-engage execution starts waiting then, and its last
+ * touch must still come inside Step Functions' one-year limit.
+ */
+export const MAX_SNOOZE_DAYS = 330;
 export const DEFAULT_CURRENCY = 'USD';
 export const REENGAGE_CADENCE = 're-engage';
 /** The consent wording recorded when a number texts START. */
@@ -225,13 +237,29 @@ export function mustStop(
 
 const DAY_MS = 86_400_000;
 
-/** When a not-now or an out-of-office snoozes the lead until. */
-function snoozeEnd(signal: Signal): string | undefined {
-  if (signal.type === 'auto-reply') return signal.until;
+/** The latest instant a snooze recorded at `now` may end. */
+export function snoozeLimit(now: Date): Date {
+  return new Date(now.getTime() + MAX_SNOOZE_DAYS * DAY_MS);
+}
+
+interface Snooze {
+  readonly until: string;
+  /** The date asked for lay beyond MAX_SNOOZE_DAYS and was brought forward to the limit. */
+  readonly capped: boolean;
+}
+
+/** When a not-now or an out-of-office snoozes the lead until, at most MAX_SNOOZE_DAYS after `now`. */
+function snoozeOf(signal: Signal, now: Date): Snooze | undefined {
+  let asked: string | undefined;
+  if (signal.type === 'auto-reply') asked = signal.until;
   if (signal.type === 'outcome' && signal.result === 'not-now') {
-    return signal.until ?? new Date(Date.parse(signal.at) + DEFAULT_SNOOZE_DAYS * DAY_MS).toISOString();
+    asked = signal.until ?? new Date(Date.parse(signal.at) + DEFAULT_SNOOZE_DAYS * DAY_MS).toISOString();
   }
-  return undefined;
+  if (!asked) return undefined;
+  const limit = snoozeLimit(now);
+  return Date.parse(asked) > limit.getTime()
+    ? { until: limit.toISOString(), capped: true }
+    : { until: asked, capped: false };
 }
 
 /** What the signal writes on the lead besides its status. */
@@ -239,6 +267,7 @@ function factsOf(
   signal: Signal,
   lead: Lead,
   to: LeadStatus | undefined,
+  now: Date,
 ): { set: LeadFacts; remove: LeadFactName[] } {
   const none = { set: {}, remove: [] };
   switch (signal.type) {
@@ -261,12 +290,13 @@ function factsOf(
           remove: [],
         };
       }
-      return to === 'snoozed' ? { set: { snoozedUntil: snoozeEnd(signal) }, remove: [] } : none;
+      return to === 'snoozed' ? { set: { snoozedUntil: snoozeOf(signal, now)?.until }, remove: [] } : none;
     case 'auto-reply':
-      return to === 'snoozed' ? { set: { snoozedUntil: snoozeEnd(signal) }, remove: [] } : none;
+      return to === 'snoozed' ? { set: { snoozedUntil: snoozeOf(signal, now)?.until }, remove: [] } : none;
     case 'sms-stop':
       return { set: { smsOptedOutAt: signal.at }, remove: ['smsConsent'] };
     case 'sms-start':
+      if (signal.stillOptedOut) return none;
       return {
         set: { smsConsent: { at: signal.at, source: signal.source, wording: START_WORDING } },
         remove: ['smsOptedOutAt'],
@@ -320,7 +350,13 @@ type Detail = NonNullable<LeadEvent['detail']>;
 const detail = (fields: Readonly<Record<string, string | number | boolean | undefined>>): Detail =>
   Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as Detail;
 
-function detailOf(signal: Signal): Detail {
+/** A capped snooze says so in its event: the rep sees the date asked for and the date it became. */
+function snoozeDetail(signal: Signal, now: Date) {
+  const snooze = snoozeOf(signal, now);
+  return snooze?.capped ? { snoozedUntil: snooze.until, snoozeCappedAtDays: MAX_SNOOZE_DAYS } : {};
+}
+
+function detailOf(signal: Signal, now: Date): Detail {
   const common = { signalId: signal.id };
   switch (signal.type) {
     case 'bounce':
@@ -335,14 +371,16 @@ function detailOf(signal: Signal): Detail {
         currency: signal.currency,
         until: signal.until,
         note: signal.note,
+        ...snoozeDetail(signal, now),
       });
     case 'conversion':
       return { ...common, orderId: signal.orderId, revenue: signal.revenue, currency: signal.currency };
     case 'auto-reply':
-      return detail({ ...common, until: signal.until });
+      return detail({ ...common, until: signal.until, ...snoozeDetail(signal, now) });
     case 'sms-stop':
-    case 'sms-start':
       return { ...common, keyword: signal.keyword };
+    case 'sms-start':
+      return detail({ ...common, keyword: signal.keyword, stillOptedOut: signal.stillOptedOut });
     case 'click':
       return detail({ ...common, link: signal.link });
     case 'reply':
@@ -400,7 +438,7 @@ interface Written {
 }
 
 /** Status, facts and suppression, then the signal's event: everything the touch will see on its next read. */
-async function write(deps: SignalDeps, lead: Lead, signal: Signal): Promise<Written> {
+async function write(deps: SignalDeps, lead: Lead, signal: Signal, now: Date): Promise<Written> {
   const { store } = deps;
   const suppression = suppressionOf(signal, lead);
   if (suppression) {
@@ -413,13 +451,15 @@ async function write(deps: SignalDeps, lead: Lead, signal: Signal): Promise<Writ
     });
   }
   // START undoes a STOP, and nothing else: a number suppressed for another reason stays so.
-  if (signal.type === 'sms-start') await store.unsuppress(suppressionKey(signal.phone), 'sms-stop');
+  if (signal.type === 'sms-start' && !signal.stillOptedOut) {
+    await store.unsuppress(suppressionKey(signal.phone), 'sms-stop');
+  }
 
   let current: Lead | undefined = lead;
   let result: Written | undefined;
   for (let attempt = 0; attempt < WRITE_ATTEMPTS && current && !result; attempt++) {
     const to = nextStatus(signal, current.status);
-    const { set, remove } = factsOf(signal, current, to);
+    const { set, remove } = factsOf(signal, current, to, now);
     if (to) {
       const event: LeadEvent = {
         at: signal.at,
@@ -455,7 +495,7 @@ async function write(deps: SignalDeps, lead: Lead, signal: Signal): Promise<Writ
     at: signal.at,
     kind: signal.type,
     source: signal.source,
-    detail: detailOf(signal),
+    detail: detailOf(signal, now),
   });
   return result;
 }
@@ -522,7 +562,7 @@ export async function applySignal(
     { leadId: before.leadId, signalId: signal.id, type: signal.type, source: signal.source },
     now,
     async (): Promise<AppliedSignal> => {
-      const { lead, changed, from } = await write(deps, before, signal);
+      const { lead, changed, from } = await write(deps, before, signal, now);
       // Counted here, once: a duplicate never reaches this; a retry after a later failure finds nothing changed.
       await measureSignal(deps, { signal, before, lead, ...(from ? { from } : {}) }, async () => {
         const [pointer] = await store.listActive(lead.leadId);

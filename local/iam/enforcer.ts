@@ -9,7 +9,7 @@ import {
 } from './evaluate.ts';
 import { checkAgainstReference } from './reference.ts';
 import { type AccountFacts, type AwsCall, authorizationRequests, DENIED_ERROR } from './requests.ts';
-import type { StackPolicies } from './template.ts';
+import type { RolePolicies, StackPolicies } from './template.ts';
 
 /*
  * The deployed IAM, enforced on the local runtime: every SDK call a handler makes is attributed to the function it
@@ -72,6 +72,8 @@ export class IamEnforcer {
   /** Calls made outside any function (the runtime's own), by client and command. */
   readonly unattributed = new Set<string>();
   private readonly used = new Map<string, Set<string>>();
+  /** Every principal a call was evaluated for: functions by construct id, state machines by name. */
+  private readonly roles = new Map<string, RolePolicies>();
   private allowedCount = 0;
 
   constructor(
@@ -114,26 +116,50 @@ export class IamEnforcer {
     const fn = this.stack.functions.get(functionName);
     if (!fn) throw new Error(`no function ${functionName}`);
     for (const request of authorizationRequests(call, this.facts)) {
-      await checkAgainstReference(request);
-      const decision = this.decide(fn.roleArn, fn.policies, request);
-      if (decision.effect === 'allow') {
-        this.allowedCount++;
-        this.markUsed(functionName, request, decision);
-        continue;
-      }
-      const denial: Denial = {
-        function: functionName,
-        action: request.action,
-        resource: request.resource,
-        reason:
-          decision.effect === 'explicit-deny'
-            ? `an explicit deny in ${decision.by.map((m) => m.policy).join(', ')}`
-            : decision.reason.replace('{action}', request.action),
-      };
-      this.denials.push(denial);
-      if (this.mode === 'enforce')
-        throw new AccessDenied(DENIED_ERROR[call.client] ?? 'AccessDenied', denial, fn.roleArn);
+      await this.check(functionName, fn, request, DENIED_ERROR[call.client] ?? 'AccessDenied');
     }
+  }
+
+  /** A Task state invoking a function: the state machine's role needs lambda:InvokeFunction on that function. */
+  async invoke(machineName: string, functionName: string): Promise<void> {
+    const machine = this.stack.machines.get(machineName);
+    const functionArn = this.stack.functionArns.get(functionName);
+    if (!machine || !functionArn) {
+      throw new Error(`the stack has no state machine ${machineName} or no function ${functionName}`);
+    }
+    const request: AuthorizationRequest = {
+      action: 'lambda:InvokeFunction',
+      resource: functionArn,
+      context: { 'aws:SecureTransport': true },
+    };
+    await this.check(`state machine ${machineName}`, machine, request, 'Lambda.AWSLambdaException');
+  }
+
+  private async check(
+    principalName: string,
+    role: RolePolicies,
+    request: AuthorizationRequest,
+    errorName: string,
+  ): Promise<void> {
+    await checkAgainstReference(request);
+    this.roles.set(principalName, role);
+    const decision = this.decide(role.roleArn, role.policies, request);
+    if (decision.effect === 'allow') {
+      this.allowedCount++;
+      this.markUsed(principalName, request, decision);
+      return;
+    }
+    const denial: Denial = {
+      function: principalName,
+      action: request.action,
+      resource: request.resource,
+      reason:
+        decision.effect === 'explicit-deny'
+          ? `an explicit deny in ${decision.by.map((m) => m.policy).join(', ')}`
+          : decision.reason.replace('{action}', request.action),
+    };
+    this.denials.push(denial);
+    if (this.mode === 'enforce') throw new AccessDenied(errorName, denial, role.roleArn);
   }
 
   private decide(roleArn: string, policies: readonly NamedPolicy[], request: AuthorizationRequest): Decision {
@@ -172,10 +198,10 @@ export class IamEnforcer {
   }
 
   /** Every action × resource an identity policy allows that no call in this run used (runtime services aside). */
-  unusedGrants(functionNames: Iterable<string> = this.stack.functions.keys()): UnusedGrant[] {
+  unusedGrants(principals: Iterable<string> = this.principals()): UnusedGrant[] {
     const unused: UnusedGrant[] = [];
-    for (const name of functionNames) {
-      const fn = this.stack.functions.get(name);
+    for (const name of principals) {
+      const fn = this.stack.functions.get(name) ?? this.roles.get(name);
       if (!fn) continue;
       const used = this.used.get(name) ?? new Set<string>();
       for (const policy of fn.policies) {
@@ -192,6 +218,11 @@ export class IamEnforcer {
       }
     }
     return unused;
+  }
+
+  /** The stack's functions, and the state machines that invoked one in this run. */
+  principals(): string[] {
+    return [...new Set([...this.stack.functions.keys(), ...this.roles.keys()])];
   }
 
   /** One paragraph for a person: what was evaluated, what was denied, what was granted and never used. */

@@ -163,6 +163,10 @@ export function authorizationRequests(call: AwsCall, facts: AccountFacts): Autho
       return requests;
     }
     case 'SNSClient': {
+      // A Read action with no resource type: "*" only.
+      if (operation === 'CheckIfPhoneNumberIsOptedOut') {
+        return [{ action: 'sns:CheckIfPhoneNumberIsOptedOut', resource: '*', context: secure }];
+      }
       if (operation !== 'Publish') break;
       const target = str(input.TopicArn) || str(input.TargetArn);
       // A text to a phone number names no topic: IAM evaluates it on "*" (only a real account can confirm it).

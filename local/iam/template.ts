@@ -202,8 +202,18 @@ export interface FunctionPolicies {
   readonly environment: Readonly<Record<string, string>>;
 }
 
+/** A role and every identity policy attached to it. */
+export interface RolePolicies {
+  readonly roleArn: string;
+  readonly policies: readonly NamedPolicy[];
+}
+
 export interface StackPolicies {
   readonly functions: ReadonlyMap<string, FunctionPolicies>;
+  /** Each function's ARN, by construct id. */
+  readonly functionArns: ReadonlyMap<string, string>;
+  /** Each state machine's role (what its Task states may invoke), by state machine name. */
+  readonly machines: ReadonlyMap<string, RolePolicies>;
   /** Key policies, bucket policies, secret, topic and queue policies, by the ARN of the resource they guard. */
   readonly resourcePolicies: ReadonlyMap<string, NamedPolicy>;
   /** The KMS key ARN a bucket encrypts its objects with by default, for buckets with SSE-KMS. */
@@ -229,13 +239,9 @@ export function stackPolicies(
 ): StackPolicies {
   const resolver = new TemplateResolver(template, account);
   const entries = Object.entries(template.Resources);
-  const functions = new Map<string, FunctionPolicies>();
-  for (const [logicalId, name] of functionIds) {
-    const fn = template.Resources[logicalId];
-    if (fn?.Type !== 'AWS::Lambda::Function') throw new UnresolvableIntrinsic(`no function ${logicalId}`);
-    const role = fn?.Properties?.Role as { 'Fn::GetAtt': [string, string] } | undefined;
-    const roleId = role?.['Fn::GetAtt']?.[0];
-    if (!roleId) throw new UnresolvableIntrinsic(`function ${name} has no role of this stack`);
+  const roleOf = (owner: string, role: Json | undefined): RolePolicies => {
+    const roleId = (role as { 'Fn::GetAtt'?: [string, string] } | undefined)?.['Fn::GetAtt']?.[0];
+    if (!roleId) throw new UnresolvableIntrinsic(`${owner} has no role of this stack`);
     const policies: NamedPolicy[] = [];
     const inline = (template.Resources[roleId]?.Properties?.Policies ?? []) as {
       PolicyName: string;
@@ -256,16 +262,35 @@ export function stackPolicies(
         document: asDocument(resolver.resolve(resource.Properties?.PolicyDocument ?? {})),
       });
     }
-    const variables = ((fn?.Properties?.Environment as { Variables?: Record<string, Json> } | undefined)
+    return { roleArn: resolver.getAtt(roleId, 'Arn'), policies };
+  };
+
+  const functions = new Map<string, FunctionPolicies>();
+  const functionArns = new Map<string, string>();
+  for (const [logicalId, name] of functionIds) {
+    const fn = template.Resources[logicalId];
+    if (fn?.Type !== 'AWS::Lambda::Function') throw new UnresolvableIntrinsic(`no function ${logicalId}`);
+    const { roleArn, policies } = roleOf(`function ${name}`, fn.Properties?.Role);
+    functionArns.set(name, resolver.getAtt(logicalId, 'Arn'));
+    const variables = ((fn.Properties?.Environment as { Variables?: Record<string, Json> } | undefined)
       ?.Variables ?? {}) as Record<string, Json>;
     functions.set(name, {
       name,
-      roleArn: resolver.getAtt(roleId, 'Arn'),
+      roleArn,
       policies,
       environment: Object.fromEntries(
         Object.entries(variables).map(([k, v]) => [k, String(resolver.resolve(v))]),
       ),
     });
+  }
+
+  const machines = new Map<string, RolePolicies>();
+  for (const [logicalId, resource] of entries) {
+    if (resource.Type !== 'AWS::StepFunctions::StateMachine') continue;
+    machines.set(
+      resolver.name(logicalId),
+      roleOf(`state machine ${logicalId}`, resource.Properties?.RoleArn),
+    );
   }
 
   const resourcePolicies = new Map<string, NamedPolicy>();
@@ -318,5 +343,5 @@ export function stackPolicies(
       }
     }
   }
-  return { functions, resourcePolicies, bucketKeys, resolver };
+  return { functions, functionArns, machines, resourcePolicies, bucketKeys, resolver };
 }

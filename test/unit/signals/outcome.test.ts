@@ -111,6 +111,35 @@ describe('POST /leads/{id}/outcome', () => {
     expect(lead()?.status).toBe('active');
   });
 
+  it('refuses a not-now date 400 days out, naming the limit and the last date it allows', async () => {
+    // Prepare
+    const started = starts().length;
+
+    // Act
+    const response = await postOutcome({ result: 'not-now', until: '2027-04-09' });
+
+    // Assess
+    expect(response.statusCode).toBe(400);
+    expect(JSON.parse(response.body ?? '').errors.until).toBe(
+      "until must be at most 330 days ahead (2027-01-29 or earlier): the follow-up after a snooze has to finish within Step Functions' one-year limit",
+    );
+    expect(lead()?.status).toBe('active');
+    expect(starts()).toHaveLength(started);
+  });
+
+  it('takes the last date it allows, and the re-engage execution then ends well inside a year', async () => {
+    // Act
+    const response = await postOutcome({ result: 'not-now', until: '2027-01-29' });
+
+    // Assess
+    expect(response.statusCode).toBe(200);
+    expect(lead()).toMatchObject({ status: 'snoozed', snoozedUntil: '2027-01-29T15:00:00Z' });
+    const input = ExecutionInputSchema.parse(JSON.parse(starts().at(-1)?.input ?? '{}'));
+    expect(input.cadenceId).toBe('re-engage');
+    const lastTouch = Date.parse(input.schedule.at(-1)?.at ?? '');
+    expect(lastTouch - NOW.getTime()).toBeLessThan(364 * 86_400_000);
+  });
+
   it('the same Idempotency-Key twice is one outcome', async () => {
     // Prepare
     await postOutcome({ result: 'meeting' }, { 'idempotency-key': 'k-1' });

@@ -1,10 +1,12 @@
 import './env.ts';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
-import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { CheckIfPhoneNumberIsOptedOutCommand, PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { SesMailer } from '../../../functions/adapters/ses-mailer.ts';
+import { SnsOptOutList } from '../../../functions/adapters/sns-opt-out-list.ts';
 import { SnsSmsSender } from '../../../functions/adapters/sns-sms-sender.ts';
+import type { SmsOptOuts } from '../../../functions/domain/inbound-sms.ts';
 import { suppressionKey } from '../../../functions/domain/lead.ts';
 import { makeSmsInboundHandler } from '../../../functions/handlers/sms-inbound.ts';
 import { CREDENTIALS, enrolled, FALLBACK, OWNER, REGION, stops, type World, world } from './fixtures.ts';
@@ -20,15 +22,20 @@ const OURS = '+12175550100';
 let w: World;
 let leadId: string;
 
-const handler = () =>
+const snsClient = () => new SNSClient({ region: REGION, credentials: CREDENTIALS });
+/** The number's opt-outs managed by AWS: its list is asked through SNS, as the deployed function asks it. */
+const AWS_MANAGED: SmsOptOuts = { mode: 'aws', list: new SnsOptOutList(snsClient()) };
+
+const handler = (optOuts: SmsOptOuts = { mode: 'self' }) =>
   makeSmsInboundHandler({
     ...w.deps,
-    sms: new SnsSmsSender({ client: new SNSClient({ region: REGION, credentials: CREDENTIALS }) }),
+    sms: new SnsSmsSender({ client: snsClient() }),
     mailer: new SesMailer({
       client: new SESv2Client({ region: REGION, credentials: CREDENTIALS }),
       from: 'Followup <followup@northwind.example>',
     }),
     texts: { businessName: 'Northwind Supply', ownerEmail: OWNER, ownerPhone: '(312) 555-0199' },
+    optOuts,
     ownerEmail: OWNER,
     fallbackEmail: FALLBACK,
     clock: () => NOW,
@@ -85,7 +92,7 @@ beforeEach(async () => {
   ));
 });
 
-describe('inbound SMS: STOP', () => {
+describe('inbound SMS, self-managed opt-outs: STOP', () => {
   it.each([
     'STOP',
     'stop',
@@ -143,7 +150,7 @@ describe('inbound SMS: STOP', () => {
   });
 });
 
-describe('inbound SMS: HELP, START and replies', () => {
+describe('inbound SMS, self-managed opt-outs: HELP, START and replies', () => {
   it('HELP answers with the business, a contact, the frequency and how to stop', async () => {
     // Act
     await handler()(text(' help '));
@@ -168,6 +175,11 @@ describe('inbound SMS: HELP, START and replies', () => {
     // Assess
     expect(lead()?.smsConsent).toMatchObject({ wording: 'START keyword', source: `sms:${OURS}` });
     expect(await w.store.isSuppressed([suppressionKey(PHONE)])).toBe(false);
+    expect(texts().map((t) => t.text)).toEqual([
+      "You're unsubscribed from Northwind Supply texts. No more messages. Reply START to resubscribe.",
+      "You're resubscribed to Northwind Supply texts. Reply HELP for help, STOP to opt out.",
+    ]);
+    expect(sns.commandCalls(CheckIfPhoneNumberIsOptedOutCommand)).toEqual([]);
   });
 
   it('any other text is a reply: replied, the cadence stops, and the owner gets it by email', async () => {
@@ -191,5 +203,111 @@ describe('inbound SMS: HELP, START and replies', () => {
 
     // Assess
     expect(w.logger.lines.join('\n')).not.toContain(PHONE);
+  });
+});
+
+describe('inbound SMS, opt-outs managed by AWS End User Messaging', () => {
+  const optedOutAtAws = (isOptedOut: boolean) =>
+    sns.on(CheckIfPhoneNumberIsOptedOutCommand).resolves({ isOptedOut });
+  const event = (kind: string) => w.store.events.filter((e) => e.leadId === leadId && e.kind === kind);
+
+  it('STOP revokes consent and suppresses the number, and sends nothing: AWS has confirmed it', async () => {
+    // Act
+    const [result] = await handler(AWS_MANAGED)(text('STOP'));
+
+    // Assess
+    expect(result).toMatchObject({ intent: 'stop', outcome: 'applied' });
+    expect(lead()?.smsConsent).toBeUndefined();
+    expect(lead()?.smsOptedOutAt).toBe('2026-03-05T17:59:30.000Z');
+    expect(await w.store.isSuppressed([suppressionKey(PHONE)])).toBe(true);
+    expect(texts()).toEqual([]);
+  });
+
+  it('HELP is recorded and not answered: AWS has answered it', async () => {
+    // Act
+    await handler(AWS_MANAGED)(text('help'));
+
+    // Assess
+    expect(texts()).toEqual([]);
+    expect(event('sms-help')).toHaveLength(1);
+  });
+
+  it('START while AWS still lists the number as opted out re-grants nothing', async () => {
+    // Prepare
+    await handler(AWS_MANAGED)(text('STOP', 'in-1'));
+    optedOutAtAws(true);
+
+    // Act
+    const [result] = await handler(AWS_MANAGED)(text('START', 'in-2'));
+
+    // Assess
+    expect(result).toMatchObject({ intent: 'start', outcome: 'applied' });
+    expect(lead()?.smsConsent).toBeUndefined();
+    expect(await w.store.isSuppressed([suppressionKey(PHONE)])).toBe(true);
+    expect(event('sms-start').map((e) => e.detail)).toEqual([
+      { signalId: 'sms:in-2', keyword: 'START', stillOptedOut: true },
+    ]);
+    expect(sns.commandCalls(CheckIfPhoneNumberIsOptedOutCommand).map((c) => c.args[0].input)).toEqual([
+      { phoneNumber: PHONE },
+    ]);
+    expect(texts()).toEqual([]);
+  });
+
+  it('START that AWS acted on (an Opt-in keyword took the number off its list) re-grants consent, silently', async () => {
+    // Prepare
+    await handler(AWS_MANAGED)(text('STOP', 'in-1'));
+    optedOutAtAws(false);
+
+    // Act
+    await handler(AWS_MANAGED)(text('unstop', 'in-2'));
+
+    // Assess
+    expect(lead()?.smsConsent).toMatchObject({ wording: 'START keyword', source: `sms:${OURS}` });
+    expect(await w.store.isSuppressed([suppressionKey(PHONE)])).toBe(false);
+    expect(texts()).toEqual([]);
+  });
+
+  it('a number no lead has: STOP suppresses it, START leaves it suppressed while AWS does, neither is answered', async () => {
+    // Prepare
+    const stranger = '+14155550123';
+    optedOutAtAws(true);
+
+    // Act
+    await handler(AWS_MANAGED)(text('stop', 'in-8', stranger));
+    await handler(AWS_MANAGED)(text('start', 'in-9', stranger));
+
+    // Assess
+    expect(await w.store.isSuppressed([suppressionKey(stranger)])).toBe(true);
+    expect(texts()).toEqual([]);
+  });
+
+  it('a throttled opt-out lookup fails as TransientError and records nothing, so the redelivery decides', async () => {
+    // Prepare
+    await handler(AWS_MANAGED)(text('STOP', 'in-1'));
+    sns
+      .on(CheckIfPhoneNumberIsOptedOutCommand)
+      .rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottledException' }));
+    const events = w.store.events.length;
+
+    // Act
+    const failed = handler(AWS_MANAGED)(text('START', 'in-2'));
+
+    // Assess
+    await expect(failed).rejects.toMatchObject({ name: 'TransientError' });
+    expect(w.store.events).toHaveLength(events);
+    optedOutAtAws(false);
+    const [retried] = await handler(AWS_MANAGED)(text('START', 'in-2'));
+    expect(retried?.outcome).toBe('applied');
+    expect(lead()?.smsConsent).toMatchObject({ wording: 'START keyword' });
+  });
+
+  it('any other text is still a reply forwarded to the owner', async () => {
+    // Act
+    const [result] = await handler(AWS_MANAGED)(text('Call me Friday'));
+
+    // Assess
+    expect(result).toMatchObject({ intent: 'message', outcome: 'applied' });
+    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(1);
+    expect(sns.commandCalls(CheckIfPhoneNumberIsOptedOutCommand)).toEqual([]);
   });
 });
