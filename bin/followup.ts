@@ -15,7 +15,8 @@ Examples:
   $ followup cadence lint                      sales advice on every touch's wording
   $ followup simulate --cadence web-inquiry --leads 1000 --seed 7   forecast a cadence before it goes live
   $ followup leads import contacts.csv --cadence web-inquiry        enroll a list: rate limited, resumable
-  $ followup report                            response rate by touch, conversion, revenue recovered`,
+  $ followup report                            response rate by touch, conversion, revenue recovered
+  $ followup doctor --aws                      before cdk deploy: what is ready in your account, what to fix`,
   );
 
 const cadence = program
@@ -201,6 +202,50 @@ Examples:
   $ followup report --csv > report.csv`,
   )
   .action((options) => run(async () => (await report()).reportCommand(options)));
+
+const doctor = () => import('./commands/doctor.ts');
+
+program
+  .command('doctor')
+  .description('before `cdk deploy`: what in your AWS account is ready for Followup and what to fix, and how')
+  .option('--aws', 'check the AWS account and region you deploy to (also FOLLOWUP_TARGET=aws)')
+  .option('--stack <name>', 'the deployed (or to be deployed) stack', 'Followup')
+  .option('--region <region>', 'the AWS region (default: your AWS configuration)')
+  .option('--config <file>', 'the deployment configuration', 'followup.config.json')
+  .option('--cadences <dir>', 'folder of the cadences the configuration names', 'cadences')
+  .option('--json', 'print {ok, region, stack, config, checks: [{id, title, status, summary, fix, notes}]}')
+  // A usage error is exit 2 here: 1 means "something to fix".
+  .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2))
+  .addHelpText(
+    'after',
+    `
+Read-only: it makes Get/Describe calls and DNS lookups, changes nothing. Each check prints ready, to fix (with the
+command, console page or DNS record that fixes it) or unknown (a read failed, e.g. a missing permission).
+  SES sender identity        sender.identity is verified for sending and its DKIM status is SUCCESS
+  SES From address           only when sender.email is an SES identity of its own: SES then checks that one
+  SES production access      out of the sandbox, where only verified recipients receive mail (200 a day)
+  SES receipt rule set       the stack's rule set (ReceiptRuleSetName output) is the region's active one; a
+                             region has one, so activating it switches off any other
+  Reply domain MX            replyDomain's MX points at inbound-smtp.<region>.amazonaws.com, and the region
+                             receives email at all (not every SES region does)
+  SMS (sms.originationNumber set)
+    origination number       the number is this account's, ACTIVE, and its registration status
+    two-way                  inbound texts go to the stack's SmsInboundTopicArn, so STOP/HELP reach Followup
+    opt-out mode             SelfManagedOptOutsEnabled matches sms.optOuts ("aws": false, "self": true)
+    sandbox                  the account's SMS tier is production
+  SES sending quota          the send rate covers the signup API's rate limit (api.rateLimit)
+  Step Functions open executions   the quota each lead in a cadence counts against (default 1,000,000)
+The receipt rule set and two-way checks need the stack deployed; the others pass before the first deploy.
+
+Exit status: 0 when every check is ready, 1 when one is to fix or could not be read, 2 when the doctor cannot
+run (a bad option, an invalid configuration, no credentials, no region).
+
+Examples:
+  $ followup doctor --aws
+  $ followup doctor --aws --region eu-west-1 --stack Followup-prod --config prod.config.json
+  $ followup doctor --aws --json > preflight.json`,
+  )
+  .action((options) => run(async () => (await doctor()).doctorCommand(options)));
 
 const leads = program.command('leads').description('work with leads in bulk');
 const importLeads = () => import('./commands/import.ts');
