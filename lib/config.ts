@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { IANAZone } from 'luxon';
 import * as z from 'zod';
 import { formatPath } from '../functions/core/cadence.ts';
+import { formatMailbox, MailboxInvalid } from '../functions/core/mailbox.ts';
 
 const email = z.email({
   error: (i) => `${JSON.stringify(i.input)} is not an email address; use e.g. "sales@acme.com"`,
@@ -26,12 +27,22 @@ export const FollowupConfigSchema = z.strictObject({
       .min(10, { error: 'is too short; CAN-SPAM needs a full postal address in every marketing email' }),
     website: https,
   }),
-  sender: z.strictObject({
-    email,
-    name: z.string().min(1),
-    identity: domain.or(email),
-    createIdentity: z.boolean().default(false),
-  }),
+  sender: z
+    .strictObject({
+      email,
+      name: z.string().min(1),
+      identity: domain.or(email),
+      createIdentity: z.boolean().default(false),
+    })
+    // The From header is built from both: a name SES would refuse fails here, not on every touch.
+    .superRefine((sender, ctx) => {
+      try {
+        formatMailbox(sender.name, sender.email);
+      } catch (error) {
+        if (!(error instanceof MailboxInvalid)) throw error;
+        ctx.addIssue({ code: 'custom', path: ['name'], input: sender.name, message: error.message });
+      }
+    }),
   replyDomain: domain,
   owner: z.strictObject({ name: z.string().min(1), email, phone: e164.nullish() }),
   allowedOrigins: z.array(https).min(1, { error: 'must list the site(s) whose forms post leads' }),
@@ -43,7 +54,22 @@ export const FollowupConfigSchema = z.strictObject({
   frequencyCap: z.string().regex(/^[1-9][0-9]* per [1-9][0-9]* days?$/, {
     error: (i) => `${JSON.stringify(i.input)} is not a cap; use e.g. "3 per 7 days"`,
   }),
-  sms: z.strictObject({ originationNumber: e164.nullish() }).default({ originationNumber: null }),
+  sms: z
+    .strictObject({
+      originationNumber: e164.nullish(),
+      // Must match the number's SelfManagedOptOutsEnabled, or STOP and HELP are answered twice or not at all.
+      optOuts: z
+        .enum(['aws', 'self'], {
+          error: (i) =>
+            `${JSON.stringify(i.input)} is not an opt-out mode; use "aws" (the number's SelfManagedOptOutsEnabled is false: AWS answers STOP and HELP, the default, and the only choice on a US toll-free number) or "self" (SelfManagedOptOutsEnabled is true: Followup answers them)`,
+        })
+        .default('aws'),
+    })
+    .default({ originationNumber: null, optOuts: 'aws' }),
+  // Activating a receipt rule set switches off whichever one the region had active: opt in.
+  replies: z
+    .strictObject({ activateRuleSet: z.boolean().default(false) })
+    .default({ activateRuleSet: false }),
   api: z
     .strictObject({ rateLimit: z.number().int().min(1), burstLimit: z.number().int().min(1) })
     .default({ rateLimit: 20, burstLimit: 40 }),
@@ -101,7 +127,7 @@ export function loadConfig(file: string, cadenceIds: ReadonlySet<string>): Follo
 export function businessEnvironment(config: FollowupConfig): Record<string, string> {
   return {
     DEFAULT_TIME_ZONE: config.defaultTimeZone,
-    SENDER_EMAIL: `${config.sender.name} <${config.sender.email}>`,
+    SENDER_EMAIL: formatMailbox(config.sender.name, config.sender.email),
     REPLY_DOMAIN: config.replyDomain,
     BUSINESS_NAME: config.business.name,
     POSTAL_ADDRESS: config.business.postalAddress,
@@ -111,5 +137,6 @@ export function businessEnvironment(config: FollowupConfig): Record<string, stri
     ...(config.owner.phone ? { OWNER_PHONE: config.owner.phone } : {}),
     FREQUENCY_CAP: config.frequencyCap,
     ...(config.sms.originationNumber ? { SMS_ORIGINATION_NUMBER: config.sms.originationNumber } : {}),
+    SMS_OPT_OUTS: config.sms.optOuts,
   };
 }

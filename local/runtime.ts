@@ -14,6 +14,7 @@ import { type SmsMessage, startAwsShim } from './aws-shim.ts';
 import { type Clock, ScaledClock } from './clock.ts';
 import { createIamEnforcer, deployedStack, type LocalNames } from './iam/deployed.ts';
 import type { IamEnforcer, IamMode } from './iam/enforcer.ts';
+import { runEvery } from './periodic.ts';
 import { type LocalHandler, MemoryRawMailStore, type SignalHandlers } from './signal-events.ts';
 import {
   type ExecutionRecord,
@@ -147,9 +148,12 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     partition: 'aws',
     region: LOCAL_REGION,
     account: LOCAL_ACCOUNT,
-    tableName: TABLE_NAME,
-    inboundBucket: INBOUND_BUCKET,
-    secretArns: { UnsubscribeKey: SECRET_ID, ShopWebhookSecret: SHOP_SECRET_ID },
+    resources: {
+      TABLE_NAME,
+      INBOUND_BUCKET,
+      UNSUBSCRIBE_SECRET_ARN: SECRET_ID,
+      SHOP_WEBHOOK_SECRET_ARN: SHOP_SECRET_ID,
+    },
     verifiedIdentities: options.sesIdentities ?? [config.sender.identity],
   };
   const iam = options.iam
@@ -363,6 +367,22 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
 
   const resumed = await sfn.resume();
 
+  // The stack's EventBridge schedule, on the runtime's clock: failed starts are retried every 5 virtual minutes.
+  const { makeEnrollmentSweeperHandler } = await import('../functions/handlers/enrollment-sweeper.ts');
+  functions.set(
+    'enrollment-sweeper',
+    as(
+      'EnrollmentSweeper',
+      makeEnrollmentSweeperHandler({ ...deps.enrollmentSweeperDependencies(), clock: handlerNow }),
+    ) as LocalFunction,
+  );
+  const sweeps = runEvery(
+    clock,
+    5 * 60_000,
+    async () => functions.get('enrollment-sweeper')?.({}),
+    (error) => process.stderr.write(`enrollment sweep failed: ${(error as Error)?.message ?? error}\n`),
+  );
+
   const saveState = () => {
     if (!dataDir) return;
     writeJsonAtomically(file('clock.json'), { virtualNow: clock.now().getTime() });
@@ -394,6 +414,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     ...(iam ? { iam } : {}),
     async stop() {
       if (autosave) clearInterval(autosave);
+      await sweeps.stop();
       await sfn.shutdown();
       saveState();
       if (dataDir) rmSync(file(RUNTIME_FILE), { force: true });

@@ -1,5 +1,5 @@
 import { type AddressObject, simpleParser } from 'mailparser';
-import type { InboundMail } from '../domain/inbound-email.ts';
+import type { InboundMail, Receipt } from '../domain/inbound-email.ts';
 
 /*
  * A received email's MIME, read with mailparser into what the domain needs: sender, every recipient, subject, the
@@ -16,14 +16,8 @@ function addresses(field: AddressObject | AddressObject[] | undefined): { addres
   );
 }
 
-export interface Envelope {
-  readonly messageId: string;
-  readonly receivedAt: string;
-  /** The SES envelope recipients (the reply+TOKEN address even when it was a Bcc). */
-  readonly recipients: readonly string[];
-}
-
-export async function parseMime(raw: Uint8Array | string, envelope: Envelope): Promise<InboundMail> {
+/** The MIME SES stored for `receipt`, read into an inbound message that keeps the receipt's verdicts. */
+export async function parseMime(raw: Uint8Array | string, receipt: Receipt): Promise<InboundMail> {
   const mail = await simpleParser(typeof raw === 'string' ? raw : Buffer.from(raw), {
     skipImageLinks: true,
     skipTextToHtml: true,
@@ -34,13 +28,12 @@ export async function parseMime(raw: Uint8Array | string, envelope: Envelope): P
   }
   const from = addresses(mail.from)[0];
   const recipients = [
-    ...envelope.recipients,
+    ...receipt.recipients,
     ...addresses(mail.to).map((a) => a.address),
     ...addresses(mail.cc).map((a) => a.address),
   ];
   return {
-    messageId: envelope.messageId,
-    receivedAt: envelope.receivedAt,
+    ...receipt,
     ...(from ? { from: from.address } : {}),
     ...(from?.name ? { fromName: from.name } : {}),
     recipients: [...new Set(recipients)],

@@ -16,7 +16,7 @@ export const tagValue = (value: string) => value.replace(/[^A-Za-z0-9_-]/g, '_')
 
 export interface SesMailerOptions {
   readonly client: SESv2Client;
-  /** The From address, e.g. "Sam at Northwind <sam@northwind.example>". */
+  /** The From mailbox as formatMailbox writes it (SES refuses a raw non-ASCII or unquoted name), e.g. SENDER_EMAIL. */
   readonly from: string;
   /** Routes bounce, complaint, open and click events; optional for the local emulator. */
   readonly configurationSet?: string;

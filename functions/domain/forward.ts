@@ -97,20 +97,51 @@ export function replyForward(
   };
 }
 
-/** A message that matched no lead, handed to a person rather than dropped. */
-export function unmatchedForward(message: ReceivedMessage, to: string): OutgoingEmail {
+/**
+ * A message that matched no lead, handed to a person rather than dropped; one SES flagged as spam is never
+ * matched, and says so.
+ */
+export function unmatchedForward(message: ReceivedMessage, to: string, flagged?: 'spam'): OutgoingEmail {
   const what = message.channel === 'sms' ? 'A text' : 'An email';
-  const intro = `${what} reached Followup but matched no lead (no valid reply token, and the sender is no known lead). Reply to this email to answer the sender.`;
+  const intro = flagged
+    ? `${what} reached Followup that SES flagged as spam. It was not matched to any lead: it stopped no follow-up and counts as no reply. If it is a real answer, reply to this email to answer the sender and record the outcome on the lead.`
+    : `${what} reached Followup but matched no lead (no valid reply token, and the sender is no known lead). Reply to this email to answer the sender.`;
   const rows: [string, string | undefined][] = [
     ['From', message.fromName ? `${message.fromName} <${message.from}>` : message.from],
     ['To', message.recipients?.join(', ')],
     ['Received', message.receivedAt],
   ];
-  const subject = `Unmatched ${message.channel === 'sms' ? 'text' : 'reply'}${message.subject ? `: ${message.subject}` : ''}`;
+  const kind = `${message.channel === 'sms' ? 'text' : 'reply'}${flagged ? ', flagged as spam' : ''}`;
+  const subject = `Unmatched ${kind}${message.subject ? `: ${message.subject}` : ''}`;
   return {
     to,
     ...render(subject, intro, rows, message),
     ...(message.channel === 'email' ? { replyTo: [message.from] } : {}),
-    tags: { kind: 'unmatched-forward' },
+    tags: { kind: flagged ? 'spam-forward' : 'unmatched-forward' },
+  };
+}
+
+/**
+ * SES found a virus in a received email: the owner learns that one arrived and its id, nothing of what it says
+ * (the sender and subject are the attacker's words too).
+ */
+export function quarantineNotice(
+  message: { readonly messageId: string; readonly receivedAt: string },
+  to: string,
+): OutgoingEmail {
+  const text = [
+    `SES found a virus in an email that reached Followup at ${message.receivedAt}.`,
+    'Followup did not open it, forward it, or let it change any follow-up.',
+    '',
+    `  SES message id: ${message.messageId}`,
+    '',
+    "The receipt rule's bucket keeps the stored copy under that id: delete it, or hand it to whoever looks after your security.",
+  ].join('\n');
+  return {
+    to,
+    subject: 'Quarantined email: SES found a virus',
+    text,
+    html: `<pre style="white-space: pre-wrap">${escapeHtml(text)}</pre>`,
+    tags: { kind: 'quarantine-notice' },
   };
 }

@@ -1,22 +1,43 @@
 import { IANAZone } from 'luxon';
 import { findReturnDate, isAutoReply, type MailHeaders, returnInstant } from './auto-reply.ts';
-import { type ReceivedMessage, replyForward, unmatchedForward } from './forward.ts';
+import { quarantineNotice, type ReceivedMessage, replyForward, unmatchedForward } from './forward.ts';
 import { type Lead, leadIdFor } from './lead.ts';
 import type { Mailer } from './ports.ts';
 import { applyOnce, applySignal, type SignalDeps, type SignalResult } from './signals.ts';
 import { type SigningKey, verifyToken } from './tokens.ts';
 
 /*
- * An email received at the reply domain (DESIGN §1): matched to its lead by the signed token in
- * reply+TOKEN@…, else by the sender; a machine's answer is recorded (and snoozes the lead when it names a return
- * date); a person's answer stops the follow-up and goes to the lead's owner. Mail that matches no lead goes to the
- * fallback address. Each message is handled once, however often SES delivers it.
+ * An email received at the reply domain: matched to its lead by the signed token in reply+TOKEN@…, else by the
+ * sender; a machine's answer is recorded (and snoozes the lead when it names a return date); a person's answer
+ * stops the follow-up and goes to the lead's owner. Mail that matches no lead goes to the fallback address. SES's
+ * verdicts come first: a virus is never opened, spam never stops a follow-up. Each message is handled once,
+ * however often SES delivers it.
  */
 
-export interface InboundMail {
-  /** The SES message id: the dedupe id. */
+/** An SES receipt verdict; GRAY means SES could not decide. */
+export type Verdict = 'PASS' | 'FAIL' | 'GRAY' | 'PROCESSING_FAILED';
+
+/** What SES concluded on receipt (the spam and virus scan, SPF, DKIM, DMARC); absent when it did not say. */
+export interface Verdicts {
+  readonly spam?: Verdict;
+  readonly virus?: Verdict;
+  readonly spf?: Verdict;
+  readonly dkim?: Verdict;
+  readonly dmarc?: Verdict;
+}
+
+/** What the SES receipt event says of a message, before anyone opens it. */
+export interface Receipt {
+  /** The SES message id: the dedupe id, and the stored object's name. */
   readonly messageId: string;
   readonly receivedAt: string;
+  /** The SES envelope recipients (the reply+TOKEN address even when it was a Bcc). */
+  readonly recipients: readonly string[];
+  readonly verdicts: Verdicts;
+}
+
+/** A received message, opened: the receipt plus what its MIME says. */
+export interface InboundMail extends Receipt {
   readonly from?: string;
   readonly fromName?: string;
   /** Every address it was sent to: the SES envelope recipients, To and Cc. */
@@ -45,7 +66,14 @@ export type InboundEmailResult =
       /** The return date an auto-reply named, as the instant the lead is snoozed until. */
       readonly until?: string;
     }
-  | { readonly kind: 'unmatched'; readonly outcome: 'forwarded' | 'duplicate' };
+  | {
+      readonly kind: 'unmatched';
+      readonly outcome: 'forwarded' | 'duplicate';
+      /** SES's spam verdict failed: forwarded as unmatched whoever it names. */
+      readonly flagged?: 'spam';
+    }
+  /** SES found a virus: the message was never opened; the owner hears its id only. */
+  | { readonly kind: 'quarantined'; readonly outcome: 'recorded' | 'duplicate' };
 
 const REPLY_ADDRESS = /^reply\+([^@\s]+)@/i;
 const SOURCE = 'ses-inbound';
@@ -83,11 +111,57 @@ function received(mail: InboundMail): ReceivedMessage {
   };
 }
 
-export async function receiveEmail(
+async function quarantine(deps: InboundEmailDeps, receipt: Receipt, now: Date): Promise<InboundEmailResult> {
+  const recorded = await applyOnce(
+    deps.store,
+    { signalId: `email:${receipt.messageId}`, type: 'quarantined-email', source: SOURCE },
+    now,
+    () => deps.mailer.send(quarantineNotice(receipt, deps.ownerEmail)),
+    deps.logger,
+  );
+  deps.logger.warn('inbound-quarantined', { messageId: receipt.messageId, duplicate: recorded.duplicate });
+  return { kind: 'quarantined', outcome: recorded.duplicate ? 'duplicate' : 'recorded' };
+}
+
+async function forwardUnmatched(
   deps: InboundEmailDeps,
   mail: InboundMail,
   now: Date,
+  flagged?: 'spam',
 ): Promise<InboundEmailResult> {
+  const forwarded = await applyOnce(
+    deps.store,
+    { signalId: `email:${mail.messageId}`, type: flagged ? 'spam-email' : 'unmatched-email', source: SOURCE },
+    now,
+    () => deps.mailer.send(unmatchedForward(received(mail), deps.fallbackEmail, flagged)),
+    deps.logger,
+  );
+  deps.logger.info('inbound-unmatched', {
+    messageId: mail.messageId,
+    duplicate: forwarded.duplicate,
+    ...(flagged ? { flagged } : {}),
+  });
+  return {
+    kind: 'unmatched',
+    outcome: forwarded.duplicate ? 'duplicate' : 'forwarded',
+    ...(flagged ? { flagged } : {}),
+  };
+}
+
+/**
+ * Handles a message SES received; `read` opens it (fetches and parses the stored MIME), and is not called for a
+ * message SES found a virus in.
+ */
+export async function receiveEmail(
+  deps: InboundEmailDeps,
+  receipt: Receipt,
+  read: () => Promise<InboundMail>,
+  now: Date,
+): Promise<InboundEmailResult> {
+  if (receipt.verdicts.virus === 'FAIL') return quarantine(deps, receipt, now);
+  const mail = await read();
+  // Spam counts as no one's answer: SES's filter can be wrong, so a person still sees it, labelled.
+  if (receipt.verdicts.spam === 'FAIL') return forwardUnmatched(deps, mail, now, 'spam');
   const id = `email:${mail.messageId}`;
   const match = await matchLead(deps, mail);
   if (match) {
@@ -137,13 +211,5 @@ export async function receiveEmail(
     }
   }
 
-  const forwarded = await applyOnce(
-    deps.store,
-    { signalId: id, type: 'unmatched-email', source: SOURCE },
-    now,
-    () => deps.mailer.send(unmatchedForward(received(mail), deps.fallbackEmail)),
-    deps.logger,
-  );
-  deps.logger.info('inbound-unmatched', { messageId: mail.messageId, duplicate: forwarded.duplicate });
-  return { kind: 'unmatched', outcome: forwarded.duplicate ? 'duplicate' : 'forwarded' };
+  return forwardUnmatched(deps, mail, now);
 }

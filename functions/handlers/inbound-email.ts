@@ -1,19 +1,31 @@
 import * as z from 'zod';
 import { parseMime } from '../adapters/mime.ts';
 import { InvalidPayload } from '../domain/errors.ts';
-import { type InboundEmailDeps, type InboundEmailResult, receiveEmail } from '../domain/inbound-email.ts';
+import {
+  type InboundEmailDeps,
+  type InboundEmailResult,
+  type Receipt,
+  receiveEmail,
+  type Verdicts,
+} from '../domain/inbound-email.ts';
 import type { RawMailStore } from '../domain/ports.ts';
 import { inboundEmailDependencies } from '../runtime/dependencies.ts';
 
 /*
- * The Lambda action of the SES receipt rule for the reply domain, after its S3 action: the event names the message,
- * the raw MIME is in the bucket under `<prefix><messageId>`.
+ * The Lambda action of the SES receipt rule for the reply domain, after its S3 action: the event names the message
+ * and carries SES's verdicts on it, the raw MIME is in the bucket under `<prefix><messageId>`.
  */
 
 /** The receipt rule stored no object for the message: its S3 action or the prefix is misconfigured. */
 export class MailNotFound extends Error {
   override readonly name = 'MailNotFound';
 }
+
+// A status SES may add later reads as no verdict rather than failing the whole event.
+const verdict = z
+  .object({ status: z.enum(['PASS', 'FAIL', 'GRAY', 'PROCESSING_FAILED']) })
+  .optional()
+  .catch(undefined);
 
 export const SesReceiptEventSchema = z.object({
   Records: z
@@ -22,13 +34,40 @@ export const SesReceiptEventSchema = z.object({
         ses: z.object({
           mail: z.object({ messageId: z.string().min(1), timestamp: z.string().optional() }),
           receipt: z
-            .object({ timestamp: z.string().optional(), recipients: z.array(z.string()).default([]) })
+            .object({
+              timestamp: z.string().optional(),
+              recipients: z.array(z.string()).default([]),
+              spamVerdict: verdict,
+              virusVerdict: verdict,
+              spfVerdict: verdict,
+              dkimVerdict: verdict,
+              dmarcVerdict: verdict,
+            })
             .default({ recipients: [] }),
         }),
       }),
     )
     .min(1),
 });
+
+type SesReceipt = z.output<typeof SesReceiptEventSchema>['Records'][number]['ses']['receipt'];
+
+function verdictsOf(receipt: SesReceipt): Verdicts {
+  const {
+    spamVerdict: spam,
+    virusVerdict: virus,
+    spfVerdict: spf,
+    dkimVerdict: dkim,
+    dmarcVerdict: dmarc,
+  } = receipt;
+  return {
+    ...(spam ? { spam: spam.status } : {}),
+    ...(virus ? { virus: virus.status } : {}),
+    ...(spf ? { spf: spf.status } : {}),
+    ...(dkim ? { dkim: dkim.status } : {}),
+    ...(dmarc ? { dmarc: dmarc.status } : {}),
+  };
+}
 
 export interface InboundEmailHandlerDeps extends InboundEmailDeps {
   readonly rawMail: RawMailStore;
@@ -43,14 +82,22 @@ export function makeInboundEmailHandler(deps: InboundEmailHandlerDeps) {
     const results: InboundEmailResult[] = [];
     for (const { ses } of parsed.data.Records) {
       const { messageId } = ses.mail;
-      const raw = await deps.rawMail.get(messageId);
-      if (!raw) throw new MailNotFound(`no stored mail for message ${messageId}`);
       const now = clock();
       const stamp = ses.receipt.timestamp ?? ses.mail.timestamp;
       const receivedAt =
         stamp && !Number.isNaN(Date.parse(stamp)) ? new Date(stamp).toISOString() : now.toISOString();
-      const mail = await parseMime(raw, { messageId, receivedAt, recipients: ses.receipt.recipients });
-      const result = await receiveEmail(deps, mail, now);
+      const receipt: Receipt = {
+        messageId,
+        receivedAt,
+        recipients: ses.receipt.recipients,
+        verdicts: verdictsOf(ses.receipt),
+      };
+      const read = async () => {
+        const raw = await deps.rawMail.get(messageId);
+        if (!raw) throw new MailNotFound(`no stored mail for message ${messageId}`);
+        return parseMime(raw, receipt);
+      };
+      const result = await receiveEmail(deps, receipt, read, now);
       deps.logger.info('inbound-email', { messageId, ...result });
       results.push(result);
     }

@@ -64,7 +64,13 @@ const FIELDS = {
     (origins) => (origins ?? []).every((o) => URL.canParse(o) && new URL(o).origin === o),
     { error: 'must list origins only (scheme and host, no path), e.g. https://www.acme.com' },
   ),
-  SENDER_EMAIL: required('the From address, e.g. "Sam at Northwind <sam@northwind.example>"'),
+  SENDER_EMAIL: required('the From address, e.g. "Sam at Northwind <sam@northwind.example>"').refine(
+    (v) => /^[\x20-\x7e]+$/.test(v),
+    {
+      error:
+        'must be 7-bit ASCII on one line: SES refuses a raw non-ASCII name; build it with formatMailbox (RFC 2047), as businessEnvironment does',
+    },
+  ),
   CONFIGURATION_SET: optional('the SES configuration set name'),
   REPLY_DOMAIN: required('the domain that receives replies, e.g. reply.northwind.example').refine(
     (v) => /^(?!-)[a-z0-9-]+(\.[a-z0-9-]+)+$/i.test(v),
@@ -93,6 +99,15 @@ const FIELDS = {
   SMS_ORIGINATION_NUMBER: optional('an E.164 number, e.g. +12175550100').refine(
     (v) => v === undefined || /^\+[1-9][0-9]{6,14}$/.test(v),
     { error: 'is not an E.164 number; use e.g. +12175550100' },
+  ),
+  SMS_OPT_OUTS: z.preprocess(
+    unsetIfEmpty,
+    z
+      .enum(['aws', 'self'], {
+        error:
+          'must be "aws" (AWS End User Messaging answers STOP and HELP: SelfManagedOptOutsEnabled false) or "self" (Followup does: SelfManagedOptOutsEnabled true)',
+      })
+      .default('aws'),
   ),
   DASHBOARD_URL: optional('the http(s) address of the dashboard'),
   API_BASE_URL: optional(
@@ -187,6 +202,7 @@ export const smsInboundEnv = (env: NodeJS.ProcessEnv = process.env) =>
       'OWNER_PHONE',
       'FALLBACK_EMAIL',
       'SMS_ORIGINATION_NUMBER',
+      'SMS_OPT_OUTS',
     ],
     env,
   );
@@ -195,6 +211,8 @@ export const outcomeEnv = (env: NodeJS.ProcessEnv = process.env) =>
   read([...ENROLL, 'UNSUBSCRIBE_SECRET_ARN', 'BUSINESS_NAME'], env);
 
 export const shopEventsEnv = (env: NodeJS.ProcessEnv = process.env) => read(ENROLL, env);
+
+export const enrollmentSweeperEnv = (env: NodeJS.ProcessEnv = process.env) => read(ENROLL, env);
 
 export const shopWebhookEnv = (env: NodeJS.ProcessEnv = process.env) =>
   read([...ENROLL, 'SHOP_WEBHOOK_SECRET_ARN'], env);

@@ -20,10 +20,11 @@ export interface LocalNames {
   readonly partition: string;
   readonly region: string;
   readonly account: string;
-  readonly tableName: string;
-  readonly inboundBucket: string;
-  /** Construct id of a secret (UnsubscribeKey, ShopWebhookSecret) → the ARN the local runtime serves it under. */
-  readonly secretArns: Readonly<Record<string, string>>;
+  /**
+   * The local name of each resource a function is given by an environment variable (TABLE_NAME → "followup",
+   * UNSUBSCRIBE_SECRET_ARN → the ARN the local runtime serves it under).
+   */
+  readonly resources: Readonly<Record<string, string>>;
   /** SES identities verified for sending. */
   readonly verifiedIdentities: readonly string[];
 }
@@ -91,14 +92,14 @@ export async function deployedStack(
 }
 
 export function createIamEnforcer(deployed: DeployedStack, names: LocalNames, mode: IamMode): IamEnforcer {
-  const secretByName = new Map(Object.values(names.secretArns).map((arn) => [arn, arn]));
   const facts: AccountFacts = {
     partition: names.partition,
     region: names.region,
     account: names.account,
     verifiedIdentities: new Set(names.verifiedIdentities.map((i) => i.toLowerCase())),
     bucketKey: (bucketArn) => deployed.policies.bucketKeys.get(bucketArn),
-    secretArn: (secretId) => secretByName.get(secretId) ?? secretId,
+    // The local runtime serves secrets under their ARNs only, so an id is the ARN.
+    secretArn: (secretId) => secretId,
   };
   return new IamEnforcer(deployed.policies, facts, mode);
 }

@@ -1,11 +1,10 @@
 import { App, Stack } from 'aws-cdk-lib';
-import * as s3 from 'aws-cdk-lib/aws-s3';
-import * as secrets from 'aws-cdk-lib/aws-secretsmanager';
 import type { Cadence } from '../../functions/core/cadence-schema.ts';
 import type { FollowupConfig } from '../../lib/config.ts';
 import { FollowupFunction } from '../../lib/followup-function.ts';
 import { FollowupStack } from '../../lib/followup-stack.ts';
 import { type LocalNames, STACK_NAME } from './deployed.ts';
+import type { Json } from './evaluate.ts';
 import type { CfnTemplate } from './template.ts';
 
 export interface Synthesized {
@@ -25,18 +24,22 @@ export function synthesize(
   const stack = new FollowupStack(app, STACK_NAME, { config, cadences });
   const logicalId = (element: { node: { defaultChild?: unknown } }) =>
     stack.resolve(Stack.of(stack).getLogicalId(element.node.defaultChild as never)) as string;
-  const physicalIds: Record<string, string> = { [logicalId(stack.table)]: names.tableName };
   const functionIds: Record<string, string> = {};
   for (const construct of stack.node.findAll()) {
     if (construct instanceof FollowupFunction) functionIds[logicalId(construct)] = construct.node.id;
-    if (construct instanceof secrets.Secret) {
-      const arn = names.secretArns[construct.node.id];
-      if (arn) physicalIds[logicalId(construct)] = arn;
-    }
-    if (construct instanceof s3.Bucket && construct.node.id === 'InboundMail') {
-      physicalIds[logicalId(construct)] = names.inboundBucket;
-    }
   }
   const template = app.synth().getStackByName(STACK_NAME).template as CfnTemplate;
+  // A resource a function reads by name (`TABLE_NAME: {Ref: Table…}`) gets the name the local runtime gives it.
+  const physicalIds: Record<string, string> = {};
+  for (const logical of Object.keys(functionIds)) {
+    const variables = (
+      template.Resources[logical]?.Properties?.Environment as { Variables?: Record<string, Json> } | undefined
+    )?.Variables;
+    for (const [variable, value] of Object.entries(variables ?? {})) {
+      const ref = (value as { Ref?: string } | null)?.Ref;
+      const local = names.resources[variable];
+      if (ref && local) physicalIds[ref] = local;
+    }
+  }
   return { template, functionIds, physicalIds };
 }

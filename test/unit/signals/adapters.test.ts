@@ -11,10 +11,12 @@ import { DeleteCommand, DynamoDBDocumentClient, PutCommand, UpdateCommand } from
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DynamoLeadStore } from '../../../functions/adapters/dynamo-lead-store.ts';
-import { S3RawMailStore } from '../../../functions/adapters/s3-raw-mail-store.ts';
+import { parseMime } from '../../../functions/adapters/mime.ts';
+import { S3RawMailStore, StoredMailEncrypted } from '../../../functions/adapters/s3-raw-mail-store.ts';
 import { SfnExecutions } from '../../../functions/adapters/sfn-executions.ts';
 import { leadUpsert } from '../../../functions/domain/enroll.ts';
 import { leadIdFor, suppressionKey } from '../../../functions/domain/lead.ts';
+import { openEnvelope, storedBySes } from '../../integ/ses-s3-action.ts';
 import { ARN_TEMPLATE, CREDENTIALS, REGION } from './fixtures.ts';
 
 const sfn = mockClient(SFNClient);
@@ -22,6 +24,16 @@ const s3 = mockClient(S3Client);
 const dynamo = mockClient(DynamoDBDocumentClient);
 
 const AT = '2026-03-05T18:00:00.000Z';
+const KMS_KEY = 'arn:aws:kms:us-east-1:123456789012:key/0d3c1e5a-7b9f-4c2d-8e6a-1f2b3c4d5e6f';
+const REPLY = [
+  'From: =?UTF-8?Q?Jordan_=C3=81lvarez?= <jordan@example.com>',
+  'To: reply+token@reply.northwind.example',
+  'Subject: Re: Your quote',
+  'Content-Type: text/plain; charset=utf-8',
+  '',
+  'Tuesday works for me.',
+  '',
+].join('\r\n');
 const LEAD_ID = leadIdFor('jordan@example.com');
 const conditionFailed = () =>
   new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
@@ -137,6 +149,75 @@ describe('S3RawMailStore', () => {
     // Assess
     expect(missing).toBeUndefined();
     expect((busy as Error).name).toBe('TransientError');
+  });
+
+  it('mail SES stored client-side encrypted (the S3 action names a KMS key) is refused, never handed on as text', async () => {
+    // Prepare
+    const action = { kmsKeyArn: KMS_KEY, ruleName: 'replies', account: '123456789012' };
+    const stored = storedBySes(action, 'msg-enc', REPLY);
+    s3.on(GetObjectCommand).resolves(stored as never);
+    const mail = new S3RawMailStore({
+      client: new S3Client({ region: REGION, credentials: CREDENTIALS }),
+      bucket: 'inbound',
+      prefix: 'inbound/',
+    });
+
+    // Act
+    const error = await mail.get('msg-enc').catch((e: Error) => e);
+
+    // Assess
+    expect(error).toBeInstanceOf(StoredMailEncrypted);
+    expect((error as Error).name).toBe('StoredMailEncrypted');
+    expect((error as Error).message).toBe(
+      "the mail at inbound/msg-enc is stored client-side encrypted: remove kmsKey from the receipt rule's S3 action (S3 still encrypts every object at rest)",
+    );
+    expect(stored.destroyed()).toBe(true);
+    // The fixture is a real envelope: the S3 encryption client would open it.
+    expect(await openEnvelope(action, stored)).toBe(REPLY);
+  });
+
+  it('mail SES stored without a KMS key is the MIME as received', async () => {
+    // Prepare
+    s3.on(GetObjectCommand).resolves(
+      storedBySes({ ruleName: 'replies', account: '123456789012' }, 'msg-plain', REPLY) as never,
+    );
+    const mail = new S3RawMailStore({
+      client: new S3Client({ region: REGION, credentials: CREDENTIALS }),
+      bucket: 'inbound',
+    });
+
+    // Act
+    const raw = await mail.get('msg-plain');
+
+    // Assess
+    expect(Buffer.from(raw ?? []).toString('utf8')).toBe(REPLY);
+  });
+});
+
+describe('parseMime', () => {
+  it('keeps the receipt: its id, its envelope recipients and every SES verdict, beside what the MIME says', async () => {
+    // Prepare
+    const receipt = {
+      messageId: 'msg-v',
+      receivedAt: AT,
+      recipients: ['reply+token@reply.northwind.example'],
+      verdicts: { spam: 'PASS', virus: 'PASS', spf: 'FAIL', dkim: 'GRAY', dmarc: 'FAIL' } as const,
+    };
+
+    // Act
+    const mail = await parseMime(REPLY, receipt);
+
+    // Assess
+    expect(mail).toMatchObject({
+      messageId: 'msg-v',
+      receivedAt: AT,
+      from: 'jordan@example.com',
+      fromName: 'Jordan Álvarez',
+      subject: 'Re: Your quote',
+      verdicts: { spam: 'PASS', virus: 'PASS', spf: 'FAIL', dkim: 'GRAY', dmarc: 'FAIL' },
+    });
+    expect(mail.recipients).toEqual(['reply+token@reply.northwind.example']);
+    expect(mail.text).toContain('Tuesday works');
   });
 });
 

@@ -59,6 +59,8 @@ interface Mail {
   readonly subject?: string;
   readonly text?: string;
   readonly headers?: readonly string[];
+  /** The receipt's spamVerdict, virusVerdict… statuses, as SES puts them in the event. */
+  readonly verdicts?: Partial<Record<'spam' | 'virus' | 'spf' | 'dkim' | 'dmarc', string>>;
 }
 
 /** Stores a received email under its message id and returns the SES receipt rule's Lambda event for it. */
@@ -85,7 +87,13 @@ function received(messageId: string, mail: Mail = {}) {
         eventSource: 'aws:ses',
         ses: {
           mail: { messageId, timestamp: NOW.toISOString() },
-          receipt: { timestamp: NOW.toISOString(), recipients: [to] },
+          receipt: {
+            timestamp: NOW.toISOString(),
+            recipients: [to],
+            ...Object.fromEntries(
+              Object.entries(mail.verdicts ?? {}).map(([name, status]) => [`${name}Verdict`, { status }]),
+            ),
+          },
         },
       },
     ],
@@ -275,5 +283,89 @@ describe('inbound email: no lead', () => {
     // Assess
     expect((error as Error).name).toBe('MailNotFound');
     expect(lead()?.status).toBe('active');
+  });
+});
+
+describe('inbound email: SES verdicts', () => {
+  it('a message SES found a virus in is never opened, stops nothing, and reaches the owner as its id alone', async () => {
+    // Prepare
+    const event = received('virus-1', {
+      subject: 'Re: Your landscaping quote — invoice attached',
+      text: 'Please open the attachment.',
+      verdicts: { spam: 'PASS', virus: 'FAIL' },
+    });
+
+    // Act
+    const [result] = await handler()(event);
+    const [again] = await handler()(event);
+
+    // Assess
+    expect(result).toEqual({ kind: 'quarantined', outcome: 'recorded' });
+    expect(again).toEqual({ kind: 'quarantined', outcome: 'duplicate' });
+    expect(s3.commandCalls(GetObjectCommand)).toEqual([]);
+    expect(lead()?.status).toBe('active');
+    expect(stops()).toEqual([]);
+    const [notice, ...more] = forwards();
+    expect(more).toEqual([]);
+    expect(notice?.Destination?.ToAddresses).toEqual([OWNER]);
+    expect(notice?.Content?.Simple?.Subject?.Data).toBe('Quarantined email: SES found a virus');
+    const text = notice?.Content?.Simple?.Body?.Text?.Data ?? '';
+    expect(text).toContain('virus-1');
+    expect(text).not.toContain('invoice');
+    expect(text).not.toContain('attachment');
+    expect(text).not.toContain(EMAIL);
+    expect(notice?.ReplyToAddresses).toBeUndefined();
+  });
+
+  it('spam that carries a valid reply token stops nothing and counts as no reply: it goes out flagged, unmatched', async () => {
+    // Prepare
+    const event = received('spam-1', {
+      subject: 'Re: Your landscaping quote',
+      text: 'Cheap watches, click here.',
+      verdicts: { spam: 'FAIL', virus: 'PASS' },
+    });
+
+    // Act
+    const [result] = await handler()(event);
+
+    // Assess
+    expect(result).toEqual({ kind: 'unmatched', outcome: 'forwarded', flagged: 'spam' });
+    expect(lead()?.status).toBe('active');
+    expect(stops()).toEqual([]);
+    expect(w.store.events.map((e) => e.kind)).not.toContain('reply');
+    const [forward, ...more] = forwards();
+    expect(more).toEqual([]);
+    expect(forward?.Destination?.ToAddresses).toEqual([FALLBACK]);
+    expect(forward?.Content?.Simple?.Subject?.Data).toBe(
+      'Unmatched reply, flagged as spam: Re: Your landscaping quote',
+    );
+    expect(forward?.Content?.Simple?.Body?.Text?.Data).toContain('SES flagged as spam');
+    expect(forward?.Content?.Simple?.Body?.Text?.Data).toContain('Cheap watches');
+  });
+
+  it('a gray spam verdict or failed SPF, DKIM and DMARC change nothing yet: the reply stops the cadence', async () => {
+    // Prepare
+    const event = received('gray-1', {
+      verdicts: { spam: 'GRAY', virus: 'PASS', spf: 'FAIL', dkim: 'FAIL', dmarc: 'FAIL' },
+    });
+
+    // Act
+    const [result] = await handler()(event);
+
+    // Assess
+    expect(result).toMatchObject({ kind: 'reply', matchedBy: 'token', outcome: 'applied' });
+    expect(lead()?.status).toBe('replied');
+    expect(stops()).toHaveLength(1);
+  });
+
+  it('a verdict status SES may add later reads as no verdict, not as a broken event', async () => {
+    // Prepare
+    const event = received('new-status-1', { verdicts: { spam: 'SOMETHING_NEW', virus: 'PASS' } });
+
+    // Act
+    const [result] = await handler()(event);
+
+    // Assess
+    expect(result).toMatchObject({ kind: 'reply', outcome: 'applied' });
   });
 });
