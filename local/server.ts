@@ -4,7 +4,7 @@ import { buildReport, isMonth, type Report } from '../functions/core/report.ts';
 import { renderDashboard } from '../web/dashboard.ts';
 import { renderSignupForm } from '../web/form.ts';
 import { renderLeadPage } from '../web/lead.ts';
-import type { DashboardModel, LeadRow, TaskRow } from '../web/model.ts';
+import type { DashboardModel, LeadRow, TaskRow, UnstartedRow } from '../web/model.ts';
 import { renderThanks } from '../web/thanks.ts';
 import { type Item, itemsOfLead, type LeadView, leadView, scanAll } from './queries.ts';
 import type { Runtime } from './runtime.ts';
@@ -150,6 +150,19 @@ async function dashboardModel(runtime: Runtime): Promise<DashboardModel> {
       dueAt: String(t.dueAt),
       createdAt: String(t.createdAt),
     }));
+  // Pending with a failure recorded, or given up: a pending one without a failure is starting right now.
+  const unstarted: UnstartedRow[] = bySk('ENR#')
+    .filter((e) => e.status === 'stuck' || (e.status === 'pending' && Number(e.startAttempts ?? 0) > 0))
+    .map((e) => ({
+      leadId: String(e.leadId),
+      leadName: names.get(String(e.leadId)) ?? String(e.leadId),
+      cadenceId: String(e.cadenceId),
+      status: e.status === 'stuck' ? 'stuck' : 'retrying',
+      attempts: Number(e.startAttempts ?? 0),
+      createdAt: String(e.createdAt),
+      ...(str(e.reason) ? { reason: str(e.reason) } : {}),
+      ...(e.status === 'pending' && str(e.retryAt) ? { retryAt: str(e.retryAt) } : {}),
+    }));
   const touches = bySk('TOUCH#');
   const statuses = new Map(leads.map((l) => [l.id, l.status]));
   const cadences = runtime.cadences.map((c) => {
@@ -179,6 +192,7 @@ async function dashboardModel(runtime: Runtime): Promise<DashboardModel> {
     now: runtime.clock.now().toISOString(),
     followUp,
     leads,
+    unstarted,
     tasks,
     sms: runtime.outbox.map((s) => ({ to: s.to, body: s.body, at: s.at })),
     emails,

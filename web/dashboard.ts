@@ -2,7 +2,15 @@ import { CHART_STYLES, followUpCharts } from './charts.ts';
 import { byTime, formatNumber, isPast, percent, relative, when } from './format.ts';
 import { html, type SafeHtml, safeHref } from './html.ts';
 import { page } from './layout.ts';
-import type { CadenceStats, DashboardModel, EmailRow, LeadRow, SmsRow, TaskRow } from './model.ts';
+import type {
+  CadenceStats,
+  DashboardModel,
+  EmailRow,
+  LeadRow,
+  SmsRow,
+  TaskRow,
+  UnstartedRow,
+} from './model.ts';
 import { channelLabel, emptyState, leadHref, leadLabel, outcomeButtons, statusBadge } from './parts.ts';
 
 /* The local runtime's home page: who is in which cadence, what went out, and what a rep has to do next. */
@@ -74,6 +82,37 @@ function leadsTable(model: DashboardModel): SafeHtml {
 ${leads.map((lead) => leadRow(lead, model.now))}
 </tbody>
 </table></div>`;
+}
+
+function unstartedRow(row: UnstartedRow, model: DashboardModel): SafeHtml {
+  const zone = model.leads.find((l) => l.id === row.leadId)?.zone;
+  const next =
+    row.status === 'retrying' && row.retryAt
+      ? html`next try ${when(row.retryAt, zone, model.now)}`
+      : html`<strong>given up</strong>: fix the cause, then post the lead again`;
+  return html`<tr>
+<td><a href="${leadHref(row.leadId)}">${row.leadName}</a></td>
+<td>${row.cadenceId}</td>
+<td><span class="badge badge-${row.status}">${row.status === 'stuck' ? 'Stuck' : 'Retrying'}</span></td>
+<td class="num">${row.attempts}</td>
+<td>${row.reason ?? html`<span class="muted">the function stopped before it could say</span>`}</td>
+<td>${next}</td>
+</tr>`;
+}
+
+/** Leads that get no follow-up until their enrollment starts: shown only while there are some. */
+function unstarted(model: DashboardModel): SafeHtml | '' {
+  if (model.unstarted.length === 0) return '';
+  const rows = [...model.unstarted].sort(
+    (a, b) => Number(b.status === 'stuck') - Number(a.status === 'stuck') || byTime(a.createdAt, b.createdAt),
+  );
+  const stuck = rows.filter((r) => r.status === 'stuck').length;
+  return html`<section aria-labelledby="unstarted-h"><h2 id="unstarted-h">Enrollments that cannot start</h2>
+<p>${plural(rows.length, 'lead')} ${rows.length === 1 ? 'gets' : 'get'} no follow-up until ${rows.length === 1 ? 'its' : 'their'} cadence starts${stuck > 0 ? html` · <strong>${stuck} stuck</strong>` : ''}.</p>
+<div class="table-wrap"><table>
+<thead><tr><th scope="col">Lead</th><th scope="col">Cadence</th><th scope="col">Status</th><th scope="col" class="num">Attempts</th><th scope="col">Reason</th><th scope="col">Next</th></tr></thead>
+<tbody>${rows.map((r) => unstartedRow(r, model))}</tbody>
+</table></div></section>`;
 }
 
 function taskItem(task: TaskRow, model: DashboardModel): SafeHtml {
@@ -183,6 +222,7 @@ export function renderDashboard(model: DashboardModel): string {
   const main = html`<h1>Dashboard</h1>
 ${clock(model)}
 ${summary(model)}
+${unstarted(model)}
 <section aria-labelledby="results-h"><h2 id="results-h">Follow-up results</h2>${followUpCharts(model.followUp)}</section>
 <section aria-labelledby="leads-h"><h2 id="leads-h">Leads</h2>${leadsTable(model)}</section>
 <section aria-labelledby="tasks-h"><h2 id="tasks-h">Tasks for reps</h2>${tasks(model)}</section>

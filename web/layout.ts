@@ -66,7 +66,8 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 .badge-lost, .badge-unsubscribed { background: #e5e7eb; color: #374151; }
 .badge-snoozed { background: #fef3c7; color: #78350f; }
 .badge-nurture { background: #e0e7ff; color: #312e81; }
-.badge-bounced, .badge-complained { background: #fee2e2; color: #7f1d1d; }
+.badge-bounced, .badge-complained, .badge-stuck { background: #fee2e2; color: #7f1d1d; }
+.badge-retrying { background: #fef3c7; color: #78350f; }
 .channel { white-space: nowrap; }
 .btn { font: inherit; font-size: .9rem; padding: .35rem .8rem; border-radius: 8px; cursor: pointer;
   border: 1px solid var(--border); background: var(--surface); color: var(--text); }

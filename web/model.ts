@@ -90,9 +90,27 @@ export interface FollowUpFigures {
   readonly revenueRecovered: number;
 }
 
+/** An enrollment whose execution has not started: its start failed and is retried, or it was given up. */
+export interface UnstartedRow {
+  readonly leadId: string;
+  readonly leadName: string;
+  readonly cadenceId: string;
+  /** `retrying`: the sweeper tries again at `retryAt`; `stuck`: it gave up, someone must fix the cause. */
+  readonly status: 'retrying' | 'stuck';
+  /** Failed starts so far. */
+  readonly attempts: number;
+  /** The last failure, as Step Functions named it. */
+  readonly reason?: string;
+  readonly retryAt?: string;
+  /** When the lead was enrolled. */
+  readonly createdAt: string;
+}
+
 export interface DashboardModel {
   readonly now: string;
   readonly leads: readonly LeadRow[];
+  /** Enrollments whose start failed: the dashboard lists each, stuck ones first. */
+  readonly unstarted: readonly UnstartedRow[];
   /** Every open task: the dashboard lists them all, soonest due first. */
   readonly tasks: readonly TaskRow[];
   /** Every SMS in the local outbox: the dashboard counts them all and lists the latest. */

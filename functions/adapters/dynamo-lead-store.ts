@@ -25,6 +25,8 @@ import type {
   RepTask,
   SignalKey,
   SignalMarker,
+  StartFailure,
+  StartRetry,
   Suppression,
   TouchKey,
   TouchOutcome,
@@ -50,6 +52,7 @@ import { rethrow } from './aws-errors.ts';
  *   CART#<sha256>      CART                            the lead a shop's cart belongs to
  *   AGG#<cadence>#<yyyy-mm>  TOUCH#<nnn> | CLOSED      report counters (see dynamo-aggregates.ts)
  *   AGG                MONTH#<yyyy-mm>#<cadence>       which cadences have counters in which month
+ *   RETRY              <dueAt>#<leadId>#<enrollmentId> an enrollment whose start the sweeper retries once due
  *
  * No transactions (dynalite has none): every multi-item change is ordered so a crash between writes is repaired by
  * the retry. No TTL is needed for correctness.
@@ -74,6 +77,14 @@ export const lookupItemKey = (lookup: LeadLookup, value: string) => {
 const signalItemKey = (key: SignalKey) => ({
   pk: key.leadId ? leadPk(key.leadId) : `SIGNAL#${key.signalId}`,
   sk: `SIGNAL#${key.signalId}`,
+});
+
+/** One partition holds every due-retry marker, sorted by when it is due: one Query reads all that are due. */
+const RETRY_PK = 'RETRY';
+const retryItemKey = (retry: StartRetry) => ({
+  pk: RETRY_PK,
+  // One spelling per instant ("…T15:00:00.000Z"): the sort key orders by time only if every key spells it alike.
+  sk: `${new Date(retry.dueAt).toISOString()}#${retry.leadId}#${retry.enrollmentId}`,
 });
 
 const KEY_FIELDS = new Set(['pk', 'sk', 'type']);
@@ -329,6 +340,81 @@ export class DynamoLeadStore implements LeadStore {
     await this.update({
       Key: { pk: leadPk(leadId), sk: `ENR#${enrollmentId}` },
       UpdateExpression: expression.update(),
+      ExpressionAttributeNames: expression.names,
+      ExpressionAttributeValues: expression.values,
+    });
+  }
+
+  async scheduleStartRetry(retry: StartRetry): Promise<void> {
+    await this.put(
+      {
+        Item: {
+          ...retryItemKey(retry),
+          type: 'retry',
+          leadId: retry.leadId,
+          enrollmentId: retry.enrollmentId,
+          cadenceId: retry.cadenceId,
+          dueAt: new Date(retry.dueAt).toISOString(),
+        },
+      },
+      'attribute_not_exists(pk)',
+    );
+  }
+
+  async dueStartRetries(now: string, limit: number): Promise<StartRetry[]> {
+    try {
+      const result = await this.client.send(
+        new QueryCommand({
+          TableName: this.table,
+          // "~" sorts after every character of an id: the last key due at `now`.
+          KeyConditionExpression: 'pk = :pk AND sk <= :upTo',
+          ExpressionAttributeValues: { ':pk': RETRY_PK, ':upTo': `${new Date(now).toISOString()}#~` },
+          ConsistentRead: true,
+          Limit: limit,
+        }),
+      );
+      return (result.Items ?? []).map((item) => ({
+        leadId: String(item.leadId),
+        enrollmentId: String(item.enrollmentId),
+        cadenceId: String(item.cadenceId),
+        dueAt: String(item.dueAt),
+      }));
+    } catch (error) {
+      return rethrow(error, 'DynamoDB');
+    }
+  }
+
+  async clearStartRetry(retry: StartRetry): Promise<void> {
+    try {
+      await this.client.send(new DeleteCommand({ TableName: this.table, Key: retryItemKey(retry) }));
+    } catch (error) {
+      rethrow(error, 'DynamoDB');
+    }
+  }
+
+  async markStartFailed(leadId: string, enrollmentId: string, failure: StartFailure): Promise<boolean> {
+    const expression = new Expression().set('startAttempts', failure.attempts).set('reason', failure.reason);
+    if (failure.retryAt) expression.set('retryAt', failure.retryAt);
+    else expression.set('status', 'stuck').set('endedAt', failure.at).remove('retryAt');
+    return this.pendingUpdate(leadId, enrollmentId, expression);
+  }
+
+  async cancelEnrollment(leadId: string, enrollmentId: string, reason: string, at: string): Promise<boolean> {
+    const expression = new Expression()
+      .set('status', 'cancelled')
+      .set('reason', reason)
+      .set('endedAt', at)
+      .remove('retryAt');
+    return this.pendingUpdate(leadId, enrollmentId, expression);
+  }
+
+  /** An update of an enrollment that is still pending: a start that got there first is never overwritten. */
+  private pendingUpdate(leadId: string, enrollmentId: string, expression: Expression): Promise<boolean> {
+    const pending = expression.value('pending');
+    return this.conditionalUpdate({
+      Key: enrollmentItemKey(leadId, enrollmentId),
+      UpdateExpression: expression.update(),
+      ConditionExpression: `${expression.name('status')} = ${pending}`,
       ExpressionAttributeNames: expression.names,
       ExpressionAttributeValues: expression.values,
     });

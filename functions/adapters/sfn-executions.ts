@@ -1,8 +1,22 @@
 import { type SFNClient, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
+import { StartRefused } from '../domain/errors.ts';
 import type { Executions } from '../domain/ports.ts';
 import { errorName, rethrow } from './aws-errors.ts';
 
 export const CADENCE_PLACEHOLDER = '{cadence}';
+
+/** StartExecution errors that stay until someone changes the stack, its grants or the cadence: never worth a retry. */
+const REFUSALS = new Set([
+  'AccessDeniedException',
+  'StateMachineDoesNotExist',
+  'StateMachineDeleting',
+  'InvalidArn',
+  'InvalidName',
+  'InvalidExecutionInput',
+  'ValidationException',
+  'KmsAccessDeniedException',
+  'KmsInvalidStateException',
+]);
 
 export interface SfnExecutionsOptions {
   readonly client: SFNClient;
@@ -57,6 +71,9 @@ export class SfnExecutions implements Executions {
     } catch (error) {
       // The name is the enrollment id: an execution of that name is this enrollment, started by an earlier try.
       if (errorName(error) === 'ExecutionAlreadyExists') return { alreadyExisted: true };
+      if (REFUSALS.has(errorName(error))) {
+        throw new StartRefused(errorName(error), (error as Error).message, { cause: error });
+      }
       return rethrow(error, 'Step Functions');
     }
   }

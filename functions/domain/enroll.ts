@@ -4,7 +4,8 @@ import {
   executionInput,
   executionName,
 } from '../core/execution-input.ts';
-import { CadenceNotFound, LeadNotFound } from './errors.ts';
+import { firstStartRetry, pendingRecordOf, retryLater, startEnrollment } from './enrollment-retry.ts';
+import { CadenceNotFound, ExecutionTooLong, LeadNotFound } from './errors.ts';
 import {
   isNurtureCadence,
   type Lead,
@@ -73,6 +74,13 @@ export interface EnrollResult {
   readonly created: boolean;
   readonly enrollment: Enrollment;
 }
+
+/**
+ * The furthest a last touch may lie after its StartExecution: Step Functions ends a Standard execution at one year,
+ * and the Complete step, retries and a leap day must still fit after the last touch.
+ */
+export const MAX_EXECUTION_DAYS = 364;
+const DAY_MS = 86_400_000;
 
 /** How long after its last touch a slot still counts as taken: the Complete step and retries run in that time. */
 const POINTER_GRACE_MS = 2 * 86_400_000;
@@ -167,6 +175,11 @@ export async function enrollLead(deps: EnrollDeps, input: EnrollInput, now: Date
   const startAt = input.startAt ?? now;
   const enrollmentId = executionName(leadId, cadence.id, startAt);
   const execution = executionInput(cadence, { leadId, enrollmentId, enrolledAt: startAt, zone });
+  const lastTouchAt = execution.schedule.at(-1)?.at ?? at;
+  // Refused before the enrollment is written: an execution that would time out must never start.
+  if (Date.parse(lastTouchAt) - now.getTime() >= MAX_EXECUTION_DAYS * DAY_MS) {
+    throw new ExecutionTooLong(cadence.id, at, lastTouchAt, MAX_EXECUTION_DAYS);
+  }
   const inputJson = JSON.stringify(execution);
   const pointer: ActivePointer = {
     leadId,
@@ -174,9 +187,12 @@ export async function enrollLead(deps: EnrollDeps, input: EnrollInput, now: Date
     enrollmentId,
     inputJson,
     createdAt: at,
-    endsAt: execution.schedule.at(-1)?.at ?? at,
+    endsAt: lastTouchAt,
   };
 
+  // Before the slot is taken: whatever stops this call from here on (a failed start, a crash), the sweeper finds it.
+  const retry = firstStartRetry({ leadId, enrollmentId, cadenceId: cadence.id }, now);
+  await store.scheduleStartRetry(retry);
   let holder = await store.claimActive(pointer);
   if (holder && (slotsAreStale || pointerEnded(holder, now))) {
     deps.logger?.info('enrollment-slot-replaced', {
@@ -187,6 +203,8 @@ export async function enrollLead(deps: EnrollDeps, input: EnrollInput, now: Date
     holder = await store.claimActive(pointer, holder.enrollmentId);
   }
   if (holder) {
+    // The holder has a marker of its own; this one stands for an enrollment that will never exist.
+    if (holder.enrollmentId !== enrollmentId) await store.clearStartRetry(retry);
     await ensureStarted(deps, holder, input.source, at);
     return {
       leadId,
@@ -214,7 +232,16 @@ export async function enrollLead(deps: EnrollDeps, input: EnrollInput, now: Date
   // Before the start: a first touch due at once may run, and move "next touch" on, before this line would.
   const first = execution.schedule[0];
   if (first) await store.setNextTouch(leadId, first.at, at);
-  await start(deps, record, at);
+  try {
+    await startEnrollment(deps, record, at);
+  } catch (error) {
+    await retryLater(deps, record, retry, error, now).catch((recording: unknown) => {
+      // The marker is in place: the sweeper retries it even without this record of the failure.
+      deps.logger?.error('enrollment-failure-unrecorded', { leadId, error: (recording as Error)?.name });
+    });
+    throw error;
+  }
+  await store.clearStartRetry(retry);
   await store.recordEvent(leadId, {
     at,
     kind: 'enrolled',
@@ -241,23 +268,9 @@ async function ensureStarted(
 ): Promise<void> {
   const stored = await deps.store.getEnrollment(holder.leadId, holder.enrollmentId);
   if (stored?.status === 'started') return;
-  const record: EnrollmentRecord = stored ?? {
-    leadId: holder.leadId,
-    enrollmentId: holder.enrollmentId,
-    cadenceId: holder.cadenceId,
-    enrolledAt: ExecutionInputSchema.parse(JSON.parse(holder.inputJson)).enrolledAt,
-    inputJson: holder.inputJson,
-    status: 'pending',
-    source,
-    createdAt: holder.createdAt,
-  };
+  const record = stored ?? pendingRecordOf(holder, source);
   if (!stored) await deps.store.putEnrollment(record);
-  await start(deps, record, at);
-}
-
-async function start(deps: EnrollDeps, record: EnrollmentRecord, at: string): Promise<void> {
-  const result = await deps.executions.start(record.cadenceId, record.enrollmentId, record.inputJson);
-  await deps.store.markEnrollmentStarted(record.leadId, record.enrollmentId, at, result.executionArn);
+  await startEnrollment(deps, record, at);
 }
 
 function scheduleOf(pointer: ActivePointer): Schedule {

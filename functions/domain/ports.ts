@@ -42,7 +42,11 @@ export interface ActivePointer {
   readonly endsAt: string;
 }
 
-export type EnrollmentStatus = 'pending' | 'started';
+/**
+ * `pending` until its execution starts (a failed start is retried by the sweeper); `stuck` when the sweeper gave up
+ * (a refusal no retry fixes, or too many failures); `cancelled` when the lead left before it could start.
+ */
+export type EnrollmentStatus = 'pending' | 'started' | 'stuck' | 'cancelled';
 
 export interface EnrollmentRecord {
   readonly leadId: string;
@@ -57,6 +61,32 @@ export interface EnrollmentRecord {
   readonly createdAt: string;
   readonly startedAt?: string;
   readonly executionArn?: string;
+  /** How many starts have failed so far. */
+  readonly startAttempts?: number;
+  /** Why it has not started: the last start failure (pending, stuck), or why it never will (cancelled). */
+  readonly reason?: string;
+  /** When the sweeper tries the start again, while it is pending after a failure. */
+  readonly retryAt?: string;
+  /** When it became `stuck` or `cancelled`. */
+  readonly endedAt?: string;
+}
+
+/** A due-retry marker: the sweeper starts the enrollment it names once `dueAt` has passed, unless it has started. */
+export interface StartRetry {
+  readonly leadId: string;
+  readonly enrollmentId: string;
+  readonly cadenceId: string;
+  /** ISO 8601, UTC. */
+  readonly dueAt: string;
+}
+
+/** What a failed start leaves on a pending enrollment. */
+export interface StartFailure {
+  readonly at: string;
+  readonly attempts: number;
+  readonly reason: string;
+  /** The next try, when there is one; without it the enrollment is given up as `stuck`. */
+  readonly retryAt?: string;
 }
 
 export interface TouchKey {
@@ -192,6 +222,15 @@ export interface LeadStore {
     at: string,
     executionArn?: string,
   ): Promise<void>;
+  /** Puts a due-retry marker; one with the same key stays as it is. */
+  scheduleStartRetry(retry: StartRetry): Promise<void>;
+  /** The markers due at `now` or earlier, earliest first, at most `limit`: one Query, never a scan. */
+  dueStartRetries(now: string, limit: number): Promise<StartRetry[]>;
+  clearStartRetry(retry: StartRetry): Promise<void>;
+  /** Records a failed start on an enrollment that is still pending; false if it is not (it started meanwhile). */
+  markStartFailed(leadId: string, enrollmentId: string, failure: StartFailure): Promise<boolean>;
+  /** Marks a pending enrollment `cancelled` with the reason; false if it is not pending. */
+  cancelEnrollment(leadId: string, enrollmentId: string, reason: string, at: string): Promise<boolean>;
   /** Sets the lead's next touch if it has none, or a later or past one. */
   setNextTouch(leadId: string, at: string, now: string): Promise<void>;
 
@@ -336,7 +375,8 @@ export type MetricName =
   | 'Lost'
   | 'Unsubscribes'
   | 'Bounces'
-  | 'Complaints';
+  | 'Complaints'
+  | 'EnrollmentsStuck';
 
 export interface MetricSink {
   /** Adds `value` to the metric now; `dimensions` split it (e.g. TouchesSent by channel). */

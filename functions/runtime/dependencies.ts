@@ -5,9 +5,11 @@ import { S3RawMailStore } from '../adapters/s3-raw-mail-store.ts';
 import { SecretsManagerSecrets } from '../adapters/secrets-manager.ts';
 import { SesMailer } from '../adapters/ses-mailer.ts';
 import { SfnExecutions } from '../adapters/sfn-executions.ts';
+import { SnsOptOutList } from '../adapters/sns-opt-out-list.ts';
 import { SnsSmsSender } from '../adapters/sns-sms-sender.ts';
 import { loadTemplate } from '../adapters/template-files.ts';
 import type { EnrollDeps } from '../domain/enroll.ts';
+import type { SweepDeps } from '../domain/enrollment-retry.ts';
 import type { MeasureDeps } from '../domain/metrics.ts';
 import type { Logger } from '../domain/ports.ts';
 import type { SignalDeps } from '../domain/signals.ts';
@@ -21,6 +23,7 @@ import type { UnsubscribeDeps } from '../handlers/unsubscribe.ts';
 import { documentClient, s3Client, secretsClient, sesClient, sfnClient, snsClient } from './clients.ts';
 import {
   completeEnv,
+  enrollmentSweeperEnv,
   inboundEmailEnv,
   intakeEnv,
   outcomeEnv,
@@ -96,6 +99,14 @@ export function intakeDependencies(env = intakeEnv()): IntakeDeps {
 
 export function completeDependencies(env = completeEnv()): EnrollDeps & { logger: Logger } {
   return enrollDependencies(env, createLogger(env.POWERTOOLS_SERVICE_NAME));
+}
+
+/** The scheduled sweeper retries failed starts: what enrollment needs, and the metric its alarm watches. */
+export function enrollmentSweeperDependencies(env = enrollmentSweeperEnv()): SweepDeps {
+  return {
+    ...enrollDependencies(env, createLogger(env.POWERTOOLS_SERVICE_NAME)),
+    metrics: createMetricSink(env.POWERTOOLS_SERVICE_NAME),
+  };
 }
 
 export function touchDependencies(env = touchEnv()): TouchDeps {
@@ -203,6 +214,8 @@ export function smsInboundDependencies(env = smsInboundEnv()): SmsInboundDeps {
       ownerEmail: env.OWNER_EMAIL,
       ...(env.OWNER_PHONE ? { ownerPhone: env.OWNER_PHONE } : {}),
     },
+    optOuts:
+      env.SMS_OPT_OUTS === 'self' ? { mode: 'self' } : { mode: 'aws', list: new SnsOptOutList(snsClient()) },
     ownerEmail: env.OWNER_EMAIL,
     fallbackEmail: env.FALLBACK_EMAIL ?? env.OWNER_EMAIL,
   };

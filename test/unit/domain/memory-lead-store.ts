@@ -13,6 +13,8 @@ import type {
   RepTask,
   SignalKey,
   SignalMarker,
+  StartFailure,
+  StartRetry,
   Suppression,
   TouchKey,
   TouchOutcome,
@@ -35,6 +37,8 @@ export class MemoryLeadStore implements LeadStore {
   readonly suppressions = new Map<string, Suppression>();
   readonly lookups = new Map<string, string>();
   readonly signals = new Map<string, SignalMarker & { state: 'applying' | 'applied'; outcome?: string }>();
+  /** Due-retry markers by their sort key, as DynamoLeadStore keys them. */
+  readonly retries = new Map<string, StartRetry>();
 
   private static touchId = (key: TouchKey) => `${key.leadId}/${key.enrollmentId}/${key.stepIndex}`;
   private static activeId = (leadId: string, cadenceId: string) => `${leadId}/${cadenceId}`;
@@ -152,6 +156,48 @@ export class MemoryLeadStore implements LeadStore {
         ...(executionArn ? { executionArn } : {}),
       });
     }
+  }
+
+  private static retryId = (retry: StartRetry) =>
+    `${new Date(retry.dueAt).toISOString()}#${retry.leadId}#${retry.enrollmentId}`;
+
+  async scheduleStartRetry(retry: StartRetry) {
+    const id = MemoryLeadStore.retryId(retry);
+    if (!this.retries.has(id)) this.retries.set(id, { ...retry, dueAt: new Date(retry.dueAt).toISOString() });
+  }
+
+  async dueStartRetries(now: string, limit: number) {
+    const upTo = `${new Date(now).toISOString()}#~`;
+    return [...this.retries.keys()]
+      .filter((id) => id <= upTo)
+      .sort()
+      .slice(0, limit)
+      .map((id) => this.retries.get(id) as StartRetry);
+  }
+
+  async clearStartRetry(retry: StartRetry) {
+    this.retries.delete(MemoryLeadStore.retryId(retry));
+  }
+
+  async markStartFailed(_leadId: string, enrollmentId: string, failure: StartFailure) {
+    const record = this.enrollments.get(enrollmentId);
+    if (record?.status !== 'pending') return false;
+    const { retryAt: _retryAt, ...rest } = record;
+    this.enrollments.set(enrollmentId, {
+      ...rest,
+      startAttempts: failure.attempts,
+      reason: failure.reason,
+      ...(failure.retryAt ? { retryAt: failure.retryAt } : { status: 'stuck', endedAt: failure.at }),
+    });
+    return true;
+  }
+
+  async cancelEnrollment(_leadId: string, enrollmentId: string, reason: string, at: string) {
+    const record = this.enrollments.get(enrollmentId);
+    if (record?.status !== 'pending') return false;
+    const { retryAt: _retryAt, ...rest } = record;
+    this.enrollments.set(enrollmentId, { ...rest, status: 'cancelled', reason, endedAt: at });
+    return true;
   }
 
   async setNextTouch(leadId: string, at: string, now: string) {

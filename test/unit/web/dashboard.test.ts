@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderDashboard } from '../../../web/dashboard.ts';
-import { dashboard, XSS } from './fixtures.ts';
+import { DANA, dashboard, MALLORY, QUOTES, XSS } from './fixtures.ts';
 import { blockContaining, documentProblems, postButtons, textOf } from './html-check.ts';
 
 function stats(page: string): Record<string, string> {
@@ -212,5 +212,65 @@ describe('renderDashboard', () => {
     expect(text).toContain('No emails sent yet.');
     expect(text).toContain('No cadence has enrolled anyone yet.');
     expect(stats(page)).toMatchObject({ Leads: '0', 'Touches sent': '0' });
+  });
+});
+
+describe('renderDashboard: enrollments that cannot start', () => {
+  const section = (page: string) => {
+    const start = page.indexOf('<section aria-labelledby="unstarted-h">');
+    return start < 0 ? '' : page.slice(start, page.indexOf('</section>', start));
+  };
+  const rows = (page: string) =>
+    [...section(page).matchAll(/<tr>([\s\S]*?)<\/tr>/g)].slice(1).map((m) => textOf(m[1] ?? ''));
+
+  it('lists each with its reason and attempts, stuck ones first, with when a retrying one is tried next', () => {
+    // Prepare
+    const model = dashboard({
+      unstarted: [
+        {
+          leadId: DANA.id,
+          leadName: 'Dana Whitaker',
+          cadenceId: 'proposal',
+          status: 'retrying',
+          attempts: 2,
+          reason: 'TransientError: Step Functions: ThrottlingException',
+          retryAt: '2026-12-21T15:04:00.000Z',
+          createdAt: '2026-12-21T14:55:00.000Z',
+        },
+        {
+          leadId: MALLORY.id,
+          leadName: XSS,
+          cadenceId: 'web-inquiry',
+          status: 'stuck',
+          attempts: 2,
+          reason: `StartRefused: AccessDeniedException: ${QUOTES}`,
+          createdAt: '2026-12-21T14:00:00.000Z',
+        },
+      ],
+    });
+
+    // Act
+    const page = renderDashboard(model);
+
+    // Assess
+    expect(documentProblems(page)).toEqual([]);
+    expect(textOf(section(page))).toContain(
+      'Enrollments that cannot start 2 leads get no follow-up until their cadence starts · 1 stuck .',
+    );
+    expect(rows(page)).toEqual([
+      `${XSS} web-inquiry Stuck 2 StartRefused: AccessDeniedException: ${QUOTES} given up : fix the cause, then post the lead again`,
+      'Dana Whitaker proposal Retrying 2 TransientError: Step Functions: ThrottlingException next try Mon 21 Dec, 09:04 CST',
+    ]);
+    expect(section(page)).toContain('<a href="/leads/lead-dana">Dana Whitaker</a>');
+    expect(section(page)).not.toContain('<script>');
+  });
+
+  it('is not there while every enrollment has started', () => {
+    // Act
+    const page = renderDashboard(dashboard());
+
+    // Assess
+    expect(section(page)).toBe('');
+    expect(page).not.toContain('cannot start');
   });
 });

@@ -52,6 +52,7 @@ export function dashboard(overrides: Partial<DashboardModel> = {}): DashboardMod
   return {
     now: NOW,
     leads: [DANA, MALLORY, WON],
+    unstarted: [],
     tasks: [
       {
         leadId: DANA.id,

@@ -1,0 +1,38 @@
+import * as z from 'zod';
+import { type SweepDeps, type SweepResult, sweepEnrollments } from '../domain/enrollment-retry.ts';
+import { InvalidPayload } from '../domain/errors.ts';
+import { enrollmentSweeperDependencies } from '../runtime/dependencies.ts';
+
+/*
+ * Every 5 minutes (an EventBridge schedule; the local runtime's clock): starts the enrollments whose start failed,
+ * with backoff, and gives up on those that cannot start (EnrollmentsStuck, an alarm).
+ */
+
+/** EventBridge's scheduled event, or `{}` from the local runtime: nothing in it is needed. */
+const ScheduledEventSchema = z.looseObject({ 'detail-type': z.literal('Scheduled Event').optional() });
+
+/** Some markers could not be handled (the table, say): they stay due and the next sweep tries them again. */
+export class SweepIncomplete extends Error {
+  override readonly name = 'SweepIncomplete';
+}
+
+export interface EnrollmentSweeperDeps extends SweepDeps {
+  readonly clock?: () => Date;
+}
+
+export function makeEnrollmentSweeperHandler(deps: EnrollmentSweeperDeps) {
+  const clock = deps.clock ?? (() => new Date());
+  return async (event: unknown): Promise<SweepResult> => {
+    const parsed = ScheduledEventSchema.safeParse(event);
+    if (!parsed.success) throw new InvalidPayload(`sweeper event: ${z.prettifyError(parsed.error)}`);
+    const result = await sweepEnrollments(deps, clock());
+    if (result.due > 0) deps.logger.info('enrollments-swept', { ...result });
+    // Failing the invocation makes the function's Errors alarm see it.
+    if (result.errors > 0) {
+      throw new SweepIncomplete(`${result.errors} of ${result.due} due enrollments could not be retried`);
+    }
+    return result;
+  };
+}
+
+export const handler = makeEnrollmentSweeperHandler(enrollmentSweeperDependencies());

@@ -1,0 +1,84 @@
+import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import type * as iam from 'aws-cdk-lib/aws-iam';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { METRIC_NAMESPACE } from '../functions/domain/metrics.ts';
+import { FollowupFunction, SERVICE_NAME } from './followup-function.ts';
+
+/** How often the sweeper looks for enrollments whose start is due again. */
+export const SWEEP_EVERY = Duration.minutes(5);
+
+/** The table actions a sweep uses: read the markers (Query), the enrollment and the lead; move or drop markers. */
+const TABLE_ACTIONS = ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query'] as const;
+
+export interface EnrollmentSweeperProps {
+  readonly tableArn: string;
+  /** The environment of the enrolling functions: the sweeper reads the table, ARN template and zone from it. */
+  readonly enrollEnvironment: Readonly<Record<string, string>>;
+  /** Every cadence: a failed start of any of them may be retried. */
+  readonly cadenceIds: readonly string[];
+  /** states:StartExecution on the live aliases of these cadences, built as for the other enrolling functions. */
+  readonly startExecutions: (cadenceIds: readonly string[]) => iam.PolicyStatement;
+  /** Where the alarm goes: the topic that emails the owner. */
+  readonly alarmTopic: sns.ITopic;
+}
+
+/**
+ * No enrollment is left pending: every 5 minutes a function retries the starts that failed, with backoff, and the
+ * owner is told (EnrollmentsStuck) about any that cannot start, which the dashboard lists with the reason.
+ */
+export class EnrollmentSweeper extends Construct {
+  readonly function: FollowupFunction;
+  readonly schedule: events.Rule;
+  readonly stuckAlarm: cloudwatch.Alarm;
+
+  constructor(scope: Construct, id: string, props: EnrollmentSweeperProps) {
+    super(scope, id);
+    const env = props.enrollEnvironment;
+    const pick = (name: string) => {
+      const value = env[name];
+      if (value === undefined) throw new Error(`enrollEnvironment has no ${name}; the sweeper needs it`);
+      return value;
+    };
+    this.function = new FollowupFunction(this, 'EnrollmentSweeper', {
+      handler: 'enrollment-sweeper',
+      description: 'Every 5 minutes: starts the enrollments whose StartExecution failed, with backoff',
+      environment: {
+        TABLE_NAME: pick('TABLE_NAME'),
+        STATE_MACHINE_ARN_TEMPLATE: pick('STATE_MACHINE_ARN_TEMPLATE'),
+        DEFAULT_TIME_ZONE: pick('DEFAULT_TIME_ZONE'),
+      },
+      // Well inside the schedule: a sweep never overlaps the next.
+      timeout: Duration.minutes(2),
+    });
+    this.function.allowTable(props.tableArn, TABLE_ACTIONS);
+    this.function.addToRolePolicy(props.startExecutions(props.cadenceIds));
+
+    this.schedule = new events.Rule(this, 'Schedule', {
+      description: 'Runs the enrollment sweeper',
+      schedule: events.Schedule.rate(SWEEP_EVERY),
+      // A missed or failed sweep leaves every marker due: the next tick is its retry, so nothing is kept.
+      targets: [new targets.LambdaFunction(this.function, { retryAttempts: 0 })],
+    });
+
+    this.stuckAlarm = new cloudwatch.Metric({
+      namespace: METRIC_NAMESPACE,
+      metricName: 'EnrollmentsStuck',
+      dimensionsMap: { service: SERVICE_NAME },
+      statistic: 'Sum',
+      period: SWEEP_EVERY,
+    }).createAlarm(this, 'EnrollmentsStuck', {
+      alarmDescription:
+        'An enrollment could not be started (access denied, a missing state machine, or many failures): its lead gets no follow-up. The EnrollmentSweeper log names it (enrollment-stuck: lead id, cadence, reason); fix the cause, then post or import the lead again to start it',
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    this.stuckAlarm.addAlarmAction(new actions.SnsAction(props.alarmTopic));
+  }
+}
