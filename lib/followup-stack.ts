@@ -23,6 +23,7 @@ import type { Construct } from 'constructs';
 import type { Cadence } from '../functions/core/cadence-schema.ts';
 import { CadenceStateMachine, LIVE_ALIAS } from './cadence-state-machine.ts';
 import { businessEnvironment, type FollowupConfig } from './config.ts';
+import { EnrollmentSweeper } from './enrollment-sweeper.ts';
 import { FollowupFunction } from './followup-function.ts';
 import { Observability } from './observability.ts';
 import { Signals } from './signals.ts';
@@ -96,13 +97,15 @@ export class FollowupStack extends Stack {
 
     const machineName = (cadenceId: string) => `${this.stackName}-${cadenceId}`;
     // Built from names, not references: the functions and the machines would otherwise depend on each other.
-    const aliasArn = (cadenceId: string) =>
+    const machineArn = (cadenceId: string, qualifier?: string) =>
       this.formatArn({
         service: 'states',
         resource: 'stateMachine',
-        resourceName: `${machineName(cadenceId)}:${LIVE_ALIAS}`,
+        resourceName: qualifier ? `${machineName(cadenceId)}:${qualifier}` : machineName(cadenceId),
         arnFormat: ArnFormat.COLON_RESOURCE_NAME,
       });
+    // Functions start executions on the alias, so new leads get the published version.
+    const aliasArn = (cadenceId: string) => machineArn(cadenceId, LIVE_ALIAS);
     const enrollEnvironment = {
       TABLE_NAME: this.table.tableName,
       STATE_MACHINE_ARN_TEMPLATE: aliasArn('{cadence}'),
@@ -110,15 +113,22 @@ export class FollowupStack extends Stack {
       DEFAULT_CADENCE: config.defaultCadence,
       DEFAULT_TIME_ZONE: config.defaultTimeZone,
     };
+    // Step Functions authorizes a start through an alias on the unqualified state machine ARN, and names the alias
+    // in states:StateMachineQualifier: allow that alias only, never the unpublished latest revision.
     const startExecutions = (cadenceIds: readonly string[]) =>
-      new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: cadenceIds.map(aliasArn) });
+      new iam.PolicyStatement({
+        actions: ['states:StartExecution'],
+        resources: cadenceIds.map((id) => machineArn(id)),
+        conditions: { StringEquals: { 'states:StateMachineQualifier': LIVE_ALIAS } },
+      });
 
     const intake = new FollowupFunction(this, 'Intake', {
       handler: 'intake',
       description: 'POST /leads: validates a signup and enrolls the lead in its cadence',
       environment: { ...enrollEnvironment, ALLOWED_ORIGINS: config.allowedOrigins.join(',') },
     });
-    intake.allowTable(this.table.tableArn, ['GetItem', 'PutItem', 'UpdateItem']);
+    // DeleteItem: an enrollment that started takes its due-retry marker away.
+    intake.allowTable(this.table.tableArn, ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem']);
     // A form may only start the cadences the configuration offers it.
     intake.addToRolePolicy(startExecutions(config.formCadences));
 
@@ -157,13 +167,17 @@ export class FollowupStack extends Stack {
     }
     const apiUrl = `https://${this.api.apiId}.execute-api.${Aws.REGION}.${Aws.URL_SUFFIX}`;
 
-    const senderIdentityArn = this.formatArn({
-      service: 'ses',
-      resource: 'identity',
-      resourceName: config.sender.identity.includes('@')
-        ? config.sender.identity
-        : config.sender.identity.toLowerCase(),
-    });
+    // SES authorizes a send against the From address's own identity when that address is verified, else against
+    // its domain's: grant both, so verifying the address later does not stop every send.
+    const identityArn = (identity: string) =>
+      this.formatArn({
+        service: 'ses',
+        resource: 'identity',
+        resourceName: identity.includes('@') ? identity : identity.toLowerCase(),
+      });
+    const senderIdentityArns = [
+      ...new Set([identityArn(config.sender.identity), identityArn(config.sender.email)]),
+    ];
     const touch = new FollowupFunction(this, 'Touch', {
       handler: 'touch',
       description:
@@ -184,7 +198,7 @@ export class FollowupStack extends Stack {
       new iam.PolicyStatement({
         actions: ['ses:SendEmail'],
         resources: [
-          senderIdentityArn,
+          ...senderIdentityArns,
           this.formatArn({
             service: 'ses',
             resource: 'configuration-set',
@@ -228,17 +242,28 @@ export class FollowupStack extends Stack {
       tableArn: this.table.tableArn,
       api: this.api,
       unsubscribeKey,
-      senderIdentityArn,
+      senderIdentityArns,
+      configurationSetName: configurationSet.configurationSetName,
       enrollEnvironment,
       businessEnvironment: businessEnvironment(config),
       machineName,
       startExecutions,
     });
 
+    const alarmTopic = this.alarmTopic(config);
+    const startRetries = new EnrollmentSweeper(this, 'StartRetries', {
+      tableArn: this.table.tableArn,
+      enrollEnvironment,
+      cadenceIds: cadences.map((c) => c.id),
+      startExecutions,
+      alarmTopic,
+    });
+
     const observability = new Observability(this, 'Observability', {
-      alarmTopic: this.alarmTopic(config),
-      functions: [intake, touch, complete, ...signals.functions],
+      alarmTopic,
+      functions: [intake, touch, complete, ...signals.functions, startRetries.function],
       machines: [...machines.values()],
+      failureQueues: signals.failureQueues,
       table: this.table,
     });
 
@@ -247,9 +272,12 @@ export class FollowupStack extends Stack {
       description: 'Point your signup form here',
     });
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
+    // Only one receipt rule set is active per region: activating this one switches off any other.
     new CfnOutput(this, 'ReceiptRuleSetName', {
       value: signals.receiptRuleSetName,
-      description: 'Activate once: aws ses set-active-receipt-rule-set --rule-set-name <this>',
+      description: config.replies.activateRuleSet
+        ? 'Active: the deploy made it the region’s one active receipt rule set (any other is now off); destroy deactivates it'
+        : 'Not active yet (activating switches off any other rule set in the region): aws ses set-active-receipt-rule-set --rule-set-name <this>',
     });
     new CfnOutput(this, 'SmsInboundTopicArn', {
       value: signals.smsInboundTopic.topicArn,

@@ -8,6 +8,7 @@ import { CHANNELS } from '../functions/core/cadence-schema.ts';
 import { METRIC_NAMESPACE } from '../functions/domain/metrics.ts';
 import type { MetricName } from '../functions/domain/ports.ts';
 import type { CadenceStateMachine } from './cadence-state-machine.ts';
+import type { FailureQueue } from './failure-queue.ts';
 import { type FollowupFunction, SERVICE_NAME } from './followup-function.ts';
 
 /** SES reviews an account at a 5% bounce rate and a 0.1% complaint rate: warn the owner before it gets there. */
@@ -22,6 +23,8 @@ export interface ObservabilityProps {
   readonly functions: readonly FollowupFunction[];
   readonly machines: readonly CadenceStateMachine[];
   readonly table: dynamodb.ITableV2;
+  /** The queues that keep the events asynchronously invoked functions could not handle. */
+  readonly failureQueues?: readonly FailureQueue[];
 }
 
 /**
@@ -62,6 +65,31 @@ export class Observability extends Construct {
           .createAlarm(this, `${machine.node.id}Failed`, {
             alarmDescription: `An execution of ${machine.node.id} failed: fix the cause, then redrive it from the console`,
             threshold: 1,
+            evaluationPeriods: 1,
+            treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+          }),
+      );
+      // A Standard execution ends at one year: a lead whose schedule (or snooze) ran past it gets nothing more.
+      alarm(
+        machine.stateMachine
+          .metricTimedOut({ period: Duration.minutes(5), statistic: 'Sum' })
+          .createAlarm(this, `${machine.node.id}TimedOut`, {
+            alarmDescription: `An execution of ${machine.node.id} reached the one-year limit of a Standard execution and stopped: its lead gets no more touches. Find it in the console (status Timed out) and enroll the lead again`,
+            threshold: 1,
+            evaluationPeriods: 1,
+            treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+          }),
+      );
+    }
+    const failureQueues = props.failureQueues ?? [];
+    for (const failures of failureQueues) {
+      alarm(
+        failures.queue
+          .metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' })
+          .createAlarm(this, `${failures.node.id}Waiting`, {
+            alarmDescription: failures.description,
+            threshold: 1,
+            comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
             evaluationPeriods: 1,
             treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
           }),
@@ -196,10 +224,15 @@ export class Observability extends Construct {
     );
     this.dashboard.addWidgets(
       new cloudwatch.GraphWidget({
-        title: 'Cadence executions failed',
-        left: props.machines.map((m) =>
-          m.stateMachine.metricFailed({ period: hourly, statistic: 'Sum', label: m.node.id }),
-        ),
+        title: 'Cadence executions failed or timed out',
+        left: props.machines.flatMap((m) => [
+          m.stateMachine.metricFailed({ period: hourly, statistic: 'Sum', label: `${m.node.id} failed` }),
+          m.stateMachine.metricTimedOut({
+            period: hourly,
+            statistic: 'Sum',
+            label: `${m.node.id} timed out`,
+          }),
+        ]),
         width: 8,
       }),
       new cloudwatch.GraphWidget({
@@ -218,6 +251,21 @@ export class Observability extends Construct {
         width: 8,
       }),
     );
+    if (failureQueues.length > 0) {
+      this.dashboard.addWidgets(
+        new cloudwatch.GraphWidget({
+          title: 'Signals waiting to be redriven (replies, SES events, texts, shop events)',
+          left: failureQueues.map((f) =>
+            f.queue.metricApproximateNumberOfMessagesVisible({
+              period: hourly,
+              statistic: 'Maximum',
+              label: f.node.id,
+            }),
+          ),
+          width: 24,
+        }),
+      );
+    }
     this.dashboard.addWidgets(
       new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 24, height: 4 }),
     );

@@ -6,17 +6,17 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secrets from 'aws-cdk-lib/aws-secretsmanager';
-import * as ses from 'aws-cdk-lib/aws-ses';
-import * as sesActions from 'aws-cdk-lib/aws-ses-actions';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import type { Cadence } from '../functions/core/cadence-schema.ts';
 import { CART_CADENCE } from '../functions/domain/shop.ts';
 import type { FollowupConfig } from './config.ts';
+import { FailureQueue } from './failure-queue.ts';
 import { FollowupFunction } from './followup-function.ts';
+import { ReplyInbox } from './reply-inbox.ts';
 
 export interface SignalsProps {
   readonly config: FollowupConfig;
@@ -24,12 +24,15 @@ export interface SignalsProps {
   readonly tableArn: string;
   readonly api: apigw.HttpApi;
   readonly unsubscribeKey: secrets.ISecret;
-  readonly senderIdentityArn: string;
+  /** What ses:SendEmail is authorized against: the domain identity and the From address's own identity. */
+  readonly senderIdentityArns: readonly string[];
+  /** Only this configuration set's SES events reach the ses-events function. */
+  readonly configurationSetName: string;
   /** Environment every enrolling function reads (table, state machine ARN template, cadences, zone). */
   readonly enrollEnvironment: Record<string, string>;
   readonly businessEnvironment: Record<string, string>;
   readonly machineName: (cadenceId: string) => string;
-  /** states:StartExecution on the live aliases of these cadences. */
+  /** states:StartExecution of these cadences, through their live alias only. */
   readonly startExecutions: (cadenceIds: readonly string[]) => iam.PolicyStatement;
 }
 
@@ -44,6 +47,8 @@ const INBOUND_PREFIX = 'inbound/';
  */
 export class Signals extends Construct {
   readonly functions: FollowupFunction[] = [];
+  /** Where each asynchronously invoked function's unhandled events wait to be redriven. */
+  readonly failureQueues: FailureQueue[] = [];
   readonly shopBus: events.EventBus;
   readonly smsInboundTopic: sns.Topic;
   readonly inboundMail: s3.Bucket;
@@ -54,6 +59,7 @@ export class Signals extends Construct {
     const stack = Stack.of(this);
     const { config, api } = props;
     // Stopping needs the execution ARNs, whose names are only known at run time: one wildcard per cadence.
+    // An execution started through the alias is still execution:<machine>:<name>; the alias is only its attribute.
     const stopExecutions = new iam.PolicyStatement({
       actions: ['states:StopExecution'],
       resources: props.cadences.map((c) =>
@@ -79,8 +85,30 @@ export class Signals extends Construct {
     };
     const sendEmail = new iam.PolicyStatement({
       actions: ['ses:SendEmail'],
-      resources: [props.senderIdentityArn],
+      resources: [...props.senderIdentityArns],
     });
+    /*
+     * Async invocations retry twice, then go to the function's on-failure queue; a trigger that can fail to invoke
+     * at all (EventBridge, SNS) gets its own dead-letter queue beside it.
+     */
+    const keepFailures = (f: FollowupFunction) => {
+      const failed = new FailureQueue(this, `${f.node.id}Failed`, { function: f, source: 'lambda' });
+      f.configureAsyncInvoke({
+        onFailure: failed.asDestination(),
+        retryAttempts: 2,
+        maxEventAge: Duration.hours(6),
+      });
+      this.failureQueues.push(failed);
+    };
+    const undelivered = (f: FollowupFunction, source: 'eventbridge' | 'sns', topicArn?: string) => {
+      const queue = new FailureQueue(this, `${f.node.id}Undelivered`, {
+        function: f,
+        source,
+        ...(topicArn ? { topicArn } : {}),
+      });
+      this.failureQueues.push(queue);
+      return queue.queue;
+    };
 
     const present = new Set(props.cadences.map((c) => c.id));
     const fn = (
@@ -107,25 +135,12 @@ export class Signals extends Construct {
       return f;
     };
     // Replies: SES receives mail for the reply domain, stores it, then invokes the function.
-    const mailKey = new kms.Key(this, 'InboundMailKey', {
-      description: 'Encrypts replies received by SES',
-      enableKeyRotation: true,
-      removalPolicy: RemovalPolicy.RETAIN,
+    const inbox = new ReplyInbox(this, 'Replies', {
+      replyDomain: config.replyDomain,
+      prefix: INBOUND_PREFIX,
+      activate: config.replies.activateRuleSet,
     });
-    mailKey.grant(new iam.ServicePrincipal('ses.amazonaws.com'), 'kms:GenerateDataKey*', 'kms:Encrypt');
-    this.inboundMail = new s3.Bucket(this, 'InboundMail', {
-      encryption: s3.BucketEncryption.KMS,
-      encryptionKey: mailKey,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      enforceSSL: true,
-      lifecycleRules: [{ expiration: Duration.days(90) }],
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    Validations.of(this.inboundMail).acknowledge({
-      id: 'AwsSolutions-S1',
-      reason:
-        'Only SES writes and one function reads this bucket; its access is in CloudTrail, replies expire in 90 days.',
-    });
+    this.inboundMail = inbox.bucket;
     const inboundEmail = fn(
       'InboundEmail',
       'inbound-email',
@@ -145,7 +160,6 @@ export class Signals extends Construct {
         resources: [this.inboundMail.arnForObjects(`${INBOUND_PREFIX}*`)],
       }),
     );
-    mailKey.grantDecrypt(inboundEmail);
     props.unsubscribeKey.grantRead(inboundEmail);
     inboundEmail.addToRolePolicy(sendEmail);
     const bucketId = stack.resolve(stack.getLogicalId(this.inboundMail.node.defaultChild as s3.CfnBucket));
@@ -154,22 +168,9 @@ export class Signals extends Construct {
       reason:
         'Replies are stored under inbound/ by SES message id; the function reads whichever one arrived.',
     });
-    const ruleSet = new ses.ReceiptRuleSet(this, 'Replies', {
-      rules: [
-        {
-          recipients: [config.replyDomain],
-          scanEnabled: true,
-          actions: [
-            new sesActions.S3({ bucket: this.inboundMail, objectKeyPrefix: INBOUND_PREFIX, kmsKey: mailKey }),
-            new sesActions.Lambda({
-              function: inboundEmail,
-              invocationType: sesActions.LambdaInvocationType.EVENT,
-            }),
-          ],
-        },
-      ],
-    });
-    this.receiptRuleSetName = ruleSet.receiptRuleSetName;
+    keepFailures(inboundEmail);
+    inbox.deliverTo(inboundEmail);
+    this.receiptRuleSetName = inbox.ruleSetName;
 
     // SES events from the configuration set arrive on the default bus.
     const sesEvents = fn(
@@ -177,10 +178,13 @@ export class Signals extends Construct {
       'ses-events',
       'Bounces and complaints suppress and stop; delivery, open, click are recorded',
     );
+    keepFailures(sesEvents);
     new events.Rule(this, 'SesEventsRule', {
       description: 'SES events of Followup emails',
       eventPattern: {
         source: ['aws.ses'],
+        // The default bus carries every configuration set's events in the account: take only this stack's.
+        detail: { mail: { tags: { 'ses:configuration-set': [props.configurationSetName] } } },
         detailType: [
           'Email Bounced',
           'Email Complaint Received',
@@ -189,7 +193,12 @@ export class Signals extends Construct {
           'Email Clicked',
         ],
       },
-      targets: [new targets.LambdaFunction(sesEvents, { retryAttempts: 8 })],
+      targets: [
+        new targets.LambdaFunction(sesEvents, {
+          retryAttempts: 8,
+          deadLetterQueue: undelivered(sesEvents, 'eventbridge'),
+        }),
+      ],
     });
 
     // One-click unsubscribe (RFC 8058) and its confirmation page.
@@ -205,16 +214,12 @@ export class Signals extends Construct {
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    topicKey.grant(
-      new iam.ServicePrincipal('sms-voice.amazonaws.com'),
-      'kms:GenerateDataKey*',
-      'kms:Decrypt',
-    );
     this.smsInboundTopic = new sns.Topic(this, 'SmsInbound', {
       displayName: 'Followup inbound SMS',
       masterKey: topicKey,
       enforceSSL: true,
     });
+    // Also lets End User Messaging use the topic's key (kms:GenerateDataKey*, kms:Decrypt).
     this.smsInboundTopic.grantPublish(new iam.ServicePrincipal('sms-voice.amazonaws.com'));
     const smsInbound = fn('SmsInbound', 'sms-inbound', 'Inbound SMS: STOP/HELP/START keywords and replies', {
       ...props.businessEnvironment,
@@ -226,7 +231,12 @@ export class Signals extends Construct {
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason: 'SNS Publish to a phone number (the STOP/HELP answer) has no resource ARN.',
     });
-    this.smsInboundTopic.addSubscription(new subscriptions.LambdaSubscription(smsInbound));
+    keepFailures(smsInbound);
+    this.smsInboundTopic.addSubscription(
+      new subscriptions.LambdaSubscription(smsInbound, {
+        deadLetterQueue: undelivered(smsInbound, 'sns', this.smsInboundTopic.topicArn),
+      }),
+    );
 
     // Rep outcomes: IAM-signed API calls, and signed single-purpose links in the reps' task emails.
     const outcome = fn(
@@ -249,10 +259,16 @@ export class Signals extends Construct {
       {},
       [CART_CADENCE],
     );
+    keepFailures(shopEvents);
     new events.Rule(this, 'ShopEventsRule', {
       eventBus: this.shopBus,
       eventPattern: { detailType: ['cart.abandoned', 'order.completed'] },
-      targets: [new targets.LambdaFunction(shopEvents, { retryAttempts: 8 })],
+      targets: [
+        new targets.LambdaFunction(shopEvents, {
+          retryAttempts: 8,
+          deadLetterQueue: undelivered(shopEvents, 'eventbridge'),
+        }),
+      ],
     });
     const webhookSecret = new secrets.Secret(this, 'ShopWebhookSecret', {
       description: 'Shared secret shops sign webhook bodies with (X-Followup-Signature)',

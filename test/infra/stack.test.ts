@@ -98,8 +98,8 @@ describe('FollowupStack', () => {
 
   it('gives every function the team defaults: nodejs22.x, arm64, X-Ray, source maps, its own log group', () => {
     const functions = template.findResources('AWS::Lambda::Function');
-    // intake, touch, complete and the seven signal functions.
-    expect(Object.keys(functions)).toHaveLength(10);
+    // intake, touch, complete, the seven signal functions and the enrollment sweeper.
+    expect(Object.keys(functions)).toHaveLength(11);
     for (const fn of Object.values(functions)) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs22.x',
@@ -124,9 +124,11 @@ describe('FollowupStack', () => {
     expect(actions.filter((a) => a.endsWith(':*'))).toEqual([]);
     const starts = statements.filter((s) => [s.Action].flat().includes('states:StartExecution'));
     expect(starts.length).toBeGreaterThan(0);
+    // On the unqualified state machine ARN, the alias in the condition (see aws-behaviour.test.ts).
     for (const s of starts) {
-      expect(JSON.stringify(s.Resource)).toContain(':live');
+      expect(JSON.stringify(s.Resource)).not.toContain(':live');
       expect(JSON.stringify(s.Resource)).not.toContain('*');
+      expect(s.Condition).toEqual({ StringEquals: { 'states:StateMachineQualifier': 'live' } });
     }
     const sends = statements.filter((s) => [s.Action].flat().includes('ses:SendEmail'));
     expect(sends.length).toBeGreaterThan(0);
@@ -166,7 +168,7 @@ describe('FollowupStack', () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
     const metrics = alarms.map((a) => (a.Properties as Json).MetricName);
     expect(metrics.filter((m) => m === 'ExecutionsFailed')).toHaveLength(cadences.length);
-    expect(metrics.filter((m) => m === 'Errors')).toHaveLength(10);
+    expect(metrics.filter((m) => m === 'Errors')).toHaveLength(11);
   });
 
   it('alarms on the SES reputation before SES reviews the account: bounces over 4%, complaints over 0.08%', () => {

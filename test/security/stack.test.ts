@@ -14,20 +14,29 @@ import { FollowupStack } from '../../lib/followup-stack.ts';
 const ROOT = new URL('../..', import.meta.url).pathname;
 type Json = Record<string, unknown>;
 
-let resources: Record<string, { Type: string; Properties?: Json }>;
+type Resources = Record<string, { Type: string; Properties?: Json }>;
+let resources: Resources;
+/** With the opt-in rule set activation, which adds its own custom resource and role. */
+let activating: Resources;
 beforeAll(() => {
   const cadences = loadCadencesSync(`${ROOT}cadences`);
   const config = loadConfig(`${ROOT}followup.config.json`, new Set(cadences.map((c) => c.id)));
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-  const stack = new FollowupStack(app, 'Followup', {
-    config,
-    cadences,
-    env: { account: '123456789012', region: 'us-east-1' },
-  });
-  resources = Template.fromStack(stack).toJSON().Resources;
-});
+  const synth = (replies: typeof config.replies): Resources => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const stack = new FollowupStack(app, 'Followup', {
+      config: { ...config, replies },
+      cadences,
+      env: { account: '123456789012', region: 'us-east-1' },
+    });
+    return Template.fromStack(stack).toJSON().Resources;
+  };
+  resources = synth({ activateRuleSet: false });
+  activating = synth({ activateRuleSet: true });
+  // Two synths: slower than the default hook timeout on a busy machine.
+}, 60_000);
 
-const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+const ofType = (type: string, from: Resources = resources) =>
+  Object.entries(from).filter(([, r]) => r.Type === type);
 
 describe('secrets', () => {
   it('every *SECRET* / *KEY* / *TOKEN* / *PASSWORD* variable of every function is the ARN of a generated secret', () => {
@@ -71,7 +80,7 @@ describe('secrets', () => {
 });
 
 describe('IAM on "*"', () => {
-  it('only actions that have no resource to name: X-Ray, Step Functions log delivery, SNS SMS to a phone number', () => {
+  it('only actions that have no resource to name: X-Ray, Step Functions log delivery, SNS SMS to a phone number, activating the receipt rule set', () => {
     const ALLOWED = new Set([
       'xray:PutTraceSegments',
       'xray:PutTelemetryRecords',
@@ -86,9 +95,10 @@ describe('IAM on "*"', () => {
       'logs:DescribeResourcePolicies',
       'logs:DescribeLogGroups',
       'sns:Publish',
+      'ses:SetActiveReceiptRuleSet',
     ]);
     const onStar: string[] = [];
-    for (const [id, policy] of ofType('AWS::IAM::Policy')) {
+    for (const [id, policy] of [...ofType('AWS::IAM::Policy'), ...ofType('AWS::IAM::Policy', activating)]) {
       const { Statement: statements } = (policy.Properties as { PolicyDocument: { Statement: Json[] } })
         .PolicyDocument;
       for (const statement of statements) {
