@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 
 export const ROOT = new URL('..', import.meta.url).pathname;
@@ -98,6 +99,16 @@ export class FollowupFunction extends NodejsFunction {
         actions: ['sns:Publish'],
         resources: ['arn:*:sns:*:*:*'],
       }),
+    );
+  }
+
+  /**
+   * Reads one secret's value: GetSecretValue only (grantRead adds DescribeSecret, which no function calls). The
+   * secrets use Secrets Manager's own key, so no KMS grant is needed.
+   */
+  allowSecretValue(secret: secretsmanager.ISecret): void {
+    this.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secret.secretArn] }),
     );
   }
 

@@ -33,7 +33,8 @@ export interface FollowupStackProps extends StackProps {
   readonly cadences: readonly Cadence[];
 }
 
-const TABLE_ITEM_ACTIONS = ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query'] as const;
+/** A touch reads and writes its lead's items; it never lists them. */
+const TOUCH_TABLE_ACTIONS = ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'] as const;
 
 /** The whole engine in the user's account: table, functions, one state machine per cadence, API, SES, alarms. */
 export class FollowupStack extends Stack {
@@ -192,8 +193,8 @@ export class FollowupStack extends Stack {
         API_BASE_URL: apiUrl,
       },
     });
-    touch.allowTable(this.table.tableArn, TABLE_ITEM_ACTIONS);
-    unsubscribeKey.grantRead(touch);
+    touch.allowTable(this.table.tableArn, TOUCH_TABLE_ACTIONS);
+    touch.allowSecretValue(unsubscribeKey);
     touch.addToRolePolicy(
       new iam.PolicyStatement({
         actions: ['ses:SendEmail'],

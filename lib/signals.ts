@@ -160,7 +160,7 @@ export class Signals extends Construct {
         resources: [this.inboundMail.arnForObjects(`${INBOUND_PREFIX}*`)],
       }),
     );
-    props.unsubscribeKey.grantRead(inboundEmail);
+    inboundEmail.allowSecretValue(props.unsubscribeKey);
     inboundEmail.addToRolePolicy(sendEmail);
     const bucketId = stack.resolve(stack.getLogicalId(this.inboundMail.node.defaultChild as s3.CfnBucket));
     Validations.of(inboundEmail.role as iam.IRole).acknowledge({
@@ -206,7 +206,7 @@ export class Signals extends Construct {
       UNSUBSCRIBE_SECRET_ARN: props.unsubscribeKey.secretArn,
       BUSINESS_NAME: config.business.name,
     });
-    props.unsubscribeKey.grantRead(unsubscribe);
+    unsubscribe.allowSecretValue(props.unsubscribeKey);
 
     // Two-way SMS: End User Messaging delivers inbound texts to this topic.
     const topicKey = new kms.Key(this, 'SmsInboundKey', {
@@ -227,9 +227,16 @@ export class Signals extends Construct {
     });
     smsInbound.addToRolePolicy(sendEmail);
     smsInbound.allowSmsOnly();
+    if (config.sms.optOuts === 'aws') {
+      // A START counts only once AWS has taken the number off its opt-out list: the function asks it.
+      smsInbound.addToRolePolicy(
+        new iam.PolicyStatement({ actions: ['sns:CheckIfPhoneNumberIsOptedOut'], resources: ['*'] }),
+      );
+    }
     Validations.of(smsInbound).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'SNS Publish to a phone number (the STOP/HELP answer) has no resource ARN.',
+      reason:
+        'SNS Publish to a phone number (the STOP/HELP answer) and CheckIfPhoneNumberIsOptedOut have no resource ARN.',
     });
     keepFailures(smsInbound);
     this.smsInboundTopic.addSubscription(
@@ -246,7 +253,7 @@ export class Signals extends Construct {
       { UNSUBSCRIBE_SECRET_ARN: props.unsubscribeKey.secretArn, BUSINESS_NAME: config.business.name },
       [RE_ENGAGE],
     );
-    props.unsubscribeKey.grantRead(outcome);
+    outcome.allowSecretValue(props.unsubscribeKey);
 
     // Shops: events on the stack's own bus, or a signed webhook for shops that cannot put events.
     this.shopBus = new events.EventBus(this, 'ShopBus', {
@@ -285,7 +292,7 @@ export class Signals extends Construct {
       { SHOP_WEBHOOK_SECRET_ARN: webhookSecret.secretArn },
       [CART_CADENCE],
     );
-    webhookSecret.grantRead(shopWebhook);
+    shopWebhook.allowSecretValue(webhookSecret);
 
     const route = (
       path: string,

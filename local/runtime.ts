@@ -8,7 +8,7 @@ import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Cadence } from '../functions/core/cadence-schema.ts';
 import { compileCadence, type StateMachineDefinition } from '../functions/core/compile.ts';
-import { loadCadencesSync } from '../lib/cadences.ts';
+import { cartCadenceIds, loadCadencesSync } from '../lib/cadences.ts';
 import { businessEnvironment, type FollowupConfig, loadConfig } from '../lib/config.ts';
 import { type SmsMessage, startAwsShim } from './aws-shim.ts';
 import { type Clock, ScaledClock } from './clock.ts';
@@ -41,6 +41,8 @@ const SHOP_SECRET_ID = secretArn('followup/shop-webhook-secret');
 /** Where received mail would be, as the deployed receipt rule stores it. */
 const INBOUND_BUCKET = 'local-inbound-mail';
 const INBOUND_PREFIX = 'inbound/';
+/** The SES configuration set touches are sent with, as on AWS (the local SES accepts and ignores it). */
+const CONFIGURATION_SET = 'followup-local';
 
 export interface RuntimeOptions {
   /** HTTP port of the dashboard and API; 0 picks a free one. Default 3000. */
@@ -142,7 +144,9 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
   const file = (name: string) => join(dataDir ?? '', name);
 
   const cadences = loadCadencesSync(join(root, 'cadences'));
-  const config = loadConfig(join(root, 'followup.config.json'), new Set(cadences.map((c) => c.id)));
+  const config = loadConfig(join(root, 'followup.config.json'), new Set(cadences.map((c) => c.id)), {
+    cartCadences: cartCadenceIds(cadences, join(root, 'templates')),
+  });
 
   const names: LocalNames = {
     partition: 'aws',
@@ -151,6 +155,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     resources: {
       TABLE_NAME,
       INBOUND_BUCKET,
+      CONFIGURATION_SET,
       UNSUBSCRIBE_SECRET_ARN: SECRET_ID,
       SHOP_WEBHOOK_SECRET_ARN: SHOP_SECRET_ID,
     },
@@ -258,7 +263,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     STATE_MACHINE_ARN_TEMPLATE: LocalStepFunctions.stateMachineArn(`${MACHINE_PREFIX}-{cadence}`, 'live'),
     CADENCES_DIR: join(root, 'cadences'),
     TEMPLATES_DIR: join(root, 'templates'),
-    ALLOWED_CADENCES: cadences.map((c) => c.id).join(','),
+    ALLOWED_CADENCES: config.formCadences.join(','),
     DEFAULT_CADENCE: config.defaultCadence,
     ...businessEnvironment(config),
     // No AWS answers STOP or HELP on a laptop: the engine does, as with self-managed opt-outs.
@@ -273,6 +278,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     // Received mail lives in memory (rawMail below), not in a bucket; the variable is read all the same.
     INBOUND_BUCKET,
     INBOUND_PREFIX,
+    CONFIGURATION_SET,
     POWERTOOLS_SERVICE_NAME: 'followup-local',
     // The engine's JSON logs are for Lambda; on a laptop only warnings show unless asked (--verbose).
     POWERTOOLS_LOG_LEVEL: options.logLevel ?? process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',

@@ -197,20 +197,32 @@ export class IamEnforcer {
     }
   }
 
-  /** Every action × resource an identity policy allows that no call in this run used (runtime services aside). */
-  unusedGrants(principals: Iterable<string> = this.principals()): UnusedGrant[] {
+  /**
+   * Every action × resource an identity policy allows that no call in this run used (runtime services aside).
+   * `same` names resources that stand for one another (one per cadence): a grant counts as used when one of its
+   * kind was, since the same code path reaches each.
+   */
+  unusedGrants(
+    principals: Iterable<string> = this.principals(),
+    same: (resource: string) => string = (r) => r,
+  ): UnusedGrant[] {
     const unused: UnusedGrant[] = [];
     for (const name of principals) {
-      const fn = this.stack.functions.get(name) ?? this.roles.get(name);
-      if (!fn) continue;
-      const used = this.used.get(name) ?? new Set<string>();
-      for (const policy of fn.policies) {
+      const role = this.stack.functions.get(name) ?? this.roles.get(name);
+      if (!role) continue;
+      const used = new Set(
+        [...(this.used.get(name) ?? [])].map((key) => {
+          const [action = '', resource = ''] = key.split(' ');
+          return `${action} ${same(resource)}`;
+        }),
+      );
+      for (const policy of role.policies) {
         for (const statement of policy.document.Statement) {
           if (statement.Effect !== 'Allow') continue;
           for (const action of list(statement.Action)) {
             if (RUNTIME_SERVICES.some((s) => action.toLowerCase().startsWith(s))) continue;
             for (const resource of list(statement.Resource)) {
-              if (!used.has(`${action.toLowerCase()} ${resource}`))
+              if (!used.has(`${action.toLowerCase()} ${same(resource)}`))
                 unused.push({ function: name, action, resource });
             }
           }
