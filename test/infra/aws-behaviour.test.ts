@@ -319,21 +319,29 @@ describe('the SES events rule', () => {
 });
 
 describe('executions that reach the one-year limit', () => {
-  it('alarm, one alarm per cadence state machine', () => {
+  it('alarm, one alarm per cadence state machine, counting executions started on the machine or its alias', () => {
     const template = committed();
-    const timedOut = Object.values(template.findResources('AWS::CloudWatch::Alarm')).filter(
-      (a) => (a.Properties as Json).MetricName === 'ExecutionsTimedOut',
-    );
+    type Stat = {
+      Id: string;
+      Expression?: string;
+      MetricStat?: { Metric: { MetricName: string; Dimensions: { Value: unknown }[] } };
+    };
+    const timedOut = Object.values(template.findResources('AWS::CloudWatch::Alarm'))
+      .map((a) => a.Properties as Json & { Metrics?: Stat[] })
+      .filter((p) => p.Metrics?.some((m) => m.MetricStat?.Metric.MetricName === 'ExecutionsTimedOut'));
     const machines = Object.keys(template.findResources('AWS::StepFunctions::StateMachine'));
+    const aliases = Object.keys(template.findResources('AWS::StepFunctions::StateMachineAlias'));
     expect(timedOut).toHaveLength(cadences.length);
-    expect(
-      timedOut
-        .map((a) => ((a.Properties as Json).Dimensions as { Value: { Ref: string } }[])[0]?.Value.Ref)
-        .sort(),
-    ).toEqual(machines.sort());
-    for (const a of timedOut) {
-      expect(a.Properties).toMatchObject({ Namespace: 'AWS/States', Statistic: 'Sum', Threshold: 1 });
-      expect((a.Properties as Json).AlarmDescription).toMatch(/one-year limit/);
+    const counted = timedOut.flatMap((p) =>
+      (p.Metrics ?? []).flatMap((m) =>
+        m.MetricStat ? [JSON.stringify(m.MetricStat.Metric.Dimensions[0]?.Value)] : [],
+      ),
+    );
+    expect(counted.sort()).toEqual([...machines, ...aliases].map((id) => JSON.stringify({ Ref: id })).sort());
+    for (const p of timedOut) {
+      expect(p.Metrics?.find((m) => m.Expression)?.Expression).toBe('FILL(machine, 0) + FILL(alias, 0)');
+      expect(p).toMatchObject({ Threshold: 1 });
+      expect(p.AlarmDescription).toMatch(/one-year limit/);
     }
   });
 });
@@ -395,5 +403,20 @@ describe('the receipt rule set lifecycle', () => {
       const { app } = synth({ replies: { activateRuleSet: true } }, { nag: true });
       expect(() => app.synth()).not.toThrow();
     });
+  });
+});
+
+describe('SMS opt-outs managed by AWS', () => {
+  const checks = (template: Template) =>
+    Object.values(template.findResources('AWS::IAM::Policy')).filter((p) =>
+      JSON.stringify(p.Properties).includes('sns:CheckIfPhoneNumberIsOptedOut'),
+    );
+
+  it('let the inbound SMS function ask the opt-out list, which it does for a START in "aws" mode only', () => {
+    const aws = synth({ sms: { ...config.sms, optOuts: 'aws' } }).template;
+    const self = synth({ sms: { ...config.sms, optOuts: 'self' } }).template;
+    expect(checks(aws)).toHaveLength(1);
+    expect(JSON.stringify(checks(aws)[0]?.Properties.Roles)).toContain('SmsInboundRole');
+    expect(checks(self)).toHaveLength(0);
   });
 });

@@ -166,7 +166,11 @@ describe('FollowupStack', () => {
       }),
     });
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
-    const metrics = alarms.map((a) => (a.Properties as Json).MetricName);
+    // An alarm on one metric names it; one on a sum of metrics lists them.
+    const metrics = alarms.map((a) => {
+      const p = a.Properties as Json & { Metrics?: { MetricStat?: { Metric: { MetricName: string } } }[] };
+      return p.MetricName ?? p.Metrics?.find((m) => m.MetricStat)?.MetricStat?.Metric.MetricName;
+    });
     expect(metrics.filter((m) => m === 'ExecutionsFailed')).toHaveLength(cadences.length);
     expect(metrics.filter((m) => m === 'Errors')).toHaveLength(11);
   });
