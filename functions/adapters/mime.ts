@@ -1,4 +1,5 @@
 import { type AddressObject, simpleParser } from 'mailparser';
+import { oneLine } from '../core/one-line.ts';
 import type { InboundMail, Receipt } from '../domain/inbound-email.ts';
 
 /*
@@ -15,6 +16,9 @@ function addresses(field: AddressObject | AddressObject[] | undefined): { addres
     ]),
   );
 }
+
+/** RFC 5322's line limit: an inbound subject is kept whole up to it. */
+const SUBJECT_MAX = 998;
 
 /** The MIME SES stored for `receipt`, read into an inbound message that keeps the receipt's verdicts. */
 export async function parseMime(raw: Uint8Array | string, receipt: Receipt): Promise<InboundMail> {
@@ -35,9 +39,10 @@ export async function parseMime(raw: Uint8Array | string, receipt: Receipt): Pro
   return {
     ...receipt,
     ...(from ? { from: from.address } : {}),
-    ...(from?.name ? { fromName: from.name } : {}),
+    // An encoded-word decodes to any character, CR and LF too: the sender's name and subject are kept on one line.
+    ...(from?.name && oneLine(from.name) ? { fromName: oneLine(from.name) } : {}),
     recipients: [...new Set(recipients)],
-    subject: mail.subject ?? '',
+    subject: oneLine(mail.subject ?? '', SUBJECT_MAX),
     text: mail.text ?? (typeof mail.html === 'string' ? htmlToText(mail.html) : ''),
     headers,
   };

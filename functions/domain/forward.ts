@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { oneLine } from '../core/one-line.ts';
 import { escapeHtml } from '../core/templates.ts';
 import type { Lead } from './lead.ts';
 import type { ActivePointer, OutgoingEmail } from './ports.ts';
@@ -61,15 +62,22 @@ function render(
 export function replyForward(
   lead: Lead,
   message: ReceivedMessage,
-  context: { readonly to: string; readonly zone: string; readonly stopped: readonly ActivePointer[] },
+  context: {
+    readonly to: string;
+    readonly zone: string;
+    readonly stopped: readonly ActivePointer[];
+    /** What the message did besides (an opt-out in words), said after the intro. */
+    readonly note?: string;
+  },
 ): OutgoingEmail {
   const who = lead.name ?? lead.email;
   const how = message.channel === 'sms' ? 'texted' : 'replied';
   const cadences = [...new Set(context.stopped.map((p) => p.cadenceId))];
-  const intro =
+  const said =
     cadences.length > 0
       ? `${who} ${how}. Their follow-up (${cadences.join(', ')}) has stopped; reply to this email to answer them.`
       : `${who} ${how}. Reply to this email to answer them.`;
+  const intro = context.note ? `${said} ${context.note}` : said;
   const lastTouch = lead.lastContactAt
     ? [day(lead.lastContactAt, context.zone), lead.lastChannel, lead.lastTemplate].filter(Boolean).join(' · ')
     : 'none yet';
@@ -84,10 +92,12 @@ export function replyForward(
     ['Touches so far', String(lead.touchCount)],
     ['Received', day(message.receivedAt, context.zone)],
   ];
-  const subject =
+  // The lead's name and their subject are their words: one line, so no line break can add a header.
+  const subject = oneLine(
     message.channel === 'sms'
       ? `Text from ${who}`
-      : `Reply from ${who}${message.subject ? `: ${message.subject}` : ''}`;
+      : `Reply from ${who}${message.subject ? `: ${message.subject}` : ''}`,
+  );
   return {
     to: context.to,
     ...render(subject, intro, rows, message),
@@ -97,27 +107,42 @@ export function replyForward(
   };
 }
 
+/** Why a message that names a lead was not matched to it: SES flagged it as spam, or could not confirm its sender. */
+export type UnmatchedFlag = 'spam' | 'unverified-sender';
+
+const FLAGGED: Readonly<Record<UnmatchedFlag, { readonly why: string; readonly label: string }>> = {
+  spam: { why: 'that SES flagged as spam', label: 'flagged as spam' },
+  'unverified-sender': {
+    why: "from a lead's address that SES could not confirm as its sender (DMARC did not pass, and SPF did not pass for the From domain; the From line of an email is easy to forge)",
+    label: 'sender unverified',
+  },
+};
+
 /**
- * A message that matched no lead, handed to a person rather than dropped; one SES flagged as spam is never
- * matched, and says so.
+ * A message that matched no lead, handed to a person rather than dropped; one SES flagged as spam, or whose sender
+ * it could not confirm, is never matched, and says why.
  */
-export function unmatchedForward(message: ReceivedMessage, to: string, flagged?: 'spam'): OutgoingEmail {
+export function unmatchedForward(
+  message: ReceivedMessage,
+  to: string,
+  flagged?: UnmatchedFlag,
+): OutgoingEmail {
   const what = message.channel === 'sms' ? 'A text' : 'An email';
   const intro = flagged
-    ? `${what} reached Followup that SES flagged as spam. It was not matched to any lead: it stopped no follow-up and counts as no reply. If it is a real answer, reply to this email to answer the sender and record the outcome on the lead.`
+    ? `${what} reached Followup ${FLAGGED[flagged].why}. It was not matched to any lead: it stopped no follow-up and counts as no reply. If it is a real answer, reply to this email to answer the sender and record the outcome on the lead.`
     : `${what} reached Followup but matched no lead (no valid reply token, and the sender is no known lead). Reply to this email to answer the sender.`;
   const rows: [string, string | undefined][] = [
     ['From', message.fromName ? `${message.fromName} <${message.from}>` : message.from],
     ['To', message.recipients?.join(', ')],
     ['Received', message.receivedAt],
   ];
-  const kind = `${message.channel === 'sms' ? 'text' : 'reply'}${flagged ? ', flagged as spam' : ''}`;
-  const subject = `Unmatched ${kind}${message.subject ? `: ${message.subject}` : ''}`;
+  const kind = `${message.channel === 'sms' ? 'text' : 'reply'}${flagged ? `, ${FLAGGED[flagged].label}` : ''}`;
+  const subject = oneLine(`Unmatched ${kind}${message.subject ? `: ${message.subject}` : ''}`);
   return {
     to,
     ...render(subject, intro, rows, message),
     ...(message.channel === 'email' ? { replyTo: [message.from] } : {}),
-    tags: { kind: flagged ? 'spam-forward' : 'unmatched-forward' },
+    tags: { kind: flagged === 'spam' ? 'spam-forward' : 'unmatched-forward' },
   };
 }
 

@@ -1,6 +1,7 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { IANAZone } from 'luxon';
 import * as z from 'zod';
+import { oneLine } from '../core/one-line.ts';
 import type { LeadProfile, Utm } from './lead.ts';
 import { normalizeEmail } from './lead.ts';
 
@@ -48,6 +49,65 @@ const text = (max: number, what = 'text') =>
       .optional(),
   );
 
+/** A one-line field (a name, a company): cleaned as every header value is, so it can reach a subject as it is. */
+const line = (max: number) =>
+  z.preprocess(
+    scalar,
+    z
+      .string({ error: 'must be text' })
+      .max(max, { error: `is too long; keep it under ${max} characters` })
+      // Cleaning never lengthens: a value within `max` comes back whole; one of only controls is no value.
+      .transform((value) => oneLine(value, max) || undefined)
+      .optional(),
+  );
+
+// A domain label: letters, digits and inner hyphens; a top-level domain is letters, or an IDN's xn-- form.
+const LABEL = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/i;
+const TOP_LEVEL = /^(?:[a-z]{2,63}|xn--[a-z0-9-]*[a-z0-9])$/i;
+// Zod's local part; the domain by the rules above (zod's own refuses an xn-- top-level domain).
+const ADDRESS =
+  /^(?:[A-Za-z0-9_'+-]+\.)*[A-Za-z0-9_'+-]*[A-Za-z0-9_+-]@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+(?:[a-z]{2,63}|xn--[a-z0-9-]*[a-z0-9])$/i;
+
+/**
+ * Why the domain of `email` cannot receive mail (RFC 1035 label rules, a real top-level domain's shape), in words
+ * that say the fix; undefined when it can, or when there is no domain to judge (the address check says so).
+ */
+export function emailDomainProblem(email: string): string | undefined {
+  const at = email.lastIndexOf('@');
+  const domain = email.slice(at + 1);
+  if (at <= 0 || domain === '') return undefined;
+  const fix = 'check what follows the @, e.g. jordan@example.com';
+  if (domain.length > 253) return `has a domain longer than 253 characters; ${fix}`;
+  const labels = domain.split('.');
+  if (labels.length < 2) return `needs a domain with a dot after the @, e.g. jordan@example.com`;
+  if (labels.some((label) => label === ''))
+    return `has an empty part in its domain (two dots, or a dot at an end); ${fix}`;
+  if (labels.some((label) => label.length > 63)) return `has a domain part longer than 63 characters; ${fix}`;
+  for (const label of labels) {
+    if (label.startsWith('-') || label.endsWith('-')) {
+      return `has a domain part that starts or ends with "-", which no domain can; ${fix}`;
+    }
+    if (!LABEL.test(label)) {
+      return `has a character no domain holds (use letters, digits and "-", an accented domain in its xn-- form); ${fix}`;
+    }
+  }
+  if (!TOP_LEVEL.test(labels.at(-1) ?? '')) {
+    return `does not end in a top-level domain (letters, at least two, like .com or .co.uk); ${fix}`;
+  }
+  return undefined;
+}
+
+/** An email address as every entry point takes it (form, import, shop): normalized, its domain one that can exist. */
+export const EmailAddress = z
+  .string({ error: 'is required; enter an email address, e.g. jordan@example.com' })
+  .max(254, { error: 'is too long for an email address' })
+  .transform(normalizeEmail)
+  .superRefine((email, ctx) => {
+    const problem = emailDomainProblem(email);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  })
+  .pipe(z.email({ pattern: ADDRESS, error: 'is not an email address; use e.g. jordan@example.com' }));
+
 const CHECKED = new Set(['on', 'true', 'yes', '1']);
 const UNCHECKED = new Set(['off', 'false', 'no', '0']);
 
@@ -71,16 +131,9 @@ const EXAMPLE_PHONE = '(312) 555-0142, or +44 20 7946 0958 outside the US';
 function submissionSchema(options: SubmissionOptions) {
   const allowed = new Set(options.allowedCadences);
   return z.object({
-    email: z.preprocess(
-      scalar,
-      z
-        .string({ error: 'is required; enter an email address, e.g. jordan@example.com' })
-        .max(254, { error: 'is too long for an email address' })
-        .transform(normalizeEmail)
-        .pipe(z.email({ error: 'is not an email address; use e.g. jordan@example.com' })),
-    ),
-    name: text(200),
-    company: text(200),
+    email: z.preprocess(scalar, EmailAddress),
+    name: line(200),
+    company: line(200),
     phone: z.preprocess(
       scalar,
       z
@@ -109,7 +162,7 @@ function submissionSchema(options: SubmissionOptions) {
         .optional(),
     ),
     note: text(2000),
-    interest: text(200),
+    interest: line(200),
     cadence: z.preprocess(
       scalar,
       z
@@ -118,11 +171,11 @@ function submissionSchema(options: SubmissionOptions) {
         .optional(),
     ),
     source: text(2000),
-    utm_source: text(200),
-    utm_medium: text(200),
-    utm_campaign: text(200),
-    utm_term: text(200),
-    utm_content: text(200),
+    utm_source: line(200),
+    utm_medium: line(200),
+    utm_campaign: line(200),
+    utm_term: line(200),
+    utm_content: line(200),
     redirect: text(2000),
   });
 }

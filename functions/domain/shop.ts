@@ -1,12 +1,13 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import * as z from 'zod';
+import { oneLine } from '../core/one-line.ts';
 import { type Enrollment, enrollLead } from './enroll.ts';
-import { leadIdFor, normalizeEmail } from './lead.ts';
-import { compact } from './lead-input.ts';
-import { applySignal, type SignalDeps, type SignalResult } from './signals.ts';
+import { leadIdFor } from './lead.ts';
+import { compact, EmailAddress } from './lead-input.ts';
+import { applyOnce, applySignal, type SignalDeps, type SignalResult } from './signals.ts';
 
 /*
- * A shop's events (DESIGN §1): `cart.abandoned` enrolls the shopper in the abandoned-cart cadence with the cart on
+ * A shop's events: `cart.abandoned` enrolls the shopper in the abandoned-cart cadence with the cart on
  * the lead (templates read `cart`); `order.completed` is a conversion that records the revenue and ends the cart
  * follow-up. They arrive on the stack's EventBridge bus, or signed at POST /shop/events from shops that cannot put
  * events; both take the same path.
@@ -19,11 +20,16 @@ const Currency = z
   .string()
   .regex(/^[A-Za-z]{3}$/, { error: 'must be an ISO 4217 code, e.g. USD' })
   .transform((c) => c.toUpperCase());
-const Email = z.string().trim().max(254).transform(normalizeEmail).pipe(z.email());
+const Email = z.string().trim().pipe(EmailAddress);
 
 export const CartAbandonedSchema = z.object({
   email: Email,
-  name: z.string().trim().max(200).optional(),
+  // One line, as the signup form stores a name: it may reach a subject.
+  name: z
+    .string()
+    .max(200)
+    .transform((name) => oneLine(name, 200) || undefined)
+    .optional(),
   cartId: z.string().min(1).max(200),
   cartUrl: z.url({ protocol: /^https?$/ }),
   items: z
@@ -126,20 +132,93 @@ export async function receiveShopEvent(deps: ShopDeps, event: ShopEvent, now: Da
   }
 }
 
-/**
- * Whether `header` ("sha256=<hex>") is the HMAC-SHA256 of the raw body under `secret`, compared in constant time.
+/*
+ * A signed delivery (the shape Stripe and Svix use): the HMAC-SHA256 covers the sender's unix time, a dot and the
+ * raw body, so a captured request cannot be given a fresh time; one whose time is more than the tolerance from ours
+ * is refused, and within the tolerance the event's id is remembered, so a replay finds it and does nothing.
  */
-export function webhookSignatureValid(
+
+/** How far a delivery's signed time may be from ours, either way (Stripe's and Svix's default too). */
+export const WEBHOOK_TOLERANCE_SECONDS = 300;
+
+export type WebhookVerdict =
+  | { readonly ok: true }
+  /** No timestamp, or not unix seconds (a 13-digit one is milliseconds). */
+  | { readonly ok: false; readonly problem: 'timestamp' }
+  /** No signature, or not the HMAC of timestamp.body under the secret. */
+  | { readonly ok: false; readonly problem: 'signature' }
+  /** Signed, but at a time too far from ours: a replay, or a sender whose clock is off. */
+  | { readonly ok: false; readonly problem: 'skew'; readonly skewSeconds: number };
+
+const mac = (rawBody: string | Uint8Array, timestamp: string, secret: string) =>
+  createHmac('sha256', secret).update(`${timestamp}.`).update(rawBody).digest();
+
+/**
+ * Whether `signature` ("sha256=<hex>") is the HMAC-SHA256 of `timestamp` + "." + the raw body under `secret`,
+ * compared in constant time, with the timestamp within the tolerance of `now`.
+ */
+export function verifyWebhook(
   rawBody: string | Uint8Array,
-  header: string | undefined,
+  headers: { readonly signature?: string | undefined; readonly timestamp?: string | undefined },
   secret: string,
-): boolean {
-  const hex = /^sha256=([0-9a-f]{64})$/i.exec(header?.trim() ?? '')?.[1];
-  if (!hex) return false;
+  now: Date,
+): WebhookVerdict {
+  const timestamp = headers.timestamp?.trim() ?? '';
+  if (!/^\d{1,12}$/.test(timestamp)) return { ok: false, problem: 'timestamp' };
+  const hex = /^sha256=([0-9a-f]{64})$/i.exec(headers.signature?.trim() ?? '')?.[1];
+  if (!hex) return { ok: false, problem: 'signature' };
   const given = Buffer.from(hex, 'hex');
-  const expected = createHmac('sha256', secret).update(rawBody).digest();
-  return given.length === expected.length && timingSafeEqual(given, expected);
+  const expected = mac(rawBody, timestamp, secret);
+  if (!(given.length === expected.length && timingSafeEqual(given, expected))) {
+    return { ok: false, problem: 'signature' };
+  }
+  const skewSeconds = Math.round(now.getTime() / 1000) - Number(timestamp);
+  if (Math.abs(skewSeconds) > WEBHOOK_TOLERANCE_SECONDS) return { ok: false, problem: 'skew', skewSeconds };
+  return { ok: true };
 }
 
-export const signWebhookBody = (rawBody: string | Uint8Array, secret: string) =>
-  `sha256=${createHmac('sha256', secret).update(rawBody).digest('hex')}`;
+/** The headers' values a sender puts on a delivery of `rawBody` at `at`. */
+export function signWebhook(
+  rawBody: string | Uint8Array,
+  secret: string,
+  at: Date,
+): { readonly timestamp: string; readonly signature: string } {
+  const timestamp = String(Math.floor(at.getTime() / 1000));
+  return { timestamp, signature: `sha256=${mac(rawBody, timestamp, secret).toString('hex')}` };
+}
+
+/**
+ * A delivery's dedupe key: the shop's event id; without one, the digest of the body, which a replay repeats byte
+ * for byte (the signature pins it), as does a shop's retry of the same delivery. Not the cart id: markers are
+ * kept for good, and the same cart abandoned again with other items is a new event.
+ */
+export function webhookEventKey(rawBody: string | Uint8Array, eventId?: string): string {
+  return eventId
+    ? `shop-event:${eventId}`
+    : `shop-body:${createHash('sha256').update(rawBody).digest('hex')}`;
+}
+
+export type WebhookResult =
+  | { readonly duplicate: true }
+  | { readonly duplicate: false; readonly result: ShopResult };
+
+/** Receives a webhook's event once per key: a second delivery of the same event is a duplicate and does nothing. */
+export async function receiveWebhookEvent(
+  deps: ShopDeps,
+  event: ShopEvent,
+  key: string,
+  now: Date,
+): Promise<WebhookResult> {
+  const ran = await applyOnce(
+    deps.store,
+    { signalId: key, type: `webhook:${event.type}`, source: 'shop-webhook' },
+    now,
+    () => receiveShopEvent(deps, event, now),
+    deps.logger,
+  );
+  if (ran.duplicate) {
+    deps.logger.info('shop-webhook-duplicate', { type: event.type });
+    return { duplicate: true };
+  }
+  return { duplicate: false, result: ran.value };
+}

@@ -5,10 +5,14 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { StaticCadenceCatalog } from '../../functions/adapters/cadence-catalog.ts';
 import { SfnExecutions } from '../../functions/adapters/sfn-executions.ts';
 import { signOutcomeToken } from '../../functions/domain/outcome-links.ts';
-import { signWebhookBody } from '../../functions/domain/shop.ts';
+import { signWebhook } from '../../functions/domain/shop.ts';
 import { MAX_BODY_BYTES, makeIntakeHandler } from '../../functions/handlers/intake.ts';
 import { makeOutcomeHandler } from '../../functions/handlers/outcome.ts';
-import { makeShopWebhookHandler, SIGNATURE_HEADER } from '../../functions/handlers/shop-webhook.ts';
+import {
+  makeShopWebhookHandler,
+  SIGNATURE_HEADER,
+  TIMESTAMP_HEADER,
+} from '../../functions/handlers/shop-webhook.ts';
 import { MemoryLeadStore } from '../unit/domain/memory-lead-store.ts';
 import {
   ALL_CADENCES,
@@ -187,9 +191,15 @@ describe('shop webhook', () => {
   it('refuses a body over 64 KB with 413 before checking its signature or reading it', async () => {
     const w = world();
     const body = JSON.stringify({ type: 'order.completed', detail: { pad: 'x'.repeat(65 * 1024) } });
-    const handler = makeShopWebhookHandler({ ...w.deps, webhookSecret: async () => KEY, clock: () => NOW });
+    const handler = makeShopWebhookHandler({
+      ...w.deps,
+      webhookSecret: async () => KEY,
+      clock: () => NOW,
+      wallClock: () => NOW,
+    });
+    const { timestamp, signature } = signWebhook(body, KEY, NOW);
     const response = await handler(
-      request('POST', '/shop/events', body, { [SIGNATURE_HEADER]: signWebhookBody(body, KEY) }),
+      request('POST', '/shop/events', body, { [SIGNATURE_HEADER]: signature, [TIMESTAMP_HEADER]: timestamp }),
       {} as Context,
     );
     expect(answer(response).statusCode).toBe(413);

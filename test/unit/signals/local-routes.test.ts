@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signWebhookBody } from '../../../functions/domain/shop.ts';
+import { signWebhook } from '../../../functions/domain/shop.ts';
 import { signToken } from '../../../functions/domain/tokens.ts';
 import { type Runtime, startRuntime } from '../../../local/runtime.ts';
 
@@ -125,8 +125,10 @@ describe('local signal routes', () => {
 
     // Act
     const unsigned = await post('/shop/events', body);
+    const { timestamp, signature } = signWebhook(body, runtime.shopWebhookSecret, new Date());
     const signed = await post('/shop/events', body, {
-      'x-followup-signature': signWebhookBody(body, runtime.shopWebhookSecret),
+      'x-followup-timestamp': timestamp,
+      'x-followup-signature': signature,
     });
 
     // Assess

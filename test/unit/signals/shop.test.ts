@@ -1,9 +1,10 @@
 import './env.ts';
+import { createHmac } from 'node:crypto';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { ExecutionInputSchema } from '../../../functions/core/execution-input.ts';
 import { leadIdFor } from '../../../functions/domain/lead.ts';
-import { signWebhookBody } from '../../../functions/domain/shop.ts';
+import { signWebhook } from '../../../functions/domain/shop.ts';
 import { makeShopEventsHandler } from '../../../functions/handlers/shop-events.ts';
 import { makeShopWebhookHandler } from '../../../functions/handlers/shop-webhook.ts';
 import { starts, stops, type World, world } from './fixtures.ts';
@@ -34,22 +35,35 @@ const bus = (detailType: string, detail: unknown) => ({
   detail,
 });
 
-async function webhook(body: string, signature?: string): Promise<APIGatewayProxyStructuredResultV2> {
-  const handler = makeShopWebhookHandler({ ...w.deps, webhookSecret: async () => SECRET, clock: () => NOW });
+/** POST /shop/events with these headers; the sender's clock and ours both read NOW unless `at` says. */
+async function webhook(
+  body: string,
+  headers: Record<string, string> = {},
+  at: Date = NOW,
+): Promise<APIGatewayProxyStructuredResultV2> {
+  const handler = makeShopWebhookHandler({
+    ...w.deps,
+    webhookSecret: async () => SECRET,
+    clock: () => NOW,
+    wallClock: () => at,
+  });
   const event = {
     version: '2.0',
     routeKey: 'POST /shop/events',
     rawPath: '/shop/events',
     rawQueryString: '',
-    headers: {
-      'Content-Type': 'application/json',
-      ...(signature ? { 'X-Followup-Signature': signature } : {}),
-    },
+    headers: { 'Content-Type': 'application/json', ...headers },
     body,
     isBase64Encoded: false,
     requestContext: { http: { method: 'POST', path: '/shop/events' }, requestId: 'req-1' },
   } as unknown as APIGatewayProxyEventV2;
   return handler(event, {} as Context);
+}
+
+/** The headers a shop sends: the unix time and the HMAC of time + "." + body, as the README's curl computes them. */
+function signed(body: string, secret = SECRET, at = NOW): Record<string, string> {
+  const { timestamp, signature } = signWebhook(body, secret, at);
+  return { 'X-Followup-Timestamp': timestamp, 'X-Followup-Signature': signature };
 }
 
 beforeEach(() => {
@@ -144,7 +158,7 @@ describe('POST /shop/events', () => {
 
   it('a correctly signed event takes the same path as the bus', async () => {
     // Act
-    const response = await webhook(body, signWebhookBody(body, SECRET));
+    const response = await webhook(body, signed(body));
 
     // Assess
     expect(response.statusCode).toBe(202);
@@ -152,19 +166,165 @@ describe('POST /shop/events', () => {
     expect(starts()).toHaveLength(1);
   });
 
-  it.each([
-    ['no signature', undefined],
-    ['a signature with another secret', signWebhookBody(body, 'not-the-secret')],
-    ['a signature of another body', signWebhookBody(`${body} `, SECRET)],
-    ['a bare hex digest', signWebhookBody(body, SECRET).slice('sha256='.length)],
-  ])('%s gets 401 and nothing happens', async (_, signature) => {
+  it('the signature covers the timestamp and the body: "sha256=" + hex HMAC-SHA256 of timestamp + "." + body', async () => {
+    // Prepare
+    const timestamp = String(NOW.getTime() / 1000);
+    const hmac = createHmac('sha256', SECRET).update(`${timestamp}.${body}`).digest('hex');
+
     // Act
-    const response = await webhook(body, signature);
+    const response = await webhook(body, {
+      'X-Followup-Timestamp': timestamp,
+      'X-Followup-Signature': `sha256=${hmac}`,
+    });
+
+    // Assess
+    expect(response.statusCode).toBe(202);
+  });
+
+  it.each([
+    ['no signature', { 'X-Followup-Timestamp': signed(body)['X-Followup-Timestamp'] as string }],
+    ['a signature with another secret', signed(body, 'not-the-secret')],
+    ['a signature of another body', signed(`${body} `)],
+    [
+      'a bare hex digest',
+      { ...signed(body), 'X-Followup-Signature': (signed(body)['X-Followup-Signature'] as string).slice(7) },
+    ],
+    [
+      'a signature of the body alone, without the timestamp',
+      {
+        'X-Followup-Timestamp': signed(body)['X-Followup-Timestamp'] as string,
+        'X-Followup-Signature': `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`,
+      },
+    ],
+    [
+      'a signature whose timestamp was changed',
+      { ...signed(body), 'X-Followup-Timestamp': String(NOW.getTime() / 1000 + 1) },
+    ],
+  ])('%s gets 401 and nothing happens', async (_, headers) => {
+    // Act
+    const response = await webhook(body, headers);
 
     // Assess
     expect(response.statusCode).toBe(401);
+    expect(JSON.parse(response.body ?? '').message).toContain('timestamp + "." + the raw body');
     expect(w.store.leads.size).toBe(0);
     expect(starts()).toEqual([]);
+  });
+
+  it.each([
+    ['no timestamp', {}],
+    ['a timestamp in milliseconds', { 'X-Followup-Timestamp': String(NOW.getTime()) }],
+    ['a date rather than unix seconds', { 'X-Followup-Timestamp': NOW.toUTCString() }],
+  ])('%s gets 401 saying to send unix seconds and sign them', async (_, headers) => {
+    // Act
+    const response = await webhook(body, {
+      'X-Followup-Signature': signed(body)['X-Followup-Signature'] as string,
+      ...headers,
+    });
+
+    // Assess
+    expect(response.statusCode).toBe(401);
+    expect(JSON.parse(response.body ?? '').message).toMatch(/x-followup-timestamp.*unix seconds.*"\."/i);
+    expect(starts()).toEqual([]);
+  });
+
+  it.each([
+    ['signed 5 minutes and 1 second ago', -301],
+    ['signed 5 minutes and 1 second ahead', 301],
+  ])(
+    '%s (a replay, or a clock out of sync) gets 401 telling the sender to sync its clock',
+    async (_, offset) => {
+      // Act
+      const response = await webhook(body, signed(body, SECRET, new Date(NOW.getTime() + offset * 1000)));
+
+      // Assess
+      expect(response.statusCode).toBe(401);
+      const { message } = JSON.parse(response.body ?? '');
+      expect(message).toContain('301 s');
+      expect(message).toMatch(/clock in sync/);
+      expect(message).toContain('"."');
+      expect(starts()).toEqual([]);
+    },
+  );
+
+  it.each([
+    ['5 minutes ago', -300],
+    ['5 minutes ahead', 300],
+  ])('a delivery signed %s is still in time', async (_, offset) => {
+    // Act
+    const response = await webhook(body, signed(body, SECRET, new Date(NOW.getTime() + offset * 1000)));
+
+    // Assess
+    expect(response.statusCode).toBe(202);
+  });
+
+  it('a captured delivery replayed 3 times inside the window enrolls once; each replay is 200 {duplicate: true}', async () => {
+    // Prepare
+    const headers = signed(body);
+    const first = await webhook(body, headers);
+    const sent = starts().length;
+    const recorded = w.store.events.length;
+
+    // Act
+    const replays = [];
+    for (const seconds of [1, 60, 299]) {
+      replays.push(await webhook(body, headers, new Date(NOW.getTime() + seconds * 1000)));
+    }
+
+    // Assess
+    expect(first.statusCode).toBe(202);
+    for (const replay of replays) {
+      expect(replay.statusCode).toBe(200);
+      expect(JSON.parse(replay.body ?? '')).toEqual({ ok: true, duplicate: true });
+    }
+    expect(starts()).toHaveLength(sent);
+    expect(w.store.events).toHaveLength(recorded);
+  });
+
+  it("the shop's event id is remembered: the same id re-signed later is a duplicate, another id is a new event", async () => {
+    // Prepare
+    const event = (id: string) => JSON.stringify({ id, type: 'cart.abandoned', detail: CART });
+    await webhook(event('evt-1'), signed(event('evt-1')));
+
+    // Act
+    const resent = await webhook(
+      event('evt-1'),
+      signed(event('evt-1'), SECRET, new Date(NOW.getTime() + 60_000)),
+    );
+    const other = await webhook(event('evt-2'), signed(event('evt-2')));
+
+    // Assess
+    expect(JSON.parse(resent.body ?? '')).toEqual({ ok: true, duplicate: true });
+    expect(other.statusCode).toBe(202);
+  });
+
+  it('without an id, the same cart abandoned again with other items is a new event, not a duplicate', async () => {
+    // Prepare
+    await webhook(body, signed(body));
+    const changed = JSON.stringify({
+      type: 'cart.abandoned',
+      detail: { ...CART, total: 30, items: [{ ...CART.items[0], quantity: 4 }] },
+    });
+
+    // Act
+    const response = await webhook(changed, signed(changed));
+
+    // Assess
+    expect(response.statusCode).toBe(202);
+    expect(JSON.parse(response.body ?? '')).not.toHaveProperty('duplicate');
+  });
+
+  it('an event that failed is no duplicate: its retry is applied', async () => {
+    // Prepare
+    vi.spyOn(w.store, 'linkLead').mockRejectedValueOnce(new Error('ProvisionedThroughputExceededException'));
+    const failed = await webhook(body, signed(body));
+
+    // Act
+    const retried = await webhook(body, signed(body));
+
+    // Assess
+    expect(failed.statusCode).toBe(500);
+    expect(retried.statusCode).toBe(202);
   });
 
   it('a signed but invalid event gets 400 naming the field', async () => {
@@ -175,10 +335,23 @@ describe('POST /shop/events', () => {
     });
 
     // Act
-    const response = await webhook(bad, signWebhookBody(bad, SECRET));
+    const response = await webhook(bad, signed(bad));
 
     // Assess
     expect(response.statusCode).toBe(400);
     expect(JSON.parse(response.body ?? '').errors).toHaveProperty('detail');
+  });
+
+  it('an id that is not text gets 400 naming "id"', async () => {
+    // Prepare
+    const bad = JSON.stringify({ id: 7, type: 'cart.abandoned', detail: CART });
+
+    // Act
+    const response = await webhook(bad, signed(bad));
+
+    // Assess
+    expect(response.statusCode).toBe(400);
+    expect(JSON.parse(response.body ?? '').errors).toHaveProperty('id');
+    expect(starts()).toEqual([]);
   });
 });
