@@ -1,6 +1,14 @@
 import { IANAZone } from 'luxon';
+import { findOptOut, type OptOutCue } from '../core/opt-out-words.ts';
+import { newReplyText } from '../core/reply-text.ts';
 import { findReturnDate, isAutoReply, type MailHeaders, returnInstant } from './auto-reply.ts';
-import { quarantineNotice, type ReceivedMessage, replyForward, unmatchedForward } from './forward.ts';
+import {
+  quarantineNotice,
+  type ReceivedMessage,
+  replyForward,
+  type UnmatchedFlag,
+  unmatchedForward,
+} from './forward.ts';
 import { type Lead, leadIdFor } from './lead.ts';
 import type { Mailer } from './ports.ts';
 import { applyOnce, applySignal, type SignalDeps, type SignalResult } from './signals.ts';
@@ -8,10 +16,11 @@ import { type SigningKey, verifyToken } from './tokens.ts';
 
 /*
  * An email received at the reply domain: matched to its lead by the signed token in reply+TOKEN@…, else by the
- * sender; a machine's answer is recorded (and snoozes the lead when it names a return date); a person's answer
- * stops the follow-up and goes to the lead's owner. Mail that matches no lead goes to the fallback address. SES's
- * verdicts come first: a virus is never opened, spam never stops a follow-up. Each message is handled once,
- * however often SES delivers it.
+ * sender when SES's verdicts prove the sender (anyone can write a lead's address in From); a machine's answer is
+ * recorded (and snoozes the lead when it names a return date); a person's answer stops the follow-up and goes to
+ * the lead's owner, and one that asks to stop ("please remove me from your list") unsubscribes the lead as the
+ * one-click link does. Mail that matches no lead goes to the fallback address. SES's verdicts come first: a virus
+ * is never opened, spam never stops a follow-up. Each message is handled once, however often SES delivers it.
  */
 
 /** An SES receipt verdict; GRAY means SES could not decide. */
@@ -34,6 +43,8 @@ export interface Receipt {
   /** The SES envelope recipients (the reply+TOKEN address even when it was a Bcc). */
   readonly recipients: readonly string[];
   readonly verdicts: Verdicts;
+  /** The envelope MAIL FROM (SES's `mail.source`): the address the SPF verdict is about. */
+  readonly envelopeFrom?: string;
 }
 
 /** A received message, opened: the receipt plus what its MIME says. */
@@ -59,18 +70,23 @@ export interface InboundEmailDeps extends SignalDeps {
 
 export type InboundEmailResult =
   | {
-      readonly kind: 'reply' | 'auto-reply';
+      readonly kind: 'reply' | 'auto-reply' | 'opt-out';
       readonly leadId: string;
       readonly matchedBy: 'token' | 'sender';
       readonly outcome: SignalResult['outcome'];
       /** The return date an auto-reply named, as the instant the lead is snoozed until. */
       readonly until?: string;
+      /** The rule that read an opt-out in the reply's words. */
+      readonly rule?: string;
     }
   | {
       readonly kind: 'unmatched';
       readonly outcome: 'forwarded' | 'duplicate';
-      /** SES's spam verdict failed: forwarded as unmatched whoever it names. */
-      readonly flagged?: 'spam';
+      /**
+       * Forwarded as unmatched whoever it names: SES's spam verdict failed, or the From is a lead's address that
+       * SES's verdicts do not prove.
+       */
+      readonly flagged?: UnmatchedFlag;
     }
   /** SES found a virus: the message was never opened; the owner hears its id only. */
   | { readonly kind: 'quarantined'; readonly outcome: 'recorded' | 'duplicate' };
@@ -78,10 +94,29 @@ export type InboundEmailResult =
 const REPLY_ADDRESS = /^reply\+([^@\s]+)@/i;
 const SOURCE = 'ses-inbound';
 
-async function matchLead(
-  deps: InboundEmailDeps,
-  mail: InboundMail,
-): Promise<{ lead: Lead; by: 'token' | 'sender' } | undefined> {
+const domainOf = (address: string | undefined) => address?.trim().toLowerCase().split('@').at(-1) ?? '';
+
+/**
+ * Whether SES's verdicts prove the From address is the sender's. DMARC PASS is exactly that: SPF or DKIM passed for
+ * a domain aligned with the From domain. DMARC FAIL is the opposite. Without a DMARC verdict (GRAY: the domain
+ * publishes no policy), SPF PASS counts when the envelope MAIL FROM it checked is the From domain or under it;
+ * DKIM PASS alone does not, since SES's verdict does not say which domain signed.
+ */
+export function senderAuthenticated(mail: Pick<InboundMail, 'from' | 'envelopeFrom' | 'verdicts'>): boolean {
+  const { dmarc, spf } = mail.verdicts;
+  if (dmarc === 'PASS') return true;
+  if (dmarc === 'FAIL' || spf !== 'PASS') return false;
+  const from = domainOf(mail.from);
+  const envelope = domainOf(mail.envelopeFrom);
+  return from !== '' && (envelope === from || envelope.endsWith(`.${from}`));
+}
+
+type Match =
+  | { readonly lead: Lead; readonly by: 'token' | 'sender' }
+  /** The From names a lead, but nothing proves the lead sent it. */
+  | { readonly unverified: true };
+
+async function matchLead(deps: InboundEmailDeps, mail: InboundMail): Promise<Match | undefined> {
   const key = await deps.signingKey();
   for (const recipient of mail.recipients) {
     const token = REPLY_ADDRESS.exec(recipient.trim())?.[1];
@@ -91,10 +126,24 @@ async function matchLead(
   }
   if (mail.from) {
     const lead = await deps.store.getLead(leadIdFor(mail.from));
-    if (lead) return { lead, by: 'sender' };
+    if (lead) return senderAuthenticated(mail) ? { lead, by: 'sender' } : { unverified: true };
   }
   return undefined;
 }
+
+/** A fresh subject counts as the lead's words; "Re: …" is our own subject coming back. */
+const OWN_SUBJECT = /^\s*(?:(?:re|aw|sv|fw|fwd|wg)\s*:|\[)/i;
+
+/** A request to stop in the reply's new text (not the quoted history, which holds our own footer). */
+function optOutIn(mail: InboundMail): OptOutCue | undefined {
+  return (
+    findOptOut(newReplyText(mail.text)) ??
+    (OWN_SUBJECT.test(mail.subject) ? undefined : findOptOut(mail.subject))
+  );
+}
+
+const optOutNote = (cue: OptOutCue, phoneToo: boolean) =>
+  `They asked to stop ("${cue.words}"): they are unsubscribed from email${phoneToo ? ', and their SMS consent is revoked' : ''}. No more emails go to them.`;
 
 const zoneOf = (lead: Lead, fallback: string) =>
   lead.zone && IANAZone.isValidZone(lead.zone) ? lead.zone : fallback;
@@ -127,11 +176,15 @@ async function forwardUnmatched(
   deps: InboundEmailDeps,
   mail: InboundMail,
   now: Date,
-  flagged?: 'spam',
+  flagged?: UnmatchedFlag,
 ): Promise<InboundEmailResult> {
   const forwarded = await applyOnce(
     deps.store,
-    { signalId: `email:${mail.messageId}`, type: flagged ? 'spam-email' : 'unmatched-email', source: SOURCE },
+    {
+      signalId: `email:${mail.messageId}`,
+      type: flagged ? `${flagged}-email` : 'unmatched-email',
+      source: SOURCE,
+    },
     now,
     () => deps.mailer.send(unmatchedForward(received(mail), deps.fallbackEmail, flagged)),
     deps.logger,
@@ -164,6 +217,7 @@ export async function receiveEmail(
   if (receipt.verdicts.spam === 'FAIL') return forwardUnmatched(deps, mail, now, 'spam');
   const id = `email:${mail.messageId}`;
   const match = await matchLead(deps, mail);
+  if (match && 'unverified' in match) return forwardUnmatched(deps, mail, now, 'unverified-sender');
   if (match) {
     const { lead, by } = match;
     const base = { v: 1 as const, id, leadId: lead.leadId, at: mail.receivedAt, source: SOURCE };
@@ -191,6 +245,20 @@ export async function receiveEmail(
         };
       }
     } else {
+      const cue = optOutIn(mail);
+      if (cue) {
+        const result = await optOut(deps, { ...base, words: cue.words }, cue, mail, now);
+        if (result.outcome !== 'no-lead') {
+          return {
+            kind: 'opt-out',
+            leadId: lead.leadId,
+            matchedBy: by,
+            outcome: result.outcome,
+            rule: cue.rule,
+          };
+        }
+        return forwardUnmatched(deps, mail, now);
+      }
       const result = await applySignal(
         deps,
         { ...base, type: 'reply', messageId: mail.messageId },
@@ -212,4 +280,31 @@ export async function receiveEmail(
   }
 
   return forwardUnmatched(deps, mail, now);
+}
+
+/**
+ * An opt-out in words, by email: the lead is unsubscribed as the one-click link does it (and, when the words name
+ * texts, SMS consent is revoked too: revocation by any reasonable means counts), and the owner still gets the email.
+ */
+async function optOut(
+  deps: InboundEmailDeps,
+  signal: { v: 1; id: string; leadId: string; at: string; source: string; words: string },
+  cue: OptOutCue,
+  mail: InboundMail,
+  now: Date,
+): Promise<SignalResult> {
+  return applySignal(deps, { ...signal, type: 'unsubscribe' }, now, async (applied) => {
+    const phone = cue.channel === 'sms' ? applied.lead.phone : undefined;
+    if (phone) {
+      await applySignal(deps, { ...signal, id: `${signal.id}:sms`, type: 'sms-stop', phone }, now);
+    }
+    await deps.mailer.send(
+      replyForward(applied.lead, received(mail), {
+        to: applied.lead.owner ?? deps.ownerEmail,
+        zone: zoneOf(applied.lead, deps.defaultTimeZone),
+        stopped: applied.stopped,
+        note: optOutNote(cue, phone !== undefined),
+      }),
+    );
+  });
 }

@@ -1,4 +1,5 @@
 import { IANAZone } from 'luxon';
+import { findOptOut, type OptOutCue } from '../core/opt-out-words.ts';
 import { assertUnreachable } from '../core/schedule.ts';
 import { type ReceivedMessage, replyForward, unmatchedForward } from './forward.ts';
 import { suppressionKey } from './lead.ts';
@@ -8,12 +9,16 @@ import { applyOnce, applySignal, type SignalDeps, type SignalResult } from './si
 /*
  * A text to our number (two-way SMS, delivered through SNS). The carrier keywords act at once (CTIA, TCPA): STOP and
  * its synonyms opt the number out, HELP is answered, START opts back in with a consent record; anything else is a
- * reply and goes to the lead's owner. A number that matches no lead is still honoured.
+ * reply and goes to the lead's owner. A request to stop in words ("please stop texting me", "wrong number") is
+ * honoured at once like STOP (revocation by any reasonable means counts), and its words are recorded and forwarded
+ * to the owner. A number that matches no lead is still honoured.
  *
  * Who answers the keywords depends on the number's opt-out mode. By default AWS End User Messaging answers STOP and
  * HELP itself and keeps the opt-out list (and a US toll-free number's carrier always does): Followup then records a
  * STOP but sends nothing, and takes a START as consent only once AWS has taken the number off its list. With
- * self-managed opt-outs AWS does none of that, and Followup answers each keyword once.
+ * self-managed opt-outs AWS does none of that, and Followup answers each keyword once. An opt-out in words is
+ * confirmed by Followup in both modes, unless AWS took the number onto its list (the text began with one of its
+ * opt-out keywords, as "Stop texting me" does) and so has confirmed it already.
  */
 
 export const STOP_KEYWORDS = ['STOP', 'STOPALL', 'UNSUBSCRIBE', 'CANCEL', 'END', 'QUIT', 'OPTOUT', 'REVOKE'];
@@ -22,9 +27,14 @@ export const HELP_KEYWORDS = ['HELP'];
 
 export type SmsIntent =
   | { readonly kind: 'stop' | 'start' | 'help'; readonly keyword: string }
+  /** A request to stop written in words. */
+  | { readonly kind: 'opt-out'; readonly cue: OptOutCue }
   | { readonly kind: 'message' };
 
-/** A keyword is the whole message, in any case, with surrounding spaces (and a trailing "." or "!"). */
+/**
+ * A keyword is the whole message, in any case, with surrounding spaces (and a trailing "." or "!"); otherwise a
+ * message that asks to stop in words is an opt-out.
+ */
 export function classifySms(body: string): SmsIntent {
   const word = body
     .trim()
@@ -34,7 +44,8 @@ export function classifySms(body: string): SmsIntent {
   if (STOP_KEYWORDS.includes(word)) return { kind: 'stop', keyword: word };
   if (START_KEYWORDS.includes(word)) return { kind: 'start', keyword: word };
   if (HELP_KEYWORDS.includes(word)) return { kind: 'help', keyword: word };
-  return { kind: 'message' };
+  const cue = findOptOut(body);
+  return cue ? { kind: 'opt-out', cue } : { kind: 'message' };
 }
 
 export interface SmsTexts {
@@ -89,7 +100,12 @@ export interface InboundSmsResult {
   readonly intent: SmsIntent['kind'];
   readonly leadId?: string;
   readonly outcome: SignalResult['outcome'] | 'handled';
+  /** The rule that read an opt-out in the text's words. */
+  readonly rule?: string;
 }
+
+const optOutNote = (cue: OptOutCue, emailToo: boolean) =>
+  `They asked to stop ("${cue.words}"): their SMS consent is revoked and the number suppressed${emailToo ? ', and they are unsubscribed from email' : ''}. No more texts go to them unless they text START.`;
 
 function received(message: InboundSms): ReceivedMessage {
   return {
@@ -119,6 +135,12 @@ export async function receiveSms(
     intent.kind === 'start' && deps.optOuts.mode === 'aws'
       ? await deps.optOuts.list.isOptedOut(message.from)
       : false;
+  // Words that AWS read as a keyword ("Stop texting me" begins with STOP) put the number on its list, confirmed.
+  const confirmWords =
+    intent.kind === 'opt-out' &&
+    (deps.optOuts.mode === 'self' || !(await deps.optOuts.list.isOptedOut(message.from)));
+  const zoneOf = (lead: { readonly zone?: string }) =>
+    lead.zone && IANAZone.isValidZone(lead.zone) ? lead.zone : deps.defaultTimeZone;
 
   const leadId = await deps.store.findLeadId('phone', message.from);
   if (leadId) {
@@ -148,16 +170,45 @@ export async function receiveSms(
           answer(helpReply(deps.texts)),
         );
         break;
+      case 'opt-out': {
+        const { cue } = intent;
+        result = await applySignal(
+          deps,
+          { ...base, type: 'sms-stop', words: cue.words },
+          now,
+          async (applied) => {
+            // Words that name email ("stop emailing me") end the emails too.
+            const emailToo = cue.channel === 'email';
+            if (emailToo) {
+              const { phone: _, ...email } = base;
+              await applySignal(
+                deps,
+                { ...email, id: `${id}:email`, type: 'unsubscribe', words: cue.words },
+                now,
+              );
+            }
+            if (confirmWords) await deps.sms.send({ to: message.from, text: stopConfirmation(deps.texts) });
+            await deps.mailer.send(
+              replyForward(applied.lead, received(message), {
+                to: applied.lead.owner ?? deps.ownerEmail,
+                zone: zoneOf(applied.lead),
+                stopped: applied.stopped,
+                note: optOutNote(cue, emailToo),
+              }),
+            );
+          },
+        );
+        if (result.outcome !== 'no-lead') {
+          return { intent: intent.kind, leadId, outcome: result.outcome, rule: cue.rule };
+        }
+        break;
+      }
       case 'message':
         result = await applySignal(deps, { ...base, type: 'sms-reply' }, now, async (applied) => {
-          const zone =
-            applied.lead.zone && IANAZone.isValidZone(applied.lead.zone)
-              ? applied.lead.zone
-              : deps.defaultTimeZone;
           await deps.mailer.send(
             replyForward(applied.lead, received(message), {
               to: applied.lead.owner ?? deps.ownerEmail,
-              zone,
+              zone: zoneOf(applied.lead),
               stopped: applied.stopped,
             }),
           );
@@ -181,6 +232,11 @@ export async function receiveSms(
           await deps.store.suppress([key], { reason: 'sms-stop', source, at: message.receivedAt });
           await answer(stopConfirmation(deps.texts));
           return;
+        case 'opt-out':
+          await deps.store.suppress([key], { reason: 'sms-stop', source, at: message.receivedAt });
+          if (confirmWords) await deps.sms.send({ to: message.from, text: stopConfirmation(deps.texts) });
+          await deps.mailer.send(unmatchedForward(received(message), deps.fallbackEmail));
+          return;
         case 'start':
           if (stillOptedOut) return;
           await deps.store.unsuppress(key, 'sms-stop');
@@ -199,5 +255,9 @@ export async function receiveSms(
     deps.logger,
   );
   deps.logger.info('sms-unmatched', { intent: intent.kind, duplicate: ran.duplicate, stillOptedOut });
-  return { intent: intent.kind, outcome: ran.duplicate ? 'duplicate' : 'handled' };
+  return {
+    intent: intent.kind,
+    outcome: ran.duplicate ? 'duplicate' : 'handled',
+    ...(intent.kind === 'opt-out' ? { rule: intent.cue.rule } : {}),
+  };
 }

@@ -30,6 +30,7 @@ const Instant = z.iso.datetime({ offset: true });
 const Phone = z.string().regex(/^\+[1-9][0-9]{6,14}$/, { error: 'must be an E.164 number' });
 const Currency = z.string().regex(/^[A-Z]{3}$/, { error: 'must be an ISO 4217 code, e.g. USD' });
 const MessageId = z.string().min(1).optional();
+const OptOutWords = z.string().min(1).max(500);
 
 const base = {
   v: z.literal(1),
@@ -65,8 +66,16 @@ export const SignalSchema = z.discriminatedUnion('type', [
     feedbackType: z.string().optional(),
     messageId: MessageId,
   }),
-  z.object({ ...base, type: z.literal('unsubscribe') }),
-  z.object({ ...base, type: z.literal('sms-stop'), phone: Phone, keyword: z.string() }),
+  /** `words`: the request to stop, as the lead wrote it, when it came in words rather than a link. */
+  z.object({ ...base, type: z.literal('unsubscribe'), words: OptOutWords.optional() }),
+  /** A STOP keyword, or an opt-out in words ("please stop texting me"): either revokes SMS consent. */
+  z.object({
+    ...base,
+    type: z.literal('sms-stop'),
+    phone: Phone,
+    keyword: z.string().optional(),
+    words: OptOutWords.optional(),
+  }),
   z.object({
     ...base,
     type: z.literal('sms-start'),
@@ -378,13 +387,14 @@ function detailOf(signal: Signal, now: Date): Detail {
     case 'auto-reply':
       return detail({ ...common, until: signal.until, ...snoozeDetail(signal, now) });
     case 'sms-stop':
-      return { ...common, keyword: signal.keyword };
+      return detail({ ...common, keyword: signal.keyword, words: signal.words });
     case 'sms-start':
       return detail({ ...common, keyword: signal.keyword, stillOptedOut: signal.stillOptedOut });
     case 'click':
       return detail({ ...common, link: signal.link });
-    case 'reply':
     case 'unsubscribe':
+      return detail({ ...common, words: signal.words });
+    case 'reply':
     case 'sms-help':
     case 'sms-reply':
     case 'delivery':

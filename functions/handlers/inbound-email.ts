@@ -32,7 +32,12 @@ export const SesReceiptEventSchema = z.object({
     .array(
       z.object({
         ses: z.object({
-          mail: z.object({ messageId: z.string().min(1), timestamp: z.string().optional() }),
+          mail: z.object({
+            messageId: z.string().min(1),
+            timestamp: z.string().optional(),
+            // The envelope MAIL FROM: the address SES's SPF verdict is about.
+            source: z.string().optional(),
+          }),
           receipt: z
             .object({
               timestamp: z.string().optional(),
@@ -91,6 +96,7 @@ export function makeInboundEmailHandler(deps: InboundEmailHandlerDeps) {
         receivedAt,
         recipients: ses.receipt.recipients,
         verdicts: verdictsOf(ses.receipt),
+        ...(ses.mail.source ? { envelopeFrom: ses.mail.source } : {}),
       };
       const read = async () => {
         const raw = await deps.rawMail.get(messageId);

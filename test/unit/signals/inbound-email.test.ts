@@ -6,6 +6,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { S3RawMailStore } from '../../../functions/adapters/s3-raw-mail-store.ts';
 import { SesMailer } from '../../../functions/adapters/ses-mailer.ts';
 import { ExecutionInputSchema } from '../../../functions/core/execution-input.ts';
+import { suppressionKey } from '../../../functions/domain/lead.ts';
 import { signToken } from '../../../functions/domain/tokens.ts';
 import { makeInboundEmailHandler } from '../../../functions/handlers/inbound-email.ts';
 import {
@@ -61,6 +62,8 @@ interface Mail {
   readonly headers?: readonly string[];
   /** The receipt's spamVerdict, virusVerdict… statuses, as SES puts them in the event. */
   readonly verdicts?: Partial<Record<'spam' | 'virus' | 'spf' | 'dkim' | 'dmarc', string>>;
+  /** The envelope MAIL FROM, SES's `mail.source`. */
+  readonly envelope?: string;
 }
 
 /** Stores a received email under its message id and returns the SES receipt rule's Lambda event for it. */
@@ -86,7 +89,11 @@ function received(messageId: string, mail: Mail = {}) {
       {
         eventSource: 'aws:ses',
         ses: {
-          mail: { messageId, timestamp: NOW.toISOString() },
+          mail: {
+            messageId,
+            timestamp: NOW.toISOString(),
+            ...(mail.envelope ? { source: mail.envelope } : {}),
+          },
           receipt: {
             timestamp: NOW.toISOString(),
             recipients: [to],
@@ -171,9 +178,9 @@ describe('inbound email: a reply', () => {
     expect(text).toContain('Can we talk on Tuesday?');
   });
 
-  it('matched by the sender when the token is missing', async () => {
+  it('matched by the sender when the token is missing and DMARC passed', async () => {
     // Prepare
-    const event = received('msg-2', { to: 'sales@northwind.example' });
+    const event = received('msg-2', { to: 'sales@northwind.example', verdicts: { dmarc: 'PASS' } });
 
     // Act
     const [result] = await handler()(event);
@@ -367,5 +374,226 @@ describe('inbound email: SES verdicts', () => {
 
     // Assess
     expect(result).toMatchObject({ kind: 'reply', outcome: 'applied' });
+  });
+});
+
+describe('inbound email: matching by the sender cannot be spoofed', () => {
+  const untokened = { to: 'sales@northwind.example', subject: 'Re: Your landscaping quote' };
+
+  it.each([
+    ['DMARC passed', { spf: 'PASS', dkim: 'PASS', dmarc: 'PASS' }, undefined],
+    [
+      'no DMARC policy (GRAY), SPF passed for a bounce domain under the From domain',
+      { spf: 'PASS', dkim: 'GRAY', dmarc: 'GRAY' },
+      'bounces@mail.example.com',
+    ],
+    [
+      'no DMARC verdict, SPF passed for the From domain itself',
+      { spf: 'PASS' },
+      'jordan.alvarez@example.com',
+    ],
+  ])('genuine (%s): the reply stops the follow-up', async (_, verdicts, envelope) => {
+    // Prepare
+    const event = received('genuine-1', { ...untokened, verdicts, ...(envelope ? { envelope } : {}) });
+
+    // Act
+    const [result] = await handler()(event);
+
+    // Assess
+    expect(result).toMatchObject({ kind: 'reply', matchedBy: 'sender', outcome: 'applied' });
+    expect(lead()?.status).toBe('replied');
+    expect(stops()).toHaveLength(1);
+  });
+
+  it.each([
+    ['no verdicts at all', {}, undefined],
+    [
+      "DMARC failed, though SPF and DKIM passed for the forger's own domain",
+      { spf: 'PASS', dkim: 'PASS', dmarc: 'FAIL' },
+      'x@forger.example',
+    ],
+    [
+      'no DMARC policy, SPF passed for an unrelated envelope domain',
+      { spf: 'PASS', dmarc: 'GRAY' },
+      'x@forger.example',
+    ],
+    [
+      'no DMARC policy, SPF passed for a look-alike domain',
+      { spf: 'PASS', dmarc: 'GRAY' },
+      'x@notexample.com',
+    ],
+    [
+      'no DMARC policy, DKIM passed but SES does not say for which domain',
+      { spf: 'FAIL', dkim: 'PASS', dmarc: 'GRAY' },
+      undefined,
+    ],
+    [
+      'DMARC could not be checked, SPF soft-failed',
+      { spf: 'FAIL', dmarc: 'PROCESSING_FAILED' },
+      'jordan.alvarez@example.com',
+    ],
+  ])(
+    'forged (%s): stops nothing, and reaches the fallback address saying why',
+    async (_, verdicts, envelope) => {
+      // Prepare
+      const event = received('forged-1', {
+        ...untokened,
+        text: 'Please remove me from your mailing list.',
+        verdicts,
+        ...(envelope ? { envelope } : {}),
+      });
+
+      // Act
+      const [result] = await handler()(event);
+
+      // Assess
+      expect(result).toEqual({ kind: 'unmatched', outcome: 'forwarded', flagged: 'unverified-sender' });
+      expect(lead()?.status).toBe('active');
+      expect(stops()).toEqual([]);
+      expect(await w.store.isSuppressed([suppressionKey(EMAIL)])).toBe(false);
+      const [forward, ...more] = forwards();
+      expect(more).toEqual([]);
+      expect(forward?.Destination?.ToAddresses).toEqual([FALLBACK]);
+      expect(forward?.Content?.Simple?.Subject?.Data).toBe(
+        'Unmatched reply, sender unverified: Re: Your landscaping quote',
+      );
+      expect(forward?.Content?.Simple?.Body?.Text?.Data).toContain(
+        "from a lead's address that SES could not confirm as its sender",
+      );
+    },
+  );
+
+  it('a valid reply token wins over failed verdicts: the token is proof the sender got our email', async () => {
+    // Prepare
+    const event = received('token-1', { verdicts: { spf: 'FAIL', dkim: 'FAIL', dmarc: 'FAIL' } });
+
+    // Act
+    const [result] = await handler()(event);
+
+    // Assess
+    expect(result).toMatchObject({ kind: 'reply', matchedBy: 'token' });
+  });
+});
+
+describe('inbound email: an opt-out in words', () => {
+  const withHistory = (text: string) =>
+    [
+      text,
+      '',
+      'On Mon, 7 Dec 2026 at 09:00, Sam at Northwind <sam@northwind.example> wrote:',
+      '> Hi Jordan, here is your quote.',
+      '> Unsubscribe: https://northwind.example/u/token',
+    ].join('\n');
+
+  it('"Please remove me from your mailing list" unsubscribes and suppresses the lead, stops the cadence, and tells the owner', async () => {
+    // Prepare
+    const event = received('optout-1', { text: withHistory('Please remove me from your mailing list.') });
+
+    // Act
+    const [result] = await handler()(event);
+
+    // Assess
+    expect(result).toMatchObject({
+      kind: 'opt-out',
+      matchedBy: 'token',
+      outcome: 'applied',
+      rule: 'remove-from-list',
+    });
+    expect(lead()?.status).toBe('unsubscribed');
+    expect(await w.store.isSuppressed([suppressionKey(EMAIL)])).toBe(true);
+    expect(stops()).toHaveLength(1);
+    const unsubscribed = w.store.events.filter((e) => e.kind === 'unsubscribe');
+    expect(unsubscribed.map((e) => e.detail)).toEqual([
+      { signalId: 'email:optout-1', words: 'remove me from your mailing list' },
+    ]);
+    const [forward, ...more] = forwards();
+    expect(more).toEqual([]);
+    expect(forward?.Destination?.ToAddresses).toEqual([OWNER]);
+    expect(forward?.Content?.Simple?.Body?.Text?.Data).toContain(
+      'They asked to stop ("remove me from your mailing list"): they are unsubscribed from email.',
+    );
+  });
+
+  it('our own footer quoted below a reply is not the lead asking to stop', async () => {
+    // Prepare
+    const event = received('quoted-1', { text: withHistory('Sounds good, Tuesday works.') });
+
+    // Act
+    const [result] = await handler()(event);
+
+    // Assess
+    expect(result).toMatchObject({ kind: 'reply', outcome: 'applied' });
+    expect(lead()?.status).toBe('replied');
+    expect(await w.store.isSuppressed([suppressionKey(EMAIL)])).toBe(false);
+  });
+
+  it('a fresh subject "Unsubscribe" with no text opts out', async () => {
+    // Prepare
+    const fresh = received('subject-1', { subject: 'Unsubscribe', text: '' });
+
+    // Act
+    const [result] = await handler()(fresh);
+
+    // Assess
+    expect(result).toMatchObject({ kind: 'opt-out', rule: 'unsubscribe' });
+    expect(lead()?.status).toBe('unsubscribed');
+  });
+
+  it('a "Re:" subject is our own words coming back, not the lead\'s', async () => {
+    // Prepare
+    const event = received('subject-2', {
+      subject: 'Re: Last one from us: no more emails after this',
+      text: 'Thanks!',
+    });
+
+    // Act
+    const [result] = await handler()(event);
+
+    // Assess
+    expect(result).toMatchObject({ kind: 'reply' });
+  });
+
+  it('"please stop texting me" by email revokes SMS consent as well, and records the words', async () => {
+    // Prepare
+    const current = lead();
+    if (current) {
+      w.store.leads.set(leadId, {
+        ...current,
+        phone: '+13125550142',
+        smsConsent: {
+          at: '2026-12-01T15:30:00Z',
+          source: 'https://northwind.example/quote',
+          wording: 'Texts OK',
+        },
+      });
+    }
+    const event = received('optout-2', { text: 'Please stop texting me, I only read email.' });
+
+    // Act
+    const [result] = await handler()(event);
+
+    // Assess
+    expect(result).toMatchObject({ kind: 'opt-out', rule: 'stop-doing-to-me' });
+    expect(lead()?.smsConsent).toBeUndefined();
+    expect(lead()?.smsOptedOutAt).toBe(NOW.toISOString());
+    expect(await w.store.isSuppressed([suppressionKey('+13125550142')])).toBe(true);
+    expect(w.store.events.find((e) => e.kind === 'sms-stop')?.detail).toEqual({
+      signalId: 'email:optout-2:sms',
+      words: 'stop texting me',
+    });
+    expect(forwards()[0]?.Content?.Simple?.Body?.Text?.Data).toContain('and their SMS consent is revoked');
+  });
+
+  it('SES delivering the opt-out twice forwards it once', async () => {
+    // Prepare
+    const event = received('optout-3', { text: 'unsubscribe' });
+    await handler()(event);
+
+    // Act
+    const [again] = await handler()(event);
+
+    // Assess
+    expect(again).toMatchObject({ kind: 'opt-out', outcome: 'duplicate' });
+    expect(forwards()).toHaveLength(1);
   });
 });

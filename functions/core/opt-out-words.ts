@@ -1,0 +1,283 @@
+/*
+ * A request to stop, written in words ("please stop texting me", "take me off this list"): small rules, each a
+ * verb of stopping or removal with its object (me, texts, emails, this list, contacting), over the message made
+ * lowercase with its punctuation reduced to clause breaks. A match names its rule and the words it matched, so a
+ * person (or a later intent reader) can see why. Negated ("don't stop") and time-limited ("until Monday") requests
+ * are not opt-outs; neither is a look-alike whose object is something else ("remove the second item").
+ */
+
+/** The channel the words name, when they name one ("texts" → sms, "mailing list" → email). */
+export type OptOutChannel = 'sms' | 'email';
+
+export interface OptOutCue {
+  /** The rule that matched, e.g. "stop-doing-to-me". */
+  readonly rule: string;
+  /** The words that matched, as written (whitespace collapsed). */
+  readonly words: string;
+  readonly channel?: OptOutChannel;
+}
+
+interface Rule {
+  readonly id: string;
+  readonly pattern: RegExp;
+  /** The rule carries its own negation ("don't text me"), so a negation before it is not checked. */
+  readonly negative?: true;
+}
+
+const alt = (...words: string[]) => `(?:${words.join('|')})`;
+
+// Spellings after normalisation: apostrophes and inner hyphens are dropped ("don't" → "dont", "e-mail" → "email").
+const GERUND = alt(
+  'texting',
+  'txting',
+  'textin',
+  'messaging',
+  'msging',
+  'emailing',
+  'mailing',
+  'contacting',
+  'calling',
+  'spamming',
+  'bothering',
+  'harassing',
+  'pestering',
+);
+/** "calling and texting" */
+const GERUNDS = `${GERUND}(?: ${alt('and', 'or')} ${GERUND})*`;
+const ME = alt(
+  'me',
+  'us',
+  'this number',
+  `this ${alt('phone', 'phone number', 'cell', 'email', 'email address', 'address')}`,
+  `my ${alt('number', 'phone', 'phone number', 'cell', 'email', 'email address', 'address')}`,
+);
+const MESSAGES = alt(
+  'texts?',
+  'txts?',
+  'text messages?',
+  'sms',
+  'messages?',
+  'msgs?',
+  'emails?',
+  'mails?',
+  'newsletters?',
+  'spam',
+  'junk',
+  'marketing',
+  'promotions?',
+  'solicitations?',
+);
+// Repeated word lists are of single words: with "any more" beside "any" and "more", a long run of them would
+// backtrack exponentially (a text could stall the function).
+const DETERMINERS = `(?:${alt('the', 'these', 'those', 'all', 'of', 'your', 'ur', 'any', 'anymore', 'more', 'further', 'such', 'so', 'many', 'my')} )*`;
+const LIST_QUALIFIER = alt(
+  'mailing',
+  'email',
+  'mail',
+  'text',
+  'texting',
+  'txt',
+  'sms',
+  'contact',
+  'marketing',
+  'distribution',
+  'subscriber',
+  'subscription',
+  'call',
+  'calling',
+  'message',
+  'messaging',
+  'promo',
+  'promotional',
+);
+const LIST = `(?:${LIST_QUALIFIER} )?${alt('lists?', 'database', 'db', 'contacts', 'system', 'records', 'mailings?', 'subscribers?', 'distribution')}`;
+const FROM_LIST = `${alt('off of', 'off', 'from', 'out of')} (?:${alt('your', 'ur', 'the', 'this', 'that', 'these', 'those', 'all', 'all your', 'all of your', 'any')} )?(?:${LIST}|${MESSAGES})`;
+/** What may follow a request that must end its clause: "don't text me again, please". */
+const TAIL = `(?: ${alt('again', 'anymore', 'any', 'more', 'ever', 'at', 'all', 'please', 'pls', 'plz', 'now', 'thanks', 'thank', 'you', 'thx', 'immediately', 'asap', 'already')})*`;
+const END = `${TAIL}(?= \\||$)`;
+const DONT = alt(
+  'dont',
+  'do not',
+  'please dont',
+  'please do not',
+  'pls dont',
+  'plz dont',
+  'never',
+  'please never',
+  'dont ever',
+  'do not ever',
+  'never ever',
+);
+
+const RULES: readonly Rule[] = [
+  // "stop texting me", "quit emailing my email address"
+  {
+    id: 'stop-doing-to-me',
+    pattern: new RegExp(`\\b${alt('stop', 'quit', 'cease', 'halt')} ${GERUNDS} ${ME}\\b`),
+  },
+  // "please stop texting", "stop emailing."
+  {
+    id: 'stop-doing',
+    pattern: new RegExp(`\\b${alt('stop', 'quit', 'cease', 'halt')} ${alt(GERUNDS, 'sending')}${END}`),
+  },
+  // "stop sending me texts", "stop sending these emails"
+  {
+    id: 'stop-sending',
+    pattern: new RegExp(
+      `\\b${alt('stop', 'quit', 'cease', 'halt')} sending (?:${ME} )?${DETERMINERS}${MESSAGES}\\b`,
+    ),
+  },
+  // "stop the texts", "stop all messages"
+  { id: 'stop-the-messages', pattern: new RegExp(`\\b${alt('stop', 'halt')} ${DETERMINERS}${MESSAGES}\\b`) },
+  // "cancel my subscription"
+  { id: 'cancel-subscription', pattern: /\b(?:cancel|end) (?:my|the|this|your) subscription\b/ },
+  // "no more emails", "no further texts"
+  {
+    id: 'no-more',
+    pattern: new RegExp(`\\b${alt('no more', 'no further', 'no additional')} ${MESSAGES}\\b`),
+  },
+  // "do not contact me", "wrong number, don't text me again"
+  {
+    id: 'do-not-contact',
+    pattern: new RegExp(
+      `\\b${DONT} ${alt('text', 'txt', 'sms', 'message', 'msg', 'email', 'mail', 'contact', 'call', 'spam', 'bother', 'reach out to', 'send')} ${ME}${END}`,
+    ),
+    negative: true,
+  },
+  // "please remove me from your mailing list", "take my number off your list", "remove me from your texts"
+  {
+    id: 'remove-from-list',
+    pattern: new RegExp(
+      `\\b${alt('remove', 'take', 'delete', 'drop', 'unsubscribe', 'erase', 'unenroll', 'unenrol', 'unlist', 'get')} ${ME} ${FROM_LIST}\\b`,
+    ),
+  },
+  // "remove me.", "unsubscribe me please"
+  {
+    id: 'remove-me',
+    pattern: new RegExp(`\\b${alt('remove', 'delete', 'unsubscribe', 'unlist', 'erase')} ${ME}${END}`),
+  },
+  // "I want off your list"
+  { id: 'want-off-list', pattern: new RegExp(`\\bwant ${FROM_LIST}\\b`) },
+  // "unsubscribe", "how do I unsubscribe?"
+  { id: 'unsubscribe', pattern: /\bunsubscribe\b/ },
+  // "I want to opt out", "opt me out"
+  {
+    id: 'opt-out',
+    pattern: new RegExp(
+      `\\b(?:opt (?:me |us )?out|optout|opting out)(?: of ${DETERMINERS}(?:${LIST}|${MESSAGES}))?\\b`,
+    ),
+  },
+  // "I'd like to be removed from your list"
+  {
+    id: 'want-removed',
+    pattern: new RegExp(
+      `\\b${alt('i', 'we', 'id', 'wed', 'i would', 'we would', 'im', 'i am')} (?:${alt('really', 'just', 'would')} )?${alt('like', 'love', 'want', 'wanna', 'wish', 'need', 'ask', 'asking', 'prefer', 'request')} (?:to be|being) ${alt('removed', 'taken off', 'unsubscribed', 'opted out', 'deleted', 'excluded')}\\b`,
+    ),
+  },
+  // "I no longer wish to receive these emails", "I don't want to be contacted"
+  {
+    id: 'no-longer-want',
+    pattern: new RegExp(
+      `\\b${alt('dont', 'do not', 'no longer', 'never')} ${alt('want', 'wish', 'need', 'care')} to (?:${alt('receive', 'get', 'be sent')} ${DETERMINERS}${MESSAGES}\\b|${alt('be contacted', 'be texted', 'be emailed', 'be messaged', 'hear from you', 'hear from u')}\\b)`,
+    ),
+    negative: true,
+  },
+  // "leave me alone"
+  { id: 'leave-me-alone', pattern: /\bleave (?:me|us) alone\b/ },
+  // "sorry, wrong number", "you have the wrong person"
+  {
+    id: 'wrong-number',
+    pattern: new RegExp(
+      `(?:^|\\| )(?:${alt('sorry', 'oops', 'hi', 'hey', 'um', 'uh', 'hello')} )*(?:${alt('you have', 'youve got', 'you got', 'u have', 'u got', 'this is', 'thats', 'that is', 'its')} (?:the |a )?)?wrong ${alt('number', 'person', 'num', 'guy', 'girl')}\\b`,
+    ),
+  },
+  // A clause that is nothing but a request to stop: "Stop please.", "ok stop"
+  {
+    id: 'stop-alone',
+    pattern: new RegExp(
+      `(?:^|\\| )(?:${alt('ok', 'okay', 'please', 'pls', 'plz', 'just', 'seriously', 'omg', 'no', 'hey', 'so', 'now')} )*stop(?: ${alt('it', 'this', 'that', 'please', 'pls', 'plz', 'now', 'already', 'immediately', 'asap', 'thanks', 'thank', 'you', 'thx')})*(?= \\||$)`,
+    ),
+  },
+];
+
+/** A negation in the three words before a request turns it round: "don't stop", "can't stop texting". */
+const NEGATED =
+  /\b(?:dont|do not|didnt|did not|doesnt|never|cant|cannot|wont|not|wouldnt|shouldnt|why|accidentally|mistakenly)(?: \S+){0,2} ?$/;
+/** "if you don't stop texting me" is a request all the same. */
+const CONDITIONAL = /\b(?:if|unless) (?:you|u) (?:dont|do not|wont|will not)(?: \S+){0,1} ?$/;
+/** A time limit makes it a pause, not an opt-out: "don't text me until Monday". */
+const TIME_LIMITED =
+  /^ ?(?:\S+ ){0,3}?(?:until|till|til|unless|before|after|for now|for a (?:while|bit|few|couple)|this (?:week|weekend|month)|next (?:week|month|year)|over the)\b/;
+
+const CHANNEL_WORDS: readonly [OptOutChannel, RegExp][] = [
+  [
+    'sms',
+    /\b(?:texts?|txts?|texting|txting|textin|text messages?|sms|number|phone|cell|wrong (?:number|num))\b/,
+  ],
+  ['email', /\b(?:emails?|emailing|mails?|mailing|mailings|newsletters?|inbox)\b/],
+];
+
+/** The record keeps the request, not an essay: a match is a few words, but repeated determiners can run on. */
+const MAX_WORDS = 200;
+
+interface Token {
+  readonly word: string;
+  readonly start: number;
+  readonly end: number;
+}
+
+const BREAK = /[.!?,;:()"“”…—–\n\r]/u;
+
+/** Words lowercase, apostrophes and inner hyphens dropped; clause breaks become "|". */
+function tokens(text: string): Token[] {
+  const found: Token[] = [];
+  for (const match of text.matchAll(/[\p{L}\p{N}#][\p{L}\p{N}'’‘`´-]*|[.!?,;:()"“”…—–\n\r]+/gu)) {
+    const raw = match[0];
+    const start = match.index;
+    const word = BREAK.test(raw[0] ?? '') ? '|' : raw.toLowerCase().replace(/['’‘`´-]/g, '');
+    if (word === '|' && found.at(-1)?.word === '|') continue;
+    found.push({ word, start, end: start + raw.length });
+  }
+  return found;
+}
+
+function channelOf(words: string): OptOutChannel | undefined {
+  const named = CHANNEL_WORDS.filter(([, pattern]) => pattern.test(words)).map(([channel]) => channel);
+  return named.length === 1 ? named[0] : undefined;
+}
+
+/** The request to stop in `text` (by the first rule that finds one), or undefined when it makes none. */
+export function findOptOut(text: string): OptOutCue | undefined {
+  const list = tokens(text.normalize('NFKC'));
+  const normal = list.map((t) => t.word).join(' ');
+  // Where each token starts in `normal`, to map a match back to the words as written.
+  const offsets: number[] = [];
+  let at = 0;
+  for (const token of list) {
+    offsets.push(at);
+    at += token.word.length + 1;
+  }
+  const source = text.normalize('NFKC');
+  for (const rule of RULES) {
+    for (const match of normal.matchAll(new RegExp(rule.pattern.source, 'g'))) {
+      const matched = match[0].replace(/^\| /, '');
+      const from = match.index + (match[0].length - matched.length);
+      const to = from + matched.length;
+      const clauseStart = normal.lastIndexOf('|', from) + 1;
+      const before = normal.slice(clauseStart, from);
+      if (!rule.negative && NEGATED.test(before) && !CONDITIONAL.test(before)) continue;
+      const clauseEnd = normal.indexOf('|', to);
+      if (TIME_LIMITED.test(normal.slice(to, clauseEnd === -1 ? undefined : clauseEnd))) continue;
+      const first = offsets.findIndex((offset) => offset >= from);
+      const last = offsets.findLastIndex((offset) => offset < to);
+      const words = source
+        .slice(list[first]?.start ?? 0, list[last]?.end ?? source.length)
+        .replace(/\s+/g, ' ')
+        .trim()
+        .slice(0, MAX_WORDS);
+      const channel = channelOf(matched);
+      return { rule: rule.id, words, ...(channel ? { channel } : {}) };
+    }
+  }
+  return undefined;
+}
