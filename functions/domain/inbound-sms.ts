@@ -21,7 +21,21 @@ import { applyOnce, applySignal, type SignalDeps, type SignalResult } from './si
  * opt-out keywords, as "Stop texting me" does) and so has confirmed it already.
  */
 
-export const STOP_KEYWORDS = ['STOP', 'STOPALL', 'UNSUBSCRIBE', 'CANCEL', 'END', 'QUIT', 'OPTOUT', 'REVOKE'];
+/** STOP and its synonyms: CTIA's, and every opt-out keyword AWS End User Messaging requires (US, Canada). */
+export const STOP_KEYWORDS = [
+  'STOP',
+  'STOPALL',
+  'UNSUBSCRIBE',
+  'CANCEL',
+  'END',
+  'QUIT',
+  'OPTOUT',
+  'OPT-OUT',
+  'REVOKE',
+  'REMOVE',
+  'ARRET',
+  'TD',
+];
 export const START_KEYWORDS = ['START', 'UNSTOP'];
 export const HELP_KEYWORDS = ['HELP'];
 

@@ -105,6 +105,11 @@ describe('inbound SMS, self-managed opt-outs: STOP', () => {
     'OptOut',
     'revoke',
     'stop.',
+    // The rest of the opt-out keywords AWS End User Messaging requires (US and Canada).
+    'ARRET',
+    'opt-out',
+    'Remove',
+    'TD',
   ])('"%s" opts out with exactly one confirmation', async (body) => {
     // Act
     await handler()(text(body));
