@@ -1,6 +1,6 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { loadCadencesSync } from '../lib/cadences.ts';
+import { cartCadenceIds, loadCadencesSync } from '../lib/cadences.ts';
 import { loadConfig } from '../lib/config.ts';
 import { FollowupStack } from '../lib/followup-stack.ts';
 
@@ -8,7 +8,9 @@ const app = new App();
 const root = new URL('..', import.meta.url).pathname;
 const cadences = loadCadencesSync(`${root}cadences`);
 const configFile = app.node.tryGetContext('config') ?? `${root}followup.config.json`;
-const config = loadConfig(configFile, new Set(cadences.map((c) => c.id)));
+const config = loadConfig(configFile, new Set(cadences.map((c) => c.id)), {
+  cartCadences: cartCadenceIds(cadences, `${root}templates`),
+});
 
 new FollowupStack(app, app.node.tryGetContext('stackName') ?? 'Followup', {
   config,

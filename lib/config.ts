@@ -81,8 +81,18 @@ export class ConfigInvalid extends Error {
   override readonly name = 'ConfigInvalid';
 }
 
+export interface CadenceFacts {
+  /** Cadences whose templates use `cart.*` (lib/cadences.ts cartCadenceIds): a form cannot start them. */
+  readonly cartCadences?: ReadonlySet<string>;
+}
+
 /** Validates the deployment configuration; every problem is named with its field and how to fix it. */
-export function parseConfig(raw: unknown, source: string, cadenceIds: ReadonlySet<string>): FollowupConfig {
+export function parseConfig(
+  raw: unknown,
+  source: string,
+  cadenceIds: ReadonlySet<string>,
+  facts: CadenceFacts = {},
+): FollowupConfig {
   const result = FollowupConfigSchema.safeParse(raw, { reportInput: true });
   const problems = result.success
     ? []
@@ -95,6 +105,11 @@ export function parseConfig(raw: unknown, source: string, cadenceIds: ReadonlySe
     if (!result.data.formCadences.includes(result.data.defaultCadence)) {
       problems.push('defaultCadence: must also be listed in formCadences');
     }
+    for (const id of result.data.formCadences.filter((c) => facts.cartCadences?.has(c))) {
+      problems.push(
+        `formCadences: "${id}" needs a cart (its templates use cart.*) and a form has none; shop events start it: remove it from formCadences`,
+      );
+    }
   }
   if (problems.length > 0 || !result.success) {
     throw new ConfigInvalid(
@@ -104,7 +119,11 @@ export function parseConfig(raw: unknown, source: string, cadenceIds: ReadonlySe
   return result.data;
 }
 
-export function loadConfig(file: string, cadenceIds: ReadonlySet<string>): FollowupConfig {
+export function loadConfig(
+  file: string,
+  cadenceIds: ReadonlySet<string>,
+  facts: CadenceFacts = {},
+): FollowupConfig {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -117,7 +136,7 @@ export function loadConfig(file: string, cadenceIds: ReadonlySet<string>): Follo
   } catch (error) {
     throw new ConfigInvalid(`${file} is not valid JSON: ${(error as Error).message}`);
   }
-  return parseConfig(raw, file, cadenceIds);
+  return parseConfig(raw, file, cadenceIds, facts);
 }
 
 /**

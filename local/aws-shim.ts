@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { BodyTooLarge, closeAfterAnswer, readBody } from './http-body.ts';
 import { handleSfnRequest } from './sfn-api.ts';
 import type { LocalStepFunctions } from './step-functions.ts';
 
@@ -20,67 +21,186 @@ export interface AwsShimOptions {
   readonly now: () => Date;
 }
 
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+/** Step Functions takes at most 256 KiB of execution input; nothing a handler sends here comes near this. */
+export const MAX_AWS_BODY = 1024 * 1024;
+
+interface Reply {
+  readonly status: number;
+  readonly contentType: string;
+  readonly body: string;
+}
+
+const JSON_1_0 = 'application/x-amz-json-1.0';
+const JSON_1_1 = 'application/x-amz-json-1.1';
+
+/** An error as the AWS JSON protocols carry it: `__type` and `message`, which the SDK turns into the error's name. */
+const jsonError = (contentType: string, status: number, type: string, message: string): Reply => ({
+  status,
+  contentType,
+  body: JSON.stringify({ __type: type, message }),
+});
+
+const xmlText = (text: string) =>
+  text.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`).replace(/[^\t\n\r\x20-\uFFFD]/gu, '');
+
+/** An error as the query protocol (SNS) carries it. */
+const queryError = (status: number, code: string, message: string): Reply => ({
+  status,
+  contentType: 'text/xml',
+  body: `<ErrorResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><Error><Type>Sender</Type><Code>${code}</Code><Message>${xmlText(message)}</Message></Error><RequestId>${randomUUID()}</RequestId></ErrorResponse>`,
+});
+
+type Protocol = 'sfn' | 'secrets' | 'query' | 'unknown';
+
+function protocolOf(target: string | undefined): Protocol {
+  if (target === undefined) return 'query';
+  if (target.startsWith('AWSStepFunctions.')) return 'sfn';
+  if (target.startsWith('secretsmanager.')) return 'secrets';
+  return 'unknown';
+}
+
+/** The answer in the shape of the service the request was for, so the SDK reports it as that service would. */
+function errorFor(protocol: Protocol, status: number, code: string, message: string): Reply {
+  switch (protocol) {
+    case 'sfn':
+      return jsonError(JSON_1_0, status, `com.amazonaws.states#${code}`, message);
+    case 'secrets':
+    case 'unknown':
+      return jsonError(JSON_1_1, status, code, message);
+    case 'query':
+      return queryError(status, code, message);
+    default:
+      throw new Error(`unknown protocol ${JSON.stringify(protocol satisfies never)}`);
+  }
+}
+
+function getSecretValue(body: string, secrets: ReadonlyMap<string, string>): Reply {
+  let request: unknown;
+  try {
+    request = JSON.parse(body || '{}');
+  } catch (error) {
+    return jsonError(JSON_1_1, 400, 'SerializationException', (error as Error).message);
+  }
+  if (typeof request !== 'object' || request === null || Array.isArray(request)) {
+    return jsonError(
+      JSON_1_1,
+      400,
+      'SerializationException',
+      'the body must be a JSON object of the request fields',
+    );
+  }
+  const secretId = (request as { SecretId?: unknown }).SecretId;
+  if (typeof secretId !== 'string' || secretId === '') {
+    return jsonError(
+      JSON_1_1,
+      400,
+      'InvalidParameterException',
+      'SecretId is required: the ARN or name of the secret',
+    );
+  }
+  const secret = secrets.get(secretId);
+  if (secret === undefined) {
+    return jsonError(
+      JSON_1_1,
+      400,
+      'ResourceNotFoundException',
+      `Secrets Manager can't find the specified secret ${secretId}`,
+    );
+  }
+  return {
+    status: 200,
+    contentType: JSON_1_1,
+    body: JSON.stringify({ ARN: secretId, Name: secretId, SecretString: secret }),
+  };
+}
+
+function publish(body: string, options: AwsShimOptions): Reply {
+  const form = new URLSearchParams(body);
+  const action = form.get('Action');
+  if (action !== 'Publish') {
+    return queryError(
+      400,
+      'InvalidAction',
+      `the local runtime emulates only SNS Publish, not ${action ?? 'a request with no Action'}`,
+    );
+  }
+  const to = form.get('PhoneNumber');
+  if (!to) {
+    return queryError(
+      400,
+      'InvalidParameter',
+      'PhoneNumber is required: the local runtime sends texts to phone numbers only',
+    );
+  }
+  const messageId = randomUUID();
+  options.onSms({ messageId, to, body: form.get('Message') ?? '', at: options.now().toISOString() });
+  return {
+    status: 200,
+    contentType: 'text/xml',
+    body: `<PublishResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><PublishResult><MessageId>${messageId}</MessageId></PublishResult><ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></PublishResponse>`,
+  };
+}
+
+async function answer(
+  req: IncomingMessage,
+  target: string | undefined,
+  options: AwsShimOptions,
+): Promise<Reply> {
+  const body = await readBody(req, MAX_AWS_BODY);
+  const protocol = protocolOf(target);
+  switch (protocol) {
+    case 'sfn': {
+      const result = await handleSfnRequest(options.sfn, target, body);
+      return { status: result.status, contentType: JSON_1_0, body: result.body };
+    }
+    case 'secrets':
+      return target === 'secretsmanager.GetSecretValue'
+        ? getSecretValue(body, options.secrets)
+        : jsonError(
+            JSON_1_1,
+            400,
+            'UnknownOperationException',
+            `the local runtime does not emulate ${target}`,
+          );
+    case 'query':
+      return publish(body, options);
+    case 'unknown':
+      return jsonError(
+        JSON_1_1,
+        400,
+        'UnknownOperationException',
+        `the local runtime does not emulate ${target}`,
+      );
+    default:
+      throw new Error(`unknown protocol ${JSON.stringify(protocol satisfies never)}`);
+  }
 }
 
 /**
  * One loopback endpoint for the AWS APIs that have no emulator, so handlers run the real SDK clients unchanged:
  * Step Functions (JSON 1.0), Secrets Manager GetSecretValue (JSON 1.1) and SNS Publish (query protocol) to the outbox.
+ * A bad request gets a 400 in its service's error shape; nothing a client sends can stop the runtime.
  */
 export async function startAwsShim(options: AwsShimOptions): Promise<{ server: Server; url: string }> {
-  const server = createServer(async (req, res) => {
-    const body = await readBody(req);
-    const target = req.headers['x-amz-target'] as string | undefined;
-    const reply = (status: number, contentType: string, text: string) => {
-      res.writeHead(status, { 'content-type': contentType });
-      res.end(text);
+  const server = createServer((req, res) => {
+    const target = req.headers['x-amz-target'];
+    const targetText = typeof target === 'string' ? target : undefined;
+    const protocol = protocolOf(targetText);
+    const write = (reply: Reply) => {
+      if (res.headersSent || res.destroyed) return;
+      res.writeHead(reply.status, { 'content-type': reply.contentType });
+      res.end(reply.body);
     };
-    if (target?.startsWith('AWSStepFunctions.')) {
-      const result = await handleSfnRequest(options.sfn, target, body);
-      return reply(result.status, 'application/x-amz-json-1.0', result.body);
-    }
-    if (target === 'secretsmanager.GetSecretValue') {
-      const { SecretId } = JSON.parse(body || '{}') as { SecretId?: string };
-      const secret = SecretId ? options.secrets.get(SecretId) : undefined;
-      if (secret === undefined) {
-        return reply(
-          400,
-          'application/x-amz-json-1.1',
-          JSON.stringify({ __type: 'ResourceNotFoundException', message: `no secret ${SecretId}` }),
-        );
+    answer(req, targetText, options).then(write, (error: unknown) => {
+      if (error instanceof BodyTooLarge) {
+        closeAfterAnswer(res);
+        return write(errorFor(protocol, 413, 'RequestEntityTooLarge', error.message));
       }
-      return reply(
-        200,
-        'application/x-amz-json-1.1',
-        JSON.stringify({ ARN: SecretId, Name: SecretId, SecretString: secret }),
+      process.stderr.write(
+        `followup: the local AWS stand-in failed on ${targetText ?? req.url}: ${(error as Error)?.message}\n`,
       );
-    }
-    const form = new URLSearchParams(body);
-    if (form.get('Action') === 'Publish' && form.get('PhoneNumber')) {
-      const messageId = randomUUID();
-      options.onSms({
-        messageId,
-        to: form.get('PhoneNumber') ?? '',
-        body: form.get('Message') ?? '',
-        at: options.now().toISOString(),
-      });
-      return reply(
-        200,
-        'text/xml',
-        `<PublishResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><PublishResult><MessageId>${messageId}</MessageId></PublishResult><ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></PublishResponse>`,
-      );
-    }
-    reply(
-      400,
-      'application/json',
-      JSON.stringify({
-        __type: 'UnknownOperationException',
-        message: `not emulated: ${target ?? form.get('Action') ?? req.url}`,
-      }),
-    );
+      write(errorFor(protocol, 500, 'InternalFailure', 'the local AWS stand-in failed; see the runtime log'));
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };

@@ -5,6 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { StateMachine } from 'aws-local-stepfunctions';
 import type { StateMachineDefinition } from '../functions/core/compile.ts';
 import type { Clock } from './clock.ts';
+import { Slots } from './slots.ts';
 
 export const LOCAL_REGION = 'local';
 export const LOCAL_ACCOUNT = '000000000000';
@@ -54,6 +55,8 @@ export interface LocalStepFunctionsOptions {
   readonly store?: ExecutionStore;
   /** Milliseconds between retries of a failed Task (the definitions' backoff is minutes of real time). */
   readonly retryIntervalMs?: number;
+  /** How many Task invocations run at once (default: no limit); one that waits for its due time holds no slot. */
+  readonly maxConcurrentInvocations?: number;
 }
 
 export class SfnError extends Error {
@@ -90,8 +93,10 @@ export class LocalStepFunctions {
   private readonly lastDue = new Map<string, Date>();
   readonly counters: Counters = { transitions: 0, lambdaInvocations: 0 };
   private saving: Promise<void> = Promise.resolve();
+  private readonly slots: Slots;
 
   constructor(private readonly options: LocalStepFunctionsOptions) {
+    this.slots = new Slots(options.maxConcurrentInvocations ?? Number.POSITIVE_INFINITY);
     for (const [name, definition] of options.definitions) {
       this.machines.set(
         name,
@@ -269,16 +274,19 @@ export class LocalStepFunctions {
     }
     // An aborted execution (stopped, or the runtime shutting down) runs nothing more, not even a Retry.
     signal.throwIfAborted();
-    this.counters.lambdaInvocations++;
-    const now = due ?? this.lastDue.get(record.executionArn);
-    const invocation = executionContext.run(
-      { executionArn: record.executionArn, ...(now ? { now } : {}) },
-      async () => fn(input.Payload),
-    );
-    this.invocations.add(invocation);
-    const forget = () => this.invocations.delete(invocation);
-    invocation.then(forget, forget);
-    return invocation;
+    // Only a due invocation waits for a slot, so an execution asleep until next week never blocks one due now.
+    return this.slots.run(signal, () => {
+      this.counters.lambdaInvocations++;
+      const now = due ?? this.lastDue.get(record.executionArn);
+      const invocation = executionContext.run(
+        { executionArn: record.executionArn, ...(now ? { now } : {}) },
+        async () => fn(input.Payload),
+      );
+      this.invocations.add(invocation);
+      const forget = () => this.invocations.delete(invocation);
+      invocation.then(forget, forget);
+      return invocation;
+    });
   }
 
   private finish(record: ExecutionRecord, status: ExecutionStatus, details: Partial<ExecutionRecord>): void {

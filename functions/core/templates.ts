@@ -1,4 +1,4 @@
-import { Liquid, LiquidError } from 'liquidjs';
+import { Drop, Liquid, LiquidError } from 'liquidjs';
 import { parse as parseYaml } from 'yaml';
 import { closest } from './cadence.ts';
 import type { Channel } from './cadence-schema.ts';
@@ -172,8 +172,10 @@ export const SPARSE_CONTEXT: TemplateContext = {
   unsubscribeUrl: 'https://followup.northwind.example/u/SAMPLE-TOKEN',
 };
 
-const present = (value: string | null | undefined): string | undefined => {
-  const trimmed = value?.trim();
+/** Text is trimmed and "" is absent; anything else stored in a text field is kept so rendering can name it. */
+const present = (value: unknown): string | undefined => {
+  if (typeof value !== 'string') return (value ?? undefined) as string | undefined;
+  const trimmed = value.trim();
   return trimmed ? trimmed : undefined;
 };
 
@@ -181,7 +183,10 @@ const present = (value: string | null | undefined): string | undefined => {
 export function leadVariables(lead: LeadFields): LeadVariables {
   const name = present(lead.name);
   const fields = {
-    firstName: present(lead.firstName) ?? name?.split(/\s+/)[0] ?? FIRST_NAME_FALLBACK,
+    firstName:
+      present(lead.firstName) ??
+      (typeof name === 'string' ? name.split(/\s+/)[0] : undefined) ??
+      FIRST_NAME_FALLBACK,
     email: lead.email.trim(),
     name,
     company: present(lead.company),
@@ -194,14 +199,41 @@ export function leadVariables(lead: LeadFields): LeadVariables {
   ) as unknown as LeadVariables;
 }
 
+/** What a `{{ }}` printed that is not text: a group of fields, a list of groups, a function. */
+class NotPrintable extends Error {
+  constructor(readonly kind: string) {
+    super(`${kind} cannot be printed as text`);
+  }
+}
+
+const isScalar = (value: unknown) =>
+  value === null || value === undefined || ['string', 'number', 'boolean'].includes(typeof value);
+
+function kindOf(value: unknown): string {
+  if (typeof value === 'function') return 'a function';
+  if (!Array.isArray(value)) return 'a group of fields';
+  return value.every(isScalar) ? 'a list' : 'a list of groups of fields';
+}
+
+/** Every output goes through here: the value's type is checked, so text that reads "[object Object]" prints. */
+function printable(value: unknown): unknown {
+  const plain = value instanceof Drop ? value.valueOf() : value;
+  if (Array.isArray(plain) ? plain.every(isScalar) : isScalar(plain)) return plain;
+  throw new NotPrintable(kindOf(plain));
+}
+
 const liquid = new Liquid({
   strictVariables: true,
   strictFilters: true,
   lenientIf: true,
   ownPropertyOnly: true,
+  // Liquid stringifies what this returns, as it would the value itself.
+  outputEscape: printable as (value: unknown) => string,
   // An empty in-memory file map: include/render/layout find nothing instead of reading the disk.
   templates: {},
 });
+// `raw` skips outputEscape; it must not skip the type check.
+liquid.registerFilter('raw', { raw: true, handler: printable });
 
 liquid.registerFilter('money', (amount: unknown, currency: unknown = 'USD') =>
   new Intl.NumberFormat('en-US', { style: 'currency', currency: String(currency) }).format(Number(amount)),
@@ -352,6 +384,11 @@ function liquidProblem(error: unknown, part: Part): { problem: string; variable?
     const original = error.originalError as { variableName?: unknown; message?: string } | undefined;
     const where = /, line:(\d+), col:(\d+)$/.exec(error.message);
     const at = where ? ` (${part} line ${where[1]}, col ${where[2]})` : ` (${part})`;
+    if (original instanceof NotPrintable) {
+      return {
+        problem: `${original.kind} was printed whole${at}; print one field, e.g. {{ lead.firstName }}`,
+      };
+    }
     if (typeof original?.variableName === 'string') {
       const variable = original.variableName;
       const path = variable.split('.');
@@ -382,22 +419,52 @@ function liquidProblem(error: unknown, part: Part): { problem: string; variable?
   return { problem: `Liquid error: ${(error as Error).message}` };
 }
 
+/**
+ * The value at `path` when it should be text (the sample context holds a string or number there) and is not:
+ * bad data in the store, named before rendering instead of printed or failing somewhere inside Liquid.
+ */
+function mistyped(
+  path: readonly string[],
+  ctx: TemplateContext,
+): { variable: string; kind: string } | undefined {
+  let sample: unknown = SAMPLE_CONTEXT;
+  let value: unknown = ctx;
+  for (const segment of path) {
+    if (!isRecord(sample) || !isRecord(value) || !Object.hasOwn(sample, segment)) return undefined;
+    sample = sample[segment];
+    value = Object.hasOwn(value, segment) ? value[segment] : undefined;
+  }
+  if (!isScalar(sample) || isScalar(value)) return undefined;
+  return { variable: path.join('.'), kind: kindOf(value) };
+}
+
+function checkTypes(source: TemplateSource, ctx: TemplateContext): void {
+  let paths: string[][];
+  try {
+    paths = templateVariables(source);
+  } catch {
+    return; // a syntax error: rendering reports it with its line
+  }
+  for (const path of paths) {
+    const bad = mistyped(path, ctx);
+    if (bad) {
+      throw new TemplateRenderError(
+        source.name,
+        `${bad.variable} holds ${bad.kind}, not text: the stored record is malformed; save that field as text`,
+        bad.variable,
+      );
+    }
+  }
+}
+
 function renderLiquid(source: TemplateSource, part: Part, ctx: TemplateContext): string {
-  let out: string;
   try {
     const text = (part === 'subject' ? source.subject : source.body) ?? '';
-    out = String(liquid.parseAndRenderSync(text, ctx as unknown as Record<string, unknown>));
+    return String(liquid.parseAndRenderSync(text, ctx as unknown as Record<string, unknown>));
   } catch (error) {
     const { problem, variable } = liquidProblem(error, part);
     throw new TemplateRenderError(source.name, problem, variable);
   }
-  if (out.includes('[object Object]')) {
-    throw new TemplateRenderError(
-      source.name,
-      `a variable that holds a group of fields was printed whole in the ${part}; print one field, e.g. {{ lead.firstName }}`,
-    );
-  }
-  return out;
 }
 
 /** Trailing spaces, doubled spaces and runs of blank lines that Liquid tags leave behind are removed. */
@@ -508,6 +575,7 @@ export function renderTemplate(
   channel: Channel,
   ctx: TemplateContext,
 ): RenderedMessage {
+  checkTypes(source, ctx);
   switch (channel) {
     case 'email': {
       if (source.subject === undefined) {
@@ -557,7 +625,9 @@ function staticIssues(source: TemplateSource): string[] {
   return messages;
 }
 
-const usesCart = (source: TemplateSource) => templateVariables(source).some((path) => path[0] === 'cart');
+/** A cart template can only serve a shop's cart event: no form or import carries a cart. */
+export const usesCart = (source: TemplateSource) =>
+  templateVariables(source).some((path) => path[0] === 'cart');
 
 /**
  * What `followup cadence validate` reports for a template: a missing subject, unknown variables and filters,

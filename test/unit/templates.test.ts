@@ -304,6 +304,97 @@ describe('renderTemplate', () => {
   });
 });
 
+describe('renderTemplate: values are checked by type, not by what they read', () => {
+  it('sends a lead whose name and company are the text "[object Object]" their email', () => {
+    // Prepare
+    const ctx = {
+      ...SAMPLE_CONTEXT,
+      lead: leadVariables({ email: 'a@example.com', name: '[object Object]', company: '[object Object]' }),
+    };
+    const source = email('Hello {{ lead.name }} at {{ lead.company }}.', 'For {{ lead.company }}');
+
+    // Act
+    const message = renderTemplate(source, 'email', ctx);
+
+    // Assess
+    expect(message.subject).toBe('For [object Object]');
+    expect(message.text.startsWith('Hello [object Object] at [object Object].\n')).toBe(true);
+  });
+
+  it('prints any text a lead typed, whatever it spells', () => {
+    fc.assert(
+      fc.property(fc.string(), fc.string(), (before, after) => {
+        // Prepare
+        const name = `${before}[object Object]${after}`;
+
+        // Act
+        const message = renderTemplate(email('{{ lead.name }}|'), 'sms', withLead({ name }));
+
+        // Assess
+        expect(message.text).toContain('[object Object]');
+      }),
+    );
+  });
+
+  it.each([
+    ['{{ owner }}', 'a group of fields'],
+    ['{{ owner | raw }}', 'a group of fields'],
+    ['{% echo business %}', 'a group of fields'],
+    ['{{ cart.items }}', 'a list of groups of fields'],
+    ['{% for item in cart.items %}{{ item }}{% endfor %}', 'a group of fields'],
+  ])('refuses %s, a group printed whole, saying to print one field', (body, kind) => {
+    // Act
+    const error = thrown(() => renderTemplate(email(body), 'email', SAMPLE_CONTEXT));
+
+    // Assess
+    expect(error).toBeInstanceOf(TemplateRenderError);
+    expect(error.message).toContain(`${kind} was printed whole (body line 1`);
+    expect(error.message).toContain('print one field, e.g. {{ lead.firstName }}');
+  });
+
+  it('prints a list of text as Liquid does', () => {
+    // Act
+    const message = renderTemplate(
+      email('{{ cart.items | map: "name" | join: ", " }}'),
+      'sms',
+      SAMPLE_CONTEXT,
+    );
+
+    // Assess
+    expect(message.text).toBe('Cedar planter box, large, Drip irrigation kit');
+  });
+
+  it('refuses a stored text field that holds something else, naming the field', () => {
+    // Prepare: a record damaged in the table, not something the intake lets through
+    const lead = leadVariables({
+      email: 'a@example.com',
+      name: 'Ana',
+      company: { legal: 'Ana LLC' } as never,
+    });
+
+    // Act
+    const error = thrown(() =>
+      renderTemplate(email('Hi {{ lead.name }} of {{ lead.company }}'), 'email', { ...SAMPLE_CONTEXT, lead }),
+    );
+
+    // Assess
+    expect(error).toBeInstanceOf(TemplateRenderError);
+    expect((error as TemplateRenderError).variable).toBe('lead.company');
+    expect(error.message).toContain('lead.company holds a group of fields, not text');
+  });
+
+  it('does not let a malformed field the template never uses stop the touch', () => {
+    // Prepare
+    const lead = leadVariables({ email: 'a@example.com', name: 'Ana', note: ['a', 'b'] as never });
+
+    // Act
+    const message = renderTemplate(email('Hi {{ lead.firstName }}'), 'sms', { ...SAMPLE_CONTEXT, lead });
+
+    // Assess
+    expect(message.text).toBe('Hi Ana');
+  });
+});
+
 describe('checkTemplate', () => {
   it('finds nothing wrong with a sound email', () => {
     // Act
