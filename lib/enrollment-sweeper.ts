@@ -12,7 +12,10 @@ import { FollowupFunction, SERVICE_NAME } from './followup-function.ts';
 /** How often the sweeper looks for enrollments whose start is due again. */
 export const SWEEP_EVERY = Duration.minutes(5);
 
-/** The table actions a sweep uses: read the markers (Query), the enrollment and the lead; move or drop markers. */
+/**
+ * The table actions a sweep uses: read the markers (Query), the enrollment, the lead and the touch; move or drop
+ * markers; mark an old claim unconfirmed and list it.
+ */
 const TABLE_ACTIONS = ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query'] as const;
 
 export interface EnrollmentSweeperProps {
@@ -29,12 +32,14 @@ export interface EnrollmentSweeperProps {
 
 /**
  * No enrollment is left pending: every 5 minutes a function retries the starts that failed, with backoff, and the
- * owner is told (EnrollmentsStuck) about any that cannot start, which the dashboard lists with the reason.
+ * owner is told (EnrollmentsStuck) about any that cannot start, which the dashboard lists with the reason. The same
+ * sweep gives up touch claims that never finished as unconfirmed, and the owner is told (TouchesUnconfirmed).
  */
 export class EnrollmentSweeper extends Construct {
   readonly function: FollowupFunction;
   readonly schedule: events.Rule;
   readonly stuckAlarm: cloudwatch.Alarm;
+  readonly unconfirmedAlarm: cloudwatch.Alarm;
 
   constructor(scope: Construct, id: string, props: EnrollmentSweeperProps) {
     super(scope, id);
@@ -46,7 +51,8 @@ export class EnrollmentSweeper extends Construct {
     };
     this.function = new FollowupFunction(this, 'EnrollmentSweeper', {
       handler: 'enrollment-sweeper',
-      description: 'Every 5 minutes: starts the enrollments whose StartExecution failed, with backoff',
+      description:
+        'Every 5 minutes: starts the enrollments whose StartExecution failed, with backoff; flags touch claims that never finished',
       environment: {
         TABLE_NAME: pick('TABLE_NAME'),
         STATE_MACHINE_ARN_TEMPLATE: pick('STATE_MACHINE_ARN_TEMPLATE'),
@@ -80,5 +86,22 @@ export class EnrollmentSweeper extends Construct {
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
     this.stuckAlarm.addAlarmAction(new actions.SnsAction(props.alarmTopic));
+
+    // Counted by the touch function (a send whose answer was lost, a retry finding an old claim) and by this sweep.
+    this.unconfirmedAlarm = new cloudwatch.Metric({
+      namespace: METRIC_NAMESPACE,
+      metricName: 'TouchesUnconfirmed',
+      dimensionsMap: { service: SERVICE_NAME },
+      statistic: 'Sum',
+      period: SWEEP_EVERY,
+    }).createAlarm(this, 'TouchesUnconfirmed', {
+      alarmDescription:
+        "A touch may or may not have gone out (the function stopped between claiming and sending, or the provider's answer was lost); it is never sent again on its own. Run `followup touches unconfirmed` (or see the dashboard), check with the lead or the provider that it was not delivered, then `followup touches redrive ID`",
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    this.unconfirmedAlarm.addAlarmAction(new actions.SnsAction(props.alarmTopic));
   }
 }

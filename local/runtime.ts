@@ -8,10 +8,14 @@ import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Cadence } from '../functions/core/cadence-schema.ts';
 import { compileCadence, type StateMachineDefinition } from '../functions/core/compile.ts';
+import type { TouchKey } from '../functions/domain/ports.ts';
+import type { RedriveResult } from '../functions/domain/redrive.ts';
+import { STALE_CLAIM_MS } from '../functions/domain/unconfirmed-touches.ts';
 import { cartCadenceIds, loadCadencesSync } from '../lib/cadences.ts';
 import { businessEnvironment, type FollowupConfig, loadConfig } from '../lib/config.ts';
 import { type SmsMessage, startAwsShim } from './aws-shim.ts';
 import { type Clock, ScaledClock } from './clock.ts';
+import { openDurableOutbox } from './durable-outbox.ts';
 import { createIamEnforcer, deployedStack, type LocalNames } from './iam/deployed.ts';
 import type { IamEnforcer, IamMode } from './iam/enforcer.ts';
 import { runEvery } from './periodic.ts';
@@ -41,6 +45,7 @@ const SHOP_SECRET_ID = secretArn('followup/shop-webhook-secret');
 /** Where received mail would be, as the deployed receipt rule stores it. */
 const INBOUND_BUCKET = 'local-inbound-mail';
 const INBOUND_PREFIX = 'inbound/';
+export const DEFAULT_TASK_CONCURRENCY = 8;
 /** The SES configuration set touches are sent with, as on AWS (the local SES accepts and ignores it). */
 const CONFIGURATION_SET = 'followup-local';
 
@@ -65,6 +70,11 @@ export interface RuntimeOptions {
   readonly iam?: IamMode;
   /** SES identities verified for sending, for the IAM evaluation (default: the config's sender.identity). */
   readonly sesIdentities?: readonly string[];
+  /**
+   * How many touches and completions run at once (default 8): more at one instant wait their turn, so the local
+   * SES emulator, on this same process, is never pushed past its timeouts.
+   */
+  readonly taskConcurrency?: number;
 }
 
 export interface Runtime {
@@ -94,6 +104,8 @@ export interface Runtime {
   readonly resumed: number;
   /** The IAM evaluation, when the runtime was started with `iam`. */
   readonly iam?: IamEnforcer;
+  /** Sends one unconfirmed touch once, as `followup touches redrive` asks (run as the Touch function). */
+  readonly redrive: (key: TouchKey, by: string) => Promise<RedriveResult>;
   stop(): Promise<void>;
 }
 
@@ -194,14 +206,12 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
   const { default: startSes } = (await import('aws-ses-v2-local')) as unknown as {
     default: (config: { host: string; port: number }) => Promise<Server>;
   };
-  const store = await import('aws-ses-v2-local/dist/store.js');
-  store.clearStore();
-  for (const email of dataDir ? readJson<unknown[]>(file('mailbox.json'), []) : [])
-    store.saveEmail(email as never);
+  // Every email and text on disk before the emulator answers: what the engine recorded as sent survives a crash.
+  const durable = openDurableOutbox(dataDir);
   const ses = await startSes({ host: '127.0.0.1', port: 0 });
   const sesUrl = `http://127.0.0.1:${(ses.address() as AddressInfo).port}`;
 
-  const outbox: SmsMessage[] = dataDir ? readJson<SmsMessage[]>(file('sms.json'), []) : [];
+  const outbox = durable.sms;
   const secrets = dataDir ? readJson<{ key?: string; shopWebhookKey?: string }>(file('secret.json'), {}) : {};
   const signingKey = secrets.key ?? randomBytes(32).toString('hex');
   const shopWebhookSecret = secrets.shopWebhookKey ?? randomBytes(32).toString('hex');
@@ -222,6 +232,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     clock,
     store: dataDir ? new FileExecutionStore(file('executions.json')) : new MemoryExecutionStore(),
     retryIntervalMs: 200,
+    maxConcurrentInvocations: options.taskConcurrency ?? DEFAULT_TASK_CONCURRENCY,
   });
   const shim = await startAwsShim({
     sfn,
@@ -229,10 +240,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
       [SECRET_ID, signingKey],
       [SHOP_SECRET_ID, shopWebhookSecret],
     ]),
-    onSms: (sms) => {
-      outbox.push(sms);
-      if (dataDir) writeJsonAtomically(file('sms.json'), outbox);
-    },
+    onSms: (sms) => durable.acceptSms(sms),
     now: () => handlerNow(),
   });
 
@@ -309,9 +317,22 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
   const { makeIntakeHandler } = await import('../functions/handlers/intake.ts');
   // A handler's "now" is its touch's due instant on the runtime's clock.
   const handlerNow = () => executionContext.getStore()?.now ?? clock.now();
+  // So claims are timed on the moving clock, and judged old after as many real seconds as on Lambda.
+  const claimTiming = {
+    claimClock: () => clock.now(),
+    staleClaimMs: STALE_CLAIM_MS * ('speed' in clock ? Number(clock.speed) : 1),
+  };
+  const { redriveTouch } = await import('../functions/domain/redrive.ts');
+  const redriveDeps = { ...deps.touchDependencies(), ...claimTiming };
+  const redrive: Runtime['redrive'] = as('Touch', (key: TouchKey, by: string) =>
+    redriveTouch(redriveDeps, key, by, clock.now()),
+  );
   functions.set(
     'touch',
-    task('Touch', makeTouchHandler(deps.touchDependencies(), handlerNow) as LocalFunction),
+    task(
+      'Touch',
+      makeTouchHandler({ ...deps.touchDependencies(), ...claimTiming }, handlerNow) as LocalFunction,
+    ),
   );
   functions.set(
     'complete',
@@ -379,7 +400,11 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     'enrollment-sweeper',
     as(
       'EnrollmentSweeper',
-      makeEnrollmentSweeperHandler({ ...deps.enrollmentSweeperDependencies(), clock: handlerNow }),
+      makeEnrollmentSweeperHandler({
+        ...deps.enrollmentSweeperDependencies(),
+        clock: handlerNow,
+        staleClaimMs: claimTiming.staleClaimMs,
+      }),
     ) as LocalFunction,
   );
   const sweeps = runEvery(
@@ -392,7 +417,6 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
   const saveState = () => {
     if (!dataDir) return;
     writeJsonAtomically(file('clock.json'), { virtualNow: clock.now().getTime() });
-    writeJsonAtomically(file('mailbox.json'), store.getStoreReadonly().emails);
   };
   const autosave = dataDir ? setInterval(saveState, 2_000) : undefined;
   autosave?.unref();
@@ -417,6 +441,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     signingKey,
     shopWebhookSecret,
     resumed,
+    redrive,
     ...(iam ? { iam } : {}),
     async stop() {
       if (autosave) clearInterval(autosave);
@@ -426,6 +451,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
       if (dataDir) rmSync(file(RUNTIME_FILE), { force: true });
       app.server.closeAllConnections();
       await Promise.all([close(app.server), close(shim.server), close(ses), close(dynamo)]);
+      durable.close();
       dynamoClient.destroy();
     },
   };

@@ -1,11 +1,15 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { DynamoAggregates } from '../functions/adapters/dynamo-aggregates.ts';
+import { DynamoLeadStore } from '../functions/adapters/dynamo-lead-store.ts';
 import { buildReport, isMonth, type Report } from '../functions/core/report.ts';
+import { RedriveRefused } from '../functions/domain/redrive.ts';
+import { listUnconfirmed, parseTouchId } from '../functions/domain/unconfirmed-touches.ts';
 import { renderDashboard } from '../web/dashboard.ts';
 import { renderSignupForm } from '../web/form.ts';
 import { renderLeadPage } from '../web/lead.ts';
-import type { DashboardModel, LeadRow, TaskRow, UnstartedRow } from '../web/model.ts';
+import type { DashboardModel, LeadRow, TaskRow, UnconfirmedRow, UnstartedRow } from '../web/model.ts';
 import { renderThanks } from '../web/thanks.ts';
+import { BodyTooLarge, closeAfterAnswer, formatBytes, readBody as readLimitedBody } from './http-body.ts';
 import { type Item, itemsOfLead, type LeadView, leadView, scanAll } from './queries.ts';
 import type { Runtime } from './runtime.ts';
 import {
@@ -16,17 +20,22 @@ import {
   SignalRequestError,
 } from './signal-events.ts';
 
-const MAX_BODY = 64 * 1024;
+/** Above every handler's own limit (the intake's 10 KB, the webhook's 64 KB), so each still answers in its words. */
+const MAX_BODY = 256 * 1024;
 
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    // Keep reading (so the client sees our answer) but stop keeping: the intake answers 413 on the size.
-    if (size <= MAX_BODY) chunks.push(chunk as Buffer);
+const readBody = (req: IncomingMessage) => readLimitedBody(req, MAX_BODY);
+
+/** A link whose token is not valid %-encoding (`/u/%zz`): the link is damaged, not the server. */
+function decodedToken(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    throw new BadRequest('this link is damaged (a bad %-escape); open the link from the email again');
   }
-  return size > MAX_BODY ? 'x'.repeat(size) : Buffer.concat(chunks).toString('utf8');
+}
+
+class BadRequest extends Error {
+  override readonly name = 'BadRequest';
 }
 
 function send(res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}) {
@@ -163,6 +172,11 @@ async function dashboardModel(runtime: Runtime): Promise<DashboardModel> {
       ...(str(e.reason) ? { reason: str(e.reason) } : {}),
       ...(e.status === 'pending' && str(e.retryAt) ? { retryAt: str(e.retryAt) } : {}),
     }));
+  // What `followup touches unconfirmed` lists, read the same way (by key).
+  const unconfirmed: UnconfirmedRow[] = (await unconfirmedTouches(runtime)).map((t) => ({
+    ...t,
+    leadName: names.get(t.leadId) ?? t.leadId,
+  }));
   const touches = bySk('TOUCH#');
   const statuses = new Map(leads.map((l) => [l.id, l.status]));
   const cadences = runtime.cadences.map((c) => {
@@ -193,6 +207,7 @@ async function dashboardModel(runtime: Runtime): Promise<DashboardModel> {
     followUp,
     leads,
     unstarted,
+    unconfirmed,
     tasks,
     sms: runtime.outbox.map((s) => ({ to: s.to, body: s.body, at: s.at })),
     emails,
@@ -200,6 +215,39 @@ async function dashboardModel(runtime: Runtime): Promise<DashboardModel> {
     mailboxUrl: runtime.mailboxUrl,
     ...('speed' in runtime.clock ? { speed: Number((runtime.clock as { speed: number }).speed) } : {}),
   };
+}
+
+const unconfirmedTouches = (runtime: Runtime) =>
+  listUnconfirmed(new DynamoLeadStore({ client: runtime.ddb, tableName: runtime.tableName }));
+
+/** POST /api/touches/redrive `{"id", "by"}`: what `followup touches redrive` asks of a running runtime. */
+async function postRedrive(runtime: Runtime, req: IncomingMessage, res: ServerResponse) {
+  // JSON only: a page on another site cannot send this without a preflight this server never answers.
+  if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) {
+    return sendJson(res, 415, { message: 'Send the body as JSON (content-type: application/json).' });
+  }
+  let body: { id?: unknown; by?: unknown };
+  try {
+    body = JSON.parse((await readBody(req)) || '{}');
+  } catch {
+    return sendJson(res, 400, { message: 'The body is not valid JSON.' });
+  }
+  const key = typeof body.id === 'string' ? parseTouchId(body.id) : undefined;
+  if (!key) {
+    return sendJson(res, 400, {
+      message: 'id must be a touch id as `followup touches unconfirmed` prints it: LEAD/ENROLLMENT/STEP',
+    });
+  }
+  const by = typeof body.by === 'string' ? body.by.trim() : '';
+  if (by === '' || by.length > 100 || /[\p{Cc}]/u.test(by)) {
+    return sendJson(res, 400, { message: 'by must name who checked the touch, in at most 100 characters' });
+  }
+  try {
+    return sendJson(res, 200, await runtime.redrive(key, by));
+  } catch (error) {
+    if (error instanceof RedriveRefused) return sendJson(res, 409, { message: error.message });
+    throw error;
+  }
 }
 
 async function findLead(runtime: Runtime, id: string): Promise<LeadView | undefined> {
@@ -296,7 +344,7 @@ export function createAppServer() {
       const link = /^\/(u|o)\/([^/]+)$/.exec(path);
       if ((req.method === 'GET' || req.method === 'POST') && link) {
         const event = apiEvent(req, path, await readBody(req), {
-          token: decodeURIComponent(link[2] as string),
+          token: decodedToken(link[2] as string),
         });
         return relay(res, link[1] === 'u' ? runtime.signals.unsubscribe : runtime.signals.outcome, event);
       }
@@ -304,8 +352,20 @@ export function createAppServer() {
         return relay(res, runtime.signals.shopWebhook, apiEvent(req, path, await readBody(req)));
       }
       if (req.method === 'GET' && path === '/api/executions') return sendJson(res, 200, runtime.sfn.list());
+      if (req.method === 'GET' && path === '/api/touches/unconfirmed') {
+        return sendJson(res, 200, await unconfirmedTouches(runtime));
+      }
+      if (req.method === 'POST' && path === '/api/touches/redrive')
+        return await postRedrive(runtime, req, res);
       sendJson(res, 404, { message: `no route ${req.method} ${path}` });
     } catch (error) {
+      if (error instanceof BodyTooLarge) {
+        closeAfterAnswer(res);
+        return sendJson(res, 413, {
+          message: `The body is too large: keep it under ${formatBytes(error.limit)}.`,
+        });
+      }
+      if (error instanceof BadRequest) return sendJson(res, 400, { message: error.message });
       console.error(`followup: ${req.method} ${req.url} failed:`, (error as Error).message);
       if (!res.headersSent) sendJson(res, 500, { message: 'internal error; see the runtime log' });
     }

@@ -9,6 +9,7 @@ import type {
   LeadRow,
   SmsRow,
   TaskRow,
+  UnconfirmedRow,
   UnstartedRow,
 } from './model.ts';
 import { channelLabel, emptyState, leadHref, leadLabel, outcomeButtons, statusBadge } from './parts.ts';
@@ -112,6 +113,31 @@ function unstarted(model: DashboardModel): SafeHtml | '' {
 <div class="table-wrap"><table>
 <thead><tr><th scope="col">Lead</th><th scope="col">Cadence</th><th scope="col">Status</th><th scope="col" class="num">Attempts</th><th scope="col">Reason</th><th scope="col">Next</th></tr></thead>
 <tbody>${rows.map((r) => unstartedRow(r, model))}</tbody>
+</table></div></section>`;
+}
+
+function unconfirmedRow(row: UnconfirmedRow, model: DashboardModel): SafeHtml {
+  const zone = model.leads.find((l) => l.id === row.leadId)?.zone;
+  return html`<tr>
+<td><a href="${leadHref(row.leadId)}">${row.leadName}</a></td>
+<td>${row.cadenceId}</td>
+<td>${row.stepId}</td>
+<td>${channelLabel(row.channel)}</td>
+<td><span title="${row.claimedAt}">${when(row.claimedAt, zone, model.now)}</span></td>
+<td>${row.reason}</td>
+<td><code>followup touches redrive ${row.id}</code></td>
+</tr>`;
+}
+
+/** Touches that may or may not have gone out, for a person to check and redrive: shown only while there are some. */
+function unconfirmed(model: DashboardModel): SafeHtml | '' {
+  const rows = [...(model.unconfirmed ?? [])].sort((a, b) => byTime(a.claimedAt, b.claimedAt));
+  if (rows.length === 0) return '';
+  return html`<section aria-labelledby="unconfirmed-h"><h2 id="unconfirmed-h">Touches that may not have gone out</h2>
+<p>${rows.length === 1 ? '1 touch was' : `${rows.length} touches were`} claimed and never confirmed; none is sent again on its own. Check with the lead (or the mailbox) that it was not delivered, then redrive it.</p>
+<div class="table-wrap"><table>
+<thead><tr><th scope="col">Lead</th><th scope="col">Cadence</th><th scope="col">Step</th><th scope="col">Channel</th><th scope="col">Claimed</th><th scope="col">Why</th><th scope="col">Redrive</th></tr></thead>
+<tbody>${rows.map((r) => unconfirmedRow(r, model))}</tbody>
 </table></div></section>`;
 }
 
@@ -223,6 +249,7 @@ export function renderDashboard(model: DashboardModel): string {
 ${clock(model)}
 ${summary(model)}
 ${unstarted(model)}
+${unconfirmed(model)}
 <section aria-labelledby="results-h"><h2 id="results-h">Follow-up results</h2>${followUpCharts(model.followUp)}</section>
 <section aria-labelledby="leads-h"><h2 id="leads-h">Leads</h2>${leadsTable(model)}</section>
 <section aria-labelledby="tasks-h"><h2 id="tasks-h">Tasks for reps</h2>${tasks(model)}</section>

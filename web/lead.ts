@@ -85,6 +85,8 @@ function outcomeText(outcome: Outcome, model: LeadPageModel): SafeHtml {
           return html`<span class="state state-failed">Failed${because}</span> <small>${when(t.at, zone, model.now)}</small>`;
         case 'claimed':
           return html`<span class="state state-waiting">Sending…</span> <small>claimed ${when(t.at, zone, model.now)}</small>`;
+        case 'unconfirmed':
+          return html`<span class="state state-failed">Unconfirmed${because}</span> <small>check it, then <code>followup touches redrive</code></small>`;
         default:
           return assertUnreachable(t.status);
       }

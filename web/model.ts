@@ -106,11 +106,26 @@ export interface UnstartedRow {
   readonly createdAt: string;
 }
 
+/** A touch that may or may not have gone out: a person checks, then redrives it (`followup touches redrive`). */
+export interface UnconfirmedRow {
+  /** What `followup touches redrive` takes. */
+  readonly id: string;
+  readonly leadId: string;
+  readonly leadName: string;
+  readonly cadenceId: string;
+  readonly stepId: string;
+  readonly channel: Channel;
+  readonly claimedAt: string;
+  readonly reason: string;
+}
+
 export interface DashboardModel {
   readonly now: string;
   readonly leads: readonly LeadRow[];
   /** Enrollments whose start failed: the dashboard lists each, stuck ones first. */
   readonly unstarted: readonly UnstartedRow[];
+  /** Touches that may or may not have gone out, oldest first; absent or empty when there are none. */
+  readonly unconfirmed?: readonly UnconfirmedRow[];
   /** Every open task: the dashboard lists them all, soonest due first. */
   readonly tasks: readonly TaskRow[];
   /** Every SMS in the local outbox: the dashboard counts them all and lists the latest. */
@@ -138,7 +153,7 @@ export interface TouchRow {
   readonly step: string;
   readonly channel: Channel;
   readonly template: string;
-  readonly status: 'sent' | 'skipped' | 'failed' | 'claimed';
+  readonly status: 'sent' | 'skipped' | 'failed' | 'claimed' | 'unconfirmed';
   readonly reason?: string;
   readonly at: string;
 }

@@ -1,10 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
-import type { Server } from 'node:http';
-import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
-import { join, resolve } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { resolve } from 'node:path';
 import { UsageError } from '../../functions/adapters/cadence-files.ts';
 import { DynamoAggregates } from '../../functions/adapters/dynamo-aggregates.ts';
 import { CHANNELS } from '../../functions/core/cadence-schema.ts';
@@ -17,6 +11,7 @@ import {
 } from '../../functions/core/report.ts';
 import type { Aggregates } from '../../functions/domain/ports.ts';
 import { table } from '../output.ts';
+import { awsTable, localTable, type TableSource } from '../table-source.ts';
 
 /*
  * `followup report` (DESIGN §3): the seed's follow-up measures from the aggregates the engine keeps on write. It
@@ -71,127 +66,19 @@ interface Source {
   close(): Promise<void>;
 }
 
-const LOCAL_TABLE = 'followup';
-const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
-
-const documentClient = (client: DynamoDBClient) => DynamoDBDocumentClient.from(client);
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-interface LevelDb {
-  open(): Promise<void>;
-  close(): Promise<void>;
-}
-
-/**
- * Fails with a clear line when another process holds the files (a runtime that wrote no runtime.json): dynalite would
- * otherwise fail later, outside any await, with a stack trace. Opens them with the LevelDB dynalite itself uses.
- */
-async function assertFree(files: string): Promise<void> {
-  const fromDynalite = createRequire(createRequire(import.meta.url).resolve('dynalite'));
-  const { Level } = fromDynalite('level') as { Level: new (path: string) => LevelDb };
-  const db = new Level(files);
-  try {
-    await db.open();
-  } catch (error) {
-    if ((error as { cause?: { code?: string } }).cause?.code === 'LEVEL_LOCKED') {
-      throw new UsageError(
-        `${files} is in use by another process that does not say where its table is (a local runtime started before this version?); restart it, or stop it and run the report again`,
-      );
-    }
-    throw error;
-  }
-  await db.close();
-}
-
-/**
- * The local runtime's table: through the running runtime's DynamoDB endpoint when `npm start` runs (it holds the
- * files), else straight from the files under the data folder; undefined when there are none yet.
- */
-async function localSource(dataDir: string): Promise<Source | undefined> {
-  const runtimeFile = join(dataDir, 'runtime.json');
-  const running = existsSync(runtimeFile)
-    ? (JSON.parse(readFileSync(runtimeFile, 'utf8')) as { pid?: number; dynamodbUrl?: string })
-    : undefined;
-  if (running?.pid && running.dynamodbUrl && alive(running.pid)) {
-    const client = new DynamoDBClient({
-      endpoint: running.dynamodbUrl,
-      region: 'us-east-1',
-      credentials: LOCAL_CREDENTIALS,
-      maxAttempts: 2,
-    });
-    return {
-      aggregates: new DynamoAggregates({ client: documentClient(client), tableName: LOCAL_TABLE }),
-      label: `the local runtime (pid ${running.pid})`,
-      close: async () => client.destroy(),
-    };
-  }
-  const files = join(dataDir, 'dynamodb');
-  if (!existsSync(files)) return undefined;
-  await assertFree(files);
-  const { default: dynalite } = await import('dynalite');
-  const server: Server = dynalite({ path: files, createTableMs: 0 });
-  await new Promise<void>((done, fail) => {
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => done());
-  });
-  const client = new DynamoDBClient({
-    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    region: 'us-east-1',
-    credentials: LOCAL_CREDENTIALS,
-  });
-  return {
-    aggregates: new DynamoAggregates({ client: documentClient(client), tableName: LOCAL_TABLE }),
-    label: `${dataDir} (local runtime data)`,
-    close: async () => {
-      client.destroy();
-      await new Promise<void>((done) => server.close(() => done()));
-    },
-  };
-}
-
-/** The deployed table: --table, else the stack's TableName output. */
-async function awsSource(options: ReportCliOptions): Promise<Source> {
-  const region = options.region ? { region: options.region } : {};
-  let tableName = options.table;
-  if (!tableName) {
-    const stackName = options.stack ?? 'Followup';
-    const { CloudFormationClient, DescribeStacksCommand } = await import('@aws-sdk/client-cloudformation');
-    const cloudformation = new CloudFormationClient(region);
-    try {
-      const { Stacks } = await cloudformation.send(new DescribeStacksCommand({ StackName: stackName }));
-      tableName = Stacks?.[0]?.Outputs?.find((o) => o.OutputKey === 'TableName')?.OutputValue;
-    } catch (error) {
-      throw new UsageError(
-        `cannot read the stack "${stackName}" (${(error as Error).message}); pass --stack NAME or --table NAME`,
-      );
-    } finally {
-      cloudformation.destroy();
-    }
-    if (!tableName)
-      throw new UsageError(`the stack "${stackName}" has no TableName output; pass --table NAME`);
-  }
-  const client = new DynamoDBClient(region);
-  return {
-    aggregates: new DynamoAggregates({ client: documentClient(client), tableName }),
-    label: `the table ${tableName}`,
-    close: async () => client.destroy(),
-  };
-}
+const aggregatesOf = (table: TableSource): Source => ({
+  aggregates: new DynamoAggregates({ client: table.client, tableName: table.tableName }),
+  label: table.label,
+  close: () => table.close(),
+});
 
 /** Reads the aggregates the options point at and computes the report. */
 export async function readReport(options: ReportCliOptions): Promise<{ report: Report; source?: string }> {
   const months = parseMonths(options);
   const cadences = options.cadence ? [options.cadence] : undefined;
   const useAws = options.aws ?? process.env.FOLLOWUP_TARGET === 'aws';
-  const source = useAws ? await awsSource(options) : await localSource(resolve(options.data ?? '.followup'));
+  const table = useAws ? await awsTable(options) : await localTable(resolve(options.data ?? '.followup'));
+  const source = table ? aggregatesOf(table) : undefined;
   if (!source) return { report: buildReport([], { ...months, ...(cadences ? { cadences } : {}) }) };
   try {
     const rows = await source.aggregates.read({ ...months, ...(cadences ? { cadenceIds: cadences } : {}) });

@@ -13,6 +13,7 @@ import {
 import type { Lead, LeadProfile, LeadStatus } from '../domain/lead.ts';
 import type {
   ActivePointer,
+  ClaimMarker,
   Contact,
   ContactRecorded,
   EnrollmentRecord,
@@ -42,7 +43,7 @@ import { rethrow } from './aws-errors.ts';
  *   LEAD#<leadId>      LEAD                            the lead
  *   LEAD#<leadId>      ACTIVE#<cadenceId>              the running enrollment in that cadence (at most one)
  *   LEAD#<leadId>      ENR#<enrollmentId>              an enrollment and its exact execution input
- *   LEAD#<leadId>      TOUCH#<enrollmentId>#<step>     a touch: claimed, sent, skipped or failed
+ *   LEAD#<leadId>      TOUCH#<enrollmentId>#<step>     a touch: claimed, sent, skipped, failed or unconfirmed
  *   LEAD#<leadId>      TASK#<enrollmentId>#<step>      a call or manual step for the owner
  *   LEAD#<leadId>      EVENT#<iso>#<kind>              a status change or other dated fact, with its source
  *   LEAD#<leadId>      SIGNAL#<signalId>               a signal's idempotency marker: applying, then applied
@@ -53,6 +54,9 @@ import { rethrow } from './aws-errors.ts';
  *   AGG#<cadence>#<yyyy-mm>  TOUCH#<nnn> | CLOSED      report counters (see dynamo-aggregates.ts)
  *   AGG                MONTH#<yyyy-mm>#<cadence>       which cadences have counters in which month
  *   RETRY              <dueAt>#<leadId>#<enrollmentId> an enrollment whose start the sweeper retries once due
+ *   CLAIM              <claimedAt>#<leadId>#<enrollmentId>#<step>
+ *                                                      a touch claimed and not finished: the sweeper gives up old ones
+ *   UNCONFIRMED        <leadId>#<enrollmentId>#<step>  a touch that may or may not have gone out, for a redrive
  *
  * No transactions (dynalite has none): every multi-item change is ordered so a crash between writes is repaired by
  * the retry. No TTL is needed for correctness.
@@ -85,6 +89,31 @@ const retryItemKey = (retry: StartRetry) => ({
   pk: RETRY_PK,
   // One spelling per instant ("…T15:00:00.000Z"): the sort key orders by time only if every key spells it alike.
   sk: `${new Date(retry.dueAt).toISOString()}#${retry.leadId}#${retry.enrollmentId}`,
+});
+
+/** One partition of claim markers, sorted by when the claim was taken: one Query reads every old one. */
+const CLAIM_PK = 'CLAIM';
+const stepPart = (stepIndex: number) => String(stepIndex).padStart(3, '0');
+const claimItemKey = (marker: ClaimMarker) => ({
+  pk: CLAIM_PK,
+  sk: `${new Date(marker.claimedAt).toISOString()}#${marker.leadId}#${marker.enrollmentId}#${stepPart(marker.stepIndex)}`,
+});
+/** The redrive list: one partition, read whole by the CLI and the dashboard; it holds only what awaits a person. */
+const UNCONFIRMED_PK = 'UNCONFIRMED';
+const unconfirmedItemKey = (key: TouchKey) => ({
+  pk: UNCONFIRMED_PK,
+  sk: `${key.leadId}#${key.enrollmentId}#${stepPart(key.stepIndex)}`,
+});
+const touchKeyOf = (item: Record<string, unknown>): TouchKey => ({
+  leadId: String(item.leadId),
+  enrollmentId: String(item.enrollmentId),
+  stepIndex: Number(item.stepIndex),
+});
+/** Only the key of a touch, marker or record: what a marker item stores besides its own fields. */
+const keyFields = ({ leadId, enrollmentId, stepIndex }: TouchKey): TouchKey => ({
+  leadId,
+  enrollmentId,
+  stepIndex,
 });
 
 const KEY_FIELDS = new Set(['pk', 'sk', 'type']);
@@ -385,11 +414,7 @@ export class DynamoLeadStore implements LeadStore {
   }
 
   async clearStartRetry(retry: StartRetry): Promise<void> {
-    try {
-      await this.client.send(new DeleteCommand({ TableName: this.table, Key: retryItemKey(retry) }));
-    } catch (error) {
-      rethrow(error, 'DynamoDB');
-    }
+    await this.deleteItem(retryItemKey(retry));
   }
 
   async markStartFailed(leadId: string, enrollmentId: string, failure: StartFailure): Promise<boolean> {
@@ -434,6 +459,12 @@ export class DynamoLeadStore implements LeadStore {
 
   async claimTouch(record: TouchRecord): Promise<TouchRecord | undefined> {
     const key = { pk: leadPk(record.leadId), sk: touchSk(record) };
+    // The marker before the claim: a crash in between leaves a marker without a claim, which the sweeper drops.
+    const marker =
+      record.status === 'claimed' && record.claimedAt
+        ? { ...keyFields(record), claimedAt: record.claimedAt }
+        : undefined;
+    if (marker) await this.putClaimMarker(marker);
     for (let attempt = 0; attempt < 3; attempt++) {
       const claimed = await this.put(
         { Item: { ...key, type: 'touch', ...record } },
@@ -444,7 +475,10 @@ export class DynamoLeadStore implements LeadStore {
       );
       if (claimed) return undefined;
       const existing = await this.get(key.pk, key.sk);
-      if (existing) return strip<TouchRecord>(existing);
+      if (existing) {
+        if (marker) await this.clearClaimMarker(marker);
+        return strip<TouchRecord>(existing);
+      }
     }
     throw new Error(`the touch ${key.sk} of ${record.leadId} keeps changing`);
   }
@@ -452,21 +486,125 @@ export class DynamoLeadStore implements LeadStore {
   async finishTouch(key: TouchKey, outcome: TouchOutcome): Promise<void> {
     const expression = new Expression();
     for (const [field, value] of Object.entries(outcome)) expression.set(field, value);
-    await this.update({
+    const old = await this.update({
       Key: { pk: leadPk(key.leadId), sk: touchSk(key) },
       UpdateExpression: expression.update(),
       ExpressionAttributeNames: expression.names,
       ExpressionAttributeValues: expression.values,
+      ReturnValues: 'ALL_OLD',
     });
+    await this.clearMarkerOf(key, old);
   }
 
   async releaseTouch(key: TouchKey): Promise<void> {
-    await this.conditionalDelete({
-      Key: { pk: leadPk(key.leadId), sk: touchSk(key) },
-      ConditionExpression: '#status = :claimed',
-      ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: { ':claimed': 'claimed' },
+    try {
+      const { Attributes: old } = await this.client.send(
+        new DeleteCommand({
+          TableName: this.table,
+          Key: { pk: leadPk(key.leadId), sk: touchSk(key) },
+          ConditionExpression: '#status = :claimed',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':claimed': 'claimed' },
+          ReturnValues: 'ALL_OLD',
+        }),
+      );
+      await this.clearMarkerOf(key, old);
+    } catch (error) {
+      if (!isConditionFailed(error)) rethrow(error, 'DynamoDB');
+    }
+  }
+
+  async getTouch(key: TouchKey): Promise<TouchRecord | undefined> {
+    const item = await this.get(leadPk(key.leadId), touchSk(key));
+    return item ? strip<TouchRecord>(item) : undefined;
+  }
+
+  async claimMarkersBefore(before: string, limit: number): Promise<ClaimMarker[]> {
+    // "~" sorts after every character of an id: the last key claimed at `before`.
+    const items = await this.query(CLAIM_PK, { upTo: `${new Date(before).toISOString()}#~` }, limit);
+    return items.map((item) => ({ ...touchKeyOf(item), claimedAt: String(item.claimedAt) }));
+  }
+
+  async clearClaimMarker(marker: ClaimMarker): Promise<void> {
+    await this.deleteItem(claimItemKey(marker));
+  }
+
+  async markTouchUnconfirmed(marker: ClaimMarker, reason: string, at: string): Promise<boolean> {
+    // Listed first: a crash before the update leaves an entry the listing skips, never an unlisted touch.
+    await this.put({
+      Item: {
+        ...unconfirmedItemKey(marker),
+        type: 'unconfirmed',
+        ...keyFields(marker),
+        at,
+      },
     });
+    const expression = new Expression()
+      .set('status', 'unconfirmed')
+      .set('reason', reason)
+      .set('unconfirmedAt', at);
+    const claimed = expression.value('claimed');
+    const claimedAt = expression.value(marker.claimedAt);
+    const status = expression.name('status');
+    const changed = await this.conditionalUpdate({
+      Key: { pk: leadPk(marker.leadId), sk: touchSk(marker) },
+      UpdateExpression: expression.update(),
+      // Records from before claimedAt existed were claimed at their `at`.
+      ConditionExpression: `${status} = ${claimed} AND (${expression.name('claimedAt')} = ${claimedAt} OR (attribute_not_exists(${expression.name('claimedAt')}) AND ${expression.name('at')} = ${claimedAt}))`,
+      ExpressionAttributeNames: expression.names,
+      ExpressionAttributeValues: expression.values,
+    });
+    if (changed) await this.clearClaimMarker(marker);
+    return changed;
+  }
+
+  async unconfirmedTouches(limit: number): Promise<TouchRecord[]> {
+    const entries = await this.query(UNCONFIRMED_PK, {}, limit);
+    const touches = await Promise.all(entries.map((entry) => this.getTouch(touchKeyOf(entry))));
+    return touches.filter((t): t is TouchRecord => t?.status === 'unconfirmed');
+  }
+
+  async reclaimUnconfirmed(key: TouchKey, by: string, at: string): Promise<boolean> {
+    const marker = { ...key, claimedAt: at };
+    await this.putClaimMarker(marker);
+    const expression = new Expression()
+      .set('status', 'claimed')
+      .set('claimedAt', at)
+      .set('redrivenBy', by)
+      .set('redrivenAt', at)
+      .remove('reason');
+    const unconfirmed = expression.value('unconfirmed');
+    const taken = await this.conditionalUpdate({
+      Key: { pk: leadPk(key.leadId), sk: touchSk(key) },
+      UpdateExpression: expression.update(),
+      ConditionExpression: `${expression.name('status')} = ${unconfirmed}`,
+      ExpressionAttributeNames: expression.names,
+      ExpressionAttributeValues: expression.values,
+    });
+    if (!taken) await this.clearClaimMarker(marker);
+    return taken;
+  }
+
+  async clearUnconfirmed(key: TouchKey): Promise<void> {
+    await this.deleteItem(unconfirmedItemKey(key));
+  }
+
+  private async putClaimMarker(marker: ClaimMarker): Promise<void> {
+    await this.put({
+      Item: {
+        ...claimItemKey(marker),
+        type: 'claim',
+        ...keyFields(marker),
+        claimedAt: marker.claimedAt,
+      },
+    });
+  }
+
+  /** Removes the marker of the claim `old` was (the item before a finish or a release). */
+  private async clearMarkerOf(key: TouchKey, old: Record<string, unknown> | undefined): Promise<void> {
+    if (old?.status === 'claimed' && typeof old.claimedAt === 'string') {
+      await this.clearClaimMarker({ ...key, claimedAt: old.claimedAt });
+    }
   }
 
   async reserveSends(leadId: string, version: number, recentSends: readonly string[]): Promise<boolean> {
@@ -604,6 +742,36 @@ export class DynamoLeadStore implements LeadStore {
         new GetCommand({ TableName: this.table, Key: { pk, sk }, ConsistentRead: true }),
       );
       return result.Item;
+    } catch (error) {
+      return rethrow(error, 'DynamoDB');
+    }
+  }
+
+  private async deleteItem(key: { pk: string; sk: string }): Promise<void> {
+    try {
+      await this.client.send(new DeleteCommand({ TableName: this.table, Key: key }));
+    } catch (error) {
+      rethrow(error, 'DynamoDB');
+    }
+  }
+
+  /** The items of one marker partition, in key order, up to `upTo` when given: a Query, never a scan. */
+  private async query(
+    pk: string,
+    range: { readonly upTo?: string },
+    limit: number,
+  ): Promise<Record<string, unknown>[]> {
+    try {
+      const result = await this.client.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: range.upTo ? 'pk = :pk AND sk <= :upTo' : 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': pk, ...(range.upTo ? { ':upTo': range.upTo } : {}) },
+          ConsistentRead: true,
+          Limit: limit,
+        }),
+      );
+      return result.Items ?? [];
     } catch (error) {
       return rethrow(error, 'DynamoDB');
     }

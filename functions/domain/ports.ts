@@ -95,7 +95,8 @@ export interface TouchKey {
   readonly stepIndex: number;
 }
 
-export type TouchStatus = 'claimed' | 'sent' | 'skipped' | 'failed';
+/** `unconfirmed`: it may or may not have gone out (a lost answer, or a claim that never finished); a person decides. */
+export type TouchStatus = 'claimed' | 'sent' | 'skipped' | 'failed' | 'unconfirmed';
 
 export interface TouchRecord extends TouchKey {
   readonly cadenceId: string;
@@ -104,14 +105,27 @@ export interface TouchRecord extends TouchKey {
   readonly template: string;
   readonly scheduledAt: string;
   readonly status: TouchStatus;
-  /** Why a touch was skipped or failed, e.g. "frequency-cap", "MessageRejected". */
+  /** Why a touch was skipped, failed or is unconfirmed, e.g. "frequency-cap", "MessageRejected". */
   readonly reason?: string;
   readonly messageId?: string;
   readonly at: string;
+  /** When the send was claimed (a `claimed` record, and what became of one): how old a claim is. */
+  readonly claimedAt?: string;
+  /** When it was given up as unconfirmed. */
+  readonly unconfirmedAt?: string;
+  /** Who sent it again by hand, and when. */
+  readonly redrivenBy?: string;
+  readonly redrivenAt?: string;
+}
+
+/** A claim's marker: written with the claim, removed when the touch finishes, so old claims are found by a Query. */
+export interface ClaimMarker extends TouchKey {
+  readonly claimedAt: string;
 }
 
 export interface TouchOutcome {
-  readonly status: Exclude<TouchStatus, 'claimed'>;
+  /** An unconfirmed touch is recorded by `markTouchUnconfirmed`, which also lists it for a redrive. */
+  readonly status: Exclude<TouchStatus, 'claimed' | 'unconfirmed'>;
   readonly at: string;
   readonly reason?: string;
   readonly messageId?: string;
@@ -234,11 +248,30 @@ export interface LeadStore {
   /** Sets the lead's next touch if it has none, or a later or past one. */
   setNextTouch(leadId: string, at: string, now: string): Promise<void>;
 
-  /** Writes the touch record unless one exists that is not `failed`; returns that one when it does. */
+  /**
+   * Writes the touch record unless one exists that is not `failed`; returns that one when it does. A `claimed`
+   * record (with `claimedAt`) gets its claim marker first, so no claim is ever without one.
+   */
   claimTouch(record: TouchRecord): Promise<TouchRecord | undefined>;
+  /** Records the outcome of a claimed touch and removes its claim marker. */
   finishTouch(key: TouchKey, outcome: TouchOutcome): Promise<void>;
-  /** Deletes a claim so a retry can send. */
+  /** Deletes a claim (and its marker) so a retry can send. */
   releaseTouch(key: TouchKey): Promise<void>;
+  getTouch(key: TouchKey): Promise<TouchRecord | undefined>;
+  /** The claim markers taken before `before`, oldest first, at most `limit`: one Query, never a scan. */
+  claimMarkersBefore(before: string, limit: number): Promise<ClaimMarker[]>;
+  clearClaimMarker(marker: ClaimMarker): Promise<void>;
+  /**
+   * Turns a touch still `claimed` at `claimedAt` into `unconfirmed` with the reason, lists it for a redrive and
+   * removes its claim marker; false if it is no longer that claim (it finished, or another attempt took it).
+   */
+  markTouchUnconfirmed(marker: ClaimMarker, reason: string, at: string): Promise<boolean>;
+  /** The touches listed as unconfirmed that still are, oldest first, at most `limit`: by key, never a scan. */
+  unconfirmedTouches(limit: number): Promise<TouchRecord[]>;
+  /** Takes an `unconfirmed` touch back as `claimed` (with a marker) for a redrive by `by`; false if it was not. */
+  reclaimUnconfirmed(key: TouchKey, by: string, at: string): Promise<boolean>;
+  /** Takes the touch off the redrive list (it was redriven, or is not unconfirmed any more). */
+  clearUnconfirmed(key: TouchKey): Promise<void>;
   /** Replaces the lead's recent sends if `sendsVersion` is still `version`; false if another send got there first. */
   reserveSends(leadId: string, version: number, recentSends: readonly string[]): Promise<boolean>;
   /**
@@ -376,7 +409,8 @@ export type MetricName =
   | 'Unsubscribes'
   | 'Bounces'
   | 'Complaints'
-  | 'EnrollmentsStuck';
+  | 'EnrollmentsStuck'
+  | 'TouchesUnconfirmed';
 
 export interface MetricSink {
   /** Adds `value` to the metric now; `dimensions` split it (e.g. TouchesSent by channel). */

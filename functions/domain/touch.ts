@@ -34,12 +34,15 @@ import type {
   TouchRecord,
 } from './ports.ts';
 import { type SigningKey, signToken } from './tokens.ts';
+import { claimIsStale, giveUpClaim, STALE_CLAIM_MS, staleClaimReason } from './unconfirmed-touches.ts';
 
 /*
  * One touch of a cadence (DESIGN §1, §6). Read the lead consistently; leave if it exited; skip what consent,
  * suppression, quiet hours or the frequency cap forbid; claim the touch with a conditional write so a retry never
  * sends twice; render the template as it is now; send; record. A transient failure gives the claim back and throws
- * TransientError so Step Functions retries; a permanent one is recorded as `failed` and fails the execution.
+ * TransientError so Step Functions retries; a permanent one is recorded as `failed` and fails the execution. A send
+ * that may have gone out, or a claim an earlier attempt left and never finished, is recorded `unconfirmed` for a
+ * person to redrive: never sent again on its own.
  */
 
 export const TouchEventSchema = TouchPayloadSchema.extend({
@@ -78,6 +81,13 @@ export interface TouchDeps {
   readonly aggregates?: Aggregates;
   /** CloudWatch business metrics. */
   readonly metrics?: MetricSink;
+  /**
+   * The instant a claim is taken and judged old by: the handler's `now` on Lambda. The local runtime passes its
+   * moving clock, because there `now` is the touch's due instant, which a late or resumed attempt shares.
+   */
+  readonly claimClock?: () => Date;
+  /** How old an unfinished claim must be to be given up (default STALE_CLAIM_MS; scaled with a faster clock). */
+  readonly staleClaimMs?: number;
 }
 
 export type SkipReason = 'suppressed' | 'no-phone' | 'no-sms-consent' | 'quiet-hours' | 'frequency-cap';
@@ -99,6 +109,10 @@ export function inSmsHours(now: Date, zone: string): boolean {
 }
 
 const validZone = (zone: string | undefined) => (zone && IANAZone.isValidZone(zone) ? zone : undefined);
+
+/** The zone a touch's quiet hours and dates are judged in: the lead's, else the cadence's, else the default. */
+export const touchZone = (deps: TouchDeps, lead: Lead, cadenceZone: string | undefined): string =>
+  validZone(lead.zone) ?? validZone(cadenceZone) ?? deps.settings.defaultTimeZone;
 
 export async function performTouch(deps: TouchDeps, event: TouchEvent, now: Date): Promise<TouchResult> {
   const { store, logger } = deps;
@@ -130,7 +144,8 @@ export async function performTouch(deps: TouchDeps, event: TouchEvent, now: Date
   const exit = exitOf(lead);
   if (!lead || exit) return leave(exit);
 
-  const zone = validZone(lead.zone) ?? validZone(cadence?.timezone) ?? deps.settings.defaultTimeZone;
+  const zone = touchZone(deps, lead, cadence?.timezone);
+  const claimedAt = (deps.claimClock?.() ?? now).toISOString();
   const record = (status: TouchRecord['status'], reason?: string): TouchRecord =>
     compact({
       ...key,
@@ -142,8 +157,16 @@ export async function performTouch(deps: TouchDeps, event: TouchEvent, now: Date
       status,
       reason,
       at,
+      ...(status === 'claimed' ? { claimedAt } : {}),
     });
-  const duplicate = (existing: TouchRecord): TouchResult => {
+  const duplicate = async (existing: TouchRecord): Promise<TouchResult> => {
+    // An earlier attempt claimed it and stopped before it could say what happened: a person decides, not a retry.
+    if (claimIsStale(existing, new Date(claimedAt), deps.staleClaimMs ?? STALE_CLAIM_MS)) {
+      const marker = { ...key, claimedAt: existing.claimedAt ?? existing.at };
+      const reason = staleClaimReason(marker.claimedAt);
+      if (await giveUpClaim(deps, marker, reason, new Date(claimedAt)))
+        return { status: 'unconfirmed', reason };
+    }
     logger.info('touch-duplicate', { ...ids, existing: existing.status });
     return { status: 'duplicate', reason: existing.status };
   };
@@ -198,8 +221,8 @@ export async function performTouch(deps: TouchDeps, event: TouchEvent, now: Date
     messageId = await deliver(deps, current, event, zone, at);
   } catch (error) {
     if (error instanceof SendUnconfirmed) {
-      // It may be out: keep the claim and the slot so no retry sends it again, say so loudly, and go on.
-      logger.error('touch-unconfirmed', { ...ids, error: error.message });
+      // It may be out: keep the slot, record it unconfirmed so no retry sends it again, alarm, and go on.
+      await giveUpClaim(deps, { ...key, claimedAt }, error.message, new Date(claimedAt));
       await measureUnsent(deps, unsent(current), 'failed');
       return { status: 'unconfirmed', reason: error.message };
     }
@@ -215,7 +238,33 @@ export async function performTouch(deps: TouchDeps, event: TouchEvent, now: Date
     throw error;
   }
 
-  // The message is out: a failure from here on must not release the claim, or a retry would send it again.
+  await recordSent(deps, event, at, messageId, { nextTouch: true });
+  return { status: 'sent' };
+}
+
+/**
+ * After the message is out: the touch `sent`, the contact on the lead, the measures. A failure from here on must not
+ * release the claim, or a retry would send it again; `nextTouch` also moves the lead's next-touch date.
+ */
+export async function recordSent(
+  deps: TouchDeps,
+  event: TouchEvent,
+  at: string,
+  messageId: string,
+  options: { readonly nextTouch: boolean },
+): Promise<void> {
+  const { store, logger } = deps;
+  const key: TouchKey = {
+    leadId: event.leadId,
+    enrollmentId: event.enrollmentId,
+    stepIndex: event.stepIndex,
+  };
+  const ids = {
+    leadId: event.leadId,
+    cadence: event.cadenceId,
+    step: event.stepId,
+    enrollmentId: event.enrollmentId,
+  };
   let recorded: ContactRecorded | undefined;
   try {
     await store.finishTouch(key, { status: 'sent', at, messageId });
@@ -226,7 +275,7 @@ export async function performTouch(deps: TouchDeps, event: TouchEvent, now: Date
       cadenceId: event.cadenceId,
       enrollmentId: event.enrollmentId,
     });
-    const next = event.nextAt ?? (await nextScheduled(store, key));
+    const next = options.nextTouch ? (event.nextAt ?? (await nextScheduled(store, key))) : undefined;
     if (next) await store.setNextTouch(event.leadId, next, at);
   } catch (error) {
     logger.error('touch-bookkeeping-failed', { ...ids, error: errorName(error) });
@@ -243,7 +292,6 @@ export async function performTouch(deps: TouchDeps, event: TouchEvent, now: Date
     },
     recorded,
   );
-  return { status: 'sent' };
 }
 
 const errorName = (error: unknown) => (error instanceof Error ? error.name : typeof error);
@@ -269,7 +317,7 @@ async function wakeFromSnooze(deps: TouchDeps, lead: Lead, event: TouchEvent, no
   return (await deps.store.getLead(lead.leadId)) ?? lead;
 }
 
-async function skipReason(
+export async function skipReason(
   deps: TouchDeps,
   lead: Lead,
   event: TouchEvent,
@@ -372,7 +420,7 @@ export function templateContext(
 }
 
 /** Renders and sends the touch; returns the provider's message id. */
-async function deliver(
+export async function deliver(
   deps: TouchDeps,
   lead: Lead,
   event: TouchEvent,

@@ -1,11 +1,13 @@
 import * as z from 'zod';
 import { type SweepDeps, type SweepResult, sweepEnrollments } from '../domain/enrollment-retry.ts';
 import { InvalidPayload } from '../domain/errors.ts';
+import { type ClaimSweepResult, STALE_CLAIM_MS, sweepStaleClaims } from '../domain/unconfirmed-touches.ts';
 import { enrollmentSweeperDependencies } from '../runtime/dependencies.ts';
 
 /*
  * Every 5 minutes (an EventBridge schedule; the local runtime's clock): starts the enrollments whose start failed,
- * with backoff, and gives up on those that cannot start (EnrollmentsStuck, an alarm).
+ * with backoff, and gives up on those that cannot start (EnrollmentsStuck, an alarm); then gives up the touch claims
+ * that never finished, as unconfirmed (TouchesUnconfirmed, an alarm), for a person to redrive.
  */
 
 /** EventBridge's scheduled event, or `{}` from the local runtime: nothing in it is needed. */
@@ -18,20 +20,31 @@ export class SweepIncomplete extends Error {
 
 export interface EnrollmentSweeperDeps extends SweepDeps {
   readonly clock?: () => Date;
+  /** How old an unfinished claim must be to be given up (default STALE_CLAIM_MS; scaled with a faster clock). */
+  readonly staleClaimMs?: number;
+}
+
+export interface SweeperResult extends SweepResult {
+  readonly claims: ClaimSweepResult;
 }
 
 export function makeEnrollmentSweeperHandler(deps: EnrollmentSweeperDeps) {
   const clock = deps.clock ?? (() => new Date());
-  return async (event: unknown): Promise<SweepResult> => {
+  return async (event: unknown): Promise<SweeperResult> => {
     const parsed = ScheduledEventSchema.safeParse(event);
     if (!parsed.success) throw new InvalidPayload(`sweeper event: ${z.prettifyError(parsed.error)}`);
-    const result = await sweepEnrollments(deps, clock());
+    const now = clock();
+    const result = await sweepEnrollments(deps, now);
     if (result.due > 0) deps.logger.info('enrollments-swept', { ...result });
+    const claims = await sweepStaleClaims(deps, now, deps.staleClaimMs ?? STALE_CLAIM_MS);
+    if (claims.stale > 0) deps.logger.info('claims-swept', { ...claims });
     // Failing the invocation makes the function's Errors alarm see it.
-    if (result.errors > 0) {
-      throw new SweepIncomplete(`${result.errors} of ${result.due} due enrollments could not be retried`);
+    if (result.errors > 0 || claims.errors > 0) {
+      throw new SweepIncomplete(
+        `${result.errors} of ${result.due} due enrollments could not be retried, ${claims.errors} of ${claims.stale} old claims not looked at`,
+      );
     }
-    return result;
+    return { ...result, claims };
   };
 }
 

@@ -156,7 +156,7 @@ describe('the touch function dies after sending, before recording', () => {
 });
 
 describe('SES takes the email but its answer is lost (a timeout after the request went out)', () => {
-  it('the send is unconfirmed: the claim stays, nothing is sent again, and the cadence goes on', async () => {
+  it('the send is unconfirmed: recorded so, nothing is sent again, and the cadence goes on', async () => {
     // Prepare: the first SendEmail reaches SES (the email is in the mailbox), then the client times out
     const { ses } = await runtimeClients();
     let lost = false;
@@ -183,11 +183,11 @@ describe('SES takes the email but its answer is lost (a timeout after the reques
     const { leadId } = await enroll(engine.url, JORDAN);
     await engine.settle();
 
-    // Assess: at most one send per touch (DESIGN §6): no retry, one email, the touch still claimed
+    // Assess: no retry, one email, the touch recorded unconfirmed for a person to check
     expect(outcomes[0]).toBe('unconfirmed');
     const { emails, touch } = await instantReply(leadId);
     expect(emails).toHaveLength(1);
-    expect(touch?.status).toBe('claimed');
+    expect(touch?.status).toBe('unconfirmed');
     expect(executionOf(leadId)?.status).toBe('RUNNING');
   });
 });

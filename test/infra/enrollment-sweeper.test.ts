@@ -1,6 +1,7 @@
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { STALE_CLAIM_MS } from '../../functions/domain/unconfirmed-touches.ts';
 import { loadCadencesSync } from '../../lib/cadences.ts';
 import { loadConfig } from '../../lib/config.ts';
 import { FollowupStack } from '../../lib/followup-stack.ts';
@@ -127,5 +128,29 @@ describe('the enrollment sweeper', () => {
         JSON.stringify((a.Properties as Json).Dimensions).includes(sweeperId),
     );
     expect(errors).toHaveLength(1);
+  });
+
+  it('alarms to the owner as soon as one touch is unconfirmed, counted by the touch function and the sweep', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'Followup',
+      MetricName: 'TouchesUnconfirmed',
+      Dimensions: [{ Name: 'service', Value: 'followup' }],
+      Statistic: 'Sum',
+      Period: 300,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [Match.objectLike({ Ref: Match.stringLikeRegexp('^AlarmTopic') })],
+      AlarmDescription: Match.stringLikeRegexp('followup touches redrive'),
+    });
+  });
+
+  it('judges a claim stale only after the touch function has certainly stopped: its timeout, with margin', () => {
+    const touch = Object.values(template.findResources('AWS::Lambda::Function')).find((f) =>
+      String((f.Properties as Json).Description ?? '').startsWith('One touch of a cadence'),
+    ) as { Properties: Json } | undefined;
+    const timeoutMs = Number(touch?.Properties.Timeout) * 1000;
+    expect(timeoutMs).toBeGreaterThan(0);
+    expect(STALE_CLAIM_MS).toBeGreaterThanOrEqual(2 * timeoutMs);
   });
 });

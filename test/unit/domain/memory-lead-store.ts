@@ -1,6 +1,7 @@
 import type { Lead, LeadStatus } from '../../../functions/domain/lead.ts';
 import type {
   ActivePointer,
+  ClaimMarker,
   Contact,
   ContactRecorded,
   EnrollmentRecord,
@@ -39,6 +40,10 @@ export class MemoryLeadStore implements LeadStore {
   readonly signals = new Map<string, SignalMarker & { state: 'applying' | 'applied'; outcome?: string }>();
   /** Due-retry markers by their sort key, as DynamoLeadStore keys them. */
   readonly retries = new Map<string, StartRetry>();
+  /** Claim markers by their sort key (claimed at, then the touch), as DynamoLeadStore keys them. */
+  readonly claims = new Map<string, ClaimMarker>();
+  /** The redrive list: touch ids. */
+  readonly unconfirmed = new Set<string>();
 
   private static touchId = (key: TouchKey) => `${key.leadId}/${key.enrollmentId}/${key.stepIndex}`;
   private static activeId = (leadId: string, cadenceId: string) => `${leadId}/${cadenceId}`;
@@ -208,10 +213,27 @@ export class MemoryLeadStore implements LeadStore {
     }
   }
 
+  private static claimId = (marker: ClaimMarker) =>
+    `${new Date(marker.claimedAt).toISOString()}#${MemoryLeadStore.touchId(marker)}`;
+
+  private dropMarkerOf(record: TouchRecord | undefined) {
+    if (record?.claimedAt)
+      this.claims.delete(MemoryLeadStore.claimId({ ...record, claimedAt: record.claimedAt }));
+  }
+
   async claimTouch(record: TouchRecord) {
     const id = MemoryLeadStore.touchId(record);
     const existing = this.touches.get(id);
     if (existing && existing.status !== 'failed') return existing;
+    if (record.status === 'claimed' && record.claimedAt) {
+      const marker = {
+        leadId: record.leadId,
+        enrollmentId: record.enrollmentId,
+        stepIndex: record.stepIndex,
+        claimedAt: record.claimedAt,
+      };
+      this.claims.set(MemoryLeadStore.claimId(marker), marker);
+    }
     this.touches.set(id, record);
     return undefined;
   }
@@ -220,11 +242,71 @@ export class MemoryLeadStore implements LeadStore {
     const id = MemoryLeadStore.touchId(key);
     const record = this.touches.get(id);
     if (record) this.touches.set(id, { ...record, ...outcome });
+    this.dropMarkerOf(record);
   }
 
   async releaseTouch(key: TouchKey) {
     const id = MemoryLeadStore.touchId(key);
-    if (this.touches.get(id)?.status === 'claimed') this.touches.delete(id);
+    const record = this.touches.get(id);
+    if (record?.status !== 'claimed') return;
+    this.touches.delete(id);
+    this.dropMarkerOf(record);
+  }
+
+  async getTouch(key: TouchKey) {
+    const record = this.touches.get(MemoryLeadStore.touchId(key));
+    return record ? structuredClone(record) : undefined;
+  }
+
+  async claimMarkersBefore(before: string, limit: number) {
+    const upTo = `${new Date(before).toISOString()}#~`;
+    return [...this.claims.keys()]
+      .filter((id) => id <= upTo)
+      .sort()
+      .slice(0, limit)
+      .map((id) => this.claims.get(id) as ClaimMarker);
+  }
+
+  async clearClaimMarker(marker: ClaimMarker) {
+    this.claims.delete(MemoryLeadStore.claimId(marker));
+  }
+
+  async markTouchUnconfirmed(marker: ClaimMarker, reason: string, at: string) {
+    const id = MemoryLeadStore.touchId(marker);
+    const record = this.touches.get(id);
+    if (record?.status !== 'claimed' || (record.claimedAt ?? record.at) !== marker.claimedAt) return false;
+    this.unconfirmed.add(id);
+    this.touches.set(id, { ...record, status: 'unconfirmed', reason, unconfirmedAt: at });
+    this.claims.delete(MemoryLeadStore.claimId(marker));
+    return true;
+  }
+
+  async unconfirmedTouches(limit: number) {
+    return [...this.unconfirmed]
+      .map((id) => this.touches.get(id))
+      .filter((t): t is TouchRecord => t?.status === 'unconfirmed')
+      .slice(0, limit)
+      .map((t) => structuredClone(t));
+  }
+
+  async reclaimUnconfirmed(key: TouchKey, by: string, at: string) {
+    const id = MemoryLeadStore.touchId(key);
+    const record = this.touches.get(id);
+    if (record?.status !== 'unconfirmed') return false;
+    const marker = {
+      leadId: key.leadId,
+      enrollmentId: key.enrollmentId,
+      stepIndex: key.stepIndex,
+      claimedAt: at,
+    };
+    this.claims.set(MemoryLeadStore.claimId(marker), marker);
+    const { reason: _reason, ...rest } = record;
+    this.touches.set(id, { ...rest, status: 'claimed', claimedAt: at, redrivenBy: by, redrivenAt: at });
+    return true;
+  }
+
+  async clearUnconfirmed(key: TouchKey) {
+    this.unconfirmed.delete(MemoryLeadStore.touchId(key));
   }
 
   async reserveSends(leadId: string, version: number, recentSends: readonly string[]) {
