@@ -20,8 +20,6 @@ const KEPT_UNUSED: Readonly<Record<string, string>> = {
   'ShopEvents sqs:SendMessage': 'the same: the on-failure destination of an asynchronous invocation',
   'SmsInbound sns:CheckIfPhoneNumberIsOptedOut':
     'sms.optOuts "aws" asks AWS whether a START opted the number back in; a laptop has no AWS to answer, so the local runtime runs "self" (test/unit/signals/sms-inbound.test.ts)',
-  'Touch dynamodb:DeleteItem':
-    'releases a claim whose send failed, and the slot of a lead that left (test/fault/touch.test.ts)',
   'InboundEmail states:StartExecution':
     'an out-of-office that names its return date snoozes the lead into re-engage (test/unit/signals/inbound-email.test.ts)',
 };
