@@ -237,14 +237,18 @@ export class IamEnforcer {
     return [...new Set([...this.stack.functions.keys(), ...this.roles.keys()])];
   }
 
-  /** One paragraph for a person: what was evaluated, what was denied, what was granted and never used. */
+  /** One paragraph for a person: what was evaluated, what was denied, what the functions that ran never used. */
   summary(): string {
     const lines = [`IAM: ${this.allowedCount} calls allowed, ${this.denials.length} denied.`];
-    for (const d of this.denials)
+    for (const d of this.denials) {
       lines.push(`  denied  ${d.function}: ${d.action} on ${d.resource} (${d.reason})`);
-    const unused = this.unusedGrants();
-    if (unused.length > 0) lines.push('Granted but not used in this run:');
+    }
+    const ran = this.principals().filter((name) => this.used.has(name));
+    const idle = this.principals().filter((name) => !this.used.has(name));
+    const unused = this.unusedGrants(ran);
+    if (unused.length > 0) lines.push('Granted to the functions that ran, and not used in this run:');
     for (const u of unused) lines.push(`  unused  ${u.function}: ${u.action} on ${u.resource}`);
+    if (idle.length > 0) lines.push(`Not run in this session: ${idle.join(', ')}.`);
     return lines.join('\n');
   }
 }
