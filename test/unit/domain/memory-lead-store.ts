@@ -24,7 +24,7 @@ import type {
 
 /**
  * A LeadStore in memory with the conditional-write semantics of DynamoLeadStore, for tests about the domain and
- * the handlers. Tests of the DynamoDB commands themselves use aws-sdk-client-mock.
+ * the handlers. test/contract/lead-store.test.ts holds both stores to the same behaviour.
  */
 export class MemoryLeadStore implements LeadStore {
   readonly leads = new Map<string, Lead>();
@@ -37,7 +37,10 @@ export class MemoryLeadStore implements LeadStore {
   /** Suppression entries by key hash. */
   readonly suppressions = new Map<string, Suppression>();
   readonly lookups = new Map<string, string>();
-  readonly signals = new Map<string, SignalMarker & { state: 'applying' | 'applied'; outcome?: string }>();
+  readonly signals = new Map<
+    string,
+    SignalKey & Partial<SignalMarker> & { state: 'applying' | 'applied'; outcome?: string }
+  >();
   /** Due-retry markers by their sort key, as DynamoLeadStore keys them. */
   readonly retries = new Map<string, StartRetry>();
   /** Claim markers by their sort key (claimed at, then the touch), as DynamoLeadStore keys them. */
@@ -47,6 +50,8 @@ export class MemoryLeadStore implements LeadStore {
 
   private static touchId = (key: TouchKey) => `${key.leadId}/${key.enrollmentId}/${key.stepIndex}`;
   private static activeId = (leadId: string, cadenceId: string) => `${leadId}/${cadenceId}`;
+  private static enrollmentId = (leadId: string, enrollmentId: string) => `${leadId}/${enrollmentId}`;
+  private static taskId = (task: RepTask) => `${task.leadId}/${task.enrollmentId}/${task.stepIndex}`;
 
   /** Everything stored, to assert that nothing was. */
   get size(): number {
@@ -94,7 +99,7 @@ export class MemoryLeadStore implements LeadStore {
     if (lead?.status !== from) return false;
     this.leads.set(leadId, {
       ...lead,
-      ...structuredClone(facts),
+      ...definedFacts(facts),
       status: to,
       statusChangedAt: event.at,
       updatedAt: event.at,
@@ -107,7 +112,7 @@ export class MemoryLeadStore implements LeadStore {
   async updateLead(leadId: string, facts: LeadFacts, remove: readonly LeadFactName[] = []) {
     const lead = this.leads.get(leadId);
     if (!lead) return false;
-    const next: Record<string, unknown> = { ...lead, ...structuredClone(facts) };
+    const next: Record<string, unknown> = { ...lead, ...definedFacts(facts) };
     for (const field of remove) if (!(field in facts)) delete next[field];
     this.leads.set(leadId, next as unknown as Lead);
     return true;
@@ -124,7 +129,8 @@ export class MemoryLeadStore implements LeadStore {
   async claimActive(pointer: ActivePointer, replacing?: string) {
     const id = MemoryLeadStore.activeId(pointer.leadId, pointer.cadenceId);
     const holder = this.active.get(id);
-    const free = replacing === undefined ? holder === undefined : holder?.enrollmentId === replacing;
+    // A replacing claim also takes a slot its holder has freed meanwhile.
+    const free = holder === undefined || (replacing !== undefined && holder.enrollmentId === replacing);
     if (free) {
       this.active.set(id, pointer);
       return undefined;
@@ -144,17 +150,19 @@ export class MemoryLeadStore implements LeadStore {
   }
 
   async putEnrollment(record: EnrollmentRecord) {
-    if (!this.enrollments.has(record.enrollmentId)) this.enrollments.set(record.enrollmentId, record);
+    const id = MemoryLeadStore.enrollmentId(record.leadId, record.enrollmentId);
+    if (!this.enrollments.has(id)) this.enrollments.set(id, record);
   }
 
-  async getEnrollment(_leadId: string, enrollmentId: string) {
-    return this.enrollments.get(enrollmentId);
+  async getEnrollment(leadId: string, enrollmentId: string) {
+    return this.enrollments.get(MemoryLeadStore.enrollmentId(leadId, enrollmentId));
   }
 
-  async markEnrollmentStarted(_leadId: string, enrollmentId: string, at: string, executionArn?: string) {
-    const record = this.enrollments.get(enrollmentId);
+  async markEnrollmentStarted(leadId: string, enrollmentId: string, at: string, executionArn?: string) {
+    const id = MemoryLeadStore.enrollmentId(leadId, enrollmentId);
+    const record = this.enrollments.get(id);
     if (record) {
-      this.enrollments.set(enrollmentId, {
+      this.enrollments.set(id, {
         ...record,
         status: 'started',
         startedAt: at,
@@ -184,11 +192,12 @@ export class MemoryLeadStore implements LeadStore {
     this.retries.delete(MemoryLeadStore.retryId(retry));
   }
 
-  async markStartFailed(_leadId: string, enrollmentId: string, failure: StartFailure) {
-    const record = this.enrollments.get(enrollmentId);
+  async markStartFailed(leadId: string, enrollmentId: string, failure: StartFailure) {
+    const id = MemoryLeadStore.enrollmentId(leadId, enrollmentId);
+    const record = this.enrollments.get(id);
     if (record?.status !== 'pending') return false;
     const { retryAt: _retryAt, ...rest } = record;
-    this.enrollments.set(enrollmentId, {
+    this.enrollments.set(id, {
       ...rest,
       startAttempts: failure.attempts,
       reason: failure.reason,
@@ -197,11 +206,12 @@ export class MemoryLeadStore implements LeadStore {
     return true;
   }
 
-  async cancelEnrollment(_leadId: string, enrollmentId: string, reason: string, at: string) {
-    const record = this.enrollments.get(enrollmentId);
+  async cancelEnrollment(leadId: string, enrollmentId: string, reason: string, at: string) {
+    const id = MemoryLeadStore.enrollmentId(leadId, enrollmentId);
+    const record = this.enrollments.get(id);
     if (record?.status !== 'pending') return false;
     const { retryAt: _retryAt, ...rest } = record;
-    this.enrollments.set(enrollmentId, { ...rest, status: 'cancelled', reason, endedAt: at });
+    this.enrollments.set(id, { ...rest, status: 'cancelled', reason, endedAt: at });
     return true;
   }
 
@@ -213,8 +223,9 @@ export class MemoryLeadStore implements LeadStore {
     }
   }
 
+  /** Sorted as DynamoLeadStore's sort key: by instant, then by touch with the step padded. */
   private static claimId = (marker: ClaimMarker) =>
-    `${new Date(marker.claimedAt).toISOString()}#${MemoryLeadStore.touchId(marker)}`;
+    `${new Date(marker.claimedAt).toISOString()}#${marker.leadId}#${marker.enrollmentId}#${String(marker.stepIndex).padStart(3, '0')}`;
 
   private dropMarkerOf(record: TouchRecord | undefined) {
     if (record?.claimedAt)
@@ -340,7 +351,10 @@ export class MemoryLeadStore implements LeadStore {
   }
 
   async putTask(task: RepTask) {
-    this.tasks.push(task);
+    // One task per touch: a retried touch replaces its task.
+    const at = this.tasks.findIndex((t) => MemoryLeadStore.taskId(t) === MemoryLeadStore.taskId(task));
+    if (at === -1) this.tasks.push(task);
+    else this.tasks[at] = task;
   }
 
   async suppress(keys: readonly string[], suppression: Suppression) {
@@ -370,19 +384,27 @@ export class MemoryLeadStore implements LeadStore {
   async claimSignal(marker: SignalMarker, staleBefore: string) {
     const id = MemoryLeadStore.signalId(marker);
     const held = this.signals.get(id);
-    if (held && !(held.state === 'applying' && held.claimedAt < staleBefore)) return false;
+    const stale = held?.state === 'applying' && held.claimedAt !== undefined && held.claimedAt < staleBefore;
+    if (held && !stale) return false;
     this.signals.set(id, { ...marker, state: 'applying' });
     return true;
   }
 
   async finishSignal(key: SignalKey, _at: string, outcome: string) {
     const id = MemoryLeadStore.signalId(key);
-    const held = this.signals.get(id);
-    if (held) this.signals.set(id, { ...held, state: 'applied', outcome });
+    // Applied even without a claim: every later delivery is a duplicate.
+    this.signals.set(id, { ...key, ...this.signals.get(id), state: 'applied', outcome });
   }
 
   async releaseSignal(key: SignalKey) {
     const id = MemoryLeadStore.signalId(key);
     if (this.signals.get(id)?.state === 'applying') this.signals.delete(id);
   }
+}
+
+/** The facts to write: one passed as undefined leaves the stored value, as DynamoLeadStore skips it. */
+function definedFacts(facts: LeadFacts): LeadFacts {
+  return structuredClone(
+    Object.fromEntries(Object.entries(facts).filter(([, value]) => value !== undefined)),
+  );
 }
