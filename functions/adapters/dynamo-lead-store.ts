@@ -36,8 +36,8 @@ import type {
 import { rethrow } from './aws-errors.ts';
 
 /*
- * The single table (DESIGN §5). Everything about a lead shares its partition, so one Query shows the rep the whole
- * story; suppressions have their own partitions, keyed by a hash, never by the address:
+ * The single table (docs/architecture.md §5.1). Everything about a lead shares its partition, so one Query shows the
+ * rep the whole story; suppressions have their own partitions, keyed by a hash, never by the address:
  *
  *   pk                 sk                              item
  *   LEAD#<leadId>      LEAD                            the lead
@@ -45,7 +45,7 @@ import { rethrow } from './aws-errors.ts';
  *   LEAD#<leadId>      ENR#<enrollmentId>              an enrollment and its exact execution input
  *   LEAD#<leadId>      TOUCH#<enrollmentId>#<step>     a touch: claimed, sent, skipped, failed or unconfirmed
  *   LEAD#<leadId>      TASK#<enrollmentId>#<step>      a call or manual step for the owner
- *   LEAD#<leadId>      EVENT#<iso>#<kind>              a status change or other dated fact, with its source
+ *   LEAD#<leadId>      EVENT#<iso>#<kind>#<digest>     a status change or other dated fact, with its source
  *   LEAD#<leadId>      SIGNAL#<signalId>               a signal's idempotency marker: applying, then applied
  *   SIGNAL#<signalId>  SIGNAL#<signalId>               the marker of a signal that matched no lead
  *   SUPPRESS#<sha256>  SUPPRESS                        an address nothing may be sent to
@@ -115,6 +115,13 @@ const keyFields = ({ leadId, enrollmentId, stepIndex }: TouchKey): TouchKey => (
   enrollmentId,
   stepIndex,
 });
+
+/**
+ * Chronological, and one item per distinct event: two events of one kind at one instant both stay, while a retry
+ * writing the same event again lands on the same item.
+ */
+const eventSk = (event: LeadEvent) =>
+  `EVENT#${event.at}#${event.kind}#${createHash('sha256').update(JSON.stringify(event)).digest('hex').slice(0, 12)}`;
 
 const KEY_FIELDS = new Set(['pk', 'sk', 'type']);
 
@@ -254,7 +261,7 @@ export class DynamoLeadStore implements LeadStore {
       ':one': 1,
     };
     // Bumping sendsVersion makes a touch's conditional send reservation fail if it read the lead before this
-    // change: the touch re-reads, sees the new status and does not send (DESIGN §6, a reply racing a touch).
+    // change: the touch re-reads, sees the new status and does not send (docs/architecture.md §8.5).
     const sets = [
       '#status = :to',
       'statusChangedAt = :at',
@@ -298,7 +305,7 @@ export class DynamoLeadStore implements LeadStore {
 
   async recordEvent(leadId: string, event: LeadEvent): Promise<void> {
     await this.put({
-      Item: { pk: leadPk(leadId), sk: `EVENT#${event.at}#${event.kind}`, type: 'event', leadId, ...event },
+      Item: { pk: leadPk(leadId), sk: eventSk(event), type: 'event', leadId, ...event },
     });
   }
 
@@ -366,12 +373,16 @@ export class DynamoLeadStore implements LeadStore {
   async markEnrollmentStarted(leadId: string, enrollmentId: string, at: string, executionArn?: string) {
     const expression = new Expression().set('status', 'started').set('startedAt', at);
     if (executionArn) expression.set('executionArn', executionArn);
-    await this.update({
-      Key: { pk: leadPk(leadId), sk: `ENR#${enrollmentId}` },
-      UpdateExpression: expression.update(),
-      ExpressionAttributeNames: expression.names,
-      ExpressionAttributeValues: expression.values,
-    });
+    // Only an enrollment that exists: an update would otherwise create a bare item that reads as one.
+    await this.update(
+      {
+        Key: { pk: leadPk(leadId), sk: `ENR#${enrollmentId}` },
+        UpdateExpression: expression.update(),
+        ExpressionAttributeNames: expression.names,
+        ExpressionAttributeValues: expression.values,
+      },
+      'attribute_exists(pk)',
+    );
   }
 
   async scheduleStartRetry(retry: StartRetry): Promise<void> {
@@ -486,14 +497,18 @@ export class DynamoLeadStore implements LeadStore {
   async finishTouch(key: TouchKey, outcome: TouchOutcome): Promise<void> {
     const expression = new Expression();
     for (const [field, value] of Object.entries(outcome)) expression.set(field, value);
-    const old = await this.update({
-      Key: { pk: leadPk(key.leadId), sk: touchSk(key) },
-      UpdateExpression: expression.update(),
-      ExpressionAttributeNames: expression.names,
-      ExpressionAttributeValues: expression.values,
-      ReturnValues: 'ALL_OLD',
-    });
-    await this.clearMarkerOf(key, old);
+    // Only a claimed touch is finished: an update would otherwise create a touch with an outcome and no claim.
+    const old = await this.update(
+      {
+        Key: { pk: leadPk(key.leadId), sk: touchSk(key) },
+        UpdateExpression: expression.update(),
+        ExpressionAttributeNames: expression.names,
+        ExpressionAttributeValues: expression.values,
+        ReturnValues: 'ALL_OLD',
+      },
+      'attribute_exists(pk)',
+    );
+    if (old) await this.clearMarkerOf(key, old);
   }
 
   async releaseTouch(key: TouchKey): Promise<void> {
@@ -559,9 +574,14 @@ export class DynamoLeadStore implements LeadStore {
   }
 
   async unconfirmedTouches(limit: number): Promise<TouchRecord[]> {
-    const entries = await this.query(UNCONFIRMED_PK, {}, limit);
+    // The list is short (touches a person must check), but an entry can outlive its touch's state (a redrive in
+    // progress, a write that failed half way): read it whole, keep the touches still unconfirmed, oldest first.
+    const entries = await this.queryAll(UNCONFIRMED_PK);
     const touches = await Promise.all(entries.map((entry) => this.getTouch(touchKeyOf(entry))));
-    return touches.filter((t): t is TouchRecord => t?.status === 'unconfirmed');
+    return touches
+      .filter((t): t is TouchRecord => t?.status === 'unconfirmed')
+      .sort((a, b) => (a.claimedAt ?? a.at).localeCompare(b.claimedAt ?? b.at))
+      .slice(0, limit);
   }
 
   async reclaimUnconfirmed(key: TouchKey, by: string, at: string): Promise<boolean> {
@@ -756,6 +776,30 @@ export class DynamoLeadStore implements LeadStore {
   }
 
   /** The items of one marker partition, in key order, up to `upTo` when given: a Query, never a scan. */
+  /** Every item of a partition, page by page. */
+  private async queryAll(pk: string): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let start: Record<string, unknown> | undefined;
+    try {
+      do {
+        const page = await this.client.send(
+          new QueryCommand({
+            TableName: this.table,
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: { ':pk': pk },
+            ConsistentRead: true,
+            ...(start ? { ExclusiveStartKey: start } : {}),
+          }),
+        );
+        items.push(...(page.Items ?? []));
+        start = page.LastEvaluatedKey;
+      } while (start);
+    } catch (error) {
+      return rethrow(error, 'DynamoDB');
+    }
+    return items;
+  }
+
   private async query(
     pk: string,
     range: { readonly upTo?: string },

@@ -320,6 +320,28 @@ export function leadStoreContract(name: string, makeStore: () => Promise<StoreUn
         // Assess
         expect(await subject.eventsOf(LEAD_ID)).toEqual([created, enrolled]);
       });
+
+      it('keeps two events of one kind at one instant, and one event written twice once', async () => {
+        // Prepare
+        const snoozed: LeadEvent = {
+          at: AT,
+          kind: 'status',
+          source: 'outcome',
+          from: 'active',
+          to: 'snoozed',
+        };
+        const woken: LeadEvent = { at: AT, kind: 'status', source: 'enroll', from: 'snoozed', to: 'active' };
+
+        // Act
+        await store.recordEvent(LEAD_ID, snoozed);
+        await store.recordEvent(LEAD_ID, woken);
+        await store.recordEvent(LEAD_ID, woken);
+
+        // Assess
+        const events = await subject.eventsOf(LEAD_ID);
+        expect(events).toHaveLength(2);
+        expect(events).toEqual(expect.arrayContaining([snoozed, woken]));
+      });
     });
 
     describe('the next touch', () => {
@@ -483,6 +505,14 @@ export function leadStoreContract(name: string, makeStore: () => Promise<StoreUn
         expect(await store.getEnrollment(LEAD_ID, 'web-inquiry-unknown')).toBeUndefined();
       });
 
+      it('are marked started only when they exist: marking creates none', async () => {
+        // Act
+        await store.markEnrollmentStarted(LEAD_ID, ENROLLMENT, at(1), 'arn:aws:states:execution:x');
+
+        // Assess
+        expect(await store.getEnrollment(LEAD_ID, ENROLLMENT)).toBeUndefined();
+      });
+
       it('go from pending to started and never back', async () => {
         // Prepare
         await store.putEnrollment(enrollment());
@@ -634,6 +664,14 @@ export function leadStoreContract(name: string, makeStore: () => Promise<StoreUn
         expect(await store.claimMarkersBefore(at(60), 10)).toEqual([]);
       });
 
+      it('are finished only when claimed: finishing creates none', async () => {
+        // Act
+        await store.finishTouch(keyOf(touch()), { status: 'sent', at: at(1), messageId: 'ses-1' });
+
+        // Assess
+        expect(await store.getTouch(keyOf(touch()))).toBeUndefined();
+      });
+
       it('are released only while claimed, with their marker, so a retry can claim them', async () => {
         // Prepare
         await store.claimTouch(touch());
@@ -751,6 +789,8 @@ export function leadStoreContract(name: string, makeStore: () => Promise<StoreUn
         // Assess
         expect(two).toHaveLength(2);
         expect(left.map((t) => t.stepIndex)).toEqual([0]);
+        // An entry whose touch moved on does not use up the limit.
+        expect((await store.unconfirmedTouches(1)).map((t) => t.stepIndex)).toEqual([0]);
         expect((await store.getTouch(keyOf(touch({ stepIndex: 2 }))))?.status).toBe('unconfirmed');
       });
 

@@ -119,6 +119,9 @@ export class MemoryLeadStore implements LeadStore {
   }
 
   async recordEvent(leadId: string, event: LeadEvent) {
+    // As in DynamoDB: the same event written again (a retry) is one event.
+    const same = JSON.stringify({ leadId, ...event });
+    if (this.events.some((e) => JSON.stringify(e) === same)) return;
     this.events.push({ leadId, ...event });
   }
 
