@@ -285,15 +285,24 @@ touches
   .argument('<id>', 'the touch id from `followup touches unconfirmed` (LEAD/ENROLLMENT/STEP)')
   .option('--by <name>', 'who checked it and asks (default: your user name); kept on the touch')
   .option('--json', 'print {status, id, messageId?, reason?}')
+  .option('--aws', 'redrive in the deployed stack (also FOLLOWUP_TARGET=aws); default: the local runtime')
+  .option('--stack <name>', 'with --aws: the stack that names its Touch function', 'Followup')
+  .option('--region <region>', 'with --aws: the AWS region (default: your AWS configuration)')
   .addOption(dataOption())
   .addHelpText(
     'after',
     `
-Sends through the running local runtime (npm start). A touch already sent, or not unconfirmed, is refused; a lead
-that has left the cadence, unsubscribed or withdrawn consent is not sent to (the touch is recorded skipped).
+Sends through the running local runtime (npm start), or with --aws through the deployed Touch function, so the
+touch goes out with its role, sender identity, configuration set, logs and metrics. A touch already sent, or not
+unconfirmed, is refused; a lead that has left the cadence, unsubscribed or withdrawn consent is not sent to (the
+touch is recorded skipped).
 
-Example:
-  $ followup touches redrive lead-8f2c/web-inquiry-lead-8f2c-1a2b3c4d/0 --by "Dana"`,
+With --aws, your own IAM needs cloudformation:DescribeStacks on the stack and lambda:InvokeFunction on its Touch
+function (the stack's TouchFunctionName output).
+
+Examples:
+  $ followup touches redrive lead-8f2c/web-inquiry-lead-8f2c-1a2b3c4d/0 --by "Dana"
+  $ followup touches redrive lead-8f2c/web-inquiry-lead-8f2c-1a2b3c4d/0 --aws --region us-east-1`,
   )
   .action((id: string, options) => run(async () => (await touchesCommands()).redriveCommand(id, options)));
 

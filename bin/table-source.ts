@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { UsageError } from '../functions/adapters/cadence-files.ts';
+import { credentialProblem, resolveRegion } from './aws-access.ts';
 
 /*
  * Where a command reads the engine's table: the local runtime's (through the running runtime's DynamoDB endpoint,
@@ -134,28 +135,51 @@ export interface AwsTableOptions {
   readonly region?: string;
 }
 
+/** What to say when the stack cannot give the output: the flag or step that does without it. */
+interface OutputHints {
+  /** When the stack cannot be read, e.g. "pass --stack NAME or --table NAME". */
+  readonly unreadable: string;
+  /** When the stack has no such output, e.g. "pass --table NAME". */
+  readonly missing: string;
+}
+
+/** One output of the deployed stack: the table's name, the Touch function's. */
+export async function stackOutput(
+  stackName: string,
+  key: string,
+  region: string,
+  hints: OutputHints,
+): Promise<string> {
+  const { CloudFormationClient, DescribeStacksCommand } = await import('@aws-sdk/client-cloudformation');
+  const cloudformation = new CloudFormationClient({ region });
+  let value: string | undefined;
+  try {
+    const { Stacks } = await cloudformation.send(new DescribeStacksCommand({ StackName: stackName }));
+    value = Stacks?.[0]?.Outputs?.find((o) => o.OutputKey === key)?.OutputValue;
+  } catch (error) {
+    throw (
+      credentialProblem(error) ??
+      new UsageError(
+        `cannot read the stack "${stackName}" (${(error as Error).message}); ${hints.unreadable}`,
+      )
+    );
+  } finally {
+    cloudformation.destroy();
+  }
+  if (!value) throw new UsageError(`the stack "${stackName}" has no ${key} output; ${hints.missing}`);
+  return value;
+}
+
 /** The deployed table: --table, else the stack's TableName output. */
 export async function awsTable(options: AwsTableOptions): Promise<TableSource> {
-  const region = options.region ? { region: options.region } : {};
-  let tableName = options.table;
-  if (!tableName) {
-    const stackName = options.stack ?? 'Followup';
-    const { CloudFormationClient, DescribeStacksCommand } = await import('@aws-sdk/client-cloudformation');
-    const cloudformation = new CloudFormationClient(region);
-    try {
-      const { Stacks } = await cloudformation.send(new DescribeStacksCommand({ StackName: stackName }));
-      tableName = Stacks?.[0]?.Outputs?.find((o) => o.OutputKey === 'TableName')?.OutputValue;
-    } catch (error) {
-      throw new UsageError(
-        `cannot read the stack "${stackName}" (${(error as Error).message}); pass --stack NAME or --table NAME`,
-      );
-    } finally {
-      cloudformation.destroy();
-    }
-    if (!tableName)
-      throw new UsageError(`the stack "${stackName}" has no TableName output; pass --table NAME`);
-  }
-  const client = new DynamoDBClient(region);
+  const region = await resolveRegion(options.region);
+  const tableName =
+    options.table ??
+    (await stackOutput(options.stack ?? 'Followup', 'TableName', region, {
+      unreadable: 'pass --stack NAME or --table NAME',
+      missing: 'pass --table NAME',
+    }));
+  const client = new DynamoDBClient({ region });
   return {
     client: documentClient(client),
     tableName,

@@ -273,6 +273,10 @@ export class FollowupStack extends Stack {
       description: 'Point your signup form here',
     });
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
+    new CfnOutput(this, 'TouchFunctionName', {
+      value: touch.functionName,
+      description: '`followup touches redrive ID --aws` invokes it, so a redrive sends as the cadences do',
+    });
     // Only one receipt rule set is active per region: activating this one switches off any other.
     new CfnOutput(this, 'ReceiptRuleSetName', {
       value: signals.receiptRuleSetName,

@@ -1,9 +1,9 @@
 import { resolve4, resolveMx } from 'node:dns/promises';
-import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { type AccountReader, AwsAccountReader } from '../../functions/adapters/aws-account-reader.ts';
 import { errorName } from '../../functions/adapters/aws-errors.ts';
 import { knownCadenceIds, UsageError } from '../../functions/adapters/cadence-files.ts';
 import { loadConfig } from '../../lib/config.ts';
+import { credentialProblem, resolveRegion } from '../aws-access.ts';
 import {
   type Check,
   type CheckStatus,
@@ -52,58 +52,6 @@ export interface DoctorDependencies {
 export const EXIT_READY = 0;
 export const EXIT_TO_FIX = 1;
 export const EXIT_CANNOT_RUN = 2;
-
-/** The doctor cannot run at all: one line says why and how to fix it. */
-class CannotRun extends Error {
-  override readonly name = 'CannotRun';
-}
-
-const CREDENTIAL_ERRORS = new Set([
-  'CredentialsProviderError',
-  'TokenProviderError',
-  'ExpiredToken',
-  'ExpiredTokenException',
-  'InvalidClientTokenId',
-  'UnrecognizedClientException',
-  'InvalidSignatureException',
-]);
-
-function credentialProblem(error: unknown): CannotRun | undefined {
-  const name = errorName(error);
-  if (!CREDENTIAL_ERRORS.has(name)) return undefined;
-  return name === 'CredentialsProviderError' || name === 'TokenProviderError'
-    ? new CannotRun(
-        'no AWS credentials found: run `aws configure` (or `aws sso login --profile NAME` and set AWS_PROFILE=NAME), or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY',
-      )
-    : new CannotRun(
-        `AWS rejected your credentials (${name}): refresh them (e.g. \`aws sso login\`) and run the doctor again`,
-      );
-}
-
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
-
-/** --region, else the region your AWS configuration gives (AWS_REGION, the profile's region). */
-async function resolveRegion(option: string | undefined): Promise<string> {
-  const missing = new CannotRun(
-    'no AWS region: pass --region us-east-1, or set AWS_REGION, or run `aws configure set region us-east-1`',
-  );
-  if (option !== undefined) {
-    if (!REGION.test(option)) {
-      throw new UsageError(`--region "${option}" is not an AWS region; use e.g. --region us-east-1`);
-    }
-    return option;
-  }
-  const client = new SESv2Client({});
-  try {
-    const region = await client.config.region();
-    if (!region) throw missing;
-    return region;
-  } catch {
-    throw missing;
-  } finally {
-    client.destroy();
-  }
-}
 
 async function read<T>(call: () => Promise<T>): Promise<Read<T>> {
   try {
@@ -259,7 +207,7 @@ export async function doctorCommand(
     return ok ? EXIT_READY : EXIT_TO_FIX;
   } catch (error) {
     const name = (error as Error).name;
-    if (name === 'CannotRun' || name === 'UsageError' || name === 'ConfigInvalid') {
+    if (name === 'UsageError' || name === 'ConfigInvalid') {
       terminal.stderr.write(`followup: ${(error as Error).message}\n`);
       return EXIT_CANNOT_RUN;
     }

@@ -1,20 +1,25 @@
 import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
+import * as z from 'zod';
+import { errorName } from '../../functions/adapters/aws-errors.ts';
 import { UsageError } from '../../functions/adapters/cadence-files.ts';
 import { DynamoLeadStore } from '../../functions/adapters/dynamo-lead-store.ts';
+import type { RedriveResult } from '../../functions/domain/redrive.ts';
 import {
   listUnconfirmed,
   parseTouchId,
   type UnconfirmedTouch,
 } from '../../functions/domain/unconfirmed-touches.ts';
+import { credentialProblem, resolveRegion } from '../aws-access.ts';
 import { table } from '../output.ts';
-import { awsTable, localTable, runningRuntime } from '../table-source.ts';
+import { awsTable, localTable, runningRuntime, stackOutput } from '../table-source.ts';
 import type { Terminal } from './report.ts';
 
 /*
  * `followup touches`: the touches that may or may not have gone out (a function stopped between claiming and
  * sending, or the provider's answer was lost), and a redrive of one after a person checked it was not delivered.
- * The list reads the redrive list by key (never a scan), from the local runtime or the deployed table.
+ * The list reads the redrive list by key (never a scan), from the local runtime or the deployed table; a redrive
+ * runs where the touch would have: in the running local runtime, or in the deployed Touch function (--aws).
  */
 
 export interface TouchesCliOptions {
@@ -91,7 +96,104 @@ export async function unconfirmedCommand(
 /** Who asks, when --by does not say: the account at the terminal. */
 const defaultBy = () => process.env.USER ?? userInfo().username;
 
-/** `followup touches redrive ID`: through the running local runtime, which sends with its mailbox and outbox. */
+/** Through the running local runtime, which sends with its mailbox and outbox. */
+async function redriveLocally(id: string, by: string, options: TouchesCliOptions): Promise<RedriveResult> {
+  const running = runningRuntime(dataDirOf(options));
+  if (!running?.url) {
+    throw new UsageError(
+      `no local runtime is running on ${options.data ?? '.followup'}/: start it (npm start) so the touch goes out through its mailbox, then run this again`,
+    );
+  }
+  const response = await fetch(`${running.url}/api/touches/redrive`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ id, by }),
+  });
+  const answer = (await response.json()) as RedriveResult & { message?: string };
+  if (!response.ok) throw new UsageError(answer.message ?? `the runtime answered ${response.status}`);
+  return answer;
+}
+
+/** What the Touch function answers a redrive (functions/handlers/touch.ts), or the error Lambda reports. */
+const TouchAnswerSchema = z.discriminatedUnion('ok', [
+  z.object({
+    ok: z.literal(true),
+    status: z.enum(['sent', 'skipped']),
+    id: z.string(),
+    messageId: z.string().optional(),
+    reason: z.string().optional(),
+  }),
+  z.object({ ok: z.literal(false), refused: z.string() }),
+]);
+const FunctionErrorSchema = z.object({
+  errorType: z.string().optional(),
+  errorMessage: z.string().optional(),
+});
+
+const decode = (payload: Uint8Array | undefined): unknown => {
+  const text = payload ? new TextDecoder().decode(payload) : '';
+  try {
+    return text === '' ? undefined : JSON.parse(text);
+  } catch {
+    return text;
+  }
+};
+
+/** Through the deployed Touch function, so the send has its role, sender identity, configuration set and logs. */
+async function redriveOnAws(id: string, by: string, options: TouchesCliOptions): Promise<RedriveResult> {
+  const region = await resolveRegion(options.region);
+  const stackName = options.stack ?? 'Followup';
+  const functionName = await stackOutput(stackName, 'TouchFunctionName', region, {
+    unreadable: 'pass --stack NAME and --region REGION; your IAM needs cloudformation:DescribeStacks on it',
+    missing: 'deploy this version of Followup (npx cdk deploy), which names its Touch function there',
+  });
+  const { InvokeCommand, LambdaClient } = await import('@aws-sdk/client-lambda');
+  // One attempt: a person reads the outcome, and a silent retry of an invocation that did run would be refused.
+  const lambda = new LambdaClient({ region, maxAttempts: 1 });
+  let output: { FunctionError?: string; Payload?: Uint8Array };
+  try {
+    output = await lambda.send(
+      new InvokeCommand({
+        FunctionName: functionName,
+        InvocationType: 'RequestResponse',
+        Payload: JSON.stringify({ redrive: { id, by } }),
+      }),
+    );
+  } catch (error) {
+    const name = errorName(error);
+    throw (
+      credentialProblem(error) ??
+      new UsageError(
+        name === 'AccessDeniedException'
+          ? `you may not invoke ${functionName}: your IAM needs lambda:InvokeFunction on it`
+          : `cannot invoke ${functionName} (${name}: ${(error as Error).message}); check \`followup touches unconfirmed --aws\` before trying again`,
+      )
+    );
+  } finally {
+    lambda.destroy();
+  }
+  const payload = decode(output.Payload);
+  if (output.FunctionError) {
+    const failure = FunctionErrorSchema.safeParse(payload);
+    const what = failure.success
+      ? [failure.data.errorType, failure.data.errorMessage].filter(Boolean).join(': ')
+      : String(payload ?? 'no details');
+    throw new UsageError(
+      `the Touch function ${functionName} failed (${what || 'no details'}); see its logs, and check \`followup touches unconfirmed --aws\` before trying again`,
+    );
+  }
+  const answer = TouchAnswerSchema.safeParse(payload);
+  if (!answer.success) {
+    throw new UsageError(
+      `${functionName} did not answer as a Followup Touch function does; is --stack ${stackName} this version of Followup?`,
+    );
+  }
+  if (!answer.data.ok) throw new UsageError(answer.data.refused);
+  const { ok: _ok, ...result } = answer.data;
+  return result;
+}
+
+/** `followup touches redrive ID`: on the running local runtime, or the deployed stack with --aws. */
 export async function redriveCommand(
   id: string,
   options: TouchesCliOptions,
@@ -102,25 +204,10 @@ export async function redriveCommand(
       `"${id}" is not a touch id; copy one from \`followup touches unconfirmed\` (LEAD/ENROLLMENT/STEP)`,
     );
   }
-  if (useAws(options)) {
-    throw new UsageError(
-      'redrive --aws is not available yet: it must send as the deployed Touch function does; redrive on the local runtime, or see the alarm for what to check',
-    );
-  }
-  const running = runningRuntime(dataDirOf(options));
-  if (!running?.url) {
-    throw new UsageError(
-      `no local runtime is running on ${options.data ?? '.followup'}/: start it (npm start) so the touch goes out through its mailbox, then run this again`,
-    );
-  }
   const by = options.by ?? defaultBy();
-  const response = await fetch(`${running.url}/api/touches/redrive`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ id, by }),
-  });
-  const answer = (await response.json()) as { status?: string; reason?: string; message?: string };
-  if (!response.ok) throw new UsageError(answer.message ?? `the runtime answered ${response.status}`);
+  const answer = useAws(options)
+    ? await redriveOnAws(id, by, options)
+    : await redriveLocally(id, by, options);
   if (options.json) terminal.stdout.write(`${JSON.stringify(answer, null, 2)}\n`);
   else if (answer.status === 'sent') terminal.stdout.write(`Sent ${id} once, redriven by ${by}.\n`);
   else terminal.stdout.write(`Not sent: ${answer.reason ?? answer.status}. The touch is recorded skipped.\n`);

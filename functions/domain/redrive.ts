@@ -1,9 +1,10 @@
+import * as z from 'zod';
 import { TransientError } from '../core/errors.ts';
 import { SendRejected, SendUnconfirmed } from './errors.ts';
 import { exitReason } from './lead.ts';
 import type { TouchKey, TouchRecord } from './ports.ts';
 import { deliver, recordSent, skipReason, type TouchDeps, type TouchEvent, touchZone } from './touch.ts';
-import { giveUpClaim, touchId } from './unconfirmed-touches.ts';
+import { giveUpClaim, parseTouchId, touchId } from './unconfirmed-touches.ts';
 
 /*
  * A person sends an unconfirmed touch once, after checking it was not delivered. Only an `unconfirmed` touch is
@@ -23,6 +24,35 @@ export interface RedriveResult {
   readonly reason?: string;
   readonly messageId?: string;
 }
+
+/** What `followup touches redrive --aws` sends the deployed Touch function: the touch, and who checked it. */
+export const RedriveRequestSchema = z.strictObject({
+  redrive: z.strictObject({
+    id: z.string().transform((id, ctx) => {
+      const key = parseTouchId(id);
+      if (key) return key;
+      ctx.addIssue({
+        code: 'custom',
+        message: 'not a touch id: copy one from `followup touches unconfirmed` (LEAD/ENROLLMENT/STEP)',
+      });
+      return z.NEVER;
+    }),
+    by: z
+      .string()
+      .trim()
+      .min(1, 'name who checked the touch')
+      .max(100, 'at most 100 characters')
+      .refine((by) => !/\p{Cc}/u.test(by), 'no control characters'),
+  }),
+});
+
+/**
+ * The Touch function's answer to a redrive. A refusal is an answer, not a failure: the invoker prints it, and the
+ * function's error metric and alarm stay for what went wrong.
+ */
+export type RedriveAnswer =
+  | ({ readonly ok: true } & RedriveResult)
+  | { readonly ok: false; readonly status: 'refused'; readonly id: string; readonly refused: string };
 
 const eventOf = (touch: TouchRecord): TouchEvent => ({
   leadId: touch.leadId,

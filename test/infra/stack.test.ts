@@ -278,6 +278,16 @@ describe('FollowupStack', () => {
     expect(body).toContain('alarm');
     template.hasOutput('DashboardUrl', { Value: Match.anyValue() });
   });
+
+  it('names the Touch function in an output, which `followup touches redrive --aws` invokes', () => {
+    const [touchId] = Object.keys(
+      template.findResources('AWS::Lambda::Function', {
+        Properties: { Description: Match.stringLikeRegexp('^One touch of a cadence') },
+      }),
+    );
+    expect(touchId).toBeDefined();
+    template.hasOutput('TouchFunctionName', { Value: { Ref: touchId } });
+  });
 });
 
 describe('cdk-nag AwsSolutions', () => {
