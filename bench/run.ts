@@ -7,9 +7,9 @@ import { type FunctionFigures, measureFunctions } from './functions.ts';
 import { type IntakeFigures, measureIntake } from './intake.ts';
 
 /*
- * `npm run bench`: the performance figures of DESIGN §7 from one run, printed as ratios (this machine is shared and
- * noisy; ratios from the same run hold up, absolute times do not), checked against the budgets, and written to
- * bench/results.json and bench/results.md.
+ * `npm run bench`: the performance figures of docs/architecture.md §9 from one run, printed as ratios (this machine
+ * is shared and noisy; ratios from the same run hold up, absolute times do not), checked against the budgets, and
+ * written to bench/results.json and bench/results.md.
  */
 
 const ROOT = new URL('..', import.meta.url).pathname;
@@ -105,7 +105,7 @@ const lines = [
   '',
   `## Intake on the local runtime: ${intake.rps} requests/s, p50 ${intake.p50Ms} ms, p99 ${intake.p99Ms} ms (p99 / p50 ${ratio(intake.p99Ms, intake.p50Ms)}), ${intake.concurrency} concurrent`,
   '',
-  '## Budgets (DESIGN §7)',
+  '## Budgets (docs/architecture.md §9)',
   '',
   ...budgets.map((b) => `- ${b.pass ? 'PASS' : 'FAIL'} ${b.budget}: ${b.figure}`),
   '',

@@ -28,7 +28,7 @@ export interface ObservabilityProps {
 }
 
 /**
- * What the owner watches and is told about (DESIGN §6 "failures are visible"): a CloudWatch dashboard of the business
+ * What the owner watches and is told about (docs/architecture.md §8.11): a CloudWatch dashboard of the business
  * metrics the functions emit (EMF) beside the engine's health, and alarms to the owner's email for failed
  * executions, function errors, the SES reputation and an unusual spike in unsubscribes.
  */

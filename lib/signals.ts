@@ -42,8 +42,8 @@ const TABLE_ACTIONS = ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query'
 const INBOUND_PREFIX = 'inbound/';
 
 /**
- * Every way a cadence stops (DESIGN §1): SES inbound replies, SES events, one-click unsubscribe, two-way SMS, rep
- * outcomes and shop events. Each function writes DynamoDB first, then stops the lead's executions.
+ * Every way a cadence stops (docs/architecture.md §4): SES inbound replies, SES events, one-click unsubscribe,
+ * two-way SMS, rep outcomes and shop events. Each function writes DynamoDB first, then stops the lead's executions.
  */
 export class Signals extends Construct {
   readonly functions: FollowupFunction[] = [];

@@ -254,7 +254,7 @@ async function findLead(runtime: Runtime, id: string): Promise<LeadView | undefi
   return leadView(await itemsOfLead(runtime.ddb, runtime.tableName, id));
 }
 
-/** The local runtime's HTTP surface (DESIGN §4): dashboard, form, POST /leads and the JSON API. */
+/** The local runtime's HTTP surface (docs/architecture.md §7): dashboard, form, POST /leads and the JSON API. */
 export function createAppServer() {
   let runtime: Runtime | undefined;
   const server = createServer(async (req, res) => {

@@ -19,10 +19,10 @@ import { deliverSignal, httpEvent } from './signal-events.ts';
 import { executionContext, type LocalFunction } from './step-functions.ts';
 
 /*
- * `followup simulate` (DESIGN §3): synthetic leads through the real compiled definition on the local runtime, with a
- * virtual clock; replies and won deals delivered through the real signal handlers; the counts AWS bills for, their
- * cost, and the report computed from what the run stored. Everything random comes from the seed, so a seed always
- * gives the same result, however the leads are split over worker threads.
+ * `followup simulate` (docs/architecture.md §6): synthetic leads through the real compiled definition on the local
+ * runtime, with a virtual clock; replies and won deals delivered through the real signal handlers; the counts AWS
+ * bills for, their cost, and the report computed from what the run stored. Everything random comes from the seed, so
+ * a seed always gives the same result, however the leads are split over worker threads.
  */
 
 /**

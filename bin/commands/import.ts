@@ -16,7 +16,7 @@ import {
 import { table } from '../output.ts';
 
 /*
- * `followup leads import FILE.csv --cadence ID` (DESIGN §3). Where the rows go:
+ * `followup leads import FILE.csv --cadence ID` (docs/architecture.md §6). Where the rows go:
  *   - by default, the local runtime's data in .followup/, with the engine started in this process exactly as
  *     `npm start` starts it (its executions run here while the import lasts and resume at the next `npm start`). Two
  *     engines must never share that folder (each would overwrite the other's executions), so when `npm start` runs

@@ -14,9 +14,9 @@ import { table } from '../output.ts';
 import { awsTable, localTable, type TableSource } from '../table-source.ts';
 
 /*
- * `followup report` (DESIGN §3): the seed's follow-up measures from the aggregates the engine keeps on write. It
- * reads the aggregate items only (one Query for the index, one per cadence × month), from the local runtime's table
- * by default or from the deployed stack's with --aws.
+ * `followup report` (docs/architecture.md §6): the seed's follow-up measures from the aggregates the engine keeps on
+ * write. It reads the aggregate items only (one Query for the index, one per cadence × month), from the local
+ * runtime's table by default or from the deployed stack's with --aws.
  */
 
 export interface ReportCliOptions {

@@ -11,7 +11,7 @@ import { rethrow } from './aws-errors.ts';
 import { enrollmentItemKey } from './dynamo-lead-store.ts';
 
 /*
- * The report's counters in the single table (DESIGN §5), next to the leads:
+ * The report's counters in the single table (docs/architecture.md §5.1), next to the leads:
  *
  *   pk                        sk                          item
  *   AGG#<cadence>#<yyyy-mm>   TOUCH#<nnn>                 counters of the leads' n-th touches made by the cadence

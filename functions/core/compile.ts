@@ -2,9 +2,9 @@ import type { Cadence, Step } from './cadence-schema.ts';
 import type { LeadExited, TransientError } from './errors.ts';
 
 /*
- * The cadence compiler (DESIGN §1): one Standard state machine per cadence, JSONPath only. Each touch costs two
- * state transitions (Wait + Task) and each enrollment two more (Complete + Done). The schedule is not in the
- * definition: it travels in the execution input, computed once at enrollment (see execution-input.ts).
+ * The cadence compiler (docs/architecture.md §3.2): one Standard state machine per cadence, JSONPath only. Each touch
+ * costs two state transitions (Wait + Task) and each enrollment two more (Complete + Done). The schedule is not in
+ * the definition: it travels in the execution input, computed once at enrollment (see execution-input.ts).
  */
 
 type Json = string | number | boolean | null | readonly Json[] | { readonly [key: string]: Json };

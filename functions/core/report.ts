@@ -1,8 +1,9 @@
 import { CHANNELS, type Channel } from './cadence-schema.ts';
 
 /*
- * The seed's "measuring your follow-up effectiveness" as pure maths over the aggregate counters (DESIGN §3, §5):
- * response rate by touch number, conversion rate from follow-up, average touches to close, revenue recovered.
+ * The seed's "measuring your follow-up effectiveness" as pure maths over the aggregate counters
+ * (docs/architecture.md §5.3): response rate by touch number, conversion rate from follow-up, average touches to
+ * close, revenue recovered.
  *
  * The counters are kept on write, per cadence × month × touch number, where the touch number n is the lead's n-th
  * touch (its touch count once the touch went out: "80% of sales close on contact 5–12" counts contacts, whatever

@@ -67,7 +67,7 @@ function mustParse(text: string): Duration {
   return duration;
 }
 
-/** Adds a duration the way DESIGN §2 says: exact for minutes/hours, calendar for the rest, at B's wall time. */
+/** Adds a duration (docs/architecture.md §2.3): exact for minutes/hours, calendar for the rest, at B's wall time. */
 export function addDuration(base: DateTime, duration: Duration, holidays: ReadonlySet<string>): DateTime {
   switch (duration.unit) {
     case 'minute':
@@ -132,7 +132,7 @@ function toZoned(enrolledAt: Date | string, zone: string): DateTime {
 }
 
 /**
- * The schedule of DESIGN §2: one due instant per step for a lead enrolled at `enrolledAt` in `zone`.
+ * The schedule of docs/architecture.md §2.3: one due instant per step for a lead enrolled at `enrolledAt` in `zone`.
  * Pure: the same inputs give the same output, and production waits on exactly these instants.
  */
 export function computeSchedule(cadence: Cadence, enrolledAt: Date | string, zone: string): ScheduledTouch[] {

@@ -4,8 +4,9 @@ import { CadenceNotFound } from './errors.ts';
 import { isNurtureCadence, type LeadStatus, statusAllows } from './lead.ts';
 
 /*
- * The end of a cadence (DESIGN §1): the lead's slot in it is freed; a lead that never answered moves to nurture and
- * on to the cadence's `then`. A lead that exited on the way (a reply, a sale, an opt-out) is left as it is.
+ * The end of a cadence (docs/architecture.md §3.3): the lead's slot in it is freed; a lead that never answered moves
+ * to nurture and on to the cadence's `then`. A lead that exited on the way (a reply, a sale, an opt-out) is left as
+ * it is.
  */
 
 export interface CompleteResult {

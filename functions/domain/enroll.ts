@@ -27,10 +27,10 @@ import type {
 } from './ports.ts';
 
 /*
- * Enrolling a lead in a cadence (DESIGN §1, §6), for every way a lead arrives: the form, a shop event, a CSV row, the
- * end of another cadence. No transactions: the lead is keyed by its email, the lead × cadence slot is taken with a
- * conditional write, and the execution name is the enrollment id, so every duplicate and every retry after a crash
- * lands on the same lead, the same enrollment and the same execution.
+ * Enrolling a lead in a cadence (docs/architecture.md §3.3), for every way a lead arrives: the form, a shop event, a
+ * CSV row, the end of another cadence. No transactions: the lead is keyed by its email, the lead × cadence slot is
+ * taken with a conditional write, and the execution name is the enrollment id, so every duplicate and every retry
+ * after a crash lands on the same lead, the same enrollment and the same execution.
  */
 
 export interface EnrollDeps {

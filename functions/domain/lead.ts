@@ -3,8 +3,8 @@ import { type Cadence, type Channel, EXIT_SIGNALS, type ExitSignal } from '../co
 import type { CartVariables } from '../core/templates.ts';
 
 /*
- * The lead as the engine keeps it (DESIGN §5): one record per normalized email, with the fields a rep needs at a
- * glance, its consent, and the bookkeeping the touch function needs (recent sends for the frequency cap).
+ * The lead as the engine keeps it (docs/architecture.md §5.2): one record per normalized email, with the fields a rep
+ * needs at a glance, its consent, and the bookkeeping the touch function needs (recent sends for the frequency cap).
  */
 
 export const LEAD_STATUSES = [

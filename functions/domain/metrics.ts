@@ -6,7 +6,7 @@ import type { AggregateKey, Aggregates, ContactRecorded, Logger, MetricName, Met
 import type { Signal } from './signals.ts';
 
 /*
- * What the touch and the signals count (DESIGN §3 `followup report`, §5): the aggregates the report reads and the
+ * What the touch and the signals count (docs/architecture.md §5.3): the aggregates the report reads and the
  * metrics CloudWatch graphs and alarms on. Each count is written once: a touch counts after its claim (a retry finds
  * the claim and counts nothing), a signal inside its idempotent once (a duplicate delivery counts nothing). A
  * failure to count is logged and never fails the send or the signal it measures.

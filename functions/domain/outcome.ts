@@ -11,9 +11,9 @@ import {
 } from './signals.ts';
 
 /*
- * A rep's outcome for a lead (DESIGN §1): replied, meeting, won (with the deal's value), lost, or not now (until a
- * date: the lead is snoozed and re-engaged then). From the API (POST /leads/{id}/outcome), the dashboard, or a
- * signed link in a task email.
+ * A rep's outcome for a lead (docs/architecture.md §4.3): replied, meeting, won (with the deal's value), lost, or not
+ * now (until a date: the lead is snoozed and re-engaged then). From the API (POST /leads/{id}/outcome), the
+ * dashboard, or a signed link in a task email.
  */
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;

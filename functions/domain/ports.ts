@@ -376,8 +376,8 @@ export interface EnrollmentMarks {
 }
 
 /**
- * The report's counters, kept on write per cadence × month × touch number (DESIGN §5): atomic additions, so
- * concurrent writers never lose a count, and reads by key, so a report never scans.
+ * The report's counters, kept on write per cadence × month × touch number (docs/architecture.md §5.3): atomic
+ * additions, so concurrent writers never lose a count, and reads by key, so a report never scans.
  */
 export interface Aggregates {
   /** Adds `counts` to one aggregate item atomically; an item that does not exist starts at zero. */

@@ -20,10 +20,10 @@ import type {
 } from './ports.ts';
 
 /*
- * Every way a cadence must stop (DESIGN §1, §5, §6), as one versioned, discriminated signal type and one function
- * that applies it. The rules: DynamoDB is written first (status, facts, suppression, events), executions are stopped
- * after; every signal is applied once, whatever the number of deliveries (a conditional marker item); every status
- * change is an event with its time and source.
+ * Every way a cadence must stop (docs/architecture.md §4), as one versioned, discriminated signal type and one
+ * function that applies it. The rules: DynamoDB is written first (status, facts, suppression, events), executions are
+ * stopped after; every signal is applied once, whatever the number of deliveries (a conditional marker item); every
+ * status change is an event with its time and source.
  */
 
 const Instant = z.iso.datetime({ offset: true });
@@ -126,7 +126,7 @@ export const STALE_CLAIM_MS = 15 * 60_000;
 
 export interface SignalDeps extends EnrollDeps {
   readonly logger: Logger;
-  /** The report's counters (DESIGN §3 `followup report`). */
+  /** The report's counters (docs/architecture.md §5.3). */
   readonly aggregates?: Aggregates;
   /** CloudWatch business metrics. */
   readonly metrics?: MetricSink;

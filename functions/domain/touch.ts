@@ -37,11 +37,11 @@ import { type SigningKey, signToken } from './tokens.ts';
 import { claimIsStale, giveUpClaim, STALE_CLAIM_MS, staleClaimReason } from './unconfirmed-touches.ts';
 
 /*
- * One touch of a cadence (DESIGN §1, §6). Read the lead consistently; leave if it exited; skip what consent,
- * suppression, quiet hours or the frequency cap forbid; claim the touch with a conditional write so a retry never
- * sends twice; render the template as it is now; send; record. A transient failure gives the claim back and throws
- * TransientError so Step Functions retries; a permanent one is recorded as `failed` and fails the execution. A send
- * that may have gone out, or a claim an earlier attempt left and never finished, is recorded `unconfirmed` for a
+ * One touch of a cadence (docs/architecture.md §8.3–§8.5). Read the lead consistently; leave if it exited; skip what
+ * consent, suppression, quiet hours or the frequency cap forbid; claim the touch with a conditional write so a retry
+ * never sends twice; render the template as it is now; send; record. A transient failure gives the claim back and
+ * throws TransientError so Step Functions retries; a permanent one is recorded as `failed` and fails the execution. A
+ * send that may have gone out, or a claim an earlier attempt left and never finished, is recorded `unconfirmed` for a
  * person to redrive: never sent again on its own.
  */
 
@@ -77,7 +77,7 @@ export interface TouchDeps {
   readonly signingKey: () => Promise<SigningKey>;
   readonly settings: TouchSettings;
   readonly logger: Logger;
-  /** The report's counters (DESIGN §3 `followup report`). */
+  /** The report's counters (docs/architecture.md §5.3). */
   readonly aggregates?: Aggregates;
   /** CloudWatch business metrics. */
   readonly metrics?: MetricSink;

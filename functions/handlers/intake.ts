@@ -15,9 +15,9 @@ import type { Logger } from '../domain/ports.ts';
 import { intakeDependencies } from '../runtime/dependencies.ts';
 
 /*
- * POST /leads (DESIGN §1, §6): a signup as JSON or a form post becomes a lead enrolled in its cadence. JSON clients
- * get 202 with the enrollment; browsers get 303 to a thank-you page. Bad fields get 400 naming each field; nothing
- * here ever answers with a stack trace.
+ * POST /leads (docs/architecture.md §3.3, §8.8): a signup as JSON or a form post becomes a lead enrolled in its
+ * cadence. JSON clients get 202 with the enrollment; browsers get 303 to a thank-you page. Bad fields get 400 naming
+ * each field; nothing here ever answers with a stack trace.
  */
 
 export interface IntakeDeps extends EnrollDeps {

@@ -17,10 +17,11 @@ import { CADENCES, CREDENTIALS, KEY, REGION, recordingLogger, world } from '../u
 
 /*
  * A reply and a touch of the same lead, every way their store calls can interleave (fast-check's scheduler picks
- * the order): the touch either went out before the reply was written, or it does not go out (DESIGN §6, "no touch
- * after an exit": signals write first, the touch reads consistently after its claim). "Went out" is the touch's last
- * send reservation: every status change bumps the lead's sendsVersion, so a reply written after the touch's last read
- * makes its conditional reservation fail, the touch re-reads, sees the reply and does not send (the last test).
+ * the order): the touch either went out before the reply was written, or it does not go out
+ * (docs/architecture.md §8.5, "no touch after an exit": signals write first, the touch reads consistently after its
+ * claim). "Went out" is the touch's last send reservation: every status change bumps the lead's sendsVersion, so a
+ * reply written after the touch's last read makes its conditional reservation fail, the touch re-reads, sees the
+ * reply and does not send (the last test).
  */
 
 const ses = mockClient(SESv2Client);
@@ -128,8 +129,8 @@ describe('a reply racing a touch', () => {
         );
         const [outcome] = await s.waitFor(Promise.all([touched, replied]));
 
-        // Assess: the touch goes out at its last consistent read of the lead (DESIGN §6); the reply was written
-        // after that read, or the touch did not go out
+        // Assess: the touch goes out at its last consistent read of the lead (docs/architecture.md §8.5); the reply
+        // was written after that read, or the touch did not go out
         const sent = journal.indexOf('send');
         const written = journal.indexOf('status:replied');
         expect(written).toBeGreaterThanOrEqual(0);
@@ -177,7 +178,8 @@ describe('a reply racing a touch', () => {
       (error: Error) => error.name,
     );
 
-    // Assess: DESIGN §6: the status change bumped sendsVersion, so the reservation failed and the re-read saw the reply
+    // Assess (docs/architecture.md §8.5): the status change bumped sendsVersion, so the reservation failed and the
+    // re-read saw the reply
     expect(store.leads.get(lead.leadId)?.status).toBe('replied');
     expect(journal).not.toContain('send');
     expect(outcome).toBe('LeadExited');

@@ -17,8 +17,9 @@ import {
 import { awsError, faulty, faultyStore, installTouch, runtimeClients } from './faults.ts';
 
 /*
- * At most one send per touch (DESIGN §6) when AWS throttles and when the function dies halfway, on the local
- * runtime: the compiled definition's Retry (TransientError, Lambda.Unknown) runs the real touch function again.
+ * At most one send per touch (docs/architecture.md §8.3) when AWS throttles and when the function dies halfway, on
+ * the local runtime: the compiled definition's Retry (TransientError, Lambda.Unknown) runs the real touch function
+ * again.
  */
 
 const JORDAN = {

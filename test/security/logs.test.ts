@@ -11,10 +11,10 @@ import {
 } from '../integ/harness.ts';
 
 /*
- * DESIGN §6 "No PII in logs": a whole story on the local runtime — signups with email, phone and name, email, call
- * and SMS touches, a rep's outcome link, a reply, an unsubscribe, a bounce, a STOP, a purchase, a bad form post —
- * with every line the process writes captured (stdout, stderr, console, the engine's JSON logs at INFO). Not one
- * may carry an email address or a phone number.
+ * docs/architecture.md §8.10 "No PII in logs": a whole story on the local runtime — signups with email, phone and
+ * name, email, call and SMS touches, a rep's outcome link, a reply, an unsubscribe, a bounce, a STOP, a purchase, a
+ * bad form post — with every line the process writes captured (stdout, stderr, console, the engine's JSON logs at
+ * INFO). Not one may carry an email address or a phone number.
  */
 
 const JORDAN = {

@@ -4,8 +4,8 @@ import { signToken } from '../../../functions/domain/tokens.ts';
 import { type Runtime, startRuntime } from '../../../local/runtime.ts';
 
 /*
- * The local runtime's signal routes (DESIGN §4): each builds the event AWS would send and runs the same handler.
- * One in-memory runtime for the file; each test uses its own lead.
+ * The local runtime's signal routes (docs/architecture.md §7): each builds the event AWS would send and runs the same
+ * handler. One in-memory runtime for the file; each test uses its own lead.
  */
 
 let runtime: Runtime;
