@@ -64,7 +64,7 @@ async function check(request: AuthorizationRequest): Promise<void> {
     const defined = [...allowedKeys].some(
       (k) => k === lower || (k.includes('${') && lower.startsWith(k.split('${')[0] ?? '')),
     );
-    if (!defined && !(lower === 'kms:viaservice' && service === 'kms')) {
+    if (!defined) {
       throw new NotInReference(`${request.action} defines no condition key ${key}`);
     }
   }
