@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadCadencesSync } from '../lib/cadences.ts';
+import { loadCadencesSync } from '../functions/adapters/cadence-files.ts';
 import { simulate } from '../local/simulate.ts';
 import { type CadenceFigures, measureCadence } from './cadences.ts';
 import { type FunctionFigures, measureFunctions } from './functions.ts';

@@ -1,6 +1,7 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { cartCadenceIds, loadCadencesSync } from '../lib/cadences.ts';
+import { loadCadencesSync } from '../functions/adapters/cadence-files.ts';
+import { cartCadenceIds } from '../lib/cadences.ts';
 import { loadConfig } from '../lib/config.ts';
 import { FollowupStack } from '../lib/followup-stack.ts';
 

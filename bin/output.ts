@@ -1,22 +1,14 @@
-import { UsageError } from '../functions/adapters/cadence-files.ts';
-import { InvalidInstant, InvalidTimeZone } from '../functions/core/schedule.ts';
+import { UserError } from '../functions/core/errors.ts';
 
-/** Errors a user can fix from the message alone: printed as one line, exit 1, no stack trace. */
-const USER_ERRORS = new Set([
-  UsageError.name,
-  InvalidTimeZone.name,
-  InvalidInstant.name,
-  'TemplateNotFound',
-  'TemplateInvalid',
-]);
-
+/** A UserError is printed as one line, exit 1, no stack trace; anything else is a bug: its stack, exit 2. */
 export function fail(error: unknown): never {
+  if (error instanceof UserError) {
+    process.stderr.write(`followup: ${error.message}\n`);
+    process.exit(1);
+  }
   const err = error instanceof Error ? error : new Error(String(error));
-  const known = USER_ERRORS.has(err.name);
-  process.stderr.write(
-    `followup: ${known ? err.message : `unexpected error: ${err.stack ?? err.message}`}\n`,
-  );
-  process.exit(known ? 1 : 2);
+  process.stderr.write(`followup: unexpected error: ${err.stack ?? err.message}\n`);
+  process.exit(2);
 }
 
 export function printJson(value: unknown): void {

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { UsageError } from '../functions/adapters/cadence-files.ts';
+import { UsageError } from '../functions/core/errors.ts';
 import { credentialProblem, resolveRegion } from './aws-access.ts';
 
 /*

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { IANAZone } from 'luxon';
 import * as z from 'zod';
 import { formatPath } from '../functions/core/cadence.ts';
+import { UserError } from '../functions/core/errors.ts';
 import { formatMailbox, MailboxInvalid } from '../functions/core/mailbox.ts';
 
 const email = z.email({
@@ -77,7 +78,7 @@ export const FollowupConfigSchema = z.strictObject({
 
 export type FollowupConfig = z.output<typeof FollowupConfigSchema>;
 
-export class ConfigInvalid extends Error {
+export class ConfigInvalid extends UserError {
   override readonly name = 'ConfigInvalid';
 }
 

@@ -13,6 +13,7 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import type { Cadence } from '../functions/core/cadence-schema.ts';
 import { CART_CADENCE } from '../functions/domain/shop.ts';
+import { REENGAGE_CADENCE } from '../functions/domain/signals.ts';
 import type { FollowupConfig } from './config.ts';
 import { FailureQueue } from './failure-queue.ts';
 import { FollowupFunction } from './followup-function.ts';
@@ -36,8 +37,6 @@ export interface SignalsProps {
   readonly startExecutions: (cadenceIds: readonly string[]) => iam.PolicyStatement;
 }
 
-/** The cadences signals enroll leads in: a snooze ends in re-engage, an abandoned cart starts its follow-up. */
-const RE_ENGAGE = 're-engage';
 const TABLE_ACTIONS = ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query'] as const;
 const INBOUND_PREFIX = 'inbound/';
 
@@ -152,7 +151,7 @@ export class Signals extends Construct {
         INBOUND_BUCKET: this.inboundMail.bucketName,
         INBOUND_PREFIX,
       },
-      [RE_ENGAGE],
+      [REENGAGE_CADENCE],
     );
     inboundEmail.addToRolePolicy(
       new iam.PolicyStatement({
@@ -251,7 +250,7 @@ export class Signals extends Construct {
       'outcome',
       'A rep logs an outcome: replied, meeting, won, lost, not now',
       { UNSUBSCRIBE_SECRET_ARN: props.unsubscribeKey.secretArn, BUSINESS_NAME: config.business.name },
-      [RE_ENGAGE],
+      [REENGAGE_CADENCE],
     );
     outcome.allowSecretValue(props.unsubscribeKey);
 

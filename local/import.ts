@@ -13,7 +13,7 @@ import {
 } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { TransientError } from '../functions/core/errors.ts';
+import { TransientError, UserError } from '../functions/core/errors.ts';
 import type { EnrollDeps } from '../functions/domain/enroll.ts';
 import {
   blankRow,
@@ -50,7 +50,7 @@ export interface RowContext {
 }
 
 /** A problem with the file, the checkpoint or the target that the user fixes: printed as one line. */
-export class ImportError extends Error {
+export class ImportError extends UserError {
   override readonly name = 'ImportError';
 }
 

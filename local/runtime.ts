@@ -6,12 +6,14 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { loadCadencesSync } from '../functions/adapters/cadence-files.ts';
 import type { Cadence } from '../functions/core/cadence-schema.ts';
 import { compileCadence, type StateMachineDefinition } from '../functions/core/compile.ts';
+import { UsageError } from '../functions/core/errors.ts';
 import type { TouchKey } from '../functions/domain/ports.ts';
 import type { RedriveResult } from '../functions/domain/redrive.ts';
 import { STALE_CLAIM_MS } from '../functions/domain/unconfirmed-touches.ts';
-import { cartCadenceIds, loadCadencesSync } from '../lib/cadences.ts';
+import { cartCadenceIds } from '../lib/cadences.ts';
 import { businessEnvironment, type FollowupConfig, loadConfig } from '../lib/config.ts';
 import { type SmsMessage, startAwsShim } from './aws-shim.ts';
 import { type Clock, ScaledClock } from './clock.ts';
@@ -248,11 +250,10 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
   const { createAppServer } = await import('./server.ts');
   const app = createAppServer();
   const appPort = await listen(app.server, port).catch((error: NodeJS.ErrnoException) => {
-    throw new Error(
-      error.code === 'EADDRINUSE'
-        ? `port ${port} is in use; set PORT to another, e.g. PORT=3001 npm start`
-        : error.message,
-    );
+    if (error.code === 'EADDRINUSE') {
+      throw new UsageError(`port ${port} is in use; set PORT to another, e.g. PORT=3001 npm start`);
+    }
+    throw error;
   });
   const url = `http://127.0.0.1:${appPort}`;
 

@@ -2,16 +2,16 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { UsageError } from '../functions/adapters/cadence-files.ts';
+import { loadCadencesSync } from '../functions/adapters/cadence-files.ts';
 import { DynamoAggregates } from '../functions/adapters/dynamo-aggregates.ts';
 import { type Cadence, CHANNELS, type Channel } from '../functions/core/cadence-schema.ts';
+import { UsageError, UserError } from '../functions/core/errors.ts';
 import { executionName } from '../functions/core/execution-input.ts';
 import { type AggregateRow, buildReport, type Report } from '../functions/core/report.ts';
 import type { CartVariables } from '../functions/core/templates.ts';
 import { leadIdFor } from '../functions/domain/lead.ts';
 import { CART_CADENCE, type ShopResult } from '../functions/domain/shop.ts';
 import { documentClient, sesClient, snsClient } from '../functions/runtime/clients.ts';
-import { loadCadencesSync } from '../lib/cadences.ts';
 import type { Clock } from './clock.ts';
 import { type Item, itemsOfLead } from './queries.ts';
 import { ROOT, type Runtime, startRuntime } from './runtime.ts';
@@ -827,7 +827,7 @@ export function defaultWorkers(leads: number): number {
 type ShardMessage =
   | { readonly kind: 'finished'; readonly finished: number }
   | { readonly kind: 'done'; readonly output: ShardOutput }
-  | { readonly kind: 'failed'; readonly name: string; readonly message: string };
+  | { readonly kind: 'failed'; readonly name: string; readonly message: string; readonly user: boolean };
 
 /** Runs a shard on a worker thread of its own (the runtime sets process.env, which each worker has its own copy of). */
 function runShardInWorker(
@@ -854,7 +854,9 @@ await import(${JSON.stringify(import.meta.url)});`;
         void worker.terminate();
       } else {
         settled = true;
-        reject(Object.assign(new Error(message.message), { name: message.name }));
+        // A class does not cross a thread: a person's mistake is rebuilt as one, so the CLI prints it as one line.
+        const error = message.user ? new UserError(message.message) : new Error(message.message);
+        reject(Object.assign(error, { name: message.name }));
       }
     });
     worker.on('error', (error) => {
@@ -888,7 +890,12 @@ if (shard && parentPort) {
   runShard(shard, (finished) => port.postMessage({ kind: 'finished', finished } satisfies ShardMessage)).then(
     (output) => port.postMessage({ kind: 'done', output } satisfies ShardMessage),
     (error: Error) =>
-      port.postMessage({ kind: 'failed', name: error.name, message: error.message } satisfies ShardMessage),
+      port.postMessage({
+        kind: 'failed',
+        name: error.name,
+        message: error.message,
+        user: error instanceof UserError,
+      } satisfies ShardMessage),
   );
 }
 

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { fail } from '../bin/output.ts';
 import { ROOT, startRuntime } from './runtime.ts';
 
 const HELP = `npm start [-- --speed N] [-- --fresh] [-- --iam]
@@ -76,6 +77,6 @@ try {
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
 } catch (error) {
-  process.stderr.write(`followup: ${(error as Error).message}\n`);
-  process.exit(1);
+  // The same as the CLI: a person's mistake (bad config, cadence, busy port) in one line, a bug with its stack.
+  fail(error);
 }

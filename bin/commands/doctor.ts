@@ -1,7 +1,8 @@
 import { resolve4, resolveMx } from 'node:dns/promises';
 import { type AccountReader, AwsAccountReader } from '../../functions/adapters/aws-account-reader.ts';
 import { errorName } from '../../functions/adapters/aws-errors.ts';
-import { knownCadenceIds, UsageError } from '../../functions/adapters/cadence-files.ts';
+import { knownCadenceIds } from '../../functions/adapters/cadence-files.ts';
+import { UsageError, UserError } from '../../functions/core/errors.ts';
 import { loadConfig } from '../../lib/config.ts';
 import { credentialProblem, resolveRegion } from '../aws-access.ts';
 import {
@@ -206,9 +207,8 @@ export async function doctorCommand(
     }
     return ok ? EXIT_READY : EXIT_TO_FIX;
   } catch (error) {
-    const name = (error as Error).name;
-    if (name === 'UsageError' || name === 'ConfigInvalid') {
-      terminal.stderr.write(`followup: ${(error as Error).message}\n`);
+    if (error instanceof UserError) {
+      terminal.stderr.write(`followup: ${error.message}\n`);
       return EXIT_CANNOT_RUN;
     }
     throw error;

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, join, resolve } from 'node:path';
-import { UsageError } from '../../functions/adapters/cadence-files.ts';
+import { UsageError, UserError } from '../../functions/core/errors.ts';
 import type { EnrollDeps } from '../../functions/domain/enroll.ts';
 import {
   checkpointPath,
@@ -199,7 +199,7 @@ export async function runningRuntime(dataDir: string): Promise<string | undefine
 
 /** The cadence is one of cadences/: checked before anything starts. */
 async function knownCadence(cadenceId: string): Promise<void> {
-  const { loadCadencesSync } = await import('../../lib/cadences.ts');
+  const { loadCadencesSync } = await import('../../functions/adapters/cadence-files.ts');
   const ids = loadCadencesSync(join(ROOT, 'cadences')).map((c) => c.id);
   if (!ids.includes(cadenceId)) throw unknownCadence(cadenceId, ids);
 }
@@ -271,7 +271,7 @@ async function awsTarget(file: string, cadenceId: string, options: ImportCliOpti
   await knownCadence(cadenceId);
   const stackName = options.stack ?? 'Followup';
   const { tableName, stateMachineArnTemplate } = await stackResources(stackName, options.region);
-  const { loadCadencesSync } = await import('../../lib/cadences.ts');
+  const { loadCadencesSync } = await import('../../functions/adapters/cadence-files.ts');
   const { loadConfig } = await import('../../lib/config.ts');
   const cadences = loadCadencesSync(join(ROOT, 'cadences'));
   const config = loadConfig(join(ROOT, 'followup.config.json'), new Set(cadences.map((c) => c.id)));
@@ -361,7 +361,7 @@ export async function importCommand(
       await close();
     }
   } catch (error) {
-    if (error instanceof ImportError || error instanceof UsageError) {
+    if (error instanceof UserError) {
       terminal.stderr.write(`followup: ${error.message}\n`);
       return 1;
     }

@@ -1,5 +1,6 @@
 import { DateTime, IANAZone } from 'luxon';
-import { readCadenceFile, UsageError } from '../../functions/adapters/cadence-files.ts';
+import { readCadenceFile } from '../../functions/adapters/cadence-files.ts';
+import { UsageError } from '../../functions/core/errors.ts';
 import { explainSchedule, InvalidTimeZone } from '../../functions/core/schedule.ts';
 import { printJson, table } from '../output.ts';
 

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
-import { UsageError } from '../../functions/adapters/cadence-files.ts';
 import { DynamoAggregates } from '../../functions/adapters/dynamo-aggregates.ts';
 import { CHANNELS } from '../../functions/core/cadence-schema.ts';
+import { UsageError } from '../../functions/core/errors.ts';
 import {
   buildReport,
   isMonth,

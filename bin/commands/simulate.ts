@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { UsageError } from '../../functions/adapters/cadence-files.ts';
+import { UsageError } from '../../functions/core/errors.ts';
 import {
   LAMBDA_ASSUMPTION,
   nextMonday,

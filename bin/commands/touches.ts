@@ -2,8 +2,8 @@ import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import * as z from 'zod';
 import { errorName } from '../../functions/adapters/aws-errors.ts';
-import { UsageError } from '../../functions/adapters/cadence-files.ts';
 import { DynamoLeadStore } from '../../functions/adapters/dynamo-lead-store.ts';
+import { UsageError } from '../../functions/core/errors.ts';
 import type { RedriveResult } from '../../functions/domain/redrive.ts';
 import {
   listUnconfirmed,

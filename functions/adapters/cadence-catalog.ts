@@ -1,7 +1,6 @@
-import { CadenceInvalid } from '../core/cadence.ts';
 import type { Cadence } from '../core/cadence-schema.ts';
 import type { CadenceCatalog } from '../domain/ports.ts';
-import { listCadenceFiles, readCadenceFile } from './cadence-files.ts';
+import { loadCadencesSync } from './cadence-files.ts';
 
 /** The cadences a function was bundled with: read and validated once per cold start, on first use. */
 export class CadenceDirectory implements CadenceCatalog {
@@ -26,14 +25,8 @@ export class CadenceDirectory implements CadenceCatalog {
   }
 
   private async read(): Promise<ReadonlyMap<string, Cadence>> {
-    const cadences = new Map<string, Cadence>();
-    for (const file of await listCadenceFiles(this.dir)) {
-      const { result } = await readCadenceFile(file);
-      // A bad file fails loudly: `followup cadence validate` and synth reject it before it can be deployed.
-      if (!result.ok) throw new CadenceInvalid(file, result.issues);
-      cadences.set(result.cadence.id, result.cadence);
-    }
-    return cadences;
+    // A bad file fails loudly: `followup cadence validate` and synth reject it before it can be deployed.
+    return new Map(loadCadencesSync(this.dir).map((c) => [c.id, c]));
   }
 }
 

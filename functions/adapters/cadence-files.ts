@@ -1,22 +1,50 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { type CadenceResult, parseCadence } from '../core/cadence.ts';
+import { CadenceInvalid, type CadenceResult, parseCadence } from '../core/cadence.ts';
+import type { Cadence } from '../core/cadence-schema.ts';
+import { UsageError } from '../core/errors.ts';
 
 export const SCHEMA_FILE = 'cadence.schema.json';
 
-/** A user-facing failure: the CLI prints its message as one line and exits 1. */
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
+const noFolder = (dir: string) =>
+  new UsageError(`no cadences folder at ${dir}; pass cadence files, or run from the project folder`);
 
-export async function listCadenceFiles(dir: string): Promise<string[]> {
-  const entries = await readdir(dir).catch(() => {
-    throw new UsageError(`no cadences folder at ${dir}; pass cadence files, or run from the project folder`);
-  });
-  return entries
+/** The cadence files among a folder's entries, in a stable order. */
+const cadenceFiles = (dir: string, entries: readonly string[]): string[] =>
+  entries
     .filter((f) => f.endsWith('.json') && f !== SCHEMA_FILE)
     .sort()
     .map((f) => join(dir, f));
+
+export async function listCadenceFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir).catch(() => {
+    throw noFolder(dir);
+  });
+  return cadenceFiles(dir, entries);
+}
+
+/**
+ * Every cadence in `dir`, validated as `followup cadence validate` does, `then` checked against the folder; the
+ * first bad file throws. Synchronous, because `cdk synth` cannot await; the Lambdas and the local runtime use it too.
+ */
+export function loadCadencesSync(dir: string): Cadence[] {
+  let entries: string[];
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    throw noFolder(dir);
+  }
+  const files = cadenceFiles(dir, entries);
+  const known = new Set(files.map((f) => basename(f, '.json')));
+  return files.map((file) => {
+    const result = parseCadence(parseJson(file, readFileSync(file, 'utf8')), {
+      fileId: basename(file, '.json'),
+      knownCadences: known,
+    });
+    if (!result.ok) throw new CadenceInvalid(file, result.issues);
+    return result.cadence;
+  });
 }
 
 /** Ids of the cadences beside `file` (its folder) and in `extraDir`, so `then` can be checked. */
@@ -37,6 +65,10 @@ export async function readJsonFile(file: string): Promise<unknown> {
         : `${file}: cannot read (${error.code ?? error.message})`,
     );
   });
+  return parseJson(file, text);
+}
+
+function parseJson(file: string, text: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {

@@ -10,6 +10,7 @@ import {
   WEEKDAYS,
 } from './cadence-schema.ts';
 import { type Duration, parseDuration } from './duration.ts';
+import { UserError } from './errors.ts';
 import { minutesOfDay, resolveWindow, type SendWindow } from './schedule.ts';
 
 export interface CadenceIssue {
@@ -27,7 +28,7 @@ export interface ParseOptions {
   readonly knownCadences?: ReadonlySet<string>;
 }
 
-export class CadenceInvalid extends Error {
+export class CadenceInvalid extends UserError {
   override readonly name = 'CadenceInvalid';
   constructor(
     readonly source: string,

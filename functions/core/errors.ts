@@ -1,7 +1,20 @@
 /*
- * Errors that cross into Step Functions. Lambda reports `error.name` as the error type and a Retry or Catch
+ * The error classes everything else builds on. Lambda reports `error.name` as the error type and a Retry or Catch
  * matches on it, so each name is a string literal: a class name would not survive esbuild's minifier.
  */
+
+/**
+ * A problem a person caused and can fix from the message alone (a bad flag, config field or cadence file): every
+ * entry point prints it as one line, `followup: <message>`, with no stack trace.
+ */
+export class UserError extends Error {
+  override readonly name: string = 'UserError';
+}
+
+/** A flag, file or target the person named is wrong: the CLI prints its message as one line and exits 1. */
+export class UsageError extends UserError {
+  override readonly name = 'UsageError';
+}
 
 /** The lead left the cadence (reply, unsubscribe, bounce, purchase…): the execution ends in "Exited". */
 export class LeadExited extends Error {

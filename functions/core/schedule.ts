@@ -9,6 +9,7 @@ import {
   type Weekday,
 } from './cadence-schema.ts';
 import { type Duration, parseDuration } from './duration.ts';
+import { UserError } from './errors.ts';
 
 export interface SendWindow {
   readonly days: readonly Weekday[];
@@ -24,14 +25,14 @@ export interface ScheduledTouch {
   readonly at: string;
 }
 
-export class InvalidTimeZone extends Error {
+export class InvalidTimeZone extends UserError {
   override readonly name = 'InvalidTimeZone';
   constructor(readonly zone: string) {
     super(`"${zone}" is not a time zone; use an IANA zone such as "America/Chicago"`);
   }
 }
 
-export class InvalidInstant extends Error {
+export class InvalidInstant extends UserError {
   override readonly name = 'InvalidInstant';
   constructor(readonly value: string) {
     super(`"${value}" is not an ISO 8601 date-time; use e.g. "2026-12-18T17:45:00-06:00"`);

@@ -2,6 +2,8 @@ import { Drop, Liquid, LiquidError } from 'liquidjs';
 import { parse as parseYaml } from 'yaml';
 import { closest } from './cadence.ts';
 import type { Channel } from './cadence-schema.ts';
+import { UserError } from './errors.ts';
+import { escapeHtml } from './html.ts';
 
 /** A template file as written: `templates/<name>.liquid`, YAML front matter, then a Liquid body. */
 export interface TemplateSource {
@@ -88,7 +90,7 @@ export interface LeadFields {
   readonly source?: string | null;
 }
 
-export class TemplateNotFound extends Error {
+export class TemplateNotFound extends UserError {
   override readonly name = 'TemplateNotFound';
   constructor(
     readonly template: string,
@@ -99,7 +101,7 @@ export class TemplateNotFound extends Error {
   }
 }
 
-export class TemplateInvalid extends Error {
+export class TemplateInvalid extends UserError {
   override readonly name = 'TemplateInvalid';
   constructor(
     readonly template: string,
@@ -502,16 +504,6 @@ function renderSubject(source: TemplateSource, ctx: TemplateContext): string | u
     );
   return subject;
 }
-
-const HTML_ESCAPES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-export const escapeHtml = (text: string): string =>
-  text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] as string);
 
 const URL_RE = /https?:\/\/[^\s<>"']+/g;
 

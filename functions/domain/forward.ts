@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
+import { escapeHtml } from '../core/html.ts';
 import { oneLine } from '../core/one-line.ts';
-import { escapeHtml } from '../core/templates.ts';
 import type { Lead } from './lead.ts';
 import type { ActivePointer, OutgoingEmail } from './ports.ts';
 

@@ -1,6 +1,7 @@
+import type { FieldErrors } from '../core/field-errors.ts';
 import { type EnrollDeps, enrollLead } from './enroll.ts';
 import type { LeadProfile } from './lead.ts';
-import { type FieldErrors, parseSubmission } from './lead-input.ts';
+import { parseSubmission } from './lead-input.ts';
 
 /*
  * A CSV row becomes a lead the way a form post does: the same validation (parseSubmission) and the same enrollment

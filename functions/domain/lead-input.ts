@@ -1,6 +1,7 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { IANAZone } from 'luxon';
 import * as z from 'zod';
+import { type FieldErrors, fieldErrors } from '../core/field-errors.ts';
 import { oneLine } from '../core/one-line.ts';
 import type { LeadProfile, Utm } from './lead.ts';
 import { normalizeEmail } from './lead.ts';
@@ -17,8 +18,6 @@ export interface SubmissionOptions {
   readonly page?: string;
   readonly now: Date;
 }
-
-export type FieldErrors = Record<string, string>;
 
 export type SubmissionResult =
   | {
@@ -210,8 +209,7 @@ export function parseSubmission(body: unknown, options: SubmissionOptions): Subm
     };
   }
   const parsed = submissionSchema(options).safeParse(fields);
-  const errors: FieldErrors = {};
-  for (const issue of parsed.error?.issues ?? []) errors[String(issue.path[0] ?? 'body')] ??= issue.message;
+  const errors: FieldErrors = parsed.success ? {} : fieldErrors(parsed.error);
   for (const [field, message] of Object.entries(consentErrors(fields))) errors[field] ??= message;
   if (!parsed.success || Object.keys(errors).length > 0) return { kind: 'invalid', errors };
   const v = parsed.data;

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { TransientError } from '../core/errors.ts';
+import { TransientError, UserError } from '../core/errors.ts';
 import { SendRejected, SendUnconfirmed } from './errors.ts';
 import { exitReason } from './lead.ts';
 import type { TouchKey, TouchRecord } from './ports.ts';
@@ -13,7 +13,7 @@ import { giveUpClaim, parseTouchId, touchId } from './unconfirmed-touches.ts';
  */
 
 /** The redrive was not done; the message says why and what to do. */
-export class RedriveRefused extends Error {
+export class RedriveRefused extends UserError {
   override readonly name = 'RedriveRefused';
 }
 

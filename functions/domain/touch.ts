@@ -3,10 +3,10 @@ import * as z from 'zod';
 import { EXIT_SIGNALS, SMS_EARLIEST, SMS_LATEST } from '../core/cadence-schema.ts';
 import { LeadExited, TransientError } from '../core/errors.ts';
 import { ExecutionInputSchema, TouchPayloadSchema } from '../core/execution-input.ts';
+import { escapeHtml } from '../core/html.ts';
 import { assertUnreachable, minutesOfDay } from '../core/schedule.ts';
 import {
   type BusinessVariables,
-  escapeHtml,
   leadVariables,
   type OwnerVariables,
   type RenderedMessage,

@@ -5,14 +5,15 @@ import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import httpUrlencodeBodyParser from '@middy/http-urlencode-body-parser';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { TransientError } from '../core/errors.ts';
 import { executionInput, executionName } from '../core/execution-input.ts';
-import { escapeHtml } from '../core/templates.ts';
+import type { FieldErrors } from '../core/field-errors.ts';
+import { html } from '../core/html.ts';
 import { type EnrollDeps, type Enrollment, enrollLead } from '../domain/enroll.ts';
 import { leadIdFor } from '../domain/lead.ts';
-import { type FieldErrors, parseSubmission } from '../domain/lead-input.ts';
+import { parseSubmission } from '../domain/lead-input.ts';
 import type { Logger } from '../domain/ports.ts';
 import { intakeDependencies } from '../runtime/dependencies.ts';
+import { errorResponses, HttpError, jsonResponse } from '../runtime/http.ts';
 
 /*
  * POST /leads (docs/architecture.md §3.3, §8.8): a signup as JSON or a form post becomes a lead enrolled in its
@@ -36,21 +37,6 @@ export const DEFAULT_THANK_YOU = '/thanks';
 type Event = Omit<APIGatewayProxyEventV2, 'body'> & { body?: unknown };
 type Result = APIGatewayProxyStructuredResultV2;
 
-class HttpError extends Error {
-  constructor(
-    readonly statusCode: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-const json = (statusCode: number, body: unknown, headers: Record<string, string> = {}): Result => ({
-  statusCode,
-  headers: { 'Content-Type': 'application/json', ...headers },
-  body: JSON.stringify(body),
-});
-
 /** Refuses bodies over the limit before anything parses them. */
 const bodyLimit = (maxBytes: number): MiddlewareObj<Event, Result> => ({
   before: ({ event }) => {
@@ -58,28 +44,6 @@ const bodyLimit = (maxBytes: number): MiddlewareObj<Event, Result> => ({
     const bytes = Buffer.byteLength(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
     if (bytes > maxBytes) {
       throw new HttpError(413, `The form is too large: keep it under ${Math.floor(maxBytes / 1024)} KB.`);
-    }
-  },
-});
-
-/** Every failure as a short JSON message; the details go to the log, with the lead id at most. */
-const errorResponses = (logger: Logger): MiddlewareObj<Event, Result> => ({
-  onError: (request) => {
-    const error = request.error;
-    if (error instanceof HttpError) {
-      request.response = json(error.statusCode, { message: error.message });
-    } else if ((error as { statusCode?: number } | null)?.statusCode === 422) {
-      request.response = json(400, { message: 'The body is not valid JSON.' });
-    } else if (error instanceof TransientError) {
-      logger.warn('intake-busy', { error: error.message });
-      request.response = json(
-        503,
-        { message: 'We are busy right now; please try again in a minute.' },
-        { 'Retry-After': '30' },
-      );
-    } else {
-      logger.error('intake-failed', { error: error?.name, detail: error?.message });
-      request.response = json(500, { message: 'Something went wrong on our side; please try again later.' });
     }
   },
 });
@@ -102,15 +66,15 @@ export function thankYouLocation(redirect: string | undefined, allowedOrigins: r
 }
 
 function errorPage(errors: FieldErrors): string {
-  const items = Object.entries(errors)
-    .map(([field, message]) => `<li><strong>${escapeHtml(field)}</strong> ${escapeHtml(message)}</li>`)
-    .join('\n');
-  return `<!doctype html>
+  const items = Object.entries(errors).map(
+    ([field, message]) => html`<li><strong>${field}</strong> ${message}</li>`,
+  );
+  return html`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Please check the form</title></head>
 <body><h1>Please check the form</h1><ul>
 ${items}
-</ul><p><a href="javascript:history.back()">Go back to the form</a></p></body></html>`;
+</ul><p><a href="javascript:history.back()">Go back to the form</a></p></body></html>`.value;
 }
 
 /** A Lambda handler for the HTTP API's payload format 2.0. */
@@ -126,7 +90,7 @@ export function makeIntakeHandler(deps: IntakeDeps): IntakeHandler {
     redirect: string | undefined,
   ): Result =>
     wantsJson(event.headers ?? {})
-      ? json(202, { leadId, enrollment })
+      ? jsonResponse(202, { leadId, enrollment })
       : { statusCode: 303, headers: { Location: thankYouLocation(redirect, deps.allowedOrigins) }, body: '' };
 
   /** What a bot that filled the honeypot is told: a plausible success. Nothing is stored or started. */
@@ -164,7 +128,7 @@ export function makeIntakeHandler(deps: IntakeDeps): IntakeHandler {
       case 'invalid':
         deps.logger.info('intake-invalid', { fields: Object.keys(parsed.errors) });
         return wantsJson(headers)
-          ? json(400, { message: 'Some fields need a fix.', errors: parsed.errors })
+          ? jsonResponse(400, { message: 'Some fields need a fix.', errors: parsed.errors })
           : {
               statusCode: 400,
               headers: { 'Content-Type': 'text/html; charset=utf-8' },
@@ -207,7 +171,7 @@ export function makeIntakeHandler(deps: IntakeDeps): IntakeHandler {
     handler.use(httpCors({ origins: [...deps.allowedOrigins], methods: 'POST', vary: 'Origin' }));
   }
   const wrapped = handler
-    .use(errorResponses(deps.logger))
+    .use(errorResponses(deps.logger, 'intake', false))
     .use(bodyLimit(MAX_BODY_BYTES))
     .use(httpJsonBodyParser({ disableContentTypeError: true }))
     .use(httpUrlencodeBodyParser({ disableContentTypeError: true }))

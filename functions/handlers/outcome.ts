@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
-import type * as z from 'zod';
-import { escapeHtml } from '../core/templates.ts';
+import { fieldErrors } from '../core/field-errors.ts';
+import { html } from '../core/html.ts';
 import { OutcomeFieldsSchema, type RecordedOutcome, recordOutcome } from '../domain/outcome.ts';
 import {
   OUTCOME_LABELS,
@@ -43,12 +43,6 @@ const LINK_PATH = /^\/o\/([^/]+)\/?$/;
 const API_PATH = /^\/(?:api\/)?leads\/([A-Za-z0-9_-]+)\/outcome\/?$/;
 const MAX_BODY = 10 * 1024;
 
-function fieldErrors(error: z.ZodError): Record<string, string> {
-  const errors: Record<string, string> = {};
-  for (const issue of error.issues) errors[String(issue.path[0] ?? 'body')] ??= issue.message;
-  return errors;
-}
-
 export function makeOutcomeHandler(deps: OutcomeDeps): HttpHandler {
   const clock = deps.clock ?? (() => new Date());
 
@@ -88,17 +82,16 @@ export function makeOutcomeHandler(deps: OutcomeDeps): HttpHandler {
     const defaultUntil = DateTime.fromJSDate(now).plus({ days: DEFAULT_SNOOZE_DAYS }).toISODate() ?? '';
     const fields =
       claim.result === 'won'
-        ? `<label for="value">Deal value</label><input id="value" name="value" inputmode="decimal">
+        ? html`<label for="value">Deal value</label><input id="value" name="value" inputmode="decimal">
 <label for="currency">Currency</label><input id="currency" name="currency" value="${DEFAULT_CURRENCY}" size="3" maxlength="3">`
-        : claim.result === 'not-now'
-          ? `<label for="until">Try again on</label><input type="date" id="until" name="until" required value="${defaultUntil}">`
-          : '';
+        : claim.result === 'not-now' &&
+          html`<label for="until">Try again on</label><input type="date" id="until" name="until" required value="${defaultUntil}">`;
     return page(
       `${label}?`,
-      `<p>Record <strong>${escapeHtml(label)}</strong> for <strong>${escapeHtml(who)}</strong>?</p>
+      html`<p>Record <strong>${label}</strong> for <strong>${who}</strong>?</p>
 <form method="post">${fields}
 <label for="note">Note (optional)</label><textarea id="note" name="note" rows="3" cols="40"></textarea>
-<p><button type="submit">Record: ${escapeHtml(label)}</button></p></form>`,
+<p><button type="submit">Record: ${label}</button></p></form>`,
     );
   }
 
@@ -156,12 +149,12 @@ export function makeOutcomeHandler(deps: OutcomeDeps): HttpHandler {
       note: given('note'),
     });
     if (!parsed.success) {
-      const problems = Object.entries(fieldErrors(parsed.error))
-        .map(([field, message]) => `<li><strong>${escapeHtml(field)}</strong> ${escapeHtml(message)}</li>`)
-        .join('');
+      const problems = Object.entries(fieldErrors(parsed.error)).map(
+        ([field, message]) => html`<li><strong>${field}</strong> ${message}</li>`,
+      );
       return htmlResponse(
         400,
-        page('Please check the form', `<ul>${problems}</ul><p><a href="">Back to the form</a></p>`),
+        page('Please check the form', html`<ul>${problems}</ul><p><a href="">Back to the form</a></p>`),
       );
     }
     // One link, one outcome: a second submit of the same link is a duplicate.

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { fieldErrors } from '../core/field-errors.ts';
 import {
   receiveWebhookEvent,
   type ShopDeps,
@@ -48,12 +49,6 @@ const HOW_TO_SIGN =
 const EnvelopeSchema = z.object({
   id: z.string({ error: 'must be text, the event id' }).min(1).max(200).optional(),
 });
-
-function fieldErrors(error: z.ZodError): Record<string, string> {
-  const errors: Record<string, string> = {};
-  for (const issue of error.issues) errors[issue.path.join('.') || 'body'] ??= issue.message;
-  return errors;
-}
 
 function refusal(verdict: Exclude<WebhookVerdict, { ok: true }>): string {
   switch (verdict.problem) {
@@ -107,8 +102,8 @@ export function makeShopWebhookHandler(deps: ShopWebhookDeps): HttpHandler {
     const id = EnvelopeSchema.safeParse({ id: envelope.id });
     if (!parsed.success || !id.success) {
       const errors = {
-        ...(id.success ? {} : fieldErrors(id.error)),
-        ...(parsed.success ? {} : fieldErrors(parsed.error)),
+        ...(id.success ? {} : fieldErrors(id.error, 'path')),
+        ...(parsed.success ? {} : fieldErrors(parsed.error, 'path')),
       };
       return jsonResponse(400, { message: 'The event needs a fix.', errors });
     }

@@ -1,4 +1,4 @@
-import { escapeHtml } from '../core/templates.ts';
+import { html } from '../core/html.ts';
 import { applySignal, type SignalDeps } from '../domain/signals.ts';
 import { type SigningKey, verifyToken } from '../domain/tokens.ts';
 import { unsubscribeDependencies } from '../runtime/dependencies.ts';
@@ -31,7 +31,7 @@ const TOKEN_PATH = /^\/u\/([^/]+)\/?$/;
 
 export function makeUnsubscribeHandler(deps: UnsubscribeDeps): HttpHandler {
   const clock = deps.clock ?? (() => new Date());
-  const business = escapeHtml(deps.businessName);
+  const business = deps.businessName;
 
   async function unsubscribe(event: HttpEvent): Promise<HttpResult> {
     const token = pathParameter(event, 'token', TOKEN_PATH);
@@ -53,7 +53,7 @@ export function makeUnsubscribeHandler(deps: UnsubscribeDeps): HttpHandler {
           200,
           page(
             'Unsubscribe?',
-            `<p>Stop all emails from ${business}?</p>
+            html`<p>Stop all emails from ${business}?</p>
 <form method="post"><input type="hidden" name="List-Unsubscribe" value="One-Click"><button type="submit">Unsubscribe</button></form>`,
           ),
         );
@@ -75,7 +75,7 @@ export function makeUnsubscribeHandler(deps: UnsubscribeDeps): HttpHandler {
         deps.logger.info('unsubscribe', { leadId, outcome: result.outcome });
         return htmlResponse(
           200,
-          page("You're unsubscribed", `<p>You will get no more emails from ${business}.</p>`),
+          page("You're unsubscribed", html`<p>You will get no more emails from ${business}.</p>`),
         );
       }
       default:

@@ -3,7 +3,7 @@ import httpErrorHandler from '@middy/http-error-handler';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { TransientError } from '../core/errors.ts';
-import { escapeHtml } from '../core/templates.ts';
+import { html, type SafeHtml } from '../core/html.ts';
 import type { Logger } from '../domain/ports.ts';
 
 /*
@@ -46,20 +46,20 @@ export const jsonResponse = (statusCode: number, value: unknown, headers: Record
   body: JSON.stringify(value),
 });
 
-/** A small page: a title and paragraphs (or form) of already-escaped HTML. */
-export function page(title: string, body: string): string {
-  return `<!doctype html>
+/** A small page: a title and its body, escaped by the `html` tag as it is built. */
+export function page(title: string, body: SafeHtml): string {
+  return html`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex"><title>${escapeHtml(title)}</title>
+<meta name="robots" content="noindex"><title>${title}</title>
 <style>body{font:16px/1.5 system-ui,sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem;color:#222}
 button{font:inherit;padding:.5rem 1.25rem;border-radius:.375rem;border:1px solid #555;background:#222;color:#fff;cursor:pointer}
 label{display:block;margin:.75rem 0 .25rem}input,textarea{font:inherit;padding:.25rem .5rem}</style></head>
-<body><h1>${escapeHtml(title)}</h1>
+<body><h1>${title}</h1>
 ${body}
-</body></html>`;
+</body></html>`.value;
 }
 
-export const messagePage = (title: string, message: string) => page(title, `<p>${escapeHtml(message)}</p>`);
+export const messagePage = (title: string, message: string) => page(title, html`<p>${message}</p>`);
 
 /** The body as sent: API Gateway base64-encodes what it takes for binary. */
 export function rawBody(event: HttpEvent): string {
@@ -77,8 +77,11 @@ export function pathParameter(event: HttpEvent, name: string, pattern: RegExp): 
 
 export const methodOf = (event: HttpEvent) => event.requestContext?.http?.method?.toUpperCase() ?? 'GET';
 
-/** Every failure as a short page or message; the details go to the log, with ids at most. */
-const errorResponses = (
+/**
+ * Every failure as a short page or message; the details go to the log, with ids at most. `html` picks the shape
+ * of the answers an HttpError does not choose itself.
+ */
+export const errorResponses = (
   logger: Logger,
   name: string,
   html: boolean,
@@ -100,6 +103,9 @@ const errorResponses = (
         : jsonResponse(status, { message }, headers);
     if (error instanceof HttpError) {
       request.response = answer(error.statusCode, error.message, error.html);
+    } else if ((error as { statusCode?: number } | null)?.statusCode === 422) {
+      // What middy's JSON body parser throws for a body that does not parse.
+      request.response = answer(400, 'The body is not valid JSON.', html);
     } else if (error instanceof TransientError) {
       logger.warn(`${name}-busy`, { error: error.message });
       request.response = answer(503, 'We are busy right now; please try again in a minute.', html, {

@@ -2,7 +2,7 @@ import { App, Validations } from 'aws-cdk-lib';
 import { Capture, Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadCadencesSync } from '../../lib/cadences.ts';
+import { loadCadencesSync } from '../../functions/adapters/cadence-files.ts';
 import { type FollowupConfig, loadConfig } from '../../lib/config.ts';
 import { FollowupStack } from '../../lib/followup-stack.ts';
 

@@ -1,8 +1,8 @@
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { loadCadencesSync } from '../../functions/adapters/cadence-files.ts';
 import { STALE_CLAIM_MS } from '../../functions/domain/unconfirmed-touches.ts';
-import { loadCadencesSync } from '../../lib/cadences.ts';
 import { loadConfig } from '../../lib/config.ts';
 import { FollowupStack } from '../../lib/followup-stack.ts';
 

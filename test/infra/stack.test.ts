@@ -4,7 +4,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadCadencesSync } from '../../lib/cadences.ts';
+import { loadCadencesSync } from '../../functions/adapters/cadence-files.ts';
 import { ConfigInvalid, loadConfig, parseConfig } from '../../lib/config.ts';
 import { FollowupStack } from '../../lib/followup-stack.ts';
 

@@ -3,7 +3,7 @@ import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadCadencesSync } from '../../lib/cadences.ts';
+import { loadCadencesSync } from '../../functions/adapters/cadence-files.ts';
 import { loadConfig } from '../../lib/config.ts';
 import { FollowupStack } from '../../lib/followup-stack.ts';
 import { enroll, leadOf, mailboxOf, useEngine } from './harness.ts';

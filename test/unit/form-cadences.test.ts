@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { cartCadenceIds, loadCadencesSync } from '../../lib/cadences.ts';
+import { loadCadencesSync } from '../../functions/adapters/cadence-files.ts';
+import { cartCadenceIds } from '../../lib/cadences.ts';
 import { ConfigInvalid, parseConfig } from '../../lib/config.ts';
 
 /* A form cadence is one a signup can start: a cadence whose templates need a cart cannot be one. */

@@ -10,8 +10,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import dynalite from 'dynalite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { reportCommand } from '../../../bin/commands/report.ts';
-import { UsageError } from '../../../functions/adapters/cadence-files.ts';
 import { DynamoAggregates } from '../../../functions/adapters/dynamo-aggregates.ts';
+import { UsageError } from '../../../functions/core/errors.ts';
 import type { Report } from '../../../functions/core/report.ts';
 import { createFollowupTable } from '../../../local/table.ts';
 

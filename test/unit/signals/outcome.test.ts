@@ -169,6 +169,22 @@ describe('GET|POST /o/{token}: outcome links in task emails', () => {
     expect(lead()?.status).toBe('active');
   });
 
+  it('GET escapes a hostile lead name: it shows as text, never as markup', async () => {
+    // Prepare
+    const hostile = '<img src=x onerror="alert(1)">Jo & "Al"';
+    w.store.leads.set(leadId, { ...(lead() as NonNullable<ReturnType<typeof lead>>), name: hostile });
+
+    // Act
+    const response = await link('GET', token('won'));
+
+    // Assess
+    expect(response.statusCode).toBe(200);
+    expect(response.body).not.toContain('<img');
+    expect(response.body).toContain(
+      'for <strong>&lt;img src=x onerror=&quot;alert(1)&quot;&gt;Jo &amp; &quot;Al&quot;</strong>?',
+    );
+  });
+
   it('POST records it, once: a second submit of the same link is "already recorded"', async () => {
     // Prepare
     const t = token('won');

@@ -3,7 +3,7 @@ import { InvokeCommand, type InvokeCommandOutput, LambdaClient } from '@aws-sdk/
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { redriveCommand } from '../../../bin/commands/touches.ts';
-import { UsageError } from '../../../functions/adapters/cadence-files.ts';
+import { UsageError } from '../../../functions/core/errors.ts';
 
 /*
  * `followup touches redrive ID --aws`: the stack's TouchFunctionName output names the deployed Touch function, which
