@@ -363,6 +363,20 @@ export function leadStoreContract(name: string, makeStore: () => Promise<StoreUn
         expect([first, later, earlier, afterPast]).toEqual([at(60), at(60), at(30), at(200)]);
       });
 
+      it('is stored in one spelling per instant, so instants written in other zones compare as instants', async () => {
+        // Prepare
+        await signUp();
+
+        // Act: 16:00 UTC written in Chicago's zone, then 15:30 UTC written in UTC: the second is earlier
+        await store.setNextTouch(LEAD_ID, '2026-03-05T10:00:00-06:00', AT);
+        const first = (await store.getLead(LEAD_ID))?.nextTouchAt;
+        await store.setNextTouch(LEAD_ID, '2026-03-05T15:30:00Z', AT);
+
+        // Assess
+        expect(first).toBe('2026-03-05T16:00:00.000Z');
+        expect((await store.getLead(LEAD_ID))?.nextTouchAt).toBe('2026-03-05T15:30:00.000Z');
+      });
+
       it('creates no lead', async () => {
         // Act
         await store.setNextTouch(LEAD_ID, at(60), AT);

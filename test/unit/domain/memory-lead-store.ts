@@ -221,8 +221,14 @@ export class MemoryLeadStore implements LeadStore {
   async setNextTouch(leadId: string, at: string, now: string) {
     const lead = this.leads.get(leadId);
     if (!lead) return;
-    if (lead.nextTouchAt === undefined || lead.nextTouchAt > at || lead.nextTouchAt <= now) {
-      this.leads.set(leadId, { ...lead, nextTouchAt: at });
+    // As in DynamoDB: one spelling per instant, so instants written in other zones compare as instants.
+    const next = new Date(at).toISOString();
+    if (
+      lead.nextTouchAt === undefined ||
+      lead.nextTouchAt > next ||
+      lead.nextTouchAt <= new Date(now).toISOString()
+    ) {
+      this.leads.set(leadId, { ...lead, nextTouchAt: next });
     }
   }
 

@@ -129,7 +129,7 @@ describe('intake: accepted signups', () => {
       name: 'Jordan Alvarez',
       status: 'active',
       zone: 'America/Denver',
-      nextTouchAt: preview[0]?.at,
+      nextTouchAt: new Date(preview[0]?.at ?? '').toISOString(),
     });
   });
 

@@ -174,7 +174,7 @@ describe('touch: email', () => {
       lastChannel: 'email',
       lastTemplate: 'hello',
       touchCount: 1,
-      nextTouchAt: '2026-03-05T16:00:00Z',
+      nextTouchAt: '2026-03-05T16:00:00.000Z',
     });
     expect(logger.lines.join('\n')).not.toMatch(/jordan|alvarez|example\.com/i);
   });
