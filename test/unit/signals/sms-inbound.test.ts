@@ -1,95 +1,16 @@
 import './env.ts';
-import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
-import { CheckIfPhoneNumberIsOptedOutCommand, PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
-import { SesMailer } from '../../../functions/adapters/ses-mailer.ts';
-import { SnsOptOutList } from '../../../functions/adapters/sns-opt-out-list.ts';
-import { SnsSmsSender } from '../../../functions/adapters/sns-sms-sender.ts';
-import type { SmsOptOuts } from '../../../functions/domain/inbound-sms.ts';
+import { SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { CheckIfPhoneNumberIsOptedOutCommand } from '@aws-sdk/client-sns';
+import { describe, expect, it } from 'vitest';
 import { suppressionKey } from '../../../functions/domain/lead.ts';
-import { makeSmsInboundHandler } from '../../../functions/handlers/sms-inbound.ts';
-import { CREDENTIALS, enrolled, FALLBACK, OWNER, REGION, stops, type World, world } from './fixtures.ts';
-
-const sns = mockClient(SNSClient);
-const ses = mockClient(SESv2Client);
-
-const NOW = new Date('2026-03-05T18:00:00Z');
-const EMAIL = 'jordan.alvarez@example.com';
-const PHONE = '+13125550142';
-const OURS = '+12175550100';
+import { OWNER, stops, type World } from './fixtures.ts';
+import { AWS_MANAGED, handler, lead, OURS, PHONE, ses, sns, text, texts, useSmsWorld } from './sms-world.ts';
 
 let w: World;
 let leadId: string;
-
-const snsClient = () => new SNSClient({ region: REGION, credentials: CREDENTIALS });
-/** The number's opt-outs managed by AWS: its list is asked through SNS, as the deployed function asks it. */
-const AWS_MANAGED: SmsOptOuts = { mode: 'aws', list: new SnsOptOutList(snsClient()) };
-
-const handler = (optOuts: SmsOptOuts = { mode: 'self' }) =>
-  makeSmsInboundHandler({
-    ...w.deps,
-    sms: new SnsSmsSender({ client: snsClient() }),
-    mailer: new SesMailer({
-      client: new SESv2Client({ region: REGION, credentials: CREDENTIALS }),
-      from: 'Followup <followup@northwind.example>',
-    }),
-    texts: { businessName: 'Northwind Supply', ownerEmail: OWNER, ownerPhone: '(312) 555-0199' },
-    optOuts,
-    ownerEmail: OWNER,
-    fallbackEmail: FALLBACK,
-    clock: () => NOW,
-  });
-
-/** A text to our number, as two-way SMS publishes it to the SNS topic. */
-function text(body: string, id = 'in-1', from = PHONE) {
-  return {
-    Records: [
-      {
-        EventSource: 'aws:sns',
-        Sns: {
-          MessageId: `sns-${id}`,
-          Timestamp: '2026-03-05T17:59:30.000Z',
-          Message: JSON.stringify({
-            originationNumber: from,
-            destinationNumber: OURS,
-            messageKeyword: 'KEYWORD_123456789012',
-            messageBody: body,
-            inboundMessageId: id,
-          }),
-        },
-      },
-    ],
-  };
-}
-
-const texts = () =>
-  sns
-    .commandCalls(PublishCommand)
-    .map((c) => ({ to: c.args[0].input.PhoneNumber, text: c.args[0].input.Message }));
-const lead = () => w.store.leads.get(leadId);
-
-beforeEach(async () => {
-  sns.reset();
-  ses.reset();
-  sns.on(PublishCommand).resolves({ MessageId: 'sns-out-1' });
-  ses.on(SendEmailCommand).resolves({ MessageId: 'ses-out-1' });
-  w = world();
-  ({ leadId } = await enrolled(
-    w,
-    {
-      email: EMAIL,
-      name: 'Jordan Alvarez',
-      phone: PHONE,
-      smsConsent: {
-        at: '2026-03-04T15:30:00Z',
-        source: 'https://northwind.example/quote',
-        wording: 'Texts OK',
-      },
-    },
-    'web-inquiry',
-    new Date('2026-03-04T15:30:00Z'),
-  ));
+useSmsWorld((world, id) => {
+  w = world;
+  leadId = id;
 });
 
 describe('inbound SMS, self-managed opt-outs: STOP', () => {
