@@ -2,11 +2,10 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SesMailer } from '../../functions/adapters/ses-mailer.ts';
 import { touchEnv } from '../../functions/runtime/env.ts';
-import { awsError, installTouch, runtimeClients } from '../fault/faults.ts';
+import { firstEmailAnswerLost, installTouch, runtimeClients } from '../fault/faults.ts';
 import {
   enroll,
   mailboxOf,
@@ -162,21 +161,7 @@ describe('a touch whose send was never confirmed, on a running local runtime', (
   it('is listed, sent once by a redrive, and a second redrive is refused saying it was sent', async () => {
     // Prepare: SES takes the instant reply, then the client times out: the touch is unconfirmed
     const { ses } = await runtimeClients();
-    const send = ses.send.bind(ses) as (command: unknown) => Promise<unknown>;
-    let lost = false;
-    const answerLost = new Proxy(ses, {
-      get(target, property, receiver) {
-        if (property !== 'send') return Reflect.get(target, property, receiver);
-        return async (command: unknown) => {
-          const result = await send(command);
-          if (command instanceof SendEmailCommand && !lost) {
-            lost = true;
-            throw awsError('TimeoutError', 'Connection timed out after 5000 ms', 0);
-          }
-          return result;
-        };
-      },
-    });
+    const answerLost = firstEmailAnswerLost(ses);
     await installTouch(engine, (deps) => ({
       ...deps,
       mailer: new SesMailer({ client: answerLost, from: touchEnv().SENDER_EMAIL }),

@@ -1,4 +1,4 @@
-import type { SESv2Client } from '@aws-sdk/client-sesv2';
+import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { LeadStore } from '../../functions/domain/ports.ts';
@@ -94,3 +94,25 @@ export async function runtimeClients(): Promise<{
 /** An AWS service error as the SDK raises it: name, fault and HTTP status. */
 export const awsError = (name: string, message: string, status = 400) =>
   Object.assign(new Error(message), { name, $fault: 'client', $metadata: { httpStatusCode: status } });
+
+/**
+ * The SES client whose first SendEmail reaches SES (the email is in the mailbox) and then times out: the answer is
+ * lost, so the sender cannot know whether it went.
+ */
+export function firstEmailAnswerLost(ses: SESv2Client): SESv2Client {
+  const send = ses.send.bind(ses) as (command: unknown) => Promise<unknown>;
+  let lost = false;
+  return new Proxy(ses, {
+    get(target, property, receiver) {
+      if (property !== 'send') return Reflect.get(target, property, receiver);
+      return async (command: unknown) => {
+        const result = await send(command);
+        if (command instanceof SendEmailCommand && !lost) {
+          lost = true;
+          throw awsError('TimeoutError', 'Connection timed out after 5000 ms', 0);
+        }
+        return result;
+      };
+    },
+  });
+}

@@ -14,7 +14,7 @@ import {
   startTestRuntime,
   type TestRuntime,
 } from '../integ/harness.ts';
-import { awsError, faulty, faultyStore, installTouch, runtimeClients } from './faults.ts';
+import { faulty, faultyStore, firstEmailAnswerLost, installTouch, runtimeClients } from './faults.ts';
 
 /*
  * At most one send per touch (docs/architecture.md §8.3) when AWS throttles and when the function dies halfway, on
@@ -160,21 +160,7 @@ describe('SES takes the email but its answer is lost (a timeout after the reques
   it('the send is unconfirmed: recorded so, nothing is sent again, and the cadence goes on', async () => {
     // Prepare: the first SendEmail reaches SES (the email is in the mailbox), then the client times out
     const { ses } = await runtimeClients();
-    let lost = false;
-    const send = ses.send.bind(ses) as (command: unknown) => Promise<unknown>;
-    const answerLost = new Proxy(ses, {
-      get(target, property, receiver) {
-        if (property !== 'send') return Reflect.get(target, property, receiver);
-        return async (command: unknown) => {
-          const result = await send(command);
-          if (command instanceof SendEmailCommand && !lost) {
-            lost = true;
-            throw awsError('TimeoutError', 'Connection timed out after 5000 ms', 0);
-          }
-          return result;
-        };
-      },
-    });
+    const answerLost = firstEmailAnswerLost(ses);
     const outcomes = await installTouch(engine, (deps) => ({
       ...deps,
       mailer: new SesMailer({ client: answerLost, from: touchEnv().SENDER_EMAIL }),
