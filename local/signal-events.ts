@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { RawMailStore } from '../functions/domain/ports.ts';
 import { signToken } from '../functions/domain/tokens.ts';
+import { httpEvent } from './api-event.ts';
 import type { Runtime } from './runtime.ts';
 
 /*
@@ -153,43 +154,6 @@ export function sesFeedbackEvent(kind: 'bounce' | 'complaint', lead: StoredLead,
     region: 'local',
     resources: [],
     detail,
-  };
-}
-
-/** An HTTP API (payload 2.0) request, as API Gateway hands it to Lambda. */
-export function httpEvent(
-  method: string,
-  path: string,
-  options: {
-    body?: string;
-    headers?: Record<string, string>;
-    pathParameters?: Record<string, string>;
-    routeKey?: string;
-  } = {},
-) {
-  const headers = options.headers ?? {};
-  return {
-    version: '2.0',
-    routeKey: options.routeKey ?? `${method} ${path}`,
-    rawPath: path,
-    rawQueryString: '',
-    headers,
-    ...(options.pathParameters ? { pathParameters: options.pathParameters } : {}),
-    requestContext: {
-      http: {
-        method,
-        path,
-        protocol: 'HTTP/1.1',
-        sourceIp: '127.0.0.1',
-        userAgent: headers['user-agent'] ?? '',
-      },
-      requestId: `local-${randomUUID()}`,
-      routeKey: options.routeKey ?? `${method} ${path}`,
-      stage: '$default',
-      timeEpoch: Date.now(),
-    },
-    body: options.body ?? '',
-    isBase64Encoded: false,
   };
 }
 

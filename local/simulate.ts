@@ -12,10 +12,11 @@ import type { CartVariables } from '../functions/core/templates.ts';
 import { leadIdFor } from '../functions/domain/lead.ts';
 import { CART_CADENCE, type ShopResult } from '../functions/domain/shop.ts';
 import { documentClient, sesClient, snsClient } from '../functions/runtime/clients.ts';
+import { httpEvent } from './api-event.ts';
 import type { Clock } from './clock.ts';
 import { type Item, itemsOfLead } from './queries.ts';
 import { ROOT, type Runtime, startRuntime } from './runtime.ts';
-import { deliverSignal, httpEvent } from './signal-events.ts';
+import { deliverSignal } from './signal-events.ts';
 import { executionContext, type LocalFunction } from './step-functions.ts';
 
 /*
