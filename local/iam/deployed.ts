@@ -100,6 +100,24 @@ export function createIamEnforcer(deployed: DeployedStack, names: LocalNames, mo
     bucketKey: (bucketArn) => deployed.policies.bucketKeys.get(bucketArn),
     // The local runtime serves secrets under their ARNs only, so an id is the ARN.
     secretArn: (secretId) => secretId,
+    partitionKey: partitionKeys(deployed.template),
   };
   return new IamEnforcer(deployed.policies, facts, mode);
+}
+
+/**
+ * The partition-key attribute of the stack's table, from its KeySchema. The stack has one table; the local runtime
+ * names it as the stack would, so every table name it is asked about is that one.
+ */
+function partitionKeys(template: DeployedStack['template']): (tableName: string) => string | undefined {
+  const tables = Object.values(template.Resources ?? {}).filter((r) => r.Type === 'AWS::DynamoDB::Table');
+  const schema =
+    tables.length === 1 ? (tables[0]?.Properties?.KeySchema as KeyElement[] | undefined) : undefined;
+  const hash = schema?.find((k) => k.KeyType === 'HASH')?.AttributeName;
+  return () => hash;
+}
+
+interface KeyElement {
+  readonly AttributeName: string;
+  readonly KeyType: 'HASH' | 'RANGE';
 }

@@ -26,6 +26,8 @@ export interface AccountFacts {
   readonly bucketKey: (bucketArn: string) => string | undefined;
   /** The ARN of a secret given by name or ARN. */
   readonly secretArn: (secretId: string) => string;
+  /** The partition-key attribute of a table, as its KeySchema declares it: what `dynamodb:LeadingKeys` reads. */
+  readonly partitionKey: (tableName: string) => string | undefined;
 }
 
 export class UnmodelledCall extends Error {
@@ -83,10 +85,11 @@ export function authorizationRequests(call: AwsCall, facts: AccountFacts): Autho
   switch (call.client) {
     case 'DynamoDBClient': {
       const table = arn('dynamodb', `table/${str(input.TableName)}`);
-      const pk =
-        (input.Key as { pk?: { S?: string } } | undefined)?.pk?.S ??
-        (input.Item as { pk?: { S?: string } } | undefined)?.pk?.S;
-      const leading: ContextValues = pk ? { 'dynamodb:LeadingKeys': [pk] } : {};
+      const keyName = facts.partitionKey(str(input.TableName));
+      const attribute = (item: unknown) =>
+        keyName ? (item as Record<string, { S?: string }> | undefined)?.[keyName]?.S : undefined;
+      const leadingKey = attribute(input.Key) ?? attribute(input.Item);
+      const leading: ContextValues = leadingKey ? { 'dynamodb:LeadingKeys': [leadingKey] } : {};
       switch (operation) {
         case 'GetItem':
         case 'PutItem':

@@ -24,6 +24,8 @@ const facts: AccountFacts = {
   verifiedIdentities: new Set(['example.com']),
   bucketKey: () => undefined,
   secretArn: (id) => id,
+  // The attribute the table's KeySchema names; deliberately not the stack's own, so nothing assumes "pk".
+  partitionKey: (table) => (table === 'followup' ? 'id' : undefined),
 };
 
 const policy = (...statements: Statement[]): NamedPolicy => ({
@@ -234,6 +236,27 @@ describe('AWS calls as IAM sees them', () => {
       ['s3:GetObject', 'arn:aws:s3:::mail/inbound/m1'],
       ['kms:Decrypt', key],
     ]);
+  });
+
+  it('gives dynamodb:LeadingKeys from the attribute the table declares as its partition key', () => {
+    const [get] = authorizationRequests(
+      {
+        client: 'DynamoDBClient',
+        command: 'GetItemCommand',
+        input: { TableName: 'followup', Key: { id: { S: 'LEAD#1' }, pk: { S: 'not-the-key' } } },
+      },
+      facts,
+    );
+    expect(get?.context['dynamodb:LeadingKeys']).toEqual(['LEAD#1']);
+    const [other] = authorizationRequests(
+      {
+        client: 'DynamoDBClient',
+        command: 'GetItemCommand',
+        input: { TableName: 'other', Key: { id: { S: 'x' } } },
+      },
+      facts,
+    );
+    expect(other?.context['dynamodb:LeadingKeys']).toBeUndefined();
   });
 
   it('refuses a call whose authorization is not modelled, naming where to add it', () => {
