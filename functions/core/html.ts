@@ -47,6 +47,15 @@ export function html(strings: TemplateStringsArray, ...values: readonly HtmlValu
   return new SafeHtml(out);
 }
 
+/**
+ * Joins fragments with a separator, as `Array.join` would; absent parts (`false`, `null`, `undefined`) are left out
+ * with their separator, so `cond && html`…`` works as it does inside `html`.
+ */
+export function joinHtml(parts: readonly HtmlValue[], separator: HtmlValue): SafeHtml {
+  const present = parts.filter((part) => part !== false && part !== null && part !== undefined);
+  return html`${present.map((part, i) => (i === 0 ? html`${part}` : html`${separator}${part}`))}`;
+}
+
 /** Marks trusted markup (constant stylesheets and scripts) as safe. Never pass user data. */
 export function raw(markup: string): SafeHtml {
   return new SafeHtml(markup);

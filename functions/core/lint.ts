@@ -1,12 +1,8 @@
 import type { Channel } from './cadence-schema.ts';
-import {
-  renderBodyText,
-  SAMPLE_CONTEXT,
-  SPARSE_CONTEXT,
-  type TemplateContext,
-  type TemplateSource,
-  templateVariables,
-} from './templates.ts';
+import { SAMPLE_CONTEXT, SPARSE_CONTEXT, type TemplateContext } from './template-context.ts';
+import type { TemplateSource } from './template-file.ts';
+import { templateVariables } from './template-liquid.ts';
+import { renderBodyText } from './templates.ts';
 
 export const LINT_RULES = [
   'filler-phrase',

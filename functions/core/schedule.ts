@@ -10,6 +10,7 @@ import {
 } from './cadence-schema.ts';
 import { type Duration, parseDuration } from './duration.ts';
 import { UserError } from './errors.ts';
+import { assertUnreachable } from './unreachable.ts';
 
 export interface SendWindow {
   readonly days: readonly Weekday[];
@@ -214,8 +215,4 @@ function why(
 /** Instants as RFC 3339 UTC strings, the form Step Functions' Wait `TimestampPath` reads. */
 export function toUtc(at: string): string {
   return DateTime.fromISO(at, { setZone: true }).toUTC().toISO({ suppressMilliseconds: true }) ?? '';
-}
-
-export function assertUnreachable(value: never): never {
-  throw new Error(`unreachable: ${JSON.stringify(value)}`);
 }

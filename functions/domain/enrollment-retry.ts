@@ -8,9 +8,9 @@ import type {
   Executions,
   LeadStore,
   Logger,
-  MetricSink,
   StartRetry,
 } from './ports.ts';
+import type { MetricSink } from './report-ports.ts';
 
 /*
  * No enrollment is left pending. Every enrollment gets a due-retry marker before its slot is taken; a start that

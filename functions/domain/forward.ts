@@ -1,14 +1,24 @@
 import { DateTime } from 'luxon';
-import { escapeHtml } from '../core/html.ts';
+import { html, joinHtml } from '../core/html.ts';
 import { oneLine } from '../core/one-line.ts';
+import { type Detail, detailLines, detailsTable } from './email-details.ts';
 import type { Lead } from './lead.ts';
-import type { ActivePointer, OutgoingEmail } from './ports.ts';
+import type { ActivePointer, Mailer, OutgoingEmail } from './ports.ts';
 
 /*
  * What a person hears of a lead's answer: a reply (email or text) goes to the lead's owner with the lead's context
  * and a Reply-To that reaches the lead, so the rep just answers; mail that matched no lead goes to the fallback
  * address. Nothing a lead writes is dropped.
  */
+
+/** Where a lead's answer is sent on to: its owner, or a person's inbox when it matched no lead. */
+export interface ForwardDeps {
+  readonly mailer: Mailer;
+  /** Answers of leads without an owner go here. */
+  readonly ownerEmail: string;
+  /** Answers that matched no lead go here. */
+  readonly fallbackEmail: string;
+}
 
 export interface ReceivedMessage {
   readonly channel: 'email' | 'sms';
@@ -32,30 +42,19 @@ function day(iso: string | undefined, zone: string): string | undefined {
   return at.isValid ? at.toFormat('d LLL yyyy') : undefined;
 }
 
-function render(
-  subject: string,
-  intro: string,
-  rows: readonly [string, string | undefined][],
-  message: ReceivedMessage,
-) {
-  const shown = rows.filter((row): row is [string, string] => row[1] !== undefined && row[1] !== '');
+function render(subject: string, intro: string, rows: readonly Detail[], message: ReceivedMessage) {
   const heading = message.subject ? `Their message (subject: ${message.subject})` : 'Their message';
-  const text = [
-    intro,
-    '',
-    ...shown.map(([label, value]) => `  ${label}: ${value}`),
-    '',
-    heading,
-    '-----',
-    quoted(message.text),
-  ].join('\n');
-  const html = [
-    `<p>${escapeHtml(intro)}</p>`,
-    `<table>${shown.map(([label, value]) => `<tr><th align="left">${escapeHtml(label)}</th><td>${escapeHtml(value)}</td></tr>`).join('')}</table>`,
-    `<h3>${escapeHtml(heading)}</h3>`,
-    `<pre style="white-space: pre-wrap">${escapeHtml(quoted(message.text))}</pre>`,
-  ].join('\n');
-  return { subject, text, html };
+  const text = [intro, '', ...detailLines(rows), '', heading, '-----', quoted(message.text)].join('\n');
+  const body = joinHtml(
+    [
+      html`<p>${intro}</p>`,
+      detailsTable(rows),
+      html`<h3>${heading}</h3>`,
+      html`<pre style="white-space: pre-wrap">${quoted(message.text)}</pre>`,
+    ],
+    '\n',
+  );
+  return { subject, text, html: body.value };
 }
 
 /** A lead's reply, forwarded to its owner with who the lead is and where the follow-up stood. */
@@ -81,7 +80,7 @@ export function replyForward(
   const lastTouch = lead.lastContactAt
     ? [day(lead.lastContactAt, context.zone), lead.lastChannel, lead.lastTemplate].filter(Boolean).join(' · ')
     : 'none yet';
-  const rows: [string, string | undefined][] = [
+  const rows: Detail[] = [
     ['Name', lead.name],
     ['Company', lead.company],
     ['Email', lead.email],
@@ -131,7 +130,7 @@ export function unmatchedForward(
   const intro = flagged
     ? `${what} reached Followup ${FLAGGED[flagged].why}. It was not matched to any lead: it stopped no follow-up and counts as no reply. If it is a real answer, reply to this email to answer the sender and record the outcome on the lead.`
     : `${what} reached Followup but matched no lead (no valid reply token, and the sender is no known lead). Reply to this email to answer the sender.`;
-  const rows: [string, string | undefined][] = [
+  const rows: Detail[] = [
     ['From', message.fromName ? `${message.fromName} <${message.from}>` : message.from],
     ['To', message.recipients?.join(', ')],
     ['Received', message.receivedAt],
@@ -166,7 +165,7 @@ export function quarantineNotice(
     to,
     subject: 'Quarantined email: SES found a virus',
     text,
-    html: `<pre style="white-space: pre-wrap">${escapeHtml(text)}</pre>`,
+    html: html`<pre style="white-space: pre-wrap">${text}</pre>`.value,
     tags: { kind: 'quarantine-notice' },
   };
 }

@@ -1,8 +1,10 @@
 import { IANAZone } from 'luxon';
 import { findOptOut, type OptOutCue } from '../core/opt-out-words.ts';
 import { newReplyText } from '../core/reply-text.ts';
+import { applyOnce } from './apply-once.ts';
 import { findReturnDate, isAutoReply, type MailHeaders, returnInstant } from './auto-reply.ts';
 import {
+  type ForwardDeps,
   quarantineNotice,
   type ReceivedMessage,
   replyForward,
@@ -10,8 +12,7 @@ import {
   unmatchedForward,
 } from './forward.ts';
 import { type Lead, leadIdFor } from './lead.ts';
-import type { Mailer } from './ports.ts';
-import { applyOnce, applySignal, type SignalDeps, type SignalResult } from './signals.ts';
+import { applySignal, type SignalDeps, type SignalResult } from './signals.ts';
 import { type SigningKey, verifyToken } from './tokens.ts';
 
 /*
@@ -58,14 +59,9 @@ export interface InboundMail extends Receipt {
   readonly headers: MailHeaders;
 }
 
-export interface InboundEmailDeps extends SignalDeps {
-  readonly mailer: Mailer;
+export interface InboundEmailDeps extends SignalDeps, ForwardDeps {
   /** The key of reply tokens (the one that signs unsubscribe links). */
   readonly signingKey: () => Promise<SigningKey>;
-  /** Replies of leads without an owner go here. */
-  readonly ownerEmail: string;
-  /** Mail that matched no lead goes here. */
-  readonly fallbackEmail: string;
 }
 
 export type InboundEmailResult =

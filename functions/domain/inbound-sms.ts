@@ -1,10 +1,11 @@
 import { IANAZone } from 'luxon';
 import { findOptOut, type OptOutCue } from '../core/opt-out-words.ts';
-import { assertUnreachable } from '../core/schedule.ts';
-import { type ReceivedMessage, replyForward, unmatchedForward } from './forward.ts';
+import { assertUnreachable } from '../core/unreachable.ts';
+import { applyOnce } from './apply-once.ts';
+import { type ForwardDeps, type ReceivedMessage, replyForward, unmatchedForward } from './forward.ts';
 import { suppressionKey } from './lead.ts';
-import type { Mailer, SmsSender } from './ports.ts';
-import { applyOnce, applySignal, type SignalDeps, type SignalResult } from './signals.ts';
+import type { SmsSender } from './ports.ts';
+import { applySignal, type SignalDeps, type SignalResult } from './signals.ts';
 
 /*
  * A text to our number (two-way SMS, delivered through SNS). The carrier keywords act at once (CTIA, TCPA): STOP and
@@ -99,15 +100,10 @@ export interface InboundSms {
   readonly receivedAt: string;
 }
 
-export interface InboundSmsDeps extends SignalDeps {
+export interface InboundSmsDeps extends SignalDeps, ForwardDeps {
   readonly sms: SmsSender;
-  readonly mailer: Mailer;
   readonly texts: SmsTexts;
   readonly optOuts: SmsOptOuts;
-  /** Texts of leads without an owner are forwarded here. */
-  readonly ownerEmail: string;
-  /** Texts from numbers that match no lead are forwarded here. */
-  readonly fallbackEmail: string;
 }
 
 export interface InboundSmsResult {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { type Cadence, type Channel, EXIT_SIGNALS, type ExitSignal } from '../core/cadence-schema.ts';
-import type { CartVariables } from '../core/templates.ts';
+import type { CartVariables } from '../core/template-context.ts';
 
 /*
  * The lead as the engine keeps it (docs/architecture.md §5.2): one record per normalized email, with the fields a rep

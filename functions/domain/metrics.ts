@@ -1,9 +1,10 @@
 import type { Channel } from '../core/cadence-schema.ts';
 import { type Counter, monthOf, SENT_COUNTER } from '../core/report.ts';
-import { assertUnreachable } from '../core/schedule.ts';
+import { assertUnreachable } from '../core/unreachable.ts';
 import type { Lead, LeadStatus } from './lead.ts';
-import type { AggregateKey, Aggregates, ContactRecorded, Logger, MetricName, MetricSink } from './ports.ts';
-import type { Signal } from './signals.ts';
+import type { ContactRecorded, Logger } from './ports.ts';
+import type { AggregateKey, Aggregates, MetricName, MetricSink } from './report-ports.ts';
+import type { Signal } from './signal-schema.ts';
 
 /*
  * What the touch and the signals count (docs/architecture.md §5.3): the aggregates the report reads and the

@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { OUTCOME_RESULTS, type OutcomeResult } from './signals.ts';
+import { OUTCOME_RESULTS, type OutcomeResult } from './signal-schema.ts';
 import type { SigningKey } from './tokens.ts';
 
 /*

@@ -1,14 +1,9 @@
 import { DateTime, IANAZone } from 'luxon';
 import * as z from 'zod';
 import { returnInstant } from './auto-reply.ts';
-import {
-  applySignal,
-  MAX_SNOOZE_DAYS,
-  OUTCOME_RESULTS,
-  type SignalDeps,
-  type SignalResult,
-  snoozeLimit,
-} from './signals.ts';
+import { MAX_SNOOZE_DAYS, snoozeLimit } from './signal-rules.ts';
+import { OUTCOME_RESULTS } from './signal-schema.ts';
+import { applySignal, type SignalDeps, type SignalResult } from './signals.ts';
 
 /*
  * A rep's outcome for a lead (docs/architecture.md §4.3): replied, meeting, won (with the deal's value), lost, or not

@@ -3,7 +3,11 @@ import { TransientError, UserError } from '../core/errors.ts';
 import { SendRejected, SendUnconfirmed } from './errors.ts';
 import { exitReason } from './lead.ts';
 import type { TouchKey, TouchRecord } from './ports.ts';
-import { deliver, recordSent, skipReason, type TouchDeps, type TouchEvent, touchZone } from './touch.ts';
+import type { TouchDeps } from './touch.ts';
+import { deliver } from './touch-delivery.ts';
+import type { TouchEvent } from './touch-input.ts';
+import { recordSent } from './touch-record.ts';
+import { skipReason, touchZone } from './touch-rules.ts';
 import { giveUpClaim, parseTouchId, touchId } from './unconfirmed-touches.ts';
 
 /*

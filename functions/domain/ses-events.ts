@@ -1,12 +1,7 @@
 import * as z from 'zod';
 import { leadIdFor } from './lead.ts';
-import {
-  applySignal,
-  type Signal,
-  type SignalDeps,
-  type SignalResult,
-  type UnmatchedSignal,
-} from './signals.ts';
+import type { Signal, UnmatchedSignal } from './signal-schema.ts';
+import { applySignal, type SignalDeps, type SignalResult } from './signals.ts';
 
 /*
  * What SES tells about a sent email, through the configuration set's EventBridge destination: bounces and

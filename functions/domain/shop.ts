@@ -1,10 +1,11 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import * as z from 'zod';
 import { oneLine } from '../core/one-line.ts';
+import { applyOnce } from './apply-once.ts';
 import { type Enrollment, enrollLead } from './enroll.ts';
 import { leadIdFor } from './lead.ts';
 import { compact, EmailAddress } from './lead-input.ts';
-import { applyOnce, applySignal, type SignalDeps, type SignalResult } from './signals.ts';
+import { applySignal, type SignalDeps, type SignalResult } from './signals.ts';
 
 /*
  * A shop's events: `cart.abandoned` enrolls the shopper in the abandoned-cart cadence with the cart on

@@ -1,4 +1,5 @@
-import type { ClaimMarker, LeadStore, Logger, MetricSink, TouchKey, TouchRecord } from './ports.ts';
+import type { ClaimMarker, LeadStore, Logger, TouchKey, TouchRecord } from './ports.ts';
+import type { MetricSink } from './report-ports.ts';
 
 /*
  * A claimed touch is never silently lost. A touch is claimed before it is sent; a function that stops in between

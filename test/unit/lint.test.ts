@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Channel } from '../../functions/core/cadence-schema.ts';
 import { countSentences, type LintRule, lintTemplate, smsLength } from '../../functions/core/lint.ts';
-import type { TemplateSource } from '../../functions/core/templates.ts';
+import type { TemplateSource } from '../../functions/core/template-file.ts';
 
 const GOOD_EMAIL: TemplateSource = {
   name: 'good',

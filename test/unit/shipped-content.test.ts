@@ -6,12 +6,8 @@ import { parseCadence } from '../../functions/core/cadence.ts';
 import type { Cadence } from '../../functions/core/cadence-schema.ts';
 import { lintTemplate, SMS_GSM7_SEGMENT, SMS_OPT_OUT_ROOM, smsLength } from '../../functions/core/lint.ts';
 import { computeSchedule } from '../../functions/core/schedule.ts';
-import {
-  checkTemplate,
-  renderTemplate,
-  SAMPLE_CONTEXT,
-  SPARSE_CONTEXT,
-} from '../../functions/core/templates.ts';
+import { SAMPLE_CONTEXT, SPARSE_CONTEXT } from '../../functions/core/template-context.ts';
+import { checkTemplate, renderTemplate } from '../../functions/core/templates.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
 const CADENCES = join(ROOT, 'cadences');

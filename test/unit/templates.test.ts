@@ -5,18 +5,18 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadTemplate, templateExists } from '../../functions/adapters/template-files.ts';
 import {
-  checkTemplate,
   leadVariables,
-  parseTemplate,
-  renderTemplate,
   SAMPLE_CONTEXT,
   SPARSE_CONTEXT,
   type TemplateContext,
+} from '../../functions/core/template-context.ts';
+import {
+  parseTemplate,
   TemplateInvalid,
   TemplateNotFound,
-  TemplateRenderError,
   type TemplateSource,
-} from '../../functions/core/templates.ts';
+} from '../../functions/core/template-file.ts';
+import { checkTemplate, renderTemplate, TemplateRenderError } from '../../functions/core/templates.ts';
 
 const email = (body: string, subject = 'A subject'): TemplateSource => ({ name: 'demo', subject, body });
 const withLead = (lead: Partial<TemplateContext['lead']>): TemplateContext => ({
@@ -198,6 +198,28 @@ describe('renderTemplate', () => {
     expect(message.html).toContain('Dear &lt;script&gt;alert(1)&lt;/script&gt;,');
     expect(message.html).not.toContain('<script');
     expect(message.text).toContain('Dear <script>alert(1)</script>,');
+  });
+
+  it('escapes a lead name beside a link, and markup in the unsubscribe link of the footer', () => {
+    // Prepare
+    const ctx = {
+      ...withLead({ name: '<img src=x onerror=alert(1)>' }),
+      unsubscribeUrl: 'https://u.example/u/"><img/src=x/onerror=alert(1)>',
+    };
+
+    // Act
+    const message = renderTemplate(
+      email('Hi {{ lead.name }}, see https://example.com/p?a=1&b=2 today.'),
+      'email',
+      ctx,
+    );
+
+    // Assess
+    expect(message.html).toBe(
+      '<p>Hi &lt;img src=x onerror=alert(1)&gt;, see <a href="https://example.com/p?a=1&amp;b=2">https://example.com/p?a=1&amp;b=2</a> today.</p>\n' +
+        '<p style="margin-top:24px;color:#6b7280;font-size:12px">Northwind Supply, 400 N Wells St, Suite 200, Chicago, IL 60654<br>\n' +
+        'Don\'t want these emails? <a href="https://u.example/u/&quot;&gt;&lt;img/src=x/onerror=alert(1)&gt;">Unsubscribe</a></p>',
+    );
   });
 
   it('escapes ampersands and quotes from lead data', () => {

@@ -1,0 +1,125 @@
+import { IANAZone } from 'luxon';
+import * as z from 'zod';
+import { formatPath } from './cadence.ts';
+import { UserError } from './errors.ts';
+import { formatMailbox, MailboxInvalid } from './mailbox.ts';
+
+const email = z.email({
+  error: (i) => `${JSON.stringify(i.input)} is not an email address; use e.g. "sales@acme.com"`,
+});
+const https = z.url({
+  protocol: /^https$/,
+  error: (i) => `${JSON.stringify(i.input)} is not an https URL; use e.g. "https://www.acme.com"`,
+});
+const domain = z.string().regex(/^(?!-)[a-z0-9-]+(\.[a-z0-9-]+)+$/i, {
+  error: (i) => `${JSON.stringify(i.input)} is not a domain; use e.g. "acme.com"`,
+});
+const e164 = z.string().regex(/^\+[1-9][0-9]{6,14}$/, {
+  error: (i) => `${JSON.stringify(i.input)} is not an E.164 phone number; use e.g. "+12175550100"`,
+});
+
+/*
+ * followup.config.json, validated: the deployment's business, sender, owner, cadences offered to forms and limits.
+ * Pure, so synth, the local runtime and the CLI all reject a bad file with the same message.
+ */
+
+export const FollowupConfigSchema = z.strictObject({
+  $comment: z.string().optional(),
+  business: z.strictObject({
+    name: z.string().min(1, { error: 'is empty; use the name leads know you by' }),
+    postalAddress: z
+      .string()
+      .min(10, { error: 'is too short; CAN-SPAM needs a full postal address in every marketing email' }),
+    website: https,
+  }),
+  sender: z
+    .strictObject({
+      email,
+      name: z.string().min(1),
+      identity: domain.or(email),
+      createIdentity: z.boolean().default(false),
+    })
+    // The From header is built from both: a name SES would refuse fails here, not on every touch.
+    .superRefine((sender, ctx) => {
+      try {
+        formatMailbox(sender.name, sender.email);
+      } catch (error) {
+        if (!(error instanceof MailboxInvalid)) throw error;
+        ctx.addIssue({ code: 'custom', path: ['name'], input: sender.name, message: error.message });
+      }
+    }),
+  replyDomain: domain,
+  owner: z.strictObject({ name: z.string().min(1), email, phone: e164.nullish() }),
+  allowedOrigins: z.array(https).min(1, { error: 'must list the site(s) whose forms post leads' }),
+  defaultTimeZone: z.string().refine((zone) => IANAZone.isValidZone(zone), {
+    error: (i) => `${JSON.stringify(i.input)} is not an IANA time zone; use e.g. "America/Chicago"`,
+  }),
+  defaultCadence: z.string(),
+  formCadences: z.array(z.string()).min(1),
+  frequencyCap: z.string().regex(/^[1-9][0-9]* per [1-9][0-9]* days?$/, {
+    error: (i) => `${JSON.stringify(i.input)} is not a cap; use e.g. "3 per 7 days"`,
+  }),
+  sms: z
+    .strictObject({
+      originationNumber: e164.nullish(),
+      // Must match the number's SelfManagedOptOutsEnabled, or STOP and HELP are answered twice or not at all.
+      optOuts: z
+        .enum(['aws', 'self'], {
+          error: (i) =>
+            `${JSON.stringify(i.input)} is not an opt-out mode; use "aws" (the number's SelfManagedOptOutsEnabled is false: AWS answers STOP and HELP, the default, and the only choice on a US toll-free number) or "self" (SelfManagedOptOutsEnabled is true: Followup answers them)`,
+        })
+        .default('aws'),
+    })
+    .default({ originationNumber: null, optOuts: 'aws' }),
+  // Activating a receipt rule set switches off whichever one the region had active: opt in.
+  replies: z
+    .strictObject({ activateRuleSet: z.boolean().default(false) })
+    .default({ activateRuleSet: false }),
+  api: z
+    .strictObject({ rateLimit: z.number().int().min(1), burstLimit: z.number().int().min(1) })
+    .default({ rateLimit: 20, burstLimit: 40 }),
+});
+
+export type FollowupConfig = z.output<typeof FollowupConfigSchema>;
+
+export class ConfigInvalid extends UserError {
+  override readonly name = 'ConfigInvalid';
+}
+
+export interface CadenceFacts {
+  /** Cadences whose templates use `cart.*` (cartCadenceIds in functions/adapters/cart-cadences.ts): a form cannot start them. */
+  readonly cartCadences?: ReadonlySet<string>;
+}
+
+/** Validates the deployment configuration; every problem is named with its field and how to fix it. */
+export function parseConfig(
+  raw: unknown,
+  source: string,
+  cadenceIds: ReadonlySet<string>,
+  facts: CadenceFacts = {},
+): FollowupConfig {
+  const result = FollowupConfigSchema.safeParse(raw, { reportInput: true });
+  const problems = result.success
+    ? []
+    : result.error.issues.map((i) => `${formatPath(i.path)}: ${i.message}`);
+  if (result.success) {
+    for (const id of [result.data.defaultCadence, ...result.data.formCadences]) {
+      if (!cadenceIds.has(id))
+        problems.push(`cadence "${id}" is not in cadences/; use one of ${[...cadenceIds].join(', ')}`);
+    }
+    if (!result.data.formCadences.includes(result.data.defaultCadence)) {
+      problems.push('defaultCadence: must also be listed in formCadences');
+    }
+    for (const id of result.data.formCadences.filter((c) => facts.cartCadences?.has(c))) {
+      problems.push(
+        `formCadences: "${id}" needs a cart (its templates use cart.*) and a form has none; shop events start it: remove it from formCadences`,
+      );
+    }
+  }
+  if (problems.length > 0 || !result.success) {
+    throw new ConfigInvalid(
+      `${source} is not valid:\n  ${problems.join('\n  ')}\nFix it and run the command again.`,
+    );
+  }
+  return result.data;
+}

@@ -1,0 +1,68 @@
+import type { AggregateRow, AggregateSlot, Counter } from '../core/report.ts';
+
+/* What the report and the dashboards count: the table's counters and the CloudWatch business metrics. */
+
+export interface AggregateKey {
+  readonly cadenceId: string;
+  /** yyyy-mm, UTC: the month of the lead's first touch, or (closed) the month won. */
+  readonly month: string;
+  readonly slot: AggregateSlot;
+}
+
+export interface AggregateQuery {
+  /** Only these cadences; every cadence with data when absent. */
+  readonly cadenceIds?: readonly string[];
+  /** yyyy-mm, inclusive; open when absent. */
+  readonly since?: string;
+  readonly until?: string;
+}
+
+/** What an enrollment's touch marked for the first time. */
+export interface EnrollmentMarks {
+  /** This was the enrollment's first sent touch. */
+  readonly first: boolean;
+  /** This was the first of its touches after which its lead had had 2 touches. */
+  readonly reachedTwo: boolean;
+}
+
+/**
+ * The report's counters, kept on write per cadence × month × touch number (docs/architecture.md §5.3): atomic
+ * additions, so concurrent writers never lose a count, and reads by key, so a report never scans.
+ */
+export interface Aggregates {
+  /** Adds `counts` to one aggregate item atomically; an item that does not exist starts at zero. */
+  add(key: AggregateKey, counts: Partial<Record<Counter, number>>): Promise<void>;
+  /**
+   * Marks, on the enrollment, its first touch and (when `reachedTwo` is asked) the first touch after which its lead
+   * had had 2 touches; says which marks this call set. A mark already there is not set again.
+   */
+  markEnrollment(
+    leadId: string,
+    enrollmentId: string,
+    at: string,
+    ask: { readonly reachedTwo: boolean },
+  ): Promise<EnrollmentMarks>;
+  /** The aggregate rows of the cadences and months asked for: reads that grow with cadences × months, not leads. */
+  read(query?: AggregateQuery): Promise<AggregateRow[]>;
+}
+
+/** Business metrics for dashboards and alarms (CloudWatch EMF on Lambda). */
+export type MetricName =
+  | 'TouchesSent'
+  | 'Skipped'
+  | 'TouchFailures'
+  | 'Replies'
+  | 'Meetings'
+  | 'Conversions'
+  | 'RevenueRecovered'
+  | 'Lost'
+  | 'Unsubscribes'
+  | 'Bounces'
+  | 'Complaints'
+  | 'EnrollmentsStuck'
+  | 'TouchesUnconfirmed';
+
+export interface MetricSink {
+  /** Adds `value` to the metric now; `dimensions` split it (e.g. TouchesSent by channel). */
+  add(name: MetricName, value: number, dimensions?: Readonly<Record<string, string>>): void;
+}

@@ -1,0 +1,91 @@
+import * as z from 'zod';
+
+/*
+ * Every way a cadence must stop (docs/architecture.md §4), as one versioned, discriminated signal type: what each
+ * provider reports, parsed at the edge and applied by applySignal (signals.ts).
+ */
+
+const Instant = z.iso.datetime({ offset: true });
+const Phone = z.string().regex(/^\+[1-9][0-9]{6,14}$/, { error: 'must be an E.164 number' });
+const Currency = z.string().regex(/^[A-Z]{3}$/, { error: 'must be an ISO 4217 code, e.g. USD' });
+const MessageId = z.string().min(1).optional();
+const OptOutWords = z.string().min(1).max(500);
+
+const base = {
+  v: z.literal(1),
+  /** The dedupe id: the same fact delivered twice carries the same id. */
+  id: z.string().min(1).max(512),
+  leadId: z.string().min(1),
+  /** When it happened, as its provider says (SES, SNS, EventBridge), so a redelivery records the same instant. */
+  at: Instant,
+  /** What reported it: "ses-inbound", "ses-events", "list-unsubscribe", "sms", "rep", "shop". */
+  source: z.string().min(1),
+};
+
+export const OUTCOME_RESULTS = ['replied', 'meeting', 'won', 'lost', 'not-now'] as const;
+export type OutcomeResult = (typeof OUTCOME_RESULTS)[number];
+
+export const SignalSchema = z.discriminatedUnion('type', [
+  z.object({ ...base, type: z.literal('reply'), messageId: MessageId }),
+  /** An out-of-office answer; `until` is the return date it names, when it names one. */
+  z.object({ ...base, type: z.literal('auto-reply'), messageId: MessageId, until: Instant.optional() }),
+  z.object({
+    ...base,
+    type: z.literal('bounce'),
+    bounceType: z.enum(['Permanent', 'Transient', 'Undetermined']),
+    bounceSubType: z.string().optional(),
+    /** The bounced recipients; the lead's email when absent. */
+    addresses: z.array(z.string()).optional(),
+    messageId: MessageId,
+  }),
+  z.object({
+    ...base,
+    type: z.literal('complaint'),
+    addresses: z.array(z.string()).optional(),
+    feedbackType: z.string().optional(),
+    messageId: MessageId,
+  }),
+  /** `words`: the request to stop, as the lead wrote it, when it came in words rather than a link. */
+  z.object({ ...base, type: z.literal('unsubscribe'), words: OptOutWords.optional() }),
+  /** A STOP keyword, or an opt-out in words ("please stop texting me"): either revokes SMS consent. */
+  z.object({
+    ...base,
+    type: z.literal('sms-stop'),
+    phone: Phone,
+    keyword: z.string().optional(),
+    words: OptOutWords.optional(),
+  }),
+  z.object({
+    ...base,
+    type: z.literal('sms-start'),
+    phone: Phone,
+    keyword: z.string(),
+    /** AWS still has the number on its opt-out list: the START is recorded, and consent stays revoked. */
+    stillOptedOut: z.literal(true).optional(),
+  }),
+  z.object({ ...base, type: z.literal('sms-help'), phone: Phone }),
+  z.object({ ...base, type: z.literal('sms-reply'), phone: Phone }),
+  z.object({
+    ...base,
+    type: z.literal('outcome'),
+    result: z.enum(OUTCOME_RESULTS),
+    value: z.number().nonnegative().optional(),
+    currency: Currency.optional(),
+    /** For `not-now`: when to try again; DEFAULT_SNOOZE_DAYS from `at` when absent. */
+    until: Instant.optional(),
+    note: z.string().max(2000).optional(),
+  }),
+  z.object({
+    ...base,
+    type: z.literal('conversion'),
+    orderId: z.string().min(1),
+    revenue: z.number().nonnegative(),
+    currency: Currency,
+  }),
+  z.object({ ...base, type: z.literal('delivery'), messageId: MessageId }),
+  z.object({ ...base, type: z.literal('open'), messageId: MessageId }),
+  z.object({ ...base, type: z.literal('click'), messageId: MessageId, link: z.string().optional() }),
+]);
+export type Signal = z.infer<typeof SignalSchema>;
+/** A signal whose lead is not known yet (an SES event before its tags are read). */
+export type UnmatchedSignal = Signal extends infer S ? (S extends Signal ? Omit<S, 'leadId'> : never) : never;
