@@ -7,7 +7,9 @@ import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { METRIC_NAMESPACE } from '../functions/domain/metrics.ts';
-import { FollowupFunction, SERVICE_NAME } from './followup-function.ts';
+import { environmentFor } from '../functions/runtime/env.ts';
+import { SERVICE_NAME, type Settings } from '../functions/runtime/settings.ts';
+import { FollowupFunction } from './followup-function.ts';
 
 /** How often the sweeper looks for enrollments whose start is due again. */
 export const SWEEP_EVERY = Duration.minutes(5);
@@ -20,8 +22,8 @@ const TABLE_ACTIONS = ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query'
 
 export interface EnrollmentSweeperProps {
   readonly tableArn: string;
-  /** The environment of the enrolling functions: the sweeper reads the table, ARN template and zone from it. */
-  readonly enrollEnvironment: Readonly<Record<string, string>>;
+  /** The functions' settings: the sweeper reads the table, ARN template, cadences and zone. */
+  readonly settings: Settings;
   /** Every cadence: a failed start of any of them may be retried. */
   readonly cadenceIds: readonly string[];
   /** states:StartExecution on the live aliases of these cadences, built as for the other enrolling functions. */
@@ -43,21 +45,11 @@ export class EnrollmentSweeper extends Construct {
 
   constructor(scope: Construct, id: string, props: EnrollmentSweeperProps) {
     super(scope, id);
-    const env = props.enrollEnvironment;
-    const pick = (name: string) => {
-      const value = env[name];
-      if (value === undefined) throw new Error(`enrollEnvironment has no ${name}; the sweeper needs it`);
-      return value;
-    };
     this.function = new FollowupFunction(this, 'EnrollmentSweeper', {
       handler: 'enrollment-sweeper',
       description:
         'Every 5 minutes: starts the enrollments whose StartExecution failed, with backoff; flags touch claims that never finished',
-      environment: {
-        TABLE_NAME: pick('TABLE_NAME'),
-        STATE_MACHINE_ARN_TEMPLATE: pick('STATE_MACHINE_ARN_TEMPLATE'),
-        DEFAULT_TIME_ZONE: pick('DEFAULT_TIME_ZONE'),
-      },
+      environment: environmentFor('EnrollmentSweeper', props.settings),
       // Well inside the schedule: a sweep never overlaps the next.
       timeout: Duration.minutes(2),
     });

@@ -7,14 +7,16 @@ import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 
 export const ROOT = new URL('..', import.meta.url).pathname;
-/** The Powertools service name of every function: its logs' `service` and its metrics' `service` dimension. */
-export const SERVICE_NAME = 'followup';
+/** Where the bundle's copies of the cadences and templates are on Lambda (see afterBundling below). */
+export const BUNDLED_CADENCES_DIR = '/var/task/cadences';
+export const BUNDLED_TEMPLATES_DIR = '/var/task/templates';
 
 export interface FollowupFunctionProps {
-  /** The handler module under functions/handlers, without extension, e.g. "touch". */
+  /** The entry module under functions/entry, without extension, e.g. "touch". */
   readonly handler: string;
   readonly description: string;
-  readonly environment?: Record<string, string>;
+  /** The function's variables: `environmentFor(<its construct id>, settings)` (functions/runtime/env.ts). */
+  readonly environment: Record<string, string>;
   readonly timeout?: Duration;
   readonly memorySize?: number;
 }
@@ -37,7 +39,7 @@ export class FollowupFunction extends NodejsFunction {
     });
     logGroup.grantWrite(role);
     super(scope, id, {
-      entry: `${ROOT}functions/handlers/${props.handler}.ts`,
+      entry: `${ROOT}functions/entry/${props.handler}.ts`,
       handler: 'handler',
       description: props.description,
       runtime: lambda.Runtime.NODEJS_22_X,
@@ -48,13 +50,7 @@ export class FollowupFunction extends NodejsFunction {
       logGroup,
       role,
       loggingFormat: lambda.LoggingFormat.JSON,
-      environment: {
-        NODE_OPTIONS: '--enable-source-maps',
-        CADENCES_DIR: '/var/task/cadences',
-        TEMPLATES_DIR: '/var/task/templates',
-        POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
-        ...props.environment,
-      },
+      environment: { NODE_OPTIONS: '--enable-source-maps', ...props.environment },
       bundling: {
         format: OutputFormat.ESM,
         target: 'node22',

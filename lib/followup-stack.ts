@@ -21,10 +21,11 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import type { Cadence } from '../functions/core/cadence-schema.ts';
+import type { FollowupConfig } from '../functions/core/config.ts';
+import { environmentFor } from '../functions/runtime/env.ts';
 import { CadenceStateMachine, LIVE_ALIAS } from './cadence-state-machine.ts';
-import { businessEnvironment, type FollowupConfig } from './config.ts';
 import { EnrollmentSweeper } from './enrollment-sweeper.ts';
-import { FollowupFunction } from './followup-function.ts';
+import { BUNDLED_CADENCES_DIR, BUNDLED_TEMPLATES_DIR, FollowupFunction } from './followup-function.ts';
 import { Observability } from './observability.ts';
 import { Signals } from './signals.ts';
 
@@ -107,13 +108,6 @@ export class FollowupStack extends Stack {
       });
     // Functions start executions on the alias, so new leads get the published version.
     const aliasArn = (cadenceId: string) => machineArn(cadenceId, LIVE_ALIAS);
-    const enrollEnvironment = {
-      TABLE_NAME: this.table.tableName,
-      STATE_MACHINE_ARN_TEMPLATE: aliasArn('{cadence}'),
-      ALLOWED_CADENCES: config.formCadences.join(','),
-      DEFAULT_CADENCE: config.defaultCadence,
-      DEFAULT_TIME_ZONE: config.defaultTimeZone,
-    };
     // Step Functions authorizes a start through an alias on the unqualified state machine ARN, and names the alias
     // in states:StateMachineQualifier: allow that alias only, never the unpublished latest revision.
     const startExecutions = (cadenceIds: readonly string[]) =>
@@ -122,16 +116,6 @@ export class FollowupStack extends Stack {
         resources: cadenceIds.map((id) => machineArn(id)),
         conditions: { StringEquals: { 'states:StateMachineQualifier': LIVE_ALIAS } },
       });
-
-    const intake = new FollowupFunction(this, 'Intake', {
-      handler: 'intake',
-      description: 'POST /leads: validates a signup and enrolls the lead in its cadence',
-      environment: { ...enrollEnvironment, ALLOWED_ORIGINS: config.allowedOrigins.join(',') },
-    });
-    // DeleteItem: an enrollment that started takes its due-retry marker away.
-    intake.allowTable(this.table.tableArn, ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem']);
-    // A form may only start the cadences the configuration offers it.
-    intake.addToRolePolicy(startExecutions(config.formCadences));
 
     this.api = new apigw.HttpApi(this, 'Api', {
       description: 'Followup public endpoints: the signup form post',
@@ -154,18 +138,6 @@ export class FollowupStack extends Stack {
       throttle: { rateLimit: config.api.rateLimit, burstLimit: config.api.burstLimit },
       accessLogSettings: { destination: new apigw.LogGroupLogDestination(accessLogs) },
     });
-    const leadsRoute = this.api.addRoutes({
-      path: '/leads',
-      methods: [apigw.HttpMethod.POST],
-      integration: new HttpLambdaIntegration('IntakeIntegration', intake),
-    });
-    for (const route of leadsRoute) {
-      Validations.of(route).acknowledge({
-        id: 'AwsSolutions-APIG4',
-        reason:
-          'The signup form is public by design; it is throttled, size-limited, honeypotted and CORS-restricted.',
-      });
-    }
     const apiUrl = `https://${this.api.apiId}.execute-api.${Aws.REGION}.${Aws.URL_SUFFIX}`;
 
     // SES authorizes a send against the From address's own identity when that address is verified, else against
@@ -179,19 +151,57 @@ export class FollowupStack extends Stack {
     const senderIdentityArns = [
       ...new Set([identityArn(config.sender.identity), identityArn(config.sender.email)]),
     ];
+    // Signals makes the reply bucket and the webhook secret, so it completes the functions' settings: the config
+    // file and what this stack names (docs/architecture.md §1.1).
+    const signals = new Signals(this, 'Signals', {
+      config,
+      outputs: {
+        tableName: this.table.tableName,
+        stateMachineArnTemplate: aliasArn('{cadence}'),
+        cadencesDir: BUNDLED_CADENCES_DIR,
+        templatesDir: BUNDLED_TEMPLATES_DIR,
+        unsubscribeSecretArn: unsubscribeKey.secretArn,
+        configurationSet: configurationSet.configurationSetName,
+        apiUrl,
+      },
+      cadences,
+      tableArn: this.table.tableArn,
+      api: this.api,
+      unsubscribeKey,
+      senderIdentityArns,
+      configurationSetName: configurationSet.configurationSetName,
+      machineName,
+      startExecutions,
+    });
+    const { settings } = signals;
+
+    const intake = new FollowupFunction(this, 'Intake', {
+      handler: 'intake',
+      description: 'POST /leads: validates a signup and enrolls the lead in its cadence',
+      environment: environmentFor('Intake', settings),
+    });
+    // DeleteItem: an enrollment that started takes its due-retry marker away.
+    intake.allowTable(this.table.tableArn, ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem']);
+    // A form may only start the cadences the configuration offers it.
+    intake.addToRolePolicy(startExecutions(config.formCadences));
+    const leadsRoute = this.api.addRoutes({
+      path: '/leads',
+      methods: [apigw.HttpMethod.POST],
+      integration: new HttpLambdaIntegration('IntakeIntegration', intake),
+    });
+    for (const route of leadsRoute) {
+      Validations.of(route).acknowledge({
+        id: 'AwsSolutions-APIG4',
+        reason:
+          'The signup form is public by design; it is throttled, size-limited, honeypotted and CORS-restricted.',
+      });
+    }
+
     const touch = new FollowupFunction(this, 'Touch', {
       handler: 'touch',
       description:
         'One touch of a cadence: checks the lead, claims the touch, sends email / SMS or creates a call task',
-      environment: {
-        ...businessEnvironment(config),
-        TABLE_NAME: this.table.tableName,
-        CONFIGURATION_SET: configurationSet.configurationSetName,
-        UNSUBSCRIBE_BASE_URL: `${apiUrl}/u/`,
-        UNSUBSCRIBE_SECRET_ARN: unsubscribeKey.secretArn,
-        // Signed outcome links in the reps' task emails point here.
-        API_BASE_URL: apiUrl,
-      },
+      environment: environmentFor('Touch', settings),
     });
     touch.allowTable(this.table.tableArn, TOUCH_TABLE_ACTIONS);
     touch.allowSecretValue(unsubscribeKey);
@@ -217,7 +227,7 @@ export class FollowupStack extends Stack {
     const complete = new FollowupFunction(this, 'Complete', {
       handler: 'complete',
       description: 'End of a cadence: moves a silent lead to nurture and starts the next cadence',
-      environment: enrollEnvironment,
+      environment: environmentFor('Complete', settings),
     });
     complete.allowTable(this.table.tableArn, ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query']);
     // A cadence's `then` may name any cadence.
@@ -237,24 +247,10 @@ export class FollowupStack extends Stack {
     }
     this.machines = machines;
 
-    const signals = new Signals(this, 'Signals', {
-      config,
-      cadences,
-      tableArn: this.table.tableArn,
-      api: this.api,
-      unsubscribeKey,
-      senderIdentityArns,
-      configurationSetName: configurationSet.configurationSetName,
-      enrollEnvironment,
-      businessEnvironment: businessEnvironment(config),
-      machineName,
-      startExecutions,
-    });
-
     const alarmTopic = this.alarmTopic(config);
     const startRetries = new EnrollmentSweeper(this, 'StartRetries', {
       tableArn: this.table.tableArn,
-      enrollEnvironment,
+      settings,
       cadenceIds: cadences.map((c) => c.id),
       startExecutions,
       alarmTopic,

@@ -6,10 +6,11 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { CHANNELS } from '../functions/core/cadence-schema.ts';
 import { METRIC_NAMESPACE } from '../functions/domain/metrics.ts';
-import type { MetricName } from '../functions/domain/ports.ts';
+import type { MetricName } from '../functions/domain/report-ports.ts';
+import { SERVICE_NAME } from '../functions/runtime/settings.ts';
 import type { CadenceStateMachine } from './cadence-state-machine.ts';
 import type { FailureQueue } from './failure-queue.ts';
-import { type FollowupFunction, SERVICE_NAME } from './followup-function.ts';
+import type { FollowupFunction } from './followup-function.ts';
 
 /** SES reviews an account at a 5% bounce rate and a 0.1% complaint rate: warn the owner before it gets there. */
 export const SES_BOUNCE_RATE_ALARM = 0.04;

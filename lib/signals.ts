@@ -12,15 +12,24 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import type { Cadence } from '../functions/core/cadence-schema.ts';
+import type { FollowupConfig } from '../functions/core/config.ts';
 import { CART_CADENCE } from '../functions/domain/shop.ts';
 import { REENGAGE_CADENCE } from '../functions/domain/signals.ts';
-import type { FollowupConfig } from './config.ts';
+import { environmentFor, type FunctionName } from '../functions/runtime/env.ts';
+import { type Settings, type StackOutputs, settingsFromConfig } from '../functions/runtime/settings.ts';
 import { FailureQueue } from './failure-queue.ts';
 import { FollowupFunction } from './followup-function.ts';
 import { ReplyInbox } from './reply-inbox.ts';
 
+/** The stack's outputs but those this construct makes: the bucket of received mail and the webhook secret. */
+export type StackOutputsBeforeSignals = Omit<
+  StackOutputs,
+  'inboundBucket' | 'inboundPrefix' | 'shopWebhookSecretArn'
+>;
+
 export interface SignalsProps {
   readonly config: FollowupConfig;
+  readonly outputs: StackOutputsBeforeSignals;
   readonly cadences: readonly Cadence[];
   readonly tableArn: string;
   readonly api: apigw.HttpApi;
@@ -29,9 +38,6 @@ export interface SignalsProps {
   readonly senderIdentityArns: readonly string[];
   /** Only this configuration set's SES events reach the ses-events function. */
   readonly configurationSetName: string;
-  /** Environment every enrolling function reads (table, state machine ARN template, cadences, zone). */
-  readonly enrollEnvironment: Record<string, string>;
-  readonly businessEnvironment: Record<string, string>;
   readonly machineName: (cadenceId: string) => string;
   /** states:StartExecution of these cadences, through their live alias only. */
   readonly startExecutions: (cadenceIds: readonly string[]) => iam.PolicyStatement;
@@ -52,6 +58,8 @@ export class Signals extends Construct {
   readonly smsInboundTopic: sns.Topic;
   readonly inboundMail: s3.Bucket;
   readonly receiptRuleSetName: string;
+  /** Every function's settings, the stack's outputs complete with this construct's bucket and secret. */
+  readonly settings: Settings;
 
   constructor(scope: Construct, id: string, props: SignalsProps) {
     super(scope, id);
@@ -110,11 +118,32 @@ export class Signals extends Construct {
     };
 
     const present = new Set(props.cadences.map((c) => c.id));
+    // Replies: SES receives mail for the reply domain, stores it, then invokes the function.
+    const inbox = new ReplyInbox(this, 'Replies', {
+      replyDomain: config.replyDomain,
+      prefix: INBOUND_PREFIX,
+      activate: config.replies.activateRuleSet,
+    });
+    this.inboundMail = inbox.bucket;
+    const webhookSecret = new secrets.Secret(this, 'ShopWebhookSecret', {
+      description: 'Shared secret shops sign webhook bodies with (X-Followup-Signature)',
+      generateSecretString: { passwordLength: 48, excludePunctuation: true },
+    });
+    Validations.of(webhookSecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason: 'The shop holds a copy of this secret; rotation is a coordinated change with the shop.',
+    });
+    this.settings = settingsFromConfig(config, {
+      ...props.outputs,
+      inboundBucket: this.inboundMail.bucketName,
+      inboundPrefix: INBOUND_PREFIX,
+      shopWebhookSecretArn: webhookSecret.secretArn,
+    });
+
     const fn = (
-      name: string,
+      name: FunctionName,
       handler: string,
       description: string,
-      environment: Record<string, string> = {},
       /** The cadences this function enrolls leads in (a snooze's re-engage, a cart's follow-up), if any. */
       enrolls: readonly string[] = [],
     ) => {
@@ -123,7 +152,7 @@ export class Signals extends Construct {
         description,
         // Under the 15-minute window in which a signal's in-flight marker is considered live.
         timeout: Duration.seconds(60),
-        environment: { ...props.enrollEnvironment, ...environment },
+        environment: environmentFor(name, this.settings),
       });
       f.allowTable(props.tableArn, TABLE_ACTIONS);
       f.addToRolePolicy(stopExecutions);
@@ -133,24 +162,10 @@ export class Signals extends Construct {
       this.functions.push(f);
       return f;
     };
-    // Replies: SES receives mail for the reply domain, stores it, then invokes the function.
-    const inbox = new ReplyInbox(this, 'Replies', {
-      replyDomain: config.replyDomain,
-      prefix: INBOUND_PREFIX,
-      activate: config.replies.activateRuleSet,
-    });
-    this.inboundMail = inbox.bucket;
     const inboundEmail = fn(
       'InboundEmail',
       'inbound-email',
       'A reply by email: stops the cadence, forwards it to the rep',
-      {
-        ...props.businessEnvironment,
-        UNSUBSCRIBE_SECRET_ARN: props.unsubscribeKey.secretArn,
-        FALLBACK_EMAIL: config.owner.email,
-        INBOUND_BUCKET: this.inboundMail.bucketName,
-        INBOUND_PREFIX,
-      },
       [REENGAGE_CADENCE],
     );
     inboundEmail.addToRolePolicy(
@@ -201,10 +216,7 @@ export class Signals extends Construct {
     });
 
     // One-click unsubscribe (RFC 8058) and its confirmation page.
-    const unsubscribe = fn('Unsubscribe', 'unsubscribe', 'GET/POST /u/{token}: one-click unsubscribe', {
-      UNSUBSCRIBE_SECRET_ARN: props.unsubscribeKey.secretArn,
-      BUSINESS_NAME: config.business.name,
-    });
+    const unsubscribe = fn('Unsubscribe', 'unsubscribe', 'GET/POST /u/{token}: one-click unsubscribe');
     unsubscribe.allowSecretValue(props.unsubscribeKey);
 
     // Two-way SMS: End User Messaging delivers inbound texts to this topic.
@@ -220,10 +232,7 @@ export class Signals extends Construct {
     });
     // Also lets End User Messaging use the topic's key (kms:GenerateDataKey*, kms:Decrypt).
     this.smsInboundTopic.grantPublish(new iam.ServicePrincipal('sms-voice.amazonaws.com'));
-    const smsInbound = fn('SmsInbound', 'sms-inbound', 'Inbound SMS: STOP/HELP/START keywords and replies', {
-      ...props.businessEnvironment,
-      FALLBACK_EMAIL: config.owner.email,
-    });
+    const smsInbound = fn('SmsInbound', 'sms-inbound', 'Inbound SMS: STOP/HELP/START keywords and replies');
     smsInbound.addToRolePolicy(sendEmail);
     smsInbound.allowSmsOnly();
     if (config.sms.optOuts === 'aws') {
@@ -245,13 +254,9 @@ export class Signals extends Construct {
     );
 
     // Rep outcomes: IAM-signed API calls, and signed single-purpose links in the reps' task emails.
-    const outcome = fn(
-      'Outcome',
-      'outcome',
-      'A rep logs an outcome: replied, meeting, won, lost, not now',
-      { UNSUBSCRIBE_SECRET_ARN: props.unsubscribeKey.secretArn, BUSINESS_NAME: config.business.name },
-      [REENGAGE_CADENCE],
-    );
+    const outcome = fn('Outcome', 'outcome', 'A rep logs an outcome: replied, meeting, won, lost, not now', [
+      REENGAGE_CADENCE,
+    ]);
     outcome.allowSecretValue(props.unsubscribeKey);
 
     // Shops: events on the stack's own bus, or a signed webhook for shops that cannot put events.
@@ -262,7 +267,6 @@ export class Signals extends Construct {
       'ShopEvents',
       'shop-events',
       'cart.abandoned enrolls; order.completed converts and stops',
-      {},
       [CART_CADENCE],
     );
     keepFailures(shopEvents);
@@ -276,21 +280,9 @@ export class Signals extends Construct {
         }),
       ],
     });
-    const webhookSecret = new secrets.Secret(this, 'ShopWebhookSecret', {
-      description: 'Shared secret shops sign webhook bodies with (X-Followup-Signature)',
-      generateSecretString: { passwordLength: 48, excludePunctuation: true },
-    });
-    Validations.of(webhookSecret).acknowledge({
-      id: 'AwsSolutions-SMG4',
-      reason: 'The shop holds a copy of this secret; rotation is a coordinated change with the shop.',
-    });
-    const shopWebhook = fn(
-      'ShopWebhook',
-      'shop-webhook',
-      'POST /shop/events: HMAC-signed shop events',
-      { SHOP_WEBHOOK_SECRET_ARN: webhookSecret.secretArn },
-      [CART_CADENCE],
-    );
+    const shopWebhook = fn('ShopWebhook', 'shop-webhook', 'POST /shop/events: HMAC-signed shop events', [
+      CART_CADENCE,
+    ]);
     shopWebhook.allowSecretValue(webhookSecret);
 
     const route = (

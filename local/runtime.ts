@@ -1,30 +1,33 @@
 import './polyfills.ts';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { loadCadencesSync } from '../functions/adapters/cadence-files.ts';
+import { cartCadenceIds } from '../functions/adapters/cart-cadences.ts';
+import { loadConfig } from '../functions/adapters/config-file.ts';
 import type { Cadence } from '../functions/core/cadence-schema.ts';
 import { compileCadence, type StateMachineDefinition } from '../functions/core/compile.ts';
+import type { FollowupConfig } from '../functions/core/config.ts';
 import { UsageError } from '../functions/core/errors.ts';
 import type { TouchKey } from '../functions/domain/ports.ts';
 import type { RedriveResult } from '../functions/domain/redrive.ts';
-import { STALE_CLAIM_MS } from '../functions/domain/unconfirmed-touches.ts';
-import { cartCadenceIds } from '../lib/cadences.ts';
-import { businessEnvironment, type FollowupConfig, loadConfig } from '../lib/config.ts';
+import { type AwsClients, createAwsClients } from '../functions/runtime/clients.ts';
+import { LOG_LEVELS, type LogLevel } from '../functions/runtime/settings.ts';
 import { type SmsMessage, startAwsShim } from './aws-shim.ts';
 import { type Clock, ScaledClock } from './clock.ts';
 import { openDurableOutbox } from './durable-outbox.ts';
 import { createIamEnforcer, deployedStack, type LocalNames } from './iam/deployed.ts';
 import type { IamEnforcer, IamMode } from './iam/enforcer.ts';
 import { runEvery } from './periodic.ts';
-import { type LocalHandler, MemoryRawMailStore, type SignalHandlers } from './signal-events.ts';
+import { localFunctions, rawMailAuthorizer } from './runtime/handlers.ts';
+import { localResourceNames, localSettings, MACHINE_PREFIX, TABLE_NAME } from './runtime/settings.ts';
+import { FileExecutionStore, readJson, writeJsonAtomically } from './runtime/state.ts';
+import { MemoryRawMailStore, type SignalHandlers } from './signal-events.ts';
 import {
-  type ExecutionRecord,
-  type ExecutionStore,
   executionContext,
   LOCAL_ACCOUNT,
   LOCAL_REGION,
@@ -35,21 +38,17 @@ import {
 import { createFollowupTable } from './table.ts';
 
 export const ROOT = new URL('..', import.meta.url).pathname;
-export const TABLE_NAME = 'followup';
-export const MACHINE_PREFIX = 'Followup';
 /** In the data folder while a runtime runs there: `{pid, url, dynamodbUrl}`, so `followup report` reads its table. */
 export const RUNTIME_FILE = 'runtime.json';
-// Served under ARNs shaped like the ones Secrets Manager gives, so the IAM evaluation sees what AWS would.
-const secretArn = (name: string) =>
-  `arn:aws:secretsmanager:${LOCAL_REGION}:${LOCAL_ACCOUNT}:secret:${name}-AbCdEf`;
-const SECRET_ID = secretArn('followup/unsubscribe-key');
-const SHOP_SECRET_ID = secretArn('followup/shop-webhook-secret');
-/** Where received mail would be, as the deployed receipt rule stores it. */
-const INBOUND_BUCKET = 'local-inbound-mail';
-const INBOUND_PREFIX = 'inbound/';
 export const DEFAULT_TASK_CONCURRENCY = 8;
-/** The SES configuration set touches are sent with, as on AWS (the local SES accepts and ignores it). */
-const CONFIGURATION_SET = 'followup-local';
+/** The names the runtime gives the table and the state machines, as the deployed stack does. */
+export { MACHINE_PREFIX, TABLE_NAME } from './runtime/settings.ts';
+
+function logLevelOf(value: string): LogLevel {
+  const level = LOG_LEVELS.find((l) => l === value.toUpperCase());
+  if (!level) throw new UsageError(`log level "${value}" is not one of ${LOG_LEVELS.join(', ')}`);
+  return level;
+}
 
 export interface RuntimeOptions {
   /** HTTP port of the dashboard and API; 0 picks a free one. Default 3000. */
@@ -63,7 +62,7 @@ export interface RuntimeOptions {
   /** Replaces the scaled clock (simulate uses a virtual one). */
   readonly clock?: Clock;
   readonly root?: string;
-  /** POWERTOOLS_LOG_LEVEL for the handlers (default WARN). */
+  /** The handlers' log level, e.g. INFO (default WARN). */
   readonly logLevel?: string;
   /**
    * Evaluate every AWS call against the IAM the synthesized stack gives its function: `enforce` fails a call the
@@ -108,27 +107,10 @@ export interface Runtime {
   readonly iam?: IamEnforcer;
   /** Sends one unconfirmed touch once, as `followup touches redrive` asks (run as the Touch function). */
   readonly redrive: (key: TouchKey, by: string) => Promise<RedriveResult>;
+  /** The SDK clients the functions use, pointed at the stand-ins (and checked against IAM with `iam`). */
+  readonly clients: AwsClients;
   stop(): Promise<void>;
 }
-
-class FileExecutionStore implements ExecutionStore {
-  constructor(private readonly file: string) {}
-  async load(): Promise<ExecutionRecord[]> {
-    return existsSync(this.file) ? (JSON.parse(readFileSync(this.file, 'utf8')) as ExecutionRecord[]) : [];
-  }
-  async save(records: readonly ExecutionRecord[]): Promise<void> {
-    writeJsonAtomically(this.file, records);
-  }
-}
-
-/** Write-then-rename, so a crash mid-write never leaves half a file. */
-function writeJsonAtomically(file: string, value: unknown): void {
-  writeFileSync(`${file}.tmp`, JSON.stringify(value));
-  renameSync(`${file}.tmp`, file);
-}
-
-const readJson = <T>(file: string, fallback: T): T =>
-  existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as T) : fallback;
 
 function listen(server: Server, port: number): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -162,38 +144,36 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     cartCadences: cartCadenceIds(cadences, join(root, 'templates')),
   });
 
+  const savedClock = dataDir ? readJson<{ virtualNow?: number }>(file('clock.json'), {}) : {};
+  const clock = options.clock ?? new ScaledClock(options.speed ?? 1, savedClock.virtualNow);
+
+  const port = options.port ?? 3000;
+  const { createAppServer } = await import('./server.ts');
+  const app = createAppServer();
+  const appPort = await listen(app.server, port).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'EADDRINUSE') {
+      throw new UsageError(`port ${port} is in use; set PORT to another, e.g. PORT=3001 npm start`);
+    }
+    throw error;
+  });
+  const url = `http://127.0.0.1:${appPort}`;
+  // The same settings the stack gives its functions, with the local runtime's names (docs/architecture.md §7).
+  const settings = localSettings(config, {
+    root,
+    url,
+    ...(options.logLevel ? { logLevel: logLevelOf(options.logLevel) } : {}),
+  });
+
   const names: LocalNames = {
     partition: 'aws',
     region: LOCAL_REGION,
     account: LOCAL_ACCOUNT,
-    resources: {
-      TABLE_NAME,
-      INBOUND_BUCKET,
-      CONFIGURATION_SET,
-      UNSUBSCRIBE_SECRET_ARN: SECRET_ID,
-      SHOP_WEBHOOK_SECRET_ARN: SHOP_SECRET_ID,
-    },
+    resources: localResourceNames(settings),
     verifiedIdentities: options.sesIdentities ?? [config.sender.identity],
   };
   const iam = options.iam
     ? createIamEnforcer(await deployedStack(root, config, cadences, names), names, options.iam)
     : undefined;
-  /** The handler, running as the stack's function of that construct id when IAM is evaluated. */
-  const as = <H extends (...args: never[]) => unknown>(functionName: string, handler: H): H =>
-    iam ? (iam.as(functionName, handler) as H) : handler;
-  /** A function a Task state invokes: the state machine's role must allow it first, as Step Functions checks. */
-  const task = (functionName: string, handler: LocalFunction): LocalFunction => {
-    const run = as(functionName, handler);
-    if (!iam) return run;
-    return async (payload) => {
-      const machine = executionContext.getStore()?.executionArn.split(':')[6] ?? '';
-      await iam.invoke(machine, functionName);
-      return run(payload);
-    };
-  };
-
-  const savedClock = dataDir ? readJson<{ virtualNow?: number }>(file('clock.json'), {}) : {};
-  const clock = options.clock ?? new ScaledClock(options.speed ?? 1, savedClock.virtualNow);
 
   // dynalite: on disk under dataDir, so a restart loses nothing.
   const { default: dynalite } = await import('dynalite');
@@ -239,175 +219,46 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
   const shim = await startAwsShim({
     sfn,
     secrets: new Map([
-      [SECRET_ID, signingKey],
-      [SHOP_SECRET_ID, shopWebhookSecret],
+      [settings.unsubscribeSecretArn, signingKey],
+      [settings.shopWebhookSecretArn, shopWebhookSecret],
     ]),
     onSms: (sms) => durable.acceptSms(sms),
-    now: () => handlerNow(),
+    now: () => executionContext.getStore()?.now ?? clock.now(),
   });
 
-  const port = options.port ?? 3000;
-  const { createAppServer } = await import('./server.ts');
-  const app = createAppServer();
-  const appPort = await listen(app.server, port).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'EADDRINUSE') {
-      throw new UsageError(`port ${port} is in use; set PORT to another, e.g. PORT=3001 npm start`);
-    }
-    throw error;
+  // Real SDK clients, pointed at the stand-ins; with `iam`, each call is checked as the deployed role would be.
+  const clients = createAwsClients({
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    endpoints: { documents: dynamoUrl, ses: sesUrl, sfn: shim.url, sns: shim.url, secrets: shim.url },
   });
-  const url = `http://127.0.0.1:${appPort}`;
-
-  // The handlers read their configuration from the environment exactly as on Lambda.
-  Object.assign(process.env, {
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
-    AWS_ENDPOINT_URL_DYNAMODB: dynamoUrl,
-    AWS_ENDPOINT_URL_SESV2: sesUrl,
-    AWS_ENDPOINT_URL_SFN: shim.url,
-    AWS_ENDPOINT_URL_SNS: shim.url,
-    AWS_ENDPOINT_URL_SECRETS_MANAGER: shim.url,
-    TABLE_NAME,
-    STATE_MACHINE_ARN_TEMPLATE: LocalStepFunctions.stateMachineArn(`${MACHINE_PREFIX}-{cadence}`, 'live'),
-    CADENCES_DIR: join(root, 'cadences'),
-    TEMPLATES_DIR: join(root, 'templates'),
-    ALLOWED_CADENCES: config.formCadences.join(','),
-    DEFAULT_CADENCE: config.defaultCadence,
-    ...businessEnvironment(config),
-    // No AWS answers STOP or HELP on a laptop: the engine does, as with self-managed opt-outs.
-    SMS_OPT_OUTS: 'self',
-    ALLOWED_ORIGINS: [url, ...config.allowedOrigins].join(','),
-    UNSUBSCRIBE_BASE_URL: `${url}/u/`,
-    UNSUBSCRIBE_SECRET_ARN: SECRET_ID,
-    DASHBOARD_URL: url,
-    API_BASE_URL: url,
-    FALLBACK_EMAIL: config.owner.email,
-    SHOP_WEBHOOK_SECRET_ARN: SHOP_SECRET_ID,
-    // Received mail lives in memory (rawMail below), not in a bucket; the variable is read all the same.
-    INBOUND_BUCKET,
-    INBOUND_PREFIX,
-    CONFIGURATION_SET,
-    POWERTOOLS_SERVICE_NAME: 'followup-local',
-    // The engine's JSON logs are for Lambda; on a laptop only warnings show unless asked (--verbose).
-    POWERTOOLS_LOG_LEVEL: options.logLevel ?? process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
-    // CloudWatch metric lines mean nothing here; the dashboard and `followup report` read the aggregates.
-    POWERTOOLS_METRICS_DISABLED: 'true',
-  });
-  const clients = await import('../functions/runtime/clients.ts');
-  clients.resetClients();
   if (iam) {
     for (const client of [
-      clients.documentClient(),
-      clients.sesClient(),
-      clients.snsClient(),
-      clients.sfnClient(),
-      clients.secretsClient(),
-      clients.s3Client(),
+      clients.documents,
+      clients.ses,
+      clients.sns,
+      clients.sfn,
+      clients.secrets,
+      clients.s3,
     ]) {
       iam.attach(client);
     }
   }
-  const dynamoClient = new DynamoDBClient({ endpoint: dynamoUrl });
+  const dynamoClient = new DynamoDBClient({
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    endpoint: dynamoUrl,
+  });
   await ensureTable(dynamoClient);
   const ddb = DynamoDBDocumentClient.from(dynamoClient, { marshallOptions: { removeUndefinedValues: true } });
 
-  const deps = await import('../functions/runtime/dependencies.ts');
-  const { makeTouchHandler } = await import('../functions/handlers/touch.ts');
-  const { makeCompleteHandler } = await import('../functions/handlers/complete.ts');
-  const { makeIntakeHandler } = await import('../functions/handlers/intake.ts');
-  // A handler's "now" is its touch's due instant on the runtime's clock.
-  const handlerNow = () => executionContext.getStore()?.now ?? clock.now();
-  // So claims are timed on the moving clock, and judged old after as many real seconds as on Lambda.
-  const claimTiming = {
-    claimClock: () => clock.now(),
-    staleClaimMs: STALE_CLAIM_MS * ('speed' in clock ? Number(clock.speed) : 1),
-  };
-  const { redriveTouch } = await import('../functions/domain/redrive.ts');
-  const redriveDeps = { ...deps.touchDependencies(), ...claimTiming };
-  const redrive: Runtime['redrive'] = as('Touch', (key: TouchKey, by: string) =>
-    redriveTouch(redriveDeps, key, by, clock.now()),
-  );
-  functions.set(
-    'touch',
-    task(
-      'Touch',
-      makeTouchHandler({ ...deps.touchDependencies(), ...claimTiming }, handlerNow) as LocalFunction,
-    ),
-  );
-  functions.set(
-    'complete',
-    task('Complete', makeCompleteHandler(deps.completeDependencies(), handlerNow) as LocalFunction),
-  );
-  const intakeHandler = makeIntakeHandler({ ...deps.intakeDependencies(), clock: handlerNow });
-  const intake: Runtime['intake'] = as(
-    'Intake',
-    (event) => intakeHandler(event as never, {} as never) as never,
-  );
-
-  // Reading a stored reply is an s3:GetObject of the inbound-email function on AWS: evaluated as one here.
-  const rawMail = new MemoryRawMailStore(
-    iam
-      ? (messageId) =>
-          iam.authorize({
-            client: 'S3Client',
-            command: 'GetObjectCommand',
-            input: { Bucket: INBOUND_BUCKET, Key: `${INBOUND_PREFIX}${messageId}` },
-          })
-      : undefined,
-  );
-  const { makeInboundEmailHandler } = await import('../functions/handlers/inbound-email.ts');
-  const { makeSesEventsHandler } = await import('../functions/handlers/ses-events.ts');
-  const { makeUnsubscribeHandler } = await import('../functions/handlers/unsubscribe.ts');
-  const { makeSmsInboundHandler } = await import('../functions/handlers/sms-inbound.ts');
-  const { makeOutcomeHandler } = await import('../functions/handlers/outcome.ts');
-  const { makeShopEventsHandler } = await import('../functions/handlers/shop-events.ts');
-  const { makeShopWebhookHandler } = await import('../functions/handlers/shop-webhook.ts');
-  // HTTP handlers take (event, context); the local routes pass the API Gateway event only.
-  const http =
-    (handler: (event: never, context: never) => Promise<unknown>): LocalHandler =>
-    (event) =>
-      handler(event as never, {} as never);
-  const signals: SignalHandlers = {
-    inboundEmail: as(
-      'InboundEmail',
-      makeInboundEmailHandler({ ...deps.inboundEmailDependencies(), rawMail, clock: handlerNow }),
-    ),
-    sesEvents: as('SesEvents', makeSesEventsHandler({ ...deps.sesEventsDependencies(), clock: handlerNow })),
-    unsubscribe: as(
-      'Unsubscribe',
-      http(makeUnsubscribeHandler({ ...deps.unsubscribeDependencies(), clock: handlerNow })),
-    ),
-    smsInbound: as(
-      'SmsInbound',
-      makeSmsInboundHandler({ ...deps.smsInboundDependencies(), clock: handlerNow }),
-    ),
-    outcome: as('Outcome', http(makeOutcomeHandler({ ...deps.outcomeDependencies(), clock: handlerNow }))),
-    shopEvents: as(
-      'ShopEvents',
-      makeShopEventsHandler({ ...deps.shopEventsDependencies(), clock: handlerNow }),
-    ),
-    shopWebhook: as(
-      'ShopWebhook',
-      http(makeShopWebhookHandler({ ...deps.shopWebhookDependencies(), clock: handlerNow })),
-    ),
-  };
+  const rawMail = new MemoryRawMailStore(rawMailAuthorizer(iam, settings));
+  const local = localFunctions({ settings, clients, clock, rawMail, ...(iam ? { iam } : {}) });
+  for (const [name, run] of local.tasks) functions.set(name, run);
 
   const resumed = await sfn.resume();
 
   // The stack's EventBridge schedule, on the runtime's clock: failed starts are retried every 5 virtual minutes.
-  const { makeEnrollmentSweeperHandler } = await import('../functions/handlers/enrollment-sweeper.ts');
-  functions.set(
-    'enrollment-sweeper',
-    as(
-      'EnrollmentSweeper',
-      makeEnrollmentSweeperHandler({
-        ...deps.enrollmentSweeperDependencies(),
-        clock: handlerNow,
-        staleClaimMs: claimTiming.staleClaimMs,
-      }),
-    ) as LocalFunction,
-  );
   const sweeps = runEvery(
     clock,
     5 * 60_000,
@@ -431,18 +282,19 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     clock,
     sfn,
     ddb,
-    tableName: TABLE_NAME,
+    tableName: settings.tableName,
     config,
     cadences,
     outbox,
     functions,
-    intake,
-    signals,
+    intake: local.intake,
+    signals: local.signals,
     rawMail,
     signingKey,
     shopWebhookSecret,
     resumed,
-    redrive,
+    redrive: local.redrive,
+    clients,
     ...(iam ? { iam } : {}),
     async stop() {
       if (autosave) clearInterval(autosave);

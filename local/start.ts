@@ -3,6 +3,9 @@ import { parseArgs } from 'node:util';
 import { fail } from '../bin/output.ts';
 import { ROOT, startRuntime } from './runtime.ts';
 
+// This process is the engine's host, as Lambda's is: Node 20 is what the local runtime supports (§7 polyfills).
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 const HELP = `npm start [-- --speed N] [-- --fresh] [-- --iam]
 
 Runs the whole Followup engine on this machine, no AWS account needed.

@@ -3,7 +3,6 @@ import { CompletePayloadSchema } from '../core/execution-input.ts';
 import { completeEnrollment } from '../domain/complete.ts';
 import type { EnrollDeps } from '../domain/enroll.ts';
 import { InvalidPayload } from '../domain/errors.ts';
-import { completeDependencies } from '../runtime/dependencies.ts';
 
 /** The Complete Task of a compiled cadence: frees the lead's slot, moves a silent lead on to nurture and `then`. */
 export function makeCompleteHandler(deps: EnrollDeps, clock: () => Date = () => new Date()) {
@@ -14,5 +13,3 @@ export function makeCompleteHandler(deps: EnrollDeps, clock: () => Date = () => 
     return { status: result.status, ...(result.next ? { next: result.next.status } : {}) };
   };
 }
-
-export const handler = makeCompleteHandler(completeDependencies());

@@ -2,7 +2,6 @@ import * as z from 'zod';
 import { type SweepDeps, type SweepResult, sweepEnrollments } from '../domain/enrollment-retry.ts';
 import { InvalidPayload } from '../domain/errors.ts';
 import { type ClaimSweepResult, STALE_CLAIM_MS, sweepStaleClaims } from '../domain/unconfirmed-touches.ts';
-import { enrollmentSweeperDependencies } from '../runtime/dependencies.ts';
 
 /*
  * Every 5 minutes (an EventBridge schedule; the local runtime's clock): starts the enrollments whose start failed,
@@ -47,5 +46,3 @@ export function makeEnrollmentSweeperHandler(deps: EnrollmentSweeperDeps) {
     return { ...result, claims };
   };
 }
-
-export const handler = makeEnrollmentSweeperHandler(enrollmentSweeperDependencies());

@@ -9,7 +9,6 @@ import {
   type Verdicts,
 } from '../domain/inbound-email.ts';
 import type { RawMailStore } from '../domain/ports.ts';
-import { inboundEmailDependencies } from '../runtime/dependencies.ts';
 
 /*
  * The Lambda action of the SES receipt rule for the reply domain, after its S3 action: the event names the message
@@ -110,5 +109,3 @@ export function makeInboundEmailHandler(deps: InboundEmailHandlerDeps) {
     return results;
   };
 }
-
-export const handler = makeInboundEmailHandler(inboundEmailDependencies());

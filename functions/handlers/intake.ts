@@ -12,7 +12,6 @@ import { type EnrollDeps, type Enrollment, enrollLead } from '../domain/enroll.t
 import { leadIdFor } from '../domain/lead.ts';
 import { parseSubmission } from '../domain/lead-input.ts';
 import type { Logger } from '../domain/ports.ts';
-import { intakeDependencies } from '../runtime/dependencies.ts';
 import { errorResponses, HttpError, jsonResponse } from '../runtime/http.ts';
 
 /*
@@ -179,5 +178,3 @@ export function makeIntakeHandler(deps: IntakeDeps): IntakeHandler {
   // The parsers' types widen the event; what Lambda passes in is the raw API Gateway event.
   return (event, context) => wrapped(event as Parameters<typeof wrapped>[0], context);
 }
-
-export const handler = makeIntakeHandler(intakeDependencies());

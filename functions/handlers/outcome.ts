@@ -9,9 +9,9 @@ import {
   type OutcomeClaim,
   verifyOutcomeToken,
 } from '../domain/outcome-links.ts';
-import { DEFAULT_CURRENCY, DEFAULT_SNOOZE_DAYS, type SignalDeps } from '../domain/signals.ts';
+import { DEFAULT_CURRENCY, DEFAULT_SNOOZE_DAYS } from '../domain/signal-rules.ts';
+import type { SignalDeps } from '../domain/signals.ts';
 import type { SigningKey } from '../domain/tokens.ts';
-import { outcomeDependencies } from '../runtime/dependencies.ts';
 import {
   type HttpEvent,
   type HttpHandler,
@@ -178,5 +178,3 @@ export function makeOutcomeHandler(deps: OutcomeDeps): HttpHandler {
 
   return httpHandler(deps.logger, 'outcome', false, outcome);
 }
-
-export const handler = makeOutcomeHandler(outcomeDependencies());

@@ -2,7 +2,6 @@ import * as z from 'zod';
 import { InvalidPayload } from '../domain/errors.ts';
 import { receiveSesEvent, type SesEventResult, SesEventSchema } from '../domain/ses-events.ts';
 import type { SignalDeps } from '../domain/signals.ts';
-import { sesEventsDependencies } from '../runtime/dependencies.ts';
 
 /*
  * EventBridge rule on the SES configuration set's events ("Email Bounced", "Email Complaint Received",
@@ -27,5 +26,3 @@ export function makeSesEventsHandler(deps: SesEventsDeps) {
     return result;
   };
 }
-
-export const handler = makeSesEventsHandler(sesEventsDependencies());

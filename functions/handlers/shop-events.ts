@@ -7,7 +7,6 @@ import {
   ShopEventSchema,
   type ShopResult,
 } from '../domain/shop.ts';
-import { shopEventsDependencies } from '../runtime/dependencies.ts';
 
 /*
  * EventBridge rule on the stack's bus: a shop's `cart.abandoned` and `order.completed` events (detail-type), with
@@ -38,5 +37,3 @@ export function makeShopEventsHandler(deps: ShopEventsDeps) {
     return result;
   };
 }
-
-export const handler = makeShopEventsHandler(shopEventsDependencies());

@@ -9,7 +9,6 @@ import {
   type WebhookVerdict,
   webhookEventKey,
 } from '../domain/shop.ts';
-import { shopWebhookDependencies } from '../runtime/dependencies.ts';
 import {
   type HttpEvent,
   type HttpHandler,
@@ -116,5 +115,3 @@ export function makeShopWebhookHandler(deps: ShopWebhookDeps): HttpHandler {
 
   return httpHandler(deps.logger, 'shop-webhook', false, webhook);
 }
-
-export const handler = makeShopWebhookHandler(shopWebhookDependencies());

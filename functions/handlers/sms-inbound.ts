@@ -1,7 +1,6 @@
 import * as z from 'zod';
 import { InvalidPayload } from '../domain/errors.ts';
 import { type InboundSmsDeps, type InboundSmsResult, receiveSms } from '../domain/inbound-sms.ts';
-import { smsInboundDependencies } from '../runtime/dependencies.ts';
 
 /*
  * Two-way SMS: texts to our number are published to an SNS topic that invokes this. The message is JSON with
@@ -70,5 +69,3 @@ export function makeSmsInboundHandler(deps: SmsInboundDeps) {
     return results;
   };
 }
-
-export const handler = makeSmsInboundHandler(smsInboundDependencies());

@@ -2,9 +2,9 @@ import * as z from 'zod';
 import { InvalidPayload } from '../domain/errors.ts';
 import type { TouchKey } from '../domain/ports.ts';
 import { type RedriveAnswer, RedriveRefused, RedriveRequestSchema, redriveTouch } from '../domain/redrive.ts';
-import { performTouch, type TouchDeps, TouchEventSchema, type TouchResult } from '../domain/touch.ts';
+import { performTouch, type TouchDeps, type TouchResult } from '../domain/touch.ts';
+import { TouchEventSchema } from '../domain/touch-input.ts';
 import { touchId } from '../domain/unconfirmed-touches.ts';
-import { touchDependencies } from '../runtime/dependencies.ts';
 
 /*
  * A touch Task of a compiled cadence invokes this. Errors are the contract with the state machine: LeadExited ends
@@ -38,5 +38,3 @@ export function makeTouchHandler(deps: TouchDeps, clock: () => Date = () => new 
     return performTouch(deps, parsed.data, clock());
   };
 }
-
-export const handler = makeTouchHandler(touchDependencies());

@@ -1,7 +1,6 @@
 import { html } from '../core/html.ts';
 import { applySignal, type SignalDeps } from '../domain/signals.ts';
 import { type SigningKey, verifyToken } from '../domain/tokens.ts';
-import { unsubscribeDependencies } from '../runtime/dependencies.ts';
 import {
   type HttpEvent,
   type HttpHandler,
@@ -85,5 +84,3 @@ export function makeUnsubscribeHandler(deps: UnsubscribeDeps): HttpHandler {
 
   return httpHandler(deps.logger, 'unsubscribe', true, unsubscribe);
 }
-
-export const handler = makeUnsubscribeHandler(unsubscribeDependencies());

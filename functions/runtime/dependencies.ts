@@ -1,6 +1,6 @@
 import { CadenceDirectory } from '../adapters/cadence-catalog.ts';
+import { DynamoLeadStore } from '../adapters/dynamo/lead-store.ts';
 import { DynamoAggregates } from '../adapters/dynamo-aggregates.ts';
-import { DynamoLeadStore } from '../adapters/dynamo-lead-store.ts';
 import { S3RawMailStore } from '../adapters/s3-raw-mail-store.ts';
 import { SecretsManagerSecrets } from '../adapters/secrets-manager.ts';
 import { SesMailer } from '../adapters/ses-mailer.ts';
@@ -20,27 +20,24 @@ import type { OutcomeDeps } from '../handlers/outcome.ts';
 import type { ShopWebhookDeps } from '../handlers/shop-webhook.ts';
 import type { SmsInboundDeps } from '../handlers/sms-inbound.ts';
 import type { UnsubscribeDeps } from '../handlers/unsubscribe.ts';
-import { documentClient, s3Client, secretsClient, sesClient, sfnClient, snsClient } from './clients.ts';
-import {
-  completeEnv,
-  enrollmentSweeperEnv,
-  inboundEmailEnv,
-  intakeEnv,
-  outcomeEnv,
-  sesEventsEnv,
-  shopEventsEnv,
-  shopWebhookEnv,
-  smsInboundEnv,
-  touchEnv,
-  unsubscribeEnv,
-} from './env.ts';
+import type { AwsClients } from './clients.ts';
+import type { SettingsOf } from './env.ts';
 import { createLogger } from './logger.ts';
-import { createMetricSink } from './metrics.ts';
+import { createMetricSink, noMetrics } from './metrics.ts';
+import type { Settings } from './settings.ts';
 
 /*
- * Each function's dependencies, built from its environment once per cold start. Tests and the local runtime build
- * their own and hand them to the make…Handler factories.
+ * Each function's dependencies, from its slice of Settings and a set of clients: once per cold start on Lambda
+ * (functions/entry/), per engine in the local runtime. Nothing here is global, so engines in one process share
+ * nothing (docs/architecture.md §1.1).
  */
+
+type Observed = Pick<Settings, 'serviceName' | 'logLevel' | 'metrics'>;
+type Enrolling = Pick<Settings, 'tableName' | 'stateMachineArnTemplate' | 'cadencesDir' | 'defaultTimeZone'>;
+
+const loggerFor = (settings: Observed): Logger => createLogger(settings.serviceName, settings.logLevel);
+const metricsFor = (settings: Observed) =>
+  settings.metrics ? createMetricSink(settings.serviceName) : noMetrics;
 
 /** Calls `load` once; a failure is not kept, so the next invocation tries again. */
 export function memoize<T>(load: () => Promise<T>): () => Promise<T> {
@@ -55,188 +52,197 @@ export function memoize<T>(load: () => Promise<T>): () => Promise<T> {
 }
 
 /** The report's counters in the table and the CloudWatch business metrics, for the touch and the signals. */
-function measures(env: {
-  TABLE_NAME: string;
-  POWERTOOLS_SERVICE_NAME: string;
-}): Required<Omit<MeasureDeps, 'logger'>> {
+function measures(
+  settings: Observed & Pick<Settings, 'tableName'>,
+  clients: AwsClients,
+): Required<Omit<MeasureDeps, 'logger'>> {
   return {
-    aggregates: new DynamoAggregates({ client: documentClient(), tableName: env.TABLE_NAME }),
-    metrics: createMetricSink(env.POWERTOOLS_SERVICE_NAME),
+    aggregates: new DynamoAggregates({ client: clients.documents, tableName: settings.tableName }),
+    metrics: metricsFor(settings),
   };
 }
 
 function enrollDependencies(
-  env: {
-    TABLE_NAME: string;
-    STATE_MACHINE_ARN_TEMPLATE: string;
-    CADENCES_DIR: string;
-    DEFAULT_TIME_ZONE: string;
-  },
-  logger: Logger,
+  settings: Enrolling & Observed,
+  clients: AwsClients,
 ): EnrollDeps & { logger: Logger } {
   return {
-    store: new DynamoLeadStore({ client: documentClient(), tableName: env.TABLE_NAME }),
+    store: new DynamoLeadStore({ client: clients.documents, tableName: settings.tableName }),
     executions: new SfnExecutions({
-      client: sfnClient(),
-      stateMachineArnTemplate: env.STATE_MACHINE_ARN_TEMPLATE,
+      client: clients.sfn,
+      stateMachineArnTemplate: settings.stateMachineArnTemplate,
     }),
-    cadences: new CadenceDirectory(env.CADENCES_DIR),
-    defaultTimeZone: env.DEFAULT_TIME_ZONE,
-    logger,
+    cadences: new CadenceDirectory(settings.cadencesDir),
+    defaultTimeZone: settings.defaultTimeZone,
+    logger: loggerFor(settings),
   };
 }
 
-export function intakeDependencies(env = intakeEnv()): IntakeDeps {
-  const base = enrollDependencies(env, createLogger(env.POWERTOOLS_SERVICE_NAME));
-  const allowed = env.ALLOWED_CADENCES;
+export function intakeDependencies(settings: SettingsOf<'Intake'>, clients: AwsClients): IntakeDeps {
+  const base = enrollDependencies(settings, clients);
+  const allowed = settings.allowedCadences;
   return {
     ...base,
     allowedCadences: allowed ? async () => allowed : () => base.cadences.ids(),
-    defaultCadence: env.DEFAULT_CADENCE,
-    allowedOrigins: env.ALLOWED_ORIGINS ?? [],
+    defaultCadence: settings.defaultCadence,
+    allowedOrigins: settings.allowedOrigins,
   };
 }
 
-export function completeDependencies(env = completeEnv()): EnrollDeps & { logger: Logger } {
-  return enrollDependencies(env, createLogger(env.POWERTOOLS_SERVICE_NAME));
+export function completeDependencies(
+  settings: SettingsOf<'Complete'>,
+  clients: AwsClients,
+): EnrollDeps & { logger: Logger } {
+  return enrollDependencies(settings, clients);
 }
 
 /** The scheduled sweeper retries failed starts: what enrollment needs, and the metric its alarm watches. */
-export function enrollmentSweeperDependencies(env = enrollmentSweeperEnv()): SweepDeps {
-  return {
-    ...enrollDependencies(env, createLogger(env.POWERTOOLS_SERVICE_NAME)),
-    metrics: createMetricSink(env.POWERTOOLS_SERVICE_NAME),
-  };
+export function enrollmentSweeperDependencies(
+  settings: SettingsOf<'EnrollmentSweeper'>,
+  clients: AwsClients,
+): SweepDeps {
+  return { ...enrollDependencies(settings, clients), metrics: metricsFor(settings) };
 }
 
-export function touchDependencies(env = touchEnv()): TouchDeps {
-  const secrets = new SecretsManagerSecrets(secretsClient());
-  const ownerFirstName = env.OWNER_NAME.split(/\s+/)[0] ?? env.OWNER_NAME;
+export function touchDependencies(settings: SettingsOf<'Touch'>, clients: AwsClients): TouchDeps {
+  const secrets = new SecretsManagerSecrets(clients.secrets);
+  const { ownerName, ownerPhone, businessName } = settings;
   return {
-    store: new DynamoLeadStore({ client: documentClient(), tableName: env.TABLE_NAME }),
+    store: new DynamoLeadStore({ client: clients.documents, tableName: settings.tableName }),
     mailer: new SesMailer({
-      client: sesClient(),
-      from: env.SENDER_EMAIL,
-      ...(env.CONFIGURATION_SET ? { configurationSet: env.CONFIGURATION_SET } : {}),
+      client: clients.ses,
+      from: settings.senderEmail,
+      ...(settings.configurationSet ? { configurationSet: settings.configurationSet } : {}),
     }),
     sms: new SnsSmsSender({
-      client: snsClient(),
-      ...(env.SMS_ORIGINATION_NUMBER ? { originationNumber: env.SMS_ORIGINATION_NUMBER } : {}),
+      client: clients.sns,
+      ...(settings.smsOriginationNumber ? { originationNumber: settings.smsOriginationNumber } : {}),
     }),
-    cadences: new CadenceDirectory(env.CADENCES_DIR),
-    templates: (name) => loadTemplate(env.TEMPLATES_DIR, name),
-    signingKey: memoize(() => secrets.get(env.UNSUBSCRIBE_SECRET_ARN)),
+    cadences: new CadenceDirectory(settings.cadencesDir),
+    templates: (name) => loadTemplate(settings.templatesDir, name),
+    signingKey: memoize(() => secrets.get(settings.unsubscribeSecretArn)),
     settings: {
-      unsubscribeBaseUrl: env.UNSUBSCRIBE_BASE_URL,
-      replyDomain: env.REPLY_DOMAIN,
+      unsubscribeBaseUrl: settings.unsubscribeBaseUrl,
+      replyDomain: settings.replyDomain,
       business: {
-        name: env.BUSINESS_NAME,
-        postalAddress: env.POSTAL_ADDRESS,
-        ...(env.BUSINESS_WEBSITE ? { website: env.BUSINESS_WEBSITE } : {}),
+        name: businessName,
+        postalAddress: settings.postalAddress,
+        ...(settings.businessWebsite ? { website: settings.businessWebsite } : {}),
       },
       owner: {
-        name: env.OWNER_NAME,
-        firstName: ownerFirstName,
-        email: env.OWNER_EMAIL,
-        ...(env.OWNER_PHONE ? { phone: env.OWNER_PHONE } : {}),
-        signature: [env.OWNER_NAME, [env.BUSINESS_NAME, env.OWNER_PHONE].filter(Boolean).join(' · ')].join(
-          '\n',
-        ),
+        name: ownerName,
+        firstName: ownerName.split(/\s+/)[0] ?? ownerName,
+        email: settings.ownerEmail,
+        ...(ownerPhone ? { phone: ownerPhone } : {}),
+        signature: [ownerName, [businessName, ownerPhone].filter(Boolean).join(' · ')].join('\n'),
       },
-      frequencyCap: env.FREQUENCY_CAP,
-      defaultTimeZone: env.DEFAULT_TIME_ZONE,
-      ...(env.DASHBOARD_URL ? { dashboardUrl: env.DASHBOARD_URL } : {}),
-      ...(env.API_BASE_URL ? { apiBaseUrl: env.API_BASE_URL } : {}),
+      frequencyCap: settings.frequencyCap,
+      defaultTimeZone: settings.defaultTimeZone,
+      ...(settings.dashboardUrl ? { dashboardUrl: settings.dashboardUrl } : {}),
+      ...(settings.apiBaseUrl ? { apiBaseUrl: settings.apiBaseUrl } : {}),
     },
-    logger: createLogger(env.POWERTOOLS_SERVICE_NAME),
-    ...measures(env),
+    logger: loggerFor(settings),
+    ...measures(settings, clients),
   };
 }
 
 /*
- * The signal functions (issue #5). Each writes the table, then stops executions; those that may snooze a lead
- * also start the re-engage cadence.
+ * The signal functions (docs/architecture.md §4). Each writes the table, then stops executions; those that may
+ * snooze a lead also start the re-engage cadence.
  */
 
 /** Signals need what enrollment needs: the table, the executions (stop, and start for re-engage), the cadences. */
-function signalDependencies(
-  env: Parameters<typeof enrollDependencies>[0] & { POWERTOOLS_SERVICE_NAME: string },
-): SignalDeps {
-  return { ...enrollDependencies(env, createLogger(env.POWERTOOLS_SERVICE_NAME)), ...measures(env) };
+function signalDependencies(settings: Enrolling & Observed, clients: AwsClients): SignalDeps {
+  return { ...enrollDependencies(settings, clients), ...measures(settings, clients) };
 }
 
 /** The signing key of unsubscribe and reply tokens and outcome links, read once per cold start. */
-function signingKey(secretArn: string) {
-  const secrets = new SecretsManagerSecrets(secretsClient());
+function signingKey(secretArn: string, clients: AwsClients) {
+  const secrets = new SecretsManagerSecrets(clients.secrets);
   return memoize(() => secrets.get(secretArn));
 }
 
 /** Forwards to people of ours go out without the configuration set: their bounces are not a lead's. */
-const forwardMailer = (senderEmail: string) => new SesMailer({ client: sesClient(), from: senderEmail });
+const forwardMailer = (senderEmail: string, clients: AwsClients) =>
+  new SesMailer({ client: clients.ses, from: senderEmail });
 
-export function inboundEmailDependencies(env = inboundEmailEnv()): InboundEmailHandlerDeps {
+export function inboundEmailDependencies(
+  settings: SettingsOf<'InboundEmail'>,
+  clients: AwsClients,
+): InboundEmailHandlerDeps {
   return {
-    ...signalDependencies(env),
-    mailer: forwardMailer(env.SENDER_EMAIL),
-    signingKey: signingKey(env.UNSUBSCRIBE_SECRET_ARN),
-    ownerEmail: env.OWNER_EMAIL,
-    fallbackEmail: env.FALLBACK_EMAIL ?? env.OWNER_EMAIL,
+    ...signalDependencies(settings, clients),
+    mailer: forwardMailer(settings.senderEmail, clients),
+    signingKey: signingKey(settings.unsubscribeSecretArn, clients),
+    ownerEmail: settings.ownerEmail,
+    fallbackEmail: settings.fallbackEmail ?? settings.ownerEmail,
     rawMail: new S3RawMailStore({
-      client: s3Client(),
-      bucket: env.INBOUND_BUCKET,
-      prefix: env.INBOUND_PREFIX,
+      client: clients.s3,
+      bucket: settings.inboundBucket,
+      prefix: settings.inboundPrefix,
     }),
   };
 }
 
-export function sesEventsDependencies(env = sesEventsEnv()): SignalDeps {
-  return signalDependencies(env);
+export function sesEventsDependencies(settings: SettingsOf<'SesEvents'>, clients: AwsClients): SignalDeps {
+  return signalDependencies(settings, clients);
 }
 
-export function unsubscribeDependencies(env = unsubscribeEnv()): UnsubscribeDeps {
+export function unsubscribeDependencies(
+  settings: SettingsOf<'Unsubscribe'>,
+  clients: AwsClients,
+): UnsubscribeDeps {
   return {
-    ...signalDependencies(env),
-    signingKey: signingKey(env.UNSUBSCRIBE_SECRET_ARN),
-    businessName: env.BUSINESS_NAME,
+    ...signalDependencies(settings, clients),
+    signingKey: signingKey(settings.unsubscribeSecretArn, clients),
+    businessName: settings.businessName,
   };
 }
 
-export function smsInboundDependencies(env = smsInboundEnv()): SmsInboundDeps {
+export function smsInboundDependencies(
+  settings: SettingsOf<'SmsInbound'>,
+  clients: AwsClients,
+): SmsInboundDeps {
   return {
-    ...signalDependencies(env),
+    ...signalDependencies(settings, clients),
     sms: new SnsSmsSender({
-      client: snsClient(),
-      ...(env.SMS_ORIGINATION_NUMBER ? { originationNumber: env.SMS_ORIGINATION_NUMBER } : {}),
+      client: clients.sns,
+      ...(settings.smsOriginationNumber ? { originationNumber: settings.smsOriginationNumber } : {}),
     }),
-    mailer: forwardMailer(env.SENDER_EMAIL),
+    mailer: forwardMailer(settings.senderEmail, clients),
     texts: {
-      businessName: env.BUSINESS_NAME,
-      ownerEmail: env.OWNER_EMAIL,
-      ...(env.OWNER_PHONE ? { ownerPhone: env.OWNER_PHONE } : {}),
+      businessName: settings.businessName,
+      ownerEmail: settings.ownerEmail,
+      ...(settings.ownerPhone ? { ownerPhone: settings.ownerPhone } : {}),
     },
     optOuts:
-      env.SMS_OPT_OUTS === 'self' ? { mode: 'self' } : { mode: 'aws', list: new SnsOptOutList(snsClient()) },
-    ownerEmail: env.OWNER_EMAIL,
-    fallbackEmail: env.FALLBACK_EMAIL ?? env.OWNER_EMAIL,
+      settings.smsOptOuts === 'self'
+        ? { mode: 'self' }
+        : { mode: 'aws', list: new SnsOptOutList(clients.sns) },
+    ownerEmail: settings.ownerEmail,
+    fallbackEmail: settings.fallbackEmail ?? settings.ownerEmail,
   };
 }
 
-export function outcomeDependencies(env = outcomeEnv()): OutcomeDeps {
+export function outcomeDependencies(settings: SettingsOf<'Outcome'>, clients: AwsClients): OutcomeDeps {
   return {
-    ...signalDependencies(env),
-    signingKey: signingKey(env.UNSUBSCRIBE_SECRET_ARN),
-    businessName: env.BUSINESS_NAME,
+    ...signalDependencies(settings, clients),
+    signingKey: signingKey(settings.unsubscribeSecretArn, clients),
+    businessName: settings.businessName,
   };
 }
 
-export function shopEventsDependencies(env = shopEventsEnv()): SignalDeps {
-  return signalDependencies(env);
+export function shopEventsDependencies(settings: SettingsOf<'ShopEvents'>, clients: AwsClients): SignalDeps {
+  return signalDependencies(settings, clients);
 }
 
-export function shopWebhookDependencies(env = shopWebhookEnv()): ShopWebhookDeps {
-  const secrets = new SecretsManagerSecrets(secretsClient());
+export function shopWebhookDependencies(
+  settings: SettingsOf<'ShopWebhook'>,
+  clients: AwsClients,
+): ShopWebhookDeps {
+  const secrets = new SecretsManagerSecrets(clients.secrets);
   return {
-    ...signalDependencies(env),
-    webhookSecret: memoize(() => secrets.get(env.SHOP_WEBHOOK_SECRET_ARN)),
+    ...signalDependencies(settings, clients),
+    webhookSecret: memoize(() => secrets.get(settings.shopWebhookSecretArn)),
   };
 }

@@ -1,222 +1,182 @@
-import { fileURLToPath } from 'node:url';
-import { IANAZone } from 'luxon';
-import * as z from 'zod';
 import { type FrequencyCap, parseFrequencyCap } from '../domain/frequency-cap.ts';
+import { type SettingName, type Settings, SettingsSchema } from './settings.ts';
 
 /*
- * The environment each function reads, validated once at cold start. A bad or missing variable stops the function
- * with one message naming every variable at fault and what it should hold; the stack sets them all.
+ * The one place environment variable names are spelled (docs/architecture.md §1.1). Each function has a reader,
+ * its slice of Settings over the environment, validated once at cold start: a bad or missing variable stops the
+ * function with one message naming every variable at fault and what it should hold. `environmentFor` is the
+ * writer the stack sets each function's variables with, so the two cannot drift (test/infra checks they agree).
  */
-
-const REPO = fileURLToPath(new URL('../../', import.meta.url));
 
 export class EnvInvalid extends Error {
   override readonly name = 'EnvInvalid';
 }
 
-/** Unset and empty are the same for a variable. */
-const unsetIfEmpty = (value: unknown) =>
-  typeof value === 'string' && value.trim() === '' ? undefined : value;
+export type Environment = Readonly<Record<string, string | undefined>>;
 
-const required = (what: string) =>
-  z.preprocess(
-    unsetIfEmpty,
-    z.string({ error: `is not set; it holds ${what}` }).transform((v) => v.trim()),
-  );
-const optional = (what: string) =>
-  z.preprocess(
-    unsetIfEmpty,
-    z
-      .string({ error: `must hold ${what}` })
-      .transform((v) => v.trim())
-      .optional(),
-  );
-const list = (what: string) =>
-  optional(what).transform((v) =>
-    v
-      ?.split(',')
+const VARIABLES = {
+  tableName: 'TABLE_NAME',
+  stateMachineArnTemplate: 'STATE_MACHINE_ARN_TEMPLATE',
+  cadencesDir: 'CADENCES_DIR',
+  templatesDir: 'TEMPLATES_DIR',
+  allowedCadences: 'ALLOWED_CADENCES',
+  defaultCadence: 'DEFAULT_CADENCE',
+  defaultTimeZone: 'DEFAULT_TIME_ZONE',
+  allowedOrigins: 'ALLOWED_ORIGINS',
+  senderEmail: 'SENDER_EMAIL',
+  configurationSet: 'CONFIGURATION_SET',
+  replyDomain: 'REPLY_DOMAIN',
+  unsubscribeBaseUrl: 'UNSUBSCRIBE_BASE_URL',
+  unsubscribeSecretArn: 'UNSUBSCRIBE_SECRET_ARN',
+  businessName: 'BUSINESS_NAME',
+  postalAddress: 'POSTAL_ADDRESS',
+  businessWebsite: 'BUSINESS_WEBSITE',
+  ownerName: 'OWNER_NAME',
+  ownerEmail: 'OWNER_EMAIL',
+  ownerPhone: 'OWNER_PHONE',
+  frequencyCap: 'FREQUENCY_CAP',
+  smsOriginationNumber: 'SMS_ORIGINATION_NUMBER',
+  smsOptOuts: 'SMS_OPT_OUTS',
+  dashboardUrl: 'DASHBOARD_URL',
+  apiBaseUrl: 'API_BASE_URL',
+  fallbackEmail: 'FALLBACK_EMAIL',
+  inboundBucket: 'INBOUND_BUCKET',
+  inboundPrefix: 'INBOUND_PREFIX',
+  shopWebhookSecretArn: 'SHOP_WEBHOOK_SECRET_ARN',
+  serviceName: 'POWERTOOLS_SERVICE_NAME',
+  logLevel: 'POWERTOOLS_LOG_LEVEL',
+  // Powertools reads the same variable; the engine also swaps in a sink that writes nothing.
+  metrics: 'POWERTOOLS_METRICS_DISABLED',
+} as const satisfies Record<SettingName, string>;
+
+export type VariableName = (typeof VARIABLES)[SettingName];
+
+/** The environment variable a setting travels in. */
+export const variableOf = (setting: SettingName): VariableName => VARIABLES[setting];
+
+const LISTS = new Set<SettingName>(['allowedCadences', 'allowedOrigins']);
+
+/** The variable's text as the setting's value; unset and empty are the same for a variable. */
+function fromVariable(name: SettingName, raw: string | undefined): unknown {
+  const value = raw?.trim();
+  if (value === undefined || value === '') return undefined;
+  if (LISTS.has(name)) {
+    return value
+      .split(',')
       .map((item) => item.trim())
-      .filter(Boolean),
-  );
-const zone = required('an IANA time zone, e.g. America/Chicago').refine((v) => IANAZone.isValidZone(v), {
-  error: 'is not an IANA time zone; use e.g. America/Chicago',
-});
-const email = (what: string) =>
-  required(what).refine((v) => /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/.test(v), {
-    error: 'is not an email address; use e.g. sam@northwind.example',
+      .filter(Boolean);
+  }
+  if (name === 'frequencyCap') return parseFrequencyCap(value) ?? value;
+  if (name === 'logLevel') return value.toUpperCase();
+  if (name === 'metrics') return !/^(true|1)$/i.test(value);
+  return value;
+}
+
+/** The setting's value as the variable's text; undefined leaves the variable unset. */
+function toVariable(name: SettingName, value: Settings[SettingName]): string | undefined {
+  if (value === undefined) return undefined;
+  if (Array.isArray(value)) return value.join(',');
+  if (name === 'frequencyCap') {
+    const cap = value as FrequencyCap;
+    return `${cap.count} per ${cap.days} days`;
+  }
+  if (name === 'metrics') return value === false ? 'true' : undefined;
+  return String(value);
+}
+
+const COMMON = ['tableName', 'cadencesDir', 'defaultTimeZone', 'serviceName', 'logLevel', 'metrics'] as const;
+const ENROLL = [...COMMON, 'stateMachineArnTemplate'] as const;
+
+/** What each function reads, by its construct id in the stack. */
+const FUNCTIONS = {
+  Intake: [...ENROLL, 'allowedCadences', 'defaultCadence', 'allowedOrigins'],
+  Complete: ENROLL,
+  Touch: [
+    ...COMMON,
+    'templatesDir',
+    'senderEmail',
+    'configurationSet',
+    'replyDomain',
+    'unsubscribeBaseUrl',
+    'unsubscribeSecretArn',
+    'businessName',
+    'postalAddress',
+    'businessWebsite',
+    'ownerName',
+    'ownerEmail',
+    'ownerPhone',
+    'frequencyCap',
+    'smsOriginationNumber',
+    'dashboardUrl',
+    'apiBaseUrl',
+  ],
+  InboundEmail: [
+    ...ENROLL,
+    'senderEmail',
+    'unsubscribeSecretArn',
+    'ownerEmail',
+    'fallbackEmail',
+    'inboundBucket',
+    'inboundPrefix',
+  ],
+  SesEvents: ENROLL,
+  Unsubscribe: [...ENROLL, 'unsubscribeSecretArn', 'businessName'],
+  SmsInbound: [
+    ...ENROLL,
+    'senderEmail',
+    'businessName',
+    'ownerEmail',
+    'ownerPhone',
+    'fallbackEmail',
+    'smsOriginationNumber',
+    'smsOptOuts',
+  ],
+  Outcome: [...ENROLL, 'unsubscribeSecretArn', 'businessName'],
+  ShopEvents: ENROLL,
+  ShopWebhook: [...ENROLL, 'shopWebhookSecretArn'],
+  EnrollmentSweeper: ENROLL,
+} as const satisfies Record<string, readonly SettingName[]>;
+
+export type FunctionName = keyof typeof FUNCTIONS;
+export const FUNCTION_NAMES = Object.keys(FUNCTIONS) as FunctionName[];
+/** The variables a function reads. */
+export const variablesOf = (functionName: FunctionName): VariableName[] =>
+  (FUNCTIONS[functionName] as readonly SettingName[]).map(variableOf);
+/** The settings a function reads. */
+export type SettingsOf<F extends FunctionName> = Pick<Settings, (typeof FUNCTIONS)[F][number]>;
+
+/** A function's settings from its environment (the process's, on Lambda), or EnvInvalid naming every bad variable. */
+export function readEnvironment<F extends FunctionName>(functionName: F, env: Environment): SettingsOf<F> {
+  const names: readonly SettingName[] = FUNCTIONS[functionName];
+  const mask = Object.fromEntries(names.map((name) => [name, true])) as { [K in SettingName]?: true };
+  const raw = Object.fromEntries(names.map((name) => [name, fromVariable(name, env[VARIABLES[name]])]));
+  const result = SettingsSchema.pick(mask).safeParse(raw);
+  if (result.success) return result.data as SettingsOf<F>;
+  const problems = result.error.issues.map((issue) => {
+    const setting = issue.path[0] as SettingName;
+    return `${VARIABLES[setting] ?? String(setting)} ${issue.message}`;
   });
-
-const FIELDS = {
-  TABLE_NAME: required('the DynamoDB table name'),
-  STATE_MACHINE_ARN_TEMPLATE: required('the state machine ARN with "{cadence}" for the cadence id').refine(
-    (v) => v.includes('{cadence}'),
-    {
-      error:
-        'must contain "{cadence}", e.g. arn:aws:states:us-east-1:123456789012:stateMachine:Followup-{cadence}:live',
-    },
-  ),
-  CADENCES_DIR: optional('the folder of cadence files').transform((v) => v ?? `${REPO}cadences`),
-  TEMPLATES_DIR: optional('the folder of templates').transform((v) => v ?? `${REPO}templates`),
-  ALLOWED_CADENCES: list('a comma-separated list of cadence ids'),
-  DEFAULT_CADENCE: optional('a cadence id').transform((v) => v ?? 'web-inquiry'),
-  DEFAULT_TIME_ZONE: zone,
-  ALLOWED_ORIGINS: list('a comma-separated list of origins, e.g. https://www.acme.com').refine(
-    (origins) => (origins ?? []).every((o) => URL.canParse(o) && new URL(o).origin === o),
-    { error: 'must list origins only (scheme and host, no path), e.g. https://www.acme.com' },
-  ),
-  SENDER_EMAIL: required('the From address, e.g. "Sam at Northwind <sam@northwind.example>"').refine(
-    (v) => /^[\x20-\x7e]+$/.test(v),
-    {
-      error:
-        'must be 7-bit ASCII on one line: SES refuses a raw non-ASCII name; build it with formatMailbox (RFC 2047), as businessEnvironment does',
-    },
-  ),
-  CONFIGURATION_SET: optional('the SES configuration set name'),
-  REPLY_DOMAIN: required('the domain that receives replies, e.g. reply.northwind.example').refine(
-    (v) => /^(?!-)[a-z0-9-]+(\.[a-z0-9-]+)+$/i.test(v),
-    { error: 'is not a domain; use e.g. reply.northwind.example' },
-  ),
-  // https in production; plain http only on loopback, where the local runtime serves it.
-  UNSUBSCRIBE_BASE_URL: required('the https URL unsubscribe tokens are appended to').refine(
-    (v) => /^(https:\/\/[^\s]+|http:\/\/(127\.0\.0\.1|localhost)(:[0-9]+)?)\/u\/$/.test(v),
-    {
-      error: 'must be an https URL ending in "/u/", e.g. https://abc.execute-api.us-east-1.amazonaws.com/u/',
-    },
-  ),
-  UNSUBSCRIBE_SECRET_ARN: required('the ARN of the Secrets Manager secret that signs unsubscribe tokens'),
-  BUSINESS_NAME: required('the business name leads know'),
-  POSTAL_ADDRESS: required('the postal address every marketing email carries'),
-  BUSINESS_WEBSITE: optional('the https address of the business website'),
-  OWNER_NAME: required("the lead owner's name"),
-  OWNER_EMAIL: email("the lead owner's email address"),
-  OWNER_PHONE: optional("the lead owner's phone number"),
-  FREQUENCY_CAP: optional('a cap such as "3 per 7 days"').transform((v, ctx): FrequencyCap => {
-    const cap = parseFrequencyCap(v ?? '3 per 7 days');
-    if (cap) return cap;
-    ctx.addIssue({ code: 'custom', message: `"${v}" is not a cap; use e.g. "3 per 7 days"` });
-    return z.NEVER;
-  }),
-  SMS_ORIGINATION_NUMBER: optional('an E.164 number, e.g. +12175550100').refine(
-    (v) => v === undefined || /^\+[1-9][0-9]{6,14}$/.test(v),
-    { error: 'is not an E.164 number; use e.g. +12175550100' },
-  ),
-  SMS_OPT_OUTS: z.preprocess(
-    unsetIfEmpty,
-    z
-      .enum(['aws', 'self'], {
-        error:
-          'must be "aws" (AWS End User Messaging answers STOP and HELP: SelfManagedOptOutsEnabled false) or "self" (Followup does: SelfManagedOptOutsEnabled true)',
-      })
-      .default('aws'),
-  ),
-  DASHBOARD_URL: optional('the http(s) address of the dashboard'),
-  API_BASE_URL: optional(
-    'the https address of the API, e.g. https://abc.execute-api.us-east-1.amazonaws.com',
-  ).refine(
-    (v) =>
-      v === undefined ||
-      /^(https:\/\/[^\s/]+|http:\/\/(127\.0\.0\.1|localhost)(:[0-9]+)?)(\/[^\s]*)?$/.test(v),
-    { error: 'must be an https URL, e.g. https://abc.execute-api.us-east-1.amazonaws.com' },
-  ),
-  FALLBACK_EMAIL: optional('the address that gets replies matching no lead').refine(
-    (v) => v === undefined || /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/.test(v),
-    { error: 'is not an email address; use e.g. sales@northwind.example' },
-  ),
-  INBOUND_BUCKET: required('the S3 bucket the SES receipt rule stores received mail in'),
-  INBOUND_PREFIX: optional('the key prefix of received mail in the bucket, e.g. "inbound/"').transform(
-    (v) => v ?? '',
-  ),
-  SHOP_WEBHOOK_SECRET_ARN: required('the ARN of the Secrets Manager secret that signs shop webhooks'),
-  POWERTOOLS_SERVICE_NAME: optional('the service name in logs').transform((v) => v ?? 'followup'),
-};
-
-type Field = keyof typeof FIELDS;
-type Values<K extends Field> = { readonly [P in K]: z.output<(typeof FIELDS)[P]> };
-
-function read<K extends Field>(keys: readonly K[], env: NodeJS.ProcessEnv): Values<K> {
-  const shape = Object.fromEntries(keys.map((k) => [k, FIELDS[k]])) as Pick<typeof FIELDS, K>;
-  const result = z.object(shape).safeParse(env);
-  if (result.success) return result.data as Values<K>;
-  const problems = result.error.issues.map((issue) => `${String(issue.path[0])} ${issue.message}`);
   throw new EnvInvalid(`environment variable ${problems.join('; ')}`);
 }
 
-const COMMON = ['TABLE_NAME', 'CADENCES_DIR', 'DEFAULT_TIME_ZONE', 'POWERTOOLS_SERVICE_NAME'] as const;
-const ENROLL = [...COMMON, 'STATE_MACHINE_ARN_TEMPLATE'] as const;
+/** The variables the stack sets on a function: exactly what its reader reads, from the settings. */
+export function environmentFor(functionName: FunctionName, settings: Settings): Record<string, string> {
+  const environment: Record<string, string> = {};
+  for (const name of FUNCTIONS[functionName] as readonly SettingName[]) {
+    const value = toVariable(name, settings[name]);
+    if (value !== undefined) environment[VARIABLES[name]] = value;
+  }
+  return environment;
+}
 
-export const intakeEnv = (env: NodeJS.ProcessEnv = process.env) =>
-  read([...ENROLL, 'ALLOWED_CADENCES', 'DEFAULT_CADENCE', 'ALLOWED_ORIGINS'], env);
-
-export const completeEnv = (env: NodeJS.ProcessEnv = process.env) => read(ENROLL, env);
-
-export const touchEnv = (env: NodeJS.ProcessEnv = process.env) =>
-  read(
-    [
-      ...COMMON,
-      'TEMPLATES_DIR',
-      'SENDER_EMAIL',
-      'CONFIGURATION_SET',
-      'REPLY_DOMAIN',
-      'UNSUBSCRIBE_BASE_URL',
-      'UNSUBSCRIBE_SECRET_ARN',
-      'BUSINESS_NAME',
-      'POSTAL_ADDRESS',
-      'BUSINESS_WEBSITE',
-      'OWNER_NAME',
-      'OWNER_EMAIL',
-      'OWNER_PHONE',
-      'FREQUENCY_CAP',
-      'SMS_ORIGINATION_NUMBER',
-      'DASHBOARD_URL',
-      'API_BASE_URL',
-    ],
-    env,
-  );
-
-export const inboundEmailEnv = (env: NodeJS.ProcessEnv = process.env) =>
-  read(
-    [
-      ...ENROLL,
-      'SENDER_EMAIL',
-      'UNSUBSCRIBE_SECRET_ARN',
-      'OWNER_EMAIL',
-      'FALLBACK_EMAIL',
-      'INBOUND_BUCKET',
-      'INBOUND_PREFIX',
-    ],
-    env,
-  );
-
-export const sesEventsEnv = (env: NodeJS.ProcessEnv = process.env) => read(ENROLL, env);
-
-export const unsubscribeEnv = (env: NodeJS.ProcessEnv = process.env) =>
-  read([...ENROLL, 'UNSUBSCRIBE_SECRET_ARN', 'BUSINESS_NAME'], env);
-
-export const smsInboundEnv = (env: NodeJS.ProcessEnv = process.env) =>
-  read(
-    [
-      ...ENROLL,
-      'SENDER_EMAIL',
-      'BUSINESS_NAME',
-      'OWNER_EMAIL',
-      'OWNER_PHONE',
-      'FALLBACK_EMAIL',
-      'SMS_ORIGINATION_NUMBER',
-      'SMS_OPT_OUTS',
-    ],
-    env,
-  );
-
-export const outcomeEnv = (env: NodeJS.ProcessEnv = process.env) =>
-  read([...ENROLL, 'UNSUBSCRIBE_SECRET_ARN', 'BUSINESS_NAME'], env);
-
-export const shopEventsEnv = (env: NodeJS.ProcessEnv = process.env) => read(ENROLL, env);
-
-export const enrollmentSweeperEnv = (env: NodeJS.ProcessEnv = process.env) => read(ENROLL, env);
-
-export const shopWebhookEnv = (env: NodeJS.ProcessEnv = process.env) =>
-  read([...ENROLL, 'SHOP_WEBHOOK_SECRET_ARN'], env);
-
-export type IntakeEnv = ReturnType<typeof intakeEnv>;
-export type CompleteEnv = ReturnType<typeof completeEnv>;
-export type TouchEnv = ReturnType<typeof touchEnv>;
+export const intakeEnv = (env: Environment) => readEnvironment('Intake', env);
+export const completeEnv = (env: Environment) => readEnvironment('Complete', env);
+export const touchEnv = (env: Environment) => readEnvironment('Touch', env);
+export const inboundEmailEnv = (env: Environment) => readEnvironment('InboundEmail', env);
+export const sesEventsEnv = (env: Environment) => readEnvironment('SesEvents', env);
+export const unsubscribeEnv = (env: Environment) => readEnvironment('Unsubscribe', env);
+export const smsInboundEnv = (env: Environment) => readEnvironment('SmsInbound', env);
+export const outcomeEnv = (env: Environment) => readEnvironment('Outcome', env);
+export const shopEventsEnv = (env: Environment) => readEnvironment('ShopEvents', env);
+export const shopWebhookEnv = (env: Environment) => readEnvironment('ShopWebhook', env);
+export const enrollmentSweeperEnv = (env: Environment) => readEnvironment('EnrollmentSweeper', env);

@@ -6,7 +6,7 @@ import { Tracer } from '@aws-lambda-powertools/tracer';
  * nothing and hands the clients back untouched.
  */
 
-export const tracer = new Tracer({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'followup' });
+export const createTracer = (serviceName: string): Tracer => new Tracer({ serviceName });
 
 /** The client, its calls traced as subsegments when tracing is on. */
-export const traced = <T>(client: T): T => tracer.captureAWSv3Client(client);
+export const traced = <T>(client: T, tracer: Tracer): T => tracer.captureAWSv3Client(client);

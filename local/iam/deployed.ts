@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Cadence } from '../../functions/core/cadence-schema.ts';
-import type { FollowupConfig } from '../../lib/config.ts';
+import type { FollowupConfig } from '../../functions/core/config.ts';
 import { IamEnforcer, type IamMode } from './enforcer.ts';
 import type { AccountFacts } from './requests.ts';
 import type { Synthesized } from './synthesize.ts';

@@ -1,6 +1,6 @@
 import { App, Stack } from 'aws-cdk-lib';
 import type { Cadence } from '../../functions/core/cadence-schema.ts';
-import type { FollowupConfig } from '../../lib/config.ts';
+import type { FollowupConfig } from '../../functions/core/config.ts';
 import { FollowupFunction } from '../../lib/followup-function.ts';
 import { FollowupStack } from '../../lib/followup-stack.ts';
 import { type LocalNames, STACK_NAME } from './deployed.ts';

@@ -44,8 +44,7 @@ const check = () => {
 
 // The runtime's own SES client, as its touch function uses it. Every send waits until all touches have claimed, so
 // the emails that go out go out together just before the kill: a mailbox kept only now and then would lose them.
-const clients = await import('../../functions/runtime/clients.ts');
-const ses = clients.sesClient();
+const { ses } = runtime.clients;
 const send = ses.send.bind(ses) as (command: unknown) => Promise<unknown>;
 Object.assign(ses, {
   send: async (command: unknown) => {

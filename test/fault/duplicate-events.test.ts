@@ -1,8 +1,9 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { scanAll } from '../../local/queries.ts';
+import { DynamoLeadStore } from '../../functions/adapters/dynamo/lead-store.ts';
+import { DynamoLeadReads } from '../../functions/adapters/dynamo/reads.ts';
 import { orderCompletedEvent, sesFeedbackEvent } from '../../local/signal-events.ts';
 import { enroll, showLogsOnFailure, startTestRuntime, type TestRuntime } from '../integ/harness.ts';
+import { scanAll } from '../integ/table-scan.ts';
 
 /*
  * EventBridge delivers at least once: the same event can arrive twice, one after the other or at the same time.
@@ -24,17 +25,17 @@ async function snapshot() {
   return items.map((i) => JSON.stringify(i, Object.keys(i).sort())).sort();
 }
 
+const table = () => ({ client: engine.runtime.ddb, tableName: engine.runtime.tableName });
+
 async function storedLead(leadId: string) {
-  const { Item } = await engine.runtime.ddb.send(
-    new GetCommand({ TableName: engine.runtime.tableName, Key: { pk: `LEAD#${leadId}`, sk: 'LEAD' } }),
-  );
-  return Item as { leadId: string; email: string; status: string; dealValue?: number };
+  const lead = await new DynamoLeadStore(table()).getLead(leadId);
+  if (!lead) throw new Error(`no lead ${leadId}`);
+  return lead;
 }
 
 const statusEvents = async (leadId: string, to: string) =>
-  (await scanAll(engine.runtime.ddb, engine.runtime.tableName)).filter(
-    (i) =>
-      i.pk === `LEAD#${leadId}` && String(i.sk).startsWith('EVENT#') && i.kind === 'status' && i.to === to,
+  ((await new DynamoLeadReads(table()).leadTimeline(leadId))?.events ?? []).filter(
+    (e) => e.kind === 'status' && e.to === to,
   );
 
 describe('the same EventBridge event delivered twice', () => {

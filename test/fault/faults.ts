@@ -3,6 +3,11 @@ import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { LeadStore } from '../../functions/domain/ports.ts';
 import type { TouchDeps } from '../../functions/domain/touch.ts';
+import { makeTouchHandler } from '../../functions/handlers/touch.ts';
+import { touchDependencies } from '../../functions/runtime/dependencies.ts';
+import type { Settings } from '../../functions/runtime/settings.ts';
+import { localSettings } from '../../local/runtime/settings.ts';
+import { ROOT } from '../../local/runtime.ts';
 import { executionContext, type LocalFunction } from '../../local/step-functions.ts';
 import type { TestRuntime } from '../integ/harness.ts';
 
@@ -61,10 +66,9 @@ export async function installTouch(
   change: (deps: TouchDeps) => TouchDeps,
   after?: (result: unknown) => void,
 ): Promise<Outcome[]> {
-  const { touchDependencies } = await import('../../functions/runtime/dependencies.ts');
-  const { makeTouchHandler } = await import('../../functions/handlers/touch.ts');
   const now = () => executionContext.getStore()?.now ?? engine.runtime.clock.now();
-  const handler = makeTouchHandler(change(touchDependencies()), now);
+  const deps = touchDependencies(runtimeSettings(engine), engine.runtime.clients);
+  const handler = makeTouchHandler(change(deps), now);
   const outcomes: Outcome[] = [];
   const touch: LocalFunction = async (payload) => {
     try {
@@ -81,14 +85,19 @@ export async function installTouch(
   return outcomes;
 }
 
+/** The settings the runtime's functions run with, as the local runtime builds them. */
+export function runtimeSettings(engine: TestRuntime): Settings {
+  return localSettings(engine.runtime.config, { root: ROOT, url: engine.runtime.url, logLevel: 'INFO' });
+}
+
 /** The runtime's own SDK clients (pointed at the emulators), to wrap. */
-export async function runtimeClients(): Promise<{
+export async function runtimeClients(engine: TestRuntime): Promise<{
   ses: SESv2Client;
   documents: DynamoDBDocumentClient;
   sfn: SFNClient;
 }> {
-  const clients = await import('../../functions/runtime/clients.ts');
-  return { ses: clients.sesClient(), documents: clients.documentClient(), sfn: clients.sfnClient() };
+  const { ses, documents, sfn } = engine.runtime.clients;
+  return { ses, documents, sfn };
 }
 
 /** An AWS service error as the SDK raises it: name, fault and HTTP status. */

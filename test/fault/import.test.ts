@@ -4,10 +4,9 @@ import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DynamoLeadStore } from '../../functions/adapters/dynamo-lead-store.ts';
-import { SfnExecutions } from '../../functions/adapters/sfn-executions.ts';
-import { directTarget, httpTarget, type ImportProgress, runImport } from '../../local/import.ts';
-import { scanAll } from '../../local/queries.ts';
+import { directTarget, httpTarget } from '../../bin/import/row-targets.ts';
+import { type ImportProgress, runImport } from '../../bin/import/run.ts';
+import { enrollmentIn } from '../../bin/targets.ts';
 import {
   ManualClock,
   showLogsOnFailure,
@@ -15,6 +14,7 @@ import {
   type TestRuntime,
   tempDir,
 } from '../integ/harness.ts';
+import { scanAll } from '../integ/table-scan.ts';
 import { awsError, faulty, runtimeClients } from './faults.ts';
 
 /*
@@ -50,7 +50,7 @@ describe('StartExecution and DynamoDB throttle during a bulk import', () => {
     // enrollment writes are refused for throughput
     const file = join(dir.path, 'buyers.csv');
     writeFileSync(file, csv(ROWS));
-    const { sfn, documents } = await runtimeClients();
+    const { sfn, documents } = await runtimeClients(engine);
     let starts = 0;
     let throttledStarts = 0;
     let throttlingSince: number | undefined;
@@ -74,24 +74,16 @@ describe('StartExecution and DynamoDB throttle during a bulk import', () => {
         throw new ProvisionedThroughputExceededException({ message: 'Throughput exceeded', $metadata: {} });
       }
     });
-    const { intakeDependencies } = await import('../../functions/runtime/dependencies.ts');
-    const deps = intakeDependencies();
-    const target = directTarget(
-      {
-        ...deps,
-        store: new DynamoLeadStore({ client: throttledTable, tableName: engine.runtime.tableName }),
-        executions: new SfnExecutions({
-          client: throttledSfn,
-          stateMachineArnTemplate: process.env.STATE_MACHINE_ARN_TEMPLATE as string,
-        }),
-      },
-      {
-        cadenceId: 'proposal',
-        origin: 'import:buyers.csv',
-        clock: () => engine.clock.now(),
-        description: 'test',
-      },
-    );
+    const { ses, sns, secrets, s3 } = engine.runtime.clients;
+    const deps = await enrollmentIn(engine.runtime, {
+      clients: { documents: throttledTable, sfn: throttledSfn, ses, sns, secrets, s3 },
+    });
+    const target = directTarget(deps, {
+      cadenceId: 'proposal',
+      origin: 'import:buyers.csv',
+      clock: () => engine.clock.now(),
+      description: 'test',
+    });
     const allowed: number[] = [];
 
     // Act

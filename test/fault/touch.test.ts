@@ -2,10 +2,9 @@ import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb
 import { SendEmailCommand, TooManyRequestsException } from '@aws-sdk/client-sesv2';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DynamoLeadStore } from '../../functions/adapters/dynamo-lead-store.ts';
+import { DynamoLeadStore } from '../../functions/adapters/dynamo/lead-store.ts';
 import { SesMailer } from '../../functions/adapters/ses-mailer.ts';
 import type { TouchOutcome } from '../../functions/domain/ports.ts';
-import { touchEnv } from '../../functions/runtime/env.ts';
 import {
   enroll,
   leadOf,
@@ -14,7 +13,14 @@ import {
   startTestRuntime,
   type TestRuntime,
 } from '../integ/harness.ts';
-import { faulty, faultyStore, firstEmailAnswerLost, installTouch, runtimeClients } from './faults.ts';
+import {
+  faulty,
+  faultyStore,
+  firstEmailAnswerLost,
+  installTouch,
+  runtimeClients,
+  runtimeSettings,
+} from './faults.ts';
 
 /*
  * At most one send per touch (docs/architecture.md §8.3) when AWS throttles and when the function dies halfway, on
@@ -56,7 +62,7 @@ const executionOf = (leadId: string) => engine.runtime.sfn.list().find((e) => e.
 describe('SES throttles the send', () => {
   it('on the first 3 tries: each fails with TransientError, the state machine retries, exactly one email goes out', async () => {
     // Prepare: SES answers TooManyRequests to the first three SendEmail calls
-    const { ses } = await runtimeClients();
+    const { ses } = await runtimeClients(engine);
     let calls = 0;
     const throttled = faulty(ses, (command) => {
       if (!(command instanceof SendEmailCommand)) return;
@@ -67,7 +73,7 @@ describe('SES throttles the send', () => {
     });
     const outcomes = await installTouch(engine, (deps) => ({
       ...deps,
-      mailer: new SesMailer({ client: throttled, from: touchEnv().SENDER_EMAIL }),
+      mailer: new SesMailer({ client: throttled, from: runtimeSettings(engine).senderEmail }),
     }));
 
     // Act
@@ -88,7 +94,7 @@ describe('SES throttles the send', () => {
 
   it('on every try: the execution fails loudly after its retries, nothing is sent, and the touch is left unclaimed for a redrive', async () => {
     // Prepare
-    const { ses } = await runtimeClients();
+    const { ses } = await runtimeClients(engine);
     const throttled = faulty(ses, (command) => {
       if (command instanceof SendEmailCommand) {
         throw new TooManyRequestsException({ message: 'Maximum sending rate exceeded.', $metadata: {} });
@@ -96,7 +102,7 @@ describe('SES throttles the send', () => {
     });
     const outcomes = await installTouch(engine, (deps) => ({
       ...deps,
-      mailer: new SesMailer({ client: throttled, from: touchEnv().SENDER_EMAIL }),
+      mailer: new SesMailer({ client: throttled, from: runtimeSettings(engine).senderEmail }),
     }));
 
     // Act
@@ -159,11 +165,11 @@ describe('the touch function dies after sending, before recording', () => {
 describe('SES takes the email but its answer is lost (a timeout after the request went out)', () => {
   it('the send is unconfirmed: recorded so, nothing is sent again, and the cadence goes on', async () => {
     // Prepare: the first SendEmail reaches SES (the email is in the mailbox), then the client times out
-    const { ses } = await runtimeClients();
+    const { ses } = await runtimeClients(engine);
     const answerLost = firstEmailAnswerLost(ses);
     const outcomes = await installTouch(engine, (deps) => ({
       ...deps,
-      mailer: new SesMailer({ client: answerLost, from: touchEnv().SENDER_EMAIL }),
+      mailer: new SesMailer({ client: answerLost, from: runtimeSettings(engine).senderEmail }),
     }));
 
     // Act
@@ -182,7 +188,7 @@ describe('SES takes the email but its answer is lost (a timeout after the reques
 describe('DynamoDB throttles the claim', () => {
   it('the touch fails with TransientError before anything is sent; the retry claims and sends once', async () => {
     // Prepare: the first conditional put of a touch record is refused for throughput
-    const { documents, ses } = await runtimeClients();
+    const { documents, ses } = await runtimeClients(engine);
     let refused = 0;
     const table = faulty(documents, (command) => {
       const sk = command instanceof PutCommand ? String(command.input.Item?.sk ?? '') : '';
@@ -201,7 +207,7 @@ describe('DynamoDB throttles the claim', () => {
     const outcomes = await installTouch(engine, (deps) => ({
       ...deps,
       store: new DynamoLeadStore({ client: table, tableName: engine.runtime.tableName }),
-      mailer: new SesMailer({ client: countingSes, from: touchEnv().SENDER_EMAIL }),
+      mailer: new SesMailer({ client: countingSes, from: runtimeSettings(engine).senderEmail }),
     }));
 
     // Act

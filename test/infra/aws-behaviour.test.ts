@@ -3,7 +3,8 @@ import { Capture, Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadCadencesSync } from '../../functions/adapters/cadence-files.ts';
-import { type FollowupConfig, loadConfig } from '../../lib/config.ts';
+import { loadConfig } from '../../functions/adapters/config-file.ts';
+import type { FollowupConfig } from '../../functions/core/config.ts';
 import { FollowupStack } from '../../lib/followup-stack.ts';
 
 /*

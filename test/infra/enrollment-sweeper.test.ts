@@ -2,8 +2,8 @@ import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadCadencesSync } from '../../functions/adapters/cadence-files.ts';
+import { loadConfig } from '../../functions/adapters/config-file.ts';
 import { STALE_CLAIM_MS } from '../../functions/domain/unconfirmed-touches.ts';
-import { loadConfig } from '../../lib/config.ts';
 import { FollowupStack } from '../../lib/followup-stack.ts';
 
 /* The sweeper on AWS: a 5-minute schedule, exactly the grants a sweep uses, and an alarm when an enrollment is stuck. */

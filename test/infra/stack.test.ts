@@ -5,7 +5,8 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadCadencesSync } from '../../functions/adapters/cadence-files.ts';
-import { ConfigInvalid, loadConfig, parseConfig } from '../../lib/config.ts';
+import { loadConfig } from '../../functions/adapters/config-file.ts';
+import { ConfigInvalid, parseConfig } from '../../functions/core/config.ts';
 import { FollowupStack } from '../../lib/followup-stack.ts';
 
 const ROOT = new URL('../..', import.meta.url).pathname;

@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { leadIdFor } from '../../functions/domain/lead.ts';
 import { signOutcomeToken } from '../../functions/domain/outcome-links.ts';
 import { signWebhook } from '../../functions/domain/shop.ts';
-import { awsError, runtimeClients } from '../fault/faults.ts';
+import { environmentFor, type FunctionName } from '../../functions/runtime/env.ts';
+import { awsError, runtimeClients, runtimeSettings } from '../fault/faults.ts';
 import { enroll, leadOf, startTestRuntime, type TestRuntime } from './harness.ts';
 
 /*
@@ -53,7 +54,8 @@ function webhookHeaders(body: string): Record<string, string> {
 
 /** The next StartExecution of any function fails as a throttled call would. */
 async function failNextStart(): Promise<{ failed: () => boolean }> {
-  const { sfn } = await runtimeClients();
+  if (!rt) throw new Error('start the runtime first');
+  const { sfn } = await runtimeClients(rt);
   let failed = false;
   sfn.middlewareStack.add(
     (next, context) => async (args) => {
@@ -202,12 +204,14 @@ describe('least privilege', () => {
       'INBOUND_BUCKET',
       'INBOUND_PREFIX',
     ];
+    const settings = runtimeSettings(rt);
     const mismatches: string[] = [];
     for (const fn of functions.values()) {
+      const local = environmentFor(fn.name as FunctionName, settings);
       for (const name of names) {
         const deployed = fn.environment[name];
-        if (deployed !== undefined && deployed !== process.env[name]) {
-          mismatches.push(`${fn.name} ${name}: deployed ${deployed}, local ${process.env[name]}`);
+        if (deployed !== undefined && deployed !== local[name]) {
+          mismatches.push(`${fn.name} ${name}: deployed ${deployed}, local ${local[name]}`);
         }
       }
     }

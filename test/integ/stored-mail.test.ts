@@ -4,8 +4,11 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadCadencesSync } from '../../functions/adapters/cadence-files.ts';
-import { loadConfig } from '../../lib/config.ts';
+import { loadConfig } from '../../functions/adapters/config-file.ts';
+import { makeInboundEmailHandler } from '../../functions/handlers/inbound-email.ts';
+import { inboundEmailDependencies } from '../../functions/runtime/dependencies.ts';
 import { FollowupStack } from '../../lib/followup-stack.ts';
+import { runtimeSettings } from '../fault/faults.ts';
 import { enroll, leadOf, mailboxOf, useEngine } from './harness.ts';
 import { type S3ActionModel, type StoredObject, storedBySes } from './ses-s3-action.ts';
 
@@ -173,11 +176,12 @@ describe('a reply stored the way the receipt rule stores it', () => {
       ],
     ]);
     const iam = rt.runtime.iam;
+    const settings = runtimeSettings(rt);
     s3.reset();
     s3.on(GetObjectCommand).callsFake(async (input: { Bucket: string; Key: string }) => {
       // The mock replaces the client's send, so the role's s3:GetObject is checked here instead.
       await iam?.authorize({ client: 'S3Client', command: 'GetObjectCommand', input });
-      const stored = input.Bucket === process.env.INBOUND_BUCKET ? bucket.get(input.Key) : undefined;
+      const stored = input.Bucket === settings.inboundBucket ? bucket.get(input.Key) : undefined;
       if (stored) return stored;
       throw new S3ServiceException({
         name: 'NoSuchKey',
@@ -185,11 +189,9 @@ describe('a reply stored the way the receipt rule stores it', () => {
         $metadata: { httpStatusCode: 404 },
       });
     });
-    // Imported once the engine has set the environment: the module builds Lambda's handler on import.
-    const deps = await import('../../functions/runtime/dependencies.ts');
-    const { makeInboundEmailHandler } = await import('../../functions/handlers/inbound-email.ts');
+    // The handler as Lambda builds it, from the runtime's settings and clients (the S3 client mocked above).
     const handler = makeInboundEmailHandler({
-      ...deps.inboundEmailDependencies(),
+      ...inboundEmailDependencies(settings, rt.runtime.clients),
       clock: () => rt.clock.now(),
     });
     const asDeployed = iam ? iam.as('InboundEmail', handler) : handler;

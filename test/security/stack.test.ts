@@ -3,7 +3,7 @@ import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadCadencesSync } from '../../functions/adapters/cadence-files.ts';
-import { loadConfig } from '../../lib/config.ts';
+import { loadConfig } from '../../functions/adapters/config-file.ts';
 import { FollowupStack } from '../../lib/followup-stack.ts';
 
 /*

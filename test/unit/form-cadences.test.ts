@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadCadencesSync } from '../../functions/adapters/cadence-files.ts';
-import { cartCadenceIds } from '../../lib/cadences.ts';
-import { ConfigInvalid, parseConfig } from '../../lib/config.ts';
+import { cartCadenceIds } from '../../functions/adapters/cart-cadences.ts';
+import { ConfigInvalid, parseConfig } from '../../functions/core/config.ts';
 
 /* A form cadence is one a signup can start: a cadence whose templates need a cart cannot be one. */
 

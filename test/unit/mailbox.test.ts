@@ -4,9 +4,10 @@ import fc from 'fast-check';
 import { simpleParser } from 'mailparser';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { SesMailer } from '../../functions/adapters/ses-mailer.ts';
+import { ConfigInvalid, parseConfig } from '../../functions/core/config.ts';
 import { formatMailbox, MailboxInvalid } from '../../functions/core/mailbox.ts';
-import { businessEnvironment, ConfigInvalid, parseConfig } from '../../lib/config.ts';
-import { CREDENTIALS, REGION } from './handlers/fixtures.ts';
+import { settingsFromConfig } from '../../functions/runtime/settings.ts';
+import { CREDENTIALS, REGION, TEST_OUTPUTS } from './handlers/fixtures.ts';
 
 const ses = mockClient(SESv2Client);
 const ADDRESS = 'sales@acme.example';
@@ -137,10 +138,13 @@ describe('the configured sender', () => {
     '%s reaches SES as a From address it accepts, in touches and forwards alike',
     async (name) => {
       // Prepare
-      const environment = businessEnvironment(parseConfig(config(name), 'followup.config.json', CADENCES));
+      const settings = settingsFromConfig(
+        parseConfig(config(name), 'followup.config.json', CADENCES),
+        TEST_OUTPUTS,
+      );
       const mailer = new SesMailer({
         client: new SESv2Client({ region: REGION, credentials: CREDENTIALS }),
-        from: environment.SENDER_EMAIL ?? '',
+        from: settings.senderEmail,
       });
 
       // Act

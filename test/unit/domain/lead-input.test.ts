@@ -1,4 +1,3 @@
-import '../signals/env.ts';
 import { describe, expect, it } from 'vitest';
 import { importRow } from '../../../functions/domain/import.ts';
 import { emailDomainProblem, parseSubmission } from '../../../functions/domain/lead-input.ts';

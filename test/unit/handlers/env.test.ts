@@ -51,11 +51,13 @@ describe('function environment', () => {
     });
 
     // Assess
-    expect(touch.FREQUENCY_CAP).toEqual({ count: 3, days: 7 });
-    expect(touch.TEMPLATES_DIR).toMatch(/templates$/);
-    expect(intake.CADENCES_DIR).toMatch(/cadences$/);
-    expect(intake.DEFAULT_CADENCE).toBe('web-inquiry');
-    expect(intake.ALLOWED_CADENCES).toEqual(['web-inquiry', 'proposal']);
+    expect(touch.frequencyCap).toEqual({ count: 3, days: 7 });
+    expect(touch.templatesDir).toMatch(/templates$/);
+    expect(intake.cadencesDir).toMatch(/cadences$/);
+    expect(intake.defaultCadence).toBe('web-inquiry');
+    expect(intake.allowedCadences).toEqual(['web-inquiry', 'proposal']);
+    expect(intake.allowedOrigins).toEqual([]);
+    expect(touch).toMatchObject({ serviceName: 'followup', metrics: true });
   });
 
   it('refuses a state machine ARN template without the {cadence} placeholder', () => {

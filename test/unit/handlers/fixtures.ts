@@ -1,10 +1,11 @@
 import { parseCadence } from '../../../functions/core/cadence.ts';
 import type { Cadence, CadenceInput } from '../../../functions/core/cadence-schema.ts';
-import { parseTemplate, TemplateNotFound } from '../../../functions/core/templates.ts';
+import { parseTemplate, TemplateNotFound } from '../../../functions/core/template-file.ts';
 import type { Lead } from '../../../functions/domain/lead.ts';
 import { leadIdFor } from '../../../functions/domain/lead.ts';
 import type { Logger, TemplateLoader } from '../../../functions/domain/ports.ts';
-import type { TouchSettings } from '../../../functions/domain/touch.ts';
+import type { TouchSettings } from '../../../functions/domain/touch-input.ts';
+import type { StackOutputs } from '../../../functions/runtime/settings.ts';
 
 export const REGION = 'us-east-1';
 export const CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
@@ -121,4 +122,17 @@ export const TOUCH_SETTINGS: TouchSettings = {
   owner: { name: 'Sam Rivera', firstName: 'Sam', email: 'sam@northwind.example', signature: 'Sam Rivera' },
   frequencyCap: { count: 3, days: 7 },
   defaultTimeZone: 'America/Chicago',
+};
+
+/** What a deployed stack would give `settingsFromConfig`: its resources' names, as a test account has them. */
+export const TEST_OUTPUTS: StackOutputs = {
+  tableName: 'followup-test',
+  stateMachineArnTemplate: ARN_TEMPLATE,
+  cadencesDir: '/var/task/cadences',
+  templatesDir: '/var/task/templates',
+  unsubscribeSecretArn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:unsubscribe',
+  shopWebhookSecretArn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:shop-webhook',
+  inboundBucket: 'followup-inbound-test',
+  inboundPrefix: 'inbound/',
+  apiUrl: 'https://api.northwind.example',
 };

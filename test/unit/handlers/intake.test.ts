@@ -1,4 +1,3 @@
-import './env.ts';
 import {
   ExecutionAlreadyExists,
   SFNClient,

@@ -1,10 +1,9 @@
-import './env.ts';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { StaticCadenceCatalog } from '../../../functions/adapters/cadence-catalog.ts';
 import { InvalidPayload, SendUnconfirmed } from '../../../functions/domain/errors.ts';
 import type { Lead } from '../../../functions/domain/lead.ts';
 import type { Mailer, OutgoingEmail, SmsSender, TouchKey } from '../../../functions/domain/ports.ts';
-import type { TouchEvent } from '../../../functions/domain/touch.ts';
+import type { TouchEvent } from '../../../functions/domain/touch-input.ts';
 import { touchId } from '../../../functions/domain/unconfirmed-touches.ts';
 import { makeTouchHandler } from '../../../functions/handlers/touch.ts';
 import { MemoryLeadStore } from '../domain/memory-lead-store.ts';

@@ -1,4 +1,3 @@
-import './env.ts';
 import {
   MessageRejected,
   SESv2Client,
@@ -16,7 +15,7 @@ import { parseFrequencyCap } from '../../../functions/domain/frequency-cap.ts';
 import type { Lead } from '../../../functions/domain/lead.ts';
 import type { TouchRecord } from '../../../functions/domain/ports.ts';
 import { verifyToken } from '../../../functions/domain/tokens.ts';
-import type { TouchEvent, TouchSettings } from '../../../functions/domain/touch.ts';
+import type { TouchEvent, TouchSettings } from '../../../functions/domain/touch-input.ts';
 import { makeTouchHandler } from '../../../functions/handlers/touch.ts';
 import { MemoryLeadStore } from '../domain/memory-lead-store.ts';
 import { ALL_CADENCES, CREDENTIALS, REGION, recordingLogger, storedLead, templates } from './fixtures.ts';

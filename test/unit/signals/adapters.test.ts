@@ -10,7 +10,7 @@ import {
 import { DeleteCommand, DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { DynamoLeadStore } from '../../../functions/adapters/dynamo-lead-store.ts';
+import { DynamoLeadStore } from '../../../functions/adapters/dynamo/lead-store.ts';
 import { parseMime } from '../../../functions/adapters/mime.ts';
 import { S3RawMailStore, StoredMailEncrypted } from '../../../functions/adapters/s3-raw-mail-store.ts';
 import { SfnExecutions } from '../../../functions/adapters/sfn-executions.ts';

@@ -28,8 +28,8 @@ describe('signal function environments', () => {
     // Assess
     expect(missing?.message).toContain('INBOUND_BUCKET is not set');
     expect(missing?.message).toContain('FALLBACK_EMAIL is not an email address');
-    expect(env).toMatchObject({ INBOUND_BUCKET: 'mail', INBOUND_PREFIX: 'in/' });
-    expect(env.FALLBACK_EMAIL).toBeUndefined();
+    expect(env).toMatchObject({ inboundBucket: 'mail', inboundPrefix: 'in/' });
+    expect(env.fallbackEmail).toBeUndefined();
   });
 
   it('the shop webhook needs its secret', () => {
@@ -57,6 +57,6 @@ describe('signal function environments', () => {
 
     // Assess
     expect(plain?.message).toContain('API_BASE_URL must be an https URL');
-    expect(env.API_BASE_URL).toBe('https://api.northwind.example');
+    expect(env.apiBaseUrl).toBe('https://api.northwind.example');
   });
 });

@@ -1,4 +1,3 @@
-import './env.ts';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { suppressionKey } from '../../../functions/domain/lead.ts';
 import { makeSesEventsHandler } from '../../../functions/handlers/ses-events.ts';

@@ -1,4 +1,3 @@
-import './env.ts';
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';

@@ -1,8 +1,10 @@
 import { SFNServiceException, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ExecutionInputSchema } from '../../../functions/core/execution-input.ts';
+import { STALE_SIGNAL_CLAIM_MS } from '../../../functions/domain/apply-once.ts';
 import { suppressionKey } from '../../../functions/domain/lead.ts';
-import { applySignal, type Signal, STALE_CLAIM_MS } from '../../../functions/domain/signals.ts';
+import type { Signal } from '../../../functions/domain/signal-schema.ts';
+import { applySignal } from '../../../functions/domain/signals.ts';
 import { enrolled, sfn, starts, stops, type World, world } from './fixtures.ts';
 
 const ENROLLED_AT = new Date('2026-03-04T15:30:00Z'); // Wednesday 09:30 in Chicago
@@ -152,7 +154,7 @@ describe('applySignal: a reply', () => {
 
     // Act
     const soon = await applySignal(w.deps, signal, new Date(NOW.getTime() + 60_000));
-    const later = await applySignal(w.deps, signal, new Date(NOW.getTime() + STALE_CLAIM_MS + 1));
+    const later = await applySignal(w.deps, signal, new Date(NOW.getTime() + STALE_SIGNAL_CLAIM_MS + 1));
 
     // Assess
     expect(soon.outcome).toBe('duplicate');

@@ -1,4 +1,3 @@
-import './env.ts';
 import { SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { CheckIfPhoneNumberIsOptedOutCommand } from '@aws-sdk/client-sns';
 import { describe, expect, it } from 'vitest';

@@ -1,13 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { smsInboundEnv } from '../../../functions/runtime/env.ts';
-import { businessEnvironment, ConfigInvalid, parseConfig } from '../../../lib/config.ts';
+import { ConfigInvalid, type FollowupConfig, parseConfig } from '../../../functions/core/config.ts';
+import { environmentFor, smsInboundEnv } from '../../../functions/runtime/env.ts';
+import { settingsFromConfig } from '../../../functions/runtime/settings.ts';
+import { TEST_OUTPUTS } from '../handlers/fixtures.ts';
 
-/* `sms.optOuts` from followup.config.json to the sms-inbound function's setting. */
+/* `sms.optOuts` from followup.config.json to the sms-inbound function's setting, through its environment. */
 
 const shipped = JSON.parse(readFileSync(new URL('../../../followup.config.json', import.meta.url), 'utf8'));
 const CADENCES = new Set(['web-inquiry', 'proposal', 'abandoned-cart']);
 const withSms = (sms: unknown) => ({ ...shipped, sms });
+/** What the deployed function reads: the stack's writer, then the function's reader. */
+const deployed = (config: FollowupConfig) =>
+  smsInboundEnv(environmentFor('SmsInbound', settingsFromConfig(config, TEST_OUTPUTS)));
 
 const ENV = {
   TABLE_NAME: 'followup',
@@ -26,11 +31,11 @@ describe('sms.optOuts', () => {
       'followup.config.json',
       CADENCES,
     );
-    const env = smsInboundEnv({ ...ENV, ...businessEnvironment(config) });
+    const settings = deployed(config);
 
     // Assess
     expect(config.sms.optOuts).toBe('aws');
-    expect(env.SMS_OPT_OUTS).toBe('aws');
+    expect(settings.smsOptOuts).toBe('aws');
   });
 
   it('"self" reaches the function as "self"', () => {
@@ -38,7 +43,7 @@ describe('sms.optOuts', () => {
     const config = parseConfig(withSms({ optOuts: 'self' }), 'followup.config.json', CADENCES);
 
     // Assess
-    expect(smsInboundEnv({ ...ENV, ...businessEnvironment(config) }).SMS_OPT_OUTS).toBe('self');
+    expect(deployed(config).smsOptOuts).toBe('self');
   });
 
   it('anything else stops synth, naming the field, both choices and the number setting each needs', () => {

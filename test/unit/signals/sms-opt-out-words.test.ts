@@ -1,4 +1,3 @@
-import './env.ts';
 import { CheckIfPhoneNumberIsOptedOutCommand } from '@aws-sdk/client-sns';
 import { describe, expect, it } from 'vitest';
 import { suppressionKey } from '../../../functions/domain/lead.ts';

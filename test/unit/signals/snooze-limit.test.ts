@@ -1,9 +1,9 @@
-import './env.ts';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ExecutionInputSchema } from '../../../functions/core/execution-input.ts';
 import { findReturnDate, returnInstant } from '../../../functions/domain/auto-reply.ts';
 import { enrollLead, MAX_EXECUTION_DAYS } from '../../../functions/domain/enroll.ts';
-import { applySignal, MAX_SNOOZE_DAYS } from '../../../functions/domain/signals.ts';
+import { MAX_SNOOZE_DAYS } from '../../../functions/domain/signal-rules.ts';
+import { applySignal } from '../../../functions/domain/signals.ts';
 import { enrolled, starts, type World, world } from './fixtures.ts';
 
 /*

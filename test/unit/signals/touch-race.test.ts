@@ -1,4 +1,3 @@
-import './env.ts';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -8,8 +7,9 @@ import { SesMailer } from '../../../functions/adapters/ses-mailer.ts';
 import { SnsSmsSender } from '../../../functions/adapters/sns-sms-sender.ts';
 import type { Lead } from '../../../functions/domain/lead.ts';
 import type { TouchRecord } from '../../../functions/domain/ports.ts';
-import { applySignal, type Signal } from '../../../functions/domain/signals.ts';
-import type { TouchEvent, TouchSettings } from '../../../functions/domain/touch.ts';
+import type { Signal } from '../../../functions/domain/signal-schema.ts';
+import { applySignal } from '../../../functions/domain/signals.ts';
+import type { TouchEvent, TouchSettings } from '../../../functions/domain/touch-input.ts';
 import { makeTouchHandler } from '../../../functions/handlers/touch.ts';
 import { MemoryLeadStore } from '../domain/memory-lead-store.ts';
 import { storedLead, TOUCH_SETTINGS, templates } from '../handlers/fixtures.ts';

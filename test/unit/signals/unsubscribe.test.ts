@@ -1,4 +1,3 @@
-import './env.ts';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { suppressionKey } from '../../../functions/domain/lead.ts';

@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Cadence } from '../functions/core/cadence-schema.ts';
-import { parseTemplate, TEMPLATE_EXTENSION, usesCart } from '../functions/core/templates.ts';
+import type { Cadence } from '../core/cadence-schema.ts';
+import { parseTemplate, TEMPLATE_EXTENSION } from '../core/template-file.ts';
+import { usesCart } from '../core/templates.ts';
 
 /** The cadences a step of which renders `cart.*`: only a shop event can start them, never a form. */
 export function cartCadenceIds(cadences: readonly Cadence[], templatesDir: string): Set<string> {
