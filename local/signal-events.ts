@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoLeadStore } from '../functions/adapters/dynamo/lead-store.ts';
+import type { Lead } from '../functions/domain/lead.ts';
 import type { RawMailStore } from '../functions/domain/ports.ts';
 import { signToken } from '../functions/domain/tokens.ts';
 import { httpEvent } from './api-event.ts';
-import type { Runtime } from './runtime.ts';
 
 /*
  * POST /api/leads/:id/signals on the local runtime: builds the event AWS would deliver for a reply, a bounce, a
@@ -49,25 +50,21 @@ export interface SignalHandlers {
   readonly shopWebhook: LocalHandler;
 }
 
-interface StoredLead {
-  readonly leadId: string;
-  readonly email: string;
-  readonly name?: string;
-  readonly phone?: string;
-  readonly status: string;
-  readonly cart?: { total?: number; currency?: string };
+/** What delivering a signal needs of the runtime: its table, its clock, the handlers and what they are keyed by. */
+export interface SignalRuntime {
+  readonly ddb: DynamoDBDocumentClient;
+  readonly tableName: string;
+  readonly clock: { now(): Date };
+  readonly signals: SignalHandlers;
+  readonly signingKey: string;
+  readonly rawMail: Pick<MemoryRawMailStore, 'put'>;
+  readonly config: {
+    readonly replyDomain: string;
+    readonly sms: { readonly originationNumber?: string | null | undefined };
+  };
 }
 
-async function readLead(runtime: Runtime, leadId: string): Promise<StoredLead | undefined> {
-  const { Item } = await runtime.ddb.send(
-    new GetCommand({
-      TableName: runtime.tableName,
-      Key: { pk: `LEAD#${leadId}`, sk: 'LEAD' },
-      ConsistentRead: true,
-    }),
-  );
-  return Item as StoredLead | undefined;
-}
+type StoredLead = Pick<Lead, 'leadId' | 'email' | 'name' | 'phone' | 'status' | 'cart'>;
 
 /** A plain-text email as a mail client would send it, CRLF line ends. */
 export function mimeMessage(mail: {
@@ -120,7 +117,11 @@ export function sesReceiptEvent(messageId: string, recipients: readonly string[]
 }
 
 /** What the SES configuration set publishes to EventBridge for a bounce or a complaint of a touch's email. */
-export function sesFeedbackEvent(kind: 'bounce' | 'complaint', lead: StoredLead, at: Date) {
+export function sesFeedbackEvent(
+  kind: 'bounce' | 'complaint',
+  lead: Pick<StoredLead, 'leadId' | 'email'>,
+  at: Date,
+) {
   const timestamp = at.toISOString();
   const mail = {
     timestamp,
@@ -209,11 +210,12 @@ export class SignalRequestError extends Error {
 
 /** Delivers one simulated signal through its real handler; answers the lead's status afterwards. */
 export async function deliverSignal(
-  runtime: Runtime,
+  runtime: SignalRuntime,
   leadId: string,
   request: LocalSignalRequest,
 ): Promise<{ ok: true; status: string }> {
-  const lead = await readLead(runtime, leadId);
+  const store = new DynamoLeadStore({ client: runtime.ddb, tableName: runtime.tableName });
+  const lead = await store.getLead(leadId);
   if (!lead) throw new SignalRequestError(404, `no lead ${leadId}`);
   const at = runtime.clock.now();
   const token = signToken(lead.leadId, runtime.signingKey);
@@ -273,6 +275,6 @@ export async function deliverSignal(
         `unknown signal type ${JSON.stringify(request.type satisfies never)}`,
       );
   }
-  const after = await readLead(runtime, leadId);
+  const after = await store.getLead(leadId);
   return { ok: true, status: after?.status ?? 'deleted' };
 }

@@ -1,5 +1,5 @@
+import { html, raw, type SafeHtml } from '../functions/core/html.ts';
 import { formatNumber } from './format.ts';
-import { html, raw, type SafeHtml } from './html.ts';
 import type { FollowUpFigures } from './model.ts';
 
 /*

@@ -1,12 +1,13 @@
+import { html, type SafeHtml, safeHref } from '../functions/core/html.ts';
 import { CHART_STYLES, followUpCharts } from './charts.ts';
 import { byTime, formatNumber, isPast, percent, relative, when } from './format.ts';
-import { html, type SafeHtml, safeHref } from './html.ts';
 import { page } from './layout.ts';
 import type {
   CadenceStats,
   DashboardModel,
   EmailRow,
   LeadRow,
+  LeadsPaging,
   SmsRow,
   TaskRow,
   UnconfirmedRow,
@@ -31,19 +32,15 @@ function stat(label: string, value: number | string, hint?: string): SafeHtml {
 }
 
 function summary(model: DashboardModel): SafeHtml {
-  const count = (...statuses: LeadRow['status'][]) =>
-    model.leads.filter((l) => statuses.includes(l.status)).length;
-  const wonValue = model.leads.reduce((sum, l) => sum + (l.status === 'won' ? (l.dealValue ?? 0) : 0), 0);
-  const touches = model.leads.reduce((sum, l) => sum + l.touchCount, 0);
+  const { totals } = model;
   const calls = model.tasks.filter((t) => t.channel === 'call').length;
   return html`<section aria-labelledby="summary-h">
 <h2 id="summary-h" class="visually-hidden">Summary</h2>
 <div class="cards">
-${stat('Leads', model.leads.length)}
-${stat('Active', count('active'))}
-${stat('Replied', count('replied', 'meeting'), 'incl. meetings booked')}
-${stat('Won', count('won'), wonValue > 0 ? `${formatNumber(wonValue)} in deals` : undefined)}
-${stat('Touches sent', touches)}
+${stat('Leads', totals.leads)}
+${stat('Replied', totals.replied, 'incl. meetings booked')}
+${stat('Won', totals.won, totals.revenue > 0 ? `${formatNumber(totals.revenue)} in deals` : undefined)}
+${stat('Touches sent', totals.touchesSent)}
 ${stat('Emails', model.emails.length)}
 ${stat('SMS', model.sms.length)}
 ${stat('Calls to make', calls, model.tasks.length > calls ? `+ ${plural(model.tasks.length - calls, 'other task')}` : undefined)}
@@ -69,24 +66,51 @@ function leadRow(lead: LeadRow, now: string): SafeHtml {
 </tr>`;
 }
 
+function searchForm(paging: LeadsPaging): SafeHtml {
+  return html`<form class="search" method="get" action="/" role="search">
+<label for="lead-search">Find a lead</label>
+<input id="lead-search" name="search" type="search" value="${paging.search ?? ''}" placeholder="email or company">
+<button type="submit" class="btn">Search</button>${paging.search ? html` <a href="/">Show every lead</a>` : ''}
+</form>`;
+}
+
+/** Links to the newer and the older page, each carrying its cursor and the search. */
+function pager(paging: LeadsPaging): SafeHtml | '' {
+  if (paging.previous === undefined && paging.next === undefined) return '';
+  const link = (query: string, rel: string, label: string) =>
+    html`<a href="${query === '' ? '/' : `/?${query}`}" rel="${rel}">${label}</a>`;
+  return html`<nav class="pager" aria-label="Pages of leads">${paging.previous !== undefined ? link(paging.previous, 'prev', '← Newer leads') : ''}${paging.previous !== undefined && paging.next !== undefined ? ' · ' : ''}${paging.next !== undefined ? link(paging.next, 'next', 'Older leads →') : ''}</nav>`;
+}
+
 function leadsTable(model: DashboardModel): SafeHtml {
+  const { paging } = model;
+  const notice = paging.notice ? html`<p class="notice" role="status">${paging.notice}</p>` : '';
   if (model.leads.length === 0) {
-    return emptyState(
-      html`No leads yet — post the signup form at <a href="/form">/form</a> or run <code>${CURL_EXAMPLE}</code>`,
-    );
+    return html`${searchForm(paging)}${notice}${
+      paging.search
+        ? emptyState(html`No lead’s email or company contains “${paging.search}”.`)
+        : emptyState(
+            html`No leads yet — post the signup form at <a href="/form">/form</a> or run <code>${CURL_EXAMPLE}</code>`,
+          )
+    }`;
   }
   const leads = [...model.leads].sort((a, b) => byTime(b.createdAt, a.createdAt));
-  return html`<div class="table-wrap"><table>
+  return html`${searchForm(paging)}${notice}<div class="table-wrap"><table>
 <caption class="visually-hidden">Leads, newest first</caption>
 <thead><tr><th scope="col">Lead</th><th scope="col">Company</th><th scope="col">Status</th><th scope="col">Cadence</th><th scope="col">Owner</th><th scope="col">Last contact</th><th scope="col">Next touch</th><th scope="col" class="num">Touches</th></tr></thead>
 <tbody>
 ${leads.map((lead) => leadRow(lead, model.now))}
 </tbody>
-</table></div>`;
+</table></div>${pager(paging)}`;
+}
+
+/** The zone to show a lead's times in: the row's own, else that of the lead on this page. */
+function zoneOf(row: { readonly leadId: string; readonly zone?: string }, model: DashboardModel) {
+  return row.zone ?? model.leads.find((l) => l.id === row.leadId)?.zone;
 }
 
 function unstartedRow(row: UnstartedRow, model: DashboardModel): SafeHtml {
-  const zone = model.leads.find((l) => l.id === row.leadId)?.zone;
+  const zone = zoneOf(row, model);
   const next =
     row.status === 'retrying' && row.retryAt
       ? html`next try ${when(row.retryAt, zone, model.now)}`
@@ -117,7 +141,7 @@ function unstarted(model: DashboardModel): SafeHtml | '' {
 }
 
 function unconfirmedRow(row: UnconfirmedRow, model: DashboardModel): SafeHtml {
-  const zone = model.leads.find((l) => l.id === row.leadId)?.zone;
+  const zone = zoneOf(row, model);
   return html`<tr>
 <td><a href="${leadHref(row.leadId)}">${row.leadName}</a></td>
 <td>${row.cadenceId}</td>
@@ -142,7 +166,7 @@ function unconfirmed(model: DashboardModel): SafeHtml | '' {
 }
 
 function taskItem(task: TaskRow, model: DashboardModel): SafeHtml {
-  const zone = model.leads.find((l) => l.id === task.leadId)?.zone;
+  const zone = zoneOf(task, model);
   const overdue = isPast(task.dueAt, model.now);
   return html`<li class="card">
 <div>${channelLabel(task.channel)} · <strong>${task.title}</strong> — <a href="${leadHref(task.leadId)}">${task.leadName}</a></div>
@@ -219,7 +243,7 @@ function emails(model: DashboardModel, byContact: ReadonlyMap<string, LeadRow>):
 }
 
 function cadenceRow(c: CadenceStats): SafeHtml {
-  return html`<tr><th scope="row">${c.cadence}</th><td class="num">${c.enrolled}</td><td class="num">${c.active}</td><td class="num">${c.touchesSent}</td><td class="num">${c.replies}</td><td class="num">${percent(c.replies, c.enrolled)}</td><td class="num">${c.won}</td></tr>`;
+  return html`<tr><th scope="row">${c.cadence}</th><td class="num">${c.contacted}</td><td class="num">${c.touchesSent}</td><td class="num">${c.replies}</td><td class="num">${percent(c.replies, c.contacted)}</td><td class="num">${c.won}</td></tr>`;
 }
 
 function cadences(model: DashboardModel): SafeHtml {
@@ -229,7 +253,7 @@ function cadences(model: DashboardModel): SafeHtml {
     );
   }
   return html`<div class="table-wrap"><table>
-<thead><tr><th scope="col">Cadence</th><th scope="col" class="num">Enrolled</th><th scope="col" class="num">Active</th><th scope="col" class="num">Touches sent</th><th scope="col" class="num">Replies</th><th scope="col" class="num">Response rate</th><th scope="col" class="num">Won</th></tr></thead>
+<thead><tr><th scope="col">Cadence</th><th scope="col" class="num">Contacted</th><th scope="col" class="num">Touches sent</th><th scope="col" class="num">Replies</th><th scope="col" class="num">Response rate</th><th scope="col" class="num">Won</th></tr></thead>
 <tbody>${model.cadences.map(cadenceRow)}</tbody>
 </table></div>`;
 }

@@ -1,4 +1,4 @@
-import { escapeHtml, html, raw, type SafeHtml } from './html.ts';
+import { html, raw, type SafeHtml } from '../functions/core/html.ts';
 import { page } from './layout.ts';
 import type { FormModel } from './model.ts';
 
@@ -178,7 +178,7 @@ ${HONEYPOT}
 }
 
 /** A minimal form to paste into a website; replace YOUR-API with the API URL `cdk deploy` prints. */
-export const FORM_SNIPPET = `<form method="post" action="https://YOUR-API/leads">
+export const FORM_SNIPPET = html`<form method="post" action="https://YOUR-API/leads">
   <label for="email">Email</label>
   <input id="email" name="email" type="email" autocomplete="email" required>
 
@@ -192,8 +192,8 @@ export const FORM_SNIPPET = `<form method="post" action="https://YOUR-API/leads"
   <input id="phone" name="phone" type="tel" autocomplete="tel">
 
   <input id="sms" name="smsConsent" type="checkbox" value="on">
-  <label for="sms">${escapeHtml(CONSENT_WORDING)}</label>
-  <input type="hidden" name="consentText" value="${escapeHtml(CONSENT_WORDING)}">
+  <label for="sms">${CONSENT_WORDING}</label>
+  <input type="hidden" name="consentText" value="${CONSENT_WORDING}">
 
   <label for="note">Message</label>
   <textarea id="note" name="note" rows="4"></textarea>
@@ -207,4 +207,4 @@ export const FORM_SNIPPET = `<form method="post" action="https://YOUR-API/leads"
 </form>
 <script>
   document.getElementById('timezone').value = Intl.DateTimeFormat().resolvedOptions().timeZone;
-</script>`;
+</script>`.value;

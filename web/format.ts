@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { html, type SafeHtml } from './html.ts';
+import { html, type SafeHtml } from '../functions/core/html.ts';
 
 /*
  * Times as a person reads them ("Mon 21 Dec, 09:00 CST"), in the lead's zone where it is known and UTC otherwise,

@@ -1,4 +1,4 @@
-import { html, raw, type SafeHtml, safeHref } from './html.ts';
+import { html, raw, type SafeHtml, safeHref } from '../functions/core/html.ts';
 
 /* The page shell every page shares: document head, one small stylesheet, the header navigation. */
 
@@ -117,7 +117,7 @@ h3 { font-size: 1rem; margin: 1.25rem 0 .25rem; }
 .field label { display: block; font-weight: 600; margin-bottom: .25rem; }
 .req, .hint { font-weight: 400; color: var(--muted); font-size: .9rem; }
 .hint { margin: 0 0 .25rem; }
-input[type="email"], input[type="text"], input[type="tel"], textarea {
+input[type="email"], input[type="text"], input[type="tel"], input[type="search"], textarea {
   width: 100%; font: inherit; padding: .55rem .7rem; border: 1px solid var(--muted); border-radius: 8px;
   background: var(--surface); color: var(--text); }
 [aria-invalid="true"] { border-color: var(--bad); border-width: 2px; }
@@ -136,6 +136,9 @@ input[type="email"], input[type="text"], input[type="tel"], textarea {
 .flash { position: fixed; bottom: 1rem; left: 1rem; right: 1rem; max-width: 32rem; margin: 0 auto; padding: .75rem 1rem;
   border-radius: var(--radius); background: var(--text); color: var(--bg); }
 .flash:empty { display: none; }
+.search { display: flex; flex-wrap: wrap; gap: .5rem; align-items: center; margin: 0 0 .75rem; }
+.search input { flex: 1 1 14rem; max-width: 24rem; }
+.pager { margin: .75rem 0; }
 `);
 
 /** Finds buttons carrying `data-post`, POSTs their JSON body (plus an asked-for `value`) and reloads on success. */

@@ -1,5 +1,6 @@
+import { html, type SafeHtml, safeHref } from '../functions/core/html.ts';
+import { assertUnreachable } from '../functions/core/unreachable.ts';
 import { byTime, formatNumber, isPast, relative, when } from './format.ts';
-import { html, type SafeHtml, safeHref } from './html.ts';
 import { page } from './layout.ts';
 import type { EnrollmentRow, LeadPageModel, LeadRow, LeadStatus, ScheduleRow, TouchRow } from './model.ts';
 import { channelLabel, emptyState, leadLabel, outcomeButtons, postButton, statusBadge } from './parts.ts';
@@ -33,10 +34,6 @@ interface TimelineItem {
   /** When the step was scheduled; absent for a touch no schedule row explains. */
   readonly scheduledAt?: string;
   readonly outcome: Outcome;
-}
-
-function assertUnreachable(value: never): never {
-  throw new Error(`Unexpected value: ${JSON.stringify(value)}`);
 }
 
 /** Pairs each scheduled step with its touch (each touch used once) and works out the state of the rest. */

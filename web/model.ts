@@ -1,21 +1,14 @@
+import type { Channel } from '../functions/core/cadence-schema.ts';
+import type { LeadStatus } from '../functions/domain/lead.ts';
+import type { EnrollmentStatus, TouchStatus } from '../functions/domain/ports.ts';
+
 /*
- * What the pages of the local runtime show, as plain data: the HTTP server reads the store and fills these in, the
- * renderers only format them. All times are ISO 8601 strings; `now` comes in so rendering needs no clock.
+ * What the pages of the local runtime show, as plain data: the HTTP server reads the store (the LeadReads port) and
+ * fills these in, the renderers only format them. The words are the domain's; the shapes are the pages'. All times
+ * are ISO 8601 strings; `now` comes in so rendering needs no clock.
  */
 
-export type LeadStatus =
-  | 'active'
-  | 'replied'
-  | 'meeting'
-  | 'won'
-  | 'lost'
-  | 'snoozed'
-  | 'nurture'
-  | 'unsubscribed'
-  | 'bounced'
-  | 'complained';
-
-export type Channel = 'email' | 'sms' | 'call' | 'task';
+export type { Channel, LeadStatus };
 
 export interface LeadRow {
   readonly id: string;
@@ -51,6 +44,8 @@ export interface TaskRow {
   readonly channel: 'call' | 'task';
   readonly dueAt: string;
   readonly createdAt: string;
+  /** The lead's zone: the due time is shown in it. */
+  readonly zone?: string;
 }
 
 export interface SmsRow {
@@ -65,13 +60,36 @@ export interface EmailRow {
   readonly at: string;
 }
 
+/** A cadence's figures from the report's counters (docs/architecture.md §5.3): what it did, never a recount. */
 export interface CadenceStats {
   readonly cadence: string;
-  readonly enrolled: number;
-  readonly active: number;
+  /** Enrollments the cadence touched at least once. */
+  readonly contacted: number;
   readonly touchesSent: number;
   readonly replies: number;
   readonly won: number;
+}
+
+/** The whole engine's figures for the summary: the leads listed, and the report's counts. */
+export interface DashboardTotals {
+  readonly leads: number;
+  readonly touchesSent: number;
+  /** Leads that answered after a touch (a reply, a meeting or a purchase). */
+  readonly replied: number;
+  readonly won: number;
+  readonly revenue: number;
+}
+
+/** Which page of leads the dashboard shows, and the links to its neighbours. */
+export interface LeadsPaging {
+  /** The search the page is filtered by (email or company). */
+  readonly search?: string;
+  /** The query string of the next page; absent on the last. */
+  readonly next?: string;
+  /** The query string of the previous page ('' for the first); absent on the first. */
+  readonly previous?: string;
+  /** Why the page shown is the first one, when a link asked for another. */
+  readonly notice?: string;
 }
 
 /** The follow-up measures the charts draw, as `followup report` computes them from the aggregates. */
@@ -104,6 +122,7 @@ export interface UnstartedRow {
   readonly retryAt?: string;
   /** When the lead was enrolled. */
   readonly createdAt: string;
+  readonly zone?: string;
 }
 
 /** A touch that may or may not have gone out: a person checks, then redrives it (`followup touches redrive`). */
@@ -117,11 +136,15 @@ export interface UnconfirmedRow {
   readonly channel: Channel;
   readonly claimedAt: string;
   readonly reason: string;
+  readonly zone?: string;
 }
 
 export interface DashboardModel {
   readonly now: string;
+  /** One page of leads, newest first. */
   readonly leads: readonly LeadRow[];
+  readonly paging: LeadsPaging;
+  readonly totals: DashboardTotals;
   /** Enrollments whose start failed: the dashboard lists each, stuck ones first. */
   readonly unstarted: readonly UnstartedRow[];
   /** Touches that may or may not have gone out, oldest first; absent or empty when there are none. */
@@ -153,7 +176,7 @@ export interface TouchRow {
   readonly step: string;
   readonly channel: Channel;
   readonly template: string;
-  readonly status: 'sent' | 'skipped' | 'failed' | 'claimed' | 'unconfirmed';
+  readonly status: TouchStatus;
   readonly reason?: string;
   readonly at: string;
 }
@@ -162,7 +185,7 @@ export interface EnrollmentRow {
   readonly enrollmentId: string;
   readonly cadenceId: string;
   readonly enrolledAt: string;
-  readonly status: string;
+  readonly status: EnrollmentStatus;
 }
 
 export interface LeadPageModel {

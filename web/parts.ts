@@ -1,4 +1,4 @@
-import { html, type SafeHtml } from './html.ts';
+import { html, type SafeHtml } from '../functions/core/html.ts';
 import type { Channel, LeadRow, LeadStatus } from './model.ts';
 
 /* Small pieces the dashboard and the lead page share. */

@@ -1,4 +1,4 @@
-import { html } from './html.ts';
+import { html } from '../functions/core/html.ts';
 import { page } from './layout.ts';
 
 /** The page a lead lands on after the signup form at `/thanks`. */

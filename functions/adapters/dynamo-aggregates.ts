@@ -6,9 +6,9 @@ import {
   type Counter,
   type Counts,
 } from '../core/report.ts';
-import type { AggregateKey, AggregateQuery, Aggregates, EnrollmentMarks } from '../domain/ports.ts';
+import type { AggregateKey, AggregateQuery, Aggregates, EnrollmentMarks } from '../domain/report-ports.ts';
 import { rethrow } from './aws-errors.ts';
-import { enrollmentItemKey } from './dynamo-lead-store.ts';
+import { AGG_PK as AGG, enrollmentItemKey } from './dynamo/keys.ts';
 
 /*
  * The report's counters in the single table (docs/architecture.md §5.1), next to the leads:
@@ -23,7 +23,6 @@ import { enrollmentItemKey } from './dynamo-lead-store.ts';
  * never the number of leads, and nothing is scanned.
  */
 
-const AGG = 'AGG';
 const partition = (cadenceId: string, month: string) => `${AGG}#${cadenceId}#${month}`;
 const slotSk = (slot: AggregateSlot) =>
   slot === 'closed' ? 'CLOSED' : `TOUCH#${String(slot).padStart(3, '0')}`;

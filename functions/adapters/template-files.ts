@@ -5,7 +5,7 @@ import {
   TEMPLATE_EXTENSION,
   TemplateNotFound,
   type TemplateSource,
-} from '../core/templates.ts';
+} from '../core/template-file.ts';
 
 const NAME_RE = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 

@@ -1,13 +1,18 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
-import { afterAll, beforeAll } from 'vitest';
-import { DynamoLeadStore } from '../../functions/adapters/dynamo-lead-store.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { enrollmentItemKey, leadKey, taskKey } from '../../functions/adapters/dynamo/keys.ts';
+import { DynamoLeadStore } from '../../functions/adapters/dynamo/lead-store.ts';
+import { DynamoLeadReads } from '../../functions/adapters/dynamo/reads.ts';
+import { leadUpsert } from '../../functions/domain/enroll.ts';
+import { leadIdFor } from '../../functions/domain/lead.ts';
 import type { LeadEvent, RepTask } from '../../functions/domain/ports.ts';
 import { createFollowupTable } from '../../local/table.ts';
-import { MemoryLeadStore } from '../unit/domain/memory-lead-store.ts';
+import { MemoryLeadReads, MemoryLeadStore } from '../unit/domain/memory-lead-store.ts';
+import { leadReadsContract } from './lead-reads.contract.ts';
 import { leadStoreContract, type StoreUnderTest } from './lead-store.contract.ts';
 
 leadStoreContract('MemoryLeadStore', async (): Promise<StoreUnderTest> => {
@@ -18,6 +23,11 @@ leadStoreContract('MemoryLeadStore', async (): Promise<StoreUnderTest> => {
     eventsOf: async (leadId) =>
       store.events.filter((event) => event.leadId === leadId).map(({ leadId: _leadId, ...event }) => event),
   };
+});
+
+leadReadsContract('MemoryLeadReads', async () => {
+  const store = new MemoryLeadStore();
+  return { store, reads: new MemoryLeadReads(store) };
 });
 
 // One dynalite for the file, a fresh table per test: creating a table in memory takes milliseconds.
@@ -70,4 +80,69 @@ leadStoreContract('DynamoLeadStore on dynalite', async (): Promise<StoreUnderTes
     eventsOf: async (leadId) =>
       (await itemsOf(tableName, 'event', leadId, ['leadId'])) as unknown as LeadEvent[],
   };
+});
+
+leadReadsContract('DynamoLeadReads on dynalite', async () => {
+  const tableName = `followup-contract-${++tables}`;
+  await createFollowupTable(raw, tableName);
+  return {
+    store: new DynamoLeadStore({ client, tableName }),
+    reads: new DynamoLeadReads({ client, tableName }),
+  };
+});
+
+describe('DynamoLeadReads on a table written before the listings existed', () => {
+  it('lists its leads, tasks and stuck enrollments on the first read, once', async () => {
+    // Prepare: items as the older store wrote them: a lead, a task and a stuck enrollment, no listing or list entry
+    const tableName = `followup-contract-${++tables}`;
+    await createFollowupTable(raw, tableName);
+    const old = leadIdFor('old@example.com');
+    const { create } = leadUpsert(
+      old,
+      { email: 'Old@Example.com', company: 'Northwind' },
+      '2026-01-05T10:00:00.000Z',
+    );
+    const put = (Item: Record<string, unknown>) =>
+      client.send(new PutCommand({ TableName: tableName, Item }));
+    await put({ ...leadKey(old), type: 'lead', ...create });
+    await put({
+      ...taskKey(old, 'e-1', 2),
+      type: 'task',
+      status: 'open',
+      leadId: old,
+      enrollmentId: 'e-1',
+      stepIndex: 2,
+      dueAt: '2026-01-06T15:00:00.000Z',
+      title: 'Call',
+    });
+    await put({
+      ...enrollmentItemKey(old, 'e-1'),
+      type: 'enrollment',
+      leadId: old,
+      enrollmentId: 'e-1',
+      cadenceId: 'web-inquiry',
+      status: 'stuck',
+      startAttempts: 8,
+      endedAt: '2026-01-05T12:00:00.000Z',
+      createdAt: '2026-01-05T10:00:00.000Z',
+    });
+    const store = new DynamoLeadStore({ client, tableName });
+    const recent = leadIdFor('new@example.com');
+    await store.upsertLead(leadUpsert(recent, { email: 'new@example.com' }, '2026-03-01T10:00:00.000Z'));
+
+    // Act
+    const page = await new DynamoLeadReads({ client, tableName }).listLeads({ limit: 50, search: 'north' });
+    const everyone = await new DynamoLeadReads({ client, tableName }).listLeads({ limit: 50 });
+    const reads = new DynamoLeadReads({ client, tableName });
+
+    // Assess
+    expect(page.leads.map((lead) => lead.leadId)).toEqual([old]);
+    expect(everyone.leads.map((lead) => lead.leadId)).toEqual([recent, old]);
+    expect((await reads.openTasks()).map((task) => [task.leadId, task.dueAt])).toEqual([
+      [old, '2026-01-06T15:00:00.000Z'],
+    ]);
+    expect((await reads.unstartedEnrollments()).map((e) => e.enrollmentId)).toEqual(['e-1']);
+    const { Items = [] } = await client.send(new ScanCommand({ TableName: tableName, ConsistentRead: true }));
+    expect(Items.filter((item) => item.type === 'listing')).toHaveLength(2);
+  });
 });

@@ -14,7 +14,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { DynamoLeadStore } from '../../../functions/adapters/dynamo-lead-store.ts';
+import { DynamoLeadStore } from '../../../functions/adapters/dynamo/lead-store.ts';
 import { leadUpsert } from '../../../functions/domain/enroll.ts';
 import { leadIdFor } from '../../../functions/domain/lead.ts';
 import type { TouchRecord } from '../../../functions/domain/ports.ts';
@@ -80,8 +80,9 @@ describe('DynamoLeadStore: leads', () => {
   });
 
   it('on ConditionalCheckFailed merges into the existing lead: fills gaps, replaces the zone, keeps the status', async () => {
-    // Prepare
-    dynamo.on(PutCommand).rejects(conditionFailed());
+    // Prepare: the lead exists (its create fails its condition); the listing's put has none
+    dynamo.on(PutCommand).resolves({});
+    dynamo.on(PutCommand, { ConditionExpression: 'attribute_not_exists(pk)' }).rejects(conditionFailed());
     dynamo.on(UpdateCommand).resolves({
       Attributes: {
         pk: `LEAD#${LEAD_ID}`,

@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { DynamoLeadStore } from '../../../functions/adapters/dynamo-lead-store.ts';
+import { DynamoLeadStore } from '../../../functions/adapters/dynamo/lead-store.ts';
 import type { StartRetry } from '../../../functions/domain/ports.ts';
 
 /* The due-retry markers of enrollments whose start failed: one partition, read by one Query, never a scan. */

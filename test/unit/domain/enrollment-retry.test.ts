@@ -12,7 +12,7 @@ import {
   sweepEnrollments,
 } from '../../../functions/domain/enrollment-retry.ts';
 import { leadIdFor } from '../../../functions/domain/lead.ts';
-import type { MetricName } from '../../../functions/domain/ports.ts';
+import type { MetricName } from '../../../functions/domain/report-ports.ts';
 import { faultyStore } from '../../fault/faults.ts';
 import { ALL_CADENCES, ARN_TEMPLATE, CREDENTIALS, REGION, silentLogger } from '../handlers/fixtures.ts';
 import { MemoryLeadStore } from './memory-lead-store.ts';

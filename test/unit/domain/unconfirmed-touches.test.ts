@@ -2,15 +2,11 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { StaticCadenceCatalog } from '../../../functions/adapters/cadence-catalog.ts';
 import { SendUnconfirmed } from '../../../functions/domain/errors.ts';
 import type { Lead } from '../../../functions/domain/lead.ts';
-import type {
-  Mailer,
-  MetricName,
-  OutgoingEmail,
-  SmsSender,
-  TouchKey,
-} from '../../../functions/domain/ports.ts';
+import type { Mailer, OutgoingEmail, SmsSender, TouchKey } from '../../../functions/domain/ports.ts';
 import { RedriveRefused, redriveTouch } from '../../../functions/domain/redrive.ts';
-import { performTouch, type TouchDeps, type TouchEvent } from '../../../functions/domain/touch.ts';
+import type { MetricName } from '../../../functions/domain/report-ports.ts';
+import { performTouch, type TouchDeps } from '../../../functions/domain/touch.ts';
+import type { TouchEvent } from '../../../functions/domain/touch-input.ts';
 import {
   listUnconfirmed,
   parseTouchId,

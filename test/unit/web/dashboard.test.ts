@@ -79,7 +79,7 @@ describe('renderDashboard', () => {
     expect(page.match(/Tom &amp; &quot;Jerry&quot;/g)?.length).toBe(3);
   });
 
-  it('sums up leads by status, touches and each channel, with the value of won deals', () => {
+  it('sums up the leads, the report’s replies, deals and touches, and each channel', () => {
     // Prepare
     const model = dashboard();
 
@@ -89,7 +89,6 @@ describe('renderDashboard', () => {
     // Assess
     expect(found).toEqual({
       Leads: '3',
-      Active: '1',
       Replied: '1',
       Won: '1',
       'Touches sent': '7',
@@ -171,7 +170,7 @@ describe('renderDashboard', () => {
     expect(stats(page).Emails).toBe('25');
   });
 
-  it('gives each cadence its numbers and response rate, with a dash where nobody enrolled', () => {
+  it('gives each cadence its numbers and response rate, with a dash where nobody was contacted', () => {
     // Prepare
     const model = dashboard();
 
@@ -179,8 +178,8 @@ describe('renderDashboard', () => {
     const text = textOf(renderDashboard(model));
 
     // Assess
-    expect(text).toContain('proposal 4 1 9 1 25% 1');
-    expect(text).toContain('web-inquiry 0 0 0 0 — 0');
+    expect(text).toContain('proposal 4 9 1 25% 1');
+    expect(text).toContain('web-inquiry 0 0 0 — 0');
   });
 
   it('shows the clock and its speed-up', () => {
@@ -196,7 +195,14 @@ describe('renderDashboard', () => {
 
   it('teaches what to do next when there is nothing yet', () => {
     // Prepare
-    const model = dashboard({ leads: [], tasks: [], sms: [], emails: [], cadences: [] });
+    const model = dashboard({
+      leads: [],
+      totals: { leads: 0, touchesSent: 0, replied: 0, won: 0, revenue: 0 },
+      tasks: [],
+      sms: [],
+      emails: [],
+      cadences: [],
+    });
 
     // Act
     const page = renderDashboard(model);

@@ -52,6 +52,8 @@ export function dashboard(overrides: Partial<DashboardModel> = {}): DashboardMod
   return {
     now: NOW,
     leads: [DANA, MALLORY, WON],
+    paging: {},
+    totals: { leads: 3, touchesSent: 7, replied: 1, won: 1, revenue: 12400 },
     unstarted: [],
     tasks: [
       {
@@ -79,8 +81,8 @@ export function dashboard(overrides: Partial<DashboardModel> = {}): DashboardMod
       { to: MALLORY.email, subject: QUOTES, at: '2026-12-19T15:01:00.000Z' },
     ],
     cadences: [
-      { cadence: 'proposal', enrolled: 4, active: 1, touchesSent: 9, replies: 1, won: 1 },
-      { cadence: 'web-inquiry', enrolled: 0, active: 0, touchesSent: 0, replies: 0, won: 0 },
+      { cadence: 'proposal', contacted: 4, touchesSent: 9, replies: 1, won: 1 },
+      { cadence: 'web-inquiry', contacted: 0, touchesSent: 0, replies: 0, won: 0 },
     ],
     mailboxUrl: 'http://127.0.0.1:8005/',
     ...overrides,
@@ -96,7 +98,7 @@ export function leadPage(overrides: Partial<LeadPageModel> = {}): LeadPageModel 
         enrollmentId: 'enr-1',
         cadenceId: 'proposal',
         enrolledAt: '2026-12-17T15:00:00.000Z',
-        status: 'running',
+        status: 'started',
       },
     ],
     schedule: [

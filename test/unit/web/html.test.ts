@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { escapeHtml, html, raw, safeHref } from '../../../web/html.ts';
+import { escapeHtml, html, raw, safeHref } from '../../../functions/core/html.ts';
 
 describe('escapeHtml', () => {
   it('escapes the five characters that can break out of text or a quoted attribute', () => {

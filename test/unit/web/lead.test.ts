@@ -158,7 +158,7 @@ describe('renderLeadPage', () => {
     const text = textOf(renderLeadPage(model));
 
     // Assess
-    expect(text).toContain('Cadence Enrolled Status proposal Thu 17 Dec, 09:00 CST running');
+    expect(text).toContain('Cadence Enrolled Status proposal Thu 17 Dec, 09:00 CST started');
   });
 
   it('offers buttons that post each simulated signal and each rep outcome for this lead', () => {
@@ -190,7 +190,7 @@ describe('renderLeadPage', () => {
     const model = leadPage({
       lead: { ...MALLORY, owner: XSS, phone: QUOTES },
       enrollments: [
-        { enrollmentId: 'e', cadenceId: XSS, enrolledAt: '2026-12-19T15:00:00Z', status: QUOTES },
+        { enrollmentId: 'e', cadenceId: XSS, enrolledAt: '2026-12-19T15:00:00Z', status: 'stuck' },
       ],
       schedule: [{ step: XSS, channel: 'email', template: XSS, at: '2026-12-20T15:00:00Z' }],
       touches: [

@@ -1,0 +1,22 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { TouchKey } from '../../functions/domain/ports.ts';
+import type { SignalRuntime } from '../signal-events.ts';
+import type { HttpAnswer } from './respond.ts';
+
+/**
+ * What the local server needs of the runtime (docs/architecture.md §7): the table to read, the handlers it relays
+ * to, the clock, the outboxes and links. `Runtime` satisfies it as it is, so the runtime attaches itself whole.
+ */
+export interface AppRuntime extends SignalRuntime {
+  readonly ddb: DynamoDBDocumentClient;
+  readonly tableName: string;
+  /** A scaled clock says how much faster than real time it runs. */
+  readonly clock: { now(): Date; readonly speed?: number };
+  readonly mailboxUrl: string;
+  readonly outbox: readonly { readonly to: string; readonly body: string; readonly at: string }[];
+  readonly cadences: readonly { readonly id: string }[];
+  readonly config: SignalRuntime['config'] & { readonly defaultCadence: string };
+  readonly intake: (event: unknown) => Promise<HttpAnswer>;
+  readonly sfn: { list(): unknown };
+  readonly redrive: (key: TouchKey, by: string) => Promise<unknown>;
+}

@@ -1,0 +1,293 @@
+import { DynamoLeadStore } from '../../functions/adapters/dynamo/lead-store.ts';
+import { DynamoLeadReads } from '../../functions/adapters/dynamo/reads.ts';
+import { DynamoAggregates } from '../../functions/adapters/dynamo-aggregates.ts';
+import { ExecutionInputSchema } from '../../functions/core/execution-input.ts';
+import { buildReport, type Report } from '../../functions/core/report.ts';
+import type { Lead } from '../../functions/domain/lead.ts';
+import type { EnrollmentRecord } from '../../functions/domain/ports.ts';
+import type { LeadTimeline, TaskRecord } from '../../functions/domain/reads.ts';
+import { listUnconfirmed } from '../../functions/domain/unconfirmed-touches.ts';
+import type {
+  CadenceStats,
+  DashboardModel,
+  LeadPageModel,
+  LeadRow,
+  LeadsPaging,
+  TaskRow,
+  UnstartedRow,
+} from '../../web/model.ts';
+import type { AppRuntime } from './app-runtime.ts';
+
+/* What the dashboard and a lead's page show, read through the LeadReads port: pages of leads, never a scan. */
+
+/** Leads on one page of the dashboard. */
+export const LEADS_PER_PAGE = 50;
+
+export interface Readers {
+  readonly reads: DynamoLeadReads;
+  readonly store: DynamoLeadStore;
+  readonly aggregates: DynamoAggregates;
+}
+
+export function readersOf(runtime: Pick<AppRuntime, 'ddb' | 'tableName'>): Readers {
+  const table = { client: runtime.ddb, tableName: runtime.tableName };
+  return {
+    reads: new DynamoLeadReads(table),
+    store: new DynamoLeadStore(table),
+    aggregates: new DynamoAggregates(table),
+  };
+}
+
+export function leadRow(lead: Lead): LeadRow {
+  return {
+    id: lead.leadId,
+    email: lead.email,
+    status: lead.status,
+    touchCount: lead.touchCount,
+    createdAt: lead.createdAt,
+    ...(lead.name ? { name: lead.name } : {}),
+    ...(lead.company ? { company: lead.company } : {}),
+    ...(lead.phone ? { phone: lead.phone } : {}),
+    ...(lead.owner ? { owner: lead.owner } : {}),
+    ...(lead.zone ? { zone: lead.zone } : {}),
+    ...(lead.lastCadence ? { cadence: lead.lastCadence } : {}),
+    ...(lead.lastContactAt ? { lastContactAt: lead.lastContactAt } : {}),
+    ...(lead.lastChannel ? { lastChannel: lead.lastChannel } : {}),
+    ...(lead.nextTouchAt ? { nextTouchAt: lead.nextTouchAt } : {}),
+    ...(lead.smsConsent?.at ? { smsConsentAt: lead.smsConsent.at } : {}),
+    ...(typeof lead.dealValue === 'number' ? { dealValue: lead.dealValue } : {}),
+  };
+}
+
+/** The report from the aggregates, as `followup report` reads them: by key, never a scan. */
+export async function report(
+  readers: Readers,
+  options: { cadence?: string | undefined; since?: string | undefined; until?: string | undefined } = {},
+): Promise<Report> {
+  const { cadence, since, until } = options;
+  const rows = await readers.aggregates.read({
+    ...(cadence ? { cadenceIds: [cadence] } : {}),
+    ...(since ? { since } : {}),
+    ...(until ? { until } : {}),
+  });
+  return buildReport(rows, {
+    ...(cadence ? { cadences: [cadence] } : {}),
+    ...(since ? { since } : {}),
+    ...(until ? { until } : {}),
+  });
+}
+
+/** The query string of a dashboard page: the search, the cursor and the cursors of the pages before it. */
+function pageQuery(search: string | undefined, trail: readonly string[]): string {
+  const params = new URLSearchParams();
+  if (search) params.set('search', search);
+  const cursor = trail.at(-1);
+  if (cursor) params.set('cursor', cursor);
+  if (trail.length > 1) params.set('trail', trail.slice(0, -1).join('.'));
+  return params.toString();
+}
+
+/** Which page a dashboard URL asks for: its cursor and the cursors before it (base64url has no "."). */
+export interface PageRequest {
+  readonly search?: string;
+  readonly cursor?: string;
+  readonly trail: readonly string[];
+}
+
+export function pageRequest(params: URLSearchParams): PageRequest {
+  const search = params.get('search')?.trim() || undefined;
+  const cursor = params.get('cursor') || undefined;
+  const trail = (params.get('trail') ?? '').split('.').filter((c) => c !== '');
+  return { ...(search ? { search } : {}), ...(cursor ? { cursor } : {}), trail: cursor ? trail : [] };
+}
+
+/** The names and zones of the leads some rows belong to, one read per lead. */
+async function leadsById(readers: Readers, ids: Iterable<string>): Promise<Map<string, Lead>> {
+  const leads = await Promise.all([...new Set(ids)].map((id) => readers.store.getLead(id)));
+  return new Map(leads.filter((l): l is Lead => l !== undefined).map((l) => [l.leadId, l]));
+}
+
+const nameOf = (leads: ReadonlyMap<string, Lead>, id: string) => {
+  const lead = leads.get(id);
+  return lead?.name?.trim() ? lead.name : (lead?.email ?? id);
+};
+const zoneOf = (leads: ReadonlyMap<string, Lead>, id: string) => {
+  const zone = leads.get(id)?.zone;
+  return zone ? { zone } : {};
+};
+
+function taskRow(task: TaskRecord, leads: ReadonlyMap<string, Lead>): TaskRow {
+  return {
+    leadId: task.leadId,
+    leadName: nameOf(leads, task.leadId),
+    title: task.title,
+    script: task.script,
+    channel: task.channel,
+    dueAt: task.dueAt,
+    createdAt: task.createdAt,
+    ...zoneOf(leads, task.leadId),
+  };
+}
+
+function unstartedRow(e: EnrollmentRecord, leads: ReadonlyMap<string, Lead>): UnstartedRow {
+  return {
+    leadId: e.leadId,
+    leadName: nameOf(leads, e.leadId),
+    cadenceId: e.cadenceId,
+    // Pending with a failure recorded, or given up: a pending one without a failure is starting right now.
+    status: e.status === 'stuck' ? 'stuck' : 'retrying',
+    attempts: e.startAttempts ?? 0,
+    createdAt: e.createdAt,
+    ...(e.reason ? { reason: e.reason } : {}),
+    ...(e.status === 'pending' && e.retryAt ? { retryAt: e.retryAt } : {}),
+    ...zoneOf(leads, e.leadId),
+  };
+}
+
+interface MailboxEmail {
+  readonly messageId: string;
+  readonly from: string;
+  readonly replyTo: string[];
+  readonly destination: { to: string[]; cc: string[]; bcc: string[] };
+  readonly subject: string;
+  readonly body: { html?: string; text?: string };
+  readonly headers?: { name: string; value: string }[];
+  readonly at: number;
+}
+
+/** Every email the local SES emulator holds. */
+export async function mailbox(runtime: Pick<AppRuntime, 'mailboxUrl'>): Promise<MailboxEmail[]> {
+  const response = await fetch(`${runtime.mailboxUrl}/store`);
+  return ((await response.json()) as { emails: MailboxEmail[] }).emails;
+}
+
+/** The dashboard at `/`: one page of leads, the reps' tasks, what cannot start, and the report's figures. */
+export async function dashboardModel(
+  runtime: AppRuntime,
+  readers: Readers,
+  request: PageRequest,
+  notice?: string,
+): Promise<DashboardModel> {
+  const [page, count, tasks, unstarted, unconfirmed, emails, rows] = await Promise.all([
+    readers.reads.listLeads({
+      limit: LEADS_PER_PAGE,
+      ...(request.cursor ? { cursor: request.cursor } : {}),
+      ...(request.search ? { search: request.search } : {}),
+    }),
+    readers.reads.countLeads(),
+    readers.reads.openTasks(),
+    readers.reads.unstartedEnrollments(),
+    listUnconfirmed(readers.store),
+    mailbox(runtime),
+    readers.aggregates.read(),
+  ]);
+  const followUp = buildReport(rows);
+  const leads = await leadsById(readers, [
+    ...tasks.map((t) => t.leadId),
+    ...unstarted.map((e) => e.leadId),
+    ...unconfirmed.map((t) => t.leadId),
+  ]);
+  const trail = request.cursor ? [...request.trail, request.cursor] : [];
+  const paging: LeadsPaging = {
+    ...(request.search ? { search: request.search } : {}),
+    ...(page.nextCursor ? { next: pageQuery(request.search, [...trail, page.nextCursor]) } : {}),
+    ...(trail.length > 0 ? { previous: pageQuery(request.search, trail.slice(0, -1)) } : {}),
+    ...(notice ? { notice } : {}),
+  };
+  // One read of the counters; each cadence's figures are the same rows, filtered.
+  const cadences: CadenceStats[] = runtime.cadences.map((c) => {
+    const figures = buildReport(rows, { cadences: [c.id] });
+    return {
+      cadence: c.id,
+      contacted: figures.leadsContacted,
+      touchesSent: figures.totals.sent,
+      replies: figures.replies,
+      won: figures.won,
+    };
+  });
+  return {
+    now: runtime.clock.now().toISOString(),
+    followUp,
+    leads: page.leads.map(leadRow),
+    paging,
+    totals: {
+      leads: count,
+      touchesSent: followUp.totals.sent,
+      replied: followUp.replies,
+      won: followUp.won,
+      revenue: followUp.revenue,
+    },
+    unstarted: unstarted.map((e) => unstartedRow(e, leads)),
+    unconfirmed: unconfirmed.map((t) => ({
+      ...t,
+      leadName: nameOf(leads, t.leadId),
+      ...zoneOf(leads, t.leadId),
+    })),
+    tasks: tasks.map((t) => taskRow(t, leads)),
+    sms: runtime.outbox.map((s) => ({ to: s.to, body: s.body, at: s.at })),
+    emails: emails.map((e) => ({
+      to: e.destination.to.join(', '),
+      subject: e.subject,
+      at: new Date(e.at * 1000).toISOString(),
+    })),
+    cadences,
+    mailboxUrl: runtime.mailboxUrl,
+    ...(runtime.clock.speed !== undefined ? { speed: runtime.clock.speed } : {}),
+  };
+}
+
+/** The schedule of the lead's latest enrollment, as its execution input pinned it (docs/architecture.md §3.1). */
+function scheduleOf(timeline: LeadTimeline) {
+  const latest = timeline.enrollments.at(-1);
+  if (!latest) return [];
+  const input = ExecutionInputSchema.safeParse(JSON.parse(latest.inputJson));
+  return input.success ? input.data.schedule.map((s) => ({ ...s, cadenceId: latest.cadenceId })) : [];
+}
+
+/** GET /api/leads/:id: the lead, its enrollments, the schedule of its latest enrollment and every touch. */
+export function leadApiView(timeline: LeadTimeline) {
+  const { recentSends: _r, sendsVersion: _v, ...lead } = timeline.lead;
+  return {
+    lead,
+    enrollments: timeline.enrollments.map(({ inputJson: _i, ...rest }) => rest),
+    schedule: scheduleOf(timeline),
+    touches: timeline.touches.map((t) => ({
+      step: t.stepId,
+      channel: t.channel,
+      template: t.template,
+      status: t.status,
+      at: t.at,
+      ...(t.reason ? { reason: t.reason } : {}),
+      cadenceId: t.cadenceId,
+      enrollmentId: t.enrollmentId,
+    })),
+    tasks: timeline.tasks,
+    events: timeline.events,
+  };
+}
+
+/** GET /leads/:id: the lead's page. */
+export function leadPageModel(runtime: AppRuntime, timeline: LeadTimeline): LeadPageModel {
+  const schedule = scheduleOf(timeline);
+  const cadence = schedule[0]?.cadenceId;
+  return {
+    now: runtime.clock.now().toISOString(),
+    lead: { ...leadRow(timeline.lead), ...(cadence ? { cadence } : {}) },
+    enrollments: timeline.enrollments.map((e) => ({
+      enrollmentId: e.enrollmentId,
+      cadenceId: e.cadenceId,
+      enrolledAt: e.enrolledAt,
+      status: e.status,
+    })),
+    schedule: schedule.map(({ step, channel, template, at }) => ({ step, channel, template, at })),
+    touches: timeline.touches.map((t) => ({
+      step: t.stepId,
+      channel: t.channel,
+      template: t.template,
+      status: t.status,
+      at: t.at,
+      ...(t.reason ? { reason: t.reason } : {}),
+    })),
+    mailboxUrl: runtime.mailboxUrl,
+  };
+}
