@@ -1,8 +1,8 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { loadCadencesSync } from '../functions/adapters/cadence-files.ts';
-import { cartCadenceIds } from '../lib/cadences.ts';
-import { loadConfig } from '../lib/config.ts';
+import { cartCadenceIds } from '../functions/adapters/cart-cadences.ts';
+import { loadConfig } from '../functions/adapters/config-file.ts';
 import { FollowupStack } from '../lib/followup-stack.ts';
 
 const app = new App();

@@ -11,6 +11,12 @@ export function fail(error: unknown): never {
   process.exit(2);
 }
 
+/** What a command writes to: the terminal, or a test's buffers. */
+export interface Terminal {
+  readonly stdout: { write(text: string): unknown };
+  readonly stderr: { write(text: string): unknown; readonly isTTY?: boolean };
+}
+
 export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }

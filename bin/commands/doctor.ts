@@ -2,9 +2,8 @@ import { resolve4, resolveMx } from 'node:dns/promises';
 import { type AccountReader, AwsAccountReader } from '../../functions/adapters/aws-account-reader.ts';
 import { errorName } from '../../functions/adapters/aws-errors.ts';
 import { knownCadenceIds } from '../../functions/adapters/cadence-files.ts';
+import { loadConfig } from '../../functions/adapters/config-file.ts';
 import { UsageError, UserError } from '../../functions/core/errors.ts';
-import { loadConfig } from '../../lib/config.ts';
-import { credentialProblem, resolveRegion } from '../aws-access.ts';
 import {
   type Check,
   type CheckStatus,
@@ -16,6 +15,7 @@ import {
   preflightChecks,
   type Read,
 } from '../preflight/checks.ts';
+import { credentialProblem, resolveRegion } from '../targets.ts';
 
 /*
  * `followup doctor --aws`: the deploy preflight. Read-only calls gather what AWS and DNS say, pure checks judge it,

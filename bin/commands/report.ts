@@ -1,4 +1,3 @@
-import { resolve } from 'node:path';
 import { DynamoAggregates } from '../../functions/adapters/dynamo-aggregates.ts';
 import { CHANNELS } from '../../functions/core/cadence-schema.ts';
 import { UsageError } from '../../functions/core/errors.ts';
@@ -9,9 +8,9 @@ import {
   type ReportFigures,
   type TouchReport,
 } from '../../functions/core/report.ts';
-import type { Aggregates } from '../../functions/domain/ports.ts';
-import { table } from '../output.ts';
-import { awsTable, localTable, type TableSource } from '../table-source.ts';
+import { type CsvColumn, csvTable } from '../csv.ts';
+import { type Terminal, table } from '../output.ts';
+import { dataFolderLabel, openTable, type TargetOptions } from '../targets.ts';
 
 /*
  * `followup report` (docs/architecture.md §6): the seed's follow-up measures from the aggregates the engine keeps on
@@ -19,23 +18,12 @@ import { awsTable, localTable, type TableSource } from '../table-source.ts';
  * runtime's table by default or from the deployed stack's with --aws.
  */
 
-export interface ReportCliOptions {
+export interface ReportCliOptions extends TargetOptions {
   readonly cadence?: string;
   readonly since?: string;
   readonly until?: string;
   readonly json?: boolean;
   readonly csv?: boolean;
-  readonly aws?: boolean;
-  readonly table?: string;
-  readonly stack?: string;
-  readonly region?: string;
-  /** The local runtime's data folder. */
-  readonly data?: string;
-}
-
-export interface Terminal {
-  readonly stdout: { write(text: string): unknown };
-  readonly stderr: { write(text: string): unknown };
 }
 
 /** The month flags, checked: yyyy-mm, since ≤ until. */
@@ -58,41 +46,26 @@ export function parseMonths(options: Pick<ReportCliOptions, 'since' | 'until'>):
   };
 }
 
-/** An aggregates reader and what to close once read. */
-interface Source {
-  readonly aggregates: Aggregates;
-  /** Where the numbers come from, for the table's heading. */
-  readonly label: string;
-  close(): Promise<void>;
-}
-
-const aggregatesOf = (table: TableSource): Source => ({
-  aggregates: new DynamoAggregates({ client: table.client, tableName: table.tableName }),
-  label: table.label,
-  close: () => table.close(),
-});
-
-/** Reads the aggregates the options point at and computes the report. */
+/** Reads the aggregates of the table the options point at (bin/targets.ts) and computes the report. */
 export async function readReport(options: ReportCliOptions): Promise<{ report: Report; source?: string }> {
   const months = parseMonths(options);
-  const cadences = options.cadence ? [options.cadence] : undefined;
-  const useAws = options.aws ?? process.env.FOLLOWUP_TARGET === 'aws';
-  const table = useAws ? await awsTable(options) : await localTable(resolve(options.data ?? '.followup'));
-  const source = table ? aggregatesOf(table) : undefined;
-  if (!source) return { report: buildReport([], { ...months, ...(cadences ? { cadences } : {}) }) };
+  const scope = { ...months, ...(options.cadence ? { cadences: [options.cadence] } : {}) };
+  const table = await openTable(options, 'report');
+  if (!table) return { report: buildReport([], scope) };
   try {
-    const rows = await source.aggregates.read({ ...months, ...(cadences ? { cadenceIds: cadences } : {}) });
-    return {
-      report: buildReport(rows, { ...months, ...(cadences ? { cadences } : {}) }),
-      source: source.label,
-    };
+    const aggregates = new DynamoAggregates({ client: table.client, tableName: table.tableName });
+    const rows = await aggregates.read({
+      ...months,
+      ...(options.cadence ? { cadenceIds: [options.cadence] } : {}),
+    });
+    return { report: buildReport(rows, scope), source: table.label };
   } catch (error) {
     if ((error as Error).name === 'ResourceNotFoundException') {
-      return { report: buildReport([], months), source: source.label };
+      return { report: buildReport([], months), source: table.label };
     }
     throw error;
   } finally {
-    await source.close();
+    await table.close();
   }
 }
 
@@ -193,33 +166,103 @@ export function formatReport(report: Report, source?: string, cadence?: string):
   return `${lines.join('\n')}\n`;
 }
 
-const CSV_COLUMNS = [
-  'cadence',
-  'touch',
-  'sent',
-  ...CHANNELS.map((c) => `sent_${c}`),
-  'skipped',
-  'failed',
-  'replies',
-  'response_rate',
-  'meetings',
-  'won',
-  'revenue',
-  'lost',
-  'unsubscribes',
-  'bounces',
-  'complaints',
-  'leads_contacted',
-  'leads_with_two_touches',
-  'conversion_rate',
-  'avg_touches_to_close',
-  'revenue_recovered',
-] as const;
+/** One CSV row: a cadence's n-th touch, or its totals (the summary figures are on the totals only). */
+type CsvRow = { readonly cadence: string } & (
+  | { readonly touch: TouchReport }
+  | { readonly total: ReportFigures }
+);
+type Cell = string | number | null;
 
-const csvCell = (value: string | number | null) => {
-  const text = value === null ? '' : String(value);
-  return /[",\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-};
+/** A column read from a touch row and from a total row. */
+const column = (
+  name: string,
+  ofTouch: (t: TouchReport) => Cell,
+  ofTotal: (f: ReportFigures) => Cell,
+): CsvColumn<CsvRow> => ({ name, cell: (row) => ('touch' in row ? ofTouch(row.touch) : ofTotal(row.total)) });
+/** A summary figure: empty on a touch row. */
+const summaryColumn = (name: string, ofTotal: (f: ReportFigures) => Cell) =>
+  column(name, () => null, ofTotal);
+
+const CSV_COLUMNS: readonly CsvColumn<CsvRow>[] = [
+  { name: 'cadence', cell: (row) => row.cadence },
+  column(
+    'touch',
+    (t) => t.touch,
+    () => 'total',
+  ),
+  column(
+    'sent',
+    (t) => t.sent,
+    (f) => f.totals.sent,
+  ),
+  ...CHANNELS.map((c) =>
+    column(
+      `sent_${c}`,
+      (t) => t.sentByChannel[c],
+      (f) => f.totals.sentByChannel[c],
+    ),
+  ),
+  column(
+    'skipped',
+    (t) => t.skipped,
+    (f) => f.totals.skipped,
+  ),
+  column(
+    'failed',
+    (t) => t.failed,
+    (f) => f.totals.failed,
+  ),
+  column(
+    'replies',
+    (t) => t.replies,
+    (f) => f.replies,
+  ),
+  column(
+    'response_rate',
+    (t) => t.responseRate,
+    (f) => f.responseRate,
+  ),
+  column(
+    'meetings',
+    (t) => t.meetings,
+    (f) => f.totals.meetings,
+  ),
+  column(
+    'won',
+    (t) => t.won,
+    (f) => f.won,
+  ),
+  column(
+    'revenue',
+    (t) => t.revenue,
+    (f) => f.revenue,
+  ),
+  column(
+    'lost',
+    (t) => t.lost,
+    (f) => f.totals.lost,
+  ),
+  column(
+    'unsubscribes',
+    (t) => t.unsubscribes,
+    (f) => f.totals.unsubscribes,
+  ),
+  column(
+    'bounces',
+    (t) => t.bounces,
+    (f) => f.totals.bounces,
+  ),
+  column(
+    'complaints',
+    (t) => t.complaints,
+    (f) => f.totals.complaints,
+  ),
+  summaryColumn('leads_contacted', (f) => f.leadsContacted),
+  summaryColumn('leads_with_two_touches', (f) => f.leadsWithTwoTouches),
+  summaryColumn('conversion_rate', (f) => f.conversionRate),
+  summaryColumn('avg_touches_to_close', (f) => f.avgTouchesToClose),
+  summaryColumn('revenue_recovered', (f) => f.revenueRecovered),
+];
 
 /** One row per cadence × touch, then a `total` row per cadence with the summary figures; "all" is every cadence. */
 export function reportCsv(report: Report): string {
@@ -227,57 +270,11 @@ export function reportCsv(report: Report): string {
     ['all', report],
     ...report.cadences.map((c): [string, ReportFigures] => [c.cadence, c]),
   ];
-  const rows: (string | number | null)[][] = [[...CSV_COLUMNS]];
-  for (const [cadence, f] of scopes) {
-    for (const t of f.byTouch) {
-      rows.push([
-        cadence,
-        t.touch,
-        t.sent,
-        ...CHANNELS.map((c) => t.sentByChannel[c]),
-        t.skipped,
-        t.failed,
-        t.replies,
-        t.responseRate,
-        t.meetings,
-        t.won,
-        t.revenue,
-        t.lost,
-        t.unsubscribes,
-        t.bounces,
-        t.complaints,
-        null,
-        null,
-        null,
-        null,
-        null,
-      ]);
-    }
-    const totals = f.totals;
-    rows.push([
-      cadence,
-      'total',
-      totals.sent,
-      ...CHANNELS.map((c) => totals.sentByChannel[c]),
-      totals.skipped,
-      totals.failed,
-      f.replies,
-      f.responseRate,
-      totals.meetings,
-      f.won,
-      f.revenue,
-      totals.lost,
-      totals.unsubscribes,
-      totals.bounces,
-      totals.complaints,
-      f.leadsContacted,
-      f.leadsWithTwoTouches,
-      f.conversionRate,
-      f.avgTouchesToClose,
-      f.revenueRecovered,
-    ]);
-  }
-  return `${rows.map((row) => row.map(csvCell).join(',')).join('\n')}\n`;
+  const rows = scopes.flatMap(([cadence, figures]): CsvRow[] => [
+    ...figures.byTouch.map((touch) => ({ cadence, touch })),
+    { cadence, total: figures },
+  ]);
+  return csvTable(CSV_COLUMNS, rows);
 }
 
 /** `followup report`. */
@@ -292,7 +289,7 @@ export async function reportCommand(
   else {
     if (!source) {
       terminal.stderr.write(
-        `followup: no local data in ${options.data ?? '.followup'}/ yet (npm start creates it); use --aws for the deployed stack\n`,
+        `followup: no local data in ${dataFolderLabel(options)} yet (npm start creates it); use --aws for the deployed stack\n`,
       );
     }
     terminal.stdout.write(formatReport(report, source, options.cadence));

@@ -1,69 +1,12 @@
 import { DateTime } from 'luxon';
-import { UsageError } from '../../functions/core/errors.ts';
-import {
-  LAMBDA_ASSUMPTION,
-  nextMonday,
-  type SimulateOptions,
-  type SimulationResult,
-  simulate,
-} from '../../local/simulate.ts';
+import { LAMBDA_ASSUMPTION, type SimulationResult, simulate } from '../../local/simulate/index.ts';
 import { table } from '../output.ts';
-
-export interface SimulateCliOptions {
-  readonly cadence: string;
-  readonly leads: string;
-  readonly seed?: string;
-  readonly replyRate?: string;
-  readonly winRate?: string;
-  readonly dealValue?: string;
-  readonly start?: string;
-  readonly json?: boolean;
-}
+import { parseSimulateOptions, type SimulateCliOptions } from './simulate-options.ts';
 
 /** What the command writes to: the terminal, or a test's buffers. */
 export interface Terminal {
   readonly stdout: { write(text: string): unknown };
   readonly stderr: { write(text: string): unknown; readonly isTTY?: boolean };
-}
-
-const wholeNumber = (flag: string, value: string, example: string): number => {
-  if (!/^\s*\d+\s*$/.test(value)) {
-    throw new UsageError(`${flag} must be a positive whole number, e.g. ${flag} ${example} (got "${value}")`);
-  }
-  return Number(value);
-};
-
-const decimal = (flag: string, value: string, example: string): number => {
-  const number = value.trim() === '' ? Number.NaN : Number(value);
-  if (Number.isFinite(number)) return number;
-  throw new UsageError(`${flag} must be a number, e.g. ${flag} ${example} (got "${value}")`);
-};
-
-/** The typed options, or a UsageError saying which flag is wrong and what it takes. */
-export function parseSimulateOptions(options: SimulateCliOptions, now: Date = new Date()): SimulateOptions {
-  let start = nextMonday(now);
-  if (options.start !== undefined) {
-    const parsed = DateTime.fromISO(options.start, { zone: 'utc' });
-    if (!parsed.isValid) {
-      throw new UsageError(
-        `--start must be an ISO 8601 instant, e.g. --start 2026-07-06T09:00:00-05:00 (got "${options.start}")`,
-      );
-    }
-    start = parsed.toJSDate();
-  }
-  return {
-    cadenceId: options.cadence,
-    leads: wholeNumber('--leads', options.leads, '1000'),
-    ...(options.seed === undefined ? {} : { seed: wholeNumber('--seed', options.seed, '42') }),
-    ...(options.replyRate === undefined
-      ? {}
-      : { replyRate: decimal('--reply-rate', options.replyRate, '0.05') }),
-    ...(options.winRate === undefined ? {} : { winRate: decimal('--win-rate', options.winRate, '0.3') }),
-    ...(options.dealValue === undefined
-      ? {}
-      : { dealValue: decimal('--deal-value', options.dealValue, '1000') }),
-    start,
-  };
 }
 
 const count = (n: number) => n.toLocaleString('en-US');

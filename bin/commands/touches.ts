@@ -1,8 +1,7 @@
 import { userInfo } from 'node:os';
-import { resolve } from 'node:path';
 import * as z from 'zod';
 import { errorName } from '../../functions/adapters/aws-errors.ts';
-import { DynamoLeadStore } from '../../functions/adapters/dynamo-lead-store.ts';
+import { DynamoLeadStore } from '../../functions/adapters/dynamo/lead-store.ts';
 import { UsageError } from '../../functions/core/errors.ts';
 import type { RedriveResult } from '../../functions/domain/redrive.ts';
 import {
@@ -10,10 +9,18 @@ import {
   parseTouchId,
   type UnconfirmedTouch,
 } from '../../functions/domain/unconfirmed-touches.ts';
-import { credentialProblem, resolveRegion } from '../aws-access.ts';
-import { table } from '../output.ts';
-import { awsTable, localTable, runningRuntime, stackOutput } from '../table-source.ts';
-import type { Terminal } from './report.ts';
+import { type Terminal, table } from '../output.ts';
+import {
+  credentialProblem,
+  dataFolderLabel,
+  type InvocationResult,
+  localDataDir,
+  onAws,
+  openTable,
+  runningRuntime,
+  type TargetOptions,
+  touchFunction,
+} from '../targets.ts';
 
 /*
  * `followup touches`: the touches that may or may not have gone out (a function stopped between claiming and
@@ -22,28 +29,17 @@ import type { Terminal } from './report.ts';
  * runs where the touch would have: in the running local runtime, or in the deployed Touch function (--aws).
  */
 
-export interface TouchesCliOptions {
+export interface TouchesCliOptions extends TargetOptions {
   readonly json?: boolean;
-  readonly aws?: boolean;
-  readonly table?: string;
-  readonly stack?: string;
-  readonly region?: string;
-  /** The local runtime's data folder. */
-  readonly data?: string;
   /** Who checked the touch and asks for the redrive. */
   readonly by?: string;
 }
-
-const dataDirOf = (options: TouchesCliOptions) => resolve(options.data ?? '.followup');
-const useAws = (options: TouchesCliOptions) => options.aws ?? process.env.FOLLOWUP_TARGET === 'aws';
 
 /** The unconfirmed touches the options point at, oldest first, and where they were read. */
 export async function readUnconfirmed(
   options: TouchesCliOptions,
 ): Promise<{ touches: UnconfirmedTouch[]; source?: string }> {
-  const source = useAws(options)
-    ? await awsTable(options)
-    : await localTable(dataDirOf(options), 'touches command');
+  const source = await openTable(options, 'touches command');
   if (!source) return { touches: [] };
   try {
     const store = new DynamoLeadStore({ client: source.client, tableName: source.tableName });
@@ -86,7 +82,7 @@ export async function unconfirmedCommand(
   }
   if (!source) {
     terminal.stderr.write(
-      `followup: no local data in ${options.data ?? '.followup'}/ yet (npm start creates it); use --aws for the deployed stack\n`,
+      `followup: no local data in ${dataFolderLabel(options)} yet (npm start creates it); use --aws for the deployed stack\n`,
     );
   }
   terminal.stdout.write(formatUnconfirmed(touches, source));
@@ -98,10 +94,10 @@ const defaultBy = () => process.env.USER ?? userInfo().username;
 
 /** Through the running local runtime, which sends with its mailbox and outbox. */
 async function redriveLocally(id: string, by: string, options: TouchesCliOptions): Promise<RedriveResult> {
-  const running = runningRuntime(dataDirOf(options));
+  const running = runningRuntime(localDataDir(options));
   if (!running?.url) {
     throw new UsageError(
-      `no local runtime is running on ${options.data ?? '.followup'}/: start it (npm start) so the touch goes out through its mailbox, then run this again`,
+      `no local runtime is running on ${dataFolderLabel(options)}: start it (npm start) so the touch goes out through its mailbox, then run this again`,
     );
   }
   const response = await fetch(`${running.url}/api/touches/redrive`, {
@@ -141,24 +137,12 @@ const decode = (payload: Uint8Array | undefined): unknown => {
 
 /** Through the deployed Touch function, so the send has its role, sender identity, configuration set and logs. */
 async function redriveOnAws(id: string, by: string, options: TouchesCliOptions): Promise<RedriveResult> {
-  const region = await resolveRegion(options.region);
   const stackName = options.stack ?? 'Followup';
-  const functionName = await stackOutput(stackName, 'TouchFunctionName', region, {
-    unreadable: 'pass --stack NAME and --region REGION; your IAM needs cloudformation:DescribeStacks on it',
-    missing: 'deploy this version of Followup (npx cdk deploy), which names its Touch function there',
-  });
-  const { InvokeCommand, LambdaClient } = await import('@aws-sdk/client-lambda');
-  // One attempt: a person reads the outcome, and a silent retry of an invocation that did run would be refused.
-  const lambda = new LambdaClient({ region, maxAttempts: 1 });
-  let output: { FunctionError?: string; Payload?: Uint8Array };
+  const touch = await touchFunction(options);
+  const functionName = touch.functionName;
+  let output: InvocationResult;
   try {
-    output = await lambda.send(
-      new InvokeCommand({
-        FunctionName: functionName,
-        InvocationType: 'RequestResponse',
-        Payload: JSON.stringify({ redrive: { id, by } }),
-      }),
-    );
+    output = await touch.invoke(JSON.stringify({ redrive: { id, by } }));
   } catch (error) {
     const name = errorName(error);
     throw (
@@ -170,7 +154,7 @@ async function redriveOnAws(id: string, by: string, options: TouchesCliOptions):
       )
     );
   } finally {
-    lambda.destroy();
+    touch.close();
   }
   const payload = decode(output.Payload);
   if (output.FunctionError) {
@@ -205,9 +189,7 @@ export async function redriveCommand(
     );
   }
   const by = options.by ?? defaultBy();
-  const answer = useAws(options)
-    ? await redriveOnAws(id, by, options)
-    : await redriveLocally(id, by, options);
+  const answer = onAws(options) ? await redriveOnAws(id, by, options) : await redriveLocally(id, by, options);
   if (options.json) terminal.stdout.write(`${JSON.stringify(answer, null, 2)}\n`);
   else if (answer.status === 'sent') terminal.stdout.write(`Sent ${id} once, redriven by ${by}.\n`);
   else terminal.stdout.write(`Not sent: ${answer.reason ?? answer.status}. The touch is recorded skipped.\n`);

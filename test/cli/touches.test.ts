@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SesMailer } from '../../functions/adapters/ses-mailer.ts';
-import { touchEnv } from '../../functions/runtime/env.ts';
+import { formatMailbox } from '../../functions/core/mailbox.ts';
 import { firstEmailAnswerLost, installTouch, runtimeClients } from '../fault/faults.ts';
 import {
   enroll,
@@ -49,6 +49,10 @@ function followup(...args: string[]): Promise<{ code: number | null; stdout: str
     child.once('close', (code) => done({ code, stdout, stderr }));
   });
 }
+
+/** The From address the engine's touches go out with. */
+const senderOf = (engine: TestRuntime) =>
+  formatMailbox(engine.runtime.config.sender.name, engine.runtime.config.sender.email);
 
 /** Help text as one line: commander wraps it to the terminal's width. */
 const flat = (text: string) => text.replace(/\s+/g, ' ');
@@ -160,11 +164,11 @@ describe('a touch whose send was never confirmed, on a running local runtime', (
 
   it('is listed, sent once by a redrive, and a second redrive is refused saying it was sent', async () => {
     // Prepare: SES takes the instant reply, then the client times out: the touch is unconfirmed
-    const { ses } = await runtimeClients();
+    const { ses } = await runtimeClients(engine);
     const answerLost = firstEmailAnswerLost(ses);
     await installTouch(engine, (deps) => ({
       ...deps,
-      mailer: new SesMailer({ client: answerLost, from: touchEnv().SENDER_EMAIL }),
+      mailer: new SesMailer({ client: answerLost, from: senderOf(engine) }),
     }));
     const { leadId } = await enroll(engine.url, JORDAN);
     await engine.settle();

@@ -33,6 +33,23 @@ function followup(root: string, ...args: string[]) {
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
+/** The CLI with no AWS configuration at all: no credentials, no region, no instance metadata to ask. */
+function followupWithoutAws(...args: string[]) {
+  const result = spawnSync(process.execPath, [join(ROOT, 'bin/followup.js'), ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: {
+      PATH: process.env.PATH ?? '',
+      NO_COLOR: '1',
+      HOME: join(ROOT, 'nonexistent-home'),
+      AWS_CONFIG_FILE: join(ROOT, 'nonexistent-aws-config'),
+      AWS_SHARED_CREDENTIALS_FILE: join(ROOT, 'nonexistent-aws-credentials'),
+      AWS_EC2_METADATA_DISABLED: 'true',
+    },
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
 const SIMULATE = ['simulate', '--cadence', 'web-inquiry', '--leads', '2'];
 const STACK_FRAME = /^\s+at /m;
 
@@ -128,5 +145,58 @@ fail(${error});`;
     expect(result.status).toBe(status);
     if (status === 1) expect(result.stderr).toBe('followup: --leads must be a number\n');
     else expect(result.stderr).toMatch(/^followup: unexpected error: TypeError: boom\n\s+at /);
+  });
+
+  it('followup report with no local runtime says so in one line and still prints the (empty) report', () => {
+    const data = join(mkdtempSync(join(tmpdir(), 'followup-report-')), 'never-started');
+    const { code, stdout, stderr } = followup(ROOT, 'report', '--data', data);
+    expect(code).toBe(0);
+    expect(stderr).toBe(
+      `followup: no local data in ${data}/ yet (npm start creates it); use --aws for the deployed stack\n`,
+    );
+    expect(stdout).toContain('No touches or outcomes counted yet');
+  });
+
+  it.each([
+    ['report --aws without a region', ['report', '--aws'], /^followup: no AWS region: pass --region/],
+    [
+      'report --aws without credentials',
+      ['report', '--aws', '--region', 'us-east-1'],
+      /^followup: no AWS credentials found: run `aws configure`/,
+    ],
+    [
+      'report --aws with a region that is not one',
+      ['report', '--aws', '--region', 'mars-1'],
+      /^followup: --region "mars-1" is not an AWS region/,
+    ],
+    [
+      'report with a month that is not YYYY-MM',
+      ['report', '--since', '2026-3'],
+      /^followup: --since must be/,
+    ],
+    [
+      'leads import of a missing file',
+      ['leads', 'import', 'no-such-file.csv', '--cadence', 'proposal'],
+      /^followup: no file no-such-file\.csv$/,
+    ],
+    [
+      'leads import --aws without credentials',
+      [
+        'leads',
+        'import',
+        'cadences/proposal.json',
+        '--cadence',
+        'proposal',
+        '--aws',
+        '--region',
+        'us-east-1',
+      ],
+      /^followup: no AWS credentials found/,
+    ],
+  ])('followup %s: one line, exit 1, no stack trace', (_, args, message) => {
+    const { code, stdout, stderr } = followupWithoutAws(...args);
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(message)]);
   });
 });

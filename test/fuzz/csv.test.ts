@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type CsvRecord, csvLine, csvRecords } from '../../local/csv.ts';
+import { type CsvRecord, csvLine, csvRecords } from '../../bin/csv.ts';
 
 /*
  * The import's CSV reader, against what it writes (FILE.rejected.csv) and against garbage: any values survive a

@@ -4,20 +4,14 @@ import { join } from 'node:path';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runningRuntime, stackResources } from '../../bin/commands/import.ts';
+import { csvRecords } from '../../bin/csv.ts';
+import { checkpointPath, rejectedPath } from '../../bin/import/journal.ts';
+import { directTarget, httpTarget } from '../../bin/import/row-targets.ts';
+import { type ImportProgress, type ImportSummary, runImport } from '../../bin/import/run.ts';
+import { enrollmentIn, runtimeInUse, stackResources } from '../../bin/targets.ts';
 import { leadIdFor, normalizeEmail } from '../../functions/domain/lead.ts';
-import { csvRecords } from '../../local/csv.ts';
-import {
-  checkpointPath,
-  directTarget,
-  httpTarget,
-  type ImportProgress,
-  type ImportSummary,
-  rejectedPath,
-  runImport,
-} from '../../local/import.ts';
-import { scanAll } from '../../local/queries.ts';
 import { ManualClock, showLogsOnFailure, startTestRuntime, type TestRuntime, tempDir } from './harness.ts';
+import { scanAll } from './table-scan.ts';
 
 /*
  * `followup leads import` on the engine in this process: a generated file with bad rows and duplicates, imported,
@@ -113,9 +107,9 @@ afterEach(async () => {
   dir.remove();
 });
 
+/** Rows into the test's engine, wired as `followup leads import` wires the local runtime it starts. */
 async function target() {
-  const { intakeDependencies } = await import('../../functions/runtime/dependencies.ts');
-  return directTarget(intakeDependencies(), {
+  return directTarget(await enrollmentIn(engine.runtime), {
     cadenceId: CADENCE,
     origin: 'import:leads.csv',
     clock: () => engine.clock.now(),
@@ -243,12 +237,12 @@ describe('followup leads import into the local runtime', () => {
     const onDisk = await startTestRuntime({ dataDir: join(dir.path, 'data') });
 
     // Act
-    const running = await runningRuntime(join(dir.path, 'data'));
+    const running = await runtimeInUse(join(dir.path, 'data'));
     await onDisk.stop();
-    const afterStop = await runningRuntime(join(dir.path, 'data'));
+    const afterStop = await runtimeInUse(join(dir.path, 'data'));
 
     // Assess
-    expect(running).toBe(onDisk.url);
+    expect(running).toEqual({ url: onDisk.url });
     expect(afterStop).toBeUndefined();
   });
 });

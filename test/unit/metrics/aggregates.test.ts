@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DynamoAggregates } from '../../../functions/adapters/dynamo-aggregates.ts';
 import { buildReport } from '../../../functions/core/report.ts';
-import { applySignal, type Signal } from '../../../functions/domain/signals.ts';
+import type { Signal } from '../../../functions/domain/signal-schema.ts';
+import { applySignal } from '../../../functions/domain/signals.ts';
 import { performTouch } from '../../../functions/domain/touch.ts';
 import {
   CART,

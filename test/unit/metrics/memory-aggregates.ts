@@ -4,7 +4,7 @@ import type {
   AggregateQuery,
   Aggregates,
   EnrollmentMarks,
-} from '../../../functions/domain/ports.ts';
+} from '../../../functions/domain/report-ports.ts';
 
 /** Aggregates in memory, with DynamoAggregates' semantics; `failing` makes every write throw, as a throttled table. */
 export class MemoryAggregates implements Aggregates {

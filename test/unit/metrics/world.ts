@@ -4,21 +4,18 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
 import { StaticCadenceCatalog } from '../../../functions/adapters/cadence-catalog.ts';
+import { DynamoLeadStore } from '../../../functions/adapters/dynamo/lead-store.ts';
 import { DynamoAggregates } from '../../../functions/adapters/dynamo-aggregates.ts';
-import { DynamoLeadStore } from '../../../functions/adapters/dynamo-lead-store.ts';
 import type { Channel } from '../../../functions/core/cadence-schema.ts';
 import { enrollLead } from '../../../functions/domain/enroll.ts';
 import { parseFrequencyCap } from '../../../functions/domain/frequency-cap.ts';
 import type { LeadProfile } from '../../../functions/domain/lead.ts';
-import type {
-  Aggregates,
-  Executions,
-  LeadStore,
-  MetricName,
-  MetricSink,
-} from '../../../functions/domain/ports.ts';
-import type { Signal, SignalDeps } from '../../../functions/domain/signals.ts';
-import type { TouchDeps, TouchEvent } from '../../../functions/domain/touch.ts';
+import type { Executions, LeadStore } from '../../../functions/domain/ports.ts';
+import type { Aggregates, MetricName, MetricSink } from '../../../functions/domain/report-ports.ts';
+import type { Signal } from '../../../functions/domain/signal-schema.ts';
+import type { SignalDeps } from '../../../functions/domain/signals.ts';
+import type { TouchDeps } from '../../../functions/domain/touch.ts';
+import type { TouchEvent } from '../../../functions/domain/touch-input.ts';
 import { createFollowupTable } from '../../../local/table.ts';
 import { cadence, EVERY_DAY, silentLogger, templates } from '../handlers/fixtures.ts';
 

@@ -1,58 +1,37 @@
-import { createHash } from 'node:crypto';
-import {
-  closeSync,
-  createReadStream,
-  existsSync,
-  openSync,
-  readFileSync,
-  readSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { createReadStream, existsSync, rmSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { TransientError, UserError } from '../functions/core/errors.ts';
-import type { EnrollDeps } from '../functions/domain/enroll.ts';
+import { TransientError, UsageError } from '../../functions/core/errors.ts';
 import {
   blankRow,
   type ColumnMap,
-  importRow,
   mapHeader,
-  type RowFields,
   type RowOutcome,
-  rejectionReason,
   rowFields,
-  submissionOf,
-} from '../functions/domain/import.ts';
-import { type CsvRecord, csvLine, csvRecords } from './csv.ts';
+} from '../../functions/domain/import.ts';
+import { type CsvRecord, csvRecords } from '../csv.ts';
+import {
+  checkpointPath,
+  doneOf,
+  emptyCounts,
+  fingerprintOf,
+  type ImportCounts,
+  loadJournal,
+  type RejectedRow,
+  rejectedPath,
+  saveJournal,
+  writeRejected,
+} from './journal.ts';
+import { AdaptiveRate } from './rate.ts';
+import type { ImportTarget } from './row-targets.ts';
 
 /*
- * `followup leads import`: a CSV file, streamed, row by row into a target (the local runtime in this process, a
+ * `followup leads import`'s run: a CSV file, streamed, row by row into a target (the local runtime in this process, a
  * running one over HTTP, or the deployed stack), at a steady rate that halves when the target throttles and climbs
- * back when it stops. A checkpoint next to the file records what is done, so Ctrl-C loses nothing and a resume skips
+ * back when it stops. The journal next to the file records what is done, so Ctrl-C loses nothing and a resume skips
  * finished rows quickly; enrollment is idempotent, so a row done twice is still one lead, one enrollment, one
  * execution. Rejected rows are reported with their line numbers and reasons, and written to FILE.rejected.csv.
  */
-
-/** Where rows go. */
-export interface ImportTarget {
-  /** For people: "the local runtime (.followup/)", "http://127.0.0.1:3000". */
-  readonly description: string;
-  /** Enrolls one row. Throws TransientError when the target is throttled or busy: the row is retried later. */
-  enroll(fields: RowFields, context: RowContext): Promise<RowOutcome>;
-}
-
-export interface RowContext {
-  /** The file's column that holds a field, to name it in a rejection. */
-  readonly columnOf: (field: string) => string | undefined;
-}
-
-/** A problem with the file, the checkpoint or the target that the user fixes: printed as one line. */
-export class ImportError extends UserError {
-  override readonly name = 'ImportError';
-}
 
 export interface ImportOptions {
   readonly file: string;
@@ -74,13 +53,6 @@ export interface ImportOptions {
   readonly backoff?: { readonly baseMs: number; readonly maxMs: number };
 }
 
-export interface ImportCounts {
-  imported: number;
-  alreadyEnrolled: number;
-  rejected: number;
-  notEnrolled: Record<string, number>;
-}
-
 export interface ImportProgress {
   readonly total: number;
   readonly done: number;
@@ -91,11 +63,6 @@ export interface ImportProgress {
   /** The rate the limiter allows now (below the asked rate while the target throttles). */
   readonly allowedRate: number;
   readonly retries: number;
-}
-
-export interface RejectedRow {
-  readonly line: number;
-  readonly reason: string;
 }
 
 export interface ImportSummary {
@@ -123,46 +90,6 @@ export interface ImportSummary {
   readonly checkpointFile?: string;
 }
 
-interface Checkpoint {
-  readonly version: 1;
-  readonly file: string;
-  readonly fingerprint: string;
-  readonly cadence: string;
-  readonly startedAt: string;
-  /** Every row that starts on this line or before is done. */
-  readonly committedLine: number;
-  /** Rows after committedLine that are done. */
-  readonly done: number[];
-  /** Rows sent at least once but not finished: their lead may be enrolled already by that try. */
-  readonly attempted: number[];
-  readonly counts: ImportCounts;
-  readonly rejected: (RejectedRow & { readonly values: string[] })[];
-}
-
-export const checkpointPath = (file: string) => `${file}.followup-import.json`;
-
-/** leads.csv → leads.rejected.csv. */
-export const rejectedPath = (file: string) =>
-  /\.csv$/i.test(file) ? file.replace(/\.csv$/i, '.rejected.csv') : `${file}.rejected.csv`;
-
-/** The file's size and its first 64 KB: a resume refuses a file that changed (its line numbers would lie). */
-function fingerprintOf(file: string): string {
-  const fd = openSync(file, 'r');
-  try {
-    const buffer = Buffer.alloc(65_536);
-    const read = readSync(fd, buffer, 0, buffer.length, 0);
-    const hash = createHash('sha256').update(buffer.subarray(0, read)).digest('hex').slice(0, 32);
-    return `${statSync(file).size}:${hash}`;
-  } finally {
-    closeSync(fd);
-  }
-}
-
-function writeAtomically(file: string, text: string): void {
-  writeFileSync(`${file}.tmp`, text);
-  renameSync(`${file}.tmp`, file);
-}
-
 const records = (file: string) => csvRecords(createReadStream(file, { encoding: 'utf8' }));
 
 /** The header and the number of data rows, in one quick pass (for the progress bar's total). */
@@ -176,118 +103,47 @@ async function scan(file: string): Promise<{ header: CsvRecord | undefined; rows
   return { header, rows };
 }
 
-/**
- * Rows a second, paced by a token bucket of one token (no bursts), that halves when the target throttles (at most
- * once a second, so one burst of refusals counts once; never below a sixteenth of the asked rate) and climbs back by
- * a fifth of the asked rate each second of success.
- */
-export class AdaptiveRate {
-  private allowed: number;
-  private nextAt = 0;
-  private lastCut = Number.NEGATIVE_INFINITY;
-  private queue: Promise<void> = Promise.resolve();
-  /** The lowest rate it reached. */
-  lowest: number;
-
-  constructor(
-    readonly target: number,
-    private readonly now: () => number = () => performance.now(),
-  ) {
-    if (!(target > 0)) throw new ImportError(`the rate must be a positive number (got ${target})`);
-    this.allowed = target;
-    this.lowest = target;
-  }
-
-  get rate(): number {
-    return this.allowed;
-  }
-
-  /** Resolves when the next row may go; rejects with an AbortError on `signal`. */
-  take(signal?: AbortSignal): Promise<void> {
-    const turn = this.queue.then(async () => {
-      signal?.throwIfAborted();
-      const now = this.now();
-      const at = Math.max(now, this.nextAt);
-      this.nextAt = at + 1000 / this.allowed;
-      if (at > now) await sleep(at - now, undefined, signal ? { signal } : undefined);
-    });
-    this.queue = turn.catch(() => undefined);
-    return turn;
-  }
-
-  throttled(): void {
-    const now = this.now();
-    if (now - this.lastCut < 1000) return;
-    this.lastCut = now;
-    this.allowed = Math.max(Math.min(this.target, 0.5), this.target / 16, this.allowed / 2);
-    this.lowest = Math.min(this.lowest, this.allowed);
-    // The next row waits a full interval at the new rate.
-    this.nextAt = Math.max(this.nextAt, now + 1000 / this.allowed);
-  }
-
-  succeeded(): void {
-    if (this.allowed >= this.target) return;
-    this.allowed = Math.min(this.target, this.allowed + Math.max(1, this.target / 5) / this.allowed);
-  }
-}
-
 const isTransient = (error: unknown) =>
   error instanceof TransientError || (error as Error | undefined)?.name === 'TransientError';
 const isAbort = (error: unknown) => (error as Error | undefined)?.name === 'AbortError';
 
-const emptyCounts = (): ImportCounts => ({ imported: 0, alreadyEnrolled: 0, rejected: 0, notEnrolled: {} });
-const doneOf = (c: ImportCounts) =>
-  c.imported + c.alreadyEnrolled + c.rejected + Object.values(c.notEnrolled).reduce((a, b) => a + b, 0);
-
-function loadCheckpoint(file: string): Checkpoint | undefined {
-  if (!existsSync(file)) return undefined;
-  try {
-    const value = JSON.parse(readFileSync(file, 'utf8')) as Checkpoint;
-    if (value.version !== 1 || !Array.isArray(value.done)) throw new Error('unknown version');
-    return value;
-  } catch {
-    throw new ImportError(
-      `${basename(file)} is not a checkpoint this version can read; delete it to start the import over (rows already enrolled are not enrolled twice)`,
-    );
-  }
-}
-
 /** Imports every row of `options.file`; resolves with what it did, also when interrupted by `options.signal`. */
 export async function runImport(options: ImportOptions): Promise<ImportSummary> {
   const file = resolve(options.file);
-  if (!existsSync(file)) throw new ImportError(`no file ${options.file}`);
+  if (!existsSync(file)) throw new UsageError(`no file ${options.file}`);
   const checkpointFile = checkpointPath(file);
   const rejectedFile = rejectedPath(file);
   const fingerprint = fingerprintOf(file);
 
   const { header, rows: total } = await scan(file);
   if (!header)
-    throw new ImportError(`${options.file} is empty; the first line must be a header with an "email" column`);
-  if (header.error) throw new ImportError(`${options.file} line ${header.line}: ${header.error}`);
+    throw new UsageError(`${options.file} is empty; the first line must be a header with an "email" column`);
+  if (header.error) throw new UsageError(`${options.file} line ${header.line}: ${header.error}`);
   let map: ColumnMap;
   try {
     map = mapHeader(header.values);
   } catch (error) {
-    throw new ImportError(`${options.file}: ${(error as Error).message}`);
+    throw new UsageError(`${options.file}: ${(error as Error).message}`);
   }
+  const fields: readonly (string | undefined)[] = map.fields;
   const columnOf = (field: string) => {
-    const i = map.fields.indexOf(field as never);
+    const i = fields.indexOf(field);
     return i >= 0 ? map.header[i] : undefined;
   };
 
-  const saved = loadCheckpoint(checkpointFile);
+  const saved = loadJournal(checkpointFile);
   if (saved && !options.resume) {
-    throw new ImportError(
+    throw new UsageError(
       `${options.file} has an unfinished import (${doneOf(saved.counts).toLocaleString('en-US')} of ${total.toLocaleString('en-US')} rows done): add --resume to continue it, or delete ${basename(checkpointFile)} to start over`,
     );
   }
   if (saved && saved.fingerprint !== fingerprint) {
-    throw new ImportError(
+    throw new UsageError(
       `${options.file} changed since the interrupted import, so its line numbers no longer match: delete ${basename(checkpointFile)} to start over (rows already enrolled are not enrolled twice)`,
     );
   }
   if (saved && saved.cadence !== options.cadenceId) {
-    throw new ImportError(
+    throw new UsageError(
       `the interrupted import of ${options.file} was into "${saved.cadence}": resume with --cadence ${saved.cadence}, or delete ${basename(checkpointFile)} to start over`,
     );
   }
@@ -319,7 +175,7 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
   const committedLine = () => (inFlight.size > 0 ? Math.min(...inFlight) - 1 : lastPulled);
   const saveCheckpoint = () => {
     const committed = committedLine();
-    const checkpoint: Checkpoint = {
+    saveJournal(checkpointFile, {
       version: 1,
       file: basename(file),
       fingerprint,
@@ -330,20 +186,12 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
       attempted: [...attempted].filter((line) => inFlight.has(line) || line > lastPulled),
       counts,
       rejected,
-    };
-    writeAtomically(checkpointFile, JSON.stringify(checkpoint));
-    if (rejected.length !== rejectedSaved) writeRejected();
+    });
+    if (rejected.length !== rejectedSaved) saveRejected();
   };
-  const writeRejected = () => {
+  const saveRejected = () => {
     rejectedSaved = rejected.length;
-    if (rejected.length === 0) return;
-    const lines = [
-      csvLine(['line', 'reason', ...map.header]),
-      ...[...rejected]
-        .sort((a, b) => a.line - b.line)
-        .map((r) => csvLine([String(r.line), r.reason, ...r.values])),
-    ];
-    writeAtomically(rejectedFile, `${lines.join('\r\n')}\r\n`);
+    if (rejected.length > 0) writeRejected(rejectedFile, map.header, rejected);
   };
 
   const runStart = performance.now();
@@ -429,7 +277,7 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
         retries++;
         limiter.throttled();
         if (performance.now() - firstTry > giveUpAfterMs) {
-          throw new ImportError(
+          throw new UsageError(
             `${options.target.description} kept refusing line ${record.line} for ${Math.round(giveUpAfterMs / 1000)} s (${(error as Error).message}); run the same command with --resume later`,
           );
         }
@@ -473,11 +321,10 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
   const complete = fatal === undefined && !signal?.aborted;
   if (complete) {
     rmSync(checkpointFile, { force: true });
-    writeRejected();
   } else {
     saveCheckpoint();
-    writeRejected();
   }
+  saveRejected();
   options.onProgress?.(progress());
   if (fatal !== undefined) throw fatal;
 
@@ -501,99 +348,5 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
     rowsPerSecond: seconds > 0 ? handled / seconds : 0,
     interrupted: !complete,
     ...(complete ? {} : { checkpointFile }),
-  };
-}
-
-/** Rows into an engine in this process (the local runtime) or on AWS, through the domain's enrollment. */
-export function directTarget(
-  deps: EnrollDeps,
-  options: { cadenceId: string; origin: string; clock: () => Date; description: string },
-): ImportTarget {
-  return {
-    description: options.description,
-    enroll: (fields, context) =>
-      importRow(
-        deps,
-        fields,
-        { cadenceId: options.cadenceId, origin: options.origin, columnOf: context.columnOf },
-        options.clock(),
-      ),
-  };
-}
-
-const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
-
-/**
- * Rows posted to a running engine's POST /leads (`npm start`, or the deployed API), as a form would post them: the
- * endpoint validates and enrolls; 429 and 5xx answers are retried. The endpoint records consent at the time of the
- * post (a consent_at column is not sent).
- */
-export function httpTarget(
-  baseUrl: string,
-  options: { cadenceId: string; origin: string },
-  fetchImpl: typeof fetch = fetch,
-): ImportTarget {
-  const url = new URL(baseUrl);
-  const endpoint = new URL(
-    /\/leads\/?$/.test(url.pathname) ? url.pathname : `${url.pathname.replace(/\/+$/, '')}/leads`,
-    url,
-  );
-  let answered = false;
-  return {
-    description: endpoint.origin,
-    async enroll(fields, context) {
-      const { consentAt: _ignored, ...rest } = fields;
-      const body = {
-        ...submissionOf(rest),
-        source: fields.source ?? options.origin,
-        cadence: options.cadenceId,
-      };
-      let response: Response;
-      try {
-        response = await fetchImpl(endpoint, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', accept: 'application/json' },
-          body: JSON.stringify(body),
-        });
-      } catch (error) {
-        const reason = ((error as Error).cause as Error | undefined)?.message ?? (error as Error).message;
-        if (!answered)
-          throw new ImportError(`nothing answers at ${endpoint.href} (${reason}); is it running?`);
-        throw new TransientError(`POST ${endpoint.pathname}: ${reason}`, { cause: error });
-      }
-      answered = true;
-      const text = await response.text();
-      const json = (() => {
-        try {
-          return JSON.parse(text) as Record<string, unknown>;
-        } catch {
-          return {};
-        }
-      })();
-      if (response.status === 202) {
-        const enrollment = json.enrollment as { status?: string; id?: string; reason?: string } | undefined;
-        const leadId = String(json.leadId ?? '');
-        if (enrollment?.status === 'started' || enrollment?.status === 'existing') {
-          return { kind: 'enrolled', status: enrollment.status, leadId, enrollmentId: String(enrollment.id) };
-        }
-        return { kind: 'not-enrolled', leadId, reason: enrollment?.reason ?? 'not enrolled' };
-      }
-      if (RETRYABLE_STATUS.has(response.status)) throw new TransientError(`HTTP ${response.status}`);
-      if (response.status === 400 && json.errors && typeof json.errors === 'object') {
-        const errors = json.errors as Record<string, string>;
-        if (errors.cadence) {
-          throw new ImportError(
-            `${endpoint.href} does not enroll leads in "${options.cadenceId}": ${errors.cadence}`,
-          );
-        }
-        return { kind: 'rejected', reason: rejectionReason(errors, context.columnOf) };
-      }
-      if (response.status === 413) {
-        return { kind: 'rejected', reason: 'the row is larger than the endpoint accepts (10 KB)' };
-      }
-      throw new ImportError(
-        `POST ${endpoint.href} answered ${response.status}: ${String(json.message ?? text).slice(0, 200)}`,
-      );
-    },
   };
 }

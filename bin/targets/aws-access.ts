@@ -1,5 +1,5 @@
-import { errorName } from '../functions/adapters/aws-errors.ts';
-import { UsageError } from '../functions/core/errors.ts';
+import { errorName } from '../../functions/adapters/aws-errors.ts';
+import { UsageError } from '../../functions/core/errors.ts';
 
 /*
  * The two things every `--aws` command needs before its first call, the region and credentials, and the one line
