@@ -1,7 +1,12 @@
 import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { agreesWithRecount, recountReport } from '../../bench/recount.ts';
 import { formatSummary } from '../../bin/commands/simulate.ts';
+import { checkSimulateOptions } from '../../bin/commands/simulate-options.ts';
+import { UsageError, UserError } from '../../functions/core/errors.ts';
 import {
   costOf,
   LAMBDA_ASSUMPTION,
@@ -10,9 +15,8 @@ import {
   PRICES_USD,
   type SimulationResult,
   simulate,
-  simulationReport,
   syntheticLeads,
-} from '../../local/simulate.ts';
+} from '../../local/simulate/index.ts';
 
 /* `followup simulate`: synthetic leads through the real compiled cadences on the in-memory runtime. */
 
@@ -21,40 +25,29 @@ const START = new Date('2026-07-06T09:00:00Z');
 const N = 40;
 // Each run starts a whole runtime and sends hundreds of touches; the machine is shared.
 const RUN_TIMEOUT = 120_000;
+/** The cart cadence at a 30% reply rate, keeping what each lead stored to recount the report from. */
+const CART = {
+  cadenceId: 'abandoned-cart',
+  leads: N,
+  replyRate: 0.3,
+  start: START,
+  keepHistories: true,
+} as const;
 
 describe('simulate on the local runtime', () => {
   let cart: SimulationResult;
 
   beforeAll(async () => {
-    cart = await simulate({ cadenceId: 'abandoned-cart', leads: N, seed: 11, replyRate: 0.3, start: START });
+    cart = await simulate({ ...CART, seed: 11 });
   }, RUN_TIMEOUT);
 
   it(
     'gives the same result for the same seed, however the leads are split over workers, and another for another seed',
     async () => {
       // Act
-      const again = await simulate({
-        cadenceId: 'abandoned-cart',
-        leads: N,
-        seed: 11,
-        replyRate: 0.3,
-        start: START,
-      });
-      const other = await simulate({
-        cadenceId: 'abandoned-cart',
-        leads: N,
-        seed: 12,
-        replyRate: 0.3,
-        start: START,
-      });
-      const onTwoWorkers = await simulate({
-        cadenceId: 'abandoned-cart',
-        leads: N,
-        seed: 11,
-        replyRate: 0.3,
-        start: START,
-        workers: 2,
-      });
+      const again = await simulate({ ...CART, seed: 11 });
+      const other = await simulate({ ...CART, seed: 12 });
+      const onTwoWorkers = await simulate({ ...CART, seed: 11, workers: 2 });
       // Assess
       expect(JSON.stringify(again)).toBe(JSON.stringify(cart));
       expect(JSON.stringify(onTwoWorkers)).toBe(JSON.stringify(cart));
@@ -65,7 +58,13 @@ describe('simulate on the local runtime', () => {
 
   it('reports the response rate of each touch as its replies over its sends', () => {
     // The report comes from the aggregates the engine keeps; a recount of the stored touches must agree.
-    expect(cart.reportMatchesStoredTouches).toBe(true);
+    expect(cart.histories).toHaveLength(N);
+    expect(agreesWithRecount(cart.report, cart.histories ?? [])).toBe(true);
+    // And the check can fail: one reply the stored leads do not have, or one lead's history missing.
+    expect(
+      agreesWithRecount({ ...cart.report, replies: cart.report.replies + 1 }, cart.histories ?? []),
+    ).toBe(false);
+    expect(agreesWithRecount(cart.report, cart.histories?.slice(1) ?? [])).toBe(false);
     expect(cart.report.replies).toBeGreaterThan(0);
     expect(cart.report.byTouch.map((t) => t.touch)).toEqual([1, 2, 3].slice(0, cart.report.byTouch.length));
     for (const touch of cart.report.byTouch) expect(touch.responseRate).toBe(touch.replies / touch.sent);
@@ -152,11 +151,12 @@ describe('simulate on the local runtime', () => {
         winRate: 1,
         dealValue: 250,
         start: START,
+        keepHistories: true,
       });
       // Assess
       expect(result.touches).toBe(N);
       expect(result.report.byTouch).toMatchObject([{ touch: 1, sent: N, replies: N, responseRate: 1 }]);
-      expect(result.reportMatchesStoredTouches).toBe(true);
+      expect(agreesWithRecount(result.report, result.histories ?? [])).toBe(true);
       expect(result.executions).toEqual({ started: N, done: 0, exited: 0, failed: 0, aborted: N });
       expect(result.lambda).toEqual({ intake: N, touch: N, complete: 0, signals: 2 * N });
       // Each lead's cart email, and its reply forwarded to the owner.
@@ -170,20 +170,89 @@ describe('simulate on the local runtime', () => {
     RUN_TIMEOUT,
   );
 
-  it('refuses bad options with one line saying what to pass', async () => {
-    await expect(simulate({ cadenceId: 'nope', leads: 1 })).rejects.toThrow(
-      /unknown cadence "nope"; choose one of: .*web-inquiry/,
-    );
-    await expect(simulate({ cadenceId: 'web-inquiry', leads: 0 })).rejects.toThrow(
-      /--leads must be a positive/,
-    );
-    await expect(simulate({ cadenceId: 'web-inquiry', leads: 1, replyRate: -0.1 })).rejects.toThrow(
-      /--reply-rate must be a probability from 0 to 1/,
-    );
+  it('refuses an unknown cadence as a mistake a person can fix, naming the ones there are', async () => {
+    const refusal = simulate({ cadenceId: 'nope', leads: 1 });
+    await expect(refusal).rejects.toThrow(/unknown cadence "nope"; choose one of: .*web-inquiry/);
+    await expect(refusal).rejects.toBeInstanceOf(UserError);
+  });
+
+  it(
+    'refuses a broken project as a mistake a person can fix, on one thread or on workers',
+    async () => {
+      // Prepare: a copy of the project's settings, with a cadence that is not JSON, and one with a bad config field.
+      const project = (edit: (root: string) => void) => {
+        const root = mkdtempSync(join(tmpdir(), 'followup-simulate-'));
+        for (const entry of ['cadences', 'templates', 'followup.config.json']) {
+          cpSync(join(ROOT, entry), join(root, entry), { recursive: true });
+        }
+        edit(root);
+        return root;
+      };
+      const badCadence = project((root) =>
+        writeFileSync(join(root, 'cadences/broken.json'), '{\n  "id": "broken",\n'),
+      );
+      const badConfig = project((root) => {
+        const file = join(root, 'followup.config.json');
+        const config = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+        writeFileSync(file, JSON.stringify({ ...config, api: { rateLimit: 0, burstLimit: 40 } }));
+      });
+      // Act
+      const refusals = [
+        simulate({ cadenceId: 'web-inquiry', leads: 2, root: badCadence }),
+        simulate({ cadenceId: 'web-inquiry', leads: 2, root: badConfig }),
+        // The config is read by each worker's runtime: the error crosses the thread as what it is.
+        simulate({ cadenceId: 'web-inquiry', leads: 2, root: badConfig, workers: 2 }),
+      ].map((run) =>
+        run.then(
+          () => undefined,
+          (error: unknown) => error,
+        ),
+      );
+      const [cadenceError, configError, workerError] = await Promise.all(refusals);
+      // Assess
+      expect(cadenceError).toBeInstanceOf(UserError);
+      expect(String(cadenceError)).toMatch(/cadences\/broken\.json: not valid JSON at line 3/);
+      for (const error of [configError, workerError]) {
+        expect(error).toBeInstanceOf(UserError);
+        expect(String(error)).toMatch(/followup\.config\.json is not valid.*api\.rateLimit/s);
+      }
+    },
+    RUN_TIMEOUT,
+  );
+});
+
+describe('the options a person typed', () => {
+  it.each([
+    [{ leads: 0 }, /^--leads must be a positive whole number, e.g. --leads 1000 \(got 0\)$/],
+    [{ leads: 1, seed: 2 ** 32 }, /^--seed must be a whole number from 0 to 4294967295/],
+    [
+      { leads: 1, replyRate: -0.1 },
+      /^--reply-rate must be a probability from 0 to 1, e.g. --reply-rate 0.05/,
+    ],
+    [{ leads: 1, winRate: 1.5 }, /^--win-rate must be a probability from 0 to 1/],
+    [{ leads: 1, dealValue: -1 }, /^--deal-value must be a non-negative amount in USD/],
+    [{ leads: 1, start: new Date(Number.NaN) }, /^--start must be an ISO 8601 instant/],
+  ])('refuses %o with one line saying what to pass', (options, message) => {
+    const check = () => checkSimulateOptions({ cadenceId: 'web-inquiry', ...options });
+    expect(check).toThrow(UsageError);
+    expect(check).toThrow(message);
+  });
+
+  it('takes the defaults and values in range', () => {
+    expect(() =>
+      checkSimulateOptions({
+        cadenceId: 'web-inquiry',
+        leads: 1,
+        seed: 0,
+        replyRate: 1,
+        winRate: 0,
+        dealValue: 0,
+      }),
+    ).not.toThrow();
   });
 });
 
-describe('the simulation report', () => {
+describe('the report recounted from what leads stored (the oracle of the aggregates)', () => {
   const touch = (at: string) => ({ at, channel: 'email' as const, status: 'sent' });
 
   it('credits a reply to the last touch before it, and a win to its reply', () => {
@@ -210,7 +279,7 @@ describe('the simulation report', () => {
       },
     ];
     // Act
-    const report = simulationReport(histories);
+    const report = recountReport(histories);
     // Assess
     expect(report.byTouch).toEqual([
       { touch: 1, sent: 3, replies: 1, responseRate: 1 / 3 },
@@ -220,7 +289,9 @@ describe('the simulation report', () => {
     expect(report).toMatchObject({ replies: 2, won: 1, avgTouchesToClose: 3, revenueRecovered: 900 });
     expect(report.conversionRate).toBe(1 / 2);
   });
+});
 
+describe('the week and the bill', () => {
   it('starts by default on the next Monday at 09:00 UTC', () => {
     expect(nextMonday(new Date('2026-07-01T12:00:00Z')).toISOString()).toBe('2026-07-06T09:00:00.000Z');
     expect(nextMonday(new Date('2026-07-06T08:59:00Z')).toISOString()).toBe('2026-07-06T09:00:00.000Z');

@@ -1,0 +1,99 @@
+import { ROOT } from '../runtime.ts';
+import { type SimulationResult, simulationResult } from './result.ts';
+import { cadenceIn, runShard, type ShardInput } from './shard.ts';
+import { nextMonday } from './synthetic-leads.ts';
+import { defaultWorkers, runShardsInWorkers } from './workers.ts';
+
+/*
+ * `followup simulate` (docs/architecture.md §6): synthetic leads through the real compiled definition on the local
+ * runtime, with a virtual clock; replies and won deals delivered through the real signal handlers; the counts AWS
+ * bills for, their cost, and the report computed from what the run stored. Everything random comes from the seed, so
+ * a seed always gives the same result, however the leads are split over worker threads.
+ */
+
+export type { LeadHistory } from './lead-histories.ts';
+export { type CostBreakdown, costOf, LAMBDA_ASSUMPTION, PRICES_USD, type Usage } from './pricing.ts';
+export type { SimulationResult, SimulationRun } from './result.ts';
+export { nextMonday, SIM_EMAIL_DOMAIN, type SyntheticLead, syntheticLeads } from './synthetic-leads.ts';
+
+export interface SimulateOptions {
+  readonly cadenceId: string;
+  readonly leads: number;
+  readonly seed?: number;
+  /** Probability that a lead replies to a touch it was sent. Default 0.05. */
+  readonly replyRate?: number;
+  /** Probability that a reply becomes a won deal. Default 0.3. */
+  readonly winRate?: number;
+  /** Value of each won deal, USD. Default 1000. */
+  readonly dealValue?: number;
+  /** The first enrollment instant; leads arrive over the following week. Default: the next Monday 09:00 UTC. */
+  readonly start?: Date;
+  /** Leads in flight at once, per worker. Default 16. */
+  readonly concurrency?: number;
+  /** Worker threads, each with a runtime of its own; default: one per 100 leads, at most one per core. */
+  readonly workers?: number;
+  /** Called each time a lead has finished: every one of its executions has ended. */
+  readonly onProgress?: (progress: { readonly finished: number; readonly total: number }) => void;
+  /** The project folder (cadences/, templates/, followup.config.json). */
+  readonly root?: string;
+  /** Also return what the run stored of each lead (`histories`), e.g. to recount the report from it. */
+  readonly keepHistories?: boolean;
+}
+
+/**
+ * Runs `options.leads` synthetic leads through the cadence on fresh in-memory local runtimes and reports what
+ * happened and what it would cost. The cadence's `then` runs once after it; a chain does not go on from there.
+ * Large runs are split over worker threads; the result is the same however they are split. The command checks the
+ * values a person typed (bin/commands/simulate-options.ts); an unknown cadence is a UserError here.
+ */
+export async function simulate(options: SimulateOptions): Promise<SimulationResult> {
+  for (const [name, value] of [
+    ['concurrency', options.concurrency],
+    ['workers', options.workers],
+  ] as const) {
+    if (value !== undefined && !(Number.isSafeInteger(value) && value >= 1)) {
+      throw new RangeError(`${name} must be a positive whole number (got ${value})`);
+    }
+  }
+  const root = options.root ?? ROOT;
+  const cadence = cadenceIn(root, options.cadenceId);
+  const run = {
+    cadence: cadence.id,
+    then: cadence.then ?? null,
+    seed: options.seed ?? 1,
+    replyRate: options.replyRate ?? 0.05,
+    winRate: options.winRate ?? 0.3,
+    dealValue: options.dealValue ?? 1000,
+    start: (options.start ?? nextMonday(new Date())).toISOString(),
+    leads: options.leads,
+  };
+  const base = {
+    root,
+    cadenceId: cadence.id,
+    leads: run.leads,
+    seed: run.seed,
+    replyRate: run.replyRate,
+    winRate: run.winRate,
+    dealValue: run.dealValue,
+    start: run.start,
+    concurrency: options.concurrency ?? 16,
+  };
+  const workers = Math.min(options.workers ?? defaultWorkers(options.leads), options.leads);
+  const bounds = Array.from({ length: workers }, (_, i) => ({
+    from: Math.floor((options.leads * i) / workers),
+    to: Math.floor((options.leads * (i + 1)) / workers),
+  }));
+  const finished = bounds.map(() => 0);
+  const progressOf = (i: number) => (n: number) => {
+    finished[i] = n;
+    options.onProgress?.({ finished: finished.reduce((a, b) => a + b, 0), total: options.leads });
+  };
+  const outputs =
+    workers === 1
+      ? [await runShard({ ...base, from: 0, to: options.leads }, progressOf(0))]
+      : await runShardsInWorkers(
+          bounds.map((b): ShardInput => ({ ...base, ...b })),
+          progressOf,
+        );
+  return simulationResult(run, outputs, options.keepHistories ?? false);
+}
