@@ -8,8 +8,9 @@ import { ONE_LINE_MAX } from '../../functions/core/one-line.ts';
 import { renderTemplate } from '../../functions/core/templates.ts';
 import { type ReceivedMessage, replyForward, unmatchedForward } from '../../functions/domain/forward.ts';
 import { parseSubmission } from '../../functions/domain/lead-input.ts';
+import { ownerTaskEmail } from '../../functions/domain/owner-task-email.ts';
 import type { OutgoingEmail } from '../../functions/domain/ports.ts';
-import { ownerTaskEmail, templateContext } from '../../functions/domain/touch.ts';
+import { templateContext } from '../../functions/domain/touch-delivery.ts';
 import { CREDENTIALS, REGION, storedLead, TOUCH_SETTINGS } from '../unit/handlers/fixtures.ts';
 
 /*

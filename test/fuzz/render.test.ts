@@ -4,10 +4,13 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loadTemplate } from '../../functions/adapters/template-files.ts';
 import type { Channel } from '../../functions/core/cadence-schema.ts';
-import { renderTemplate, type TemplateSource } from '../../functions/core/templates.ts';
+import type { TemplateSource } from '../../functions/core/template-file.ts';
+import { renderTemplate } from '../../functions/core/templates.ts';
 import type { Lead } from '../../functions/domain/lead.ts';
 import { outcomeLinks } from '../../functions/domain/outcome-links.ts';
-import { ownerTaskEmail, type TouchSettings, templateContext } from '../../functions/domain/touch.ts';
+import { ownerTaskEmail } from '../../functions/domain/owner-task-email.ts';
+import { templateContext } from '../../functions/domain/touch-delivery.ts';
+import type { TouchSettings } from '../../functions/domain/touch-input.ts';
 import { storedLead, TOUCH_SETTINGS } from '../unit/handlers/fixtures.ts';
 
 /*

@@ -20,7 +20,7 @@ const RILEY = {
 
 /** Fails the first `k` StartExecution calls of the runtime's own SFN client (every function's) with `error`. */
 async function failFirstStarts(k: number, error: () => Error): Promise<{ calls: () => number }> {
-  const { sfn } = await runtimeClients();
+  const { sfn } = await runtimeClients(engine());
   let calls = 0;
   sfn.middlewareStack.add(
     (next, context) => async (args) => {

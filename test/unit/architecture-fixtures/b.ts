@@ -1,0 +1,4 @@
+// The other half of the cycle a.ts starts.
+import type { A } from './a.ts';
+
+export type B = { readonly a?: A };
