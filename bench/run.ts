@@ -62,7 +62,7 @@ budgets.push(
 
 budgets.push({
   budget:
-    'the report from the aggregates agrees with a recount of every stored touch (reads per report: see test/unit/metrics)',
+    'the report from the aggregates agrees with a recount of every stored touch (reads per report: see test/unit/functions/adapters/dynamo-aggregates.test.ts)',
   pass: agreesWithRecount(simulated.report, simulated.histories ?? []),
   figure: `${simulated.touches} touches, ${simulated.report.replies} replies`,
 });

@@ -11,7 +11,7 @@ import { leadUpsert } from '../../functions/domain/enroll.ts';
 import { leadIdFor } from '../../functions/domain/lead.ts';
 import type { LeadEvent, RepTask } from '../../functions/domain/ports.ts';
 import { createFollowupTable } from '../../local/table.ts';
-import { MemoryLeadReads, MemoryLeadStore } from '../unit/domain/memory-lead-store.ts';
+import { MemoryLeadReads, MemoryLeadStore } from '../support/memory-lead-store.ts';
 import { leadReadsContract } from './lead-reads.contract.ts';
 import { leadStoreContract, type StoreUnderTest } from './lead-store.contract.ts';
 

@@ -11,9 +11,9 @@ import type { Signal } from '../../functions/domain/signal-schema.ts';
 import { applySignal } from '../../functions/domain/signals.ts';
 import type { TouchEvent } from '../../functions/domain/touch-input.ts';
 import { makeTouchHandler } from '../../functions/handlers/touch.ts';
-import { MemoryLeadStore } from '../unit/domain/memory-lead-store.ts';
-import { storedLead, TOUCH_SETTINGS, templates } from '../unit/handlers/fixtures.ts';
-import { CADENCES, CREDENTIALS, KEY, REGION, recordingLogger, world } from '../unit/signals/fixtures.ts';
+import { storedLead, TOUCH_SETTINGS, templates } from '../support/handler-fixtures.ts';
+import { MemoryLeadStore } from '../support/memory-lead-store.ts';
+import { CADENCES, CREDENTIALS, KEY, REGION, recordingLogger, world } from '../support/signal-fixtures.ts';
 
 /*
  * A reply and a touch of the same lead, every way their store calls can interleave (fast-check's scheduler picks

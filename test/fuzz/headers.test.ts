@@ -11,7 +11,7 @@ import { parseSubmission } from '../../functions/domain/lead-input.ts';
 import { ownerTaskEmail } from '../../functions/domain/owner-task-email.ts';
 import type { OutgoingEmail } from '../../functions/domain/ports.ts';
 import { templateContext } from '../../functions/domain/touch-delivery.ts';
-import { CREDENTIALS, REGION, storedLead, TOUCH_SETTINGS } from '../unit/handlers/fixtures.ts';
+import { CREDENTIALS, REGION, storedLead, TOUCH_SETTINGS } from '../support/handler-fixtures.ts';
 
 /*
  * Whatever a lead typed at intake and whatever an inbound email's subject and sender name decode to, every header

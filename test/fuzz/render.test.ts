@@ -11,7 +11,7 @@ import { outcomeLinks } from '../../functions/domain/outcome-links.ts';
 import { ownerTaskEmail } from '../../functions/domain/owner-task-email.ts';
 import { templateContext } from '../../functions/domain/touch-delivery.ts';
 import type { TouchSettings } from '../../functions/domain/touch-input.ts';
-import { storedLead, TOUCH_SETTINGS } from '../unit/handlers/fixtures.ts';
+import { storedLead, TOUCH_SETTINGS } from '../support/handler-fixtures.ts';
 
 /*
  * Lead data never becomes markup: whatever a lead typed as their name, company, note or interest, the HTML of every

@@ -20,9 +20,9 @@ const KEPT_UNUSED: Readonly<Record<string, string>> = {
   'SmsInbound sqs:SendMessage': 'the same: the on-failure destination of an asynchronous invocation',
   'ShopEvents sqs:SendMessage': 'the same: the on-failure destination of an asynchronous invocation',
   'SmsInbound sns:CheckIfPhoneNumberIsOptedOut':
-    'sms.optOuts "aws" asks AWS whether a START opted the number back in; a laptop has no AWS to answer, so the local runtime runs "self" (test/unit/signals/sms-inbound.test.ts)',
+    'sms.optOuts "aws" asks AWS whether a START opted the number back in; a laptop has no AWS to answer, so the local runtime runs "self" (test/unit/functions/handlers/sms-inbound.test.ts)',
   'InboundEmail states:StartExecution':
-    'an out-of-office that names its return date snoozes the lead into re-engage (test/unit/signals/inbound-email.test.ts)',
+    'an out-of-office that names its return date snoozes the lead into re-engage (test/unit/functions/handlers/inbound-email.test.ts)',
 };
 
 /** The From address is not verified as an identity of its own here: sending on it is tested with it verified. */

@@ -12,15 +12,15 @@ import {
   SIGNATURE_HEADER,
   TIMESTAMP_HEADER,
 } from '../../functions/handlers/shop-webhook.ts';
-import { MemoryLeadStore } from '../unit/domain/memory-lead-store.ts';
 import {
   ALL_CADENCES,
   ARN_TEMPLATE,
   CREDENTIALS,
   REGION,
   recordingLogger,
-} from '../unit/handlers/fixtures.ts';
-import { enrolled, KEY, type World, world } from '../unit/signals/fixtures.ts';
+} from '../support/handler-fixtures.ts';
+import { MemoryLeadStore } from '../support/memory-lead-store.ts';
+import { enrolled, KEY, type World, world } from '../support/signal-fixtures.ts';
 
 /*
  * The public HTTP surface refuses what it should before doing any work: bodies over the limit (413), expired and

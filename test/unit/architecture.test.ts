@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
@@ -73,9 +73,9 @@ describe('the layout', () => {
   });
 
   it('finds a cycle when there is one (the check can fail)', () => {
-    const here = resolve(import.meta.dirname, 'architecture-fixtures');
+    const here = resolve(ROOT, 'test/support/import-cycle');
     expect(importCycles([join(here, 'a.ts'), join(here, 'b.ts')])).toEqual([
-      'test/unit/architecture-fixtures/a.ts -> test/unit/architecture-fixtures/b.ts -> test/unit/architecture-fixtures/a.ts',
+      'test/support/import-cycle/a.ts -> test/support/import-cycle/b.ts -> test/support/import-cycle/a.ts',
     ]);
   });
 
@@ -104,6 +104,17 @@ describe('the layout', () => {
       .filter(({ file, lines }) => lines > 400 && !(file in allowed))
       .map(({ file, lines }) => `${file}: ${lines} lines`);
     expect(long).toEqual([]);
+  });
+
+  it('keeps unit tests in test/unit/ at the path of the source folder they test', () => {
+    // test/unit/functions/domain/signals.test.ts tests functions/domain/; the repository-wide checks sit at the top.
+    const misplaced = readdirSync(join(ROOT, 'test/unit'), { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('.ts') && dirname(f) !== '.')
+      .filter((f) => {
+        const folder = join(ROOT, dirname(f));
+        return !existsSync(folder) || !statSync(folder).isDirectory();
+      });
+    expect(misplaced).toEqual([]);
   });
 
   it('builds every page and email with the escaping html tag, never with escapeHtml by hand', () => {

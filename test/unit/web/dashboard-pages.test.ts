@@ -9,7 +9,7 @@ import { leadUpsert } from '../../../functions/domain/enroll.ts';
 import { leadIdFor } from '../../../functions/domain/lead.ts';
 import { type AppRuntime, createAppServer } from '../../../local/server.ts';
 import { createFollowupTable } from '../../../local/table.ts';
-import { documentProblems, textOf } from './html-check.ts';
+import { documentProblems, textOf } from '../../support/html-check.ts';
 
 /*
  * The dashboard's leads, page by page, from the local server over a real (dynalite) table: 50 a page, newest first,

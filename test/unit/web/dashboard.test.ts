@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderDashboard } from '../../../web/dashboard.ts';
-import { DANA, dashboard, MALLORY, QUOTES, XSS } from './fixtures.ts';
-import { blockContaining, documentProblems, postButtons, textOf } from './html-check.ts';
+import { blockContaining, documentProblems, postButtons, textOf } from '../../support/html-check.ts';
+import { DANA, dashboard, MALLORY, QUOTES, XSS } from '../../support/web-fixtures.ts';
 
 function stats(page: string): Record<string, string> {
   const found: Record<string, string> = {};

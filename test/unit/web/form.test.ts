@@ -1,8 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { CONSENT_WORDING, FORM_SNIPPET, renderSignupForm } from '../../../web/form.ts';
 import { renderThanks } from '../../../web/thanks.ts';
-import { XSS } from './fixtures.ts';
-import { blockContaining, decode, documentProblems, structureProblems, textOf } from './html-check.ts';
+import {
+  blockContaining,
+  decode,
+  documentProblems,
+  structureProblems,
+  textOf,
+} from '../../support/html-check.ts';
+import { XSS } from '../../support/web-fixtures.ts';
 
 function input(page: string, name: string): string | undefined {
   return new RegExp(`<input\\b[^>]*\\bname="${name}"[^>]*>`).exec(page)?.[0];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderLeadPage } from '../../../web/lead.ts';
-import { DANA, leadPage, MALLORY, QUOTES, XSS } from './fixtures.ts';
-import { documentProblems, postButtons, textOf } from './html-check.ts';
+import { documentProblems, postButtons, textOf } from '../../support/html-check.ts';
+import { DANA, leadPage, MALLORY, QUOTES, XSS } from '../../support/web-fixtures.ts';
 
 /** The timeline's entries as text, with the class that marks them past, future or now. */
 function timeline(page: string): { cls: string; text: string }[] {
