@@ -3,7 +3,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 /*
- * The layout rules of docs/architecture.md §1, checked on the source tree: a rule that only lives in a document is
+ * The layout rules of docs/architecture.md §1.3, checked on the source tree: a rule that only lives in a document is
  * broken by the first change that does not know it.
  */
 
@@ -97,7 +97,7 @@ describe('the layout', () => {
   });
 
   it('keeps production files under 400 lines, or says why', () => {
-    // Files allowed past the limit, each with its reason (docs/architecture.md §1).
+    // Files allowed past the limit, each with its reason (docs/architecture.md §1.3).
     const allowed: Record<string, string> = {};
     const long = PRODUCTION.flatMap(sourceFiles)
       .map((f) => ({ file: rel(f), lines: text(f).split('\n').length }))
