@@ -4,7 +4,7 @@ import { DynamoAggregates } from '../../functions/adapters/dynamo-aggregates.ts'
 import { ExecutionInputSchema } from '../../functions/core/execution-input.ts';
 import { buildReport, type Report } from '../../functions/core/report.ts';
 import type { Lead } from '../../functions/domain/lead.ts';
-import type { EnrollmentRecord } from '../../functions/domain/ports.ts';
+import type { EnrollmentRecord, TouchRecord } from '../../functions/domain/ports.ts';
 import type { LeadTimeline, TaskRecord } from '../../functions/domain/reads.ts';
 import { listUnconfirmed } from '../../functions/domain/unconfirmed-touches.ts';
 import type {
@@ -252,17 +252,24 @@ export function leadApiView(timeline: LeadTimeline) {
     enrollments: timeline.enrollments.map(({ inputJson: _i, ...rest }) => rest),
     schedule: scheduleOf(timeline),
     touches: timeline.touches.map((t) => ({
-      step: t.stepId,
-      channel: t.channel,
-      template: t.template,
-      status: t.status,
-      at: t.at,
-      ...(t.reason ? { reason: t.reason } : {}),
+      ...touchRow(t),
       cadenceId: t.cadenceId,
       enrollmentId: t.enrollmentId,
     })),
     tasks: timeline.tasks,
     events: timeline.events,
+  };
+}
+
+/** A touch as the lead's page and its JSON show it. */
+function touchRow(t: TouchRecord) {
+  return {
+    step: t.stepId,
+    channel: t.channel,
+    template: t.template,
+    status: t.status,
+    at: t.at,
+    ...(t.reason ? { reason: t.reason } : {}),
   };
 }
 
@@ -280,14 +287,7 @@ export function leadPageModel(runtime: AppRuntime, timeline: LeadTimeline): Lead
       status: e.status,
     })),
     schedule: schedule.map(({ step, channel, template, at }) => ({ step, channel, template, at })),
-    touches: timeline.touches.map((t) => ({
-      step: t.stepId,
-      channel: t.channel,
-      template: t.template,
-      status: t.status,
-      at: t.at,
-      ...(t.reason ? { reason: t.reason } : {}),
-    })),
+    touches: timeline.touches.map(touchRow),
     mailboxUrl: runtime.mailboxUrl,
   };
 }
