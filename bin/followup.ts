@@ -137,6 +137,11 @@ program
     'first enrollment instant; leads arrive over the next 7 days (default: next Monday 09:00 UTC)',
   )
   .option(
+    '--store <store>',
+    'memory: the handlers over in-memory stand-ins, fast; dynalite: the whole local runtime, full fidelity',
+    'memory',
+  )
+  .option(
     '--json',
     'print {leads, touches, byChannel, transitions, lambdaInvocations, dynamodb: {reads, writes}, costUsd, report, ...}',
   )
@@ -159,7 +164,8 @@ Examples:
   $ followup simulate --cadence web-inquiry --leads 1000
   $ followup simulate --cadence proposal --leads 500 --reply-rate 0.08 --win-rate 0.25 --deal-value 4200
   $ followup simulate --cadence abandoned-cart --leads 200 --seed 7 --json > cart.json
-  $ followup simulate --cadence web-inquiry --leads 100 --reply-rate 0     every touch goes out: the full bill`,
+  $ followup simulate --cadence web-inquiry --leads 100 --reply-rate 0     every touch goes out: the full bill
+  $ followup simulate --cadence web-inquiry --leads 100 --store dynalite   the same run on the whole local runtime`,
   )
   .action((options) => run(async () => (await simulate()).simulateCommand(options)));
 

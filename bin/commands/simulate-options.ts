@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { UsageError } from '../../functions/core/errors.ts';
-import { nextMonday, type SimulateOptions } from '../../local/simulate/index.ts';
+import { nextMonday, type SimulateOptions, STORES, type Store } from '../../local/simulate/index.ts';
 
 /* What `followup simulate` takes from its flags: each wrong one is a UsageError, printed as one line. */
 
@@ -12,6 +12,7 @@ export interface SimulateCliOptions {
   readonly winRate?: string;
   readonly dealValue?: string;
   readonly start?: string;
+  readonly store?: string;
   readonly json?: boolean;
 }
 
@@ -40,8 +41,15 @@ export function parseSimulateOptions(options: SimulateCliOptions, now: Date = ne
     }
     start = parsed.toJSDate();
   }
+  const store = options.store ?? 'memory';
+  if (!STORES.some((s) => s === store)) {
+    throw new UsageError(
+      `--store must be one of ${STORES.join(', ')}, e.g. --store dynalite (got "${store}")`,
+    );
+  }
   const parsed: SimulateOptions = {
     cadenceId: options.cadence,
+    store: store as Store,
     leads: wholeNumber('--leads', options.leads, '1000'),
     ...(options.seed === undefined ? {} : { seed: wholeNumber('--seed', options.seed, '42') }),
     ...(options.replyRate === undefined

@@ -89,6 +89,12 @@ export function formatSummary(result: SimulationResult, seconds?: number): strin
       ['Texts (SNS)', count(result.texts), ''],
     ]),
   ];
+  if (result.failedDeliveries > 0) {
+    lines.push(
+      '',
+      `! ${count(result.failedDeliveries)} simulated replies or outcomes failed after their retries`,
+    );
+  }
   if (result.firstFailure) {
     lines.push(
       '',
@@ -156,7 +162,8 @@ export async function simulateCommand(
 ): Promise<number> {
   const parsed = parseSimulateOptions(options, now);
   const startedAt = Date.now();
-  const bar = terminal.stderr.isTTY ? progressBar(terminal.stderr) : undefined;
+  // Only for a person at a terminal: never with --json, whose reader wants stdout alone.
+  const bar = terminal.stderr.isTTY && !options.json ? progressBar(terminal.stderr) : undefined;
   bar?.update({ finished: 0, total: parsed.leads });
   let result: SimulationResult;
   try {

@@ -1,6 +1,5 @@
-import type { Runtime } from '../runtime.ts';
-import { deliverSignal } from '../signal-events.ts';
 import { executionContext } from '../step-functions.ts';
+import type { SimEngine } from './engines.ts';
 import { wonEvent } from './events.ts';
 import type { LambdaCounts } from './metering.ts';
 import { streamFor } from './random.ts';
@@ -9,6 +8,8 @@ import type { VirtualClock } from './virtual-clock.ts';
 /* How a synthetic lead answers a touch it was sent: through the real signal handlers, at an instant of its own. */
 
 const HOUR = 3_600_000;
+/** As Lambda retries an asynchronous event twice: a delivery that still fails is counted, never fatal. */
+const ATTEMPTS = 3;
 const DAY = 24 * HOUR;
 
 /** What the touch function is invoked with, as far as an answer needs it. */
@@ -28,8 +29,11 @@ export interface AnswerRates {
 }
 
 export class LeadAnswers {
+  /** Replies and outcomes that failed every attempt. */
+  failedDeliveries = 0;
+
   constructor(
-    private readonly rt: Runtime,
+    private readonly engine: SimEngine,
     private readonly clock: VirtualClock,
     private readonly rates: AnswerRates,
     private readonly lambda: LambdaCounts,
@@ -52,23 +56,29 @@ export class LeadAnswers {
     const sentAt = Date.parse(touch.scheduledAt);
     const before = touch.nextAt ? Date.parse(touch.nextAt) - 60_000 : Number.POSITIVE_INFINITY;
     const repliedAt = new Date(Math.max(sentAt + 60_000, Math.min(sentAt + delay, before)));
-    const { status } = await this.signalAt(repliedAt, () =>
-      deliverSignal(this.rt, touch.leadId, { type: 'reply' }),
-    );
+    const status = await this.signalAt(repliedAt, () => this.engine.reply(touch.leadId));
     if (status !== 'replied' || !wins) return;
-    const won = (await this.signalAt(new Date(repliedAt.getTime() + closeDelay), () =>
-      this.rt.signals.outcome(wonEvent(touch.leadId, dealValue)),
-    )) as { statusCode?: number; body?: string };
-    if ((won.statusCode ?? 500) >= 300) {
-      throw new Error(
-        `the outcome "won" of ${touch.leadId} was refused: ${won.statusCode} ${won.body ?? ''}`,
-      );
-    }
+    await this.signalAt(new Date(repliedAt.getTime() + closeDelay), async () => {
+      const won = (await this.engine.outcome(wonEvent(touch.leadId, dealValue))) as { statusCode?: number };
+      if ((won.statusCode ?? 500) >= 300) throw new Error(`the outcome "won" was refused: ${won.statusCode}`);
+      return 'won';
+    });
   }
 
-  /** Runs a signal's handler as AWS would deliver it at `instant`: from outside any execution. */
-  private signalAt<T>(instant: Date, deliver: () => Promise<T>): Promise<T> {
-    this.lambda.signals++;
-    return executionContext.exit(() => this.clock.at(instant, deliver));
+  /**
+   * Runs a signal's handler as AWS would deliver it at `instant`, from outside any execution, retried as Lambda
+   * retries an event; what still fails is counted and answers undefined.
+   */
+  private async signalAt(instant: Date, deliver: () => Promise<string>): Promise<string | undefined> {
+    for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
+      this.lambda.signals++;
+      try {
+        return await executionContext.exit(() => this.clock.at(instant, deliver));
+      } catch {
+        // Tried again; the last failure is counted below.
+      }
+    }
+    this.failedDeliveries++;
+    return undefined;
   }
 }

@@ -1,4 +1,4 @@
-import { ROOT } from '../runtime.ts';
+import type { Store } from './engines.ts';
 import { type SimulationResult, simulationResult } from './result.ts';
 import { cadenceIn, runShard, type ShardInput } from './shard.ts';
 import { nextMonday } from './synthetic-leads.ts';
@@ -11,13 +11,19 @@ import { defaultWorkers, runShardsInWorkers } from './workers.ts';
  * a seed always gives the same result, however the leads are split over worker threads.
  */
 
+export { STORES, type Store } from './engines.ts';
 export type { LeadHistory } from './lead-histories.ts';
 export { type CostBreakdown, costOf, LAMBDA_ASSUMPTION, PRICES_USD, type Usage } from './pricing.ts';
 export type { SimulationResult, SimulationRun } from './result.ts';
 export { nextMonday, SIM_EMAIL_DOMAIN, type SyntheticLead, syntheticLeads } from './synthetic-leads.ts';
 
+/** The project this code came with: cadences/, templates/, followup.config.json. */
+const ROOT = new URL('../..', import.meta.url).pathname;
+
 export interface SimulateOptions {
   readonly cadenceId: string;
+  /** `memory` (default): the handlers over in-memory ports in-process; `dynalite`: the whole local runtime. */
+  readonly store?: Store;
   readonly leads: number;
   readonly seed?: number;
   /** Probability that a lead replies to a touch it was sent. Default 0.05. */
@@ -30,7 +36,7 @@ export interface SimulateOptions {
   readonly start?: Date;
   /** Leads in flight at once, per worker. Default 16. */
   readonly concurrency?: number;
-  /** Worker threads, each with a runtime of its own; default: one per 100 leads, at most one per core. */
+  /** Worker threads, each with an engine of its own; default: none for a small run, at most one per core. */
   readonly workers?: number;
   /** Called each time a lead has finished: every one of its executions has ended. */
   readonly onProgress?: (progress: { readonly finished: number; readonly total: number }) => void;
@@ -41,7 +47,7 @@ export interface SimulateOptions {
 }
 
 /**
- * Runs `options.leads` synthetic leads through the cadence on fresh in-memory local runtimes and reports what
+ * Runs `options.leads` synthetic leads through the cadence on fresh engines (in memory, or the local runtime with `store: 'dynalite'`) and reports what
  * happened and what it would cost. The cadence's `then` runs once after it; a chain does not go on from there.
  * Large runs are split over worker threads; the result is the same however they are split. The command checks the
  * values a person typed (bin/commands/simulate-options.ts); an unknown cadence is a UserError here.
@@ -66,9 +72,11 @@ export async function simulate(options: SimulateOptions): Promise<SimulationResu
     dealValue: options.dealValue ?? 1000,
     start: (options.start ?? nextMonday(new Date())).toISOString(),
     leads: options.leads,
+    store: options.store ?? 'memory',
   };
   const base = {
     root,
+    store: run.store,
     cadenceId: cadence.id,
     leads: run.leads,
     seed: run.seed,
@@ -78,7 +86,7 @@ export async function simulate(options: SimulateOptions): Promise<SimulationResu
     start: run.start,
     concurrency: options.concurrency ?? 16,
   };
-  const workers = Math.min(options.workers ?? defaultWorkers(options.leads), options.leads);
+  const workers = Math.min(options.workers ?? defaultWorkers(options.leads, run.store), options.leads);
   const bounds = Array.from({ length: workers }, (_, i) => ({
     from: Math.floor((options.leads * i) / workers),
     to: Math.floor((options.leads * (i + 1)) / workers),

@@ -1,7 +1,5 @@
-import { DynamoLeadReads } from '../../functions/adapters/dynamo/reads.ts';
 import type { Channel } from '../../functions/core/cadence-schema.ts';
-import type { LeadTimeline } from '../../functions/domain/reads.ts';
-import type { Runtime } from '../runtime.ts';
+import type { LeadReads, LeadTimeline } from '../../functions/domain/reads.ts';
 
 /* What a run stored of each lead, read back once its executions have ended, outside the counts. */
 
@@ -20,9 +18,11 @@ export interface LeadHistory {
 
 const READ_BATCH = 16;
 
-/** Each lead's history, in the order of `leadIds`; rt.ddb is not a counted client, so reading costs the run nothing. */
-export async function readLeadHistories(rt: Runtime, leadIds: readonly string[]): Promise<LeadHistory[]> {
-  const reads = new DynamoLeadReads({ client: rt.ddb, tableName: rt.tableName });
+/** Each lead's history, in the order of `leadIds`, through reads that are not counted: reading costs the run nothing. */
+export async function readLeadHistories(
+  reads: LeadReads,
+  leadIds: readonly string[],
+): Promise<LeadHistory[]> {
   const histories: LeadHistory[] = [];
   for (let i = 0; i < leadIds.length; i += READ_BATCH) {
     const batch = leadIds.slice(i, i + READ_BATCH);

@@ -1,5 +1,6 @@
 import { CHANNELS, type Channel } from '../../functions/core/cadence-schema.ts';
 import { buildReport, type Report } from '../../functions/core/report.ts';
+import type { Store } from './engines.ts';
 import type { LeadHistory } from './lead-histories.ts';
 import type { LambdaCounts } from './metering.ts';
 import { type CostBreakdown, costOf, round6, type Usage } from './pricing.ts';
@@ -18,6 +19,8 @@ export interface SimulationRun {
   readonly dealValue: number;
   readonly start: string;
   readonly leads: number;
+  /** What the engine stored in: `memory` (the default) or `dynalite`. */
+  readonly store: Store;
 }
 
 export interface SimulationResult extends Usage, SimulationRun {
@@ -26,6 +29,8 @@ export interface SimulationResult extends Usage, SimulationRun {
   readonly byChannel: Readonly<Record<Channel, number>>;
   readonly skipped: { readonly total: number; readonly byReason: Readonly<Record<string, number>> };
   readonly failedTouches: number;
+  /** Simulated replies and outcomes that failed every attempt: counted, never fatal. */
+  readonly failedDeliveries: number;
   readonly lambda: Readonly<LambdaCounts>;
   readonly executions: ExecutionTally;
   /** The first failed execution's error, if any. */
@@ -81,8 +86,10 @@ export function simulationResult(
     winRate: run.winRate,
     dealValue: run.dealValue,
     start: run.start,
+    store: run.store,
     skipped: stored.skipped,
     failedTouches: stored.failed,
+    failedDeliveries: sum((o) => o.failedDeliveries),
     lambda,
     emails: usage.emails,
     texts: usage.texts,

@@ -1,20 +1,23 @@
 import { availableParallelism } from 'node:os';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { UserError } from '../../functions/core/errors.ts';
+import type { Store } from './engines.ts';
 import { runShard, type ShardInput, type ShardOutput } from './shard.ts';
 
 /*
- * Shards on worker threads: each worker runs one shard on a runtime of its own (the runtime sets process.env, which
- * each worker has its own copy of) and posts its progress and output back.
+ * Shards on worker threads: each worker runs one shard on an engine of its own and posts its progress and output back.
  */
 
-/** Below this many leads a shard costs more to start (a runtime of its own, ~2 s) than it saves. */
-const LEADS_PER_WORKER = 100;
+/**
+ * Below this many leads a worker costs more to start (its modules, its definitions validated, ~3 s) than it saves:
+ * the local runtime runs ~5 leads a second, the memory engine well over 100.
+ */
+const LEADS_PER_WORKER: Readonly<Record<Store, number>> = { dynalite: 100, memory: 1000 };
 const SHARD_MESSAGE = 'followup-simulate-shard';
 
 /** Shards on as many cores as the run is worth; one runs in this thread. */
-export function defaultWorkers(leads: number): number {
-  return Math.max(1, Math.min(availableParallelism(), Math.floor(leads / LEADS_PER_WORKER)));
+export function defaultWorkers(leads: number, store: Store): number {
+  return Math.max(1, Math.min(availableParallelism(), Math.floor(leads / LEADS_PER_WORKER[store])));
 }
 
 type ShardMessage =

@@ -10,8 +10,9 @@ import { DynamoLeadReads } from '../../functions/adapters/dynamo/reads.ts';
 import { leadUpsert } from '../../functions/domain/enroll.ts';
 import { leadIdFor } from '../../functions/domain/lead.ts';
 import type { LeadEvent, RepTask } from '../../functions/domain/ports.ts';
+import { MemoryLeadReads } from '../../local/memory/lead-reads.ts';
+import { MemoryLeadStore } from '../../local/memory/lead-store.ts';
 import { createFollowupTable } from '../../local/table.ts';
-import { MemoryLeadReads, MemoryLeadStore } from '../support/memory-lead-store.ts';
 import { leadReadsContract } from './lead-reads.contract.ts';
 import { leadStoreContract, type StoreUnderTest } from './lead-store.contract.ts';
 

@@ -11,8 +11,8 @@ import type { Signal } from '../../functions/domain/signal-schema.ts';
 import { applySignal } from '../../functions/domain/signals.ts';
 import type { TouchEvent } from '../../functions/domain/touch-input.ts';
 import { makeTouchHandler } from '../../functions/handlers/touch.ts';
+import { MemoryLeadStore } from '../../local/memory/lead-store.ts';
 import { storedLead, TOUCH_SETTINGS, templates } from '../support/handler-fixtures.ts';
-import { MemoryLeadStore } from '../support/memory-lead-store.ts';
 import { CADENCES, CREDENTIALS, KEY, REGION, recordingLogger, world } from '../support/signal-fixtures.ts';
 
 /*

@@ -9,6 +9,7 @@ import { StaticCadenceCatalog } from '../../functions/adapters/cadence-catalog.t
 import { SfnExecutions } from '../../functions/adapters/sfn-executions.ts';
 import { leadIdFor, normalizeEmail } from '../../functions/domain/lead.ts';
 import { MAX_BODY_BYTES, makeIntakeHandler } from '../../functions/handlers/intake.ts';
+import { MemoryLeadStore } from '../../local/memory/lead-store.ts';
 import {
   ALL_CADENCES,
   ARN_TEMPLATE,
@@ -16,7 +17,6 @@ import {
   REGION,
   recordingLogger,
 } from '../support/handler-fixtures.ts';
-import { MemoryLeadStore } from '../support/memory-lead-store.ts';
 
 /*
  * Whatever is posted to POST /leads — huge strings, any unicode, markup, bad emails and phones, wrong types, nested

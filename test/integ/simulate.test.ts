@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { agreesWithRecount, recountReport } from '../../bench/recount.ts';
+import { disagreements } from '../../bench/simulate.ts';
 import { formatSummary } from '../../bin/commands/simulate.ts';
 import { checkSimulateOptions } from '../../bin/commands/simulate-options.ts';
 import { UsageError, UserError } from '../../functions/core/errors.ts';
@@ -18,7 +19,7 @@ import {
   syntheticLeads,
 } from '../../local/simulate/index.ts';
 
-/* `followup simulate`: synthetic leads through the real compiled cadences on the in-memory runtime. */
+/* `followup simulate`: synthetic leads through the real compiled cadences, on the memory engine and on dynalite. */
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 const START = new Date('2026-07-06T09:00:00Z');
@@ -34,7 +35,7 @@ const CART = {
   keepHistories: true,
 } as const;
 
-describe('simulate on the local runtime', () => {
+describe('simulate on the memory engine and the local runtime', () => {
   let cart: SimulationResult;
 
   beforeAll(async () => {
@@ -52,6 +53,36 @@ describe('simulate on the local runtime', () => {
       expect(JSON.stringify(again)).toBe(JSON.stringify(cart));
       expect(JSON.stringify(onTwoWorkers)).toBe(JSON.stringify(cart));
       expect(other.report).not.toEqual(cart.report);
+    },
+    RUN_TIMEOUT,
+  );
+
+  it(
+    'gives the same touches, transitions, report and cost on the memory engine as on the local runtime (dynalite)',
+    async () => {
+      // Prepare: replies and wins, so intake, touch, complete, the reply and the outcome handlers all run.
+      const run = {
+        cadenceId: 'web-inquiry',
+        leads: 30,
+        seed: 7,
+        replyRate: 0.3,
+        winRate: 0.5,
+        start: START,
+      };
+      // Act
+      const memory = await simulate({ ...run, store: 'memory' });
+      const dynalite = await simulate({ ...run, store: 'dynalite' });
+      // Assess: every figure, the DynamoDB requests counted at the ports against those counted on the wire.
+      expect(memory.store).toBe('memory');
+      expect(dynalite.store).toBe('dynalite');
+      expect(disagreements(memory, dynalite)).toEqual([]);
+      expect(memory.report.won).toBeGreaterThan(0);
+      expect(memory.failedDeliveries).toBe(0);
+      // And the comparison can fail: one write more is a disagreement.
+      const { reads, writes } = memory.dynamodb;
+      expect(disagreements({ ...memory, dynamodb: { reads, writes: writes + 1 } }, dynalite)).toEqual([
+        'dynamodb',
+      ]);
     },
     RUN_TIMEOUT,
   );
@@ -368,12 +399,13 @@ describe('followup simulate (the command)', () => {
       ['--cadence', 'no-such-cadence', '--leads', '10'],
       ['--cadence', 'web-inquiry', '--leads', '2.5'],
       ['--cadence', 'web-inquiry', '--leads', '10', '--reply-rate', '-1'],
+      ['--cadence', 'web-inquiry', '--leads', '10', '--store', 'sqlite'],
     ]) {
       const { code, stdout, stderr } = followup('simulate', ...args);
       expect(code).toBe(1);
       expect(stdout).toBe('');
       expect(stderr.trim().split('\n')).toHaveLength(1);
-      expect(stderr).toMatch(/^followup: (unknown cadence|--leads|--reply-rate)/);
+      expect(stderr).toMatch(/^followup: (unknown cadence|--leads|--reply-rate|--store)/);
     }
   });
 });

@@ -12,6 +12,7 @@ import {
   SIGNATURE_HEADER,
   TIMESTAMP_HEADER,
 } from '../../functions/handlers/shop-webhook.ts';
+import { MemoryLeadStore } from '../../local/memory/lead-store.ts';
 import {
   ALL_CADENCES,
   ARN_TEMPLATE,
@@ -19,7 +20,6 @@ import {
   REGION,
   recordingLogger,
 } from '../support/handler-fixtures.ts';
-import { MemoryLeadStore } from '../support/memory-lead-store.ts';
 import { enrolled, KEY, type World, world } from '../support/signal-fixtures.ts';
 
 /*

@@ -6,6 +6,7 @@ import { enrollLead } from '../../functions/domain/enroll.ts';
 import type { LeadProfile } from '../../functions/domain/lead.ts';
 import type { LeadStore } from '../../functions/domain/ports.ts';
 import type { SignalDeps } from '../../functions/domain/signals.ts';
+import { MemoryLeadStore } from '../../local/memory/lead-store.ts';
 import {
   ALL_CADENCES,
   ARN_TEMPLATE,
@@ -15,7 +16,6 @@ import {
   REGION,
   recordingLogger,
 } from './handler-fixtures.ts';
-import { MemoryLeadStore } from './memory-lead-store.ts';
 
 export { ARN_TEMPLATE, CREDENTIALS, REGION, recordingLogger };
 

@@ -13,6 +13,7 @@ import {
 } from '../../../../functions/domain/enrollment-retry.ts';
 import { leadIdFor } from '../../../../functions/domain/lead.ts';
 import type { MetricName } from '../../../../functions/domain/report-ports.ts';
+import { MemoryLeadStore } from '../../../../local/memory/lead-store.ts';
 import { faultyStore } from '../../../fault/faults.ts';
 import {
   ALL_CADENCES,
@@ -21,7 +22,6 @@ import {
   REGION,
   silentLogger,
 } from '../../../support/handler-fixtures.ts';
-import { MemoryLeadStore } from '../../../support/memory-lead-store.ts';
 
 /*
  * A start that fails is retried by the sweeper until it starts, with the same name and input (so never twice),

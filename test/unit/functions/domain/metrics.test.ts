@@ -6,9 +6,9 @@ import { signalCounts } from '../../../../functions/domain/metrics.ts';
 import type { Signal } from '../../../../functions/domain/signal-schema.ts';
 import { applySignal } from '../../../../functions/domain/signals.ts';
 import { performTouch } from '../../../../functions/domain/touch.ts';
+import { MemoryAggregates } from '../../../../local/memory/aggregates.ts';
+import { MemoryLeadStore } from '../../../../local/memory/lead-store.ts';
 import { recordingLogger, storedLead } from '../../../support/handler-fixtures.ts';
-import { MemoryAggregates } from '../../../support/memory-aggregates.ts';
-import { MemoryLeadStore } from '../../../support/memory-lead-store.ts';
 import {
   CART,
   type Engine,

@@ -14,6 +14,7 @@ import {
   sweepStaleClaims,
   touchId,
 } from '../../../../functions/domain/unconfirmed-touches.ts';
+import { MemoryLeadStore } from '../../../../local/memory/lead-store.ts';
 import {
   ALL_CADENCES,
   recordingLogger,
@@ -21,7 +22,6 @@ import {
   TOUCH_SETTINGS,
   templates,
 } from '../../../support/handler-fixtures.ts';
-import { MemoryLeadStore } from '../../../support/memory-lead-store.ts';
 
 /*
  * A claimed touch is never silently lost: a claim left by an attempt that stopped between claiming and sending is

@@ -6,6 +6,7 @@ import { SfnExecutions } from '../../../../functions/adapters/sfn-executions.ts'
 import { ExecutionInputSchema } from '../../../../functions/core/execution-input.ts';
 import type { Lead } from '../../../../functions/domain/lead.ts';
 import { makeCompleteHandler } from '../../../../functions/handlers/complete.ts';
+import { MemoryLeadStore } from '../../../../local/memory/lead-store.ts';
 import {
   ALL_CADENCES,
   ARN_TEMPLATE,
@@ -14,7 +15,6 @@ import {
   silentLogger,
   storedLead,
 } from '../../../support/handler-fixtures.ts';
-import { MemoryLeadStore } from '../../../support/memory-lead-store.ts';
 
 const sfn = mockClient(SFNClient);
 const NOW = new Date('2026-07-02T15:00:00Z');

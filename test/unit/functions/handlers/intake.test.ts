@@ -13,6 +13,7 @@ import { ExecutionInputSchema } from '../../../../functions/core/execution-input
 import { computeSchedule, toUtc } from '../../../../functions/core/schedule.ts';
 import { leadIdFor } from '../../../../functions/domain/lead.ts';
 import { makeIntakeHandler } from '../../../../functions/handlers/intake.ts';
+import { MemoryLeadStore } from '../../../../local/memory/lead-store.ts';
 import {
   ALL_CADENCES,
   ARN_TEMPLATE,
@@ -21,7 +22,6 @@ import {
   recordingLogger,
   WEB_INQUIRY,
 } from '../../../support/handler-fixtures.ts';
-import { MemoryLeadStore } from '../../../support/memory-lead-store.ts';
 
 const sfn = mockClient(SFNClient);
 const NOW = new Date('2026-03-04T15:30:00Z'); // Wednesday 09:30 in Chicago

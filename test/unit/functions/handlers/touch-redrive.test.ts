@@ -6,6 +6,7 @@ import type { Mailer, OutgoingEmail, SmsSender, TouchKey } from '../../../../fun
 import type { TouchEvent } from '../../../../functions/domain/touch-input.ts';
 import { touchId } from '../../../../functions/domain/unconfirmed-touches.ts';
 import { makeTouchHandler } from '../../../../functions/handlers/touch.ts';
+import { MemoryLeadStore } from '../../../../local/memory/lead-store.ts';
 import {
   ALL_CADENCES,
   recordingLogger,
@@ -13,7 +14,6 @@ import {
   TOUCH_SETTINGS,
   templates,
 } from '../../../support/handler-fixtures.ts';
-import { MemoryLeadStore } from '../../../support/memory-lead-store.ts';
 
 /*
  * `followup touches redrive ID --aws` invokes the deployed Touch function with `{"redrive": {"id", "by"}}`: the

@@ -17,6 +17,7 @@ import type { TouchRecord } from '../../../../functions/domain/ports.ts';
 import { verifyToken } from '../../../../functions/domain/tokens.ts';
 import type { TouchEvent, TouchSettings } from '../../../../functions/domain/touch-input.ts';
 import { makeTouchHandler } from '../../../../functions/handlers/touch.ts';
+import { MemoryLeadStore } from '../../../../local/memory/lead-store.ts';
 import {
   ALL_CADENCES,
   CREDENTIALS,
@@ -25,7 +26,6 @@ import {
   storedLead,
   templates,
 } from '../../../support/handler-fixtures.ts';
-import { MemoryLeadStore } from '../../../support/memory-lead-store.ts';
 
 const ses = mockClient(SESv2Client);
 const sns = mockClient(SNSClient);

@@ -1,4 +1,3 @@
-import { UserError } from '../../functions/core/errors.ts';
 import type { Lead, LeadStatus } from '../../functions/domain/lead.ts';
 import type {
   ActivePointer,
@@ -13,8 +12,6 @@ import type {
   LeadStore,
   LeadUpsert,
   RepTask,
-  SignalKey,
-  SignalMarker,
   StartFailure,
   StartRetry,
   Suppression,
@@ -22,19 +19,19 @@ import type {
   TouchOutcome,
   TouchRecord,
 } from '../../functions/domain/ports.ts';
-import type {
-  LeadPage,
-  LeadPageQuery,
-  LeadReads,
-  LeadTimeline,
-  TaskRecord,
-} from '../../functions/domain/reads.ts';
+import * as ids from './ids.ts';
+import { ByLead, MemorySignalMarkers } from './signal-markers.ts';
 
 /**
- * A LeadStore in memory with the conditional-write semantics of DynamoLeadStore, for tests about the domain and
- * the handlers. test/contract/lead-store.test.ts holds both stores to the same behaviour.
+ * A LeadStore in memory with the conditional-write semantics of DynamoLeadStore: `followup simulate`'s store
+ * (docs/architecture.md §6) and the tests' about the domain and the handlers. test/contract/lead-store.test.ts
+ * holds both stores to the same behaviour.
  */
-export class MemoryLeadStore implements LeadStore {
+export class MemoryLeadStore extends MemorySignalMarkers implements LeadStore {
+  /** Each lead's touch ids and events, so a lead's timeline is read without a scan. */
+  private readonly touchIds = new ByLead();
+  private readonly eventsBy = new Map<string, (LeadEvent & { leadId: string })[]>();
+  private readonly eventKeys = new Set<string>();
   readonly leads = new Map<string, Lead>();
   readonly events: (LeadEvent & { leadId: string })[] = [];
   readonly suppressed = new Set<string>();
@@ -45,21 +42,12 @@ export class MemoryLeadStore implements LeadStore {
   /** Suppression entries by key hash. */
   readonly suppressions = new Map<string, Suppression>();
   readonly lookups = new Map<string, string>();
-  readonly signals = new Map<
-    string,
-    SignalKey & Partial<SignalMarker> & { state: 'applying' | 'applied'; outcome?: string }
-  >();
   /** Due-retry markers by their sort key, as DynamoLeadStore keys them. */
   readonly retries = new Map<string, StartRetry>();
   /** Claim markers by their sort key (claimed at, then the touch), as DynamoLeadStore keys them. */
   readonly claims = new Map<string, ClaimMarker>();
   /** The redrive list: touch ids. */
   readonly unconfirmed = new Set<string>();
-
-  private static touchId = (key: TouchKey) => `${key.leadId}/${key.enrollmentId}/${key.stepIndex}`;
-  private static activeId = (leadId: string, cadenceId: string) => `${leadId}/${cadenceId}`;
-  private static enrollmentId = (leadId: string, enrollmentId: string) => `${leadId}/${enrollmentId}`;
-  private static taskId = (task: RepTask) => `${task.leadId}/${task.enrollmentId}/${task.stepIndex}`;
 
   /** Everything stored, to assert that nothing was. */
   get size(): number {
@@ -73,8 +61,16 @@ export class MemoryLeadStore implements LeadStore {
     );
   }
 
+  /** The lead's touches and events, as stored. */
+  touchesOf(leadId: string): TouchRecord[] {
+    return this.touchIds.of(leadId).map((id) => this.touches.get(id) as TouchRecord);
+  }
+  eventsOf(leadId: string): readonly (LeadEvent & { leadId: string })[] {
+    return this.eventsBy.get(leadId) ?? [];
+  }
+
   touch(key: TouchKey): TouchRecord | undefined {
-    return this.touches.get(MemoryLeadStore.touchId(key));
+    return this.touches.get(ids.touchId(key));
   }
 
   async upsertLead({ create, replace, fill }: LeadUpsert) {
@@ -107,7 +103,7 @@ export class MemoryLeadStore implements LeadStore {
     if (lead?.status !== from) return false;
     this.leads.set(leadId, {
       ...lead,
-      ...definedFacts(facts),
+      ...ids.definedFacts(facts),
       status: to,
       statusChangedAt: event.at,
       updatedAt: event.at,
@@ -120,7 +116,7 @@ export class MemoryLeadStore implements LeadStore {
   async updateLead(leadId: string, facts: LeadFacts, remove: readonly LeadFactName[] = []) {
     const lead = this.leads.get(leadId);
     if (!lead) return false;
-    const next: Record<string, unknown> = { ...lead, ...definedFacts(facts) };
+    const next: Record<string, unknown> = { ...lead, ...ids.definedFacts(facts) };
     for (const field of remove) if (!(field in facts)) delete next[field];
     this.leads.set(leadId, next as unknown as Lead);
     return true;
@@ -129,8 +125,10 @@ export class MemoryLeadStore implements LeadStore {
   async recordEvent(leadId: string, event: LeadEvent) {
     // As in DynamoDB: the same event written again (a retry) is one event.
     const same = JSON.stringify({ leadId, ...event });
-    if (this.events.some((e) => JSON.stringify(e) === same)) return;
+    if (this.eventKeys.has(same)) return;
+    this.eventKeys.add(same);
     this.events.push({ leadId, ...event });
+    this.eventsBy.set(leadId, [...(this.eventsBy.get(leadId) ?? []), { leadId, ...event }]);
   }
 
   async isSuppressed(keys: readonly string[]) {
@@ -138,7 +136,7 @@ export class MemoryLeadStore implements LeadStore {
   }
 
   async claimActive(pointer: ActivePointer, replacing?: string) {
-    const id = MemoryLeadStore.activeId(pointer.leadId, pointer.cadenceId);
+    const id = ids.activeId(pointer.leadId, pointer.cadenceId);
     const holder = this.active.get(id);
     // A replacing claim also takes a slot its holder has freed meanwhile.
     const free = holder === undefined || (replacing !== undefined && holder.enrollmentId === replacing);
@@ -150,7 +148,7 @@ export class MemoryLeadStore implements LeadStore {
   }
 
   async releaseActive(leadId: string, cadenceId: string, enrollmentId: string) {
-    const id = MemoryLeadStore.activeId(leadId, cadenceId);
+    const id = ids.activeId(leadId, cadenceId);
     if (this.active.get(id)?.enrollmentId !== enrollmentId) return false;
     this.active.delete(id);
     return true;
@@ -161,16 +159,16 @@ export class MemoryLeadStore implements LeadStore {
   }
 
   async putEnrollment(record: EnrollmentRecord) {
-    const id = MemoryLeadStore.enrollmentId(record.leadId, record.enrollmentId);
+    const id = ids.enrollmentId(record.leadId, record.enrollmentId);
     if (!this.enrollments.has(id)) this.enrollments.set(id, record);
   }
 
   async getEnrollment(leadId: string, enrollmentId: string) {
-    return this.enrollments.get(MemoryLeadStore.enrollmentId(leadId, enrollmentId));
+    return this.enrollments.get(ids.enrollmentId(leadId, enrollmentId));
   }
 
   async markEnrollmentStarted(leadId: string, enrollmentId: string, at: string, executionArn?: string) {
-    const id = MemoryLeadStore.enrollmentId(leadId, enrollmentId);
+    const id = ids.enrollmentId(leadId, enrollmentId);
     const record = this.enrollments.get(id);
     if (record) {
       this.enrollments.set(id, {
@@ -182,11 +180,8 @@ export class MemoryLeadStore implements LeadStore {
     }
   }
 
-  private static retryId = (retry: StartRetry) =>
-    `${new Date(retry.dueAt).toISOString()}#${retry.leadId}#${retry.enrollmentId}`;
-
   async scheduleStartRetry(retry: StartRetry) {
-    const id = MemoryLeadStore.retryId(retry);
+    const id = ids.retryId(retry);
     if (!this.retries.has(id)) this.retries.set(id, { ...retry, dueAt: new Date(retry.dueAt).toISOString() });
   }
 
@@ -200,11 +195,11 @@ export class MemoryLeadStore implements LeadStore {
   }
 
   async clearStartRetry(retry: StartRetry) {
-    this.retries.delete(MemoryLeadStore.retryId(retry));
+    this.retries.delete(ids.retryId(retry));
   }
 
   async markStartFailed(leadId: string, enrollmentId: string, failure: StartFailure) {
-    const id = MemoryLeadStore.enrollmentId(leadId, enrollmentId);
+    const id = ids.enrollmentId(leadId, enrollmentId);
     const record = this.enrollments.get(id);
     if (record?.status !== 'pending') return false;
     const { retryAt: _retryAt, ...rest } = record;
@@ -218,7 +213,7 @@ export class MemoryLeadStore implements LeadStore {
   }
 
   async cancelEnrollment(leadId: string, enrollmentId: string, reason: string, at: string) {
-    const id = MemoryLeadStore.enrollmentId(leadId, enrollmentId);
+    const id = ids.enrollmentId(leadId, enrollmentId);
     const record = this.enrollments.get(id);
     if (record?.status !== 'pending') return false;
     const { retryAt: _retryAt, ...rest } = record;
@@ -240,17 +235,12 @@ export class MemoryLeadStore implements LeadStore {
     }
   }
 
-  /** Sorted as DynamoLeadStore's sort key: by instant, then by touch with the step padded. */
-  private static claimId = (marker: ClaimMarker) =>
-    `${new Date(marker.claimedAt).toISOString()}#${marker.leadId}#${marker.enrollmentId}#${String(marker.stepIndex).padStart(3, '0')}`;
-
   private dropMarkerOf(record: TouchRecord | undefined) {
-    if (record?.claimedAt)
-      this.claims.delete(MemoryLeadStore.claimId({ ...record, claimedAt: record.claimedAt }));
+    if (record?.claimedAt) this.claims.delete(ids.claimId({ ...record, claimedAt: record.claimedAt }));
   }
 
   async claimTouch(record: TouchRecord) {
-    const id = MemoryLeadStore.touchId(record);
+    const id = ids.touchId(record);
     const existing = this.touches.get(id);
     if (existing && existing.status !== 'failed') return existing;
     if (record.status === 'claimed' && record.claimedAt) {
@@ -260,29 +250,31 @@ export class MemoryLeadStore implements LeadStore {
         stepIndex: record.stepIndex,
         claimedAt: record.claimedAt,
       };
-      this.claims.set(MemoryLeadStore.claimId(marker), marker);
+      this.claims.set(ids.claimId(marker), marker);
     }
     this.touches.set(id, record);
+    this.touchIds.add(record.leadId, id);
     return undefined;
   }
 
   async finishTouch(key: TouchKey, outcome: TouchOutcome) {
-    const id = MemoryLeadStore.touchId(key);
+    const id = ids.touchId(key);
     const record = this.touches.get(id);
     if (record) this.touches.set(id, { ...record, ...outcome });
     this.dropMarkerOf(record);
   }
 
   async releaseTouch(key: TouchKey) {
-    const id = MemoryLeadStore.touchId(key);
+    const id = ids.touchId(key);
     const record = this.touches.get(id);
     if (record?.status !== 'claimed') return;
     this.touches.delete(id);
+    this.touchIds.delete(key.leadId, id);
     this.dropMarkerOf(record);
   }
 
   async getTouch(key: TouchKey) {
-    const record = this.touches.get(MemoryLeadStore.touchId(key));
+    const record = this.touches.get(ids.touchId(key));
     return record ? structuredClone(record) : undefined;
   }
 
@@ -296,16 +288,16 @@ export class MemoryLeadStore implements LeadStore {
   }
 
   async clearClaimMarker(marker: ClaimMarker) {
-    this.claims.delete(MemoryLeadStore.claimId(marker));
+    this.claims.delete(ids.claimId(marker));
   }
 
   async markTouchUnconfirmed(marker: ClaimMarker, reason: string, at: string) {
-    const id = MemoryLeadStore.touchId(marker);
+    const id = ids.touchId(marker);
     const record = this.touches.get(id);
     if (record?.status !== 'claimed' || (record.claimedAt ?? record.at) !== marker.claimedAt) return false;
     this.unconfirmed.add(id);
     this.touches.set(id, { ...record, status: 'unconfirmed', reason, unconfirmedAt: at });
-    this.claims.delete(MemoryLeadStore.claimId(marker));
+    this.claims.delete(ids.claimId(marker));
     return true;
   }
 
@@ -318,7 +310,7 @@ export class MemoryLeadStore implements LeadStore {
   }
 
   async reclaimUnconfirmed(key: TouchKey, by: string, at: string) {
-    const id = MemoryLeadStore.touchId(key);
+    const id = ids.touchId(key);
     const record = this.touches.get(id);
     if (record?.status !== 'unconfirmed') return false;
     const marker = {
@@ -327,14 +319,14 @@ export class MemoryLeadStore implements LeadStore {
       stepIndex: key.stepIndex,
       claimedAt: at,
     };
-    this.claims.set(MemoryLeadStore.claimId(marker), marker);
+    this.claims.set(ids.claimId(marker), marker);
     const { reason: _reason, ...rest } = record;
     this.touches.set(id, { ...rest, status: 'claimed', claimedAt: at, redrivenBy: by, redrivenAt: at });
     return true;
   }
 
   async clearUnconfirmed(key: TouchKey) {
-    this.unconfirmed.delete(MemoryLeadStore.touchId(key));
+    this.unconfirmed.delete(ids.touchId(key));
   }
 
   async reserveSends(leadId: string, version: number, recentSends: readonly string[]) {
@@ -369,7 +361,7 @@ export class MemoryLeadStore implements LeadStore {
 
   async putTask(task: RepTask) {
     // One task per touch: a retried touch replaces its task.
-    const at = this.tasks.findIndex((t) => MemoryLeadStore.taskId(t) === MemoryLeadStore.taskId(task));
+    const at = this.tasks.findIndex((t) => ids.taskId(t) === ids.taskId(task));
     if (at === -1) this.tasks.push(task);
     else this.tasks[at] = task;
   }
@@ -394,105 +386,5 @@ export class MemoryLeadStore implements LeadStore {
 
   async findLeadId(lookup: LeadLookup, value: string) {
     return this.lookups.get(`${lookup}:${value.trim()}`);
-  }
-
-  private static signalId = (key: SignalKey) => `${key.leadId ?? '-'}/${key.signalId}`;
-
-  async claimSignal(marker: SignalMarker, staleBefore: string) {
-    const id = MemoryLeadStore.signalId(marker);
-    const held = this.signals.get(id);
-    const stale = held?.state === 'applying' && held.claimedAt !== undefined && held.claimedAt < staleBefore;
-    if (held && !stale) return false;
-    this.signals.set(id, { ...marker, state: 'applying' });
-    return true;
-  }
-
-  async finishSignal(key: SignalKey, _at: string, outcome: string) {
-    const id = MemoryLeadStore.signalId(key);
-    // Applied even without a claim: every later delivery is a duplicate.
-    this.signals.set(id, { ...key, ...this.signals.get(id), state: 'applied', outcome });
-  }
-
-  async releaseSignal(key: SignalKey) {
-    const id = MemoryLeadStore.signalId(key);
-    if (this.signals.get(id)?.state === 'applying') this.signals.delete(id);
-  }
-}
-
-/** The facts to write: one passed as undefined leaves the stored value, as DynamoLeadStore skips it. */
-function definedFacts(facts: LeadFacts): LeadFacts {
-  return structuredClone(
-    Object.fromEntries(Object.entries(facts).filter(([, value]) => value !== undefined)),
-  );
-}
-
-/** A lead's place in the newest-first order: its creation instant, then its id, as DynamoLeadReads sorts them. */
-const listed = (lead: Lead) => `${new Date(lead.createdAt).toISOString()}#${lead.leadId}`;
-
-/** LeadReads over a MemoryLeadStore, held to DynamoLeadReads's behaviour by the contract suite. */
-export class MemoryLeadReads implements LeadReads {
-  constructor(private readonly store: MemoryLeadStore) {}
-
-  async listLeads({ limit, cursor, search }: LeadPageQuery): Promise<LeadPage> {
-    const after = cursor === undefined ? undefined : MemoryLeadReads.position(cursor);
-    const q = search?.trim().toLowerCase() || undefined;
-    const matching = [...this.store.leads.values()]
-      .filter((lead) => after === undefined || listed(lead) < after)
-      .filter(
-        (lead) => !q || lead.email.toLowerCase().includes(q) || !!lead.company?.toLowerCase().includes(q),
-      )
-      .sort((a, b) => listed(b).localeCompare(listed(a)));
-    const leads = matching.slice(0, limit).map((lead) => structuredClone(lead));
-    const last = leads.at(-1);
-    return {
-      leads,
-      ...(matching.length > limit && last
-        ? { nextCursor: Buffer.from(JSON.stringify(['memory', listed(last)])).toString('base64url') }
-        : {}),
-    };
-  }
-
-  async countLeads(): Promise<number> {
-    return this.store.leads.size;
-  }
-
-  async leadTimeline(leadId: string): Promise<LeadTimeline | undefined> {
-    const lead = await this.store.getLead(leadId);
-    if (!lead) return undefined;
-    const byAt = <T extends { readonly at: string }>(a: T, b: T) => a.at.localeCompare(b.at);
-    return {
-      lead,
-      enrollments: [...this.store.enrollments.values()]
-        .filter((e) => e.leadId === leadId)
-        .sort((a, b) => a.enrolledAt.localeCompare(b.enrolledAt)),
-      touches: [...this.store.touches.values()].filter((t) => t.leadId === leadId).sort(byAt),
-      tasks: this.store.tasks.filter((t) => t.leadId === leadId).map((t) => ({ ...t, status: 'open' })),
-      events: this.store.events
-        .filter((e) => e.leadId === leadId)
-        .map(({ leadId: _leadId, ...event }) => event)
-        .sort(byAt),
-    };
-  }
-
-  async openTasks(): Promise<TaskRecord[]> {
-    return this.store.tasks
-      .map((t) => ({ ...t, status: 'open' }))
-      .sort((a, b) => a.dueAt.localeCompare(b.dueAt));
-  }
-
-  async unstartedEnrollments(): Promise<EnrollmentRecord[]> {
-    return [...this.store.enrollments.values()]
-      .filter((e) => e.status === 'stuck' || (e.status === 'pending' && (e.startAttempts ?? 0) > 0))
-      .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
-  }
-
-  private static position(cursor: string): string {
-    try {
-      const [kind, position] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
-      if (kind === 'memory' && typeof position === 'string') return position;
-    } catch {
-      // Not JSON: refused below.
-    }
-    throw new UserError('this page link is out of date or damaged; start again from the first page');
   }
 }

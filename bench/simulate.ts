@@ -1,0 +1,114 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { type SimulationResult, type Store, simulate } from '../local/simulate/index.ts';
+import type { Budget, Measured } from './budget.ts';
+
+/*
+ * `followup simulate` on the memory engine against the local runtime (dynalite) on one seed (docs/architecture.md
+ * §9): leads per second each and their ratio, whether they agree, and the 2,000-lead command end to end.
+ */
+
+const ROOT = new URL('..', import.meta.url).pathname;
+/** As bench/run.ts has always simulated: 200 web-inquiry leads, seed 7, 8% replies, half of them won. */
+const RUN = { cadenceId: 'web-inquiry', leads: 200, seed: 7, replyRate: 0.08, winRate: 0.5 } as const;
+const START = new Date('2026-07-06T09:00:00Z');
+const LARGE_LEADS = 2000;
+const LARGE_BUDGET_S = 20;
+const SPEEDUP_BUDGET = 30;
+
+export interface SimulateFigures {
+  readonly leads: number;
+  readonly memoryLeadsPerSecond: number;
+  readonly dynaliteLeadsPerSecond: number;
+  /** memory / dynalite leads per second. */
+  readonly speedup: number;
+  /** The figures that differ between the two stores; none when they agree. */
+  readonly disagreements: readonly string[];
+  /** `followup simulate --cadence web-inquiry --leads 2000 --seed 7 --json`, wall-clock seconds, process start included. */
+  readonly largeRunSeconds: number;
+  readonly largeRunExitCode: number | null;
+  /** The memory run's result, for the bench's other lines (the report against a recount, the cost). */
+  readonly result: SimulationResult;
+}
+
+const round1 = (n: number) => Math.round(n * 10) / 10;
+
+/** The run on `store`, with its leads per second. */
+async function timed(store: Store): Promise<{ result: SimulationResult; leadsPerSecond: number }> {
+  const started = performance.now();
+  const result = await simulate({ ...RUN, start: START, store, keepHistories: true });
+  return { result, leadsPerSecond: round1(RUN.leads / ((performance.now() - started) / 1000)) };
+}
+
+/** The figures two runs must share: everything but which store ran them. */
+export function disagreements(a: SimulationResult, b: SimulationResult): string[] {
+  const { store: _a, ...left } = a;
+  const { store: _b, ...right } = b;
+  const keys = new Set([...Object.keys(left), ...Object.keys(right)]);
+  return [...keys].filter(
+    (key) =>
+      JSON.stringify((left as Record<string, unknown>)[key]) !==
+      JSON.stringify((right as Record<string, unknown>)[key]),
+  );
+}
+
+export async function measureSimulate(): Promise<Measured<SimulateFigures>> {
+  const memory = await timed('memory');
+  const dynalite = await timed('dynalite');
+  const started = performance.now();
+  const large = spawnSync(
+    process.execPath,
+    [
+      join(ROOT, 'bin/followup.js'),
+      'simulate',
+      '--cadence',
+      'web-inquiry',
+      '--leads',
+      String(LARGE_LEADS),
+      '--seed',
+      '7',
+      '--json',
+    ],
+    { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+  );
+  const largeRunSeconds = round1((performance.now() - started) / 1000);
+  const figures: SimulateFigures = {
+    leads: RUN.leads,
+    memoryLeadsPerSecond: memory.leadsPerSecond,
+    dynaliteLeadsPerSecond: dynalite.leadsPerSecond,
+    speedup: round1(memory.leadsPerSecond / dynalite.leadsPerSecond),
+    disagreements: disagreements(memory.result, dynalite.result),
+    largeRunSeconds,
+    largeRunExitCode: large.status,
+    result: memory.result,
+  };
+  const budgets: Budget[] = [
+    {
+      budget: `simulate memory ≥ ${SPEEDUP_BUDGET}× dynalite leads/s`,
+      pass: figures.speedup >= SPEEDUP_BUDGET,
+      figure: `${figures.memoryLeadsPerSecond} vs ${figures.dynaliteLeadsPerSecond} leads/s (${figures.speedup}×)`,
+    },
+    {
+      budget: 'memory and dynalite agree on touches, transitions, cost and report',
+      pass: figures.disagreements.length === 0,
+      figure:
+        figures.disagreements.length === 0
+          ? `${memory.result.touches} touches, ${memory.result.transitions} transitions, $${memory.result.costUsd}`
+          : `differ on ${figures.disagreements.join(', ')}`,
+    },
+    {
+      budget: `followup simulate --leads ${LARGE_LEADS} --json in under ${LARGE_BUDGET_S} s`,
+      pass: large.status === 0 && largeRunSeconds < LARGE_BUDGET_S,
+      figure: `${largeRunSeconds} s, exit ${large.status}`,
+    },
+  ];
+  return { figures, budgets };
+}
+
+// `npx tsx bench/simulate.ts`: this measure alone.
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { figures, budgets } = await measureSimulate();
+  const { result: _result, ...shown } = figures;
+  process.stdout.write(`${JSON.stringify(shown, null, 2)}\n`);
+  for (const b of budgets) process.stdout.write(`${b.pass ? 'PASS' : 'FAIL'} ${b.budget}: ${b.figure}\n`);
+}

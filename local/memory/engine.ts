@@ -1,0 +1,235 @@
+import '../polyfills.ts';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import type { Context } from 'aws-lambda';
+import { StaticCadenceCatalog } from '../../functions/adapters/cadence-catalog.ts';
+import { loadCadencesSync } from '../../functions/adapters/cadence-files.ts';
+import { cartCadenceIds } from '../../functions/adapters/cart-cadences.ts';
+import { loadConfig } from '../../functions/adapters/config-file.ts';
+import { loadTemplate } from '../../functions/adapters/template-files.ts';
+import type { Cadence } from '../../functions/core/cadence-schema.ts';
+import { compileCadence } from '../../functions/core/compile.ts';
+import type { FollowupConfig } from '../../functions/core/config.ts';
+import type { TemplateSource } from '../../functions/core/template-file.ts';
+import type { EnrollDeps } from '../../functions/domain/enroll.ts';
+import type { Logger } from '../../functions/domain/ports.ts';
+import type { SignalDeps } from '../../functions/domain/signals.ts';
+import type { TouchDeps } from '../../functions/domain/touch.ts';
+import { STALE_CLAIM_MS } from '../../functions/domain/unconfirmed-touches.ts';
+import { makeCompleteHandler } from '../../functions/handlers/complete.ts';
+import { makeInboundEmailHandler } from '../../functions/handlers/inbound-email.ts';
+import { makeIntakeHandler } from '../../functions/handlers/intake.ts';
+import { makeOutcomeHandler } from '../../functions/handlers/outcome.ts';
+import { makeShopEventsHandler } from '../../functions/handlers/shop-events.ts';
+import { makeTouchHandler } from '../../functions/handlers/touch.ts';
+import type { HttpEvent, HttpResult } from '../../functions/runtime/http.ts';
+import { noMetrics } from '../../functions/runtime/metrics.ts';
+import type { Settings } from '../../functions/runtime/settings.ts';
+import type { Clock } from '../clock.ts';
+import { localSettings, MACHINE_PREFIX } from '../runtime/settings.ts';
+import { MemoryRawMailStore } from '../signal-events.ts';
+import { executionContext, type LocalFunction, LocalStepFunctions } from '../step-functions.ts';
+import { MemoryAggregates } from './aggregates.ts';
+import { MemoryExecutions } from './executions.ts';
+import { MemoryLeadStore } from './lead-store.ts';
+import { AGGREGATES_REQUESTS, LEAD_STORE_REQUESTS, metered, type Requests } from './request-units.ts';
+import { MemoryMailer, MemorySecrets, MemorySmsSender } from './senders.ts';
+
+/*
+ * The engine in one process with no SDK client and no server (docs/architecture.md §7): the real compiled definitions
+ * on LocalStepFunctions and the real handler factories, built from the local runtime's settings over the in-memory
+ * ports. It builds what `followup simulate` drives — intake, touch, complete, the inbound-email, outcome and shop
+ * handlers — the way local/runtime/handlers.ts builds them from SDK clients.
+ */
+
+/** The links in emails name this origin; nothing listens there. */
+const MEMORY_URL = 'http://127.0.0.1';
+/** As the local runtime: at most this many touches and completions at once. */
+const TASK_CONCURRENCY = 8;
+const RETRY_INTERVAL_MS = 200;
+
+export interface MemoryEngineOptions {
+  readonly root: string;
+  readonly clock: Clock;
+}
+
+export interface MemoryEngine {
+  readonly config: FollowupConfig;
+  readonly cadences: readonly Cadence[];
+  readonly sfn: LocalStepFunctions;
+  /** The functions Task states invoke, by the FunctionName of the definitions: touch, complete. */
+  readonly functions: Map<string, LocalFunction>;
+  readonly intake: (event: unknown) => Promise<HttpResult>;
+  readonly signals: {
+    readonly inboundEmail: (event: unknown) => Promise<unknown>;
+    readonly outcome: (event: unknown) => Promise<HttpResult>;
+    readonly shopEvents: (event: unknown) => Promise<unknown>;
+  };
+  /** What was stored, read without being counted. */
+  readonly store: MemoryLeadStore;
+  readonly aggregates: MemoryAggregates;
+  readonly rawMail: MemoryRawMailStore;
+  readonly signingKey: string;
+  /** The requests the handlers made, as DynamoDB would bill them, and the emails and texts accepted. */
+  counts(): Requests & { readonly emails: number; readonly texts: number };
+}
+
+const silent: Logger = { info() {}, warn() {}, error() {} };
+
+/** What Lambda hands an HTTP function beside its event. */
+const http =
+  (functionName: string, handler: (event: HttpEvent, context: Context) => Promise<HttpResult>) =>
+  (event: unknown): Promise<HttpResult> =>
+    handler(event as HttpEvent, {
+      callbackWaitsForEmptyEventLoop: false,
+      functionName,
+      functionVersion: '$LATEST',
+      invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:${functionName}`,
+      memoryLimitInMB: '512',
+      awsRequestId: crypto.randomUUID(),
+      logGroupName: `/aws/lambda/${functionName}`,
+      logStreamName: 'memory',
+      getRemainingTimeInMillis: () => 30_000,
+      done: () => undefined,
+      fail: () => undefined,
+      succeed: () => undefined,
+    });
+
+/** A template read once: a simulation is over long before anyone edits one. */
+function cachedTemplates(dir: string): (name: string) => Promise<TemplateSource> {
+  const cache = new Map<string, Promise<TemplateSource>>();
+  return (name) => {
+    let template = cache.get(name);
+    if (!template) {
+      template = loadTemplate(dir, name);
+      template.catch(() => cache.delete(name));
+      cache.set(name, template);
+    }
+    return template;
+  };
+}
+
+/** The touch's settings, as functions/runtime/dependencies.ts derives them. */
+function touchSettings(settings: Settings): TouchDeps['settings'] {
+  const { ownerName, ownerPhone, businessName } = settings;
+  return {
+    unsubscribeBaseUrl: settings.unsubscribeBaseUrl,
+    replyDomain: settings.replyDomain,
+    business: {
+      name: businessName,
+      postalAddress: settings.postalAddress,
+      ...(settings.businessWebsite ? { website: settings.businessWebsite } : {}),
+    },
+    owner: {
+      name: ownerName,
+      firstName: ownerName.split(/\s+/)[0] ?? ownerName,
+      email: settings.ownerEmail,
+      ...(ownerPhone ? { phone: ownerPhone } : {}),
+      signature: [ownerName, [businessName, ownerPhone].filter(Boolean).join(' · ')].join('\n'),
+    },
+    frequencyCap: settings.frequencyCap,
+    defaultTimeZone: settings.defaultTimeZone,
+    ...(settings.dashboardUrl ? { dashboardUrl: settings.dashboardUrl } : {}),
+    ...(settings.apiBaseUrl ? { apiBaseUrl: settings.apiBaseUrl } : {}),
+  };
+}
+
+/** A fresh engine over fresh in-memory ports; nothing in it is shared with another. */
+export function createMemoryEngine(options: MemoryEngineOptions): MemoryEngine {
+  const { root, clock } = options;
+  const cadences = loadCadencesSync(join(root, 'cadences'));
+  const config = loadConfig(join(root, 'followup.config.json'), new Set(cadences.map((c) => c.id)), {
+    cartCadences: cartCadenceIds(cadences, join(root, 'templates')),
+  });
+  const settings = localSettings(config, { root, url: MEMORY_URL, logLevel: 'SILENT' });
+
+  const functions = new Map<string, LocalFunction>();
+  const sfn = new LocalStepFunctions({
+    definitions: new Map(
+      cadences.map((c) => [
+        `${MACHINE_PREFIX}-${c.id}`,
+        compileCadence(c, { touchFunction: 'touch', completeFunction: 'complete' }),
+      ]),
+    ),
+    functions,
+    clock,
+    retryIntervalMs: RETRY_INTERVAL_MS,
+    maxConcurrentInvocations: TASK_CONCURRENCY,
+  });
+
+  const requests: Requests = { reads: 0, writes: 0 };
+  const store = new MemoryLeadStore();
+  const aggregates = new MemoryAggregates();
+  const mailer = new MemoryMailer();
+  const sms = new MemorySmsSender();
+  const rawMail = new MemoryRawMailStore();
+  const signingKey = randomBytes(32).toString('hex');
+  const secrets = new MemorySecrets(new Map([[settings.unsubscribeSecretArn, signingKey]]));
+  const key = () => secrets.get(settings.unsubscribeSecretArn);
+
+  // A handler's "now" is its touch's due instant on the engine's clock.
+  const now = () => executionContext.getStore()?.now ?? clock.now();
+  const enroll: EnrollDeps & { logger: Logger } = {
+    store: metered(store, LEAD_STORE_REQUESTS, requests),
+    executions: new MemoryExecutions(sfn, settings.stateMachineArnTemplate),
+    cadences: new StaticCadenceCatalog(cadences),
+    defaultTimeZone: settings.defaultTimeZone,
+    logger: silent,
+  };
+  const signal: SignalDeps = {
+    ...enroll,
+    aggregates: metered(aggregates, AGGREGATES_REQUESTS, requests),
+    metrics: noMetrics,
+  };
+  const touch: TouchDeps = {
+    ...signal,
+    mailer,
+    sms,
+    templates: cachedTemplates(settings.templatesDir),
+    signingKey: key,
+    settings: touchSettings(settings),
+    // So claims are timed on the moving clock, as the local runtime times them.
+    claimClock: () => clock.now(),
+    staleClaimMs: STALE_CLAIM_MS,
+  };
+  functions.set('touch', makeTouchHandler(touch, now));
+  functions.set('complete', makeCompleteHandler(enroll, now));
+  const allowed = settings.allowedCadences;
+  return {
+    config,
+    cadences,
+    sfn,
+    functions,
+    intake: http(
+      'Intake',
+      makeIntakeHandler({
+        ...enroll,
+        allowedCadences: allowed ? async () => allowed : () => enroll.cadences.ids(),
+        defaultCadence: settings.defaultCadence,
+        allowedOrigins: settings.allowedOrigins,
+        clock: now,
+      }),
+    ),
+    signals: {
+      inboundEmail: makeInboundEmailHandler({
+        ...signal,
+        mailer,
+        signingKey: key,
+        ownerEmail: settings.ownerEmail,
+        fallbackEmail: settings.fallbackEmail ?? settings.ownerEmail,
+        rawMail,
+        clock: now,
+      }),
+      outcome: http(
+        'Outcome',
+        makeOutcomeHandler({ ...signal, signingKey: key, businessName: settings.businessName, clock: now }),
+      ),
+      shopEvents: makeShopEventsHandler({ ...signal, clock: now }),
+    },
+    store,
+    aggregates,
+    rawMail,
+    signingKey,
+    counts: () => ({ ...requests, emails: mailer.sent, texts: sms.sent }),
+  };
+}
