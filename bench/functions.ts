@@ -2,11 +2,14 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { type BuildOptions, build } from 'esbuild';
+import { OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { type BuildOptions, build, type Metafile } from 'esbuild';
 import { loadCadencesSync } from '../functions/adapters/cadence-files.ts';
 import { loadConfig } from '../functions/adapters/config-file.ts';
 import { environmentFor, FUNCTION_NAMES } from '../functions/runtime/env.ts';
 import { settingsFromConfig } from '../functions/runtime/settings.ts';
+import { LAMBDA_BUNDLING } from '../lib/followup-function.ts';
+import type { Budget, Measured } from './budget.ts';
 
 export interface FunctionFigures {
   readonly name: string;
@@ -14,7 +17,15 @@ export interface FunctionFigures {
   readonly unbundledBytes: number;
   readonly loadMsBundled: number;
   readonly loadMsUnbundled: number;
+  /** The bundle's load with tracing on, as on AWS (X-Ray active): the tracer and the X-Ray SDK load too. */
+  readonly loadMsBundledTraced: number;
+  /** The biggest packages in the bundle, in bytes of output. */
+  readonly biggest: readonly { readonly what: string; readonly bytes: number }[];
 }
+
+/** docs/architecture.md §9: a cold start's code is small and loads in a quarter of the unbundled build's time. */
+export const MAX_BUNDLE_BYTES = 600 * 1024;
+export const MAX_LOAD_RATIO = 0.25;
 
 /** What the entry files need in their environment to load (they validate it at cold start), as the stack sets it. */
 function loadEnvironment(root: string): Record<string, string> {
@@ -38,19 +49,22 @@ function loadEnvironment(root: string): Record<string, string> {
   );
 }
 
-/** The Lambda bundle as FollowupFunction builds it (lib/followup-function.ts): ESM, minified, SDK inside. */
-const BUNDLE_OPTIONS: BuildOptions = {
+/** Lambda's own marker, by which Powertools Tracer (functions/runtime/tracer.ts) turns tracing on. */
+const ON_LAMBDA = { AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x' };
+
+/** The Lambda bundle exactly as FollowupFunction builds it (LAMBDA_BUNDLING in lib/followup-function.ts). */
+export const BUNDLE_OPTIONS: BuildOptions = {
   bundle: true,
   platform: 'node',
-  format: 'esm',
-  target: 'node22',
-  minify: true,
-  sourcemap: true,
-  sourcesContent: false,
-  mainFields: ['module', 'main'],
-  banner: {
-    js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
-  },
+  format: LAMBDA_BUNDLING.format === OutputFormat.ESM ? 'esm' : 'cjs',
+  target: LAMBDA_BUNDLING.target,
+  minify: LAMBDA_BUNDLING.minify,
+  sourcemap: LAMBDA_BUNDLING.sourceMap,
+  sourcesContent: LAMBDA_BUNDLING.sourcesContent,
+  mainFields: LAMBDA_BUNDLING.mainFields,
+  banner: { js: LAMBDA_BUNDLING.banner },
+  // NodejsFunction leaves the SDK to the runtime unless told to bundle it.
+  external: LAMBDA_BUNDLING.bundleAwsSDK ? [] : ['@aws-sdk/*'],
   logLevel: 'silent',
 };
 
@@ -79,11 +93,43 @@ function loadMs(file: string, root: string, runs: number, environment: Record<st
   return Math.round(median(times) * 10) / 10;
 }
 
+/** Output bytes per package (node_modules/<package>) or per folder of ours (functions/<folder>), biggest first. */
+export function bytesByPackage(metafile: Metafile): { what: string; bytes: number }[] {
+  const bytes = new Map<string, number>();
+  for (const output of Object.values(metafile.outputs)) {
+    for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
+      const what =
+        input.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/)?.[1] ?? input.split('/').slice(0, 2).join('/');
+      bytes.set(what, (bytes.get(what) ?? 0) + bytesInOutput);
+    }
+  }
+  return [...bytes].map(([what, b]) => ({ what, bytes: b })).sort((a, b) => b.bytes - a.bytes);
+}
+
+const kb = (bytes: number) => `${Math.round(bytes / 1024)} KB`;
+
+function budgetsOf(f: FunctionFigures): Budget[] {
+  const ratio = f.loadMsBundled / f.loadMsUnbundled;
+  return [
+    {
+      budget: `${f.name}: bundle ≤ ${kb(MAX_BUNDLE_BYTES)}`,
+      pass: f.bundleBytes <= MAX_BUNDLE_BYTES,
+      figure: kb(f.bundleBytes),
+    },
+    {
+      budget: `${f.name}: module load ≤ ${MAX_LOAD_RATIO}× the unbundled build's`,
+      pass: ratio <= MAX_LOAD_RATIO,
+      figure: `${ratio.toFixed(2)}× (${f.loadMsBundled} ms vs ${f.loadMsUnbundled} ms; ${f.loadMsBundledTraced} ms with tracing on)`,
+    },
+  ];
+}
+
 /**
- * Per function: the bundle Lambda runs (its entry file, functions/entry/), and the unbundled baseline (our code compiled, every dependency loaded
- * from node_modules file by file, as a zip of node_modules would), both loaded in fresh processes.
+ * Per function: the bundle Lambda runs (its entry file, functions/entry/), and the unbundled baseline (our code
+ * compiled, every dependency loaded from node_modules file by file, as a zip of node_modules would), both loaded in
+ * fresh processes with tracing off, and the bundle once more with tracing on. A bundle over budget prints what is in it.
  */
-export async function measureFunctions(root: string, runs = 21): Promise<FunctionFigures[]> {
+export async function measureFunctionBundles(root: string, runs = 21): Promise<Measured<FunctionFigures[]>> {
   const entryDir = join(root, 'functions/entry');
   const environment = loadEnvironment(root);
   const out = mkdtempSync(join(tmpdir(), 'followup-bench-'));
@@ -96,7 +142,12 @@ export async function measureFunctions(root: string, runs = 21): Promise<Functio
     const bundled = join(out, `${name}.bundled.mjs`);
     // The unbundled build lives beside node_modules so its imports resolve there.
     const unbundled = join(root, 'node_modules/.cache/followup-bench', `${name}.mjs`);
-    await build({ ...BUNDLE_OPTIONS, entryPoints: [entry], outfile: bundled });
+    const { metafile } = await build({
+      ...BUNDLE_OPTIONS,
+      entryPoints: [entry],
+      outfile: bundled,
+      metafile: true,
+    });
     await build({
       ...BUNDLE_OPTIONS,
       entryPoints: [entry],
@@ -110,7 +161,13 @@ export async function measureFunctions(root: string, runs = 21): Promise<Functio
       unbundledBytes: statSync(unbundled).size,
       loadMsBundled: loadMs(bundled, root, runs, environment),
       loadMsUnbundled: loadMs(unbundled, root, runs, environment),
+      loadMsBundledTraced: loadMs(bundled, root, runs, { ...environment, ...ON_LAMBDA }),
+      biggest: bytesByPackage(metafile).slice(0, 8),
     });
   }
-  return figures;
+  for (const f of figures.filter((f) => f.bundleBytes > MAX_BUNDLE_BYTES)) {
+    const parts = f.biggest.map((b) => `${b.what} ${kb(b.bytes)}`).join(', ');
+    process.stderr.write(`${f.name} is ${kb(f.bundleBytes)}: ${parts}\n`);
+  }
+  return { figures, budgets: figures.flatMap(budgetsOf) };
 }

@@ -1,7 +1,7 @@
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
@@ -10,6 +10,23 @@ export const ROOT = new URL('..', import.meta.url).pathname;
 /** Where the bundle's copies of the cadences and templates are on Lambda (see afterBundling below). */
 export const BUNDLED_CADENCES_DIR = '/var/task/cadences';
 export const BUNDLED_TEMPLATES_DIR = '/var/task/templates';
+
+/**
+ * How every function is bundled: an ESM bundle minified with the AWS SDK inside (a bundled SDK loads ~200 ms faster
+ * than the runtime's), source maps without sources. bench/functions.ts builds from these same options, so its sizes
+ * and load times are the deployed ones (test/infra/bundling.test.ts).
+ */
+export const LAMBDA_BUNDLING = {
+  format: OutputFormat.ESM,
+  target: 'node22',
+  minify: true,
+  sourceMap: true,
+  sourcesContent: false,
+  bundleAwsSDK: true,
+  mainFields: ['module', 'main'],
+  // Some CommonJS dependencies call require(); ESM output needs it defined.
+  banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+} satisfies BundlingOptions;
 
 export interface FollowupFunctionProps {
   /** The entry module under functions/entry, without extension, e.g. "touch". */
@@ -22,8 +39,7 @@ export interface FollowupFunctionProps {
 }
 
 /**
- * Every Followup Lambda, with the team's defaults in one place: nodejs22.x on arm64, an ESM bundle minified with
- * the AWS SDK inside (a bundled SDK loads ~200 ms faster than the runtime's), source maps without sources,
+ * Every Followup Lambda, with the team's defaults in one place: nodejs22.x on arm64, bundled as LAMBDA_BUNDLING says,
  * X-Ray, a log group with retention, and its own role that can write only its own logs.
  * The cadences and templates ship inside the bundle so a send reads the deployed wording.
  */
@@ -52,16 +68,7 @@ export class FollowupFunction extends NodejsFunction {
       loggingFormat: lambda.LoggingFormat.JSON,
       environment: { NODE_OPTIONS: '--enable-source-maps', ...props.environment },
       bundling: {
-        format: OutputFormat.ESM,
-        target: 'node22',
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        bundleAwsSDK: true,
-        mainFields: ['module', 'main'],
-        // Some CommonJS dependencies call require(); ESM output needs it defined.
-        banner:
-          "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+        ...LAMBDA_BUNDLING,
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],

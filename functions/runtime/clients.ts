@@ -1,17 +1,18 @@
 import type { Tracer } from '@aws-lambda-powertools/tracer';
-import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
-import { S3Client } from '@aws-sdk/client-s3';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SESv2Client } from '@aws-sdk/client-sesv2';
-import { SFNClient } from '@aws-sdk/client-sfn';
-import { SNSClient } from '@aws-sdk/client-sns';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createTracer, traced } from './tracer.ts';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SESv2Client } from '@aws-sdk/client-sesv2';
+import type { SFNClient } from '@aws-sdk/client-sfn';
+import type { SNSClient } from '@aws-sdk/client-sns';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type ClientConfig, documents, s3, secrets, ses, sfn, sns, type Wrap } from './client-factories.ts';
+import { traced } from './tracer.ts';
 
 /*
- * The one place SDK clients are made. Each call gives fresh clients, so engines in one process share nothing; each
+ * The one place SDK clients are kept. Each call gives fresh clients, so engines in one process share nothing; each
  * client is made on first use, so a function pays only for those it calls. Region and credentials come from the
- * SDK's usual chain (AWS_REGION on Lambda) unless given; the local runtime gives its emulators' endpoints.
+ * SDK's usual chain (AWS_REGION on Lambda) unless given; the local runtime gives its emulators' endpoints. A Lambda
+ * entry file names the factories of the clients it uses, so its bundle holds no other (docs/architecture.md §9).
  */
 
 export interface AwsClients {
@@ -25,26 +26,33 @@ export interface AwsClients {
 
 export type AwsService = keyof AwsClients;
 
+/** The factories (./client-factories.ts) of the clients a function uses. */
+export type ClientFactories = {
+  readonly [S in AwsService]?: (config: ClientConfig, wrap: Wrap) => AwsClients[S];
+};
+
 export interface AwsClientOptions {
   readonly region?: string;
-  readonly credentials?: DynamoDBClientConfig['credentials'];
+  readonly credentials?: ClientConfig['credentials'];
   readonly endpoints?: Partial<Record<AwsService, string>>;
-  /** X-Ray subsegments for every call (Lambda). */
+  /** X-Ray subsegments for every call (Lambda with tracing on). */
   readonly tracer?: Tracer;
 }
 
-/** Each client made on first use, configured from the options. */
+/** Each client made on first use from its factory, configured from the options. */
 class Clients implements AwsClients {
-  #documents?: DynamoDBDocumentClient;
-  #ses?: SESv2Client;
-  #sns?: SNSClient;
-  #sfn?: SFNClient;
-  #secrets?: SecretsManagerClient;
-  #s3?: S3Client;
+  readonly #made: { -readonly [S in AwsService]?: AwsClients[S] } = {};
+  readonly #wrap: Wrap;
 
-  constructor(private readonly options: AwsClientOptions) {}
+  constructor(
+    private readonly factories: ClientFactories,
+    private readonly options: AwsClientOptions,
+  ) {
+    const { tracer } = options;
+    this.#wrap = tracer ? (client) => traced(client, tracer) : (client) => client;
+  }
 
-  private config(service: AwsService) {
+  private config(service: AwsService): ClientConfig {
     const { region, credentials, endpoints } = this.options;
     return {
       ...(region ? { region } : {}),
@@ -53,50 +61,51 @@ class Clients implements AwsClients {
     };
   }
 
-  private trace<T>(client: T): T {
-    return this.options.tracer ? traced(client, this.options.tracer) : client;
+  private client<S extends AwsService>(service: S): AwsClients[S] {
+    const made = this.#made[service];
+    if (made) return made;
+    const make = this.factories[service];
+    // A cold-start failure, so a missing factory shows on the first invocation (and in bench/functions.ts).
+    if (!make) throw new Error(`no ${service} client here: give its factory from client-factories.ts`);
+    const client = make(this.config(service), this.#wrap);
+    this.#made[service] = client;
+    return client;
   }
 
   get documents(): DynamoDBDocumentClient {
-    this.#documents ??= DynamoDBDocumentClient.from(
-      this.trace(new DynamoDBClient(this.config('documents'))),
-      {
-        marshallOptions: { removeUndefinedValues: true },
-      },
-    );
-    return this.#documents;
+    return this.client('documents');
   }
 
-  // One attempt per send: the SDK would retry timeouts and 5xx, which may have sent already (see rethrowSend).
   get ses(): SESv2Client {
-    this.#ses ??= this.trace(new SESv2Client({ ...this.config('ses'), maxAttempts: 1 }));
-    return this.#ses;
+    return this.client('ses');
   }
 
   get sns(): SNSClient {
-    this.#sns ??= this.trace(new SNSClient({ ...this.config('sns'), maxAttempts: 1 }));
-    return this.#sns;
+    return this.client('sns');
   }
 
   get sfn(): SFNClient {
-    this.#sfn ??= this.trace(new SFNClient(this.config('sfn')));
-    return this.#sfn;
+    return this.client('sfn');
   }
 
   get secrets(): SecretsManagerClient {
-    this.#secrets ??= this.trace(new SecretsManagerClient(this.config('secrets')));
-    return this.#secrets;
+    return this.client('secrets');
   }
 
   get s3(): S3Client {
-    this.#s3 ??= this.trace(new S3Client(this.config('s3')));
-    return this.#s3;
+    return this.client('s3');
   }
 }
 
-/** Fresh clients: engines in one process (simulate, tests) each get their own. */
-export const createAwsClients = (options: AwsClientOptions = {}): AwsClients => new Clients(options);
+const EVERY_CLIENT: Required<ClientFactories> = { documents, ses, sns, sfn, secrets, s3 };
 
-/** A Lambda function's clients: the runtime's region and role, every call traced under the function's service. */
-export const lambdaClients = (serviceName: string): AwsClients =>
-  createAwsClients({ tracer: createTracer(serviceName) });
+/** Fresh clients, every one available: engines in one process (simulate, tests) each get their own. */
+export const createAwsClients = (options: AwsClientOptions = {}): AwsClients =>
+  new Clients(EVERY_CLIENT, options);
+
+/**
+ * A Lambda function's clients: only those its entry file gives (the bundle holds no other), the runtime's region
+ * and role, every call traced when a tracer is given (./tracer.ts decides).
+ */
+export const lambdaClients = (factories: ClientFactories, tracer?: Tracer): AwsClients =>
+  new Clients(factories, tracer ? { tracer } : {});
