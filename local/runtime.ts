@@ -19,13 +19,14 @@ import { type AwsClients, createAwsClients } from '../functions/runtime/clients.
 import { LOG_LEVELS, type LogLevel } from '../functions/runtime/settings.ts';
 import { type SmsMessage, startAwsShim } from './aws-shim.ts';
 import { type Clock, ScaledClock } from './clock.ts';
-import { openDurableOutbox } from './durable-outbox.ts';
+import { type DurableOutbox, openDurableOutbox } from './durable-outbox.ts';
 import { createIamEnforcer, deployedStack, type LocalNames } from './iam/deployed.ts';
 import type { IamEnforcer, IamMode } from './iam/enforcer.ts';
 import { runEvery } from './periodic.ts';
 import { localFunctions, rawMailAuthorizer } from './runtime/handlers.ts';
 import { localResourceNames, localSettings, MACHINE_PREFIX, TABLE_NAME } from './runtime/settings.ts';
 import { FileExecutionStore, readJson, writeJsonAtomically } from './runtime/state.ts';
+import { warmUp } from './runtime/warm-up.ts';
 import { MemoryRawMailStore, type SignalHandlers } from './signal-events.ts';
 import {
   executionContext,
@@ -81,6 +82,8 @@ export interface RuntimeOptions {
 export interface Runtime {
   readonly url: string;
   readonly mailboxUrl: string;
+  /** Every email this engine sent, oldest first (the emulator's store is shared by every engine in a process). */
+  readonly emails: DurableOutbox['emails'];
   readonly awsUrl: string;
   readonly clock: Clock;
   readonly sfn: LocalStepFunctions;
@@ -189,8 +192,8 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     default: (config: { host: string; port: number }) => Promise<Server>;
   };
   // Every email and text on disk before the emulator answers: what the engine recorded as sent survives a crash.
-  const durable = openDurableOutbox(dataDir);
   const ses = await startSes({ host: '127.0.0.1', port: 0 });
+  const durable = openDurableOutbox(dataDir, ses);
   const sesUrl = `http://127.0.0.1:${(ses.address() as AddressInfo).port}`;
 
   const outbox = durable.sms;
@@ -278,6 +281,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
   const runtime: Runtime = {
     url,
     mailboxUrl: sesUrl,
+    emails: durable.emails,
     awsUrl: shim.url,
     clock,
     sfn,
@@ -309,5 +313,6 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     },
   };
   app.attach(runtime);
+  await warmUp(url);
   return runtime;
 }

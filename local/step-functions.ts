@@ -1,7 +1,6 @@
 import './polyfills.ts';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { StateMachine } from 'aws-local-stepfunctions';
 import type { StateMachineDefinition } from '../functions/core/compile.ts';
 import type { Clock } from './clock.ts';
@@ -30,16 +29,17 @@ export interface ExecutionRecord {
 /** Where executions are kept between runs, so a restart resumes every lead in flight. */
 export interface ExecutionStore {
   load(): Promise<ExecutionRecord[]>;
-  save(records: readonly ExecutionRecord[]): Promise<void>;
+  /** Keeps these records as they are now (new or changed since the last save); the others stay as saved. */
+  save(changed: readonly ExecutionRecord[]): Promise<void>;
 }
 
 export class MemoryExecutionStore implements ExecutionStore {
-  private records: ExecutionRecord[] = [];
+  private readonly records = new Map<string, ExecutionRecord>();
   async load() {
-    return structuredClone(this.records);
+    return structuredClone([...this.records.values()]);
   }
-  async save(records: readonly ExecutionRecord[]) {
-    this.records = structuredClone([...records]);
+  async save(changed: readonly ExecutionRecord[]) {
+    for (const record of changed) this.records.set(record.executionArn, structuredClone(record));
   }
 }
 
@@ -57,6 +57,8 @@ export interface LocalStepFunctionsOptions {
   readonly retryIntervalMs?: number;
   /** How many Task invocations run at once (default: no limit); one that waits for its due time holds no slot. */
   readonly maxConcurrentInvocations?: number;
+  /** How many resumed executions are launched before the runtime answers other work again (default 25). */
+  readonly resumeBatch?: number;
 }
 
 export class SfnError extends Error {
@@ -97,26 +99,34 @@ export class LocalStepFunctions {
 
   constructor(private readonly options: LocalStepFunctionsOptions) {
     this.slots = new Slots(options.maxConcurrentInvocations ?? Number.POSITIVE_INFINITY);
-    for (const [name, definition] of options.definitions) {
-      this.machines.set(
-        name,
-        new StateMachine(untimedTasks(definition) as never, { validationOptions: { checkArn: false } }),
-      );
-    }
+    for (const [name, definition] of options.definitions) this.machines.set(name, stateMachineOf(definition));
   }
 
   static stateMachineArn(name: string, alias?: string): string {
     return `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:${name}${alias ? `:${alias}` : ''}`;
   }
 
-  /** Resumes every execution that was running when the runtime last stopped. */
+  /**
+   * Resumes every execution that was running when the runtime last stopped, a batch at a time with a turn of the
+   * event loop between batches, so thousands in flight never keep the API from answering (docs/architecture.md §7).
+   * Resolves with how many there are; `idle()` waits for the last batch to be launched too.
+   */
   async resume(): Promise<number> {
     const saved = (await this.options.store?.load()) ?? [];
     for (const record of saved) this.records.set(record.executionArn, record);
     const running = saved.filter((r) => r.status === 'RUNNING');
-    for (const record of running) this.launch(record);
+    const batch = this.options.resumeBatch ?? 25;
+    this.resuming = (async () => {
+      for (let i = 0; i < running.length && !this.shuttingDown; i += batch) {
+        if (i > 0) await new Promise((resolve) => setImmediate(resolve));
+        // One stopped while it waited for its batch stays stopped.
+        for (const record of running.slice(i, i + batch))
+          if (record.status === 'RUNNING') this.launch(record);
+      }
+    })();
     return running.length;
   }
+  private resuming: Promise<void> = Promise.resolve();
 
   async startExecution(request: { stateMachineArn: string; name?: string; input?: string }) {
     const machineName = this.machineName(request.stateMachineArn);
@@ -140,7 +150,7 @@ export class LocalStepFunctions {
       startDate: this.options.clock.now().toISOString(),
     };
     this.records.set(executionArn, record);
-    await this.persist();
+    await this.persist(record);
     this.launch(record);
     return { executionArn, startDate: new Date(record.startDate) };
   }
@@ -150,7 +160,7 @@ export class LocalStepFunctions {
     if (record.status === 'RUNNING') {
       this.finish(record, 'ABORTED', { error: request.error, cause: request.cause });
       this.running.get(record.executionArn)?.abort.abort();
-      await this.persist();
+      await this.persist(record);
     }
     return { stopDate: new Date(record.stopDate ?? this.options.clock.now().toISOString()) };
   }
@@ -170,14 +180,16 @@ export class LocalStepFunctions {
 
   /** Resolves when every execution has finished (simulate waits on this). */
   async idle(): Promise<void> {
+    await this.resuming;
     while (this.running.size > 0) await Promise.allSettled([...this.running.values()].map((r) => r.done));
     await this.saving;
   }
 
   /** Stops running (not aborting) every execution, for a clean shutdown: they resume on the next start. */
   async shutdown(): Promise<void> {
-    const stopping = [...this.running.values()];
     this.shuttingDown = true;
+    await this.resuming;
+    const stopping = [...this.running.values()];
     for (const run of stopping) run.abort.abort();
     await Promise.allSettled(stopping.map((r) => r.done));
     // A handler already running finishes while DynamoDB and SES are still up: cut off mid-send, it could neither
@@ -255,7 +267,7 @@ export class LocalStepFunctions {
       }
       await events.catch(() => undefined);
       this.running.delete(record.executionArn);
-      await this.persist();
+      await this.persist(record);
     })();
     this.running.set(record.executionArn, { abort, done });
   }
@@ -293,26 +305,28 @@ export class LocalStepFunctions {
     Object.assign(record, details, { status, stopDate: this.options.clock.now().toISOString() });
   }
 
-  private persist(): Promise<void> {
+  /** Saves what changed since the last save, `record` included; resolves once that is in the store. */
+  private persist(record?: ExecutionRecord): Promise<void> {
     const store = this.options.store;
     if (!store) return Promise.resolve();
-    // Serialised: a later snapshot never lands before an earlier one. Coalesced: a save that has not started yet
-    // takes its snapshot when it starts, so it covers this change too; a burst of starts (a bulk import) costs one
-    // write of the whole file, not one each (10,000 leads would otherwise rewrite a growing file 10,000 times).
+    if (record) this.dirty.add(record);
+    // Serialised: a later save never lands before an earlier one. Coalesced: a save that has not started yet takes
+    // the changed records when it starts, so a burst of starts (a bulk import) costs one write, not one each.
     this.queued ??= this.saving.then(async () => {
-      // A save of every record blocks the event loop while it serialises; back to back (10,000 executions, 16 MB)
-      // they would leave the engine no time to run. After a slow save, rest four times as long as it took.
-      if (this.lastSaveMs >= SLOW_SAVE_MS) await sleep(Math.min(this.lastSaveMs * 4, 2_000));
       this.queued = undefined;
-      const started = performance.now();
-      await store.save([...this.records.values()]);
-      this.lastSaveMs = performance.now() - started;
+      const changed = [...this.dirty];
+      this.dirty.clear();
+      await store.save(changed).catch((error: unknown) => {
+        // Not saved: the next save tries these again.
+        for (const record of changed) this.dirty.add(record);
+        throw error;
+      });
     });
     this.saving = this.queued;
     return this.queued;
   }
   private queued: Promise<void> | undefined;
-  private lastSaveMs = 0;
+  private readonly dirty = new Set<ExecutionRecord>();
 }
 
 /**
@@ -322,8 +336,23 @@ export class LocalStepFunctions {
  */
 const LOCAL_TASK_TIMEOUT_SECONDS = 2_147_483;
 
-/** A save this slow (thousands of executions) makes the next one wait; small ones (tests, simulate) never do. */
-const SLOW_SAVE_MS = 20;
+/**
+ * The state machines of each definition text: ajv checks an ASL in every `new StateMachine`, which costs seconds
+ * for the shipped cadences, so each definition is validated once per process and machines are shared by runtimes
+ * (a StateMachine keeps nothing of its runs).
+ */
+const machinesByDefinition = new Map<string, StateMachine>();
+
+function stateMachineOf(definition: StateMachineDefinition): StateMachine {
+  const untimed = untimedTasks(definition);
+  const text = JSON.stringify(untimed);
+  let machine = machinesByDefinition.get(text);
+  if (!machine) {
+    machine = new StateMachine(untimed as never, { validationOptions: { checkArn: false } });
+    machinesByDefinition.set(text, machine);
+  }
+  return machine;
+}
 
 function untimedTasks(definition: StateMachineDefinition): StateMachineDefinition {
   const states = Object.fromEntries(

@@ -20,6 +20,7 @@ import {
   STUCK_PK,
   TASKS_PK,
 } from './keys.ts';
+import { isCounted } from './listings.ts';
 import { DynamoTable, type Item } from './table.ts';
 
 export interface DynamoLeadReadsOptions {
@@ -124,14 +125,17 @@ export class DynamoLeadReads implements LeadReads {
     };
   }
 
+  /** One read of the months' counts; only a month indexed before listings were counted is counted by a Query. */
   async countLeads(): Promise<number> {
     await this.backfilled();
     const counts = await Promise.all(
-      (await this.months()).map((month) =>
-        this.table.count({
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': listingPk(month) },
-        }),
+      (await this.monthItems()).map(({ month, item }) =>
+        isCounted(item)
+          ? Number(item.leads ?? 0)
+          : this.table.count({
+              KeyConditionExpression: 'pk = :pk',
+              ExpressionAttributeValues: { ':pk': listingPk(month) },
+            }),
       ),
     );
     return counts.reduce((sum, n) => sum + n, 0);
@@ -210,14 +214,20 @@ export class DynamoLeadReads implements LeadReads {
 
   /** The months that have listings, newest first. */
   private async months(): Promise<string[]> {
+    return (await this.monthItems()).map(({ month }) => month);
+  }
+
+  /** The months' index items, newest first. */
+  private async monthItems(): Promise<{ month: string; item: Item }[]> {
     const items = await this.table.queryAll({
       KeyConditionExpression: 'pk = :pk',
       ExpressionAttributeValues: { ':pk': LISTING_MONTHS_PK },
       ScanIndexForward: false,
     });
-    return items
-      .map((item) => LISTING_MONTH.exec(String(item.sk))?.[1])
-      .filter((month): month is string => month !== undefined);
+    return items.flatMap((item) => {
+      const month = LISTING_MONTH.exec(String(item.sk))?.[1];
+      return month === undefined ? [] : [{ month, item }];
+    });
   }
 
   /** Lists what was stored before the lists existed, once per table; a failed run is tried again on the next read. */

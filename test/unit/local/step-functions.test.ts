@@ -186,6 +186,43 @@ describe('LocalStepFunctions', () => {
     expect(sent).toEqual(['one', 'two', 'three']);
     expect(second.describeExecution({ executionArn }).status).toBe('SUCCEEDED');
   });
+  it('resumes many in flight a batch at a time: every one runs to its end, each touch once', async () => {
+    // Prepare: 60 executions asleep before their first touch, then a shutdown
+    const store = new MemoryExecutionStore();
+    const sleeping = runtime(
+      { touch: async () => undefined, complete: async () => undefined },
+      new ScaledClock(1, Date.parse('2026-05-01T00:00:00Z')),
+      store,
+    );
+    for (let n = 0; n < 60; n++) {
+      await sleeping.startExecution({ stateMachineArn: ARN, name: `r${n}`, input: inputFor(`r${n}`) });
+    }
+    await sleeping.shutdown();
+    const touched: string[] = [];
+    const touch = async (p: { enrollmentId: string; stepId: string }) => {
+      touched.push(`${p.enrollmentId}/${p.stepId}`);
+    };
+
+    // Act: resumed 7 at a time, with every touch due
+    const resuming = new LocalStepFunctions({
+      definitions,
+      functions: new Map(
+        Object.entries({ touch, complete: async () => undefined }),
+      ) as unknown as ReadonlyMap<string, LocalFunction>,
+      clock: new InstantClock(),
+      store,
+      retryIntervalMs: 1,
+      resumeBatch: 7,
+    });
+    const resumed = await resuming.resume();
+    await resuming.idle();
+
+    // Assess
+    expect(resumed).toBe(60);
+    expect(new Set(touched).size).toBe(touched.length);
+    expect(touched).toHaveLength(60 * 3);
+    expect(resuming.list().map((r) => r.status)).toEqual(resuming.list().map(() => 'SUCCEEDED'));
+  });
 });
 
 describe('the local Step Functions API', () => {
