@@ -13,10 +13,24 @@ export interface AppRuntime extends SignalRuntime {
   /** A scaled clock says how much faster than real time it runs. */
   readonly clock: { now(): Date; readonly speed?: number };
   readonly mailboxUrl: string;
+  /** Every email this engine sent, oldest first. */
+  readonly emails: readonly MailboxEmail[];
   readonly outbox: readonly { readonly to: string; readonly body: string; readonly at: string }[];
   readonly cadences: readonly { readonly id: string }[];
   readonly config: SignalRuntime['config'] & { readonly defaultCadence: string };
   readonly intake: (event: unknown) => Promise<HttpAnswer>;
   readonly sfn: { list(): unknown };
   readonly redrive: (key: TouchKey, by: string) => Promise<unknown>;
+}
+
+/** An email as the SES emulator records it. */
+export interface MailboxEmail {
+  readonly messageId: string;
+  readonly from: string;
+  readonly replyTo: string[];
+  readonly destination: { to: string[]; cc: string[]; bcc: string[] };
+  readonly subject: string;
+  readonly body: { html?: string; text?: string };
+  readonly headers?: { name: string; value: string }[];
+  readonly at: number;
 }

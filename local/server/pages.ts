@@ -16,7 +16,7 @@ import type {
   TaskRow,
   UnstartedRow,
 } from '../../web/model.ts';
-import type { AppRuntime } from './app-runtime.ts';
+import type { AppRuntime, MailboxEmail } from './app-runtime.ts';
 
 /* What the dashboard and a lead's page show, read through the LeadReads port: pages of leads, never a scan. */
 
@@ -144,21 +144,9 @@ function unstartedRow(e: EnrollmentRecord, leads: ReadonlyMap<string, Lead>): Un
   };
 }
 
-interface MailboxEmail {
-  readonly messageId: string;
-  readonly from: string;
-  readonly replyTo: string[];
-  readonly destination: { to: string[]; cc: string[]; bcc: string[] };
-  readonly subject: string;
-  readonly body: { html?: string; text?: string };
-  readonly headers?: { name: string; value: string }[];
-  readonly at: number;
-}
-
-/** Every email the local SES emulator holds. */
-export async function mailbox(runtime: Pick<AppRuntime, 'mailboxUrl'>): Promise<MailboxEmail[]> {
-  const response = await fetch(`${runtime.mailboxUrl}/store`);
-  return ((await response.json()) as { emails: MailboxEmail[] }).emails;
+/** Every email this engine sent, as its SES emulator recorded it (local/durable-outbox.ts). */
+export async function mailbox(runtime: Pick<AppRuntime, 'emails'>): Promise<MailboxEmail[]> {
+  return [...runtime.emails];
 }
 
 /** The dashboard at `/`: one page of leads, the reps' tasks, what cannot start, and the report's figures. */

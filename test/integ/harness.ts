@@ -100,22 +100,28 @@ export async function startTestRuntime(
   options: {
     dataDir?: string;
     clock?: ManualClock;
-    /** The deployed IAM, enforced by default: a call the stack's roles could not make fails here as on AWS. */
-    iam?: IamMode;
+    /**
+     * The deployed IAM, enforced by default: a call the stack's roles could not make fails here as on AWS. `off` only
+     * for a project folder without the stack's code to synthesize.
+     */
+    iam?: IamMode | 'off';
     sesIdentities?: readonly string[];
     /** The test provokes denials on purpose; otherwise stopping fails on any. */
     expectDenials?: boolean;
+    /** Another project folder (its cadences, templates and followup.config.json); default this repository. */
+    root?: string;
   } = {},
 ): Promise<TestRuntime> {
   const clock = options.clock ?? new ManualClock();
   const runtime = await startRuntime({
     port: 0,
     clock,
-    iam: options.iam ?? 'enforce',
+    ...(options.iam === 'off' ? {} : { iam: options.iam ?? 'enforce' }),
     ...(options.sesIdentities ? { sesIdentities: options.sesIdentities } : {}),
     // Every line is kept (and shown only if the test fails): see showLogsOnFailure.
     logLevel: 'INFO',
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+    ...(options.root ? { root: options.root } : {}),
   });
   let stopped = false;
 

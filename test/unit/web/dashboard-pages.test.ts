@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -23,7 +23,6 @@ const emailOf = (n: number) => `lead${String(n).padStart(3, '0')}@example.com`;
 const companyOf = (n: number) => (n % 10 === 0 ? 'Northwind Traders' : 'Acme Roofing');
 
 let dynamo: Server;
-let mailbox: Server;
 let app: Server;
 let raw: DynamoDBClient;
 let base: string;
@@ -51,12 +50,12 @@ beforeAll(async () => {
     const at = new Date(START + n * 13 * 3_600_000).toISOString();
     await store.upsertLead(leadUpsert(leadIdFor(email), { email, company: companyOf(n) }, at));
   }
-  mailbox = createServer((_req, res) => res.end(JSON.stringify({ emails: [] })));
   const runtime: AppRuntime = {
     ddb: client,
     tableName,
     clock: { now: () => new Date(NOW) },
-    mailboxUrl: await listen(mailbox),
+    mailboxUrl: 'http://127.0.0.1:8005',
+    emails: [],
     outbox: [],
     cadences: [{ id: 'web-inquiry' }],
     config: { defaultCadence: 'web-inquiry', replyDomain: 'reply.example.com', sms: {} },
@@ -83,7 +82,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await close(app);
-  await close(mailbox);
   raw.destroy();
   await close(dynamo);
 });
