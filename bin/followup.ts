@@ -325,7 +325,10 @@ leads
   .description('enroll every row of a CSV file in a cadence: rate limited, resumable, rejected rows reported')
   .argument('<file>', 'a CSV file whose first line names the columns; "email" is required')
   .requiredOption('--cadence <id>', 'the cadence to enroll the leads in, e.g. web-inquiry')
-  .option('--rate <n>', 'rows per second at most; halves while the target throttles', '20')
+  .option(
+    '--rate <n>',
+    'rows per second at most (default 20 with --url or --aws; into the local runtime, as fast as it takes); halves while the target throttles',
+  )
   .option('--resume', 'continue an interrupted import of this file where it stopped')
   .option('--url <url>', 'post the rows to a running engine, e.g. http://127.0.0.1:3000 (npm start)')
   .option('--aws', 'enroll in the deployed stack (also FOLLOWUP_TARGET=aws), with your AWS credentials')

@@ -36,10 +36,12 @@ export interface ImportCliOptions extends TargetOptions {
   readonly json?: boolean;
 }
 
+/** Rows a second into the deployed stack or a running engine's API when --rate is not given. */
 export const DEFAULT_RATE = 20;
 
-export function parseRate(value: string | undefined): number {
-  if (value === undefined) return DEFAULT_RATE;
+/** --rate as asked; undefined when not given (each target has its own default). */
+export function parseRate(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
   const rate = value.trim() === '' ? Number.NaN : Number(value);
   if (!(rate > 0) || !Number.isFinite(rate) || rate > 10_000) {
     throw new UsageError(
@@ -51,6 +53,8 @@ export function parseRate(value: string | undefined): number {
 
 interface OpenTarget {
   readonly target: ImportTarget;
+  /** Its pace without --rate: undefined for the engine in this process, which takes rows as fast as it can. */
+  readonly defaultRate: number | undefined;
   close(): Promise<void>;
 }
 
@@ -71,7 +75,11 @@ async function openTarget(file: string, options: ImportCliOptions): Promise<Open
     if (!URL.canParse(options.url)) {
       throw new UsageError(`--url must be a URL, e.g. --url http://127.0.0.1:3000 (got "${options.url}")`);
     }
-    return { target: httpTarget(options.url, { cadenceId, origin }), close: async () => {} };
+    return {
+      target: httpTarget(options.url, { cadenceId, origin }),
+      defaultRate: DEFAULT_RATE,
+      close: async () => {},
+    };
   }
   await knownCadence(cadenceId);
   if (onAws(options)) {
@@ -82,7 +90,7 @@ async function openTarget(file: string, options: ImportCliOptions): Promise<Open
       clock: () => new Date(),
       description: stack.description,
     });
-    return { target, close: () => stack.close() };
+    return { target, defaultRate: DEFAULT_RATE, close: () => stack.close() };
   }
   const folder = dataFolderLabel(options);
   const dataDir = localDataDir(options);
@@ -99,7 +107,8 @@ async function openTarget(file: string, options: ImportCliOptions): Promise<Open
     clock: engine.clock,
     description: `the local runtime, ${folder}`,
   });
-  return { target, close: () => engine.close() };
+  // Unpaced: the runtime shares this process, so its own speed is the limit and rows in flight are bounded instead.
+  return { target, defaultRate: undefined, close: () => engine.close() };
 }
 
 /** `followup leads import`: returns the exit status (0 done, 1 error, 130 interrupted). */
@@ -125,13 +134,14 @@ export async function importCommand(
   const bar = progressReporter(terminal.stderr, basename(file));
   let summary: ImportSummary;
   try {
-    const { target, close } = await openTarget(file, options);
+    const { target, defaultRate, close } = await openTarget(file, options);
+    const pace = rate ?? defaultRate;
     try {
       summary = await runImport({
         file,
         cadenceId: options.cadence,
         target,
-        rate,
+        ...(pace !== undefined ? { rate: pace } : {}),
         resume: options.resume ?? false,
         signal: stop.signal,
         onProgress: bar.update,

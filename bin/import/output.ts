@@ -26,8 +26,8 @@ export function duration(seconds: number): string {
 function progressText(p: ImportProgress): string {
   const speed = p.rowsPerSecond > 0 ? `${p.rowsPerSecond.toFixed(1)} rows/s` : 'starting';
   const eta = p.etaSeconds !== undefined && p.done < p.total ? ` · ETA ${duration(p.etaSeconds)}` : '';
-  const throttled =
-    p.retries > 0 ? ` · ${count(p.retries)} throttled, now ${p.allowedRate.toFixed(1)}/s` : '';
+  const pace = Number.isFinite(p.allowedRate) ? `, now ${p.allowedRate.toFixed(1)}/s` : '';
+  const throttled = p.retries > 0 ? ` · ${count(p.retries)} throttled${pace}` : '';
   const rejected = p.counts.rejected > 0 ? ` · ${count(p.counts.rejected)} rejected` : '';
   return `${count(p.done)}/${count(p.total)} rows · ${speed}${eta}${rejected}${throttled}`;
 }

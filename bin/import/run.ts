@@ -37,14 +37,17 @@ export interface ImportOptions {
   readonly file: string;
   readonly cadenceId: string;
   readonly target: ImportTarget;
-  /** Rows a second at most. */
-  readonly rate: number;
+  /**
+   * Rows a second at most, adapting to throttling (AWS, a running engine's API). Undefined: no pace but `concurrency`
+   * rows in flight, for the local runtime in this process, whose limit is what it takes.
+   */
+  readonly rate?: number;
   /** Continue an interrupted import of this file from its checkpoint. */
   readonly resume?: boolean;
   /** Stops the import between rows; what is done is kept in the checkpoint. */
   readonly signal?: AbortSignal;
   readonly onProgress?: (progress: ImportProgress) => void;
-  /** Rows in flight at once (default: enough to keep up with the rate, 2–32). */
+  /** Rows in flight at once (default: enough to keep up with the rate, 2–32; UNPACED_CONCURRENCY without one). */
   readonly concurrency?: number;
   readonly checkpointEveryMs?: number;
   /** How long one row may keep meeting throttling before the import stops (resumable). Default 5 minutes. */
@@ -60,7 +63,7 @@ export interface ImportProgress {
   /** Rows a second over the last few seconds. */
   readonly rowsPerSecond: number;
   readonly etaSeconds?: number;
-  /** The rate the limiter allows now (below the asked rate while the target throttles). */
+  /** The rate the limiter allows now (below the asked rate while the target throttles); Infinity when unpaced. */
   readonly allowedRate: number;
   readonly retries: number;
 }
@@ -89,6 +92,9 @@ export interface ImportSummary {
   /** Where the progress is kept while the import is unfinished. */
   readonly checkpointFile?: string;
 }
+
+/** Rows in flight without a rate: the local engine shares this process, so more only queue inside it. */
+const UNPACED_CONCURRENCY = 32;
 
 const records = (file: string) => csvRecords(createReadStream(file, { encoding: 'utf8' }));
 
@@ -157,8 +163,12 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
   const startedAt = saved?.startedAt ?? new Date().toISOString();
   const resumed = doneOf(counts);
 
-  const limiter = new AdaptiveRate(options.rate);
-  const concurrency = options.concurrency ?? Math.min(32, Math.max(2, Math.ceil(options.rate / 4)));
+  const limiter = options.rate === undefined ? undefined : new AdaptiveRate(options.rate);
+  const concurrency =
+    options.concurrency ??
+    (options.rate === undefined
+      ? UNPACED_CONCURRENCY
+      : Math.min(32, Math.max(2, Math.ceil(options.rate / 4))));
   const backoff = options.backoff ?? { baseMs: 250, maxMs: 8_000 };
   const giveUpAfterMs = options.giveUpAfterMs ?? 5 * 60_000;
   const signal = options.signal;
@@ -175,6 +185,9 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
   const committedLine = () => (inFlight.size > 0 ? Math.min(...inFlight) - 1 : lastPulled);
   const saveCheckpoint = () => {
     const committed = committedLine();
+    // Lines at or before the committed one are kept by it: the sets stay as small as the rows in flight.
+    for (const line of doneAfter) if (line <= committed) doneAfter.delete(line);
+    for (const line of doneBefore) if (line <= committed) doneBefore.delete(line);
     saveJournal(checkpointFile, {
       version: 1,
       file: basename(file),
@@ -213,7 +226,7 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
       counts,
       rowsPerSecond,
       ...(rowsPerSecond > 0 ? { etaSeconds: (total - done) / rowsPerSecond } : {}),
-      allowedRate: limiter.rate,
+      allowedRate: limiter?.rate ?? Number.POSITIVE_INFINITY,
       retries,
     };
   };
@@ -262,20 +275,22 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
     let outcome: RowOutcome | undefined;
     const firstTry = performance.now();
     for (let attempt = 0; !outcome; attempt++) {
+      // Unfinished, the row stays in flight: the checkpoint keeps it to do.
+      if (signal?.aborted) return;
       try {
-        await limiter.take(signal);
+        await limiter?.take(signal);
       } catch (error) {
         if (isAbort(error)) return;
         throw error;
       }
       try {
         outcome = await options.target.enroll(row.fields, { columnOf });
-        limiter.succeeded();
+        limiter?.succeeded();
       } catch (error) {
         if (!isTransient(error)) throw error;
         attempted.add(record.line);
         retries++;
-        limiter.throttled();
+        limiter?.throttled();
         if (performance.now() - firstTry > giveUpAfterMs) {
           throw new UsageError(
             `${options.target.description} kept refusing line ${record.line} for ${Math.round(giveUpAfterMs / 1000)} s (${(error as Error).message}); run the same command with --resume later`,

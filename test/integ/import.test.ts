@@ -126,13 +126,11 @@ describe('followup leads import into the local runtime', () => {
     const stop = new AbortController();
     const seen: ImportProgress[] = [];
 
-    // Act: interrupted once 40% is done, then resumed
+    // Act: unpaced, as the command imports into the local runtime; interrupted once 40% is done, then resumed
     const first = await runImport({
       file,
       cadenceId: CADENCE,
       target: await target(),
-      rate: 1_000,
-      concurrency: 8,
       signal: stop.signal,
       onProgress: (p) => {
         seen.push(p);
@@ -144,8 +142,6 @@ describe('followup leads import into the local runtime', () => {
       file,
       cadenceId: CADENCE,
       target: await target(),
-      rate: 1_000,
-      concurrency: 8,
       resume: true,
     });
 
