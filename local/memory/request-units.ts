@@ -36,8 +36,9 @@ const claimedWithMarker = (touch: { status: string; claimedAt?: string } | undef
   touch?.status === 'claimed' && typeof touch.claimedAt === 'string' ? 1 : 0;
 
 export const LEAD_STORE_REQUESTS: Table<LeadStore, MemoryLeadStore> = {
-  // The put (conditional: when it fails, an update follows), the phone's lookup, the lead's listing.
-  upsertLead: () => (r) => writes((r.created ? 2 : 3) + (r.lead.phone ? 1 : 0)),
+  // The put (conditional: when it fails, an update follows), the phone's lookup, the lead's listing, and for a new
+  // listing the month's count.
+  upsertLead: () => (r) => writes(3 + (r.lead.phone ? 1 : 0)),
   getLead: one.read,
   changeStatus: () => (changed) => writes(changed ? 2 : 1),
   // Nothing to set or remove is a read of whether the lead exists.

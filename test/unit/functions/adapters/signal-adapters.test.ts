@@ -331,6 +331,7 @@ describe('DynamoLeadStore: signals', () => {
   it('an upsert with a phone writes the PHONE#<sha256> → lead item, no number in the key', async () => {
     // Prepare
     dynamo.on(PutCommand).resolves({});
+    dynamo.on(UpdateCommand).resolves({});
     const upsert = leadUpsert(LEAD_ID, { email: 'jordan@example.com', phone: '+13125550142' }, AT);
 
     // Act
