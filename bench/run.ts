@@ -19,6 +19,8 @@ import { measureSimulate } from './simulate.ts';
  */
 
 const ROOT = new URL('..', import.meta.url).pathname;
+// The SDK's notice that Node 20 support ends, once per client, would bury the figures.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const step = (what: string) => process.stderr.write(`bench: ${what}…\n`);
 const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
 const kib = (bytes: number) => `${(bytes / 1024).toFixed(0)} KiB`;
