@@ -104,9 +104,33 @@ export function enrollmentSweeperDependencies(
   return { ...enrollDependencies(settings, clients), metrics: metricsFor(settings) };
 }
 
+/** What a touch says and signs with: the business, the owner and the links, from the Touch function's settings. */
+export function touchSettings(settings: SettingsOf<'Touch'>): TouchDeps['settings'] {
+  const { ownerName, ownerPhone, businessName } = settings;
+  return {
+    unsubscribeBaseUrl: settings.unsubscribeBaseUrl,
+    replyDomain: settings.replyDomain,
+    business: {
+      name: businessName,
+      postalAddress: settings.postalAddress,
+      ...(settings.businessWebsite ? { website: settings.businessWebsite } : {}),
+    },
+    owner: {
+      name: ownerName,
+      firstName: ownerName.split(/\s+/)[0] ?? ownerName,
+      email: settings.ownerEmail,
+      ...(ownerPhone ? { phone: ownerPhone } : {}),
+      signature: [ownerName, [businessName, ownerPhone].filter(Boolean).join(' · ')].join('\n'),
+    },
+    frequencyCap: settings.frequencyCap,
+    defaultTimeZone: settings.defaultTimeZone,
+    ...(settings.dashboardUrl ? { dashboardUrl: settings.dashboardUrl } : {}),
+    ...(settings.apiBaseUrl ? { apiBaseUrl: settings.apiBaseUrl } : {}),
+  };
+}
+
 export function touchDependencies(settings: SettingsOf<'Touch'>, clients: AwsClients): TouchDeps {
   const secrets = new SecretsManagerSecrets(clients.secrets);
-  const { ownerName, ownerPhone, businessName } = settings;
   return {
     store: new DynamoLeadStore({ client: clients.documents, tableName: settings.tableName }),
     mailer: new SesMailer({
@@ -121,26 +145,7 @@ export function touchDependencies(settings: SettingsOf<'Touch'>, clients: AwsCli
     cadences: new CadenceDirectory(settings.cadencesDir),
     templates: (name) => loadTemplate(settings.templatesDir, name),
     signingKey: memoize(() => secrets.get(settings.unsubscribeSecretArn)),
-    settings: {
-      unsubscribeBaseUrl: settings.unsubscribeBaseUrl,
-      replyDomain: settings.replyDomain,
-      business: {
-        name: businessName,
-        postalAddress: settings.postalAddress,
-        ...(settings.businessWebsite ? { website: settings.businessWebsite } : {}),
-      },
-      owner: {
-        name: ownerName,
-        firstName: ownerName.split(/\s+/)[0] ?? ownerName,
-        email: settings.ownerEmail,
-        ...(ownerPhone ? { phone: ownerPhone } : {}),
-        signature: [ownerName, [businessName, ownerPhone].filter(Boolean).join(' · ')].join('\n'),
-      },
-      frequencyCap: settings.frequencyCap,
-      defaultTimeZone: settings.defaultTimeZone,
-      ...(settings.dashboardUrl ? { dashboardUrl: settings.dashboardUrl } : {}),
-      ...(settings.apiBaseUrl ? { apiBaseUrl: settings.apiBaseUrl } : {}),
-    },
+    settings: touchSettings(settings),
     logger: loggerFor(settings),
     ...measures(settings, clients),
   };

@@ -22,10 +22,11 @@ import { makeIntakeHandler } from '../../functions/handlers/intake.ts';
 import { makeOutcomeHandler } from '../../functions/handlers/outcome.ts';
 import { makeShopEventsHandler } from '../../functions/handlers/shop-events.ts';
 import { makeTouchHandler } from '../../functions/handlers/touch.ts';
+import { touchSettings } from '../../functions/runtime/dependencies.ts';
 import type { HttpEvent, HttpResult } from '../../functions/runtime/http.ts';
 import { noMetrics } from '../../functions/runtime/metrics.ts';
-import type { Settings } from '../../functions/runtime/settings.ts';
 import type { Clock } from '../clock.ts';
+import { lambdaContext } from '../runtime/handlers.ts';
 import { localSettings, MACHINE_PREFIX } from '../runtime/settings.ts';
 import { MemoryRawMailStore } from '../signal-events.ts';
 import { executionContext, type LocalFunction, LocalStepFunctions } from '../step-functions.ts';
@@ -80,20 +81,7 @@ const silent: Logger = { info() {}, warn() {}, error() {} };
 const http =
   (functionName: string, handler: (event: HttpEvent, context: Context) => Promise<HttpResult>) =>
   (event: unknown): Promise<HttpResult> =>
-    handler(event as HttpEvent, {
-      callbackWaitsForEmptyEventLoop: false,
-      functionName,
-      functionVersion: '$LATEST',
-      invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:${functionName}`,
-      memoryLimitInMB: '512',
-      awsRequestId: crypto.randomUUID(),
-      logGroupName: `/aws/lambda/${functionName}`,
-      logStreamName: 'memory',
-      getRemainingTimeInMillis: () => 30_000,
-      done: () => undefined,
-      fail: () => undefined,
-      succeed: () => undefined,
-    });
+    handler(event as HttpEvent, lambdaContext(functionName, 'memory'));
 
 /** A template read once: a simulation is over long before anyone edits one. */
 function cachedTemplates(dir: string): (name: string) => Promise<TemplateSource> {
@@ -106,31 +94,6 @@ function cachedTemplates(dir: string): (name: string) => Promise<TemplateSource>
       cache.set(name, template);
     }
     return template;
-  };
-}
-
-/** The touch's settings, as functions/runtime/dependencies.ts derives them. */
-function touchSettings(settings: Settings): TouchDeps['settings'] {
-  const { ownerName, ownerPhone, businessName } = settings;
-  return {
-    unsubscribeBaseUrl: settings.unsubscribeBaseUrl,
-    replyDomain: settings.replyDomain,
-    business: {
-      name: businessName,
-      postalAddress: settings.postalAddress,
-      ...(settings.businessWebsite ? { website: settings.businessWebsite } : {}),
-    },
-    owner: {
-      name: ownerName,
-      firstName: ownerName.split(/\s+/)[0] ?? ownerName,
-      email: settings.ownerEmail,
-      ...(ownerPhone ? { phone: ownerPhone } : {}),
-      signature: [ownerName, [businessName, ownerPhone].filter(Boolean).join(' · ')].join('\n'),
-    },
-    frequencyCap: settings.frequencyCap,
-    defaultTimeZone: settings.defaultTimeZone,
-    ...(settings.dashboardUrl ? { dashboardUrl: settings.dashboardUrl } : {}),
-    ...(settings.apiBaseUrl ? { apiBaseUrl: settings.apiBaseUrl } : {}),
   };
 }
 

@@ -59,7 +59,7 @@ export interface LocalFunctions {
 }
 
 /** What Lambda hands a function beside its event: the local routes have no request of their own to describe. */
-function lambdaContext(functionName: string): Context {
+export function lambdaContext(functionName: string, logStreamName = 'local'): Context {
   return {
     callbackWaitsForEmptyEventLoop: false,
     functionName,
@@ -68,7 +68,7 @@ function lambdaContext(functionName: string): Context {
     memoryLimitInMB: '512',
     awsRequestId: crypto.randomUUID(),
     logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: 'local',
+    logStreamName,
     getRemainingTimeInMillis: () => 30_000,
     done: () => undefined,
     fail: () => undefined,
