@@ -90,12 +90,21 @@ export function authorizationRequests(call: AwsCall, facts: AccountFacts): Autho
         keyName ? (item as Record<string, { S?: string }> | undefined)?.[keyName]?.S : undefined;
       const leadingKey = attribute(input.Key) ?? attribute(input.Item);
       const leading: ContextValues = leadingKey ? { 'dynamodb:LeadingKeys': [leadingKey] } : {};
+      // A write that asks for the old or new item (the listings' ALL_OLD put) carries dynamodb:ReturnValues.
+      const returns = str(input.ReturnValues);
+      const returnValues: ContextValues = returns ? { 'dynamodb:ReturnValues': returns } : {};
       switch (operation) {
         case 'GetItem':
         case 'PutItem':
         case 'UpdateItem':
         case 'DeleteItem':
-          return [{ action: `dynamodb:${operation}`, resource: table, context: { ...secure, ...leading } }];
+          return [
+            {
+              action: `dynamodb:${operation}`,
+              resource: table,
+              context: { ...secure, ...leading, ...returnValues },
+            },
+          ];
         case 'Query':
         case 'Scan':
           return [

@@ -259,6 +259,28 @@ describe('AWS calls as IAM sees them', () => {
     expect(other?.context['dynamodb:LeadingKeys']).toBeUndefined();
   });
 
+  it('gives dynamodb:ReturnValues on a write that asks for the old item, as a policy may condition on it', () => {
+    const [put] = authorizationRequests(
+      {
+        client: 'DynamoDBClient',
+        command: 'PutItemCommand',
+        input: { TableName: 'followup', Item: { id: { S: 'LEADS#2026-12' } }, ReturnValues: 'ALL_OLD' },
+      },
+      facts,
+    );
+    expect(put).toMatchObject({
+      action: 'dynamodb:PutItem',
+      context: { 'dynamodb:ReturnValues': 'ALL_OLD' },
+    });
+    const onlyNone = policy({
+      Effect: 'Allow',
+      Action: 'dynamodb:PutItem',
+      Resource: `arn:aws:dynamodb:local:${ACCOUNT}:table/followup`,
+      Condition: { StringEquals: { 'dynamodb:ReturnValues': 'NONE' } },
+    });
+    expect(decide([onlyNone], put as AuthorizationRequest)).toBe('implicit-deny');
+  });
+
   it('refuses a call whose authorization is not modelled, naming where to add it', () => {
     expect(() =>
       authorizationRequests({ client: 'SFNClient', command: 'ListExecutionsCommand', input: {} }, facts),
