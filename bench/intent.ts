@@ -1,0 +1,185 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DateTime } from 'luxon';
+import { z } from 'zod';
+import { INTENTS, type Intent, readIntent } from '../functions/core/intent.ts';
+import type { Budget, Measured } from './budget.ts';
+
+/*
+ * The intent reader against the labelled replies of test/fixtures/replies (#14): precision and recall per label,
+ * accuracy, the confusion matrix and how often a date it reads is the date the row gives. A wrong stop loses a
+ * customer, hence the precision budgets of `no` and `unsubscribe` (docs/architecture.md §9).
+ */
+
+const FIXTURES = new URL('../test/fixtures/replies/', import.meta.url).pathname;
+
+const Label = z.enum(INTENTS as [Intent, ...Intent[]]);
+export const ReplyRow = z.object({
+  text: z.string(),
+  label: Label,
+  until: z.iso.date().optional(),
+  referral: z.object({ email: z.string().optional(), name: z.string().optional() }).optional(),
+  receivedAt: z.iso.datetime(),
+  zone: z.string(),
+  channel: z.enum(['email', 'sms']),
+  note: z.string().optional(),
+});
+export type ReplyRow = z.infer<typeof ReplyRow>;
+
+/** Every row of every .jsonl file in `dir`, each checked; a bad row names its file and line. */
+export function loadReplies(dir = FIXTURES): ReplyRow[] {
+  return readdirSync(dir)
+    .filter((file) => file.endsWith('.jsonl'))
+    .sort()
+    .flatMap((file) =>
+      readFileSync(join(dir, file), 'utf8')
+        .split('\n')
+        .flatMap((line, i) => {
+          if (line.trim() === '') return [];
+          const parsed = ReplyRow.safeParse(JSON.parse(line));
+          if (!parsed.success) throw new Error(`${file}:${i + 1}: ${parsed.error.message}`);
+          return [parsed.data];
+        }),
+    );
+}
+
+export interface LabelFigures {
+  readonly label: Intent;
+  readonly rows: number;
+  readonly precision: number;
+  readonly recall: number;
+}
+
+export interface Miss {
+  readonly text: string;
+  readonly expected: string;
+  readonly got: string;
+}
+
+export interface IntentFigures {
+  readonly rows: number;
+  readonly accuracy: number;
+  readonly perLabel: readonly LabelFigures[];
+  /** confusion[expected][read]: how many rows of each label were read as each label. */
+  readonly confusion: Readonly<Record<Intent, Readonly<Record<Intent, number>>>>;
+  readonly datedRows: number;
+  /** Of the rows that give a date, the share read with that date (as the day in the row's zone). */
+  readonly untilCorrect: number;
+  readonly misses: readonly Miss[];
+}
+
+const share = (part: number, whole: number) => (whole === 0 ? 1 : part / whole);
+const round = (n: number) => Math.round(n * 1000) / 1000;
+
+export function evaluate(rows: readonly ReplyRow[]): IntentFigures {
+  const zero = () => Object.fromEntries(INTENTS.map((l) => [l, 0])) as Record<Intent, number>;
+  const confusion = Object.fromEntries(INTENTS.map((l) => [l, zero()])) as Record<
+    Intent,
+    Record<Intent, number>
+  >;
+  const misses: Miss[] = [];
+  let dated = 0;
+  let datedRight = 0;
+  for (const row of rows) {
+    const read = readIntent(row.text, {
+      receivedAt: new Date(row.receivedAt),
+      zone: row.zone,
+      channel: row.channel,
+    });
+    confusion[row.label][read.label] += 1;
+    const day = read.until ? DateTime.fromISO(read.until, { zone: row.zone }).toISODate() : undefined;
+    if (row.until !== undefined) {
+      dated += 1;
+      if (day === row.until) datedRight += 1;
+    }
+    if (read.label !== row.label || (row.until !== undefined && day !== row.until)) {
+      const got = `${read.label}${day ? ` until ${day}` : ''} (${read.cue || 'no cue'})`;
+      misses.push({
+        text: row.text.split('\n')[0] ?? '',
+        expected: `${row.label}${row.until ? ` until ${row.until}` : ''}`,
+        got,
+      });
+    }
+  }
+  const perLabel = INTENTS.map((label) => {
+    const truePositives = confusion[label][label];
+    const readAs = INTENTS.reduce((sum, expected) => sum + confusion[expected][label], 0);
+    const actual = INTENTS.reduce((sum, got) => sum + confusion[label][got], 0);
+    return {
+      label,
+      rows: actual,
+      precision: round(share(truePositives, readAs)),
+      recall: round(share(truePositives, actual)),
+    };
+  });
+  const right = INTENTS.reduce((sum, label) => sum + confusion[label][label], 0);
+  return {
+    rows: rows.length,
+    accuracy: round(share(right, rows.length)),
+    perLabel,
+    confusion,
+    datedRows: dated,
+    untilCorrect: round(share(datedRight, dated)),
+    misses,
+  };
+}
+
+export const MIN_STOP_PRECISION = 0.97;
+export const MIN_ACCURACY = 0.9;
+export const MIN_UNTIL_CORRECT = 0.9;
+
+export function intentBudgets(figures: IntentFigures): Budget[] {
+  const precision = (label: Intent) => figures.perLabel.find((l) => l.label === label)?.precision ?? 0;
+  return [
+    ...(['no', 'unsubscribe'] as const).map((label) => ({
+      budget: `intent: precision of "${label}" ≥ ${MIN_STOP_PRECISION} (a wrong stop loses a customer)`,
+      pass: precision(label) >= MIN_STOP_PRECISION,
+      figure: `${precision(label)}`,
+    })),
+    {
+      budget: `intent: accuracy ≥ ${MIN_ACCURACY} over the evaluation set`,
+      pass: figures.accuracy >= MIN_ACCURACY,
+      figure: `${figures.accuracy} of ${figures.rows} replies`,
+    },
+    {
+      budget: `intent: the date read is the row's on ≥ ${MIN_UNTIL_CORRECT} of the rows that give one`,
+      pass: figures.untilCorrect >= MIN_UNTIL_CORRECT,
+      figure: `${figures.untilCorrect} of ${figures.datedRows} rows`,
+    },
+  ];
+}
+
+export function measureIntent(rows: readonly ReplyRow[] = loadReplies()): Measured<IntentFigures> {
+  const figures = evaluate(rows);
+  return { figures, budgets: intentBudgets(figures) };
+}
+
+/** The confusion matrix and the per-label figures as markdown, for `npm run bench` and `npx tsx bench/intent.ts`. */
+export function intentMarkdown(figures: IntentFigures): string[] {
+  const short = (l: Intent) => l.replace('out-of-office', 'ooo').replace('wrong-person', 'wrong');
+  return [
+    `## Reply intent: ${figures.rows} labelled replies, accuracy ${figures.accuracy}, dates right on ${figures.untilCorrect} of ${figures.datedRows}`,
+    '',
+    '| label | rows | precision | recall |',
+    '|---|---:|---:|---:|',
+    ...figures.perLabel.map((l) => `| ${l.label} | ${l.rows} | ${l.precision} | ${l.recall} |`),
+    '',
+    `| expected \\ read | ${INTENTS.map(short).join(' | ')} |`,
+    `|---|${INTENTS.map(() => '---:').join('|')}|`,
+    ...INTENTS.map((e) => `| ${e} | ${INTENTS.map((r) => figures.confusion[e][r] || '·').join(' | ')} |`),
+    '',
+  ];
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { figures, budgets } = measureIntent();
+  const lines = [
+    ...intentMarkdown(figures),
+    ...budgets.map((b) => `- ${b.pass ? 'PASS' : 'FAIL'} ${b.budget}: ${b.figure}`),
+    '',
+    ...(process.argv.includes('--misses')
+      ? figures.misses.map((m) => `- ${m.expected} ← ${m.got}: ${m.text}`)
+      : []),
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}

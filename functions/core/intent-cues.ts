@@ -1,0 +1,137 @@
+/*
+ * The phrases each reading rests on, as patterns over a reply made lower case with its apostrophes straightened
+ * ("We’re" → "we're"). Each list is a kind of sentence prospects write, not a list of examples: a pattern names a
+ * verb or a stance with its object ("went with another vendor", "try me again in"), so new wordings of the same
+ * thing match. Opt-outs in words are not here: they are functions/core/opt-out-words.ts, the one source of those.
+ */
+
+/** A cue list: the first pattern that matches is the cue the reading reports. */
+export type Cues = readonly RegExp[];
+
+const DAY = '(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?';
+const WHEN = `(?:${DAY}|tomorrow|tmrw|tmr|today|next week|this week|(?:this|tomorrow) (?:morning|afternoon|evening))`;
+
+/** The writer is away and says so in words, in English, German, Spanish or French. */
+export const OUT_OF_OFFICE: Cues = [
+  /\b(?:i am|i'm|im|i will be|i'll be|currently) (?:currently )?(?:out of (?:the )?office|ooo|away from (?:the|my) (?:office|desk)|on (?:annual |parental |maternity |paternity |sick )?(?:leave|vacation|holiday|holidays|pto|sabbatical)|travell?ing (?:with|and have) limited)/,
+  /\bout of (?:the )?office[:,-]? (?:until|till|through|thru|from|and|with|on|returning|back)\b/,
+  /^out of (?:the )?office\b/,
+  /\b(?:automatic reply|auto-?reply|out of office reply|ooo reply)\b/,
+  /\b(?:limited|no) access to (?:my )?e-?mail\b/,
+  /\b(?:ich bin|bin ich) (?:bis|vom|ab|derzeit|zurzeit|momentan|im urlaub|nicht im büro|außer haus|abwesend)/,
+  /\b(?:nicht im büro|außer haus|im urlaub|abwesenheitsnotiz)\b/,
+  /\b(?:estoy|estaré|me encuentro) (?:fuera de la oficina|de vacaciones|ausente)/,
+  /\bfuera de la oficina\b/,
+  /\b(?:je suis|je serai) (?:absente?|en congés?|en vacances|hors du bureau|en déplacement)/,
+  /\babsente? (?:du bureau )?jusqu/,
+];
+
+/** The lead is not the person: wrong contact, or no longer there. */
+export const LEFT_COMPANY: Cues = [
+  /\b(?:no longer|not longer) (?:with|at|works? (?:at|for|here|with)|working (?:at|for|here|with)|employed|part of)\b/,
+  /\b(?:has|have|had|just|he|she|they|who) (?:has |have |had )?(?:left|retired|moved on)\b/,
+  /\bno longer (?:in|on) (?:that|this|the) (?:role|position|job|team)\b/,
+  /\b(?:left|retired from) (?:the|our|this) (?:company|business|firm|organi[sz]ation|team)\b/,
+  /\b(?:doesn't|does not|don't|do not) work (?:here|for us|at|with us) any ?more\b/,
+  /\b(?:doesn't|does not) work (?:here|for us)\b/,
+  /\b(?:moved on|left us) (?:from|to|in|last|a few|earlier)\b/,
+];
+export const WRONG_PERSON: Cues = [
+  /\bwrong (?:person|contact|guy|email|address|department|team)\b/,
+  /\bnot the (?:right|correct|best|appropriate|relevant) (?:person|contact|one|guy|people|team)\b/,
+  /\b(?:don't|do not|no longer) (?:handle|deal with|manage|look after|make|own|work on|run|decide on|buy|purchase)(?: (?:any|the|these|those|this|that|such|our|buying|purchasing))? (?:decisions?|purchas\w*|buying|vendors?|tools?|software|marketing|sales|procurement|hiring|this|that|these|it)\b/,
+  /\b(?:not|isn't|is not|aren't) (?:my|our) (?:area|department|call|decision|responsibility|role|job|team|remit)\b/,
+  /\b(?:i'm|im|i am) not (?:responsible|in charge|the (?:decision ?maker|person|one|buyer))\b/,
+  /\b(?:i'm|im|i am) (?:just )?(?:an? )?(?:intern|assistant|student|contractor)\b.*\b(?:not|no)\b/,
+  /\bnever (?:worked|been) (?:at|with|for)\b/,
+  /\b(?:talk to|speak (?:to|with)|reach out to|contact|ask|try) (?:my|our|the) (?:manager|boss|supervisor|colleagues?|team|it team|it department|purchasing|procurement|marketing|sales|office|head office|hq|owner|director|ceo|cto|cfo|wife|husband|partner|son|daughter|dad|mom|mum|father|mother|brother|sister)\b/,
+];
+
+/** Handing over: the words before a name or an address that becomes a new lead. */
+export const HANDOVER =
+  /\b(?:talk to|talk with|speak to|speak with|reach out to|get in touch with|contact|connect with|email|e-mail|write to|forward(?:ing|ed)? (?:this |you |it |your (?:note|email|message) )?(?:on )?(?:to|over to)|(?:cc'?ing|cc'?d|cced|cc|copying|looping in|looped in|adding)|the (?:right |best |correct )?(?:person|contact|one) (?:is|would be|you want is|you need is|to talk to is|to speak (?:to|with) is)|try|(?:handles|owns|runs|manages|looks after|is in charge of|is responsible for|takes care of) (?:this|that|these|marketing|sales|purchasing|procurement|it|our|vendor)|(?:is|would be) (?:the|a) (?:right|better|best|correct) (?:person|contact|fit))\b/;
+
+/** A temporal limit that makes a refusal a "not now": "not interested right now", "no budget this year". */
+export const FOR_NOW =
+  /\b(?:right now|rn|for now|just now|at the moment|atm|at this (?:time|point|stage)|currently|this (?:year|quarter|month|week|season|fiscal)|yet|until|till|til|for the (?:time being|moment|next)|(?:next|coming) (?:year|quarter|month|few)|in (?:the )?(?:new year|spring|summer|fall|autumn|winter)|later|anymore this)\b/;
+
+/** A date or a wait the prospect asks for, or a busy spell that will pass. */
+export const NOT_NOW: Cues = [
+  /\bnot (?:right )?now\b/,
+  /\bnot (?:at the moment|at this (?:time|point|stage)|yet|today|this (?:year|quarter|month|week))\b/,
+  /\b(?:can't|cannot|can not|won't|couldn't|unable to) (?:do|commit|take|look at|prioriti[sz]e|move forward|start|think about|consider|afford|add|fit)\b(?: [a-z']+){0,3}? (?:(?:right )?now|at the moment|at this (?:time|point)|this (?:year|quarter|month)|until|before|till|yet)\b|\b(?:can't|cannot) do (?:it|this) now\b/,
+  /\b(?:try|ping|email|contact|call|text|bug|nudge|remind|write|ask) (?:me|us) (?:again |back )?(?:in|after|next|around|later|closer|early|towards|toward|once|when|at the|on)\b/,
+  /\b(?:try|ask) (?:again|back) (?:in|after|next|around|later|closer|early|once|when|on)\b/,
+  /\b(?:check|circle|come|get|reach|follow|touch|loop) (?:back|up|base|out)(?: (?:with|to) (?:me|us))?(?: again)? (?:in|after|next|around|later|closer|early|towards|toward|once|when|at the|on)\b/,
+  /\b(?:reconnect|revisit|regroup|talk again|speak again|pick this up|pick it up|chat again)\b.*\b(?:in|after|next|later|around)\b/,
+  /\bmaybe (?:later|next|in|after|down the road|another time)\b/,
+  /\b(?:later this year|down the (?:road|line)|another time|some other time|in a (?:few|couple(?: of)?) (?:weeks|months))\b/,
+  /\b(?:too |really |very |super |pretty |crazy |so )?(?:busy|swamped|slammed|buried|flat out|stretched)\b/,
+  /\b(?:bad|poor|wrong|tough) timing\b|\btiming (?:isn't|is not|is) (?:right|great|good|ideal|bad|off|tough)\b/,
+  /\b(?:on hold|paused|budget (?:is )?(?:frozen|freeze|cut)|hiring freeze|spending freeze|no budget (?:until|this|right now|for now|left))\b/,
+  /\b(?:not a priority|low priority|lower priority|other priorities)\b/,
+  /\b(?:after|until|till|once) (?:q[1-4]|the (?:new year|holidays|summer|launch|quarter|migration|merger|audit)|our (?:launch|migration|busy season|fiscal|budget|renewal|contract)|we (?:finish|wrap|close|launch|hire|get through))\b/,
+  /\b(?:next|in the new) (?:year|quarter|fiscal year)\b/,
+];
+
+/** A refusal that means "never": no interest, another vendor, no need. */
+export const NO: Cues = [
+  /\b(?:not|aren't|isn't|am not|are not|no longer|never been) (?:really |very |at all |remotely |even )?interested\b/,
+  /\bno (?:interest|need|use for)\b/,
+  /\b(?:we|i|they) (?:(?:went|go|have gone|decided to go|are going|ended up going|partnered|moved forward|are moving forward|are going ahead|have gone ahead|went ahead) with|chose|have chosen|selected|picked|signed with|signed up with|decided on|ended up with) (?:another|a different|an other|someone|somebody|a competitor|your competitor|a local|an in-house|our own|[a-z0-9]+)\b/,
+  /\b(?:we|i) (?:use|have|built|build|run) (?:our own|an in-house|in-house|something in-house)\b/,
+  /^(?:no|nope|nah)[.!,]+ (?:we|i|thanks|thank|not|our)\b/,
+  /\balready (?:have|use|using|work with|working with|signed|got|chose|picked|went|have a|in a contract|under contract|committed)\b/,
+  /\b(?:we're|were|we are|i'm|im|i am) (?:all )?(?:set|good|covered|sorted|happy with|fine with|satisfied with|locked in|committed to|sticking with)(?: (?:thanks|thank you|with|for now|here|on this|on that)|$|[.,!])/,
+  /\b(?:we'll|well|we will|i'll|ill|i will|gonna|going to) (?:stick with|pass)\b(?! (?:this|it|that|your \w+|the \w+|them)? ?(?:along|on to|to|over))/,
+  /\b(?:pass on this|hard pass|not for (?:us|me)|not (?:a |the )?(?:good |right )?fit|not something (?:we|i) (?:need|want|use)|(?:not|isn't|is not) relevant|no thanks?|no thank you|nope|nah)\b/,
+  /\b(?:don't|do not|won't|will not|wouldn't) (?:need|want|require|use|buy)\b/,
+  /\bnot (?:looking|in the market|buying|pursuing|going to (?:move forward|proceed|pursue|buy|purchase|go ahead))\b/,
+  /\bdecided (?:not to|against|to go (?:another|a different) (?:way|direction))\b/,
+  /\b(?:please )?(?:don't|do not) (?:follow up|bother)\b/,
+  /^(?:no|nope|nah|no\.|no!)$/,
+];
+
+/** Hedges: a refusal beside one of these is not clear enough to stop for good. */
+/** Hedges on a yes: "we might be interested" is for a person to read. */
+export const SOFT = /\b(?:might|maybe|perhaps|possibly|depending|depends|not sure|unsure|can't promise)\b/;
+
+export const HEDGE =
+  /\b(?:maybe|perhaps|might|not sure|unsure|unless|depends|depending|possibly|probably not yet|open to|curious|tell me more|what if)\b|\?/;
+
+/** A time proposed or accepted, or a call to be booked. */
+export const MEETING: Cues = [
+  /\b(?:book|schedule|set up|setup|arrange|grab|hop on|jump on|have|find) (?:a |some |an? )?(?:quick |short |brief |15 ?min(?:ute)? |30 ?min(?:ute)? )?(?:call|meeting|demo|time|chat|zoom|teams call|slot|walkthrough)\b/,
+  /\b(?:calendar invite|send (?:me |us |over )?(?:an? |the )?(?:invite|calendar)|my calendar|calendly|booking link|booked a (?:slot|time|call))\b/,
+  new RegExp(
+    `\\b${WHEN} (?:works|would work|is good|is fine|sounds good|is perfect|at \\d+|afternoon|morning)\\b`,
+  ),
+  new RegExp(
+    `\\b(?:how about|what about|does|would|can we do|free|available|works for me on|see you) ${WHEN}\\b`,
+  ),
+  /\b(?:works for me|that works|i'm free|im free|i am free|we're free)\b/,
+  /\b(?:at )?\d{1,2}(?::\d\d)? ?(?:am|pm|a\.m\.|p\.m\.|est|et|pst|pt|cst|ct|cet|gmt)\b/,
+  /\b(?:send|share|give) (?:me|us) (?:a few|some|your|a couple of) (?:times|slots|availability|options)\b|\byour availability\b/,
+  /\b(?:let's|lets|let us|happy to|glad to|keen to|love to|like to|want to|could we|can we|shall we) (?:talk|chat|meet|connect|hop on|jump on|speak|get on a call|do a call|set something up|see a demo|schedule)\b/,
+  new RegExp(`\\bcall me (?:at|on|any ?time|${WHEN})\\b`),
+];
+
+/** Asking rather than deciding. */
+export const QUESTION: Cues = [
+  /[^.!?\n]*\?/,
+  /^(?:(?:hi|hey|hello|ok|so|and|also|quick question)[,!]? )?(?:how|what|when|where|who|which|why|does|do|is|are|can|could|would|will) /,
+  /\b(?:how much|what (?:does|do) (?:it|you) cost)\b/,
+];
+
+/** A yes, or wanting more. */
+export const INTERESTED: Cues = [
+  /\binterested\b/,
+  /\b(?:sounds|looks|seems) (?:good|great|interesting|promising|useful|like a (?:fit|plan|good))\b/,
+  /\b(?:tell me more|send (?:me |us |over )?(?:more|some|the|your)? ?(?:info|information|details|deck|brochure|pricing|case stud(?:y|ies)|overview|proposal|quote)|more info)\b/,
+  /^(?:yes|yeah|yep|yup|sure|absolutely|definitely|ok let's|go for it)\b/,
+  /\b(?:yes please|i'm in|im in|count (?:me|us) in|sign (?:me|us) up|let's do (?:it|this)|go ahead|keen|love to (?:learn|hear|see|try)|would (?:like|love) to (?:learn|know|hear|see|try|get)|want to (?:learn|know|hear|see|try)|let's (?:go|proceed)|please proceed|move forward)\b/,
+  /\b(?:need (?:this|something like this)|exactly what we need|been looking for|perfect timing|great timing|good timing)\b/,
+];
+
+/** Negation in the three words before a cue turns it round: "not interested", "never sounds good". */
+export const NEGATED = /\b(?:not|no|never|isn't|aren't|don't|doesn't|nor|hardly|no longer)(?: \S+){0,2} ?$/;

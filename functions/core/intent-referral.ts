@@ -1,0 +1,67 @@
+import { HANDOVER } from './intent-cues.ts';
+
+/*
+ * A referral: the reply hands the conversation to someone else ("talk to maria@acme.com", "forwarding to Priya",
+ * "cc'ing Dan Ortiz, who runs procurement"). The person becomes a lead, so a name needs a handing-over cue in the
+ * same sentence, and an address is taken only with one too (a signature's address is the writer's own).
+ */
+
+export interface Referral {
+  readonly email?: string;
+  readonly name?: string;
+}
+
+export interface ReferralFound {
+  readonly referral: Referral;
+  readonly cue: string;
+}
+
+const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,}/gu;
+/** A person's name as written after the cue, perhaps after their role: "Priya", "our CFO, Dan Ortiz". */
+const NAME = /^(?:(?:my|our|the|their) (?:[\p{Ll}-]+,? ){0,4})?((?:[A-Z][\p{L}'’.-]*,? ?){1,4})/u;
+/** The name written before a cue that follows it: "Maria Lopez handles this", "Dan is the right person". */
+const NAME_BEFORE = /([A-Z][\p{L}'’-]+(?: [A-Z][\p{L}'’-]+)?)(?: \([^)]*\))?,? (?:\S+ ){0,2}$/u;
+/** Capitalised words that are not names: sentence words, pronouns, teams, days. */
+const NOT_A_NAME =
+  /^(?:I|I'm|I’m|Me|We|Us|You|He|She|They|Him|Her|Them|Our|My|Your|The|This|That|It|Sales|Marketing|Procurement|Purchasing|Support|Finance|Legal|IT|HR|Team|Someone|Somebody|Anyone|Please|Thanks|Thank|Hi|Hey|Hello|Regards|Best|Cheers|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|August|September|October|November|December|Q[1-4]|Yes|No|Not|Sorry|Unfortunately|Cc|CC|And|Or|But|He's|She's|Who|Whoever|Instead|Directly|Them|Also|CEO|CFO|CTO|COO|CMO|CIO|VP|SVP|EVP|Head|Director|Manager|Lead|Founder|Owner|President|Partner|Ops|Operations)$/;
+
+function sentences(text: string): string[] {
+  return text.split(/(?<=[.!?;])\s+|\n+/).filter((s) => s.trim() !== '');
+}
+
+/** The leading words of `words` that can be a name: "Priya Shah", not "Sales Team" or "Thanks". */
+function nameIn(words: string | undefined): string | undefined {
+  const kept: string[] = [];
+  for (const word of (words ?? '').split(' ').map((w) => w.replace(/[,.]$/, ''))) {
+    if (word === '') continue;
+    if (!NOT_A_NAME.test(word)) kept.push(word);
+    else if (kept.length > 0) break; // a role before the name is skipped, a word after it ends the name
+  }
+  return kept.length > 0 ? kept.join(' ') : undefined;
+}
+
+/** Cues that follow the name they hand over to: "Maria handles this", "Dan is the right person". */
+const AFTER_NAME =
+  /^(?:handles|owns|runs|manages|looks after|is in charge|is responsible|takes care|is |would be)/;
+
+/** The person the reply hands over to, or undefined; `self` (the lead's own address) is never a referral. */
+export function findReferral(text: string, self?: string): ReferralFound | undefined {
+  const own = self?.trim().toLowerCase();
+  for (const sentence of sentences(text)) {
+    const lower = sentence.toLowerCase().replace(/[’‘`´]/g, "'");
+    const cue = HANDOVER.exec(lower);
+    if (!cue) continue;
+    const emails = [...sentence.matchAll(EMAIL)].map((m) => m[0].toLowerCase()).filter((e) => e !== own);
+    const afterCue = sentence.slice(cue.index + cue[0].length).replace(/^[\s:,-]+/, '');
+    const name = AFTER_NAME.test(cue[0])
+      ? nameIn(NAME_BEFORE.exec(sentence.slice(0, cue.index))?.[1])
+      : nameIn(NAME.exec(afterCue)?.[1]);
+    const email = emails[0];
+    if (!email && !name) continue;
+    return {
+      referral: { ...(email ? { email } : {}), ...(name ? { name } : {}) },
+      cue: sentence.slice(cue.index, cue.index + cue[0].length).trim(),
+    };
+  }
+  return undefined;
+}

@@ -1,0 +1,128 @@
+import { DateTime } from 'luxon';
+import { type Chrono, english, OUT_OF_OFFICE_READERS } from './reply-chrono.ts';
+
+/*
+ * The dates a reply names, read with chrono-node relative to when it arrived, in the lead's zone: the day a
+ * not-now asks to be contacted again ("try me in March") and the day an out-of-office says its writer is back.
+ */
+
+/** The hour a snooze ends on its date, in the lead's zone: the start of a working day. */
+export const RETURN_HOUR = 9;
+/** A Standard execution lives a year, and re-engage needs its weeks after the snooze (docs/architecture.md §4.3). */
+export const MAX_UNTIL_DAYS = 330;
+
+type Found = ReturnType<Chrono['parse']>[number];
+
+/** The instant a date snoozes until: RETURN_HOUR on that day in `zone`, as UTC. */
+export function returnInstant(date: string, zone: string): string | undefined {
+  const at = DateTime.fromISO(date, { zone }).set({ hour: RETURN_HOUR });
+  return at.isValid ? (at.toUTC().toISO({ suppressMilliseconds: true }) ?? undefined) : undefined;
+}
+
+/** `until`, or the latest instant a snooze may reach when `until` lies beyond it. */
+export function capUntil(until: string, from: Date): string {
+  const limit = from.getTime() + MAX_UNTIL_DAYS * 86_400_000;
+  return Date.parse(until) > limit ? new Date(limit).toISOString().replace('.000Z', 'Z') : until;
+}
+
+function reference(received: Date, zone: string) {
+  return { instant: received, timezone: DateTime.fromJSDate(received, { zone }).offset };
+}
+
+/**
+ * The calendar day a result names: a month alone is its first day and a year alone its 1 January, as is "next
+ * month" or "next year"; a span ("in 3 months") keeps its day.
+ */
+function dayOf(found: Found, zone: string): DateTime | undefined {
+  const s = found.start;
+  if (!['day', 'weekday', 'month', 'year'].some((c) => s.isCertain(c as 'day'))) return undefined; // a time of day
+  const span = isRelative(found) && !/^next\b/i.test(found.text);
+  const dayKnown = span || s.isCertain('day') || s.isCertain('weekday');
+  const day = dayKnown ? (s.get('day') ?? 1) : 1;
+  const month = dayKnown || s.isCertain('month') ? (s.get('month') ?? 1) : 1;
+  const date = DateTime.fromObject({ year: s.get('year') ?? undefined, month, day }, { zone });
+  return date.isValid ? date : undefined;
+}
+
+const SPAN = /^(?:in|within|next|after|another)\b|\b(?:from now|later)$/i;
+
+/** "after Feb 20" is the day after it, "after May" the first of June. */
+const AFTER = /\b(?:after|past|beyond)\s+(?:the\s+)?$/;
+
+/** A span from now ("in six weeks", "end of the month", "tomorrow") rather than a date on the calendar. */
+function isRelative(found: Found): boolean {
+  return [...found.tags()].some((tag) => /relativeDate|casualReference|EndOfCurrent|Casual/.test(tag));
+}
+
+/**
+ * The day a not-now reply asks to be contacted again, as YYYY-MM-DD in `zone`: the first date it names after the
+ * day it arrived ("in March" is the next 1 March; "after Feb 20" the day after; "after May" 1 June). Undefined
+ * when it names none: the caller applies its default.
+ */
+export function findAskedDate(text: string, received: Date, zone: string): string | undefined {
+  const today = DateTime.fromJSDate(received, { zone }).startOf('day');
+  // Sentence by sentence: chrono would join "busy this quarter. Next quarter…" into one range.
+  const sentences = text.slice(0, 4000).split(/(?<=[.!?;\n])\s+/);
+  const found = sentences.flatMap((sentence) =>
+    english
+      .parse(sentence, reference(received, zone), { forwardDate: true })
+      .map((f) => ({ found: f, before: sentence.slice(0, f.index) })),
+  );
+  for (const result of found) {
+    // A span counts when it reads as one from now ("in six weeks", "next month"), not "a 1 year renewal".
+    if (isRelative(result.found) && !SPAN.test(result.found.text)) continue;
+    let date = dayOf(result.found, zone);
+    if (!date) continue;
+    const before = result.before.slice(-12).toLowerCase();
+    if (AFTER.test(before) && !isRelative(result.found)) {
+      date = result.found.start.isCertain('day') ? date.plus({ days: 1 }) : date.plus({ months: 1 });
+    } else if (/\bmid[-\s]?$/.test(before) && !result.found.start.isCertain('day')) {
+      date = date.set({ day: 15 });
+    }
+    if (date > today) return date.toISODate() ?? undefined;
+  }
+  return undefined;
+}
+
+/** Words after which an out-of-office names its return: "back on", "until", "bis zum", "hasta el", "jusqu'au". */
+const TRIGGER =
+  /(?:\b(?:back|return(?:ing|s)?|until|till|through|thru|bis(?:\s+(?:zum|einschließlich|einschl\.))?|zurück|wieder(?:\s+(?:am|ab))?|ab\s+dem|hasta(?:\s+el)?|regreso|regresaré|volveré|de\s+retour|retour)(?=[\s:,])|jusqu[’']?(?:au|à))/giu;
+/** How far after the trigger the date may start: "back in the office on Monday, 14 December". */
+const WINDOW = 48;
+/** A return date further out than this is not an out-of-office. */
+const MAX_DAYS = 366;
+/** A date without a year is the next one, but not one this far out: "back on 1 December" sent on 7 December is stale. */
+const MAX_DAYS_WITHOUT_YEAR = 183;
+
+/** A calendar date, not a relative span: "valid until the end of the month" names no return. */
+function isCalendarDate(found: Found): boolean {
+  return !isRelative(found) && (found.start.isCertain('day') || found.start.isCertain('weekday'));
+}
+
+/**
+ * The return date an out-of-office names ("back on Monday 14 December", "returning 2026-12-14", "until 12/14",
+ * "bis zum 14.12.", "hasta el 4 de enero"), as YYYY-MM-DD in `zone`; a date without a year is the next one after
+ * `received`. Undefined when it names none, or one that is not after the day it arrived.
+ */
+export function findReturnDate(text: string, received: Date, zone: string): string | undefined {
+  const today = DateTime.fromJSDate(received, { zone }).startOf('day');
+  const flat = text.slice(0, 4000).replace(/\s+/g, ' ');
+  for (const trigger of flat.matchAll(TRIGGER)) {
+    const from = (trigger.index ?? 0) + trigger[0].length;
+    const after = flat.slice(from, from + 120);
+    let best: { index: number; date: DateTime; maxDays: number } | undefined;
+    for (const chrono of OUT_OF_OFFICE_READERS) {
+      const found = chrono
+        .parse(after, reference(received, zone), { forwardDate: true })
+        .find((f) => f.index <= WINDOW && isCalendarDate(f));
+      const date = found ? dayOf(found, zone) : undefined;
+      if (!found || !date || (best && best.index <= found.index)) continue;
+      const maxDays = found.start.isCertain('year') ? MAX_DAYS : MAX_DAYS_WITHOUT_YEAR;
+      best = { index: found.index, date, maxDays };
+    }
+    if (!best) continue;
+    if (best.date > today && best.date <= today.plus({ days: best.maxDays }))
+      return best.date.toISODate() ?? undefined;
+  }
+  return undefined;
+}
