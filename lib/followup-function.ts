@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { AssetStaging, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -12,9 +12,17 @@ export const BUNDLED_CADENCES_DIR = '/var/task/cadences';
 export const BUNDLED_TEMPLATES_DIR = '/var/task/templates';
 
 /**
+ * Modules the bundles replace (docs/architecture.md §9): the SDK's default credential chain by the environment's
+ * credentials, which is where Lambda puts the role's. Paths are relative to the project root, where esbuild runs.
+ */
+export const BUNDLE_ALIASES = {
+  '@aws-sdk/credential-provider-node': './functions/runtime/env-credentials.ts',
+} as const;
+
+/**
  * How every function is bundled: an ESM bundle minified with the AWS SDK inside (a bundled SDK loads ~200 ms faster
- * than the runtime's), source maps without sources. bench/functions.ts builds from these same options, so its sizes
- * and load times are the deployed ones (test/infra/bundling.test.ts).
+ * than the runtime's), source maps without sources, BUNDLE_ALIASES applied. bench/functions.ts builds from these same
+ * options, so its sizes and load times are the deployed ones (test/infra/bundling.test.ts).
  */
 export const LAMBDA_BUNDLING = {
   format: OutputFormat.ESM,
@@ -26,6 +34,11 @@ export const LAMBDA_BUNDLING = {
   mainFields: ['module', 'main'],
   // Some CommonJS dependencies call require(); ESM output needs it defined.
   banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+  esbuildArgs: {
+    '--alias': Object.entries(BUNDLE_ALIASES).map(([module, replacement]) => `${module}=${replacement}`),
+  },
+  // Docker bundling (when esbuild is not installed) runs in the project's copy, so the aliases resolve there too.
+  workingDirectory: AssetStaging.BUNDLING_INPUT_DIR,
 } satisfies BundlingOptions;
 
 export interface FollowupFunctionProps {

@@ -1,19 +1,22 @@
-import { type AddressObject, simpleParser } from 'mailparser';
+import PostalMime, { type Address } from 'postal-mime';
 import { oneLine } from '../core/one-line.ts';
 import type { InboundMail, Receipt } from '../domain/inbound-email.ts';
 
 /*
- * A received email's MIME, read with mailparser into what the domain needs: sender, every recipient, subject, the
- * text (or the HTML as text), and the headers that mark a machine's answer.
+ * A received email's MIME, read with postal-mime into what the domain needs: sender, every recipient, subject, the
+ * text (or the HTML as text), and the headers that mark a machine's answer. postal-mime decodes charsets with the
+ * runtime's TextDecoder (Node's full ICU), so the bundle carries no code-page tables (docs/architecture.md §9).
  */
 
-function addresses(field: AddressObject | AddressObject[] | undefined): { address: string; name: string }[] {
-  const groups = field === undefined ? [] : Array.isArray(field) ? field : [field];
-  return groups.flatMap((group) =>
-    group.value.flatMap((a) => [
-      ...(a.address ? [{ address: a.address, name: a.name }] : []),
-      ...(a.group ?? []).flatMap((g) => (g.address ? [{ address: g.address, name: g.name }] : [])),
-    ]),
+/** Every mailbox in an address field, the members of a group included. */
+function addresses(field: Address | Address[] | undefined): { address: string; name: string }[] {
+  const list = field === undefined ? [] : Array.isArray(field) ? field : [field];
+  return list.flatMap((a) =>
+    a.group
+      ? a.group.flatMap((g) => (g.address ? [{ address: g.address, name: g.name }] : []))
+      : a.address
+        ? [{ address: a.address, name: a.name }]
+        : [],
   );
 }
 
@@ -22,10 +25,7 @@ const SUBJECT_MAX = 998;
 
 /** The MIME SES stored for `receipt`, read into an inbound message that keeps the receipt's verdicts. */
 export async function parseMime(raw: Uint8Array | string, receipt: Receipt): Promise<InboundMail> {
-  const mail = await simpleParser(typeof raw === 'string' ? raw : Buffer.from(raw), {
-    skipImageLinks: true,
-    skipTextToHtml: true,
-  });
+  const mail = await PostalMime.parse(raw);
   const headers: Record<string, string> = {};
   for (const { key, line } of mail.headerLines) {
     headers[key] ??= line.slice(line.indexOf(':') + 1).trim();
@@ -43,7 +43,7 @@ export async function parseMime(raw: Uint8Array | string, receipt: Receipt): Pro
     ...(from?.name && oneLine(from.name) ? { fromName: oneLine(from.name) } : {}),
     recipients: [...new Set(recipients)],
     subject: oneLine(mail.subject ?? '', SUBJECT_MAX),
-    text: mail.text ?? (typeof mail.html === 'string' ? htmlToText(mail.html) : ''),
+    text: mail.text ?? (mail.html === undefined ? '' : htmlToText(mail.html)),
     headers,
   };
 }

@@ -1,14 +1,10 @@
 import { makeCompleteHandler } from '../handlers/complete.ts';
 import { documents, sfn } from '../runtime/client-factories.ts';
 import { lambdaClients } from '../runtime/clients.ts';
-import { completeDependencies } from '../runtime/dependencies.ts';
+import { completeDependencies } from '../runtime/enroll-dependencies.ts';
 import { completeEnv } from '../runtime/env.ts';
-import { lambdaTracer } from '../runtime/tracer.ts';
 
-// The Lambda entry: the environment read once, at cold start (docs/architecture.md §1.1); only the clients it uses
-// and the tracer only when tracing is on, so the bundle and its load stay small (docs/architecture.md §9).
+// The Lambda entry: the environment read once, at cold start (docs/architecture.md §1.1); only the clients and the
+// wiring it uses, so the bundle and its load stay small (docs/architecture.md §9).
 const settings = completeEnv(process.env);
-const tracer = await lambdaTracer(settings.serviceName, process.env);
-export const handler = makeCompleteHandler(
-  completeDependencies(settings, lambdaClients({ documents, sfn }, tracer)),
-);
+export const handler = makeCompleteHandler(completeDependencies(settings, lambdaClients({ documents, sfn })));

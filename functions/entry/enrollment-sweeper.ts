@@ -1,14 +1,12 @@
 import { makeEnrollmentSweeperHandler } from '../handlers/enrollment-sweeper.ts';
 import { documents, sfn } from '../runtime/client-factories.ts';
 import { lambdaClients } from '../runtime/clients.ts';
-import { enrollmentSweeperDependencies } from '../runtime/dependencies.ts';
+import { enrollmentSweeperDependencies } from '../runtime/enroll-dependencies.ts';
 import { enrollmentSweeperEnv } from '../runtime/env.ts';
-import { lambdaTracer } from '../runtime/tracer.ts';
 
-// The Lambda entry: the environment read once, at cold start (docs/architecture.md §1.1); only the clients it uses
-// and the tracer only when tracing is on, so the bundle and its load stay small (docs/architecture.md §9).
+// The Lambda entry: the environment read once, at cold start (docs/architecture.md §1.1); only the clients and the
+// wiring it uses, so the bundle and its load stay small (docs/architecture.md §9).
 const settings = enrollmentSweeperEnv(process.env);
-const tracer = await lambdaTracer(settings.serviceName, process.env);
 export const handler = makeEnrollmentSweeperHandler(
-  enrollmentSweeperDependencies(settings, lambdaClients({ documents, sfn }, tracer)),
+  enrollmentSweeperDependencies(settings, lambdaClients({ documents, sfn })),
 );

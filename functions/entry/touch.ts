@@ -1,14 +1,12 @@
 import { makeTouchHandler } from '../handlers/touch.ts';
 import { documents, secrets, ses, sns } from '../runtime/client-factories.ts';
 import { lambdaClients } from '../runtime/clients.ts';
-import { touchDependencies } from '../runtime/dependencies.ts';
 import { touchEnv } from '../runtime/env.ts';
-import { lambdaTracer } from '../runtime/tracer.ts';
+import { touchDependencies } from '../runtime/touch-dependencies.ts';
 
-// The Lambda entry: the environment read once, at cold start (docs/architecture.md §1.1); only the clients it uses
-// and the tracer only when tracing is on, so the bundle and its load stay small (docs/architecture.md §9).
+// The Lambda entry: the environment read once, at cold start (docs/architecture.md §1.1); only the clients and the
+// wiring it uses, so the bundle and its load stay small (docs/architecture.md §9).
 const settings = touchEnv(process.env);
-const tracer = await lambdaTracer(settings.serviceName, process.env);
 export const handler = makeTouchHandler(
-  touchDependencies(settings, lambdaClients({ documents, secrets, ses, sns }, tracer)),
+  touchDependencies(settings, lambdaClients({ documents, secrets, ses, sns })),
 );

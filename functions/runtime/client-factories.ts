@@ -17,24 +17,18 @@ export interface ClientConfig {
   readonly endpoint?: string;
 }
 
-/** What the SDK's own wrapping does to a client before the document client wraps it: tracing, on Lambda. */
-export type Wrap = <T extends object>(client: T) => T;
-
-export const documents = (config: ClientConfig, wrap: Wrap): DynamoDBDocumentClient =>
-  DynamoDBDocumentClient.from(wrap(new DynamoDBClient(config)), {
+export const documents = (config: ClientConfig): DynamoDBDocumentClient =>
+  DynamoDBDocumentClient.from(new DynamoDBClient(config), {
     marshallOptions: { removeUndefinedValues: true },
   });
 
 // One attempt per send: the SDK would retry timeouts and 5xx, which may have sent already (see rethrowSend).
-export const ses = (config: ClientConfig, wrap: Wrap): SESv2Client =>
-  wrap(new SESv2Client({ ...config, maxAttempts: 1 }));
+export const ses = (config: ClientConfig): SESv2Client => new SESv2Client({ ...config, maxAttempts: 1 });
 
-export const sns = (config: ClientConfig, wrap: Wrap): SNSClient =>
-  wrap(new SNSClient({ ...config, maxAttempts: 1 }));
+export const sns = (config: ClientConfig): SNSClient => new SNSClient({ ...config, maxAttempts: 1 });
 
-export const sfn = (config: ClientConfig, wrap: Wrap): SFNClient => wrap(new SFNClient(config));
+export const sfn = (config: ClientConfig): SFNClient => new SFNClient(config);
 
-export const secrets = (config: ClientConfig, wrap: Wrap): SecretsManagerClient =>
-  wrap(new SecretsManagerClient(config));
+export const secrets = (config: ClientConfig): SecretsManagerClient => new SecretsManagerClient(config);
 
-export const s3 = (config: ClientConfig, wrap: Wrap): S3Client => wrap(new S3Client(config));
+export const s3 = (config: ClientConfig): S3Client => new S3Client(config);

@@ -1,12 +1,10 @@
-import type { Tracer } from '@aws-lambda-powertools/tracer';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { type ClientConfig, documents, s3, secrets, ses, sfn, sns, type Wrap } from './client-factories.ts';
-import { traced } from './tracer.ts';
+import { type ClientConfig, documents, s3, secrets, ses, sfn, sns } from './client-factories.ts';
 
 /*
  * The one place SDK clients are kept. Each call gives fresh clients, so engines in one process share nothing; each
@@ -28,29 +26,23 @@ export type AwsService = keyof AwsClients;
 
 /** The factories (./client-factories.ts) of the clients a function uses. */
 export type ClientFactories = {
-  readonly [S in AwsService]?: (config: ClientConfig, wrap: Wrap) => AwsClients[S];
+  readonly [S in AwsService]?: (config: ClientConfig) => AwsClients[S];
 };
 
 export interface AwsClientOptions {
   readonly region?: string;
   readonly credentials?: ClientConfig['credentials'];
   readonly endpoints?: Partial<Record<AwsService, string>>;
-  /** X-Ray subsegments for every call (Lambda with tracing on). */
-  readonly tracer?: Tracer;
 }
 
 /** Each client made on first use from its factory, configured from the options. */
 class Clients implements AwsClients {
   readonly #made: { -readonly [S in AwsService]?: AwsClients[S] } = {};
-  readonly #wrap: Wrap;
 
   constructor(
     private readonly factories: ClientFactories,
     private readonly options: AwsClientOptions,
-  ) {
-    const { tracer } = options;
-    this.#wrap = tracer ? (client) => traced(client, tracer) : (client) => client;
-  }
+  ) {}
 
   private config(service: AwsService): ClientConfig {
     const { region, credentials, endpoints } = this.options;
@@ -67,7 +59,7 @@ class Clients implements AwsClients {
     const make = this.factories[service];
     // A cold-start failure, so a missing factory shows on the first invocation (and in bench/functions.ts).
     if (!make) throw new Error(`no ${service} client here: give its factory from client-factories.ts`);
-    const client = make(this.config(service), this.#wrap);
+    const client = make(this.config(service));
     this.#made[service] = client;
     return client;
   }
@@ -105,7 +97,7 @@ export const createAwsClients = (options: AwsClientOptions = {}): AwsClients =>
 
 /**
  * A Lambda function's clients: only those its entry file gives (the bundle holds no other), the runtime's region
- * and role, every call traced when a tracer is given (./tracer.ts decides).
+ * and role. Lambda's active tracing records the invocation, and the SDK passes its trace header on to each service
+ * called (docs/architecture.md §9: why no X-Ray SDK).
  */
-export const lambdaClients = (factories: ClientFactories, tracer?: Tracer): AwsClients =>
-  new Clients(factories, tracer ? { tracer } : {});
+export const lambdaClients = (factories: ClientFactories): AwsClients => new Clients(factories, {});

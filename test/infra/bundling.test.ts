@@ -3,11 +3,12 @@ import { basename } from 'node:path';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { BUNDLE_OPTIONS } from '../../bench/functions.ts';
-import { LAMBDA_BUNDLING } from '../../lib/followup-function.ts';
+import { BUNDLE_ALIASES, LAMBDA_BUNDLING } from '../../lib/followup-function.ts';
 
 /*
  * The Lambda bundles (docs/architecture.md §9): the bench builds them as the stack does, and each holds only the SDK
- * clients its entry file uses, with the tracer behind a dynamic import (loaded only when tracing is on).
+ * clients its entry file uses and none of the packages a cold start must not pay for: a future import that brings
+ * one back fails here, naming the function and the package.
  */
 
 const ROOT = new URL('../..', import.meta.url).pathname;
@@ -28,6 +29,30 @@ const CLIENTS: Record<string, string[]> = {
   unsubscribe: ['dynamodb', 'secrets-manager', 'sfn'],
 };
 
+/** Packages no function calls on Lambda: the X-Ray SDK, the credential chain beyond the environment, mailparser's. */
+const NOWHERE = [
+  '@aws-lambda-powertools/tracer',
+  'aws-xray-sdk-core',
+  'cls-hooked',
+  '@aws-sdk/credential-provider-node',
+  '@aws-sdk/credential-provider-ini',
+  '@aws-sdk/credential-provider-sso',
+  '@aws-sdk/credential-provider-process',
+  '@aws-sdk/credential-provider-web-identity',
+  '@aws-sdk/nested-clients',
+  'mailparser',
+  'iconv-lite',
+  'encoding-japanese',
+];
+
+/** Packages only some functions call: the template front matter's parser is the touch's alone. */
+const ONLY_IN: Record<string, readonly string[]> = { yaml: ['touch'] };
+
+/** The packages (node_modules/<package>) an output holds code of. */
+function packagesIn(inputs: readonly string[]): Set<string> {
+  return new Set(inputs.flatMap((f) => f.match(/node_modules\/((?:@[^/]+\/)?[^/]+)\//)?.[1] ?? []));
+}
+
 async function metafileOf(entry: string) {
   const { metafile } = await build({
     ...BUNDLE_OPTIONS,
@@ -47,13 +72,18 @@ describe('the bench bundles as the stack does', () => {
       [
         'banner',
         'bundleAwsSDK',
+        'esbuildArgs',
         'format',
         'mainFields',
         'minify',
         'sourceMap',
         'sourcesContent',
         'target',
+        'workingDirectory',
       ].sort(),
+    );
+    expect(LAMBDA_BUNDLING.esbuildArgs['--alias']).toEqual(
+      Object.entries(BUNDLE_ALIASES).map(([module, replacement]) => `${module}=${replacement}`),
     );
     expect(BUNDLE_OPTIONS).toMatchObject({
       bundle: true,
@@ -65,6 +95,8 @@ describe('the bench bundles as the stack does', () => {
       sourcesContent: LAMBDA_BUNDLING.sourcesContent,
       mainFields: LAMBDA_BUNDLING.mainFields,
       banner: { js: LAMBDA_BUNDLING.banner },
+      alias: BUNDLE_ALIASES,
+      absWorkingDir: ROOT,
       external: [],
     });
   });
@@ -75,27 +107,35 @@ describe('each function bundles only what it uses', () => {
     expect(ENTRIES.map((f) => basename(f, '.ts')).sort()).toEqual(Object.keys(CLIENTS).sort());
   });
 
-  it.each(ENTRIES)(
-    '%s holds its own SDK clients and no other; the tracer only behind import()',
-    async (entry) => {
-      // Act
-      const metafile = await metafileOf(entry);
+  it.each(ENTRIES)('%s holds its own SDK clients and no package it never calls', async (entry) => {
+    // Act
+    const name = basename(entry, '.ts');
+    const metafile = await metafileOf(entry);
 
-      // Assess
-      // What the output holds: esbuild reads every file imported, then drops what no code reaches.
-      const inputs = Object.values(metafile.outputs).flatMap((o) =>
-        Object.entries(o.inputs)
-          .filter(([, { bytesInOutput }]) => bytesInOutput > 0)
-          .map(([file]) => file),
-      );
-      const clients = new Set(
-        inputs.flatMap((f) => f.match(/node_modules\/@aws-sdk\/client-([^/]+)\//)?.[1] ?? []),
-      );
-      expect([...clients].sort()).toEqual(CLIENTS[basename(entry, '.ts')]);
-      const tracerImports = Object.values(metafile.inputs).flatMap((input) =>
-        input.imports.filter((i) => i.original === '@aws-lambda-powertools/tracer').map((i) => i.kind),
-      );
-      expect(tracerImports).toEqual(['dynamic-import']);
-    },
-  );
+    // Assess
+    // What the output holds: esbuild reads every file imported, then drops what no code reaches.
+    const inputs = Object.values(metafile.outputs).flatMap((o) =>
+      Object.entries(o.inputs)
+        .filter(([, { bytesInOutput }]) => bytesInOutput > 0)
+        .map(([file]) => file),
+    );
+    const clients = new Set(
+      inputs.flatMap((f) => f.match(/node_modules\/@aws-sdk\/client-([^/]+)\//)?.[1] ?? []),
+    );
+    expect([...clients].sort()).toEqual(CLIENTS[name]);
+    const packages = packagesIn(inputs);
+    const misplaced = Object.entries(ONLY_IN)
+      .filter(([, owners]) => !owners.includes(name))
+      .map(([pkg]) => pkg);
+    expect([...NOWHERE, ...misplaced].filter((pkg) => packages.has(pkg))).toEqual([]);
+  });
+
+  it('finds a package that is there: the touch renders with yaml and liquidjs', async () => {
+    // Act
+    const metafile = await metafileOf('touch.ts');
+
+    // Assess: the check above reads packages the same way, so it would see one that came back
+    const inputs = Object.values(metafile.outputs).flatMap((o) => Object.keys(o.inputs));
+    expect([...packagesIn(inputs)]).toEqual(expect.arrayContaining(['yaml', 'liquidjs']));
+  });
 });

@@ -1,5 +1,3 @@
-import { Tracer } from '@aws-lambda-powertools/tracer';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { describe, expect, it } from 'vitest';
 import { documents, sfn } from '../../../../functions/runtime/client-factories.ts';
@@ -39,24 +37,5 @@ describe('lambdaClients', () => {
 
     // Assess
     expect(() => clients.s3).toThrow('no s3 client here: give its factory from client-factories.ts');
-  });
-
-  it('traces every call with the tracer given (X-Ray subsegments)', () => {
-    // Prepare
-    const tracer = new Tracer({ serviceName: 'followup-test', enabled: false });
-    const wrapped: unknown[] = [];
-    tracer.captureAWSv3Client = <T>(client: T): T => {
-      wrapped.push(client);
-      return client;
-    };
-
-    // Act
-    const clients = lambdaClients({ documents, sfn }, tracer);
-    const made = [clients.sfn, clients.documents];
-
-    // Assess
-    expect(wrapped).toHaveLength(2);
-    expect(wrapped[0]).toBe(made[0]);
-    expect(wrapped[1]).toBeInstanceOf(DynamoDBClient);
   });
 });

@@ -1,0 +1,62 @@
+import { CadenceDirectory } from '../adapters/cadence-catalog.ts';
+import { DynamoLeadStore } from '../adapters/dynamo/lead-store.ts';
+import { SecretsManagerSecrets } from '../adapters/secrets-manager.ts';
+import { SesMailer } from '../adapters/ses-mailer.ts';
+import { SnsSmsSender } from '../adapters/sns-sms-sender.ts';
+import { loadTemplate } from '../adapters/template-files.ts';
+import type { TouchDeps } from '../domain/touch.ts';
+import type { AwsClients } from './clients.ts';
+import { loggerFor, measures, memoize } from './enroll-dependencies.ts';
+import type { SettingsOf } from './env.ts';
+
+/*
+ * The Touch function's dependencies: the one function that renders templates, so the only bundle that holds the
+ * template files' reader and its front-matter parser (docs/architecture.md §9).
+ */
+
+/** What a touch says and signs with: the business, the owner and the links, from the Touch function's settings. */
+export function touchSettings(settings: SettingsOf<'Touch'>): TouchDeps['settings'] {
+  const { ownerName, ownerPhone, businessName } = settings;
+  return {
+    unsubscribeBaseUrl: settings.unsubscribeBaseUrl,
+    replyDomain: settings.replyDomain,
+    business: {
+      name: businessName,
+      postalAddress: settings.postalAddress,
+      ...(settings.businessWebsite ? { website: settings.businessWebsite } : {}),
+    },
+    owner: {
+      name: ownerName,
+      firstName: ownerName.split(/\s+/)[0] ?? ownerName,
+      email: settings.ownerEmail,
+      ...(ownerPhone ? { phone: ownerPhone } : {}),
+      signature: [ownerName, [businessName, ownerPhone].filter(Boolean).join(' · ')].join('\n'),
+    },
+    frequencyCap: settings.frequencyCap,
+    defaultTimeZone: settings.defaultTimeZone,
+    ...(settings.dashboardUrl ? { dashboardUrl: settings.dashboardUrl } : {}),
+    ...(settings.apiBaseUrl ? { apiBaseUrl: settings.apiBaseUrl } : {}),
+  };
+}
+
+export function touchDependencies(settings: SettingsOf<'Touch'>, clients: AwsClients): TouchDeps {
+  const secrets = new SecretsManagerSecrets(clients.secrets);
+  return {
+    store: new DynamoLeadStore({ client: clients.documents, tableName: settings.tableName }),
+    mailer: new SesMailer({
+      client: clients.ses,
+      from: settings.senderEmail,
+      ...(settings.configurationSet ? { configurationSet: settings.configurationSet } : {}),
+    }),
+    sms: new SnsSmsSender({
+      client: clients.sns,
+      ...(settings.smsOriginationNumber ? { originationNumber: settings.smsOriginationNumber } : {}),
+    }),
+    cadences: new CadenceDirectory(settings.cadencesDir),
+    templates: (name) => loadTemplate(settings.templatesDir, name),
+    signingKey: memoize(() => secrets.get(settings.unsubscribeSecretArn)),
+    settings: touchSettings(settings),
+    logger: loggerFor(settings),
+    ...measures(settings, clients),
+  };
+}
