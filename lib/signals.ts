@@ -162,11 +162,18 @@ export class Signals extends Construct {
       this.functions.push(f);
       return f;
     };
+    // A reply read as not-now starts re-engage; one read as a referral enrolls the person it names (#14).
+    const replyStarts = [
+      ...new Set([
+        this.settings.reengageCadence ?? REENGAGE_CADENCE,
+        ...(this.settings.referralCadence ? [this.settings.referralCadence] : []),
+      ]),
+    ];
     const inboundEmail = fn(
       'InboundEmail',
       'inbound-email',
       'A reply by email: stops the cadence, forwards it to the rep',
-      [REENGAGE_CADENCE],
+      replyStarts,
     );
     inboundEmail.addToRolePolicy(
       new iam.PolicyStatement({
@@ -232,7 +239,12 @@ export class Signals extends Construct {
     });
     // Also lets End User Messaging use the topic's key (kms:GenerateDataKey*, kms:Decrypt).
     this.smsInboundTopic.grantPublish(new iam.ServicePrincipal('sms-voice.amazonaws.com'));
-    const smsInbound = fn('SmsInbound', 'sms-inbound', 'Inbound SMS: STOP/HELP/START keywords and replies');
+    const smsInbound = fn(
+      'SmsInbound',
+      'sms-inbound',
+      'Inbound SMS: STOP/HELP/START keywords and replies',
+      replyStarts,
+    );
     smsInbound.addToRolePolicy(sendEmail);
     smsInbound.allowSmsOnly();
     if (config.sms.optOuts === 'aws') {
@@ -255,7 +267,7 @@ export class Signals extends Construct {
 
     // Rep outcomes: IAM-signed API calls, and signed single-purpose links in the reps' task emails.
     const outcome = fn('Outcome', 'outcome', 'A rep logs an outcome: replied, meeting, won, lost, not now', [
-      REENGAGE_CADENCE,
+      this.settings.reengageCadence ?? REENGAGE_CADENCE,
     ]);
     outcome.allowSecretValue(props.unsubscribeKey);
 

@@ -231,7 +231,7 @@ export async function deliverSignal(
           ...(lead.name ? { fromName: lead.name } : {}),
           to,
           subject: 'Re: your note',
-          text: request.text ?? 'Thanks, this looks good. Can we talk this week?',
+          text: request.text ?? 'Thanks, this looks good. Send me more details.',
           date: at,
           messageId,
         }),

@@ -1,4 +1,5 @@
 import { html, type SafeHtml, safeHref } from '../functions/core/html.ts';
+import { READING_LABELS } from '../functions/domain/signal-schema.ts';
 import { CHART_STYLES, followUpCharts } from './charts.ts';
 import { byTime, formatNumber, isPast, percent, relative, when } from './format.ts';
 import { page } from './layout.ts';
@@ -13,7 +14,25 @@ import type {
   UnconfirmedRow,
   UnstartedRow,
 } from './model.ts';
-import { channelLabel, emptyState, leadHref, leadLabel, outcomeButtons, statusBadge } from './parts.ts';
+import {
+  channelLabel,
+  emptyState,
+  leadHref,
+  leadLabel,
+  outcomeButtons,
+  readingText,
+  statusBadge,
+} from './parts.ts';
+
+/** Today's readings by label (#14): each a link to the leads whose reply was read so today. */
+function readingFilter(paging: LeadsPaging): SafeHtml {
+  const links = READING_LABELS.map((label) =>
+    label === paging.reading
+      ? html`<strong>${label}</strong>`
+      : html`<a href="${`/?reading=${encodeURIComponent(label)}`}">${label}</a>`,
+  );
+  return html`<p class="readings">Today’s replies read as: ${links.map((l, i) => (i === 0 ? l : html` · ${l}`))}${paging.reading ? html` · <a href="/">every lead</a>` : ''}</p>`;
+}
 
 /* The local runtime's home page: who is in which cadence, what went out, and what a rep has to do next. */
 
@@ -53,7 +72,7 @@ function leadRow(lead: LeadRow, now: string): SafeHtml {
   return html`<tr>
 <td><a href="${leadHref(lead.id)}">${label}</a>${label !== lead.email ? html`<br><small>${lead.email}</small>` : ''}</td>
 <td>${lead.company ?? ''}</td>
-<td>${statusBadge(lead.status)}</td>
+<td>${statusBadge(lead.status)}${lead.reading ? html`<br>${readingText(lead.reading)}` : ''}</td>
 <td>${lead.cadence ?? html`<span class="muted">—</span>`}</td>
 <td>${lead.owner ?? html`<span class="muted">unassigned</span>`}</td>
 <td>${
@@ -67,7 +86,7 @@ function leadRow(lead: LeadRow, now: string): SafeHtml {
 }
 
 function searchForm(paging: LeadsPaging): SafeHtml {
-  return html`<form class="search" method="get" action="/" role="search">
+  return html`${readingFilter(paging)}<form class="search" method="get" action="/" role="search">
 <label for="lead-search">Find a lead</label>
 <input id="lead-search" name="search" type="search" value="${paging.search ?? ''}" placeholder="email or company">
 <button type="submit" class="btn">Search</button>${paging.search ? html` <a href="/">Show every lead</a>` : ''}
@@ -87,11 +106,13 @@ function leadsTable(model: DashboardModel): SafeHtml {
   const notice = paging.notice ? html`<p class="notice" role="status">${paging.notice}</p>` : '';
   if (model.leads.length === 0) {
     return html`${searchForm(paging)}${notice}${
-      paging.search
-        ? emptyState(html`No lead’s email or company contains “${paging.search}”.`)
-        : emptyState(
-            html`No leads yet — post the signup form at <a href="/form">/form</a> or run <code>${CURL_EXAMPLE}</code>`,
-          )
+      paging.reading
+        ? emptyState(html`No reply on this page was read as “${paging.reading}” today.`)
+        : paging.search
+          ? emptyState(html`No lead’s email or company contains “${paging.search}”.`)
+          : emptyState(
+              html`No leads yet — post the signup form at <a href="/form">/form</a> or run <code>${CURL_EXAMPLE}</code>`,
+            )
     }`;
   }
   const leads = [...model.leads].sort((a, b) => byTime(b.createdAt, a.createdAt));

@@ -3,7 +3,15 @@ import { assertUnreachable } from '../functions/core/unreachable.ts';
 import { byTime, formatNumber, isPast, relative, when } from './format.ts';
 import { page } from './layout.ts';
 import type { EnrollmentRow, LeadPageModel, LeadRow, LeadStatus, ScheduleRow, TouchRow } from './model.ts';
-import { channelLabel, emptyState, leadLabel, outcomeButtons, postButton, statusBadge } from './parts.ts';
+import {
+  channelLabel,
+  emptyState,
+  leadLabel,
+  outcomeButtons,
+  postButton,
+  readingText,
+  statusBadge,
+} from './parts.ts';
 
 /* One lead: who they are, which cadences they are in, and the schedule laid against what actually happened. */
 
@@ -13,6 +21,7 @@ const EXIT_REASONS: Readonly<Record<LeadStatus, string | undefined>> = {
   nurture: undefined,
   replied: 'the lead replied',
   meeting: 'a meeting was booked',
+  referred: 'the lead handed over to someone else',
   won: 'the lead was won',
   lost: 'the lead was marked lost',
   snoozed: 'the lead is snoozed',
@@ -141,6 +150,7 @@ function contactCard(lead: LeadRow, now: string): SafeHtml {
 <dt>Company</dt><dd>${lead.company ?? dash}</dd>
 <dt>Time zone</dt><dd>${lead.zone ?? html`<span class="muted">not known — times shown in UTC</span>`}</dd>
 <dt>Status</dt><dd>${statusBadge(lead.status)}</dd>
+${lead.reading ? html`<dt>Reply read as</dt><dd>${readingText(lead.reading)} · ${when(lead.reading.at, lead.zone, now)}</dd>` : ''}
 <dt>Owner</dt><dd>${lead.owner ?? html`<span class="muted">unassigned</span>`}</dd>
 <dt>SMS consent</dt><dd>${lead.smsConsentAt ? html`Yes, given ${when(lead.smsConsentAt, lead.zone, now)}` : 'No'}</dd>
 ${lead.dealValue !== undefined ? html`<dt>Deal value</dt><dd>${formatNumber(lead.dealValue)}</dd>` : ''}

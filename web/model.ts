@@ -32,6 +32,15 @@ export interface LeadRow {
   /** When SMS consent was given; absent without consent. */
   readonly smsConsentAt?: string;
   readonly dealValue?: number;
+  /** What the reply reader made of the lead's last answer (#14). */
+  readonly reading?: ReadingRow;
+}
+
+export interface ReadingRow {
+  readonly label: string;
+  readonly confidence: number;
+  readonly cue: string;
+  readonly at: string;
 }
 
 /** An open call or manual task a cadence created for a rep. */
@@ -84,6 +93,8 @@ export interface DashboardTotals {
 export interface LeadsPaging {
   /** The search the page is filtered by (email or company). */
   readonly search?: string;
+  /** Only leads whose reply was read today with this label (`?reading=`). */
+  readonly reading?: string;
   /** The query string of the next page; absent on the last. */
   readonly next?: string;
   /** The query string of the previous page ('' for the first); absent on the first. */

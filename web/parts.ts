@@ -7,6 +7,7 @@ const STATUS_LABELS: Readonly<Record<LeadStatus, string>> = {
   active: 'Active',
   replied: 'Replied',
   meeting: 'Meeting',
+  referred: 'Referred',
   won: 'Won',
   lost: 'Lost',
   snoozed: 'Snoozed',
@@ -15,6 +16,12 @@ const STATUS_LABELS: Readonly<Record<LeadStatus, string>> = {
   bounced: 'Bounced',
   complained: 'Complained',
 };
+
+/** What a reply was read as, how sure, and the words it rests on. */
+export function readingText(reading: { label: string; confidence: number; cue: string }): SafeHtml {
+  const sure = `${Math.round(reading.confidence * 100)}%`;
+  return html`<span class="reading">${reading.label}</span> <small class="muted">${sure}${reading.cue ? html`, “${reading.cue}”` : ''}</small>`;
+}
 
 /** The status as a colored badge; the word carries the meaning, the color only helps scanning. */
 export function statusBadge(status: LeadStatus): SafeHtml {

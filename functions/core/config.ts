@@ -18,6 +18,12 @@ const e164 = z.string().regex(/^\+[1-9][0-9]{6,14}$/, {
   error: (i) => `${JSON.stringify(i.input)} is not an E.164 phone number; use e.g. "+12175550100"`,
 });
 
+/** How long a not-now that names no date snoozes the lead. */
+export const DEFAULT_REPLY_SNOOZE_DAYS = 90;
+/** A snooze's re-engage must still end inside a Standard execution's year (docs/architecture.md §4.2). */
+const MAX_REPLY_SNOOZE_DAYS = 330;
+export const DEFAULT_REENGAGE_CADENCE = 're-engage';
+
 /*
  * followup.config.json, validated: the deployment's business, sender, owner, cadences offered to forms and limits.
  * Pure, so synth, the local runtime and the CLI all reject a bad file with the same message.
@@ -72,8 +78,21 @@ export const FollowupConfigSchema = z.strictObject({
     })
     .default({ originationNumber: null, optOuts: 'aws' }),
   // Activating a receipt rule set switches off whichever one the region had active: opt in.
+  // What a reply read as not-now or a referral starts (#14); the referral cadence defaults to defaultCadence.
   replies: z
-    .strictObject({ activateRuleSet: z.boolean().default(false) })
+    .strictObject({
+      activateRuleSet: z.boolean().default(false),
+      snoozeDays: z
+        .number()
+        .int()
+        .min(1)
+        .max(MAX_REPLY_SNOOZE_DAYS, {
+          error: `must be at most ${MAX_REPLY_SNOOZE_DAYS}: re-engage has to finish within Step Functions' one-year limit`,
+        })
+        .optional(),
+      referralCadence: z.string().min(1).optional(),
+      reengageCadence: z.string().min(1).optional(),
+    })
     .default({ activateRuleSet: false }),
   api: z
     .strictObject({ rateLimit: z.number().int().min(1), burstLimit: z.number().int().min(1) })
@@ -103,7 +122,12 @@ export function parseConfig(
     ? []
     : result.error.issues.map((i) => `${formatPath(i.path)}: ${i.message}`);
   if (result.success) {
-    for (const id of [result.data.defaultCadence, ...result.data.formCadences]) {
+    const { referralCadence, reengageCadence } = result.data.replies;
+    const named = [
+      ...(referralCadence ? [referralCadence] : []),
+      ...(reengageCadence ? [reengageCadence] : []),
+    ];
+    for (const id of [result.data.defaultCadence, ...result.data.formCadences, ...named]) {
       if (!cadenceIds.has(id))
         problems.push(`cadence "${id}" is not in cadences/; use one of ${[...cadenceIds].join(', ')}`);
     }
@@ -122,4 +146,18 @@ export function parseConfig(
     );
   }
   return result.data;
+}
+
+/** What replies start, with the defaults filled in: the referral cadence is the default cadence unless named. */
+export function replySettings(config: FollowupConfig): {
+  readonly snoozeDays: number;
+  readonly referralCadence: string;
+  readonly reengageCadence: string;
+} {
+  const { snoozeDays, referralCadence, reengageCadence } = config.replies;
+  return {
+    snoozeDays: snoozeDays ?? DEFAULT_REPLY_SNOOZE_DAYS,
+    referralCadence: referralCadence ?? config.defaultCadence,
+    reengageCadence: reengageCadence ?? DEFAULT_REENGAGE_CADENCE,
+  };
 }

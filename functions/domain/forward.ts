@@ -3,6 +3,7 @@ import { html, joinHtml } from '../core/html.ts';
 import { oneLine } from '../core/one-line.ts';
 import { type Detail, detailLines, detailsTable } from './email-details.ts';
 import type { Lead } from './lead.ts';
+import type { OutcomeLink } from './outcome-links.ts';
 import type { ActivePointer, Mailer, OutgoingEmail } from './ports.ts';
 
 /*
@@ -42,12 +43,54 @@ function day(iso: string | undefined, zone: string): string | undefined {
   return at.isValid ? at.toFormat('d LLL yyyy') : undefined;
 }
 
-function render(subject: string, intro: string, rows: readonly Detail[], message: ReceivedMessage) {
+/** What the reply reader made of the message, with one-click corrections (#14). */
+export interface ForwardReading {
+  /** "Read as: not now, until Mon 1 Mar 2027: re-engage starts then." */
+  readonly summary: string;
+  readonly links: readonly OutcomeLink[];
+}
+
+function readingText(reading: ForwardReading | undefined): string[] {
+  if (!reading) return [];
+  const links = reading.links.map((l) => `  ${l.label}: ${l.url}`);
+  return [
+    '',
+    reading.summary,
+    ...(links.length > 0 ? ['Not right? Correct it in one click:', ...links] : []),
+  ];
+}
+
+function readingHtml(reading: ForwardReading | undefined) {
+  if (!reading) return undefined;
+  const links = joinHtml(
+    reading.links.map((l) => html`<a href="${l.url}">${l.label}</a>`),
+    ' · ',
+  );
+  return html`<p><strong>${reading.summary}</strong>${reading.links.length > 0 ? html`<br>Not right? Correct it: ${links}` : ''}</p>`;
+}
+
+function render(
+  subject: string,
+  intro: string,
+  rows: readonly Detail[],
+  message: ReceivedMessage,
+  reading?: ForwardReading,
+) {
   const heading = message.subject ? `Their message (subject: ${message.subject})` : 'Their message';
-  const text = [intro, '', ...detailLines(rows), '', heading, '-----', quoted(message.text)].join('\n');
+  const text = [
+    intro,
+    ...readingText(reading),
+    '',
+    ...detailLines(rows),
+    '',
+    heading,
+    '-----',
+    quoted(message.text),
+  ].join('\n');
   const body = joinHtml(
     [
       html`<p>${intro}</p>`,
+      readingHtml(reading),
       detailsTable(rows),
       html`<h3>${heading}</h3>`,
       html`<pre style="white-space: pre-wrap">${quoted(message.text)}</pre>`,
@@ -67,6 +110,7 @@ export function replyForward(
     readonly stopped: readonly ActivePointer[];
     /** What the message did besides (an opt-out in words), said after the intro. */
     readonly note?: string;
+    readonly reading?: ForwardReading;
   },
 ): OutgoingEmail {
   const who = lead.name ?? lead.email;
@@ -99,7 +143,7 @@ export function replyForward(
   );
   return {
     to: context.to,
-    ...render(subject, intro, rows, message),
+    ...render(subject, intro, rows, message, context.reading),
     // The rep's answer goes to the lead, by email in both cases: a text's sender has an email on file.
     replyTo: [message.channel === 'email' ? message.from : lead.email],
     tags: { leadId: lead.leadId, kind: 'reply-forward' },

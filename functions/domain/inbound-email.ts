@@ -12,7 +12,8 @@ import {
   unmatchedForward,
 } from './forward.ts';
 import { type Lead, leadIdFor } from './lead.ts';
-import { applySignal, type SignalDeps, type SignalResult } from './signals.ts';
+import { deliverReply, type ReplyDeps, readReply } from './signal-reply.ts';
+import { applySignal, type SignalResult } from './signals.ts';
 import { type SigningKey, verifyToken } from './tokens.ts';
 
 /*
@@ -59,8 +60,8 @@ export interface InboundMail extends Receipt {
   readonly headers: MailHeaders;
 }
 
-export interface InboundEmailDeps extends SignalDeps, ForwardDeps {
-  /** The key of reply tokens (the one that signs unsubscribe links). */
+export interface InboundEmailDeps extends ReplyDeps, ForwardDeps {
+  /** The key of reply tokens (the one that signs unsubscribe links and outcome links). */
   readonly signingKey: () => Promise<SigningKey>;
 }
 
@@ -74,6 +75,8 @@ export type InboundEmailResult =
       readonly until?: string;
       /** The rule that read an opt-out in the reply's words. */
       readonly rule?: string;
+      /** What a person's reply was read as (functions/core/intent.ts). */
+      readonly reading?: string;
     }
   | {
       readonly kind: 'unmatched';
@@ -132,10 +135,11 @@ const OWN_SUBJECT = /^\s*(?:(?:re|aw|sv|fw|fwd|wg)\s*:|\[)/i;
 
 /** A request to stop in the reply's new text (not the quoted history, which holds our own footer). */
 function optOutIn(mail: InboundMail): OptOutCue | undefined {
-  return (
+  const cue =
     findOptOut(newReplyText(mail.text)) ??
-    (OWN_SUBJECT.test(mail.subject) ? undefined : findOptOut(mail.subject))
-  );
+    (OWN_SUBJECT.test(mail.subject) ? undefined : findOptOut(mail.subject));
+  // "You have the wrong person" by email is a wrong contact, not a request to stop: the reader makes it lost (#14).
+  return cue?.rule === 'wrong-number' ? undefined : cue;
 }
 
 const optOutNote = (cue: OptOutCue, phoneToo: boolean) =>
@@ -255,22 +259,30 @@ export async function receiveEmail(
         }
         return forwardUnmatched(deps, mail, now);
       }
-      const result = await applySignal(
-        deps,
-        { ...base, type: 'reply', messageId: mail.messageId },
+      const zone = zoneOf(lead, deps.defaultTimeZone);
+      const read = readReply(mail.text, {
+        channel: 'email',
+        receivedAt: mail.receivedAt,
+        zone,
+        lead,
+        ...(deps.replies?.snoozeDays ? { snoozeDays: deps.replies.snoozeDays } : {}),
         now,
-        async (applied) => {
-          await deps.mailer.send(
-            replyForward(applied.lead, received(mail), {
-              to: applied.lead.owner ?? deps.ownerEmail,
-              zone: zoneOf(applied.lead, deps.defaultTimeZone),
-              stopped: applied.stopped,
-            }),
-          );
-        },
+      });
+      const { kind, result } = await deliverReply(
+        deps,
+        { ...base, read, received: received(mail), zone, messageId: mail.messageId },
+        now,
       );
       if (result.outcome !== 'no-lead') {
-        return { kind: 'reply', leadId: lead.leadId, matchedBy: by, outcome: result.outcome };
+        const until = kind === 'auto-reply' && read.reading.until ? { until: read.reading.until } : {};
+        return {
+          kind,
+          leadId: lead.leadId,
+          matchedBy: by,
+          outcome: result.outcome,
+          reading: read.reading.label,
+          ...until,
+        };
       }
     }
   }

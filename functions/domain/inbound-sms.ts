@@ -5,7 +5,8 @@ import { applyOnce } from './apply-once.ts';
 import { type ForwardDeps, type ReceivedMessage, replyForward, unmatchedForward } from './forward.ts';
 import { suppressionKey } from './lead.ts';
 import type { SmsSender } from './ports.ts';
-import { applySignal, type SignalDeps, type SignalResult } from './signals.ts';
+import { deliverReply, type ReplyDeps, readReply } from './signal-reply.ts';
+import { applySignal, type SignalResult } from './signals.ts';
 
 /*
  * A text to our number (two-way SMS, delivered through SNS). The carrier keywords act at once (CTIA, TCPA): STOP and
@@ -100,7 +101,7 @@ export interface InboundSms {
   readonly receivedAt: string;
 }
 
-export interface InboundSmsDeps extends SignalDeps, ForwardDeps {
+export interface InboundSmsDeps extends ReplyDeps, ForwardDeps {
   readonly sms: SmsSender;
   readonly texts: SmsTexts;
   readonly optOuts: SmsOptOuts;
@@ -112,6 +113,8 @@ export interface InboundSmsResult {
   readonly outcome: SignalResult['outcome'] | 'handled';
   /** The rule that read an opt-out in the text's words. */
   readonly rule?: string;
+  /** What a person's text was read as (functions/core/intent.ts); an out-of-office is not a reply. */
+  readonly reading?: string;
 }
 
 const optOutNote = (cue: OptOutCue, emailToo: boolean) =>
@@ -155,7 +158,7 @@ export async function receiveSms(
   const leadId = await deps.store.findLeadId('phone', message.from);
   if (leadId) {
     const base = { v: 1 as const, id, leadId, at: message.receivedAt, source, phone: message.from };
-    let result: SignalResult;
+    let result: SignalResult | undefined;
     switch (intent.kind) {
       case 'stop':
         result = await applySignal(deps, { ...base, type: 'sms-stop', keyword: intent.keyword }, now, () =>
@@ -213,21 +216,39 @@ export async function receiveSms(
         }
         break;
       }
-      case 'message':
-        result = await applySignal(deps, { ...base, type: 'sms-reply' }, now, async (applied) => {
-          await deps.mailer.send(
-            replyForward(applied.lead, received(message), {
-              to: applied.lead.owner ?? deps.ownerEmail,
-              zone: zoneOf(applied.lead),
-              stopped: applied.stopped,
-            }),
-          );
+      case 'message': {
+        const lead = await deps.store.getLead(leadId);
+        if (!lead) break;
+        const zone = zoneOf(lead);
+        const read = readReply(message.body, {
+          channel: 'sms',
+          receivedAt: message.receivedAt,
+          zone,
+          lead,
+          ...(deps.replies?.snoozeDays ? { snoozeDays: deps.replies.snoozeDays } : {}),
+          now,
         });
+        const { phone, ...signal } = base;
+        const delivered = await deliverReply(
+          deps,
+          { ...signal, phone, read, received: received(message), zone },
+          now,
+        );
+        if (delivered.result.outcome !== 'no-lead') {
+          return {
+            intent: intent.kind,
+            leadId,
+            outcome: delivered.result.outcome,
+            reading: read.reading.label,
+          };
+        }
         break;
+      }
       default:
         return assertUnreachable(intent);
     }
-    if (result.outcome !== 'no-lead') return { intent: intent.kind, leadId, outcome: result.outcome };
+    if (result && result.outcome !== 'no-lead')
+      return { intent: intent.kind, leadId, outcome: result.outcome };
   }
 
   // No lead has this number: the keywords still act on the number, and a message still reaches a person.

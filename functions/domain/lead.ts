@@ -11,6 +11,8 @@ export const LEAD_STATUSES = [
   'active',
   'replied',
   'meeting',
+  /** The reply handed the conversation to someone else, who became a lead of their own (#14). */
+  'referred',
   'won',
   'lost',
   'snoozed',
@@ -62,6 +64,18 @@ export interface LeadProfile {
   readonly utm?: Utm;
   readonly smsConsent?: SmsConsent;
   readonly cart?: CartVariables;
+  /** The lead whose reply named this one (source `referral`). */
+  readonly referredBy?: string;
+}
+
+/** What the reply reader made of the lead's last answer (functions/core/intent.ts), as the rep sees it. */
+export interface LeadReading {
+  readonly label: string;
+  readonly confidence: number;
+  readonly cue: string;
+  readonly at: string;
+  /** The signal it was read from: a correction names it. */
+  readonly signalId: string;
 }
 
 export interface Lead extends LeadProfile {
@@ -97,6 +111,9 @@ export interface Lead extends LeadProfile {
   readonly snoozedUntil?: string;
   /** When the lead texted STOP; its consent is gone until it texts START. */
   readonly smsOptedOutAt?: string;
+  /** Why a lead is lost when a reply said so: "not-interested", "wrong-person", "left-company". */
+  readonly lostReason?: string;
+  readonly reading?: LeadReading;
 }
 
 export function normalizeEmail(email: string): string {
@@ -129,6 +146,7 @@ export function statusAllows(status: LeadStatus, cadence: Pick<Cadence, 'id' | '
 const SIGNAL_OF: Partial<Record<LeadStatus, ExitSignal>> = {
   replied: 'reply',
   meeting: 'reply',
+  referred: 'reply',
   won: 'conversion',
   unsubscribed: 'unsubscribe',
   bounced: 'bounce',

@@ -101,7 +101,7 @@ export async function measureUnsent(
 
 /** Statuses of a lead that has not answered yet: moving from one to an answer is its first response. */
 const UNANSWERED: ReadonlySet<LeadStatus> = new Set(['active', 'nurture', 'snoozed', 'lost']);
-const ANSWERED: ReadonlySet<LeadStatus> = new Set(['replied', 'meeting', 'won']);
+const ANSWERED: ReadonlySet<LeadStatus> = new Set(['replied', 'meeting', 'referred', 'won']);
 
 /** The status change a signal made, as applySignal saw it in its once. */
 export interface SignalChange {
@@ -120,7 +120,9 @@ export function signalCounts(change: SignalChange): Additions {
   const counts: Additions = {};
   if (from !== undefined && from !== lead.status) {
     const to = lead.status;
-    if (UNANSWERED.has(from) && ANSWERED.has(to)) counts.replies = 1;
+    // A person's reply is a response whatever it was read as: a not-now or a no answered too (#14).
+    const inWords = signal.type === 'reply' || signal.type === 'sms-reply';
+    if (UNANSWERED.has(from) && (ANSWERED.has(to) || inWords)) counts.replies = 1;
     switch (to) {
       case 'meeting':
         counts.meetings = 1;
@@ -142,6 +144,7 @@ export function signalCounts(change: SignalChange): Additions {
         counts.complaints = 1;
         break;
       case 'active':
+      case 'referred':
       case 'replied':
       case 'snoozed':
       case 'nurture':

@@ -41,6 +41,8 @@ export interface OutcomeRequest extends OutcomeFields {
   readonly id: string;
   /** "rep", "outcome-link", "dashboard". */
   readonly source: string;
+  /** A correction of a reply's reading: that reply's signal id. */
+  readonly corrects?: string;
 }
 
 export type RecordedOutcome = SignalResult | { readonly outcome: 'invalid'; readonly message: string };
@@ -92,6 +94,7 @@ export async function recordOutcome(
       ...(request.currency ? { currency: request.currency } : {}),
       ...(until ? { until } : {}),
       ...(request.note ? { note: request.note } : {}),
+      ...(request.corrects ? { corrects: request.corrects } : {}),
     },
     now,
   );

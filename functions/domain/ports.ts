@@ -170,7 +170,15 @@ export interface RepTask {
 export type LeadFacts = Partial<
   Pick<
     Lead,
-    'dealValue' | 'dealCurrency' | 'wonAt' | 'snoozedUntil' | 'smsConsent' | 'smsOptedOutAt' | 'nextTouchAt'
+    | 'dealValue'
+    | 'dealCurrency'
+    | 'wonAt'
+    | 'snoozedUntil'
+    | 'smsConsent'
+    | 'smsOptedOutAt'
+    | 'nextTouchAt'
+    | 'lostReason'
+    | 'reading'
   >
 >;
 export type LeadFactName = keyof LeadFacts;

@@ -3,6 +3,13 @@ import { assertUnreachable } from '../core/unreachable.ts';
 import { exitReason, type Lead, type LeadStatus, SUPPRESSED_STATUSES } from './lead.ts';
 import { compact } from './lead-input.ts';
 import type { LeadEvent, LeadFactName, LeadFacts } from './ports.ts';
+import {
+  correctedStatus,
+  readingDetail,
+  readingFacts,
+  readingStatus,
+  readingUntil,
+} from './signal-reading.ts';
 import type { OutcomeResult, Signal } from './signal-schema.ts';
 
 /*
@@ -30,7 +37,7 @@ export function nextStatus(signal: Signal, status: LeadStatus): LeadStatus | und
   switch (signal.type) {
     case 'reply':
     case 'sms-reply':
-      return ENGAGED.has(status) ? 'replied' : undefined;
+      return readingStatus(signal.reading, status, ENGAGED.has(status));
     case 'auto-reply':
       return signal.until && ENGAGED.has(status) ? 'snoozed' : undefined;
     case 'bounce':
@@ -42,6 +49,7 @@ export function nextStatus(signal: Signal, status: LeadStatus): LeadStatus | und
     case 'conversion':
       return SETTLED(status) ? undefined : 'won';
     case 'outcome':
+      if (signal.corrects) return SETTLED(status) ? undefined : correctedStatus(signal.result, status);
       return outcomeStatus(signal.result, status);
     case 'sms-stop':
     case 'sms-start':
@@ -124,7 +132,7 @@ interface Snooze {
 
 /** When a not-now or an out-of-office snoozes the lead until, at most MAX_SNOOZE_DAYS after `now`. */
 function snoozeOf(signal: Signal, now: Date): Snooze | undefined {
-  let asked: string | undefined;
+  let asked: string | undefined = readingUntil(signal);
   if (signal.type === 'auto-reply') asked = signal.until;
   if (signal.type === 'outcome' && signal.result === 'not-now') {
     asked = signal.until ?? new Date(Date.parse(signal.at) + DEFAULT_SNOOZE_DAYS * DAY_MS).toISOString();
@@ -143,7 +151,8 @@ export function factsOf(
   to: LeadStatus | undefined,
   now: Date,
 ): { set: LeadFacts; remove: LeadFactName[] } {
-  const none = { set: {}, remove: [] };
+  const reading = readingFacts(signal, to);
+  const none = { set: reading, remove: [] };
   switch (signal.type) {
     case 'conversion':
       // The first win carries the deal; a later order of a won customer is an event, not a second deal.
@@ -164,19 +173,19 @@ export function factsOf(
           remove: [],
         };
       }
-      return to === 'snoozed' ? { set: { snoozedUntil: snoozeOf(signal, now)?.until }, remove: [] } : none;
+      return snoozing(signal, to, now, reading);
     case 'auto-reply':
-      return to === 'snoozed' ? { set: { snoozedUntil: snoozeOf(signal, now)?.until }, remove: [] } : none;
+    case 'reply':
+    case 'sms-reply':
+      return snoozing(signal, to, now, reading);
     case 'sms-stop':
-      return { set: { smsOptedOutAt: signal.at }, remove: ['smsConsent'] };
+      return { set: { ...reading, smsOptedOutAt: signal.at }, remove: ['smsConsent'] };
     case 'sms-start':
       if (signal.stillOptedOut) return none;
       return {
         set: { smsConsent: { at: signal.at, source: signal.source, wording: START_WORDING } },
         remove: ['smsOptedOutAt'],
       };
-    case 'reply':
-    case 'sms-reply':
     case 'bounce':
     case 'complaint':
     case 'unsubscribe':
@@ -188,6 +197,18 @@ export function factsOf(
     default:
       return assertUnreachable(signal);
   }
+}
+
+/** A snooze's end, when the signal snoozes; a lead that leaves a snooze keeps no stale lost reason either. */
+function snoozing(
+  signal: Signal,
+  to: LeadStatus | undefined,
+  now: Date,
+  reading: LeadFacts,
+): { set: LeadFacts; remove: LeadFactName[] } {
+  const remove: LeadFactName[] = to && to !== 'lost' && reading.reading ? ['lostReason'] : [];
+  if (to !== 'snoozed') return { set: reading, remove };
+  return { set: { ...reading, snoozedUntil: snoozeOf(signal, now)?.until }, remove };
 }
 
 /** The addresses a signal puts on the suppression list, with the reason. */
@@ -248,23 +269,35 @@ export function detailOf(signal: Signal, now: Date): Detail {
         currency: signal.currency,
         until: signal.until,
         note: signal.note,
+        corrects: signal.corrects,
         ...snoozeDetail(signal, now),
       });
     case 'conversion':
       return { ...common, orderId: signal.orderId, revenue: signal.revenue, currency: signal.currency };
     case 'auto-reply':
-      return detail({ ...common, until: signal.until, ...snoozeDetail(signal, now) });
+      return detail({
+        ...common,
+        until: signal.until,
+        ...readingDetail(signal),
+        ...snoozeDetail(signal, now),
+      });
     case 'sms-stop':
-      return detail({ ...common, keyword: signal.keyword, words: signal.words });
+      return detail({ ...common, keyword: signal.keyword, words: signal.words, ...readingDetail(signal) });
     case 'sms-start':
       return detail({ ...common, keyword: signal.keyword, stillOptedOut: signal.stillOptedOut });
     case 'click':
       return detail({ ...common, link: signal.link });
     case 'unsubscribe':
-      return detail({ ...common, words: signal.words });
+      return detail({ ...common, words: signal.words, ...readingDetail(signal) });
     case 'reply':
-    case 'sms-help':
     case 'sms-reply':
+      return detail({
+        ...common,
+        ...readingDetail(signal),
+        until: readingUntil(signal),
+        ...snoozeDetail(signal, now),
+      });
+    case 'sms-help':
     case 'delivery':
     case 'open':
       return common;

@@ -22,13 +22,45 @@ const base = {
   source: z.string().min(1),
 };
 
+/** The reply reader's labels (functions/core/intent.ts): the signal carries what the reply was read as. */
+export const READING_LABELS = [
+  'interested',
+  'question',
+  'meeting',
+  'not-now',
+  'no',
+  'referral',
+  'wrong-person',
+  'unsubscribe',
+  'out-of-office',
+  'unsure',
+] as const;
+export type ReadingLabel = (typeof READING_LABELS)[number];
+
+/** What a reply was read as; `until` is the snooze's end, already resolved to an instant (a default when none). */
+export const ReadingSchema = z.object({
+  label: z.enum(READING_LABELS),
+  confidence: z.number().min(0).max(1),
+  cue: z.string().max(500),
+  until: Instant.optional(),
+  reason: z.enum(['wrong-person', 'left-company']).optional(),
+});
+export type SignalReading = z.infer<typeof ReadingSchema>;
+const reading = ReadingSchema.optional();
+
 export const OUTCOME_RESULTS = ['replied', 'meeting', 'won', 'lost', 'not-now'] as const;
 export type OutcomeResult = (typeof OUTCOME_RESULTS)[number];
 
 export const SignalSchema = z.discriminatedUnion('type', [
-  z.object({ ...base, type: z.literal('reply'), messageId: MessageId }),
+  z.object({ ...base, type: z.literal('reply'), messageId: MessageId, reading }),
   /** An out-of-office answer; `until` is the return date it names, when it names one. */
-  z.object({ ...base, type: z.literal('auto-reply'), messageId: MessageId, until: Instant.optional() }),
+  z.object({
+    ...base,
+    type: z.literal('auto-reply'),
+    messageId: MessageId,
+    until: Instant.optional(),
+    reading,
+  }),
   z.object({
     ...base,
     type: z.literal('bounce'),
@@ -46,7 +78,7 @@ export const SignalSchema = z.discriminatedUnion('type', [
     messageId: MessageId,
   }),
   /** `words`: the request to stop, as the lead wrote it, when it came in words rather than a link. */
-  z.object({ ...base, type: z.literal('unsubscribe'), words: OptOutWords.optional() }),
+  z.object({ ...base, type: z.literal('unsubscribe'), words: OptOutWords.optional(), reading }),
   /** A STOP keyword, or an opt-out in words ("please stop texting me"): either revokes SMS consent. */
   z.object({
     ...base,
@@ -54,6 +86,7 @@ export const SignalSchema = z.discriminatedUnion('type', [
     phone: Phone,
     keyword: z.string().optional(),
     words: OptOutWords.optional(),
+    reading,
   }),
   z.object({
     ...base,
@@ -64,7 +97,7 @@ export const SignalSchema = z.discriminatedUnion('type', [
     stillOptedOut: z.literal(true).optional(),
   }),
   z.object({ ...base, type: z.literal('sms-help'), phone: Phone }),
-  z.object({ ...base, type: z.literal('sms-reply'), phone: Phone }),
+  z.object({ ...base, type: z.literal('sms-reply'), phone: Phone, reading }),
   z.object({
     ...base,
     type: z.literal('outcome'),
@@ -74,6 +107,8 @@ export const SignalSchema = z.discriminatedUnion('type', [
     /** For `not-now`: when to try again; DEFAULT_SNOOZE_DAYS from `at` when absent. */
     until: Instant.optional(),
     note: z.string().max(2000).optional(),
+    /** A correction of a reading: the id of the reply signal it overrules (functions/domain/signal-reading.ts). */
+    corrects: z.string().min(1).max(512).optional(),
   }),
   z.object({
     ...base,

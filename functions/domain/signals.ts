@@ -26,6 +26,15 @@ export interface SignalDeps extends EnrollDeps, MeasureDeps {
   readonly logger: Logger;
   /** The cadence a snoozed lead is enrolled in at the end of its snooze; default "re-engage". */
   readonly reengageCadence?: string;
+  /** What a reply's reading starts (followup.config.json `replies`, #14). */
+  readonly replies?: ReplySettings;
+}
+
+export interface ReplySettings {
+  /** How long a not-now that names no date snoozes; default DEFAULT_REPLY_SNOOZE_DAYS. */
+  readonly snoozeDays?: number;
+  /** The cadence a referred person is enrolled in; without one, the owner is only told. */
+  readonly referralCadence?: string;
 }
 
 /** What applying a signal did, handed to the caller's side effects (a forward, a confirmation text). */

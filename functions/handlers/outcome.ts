@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
+import { DEFAULT_REPLY_SNOOZE_DAYS } from '../core/config.ts';
 import { fieldErrors } from '../core/field-errors.ts';
 import { html } from '../core/html.ts';
 import { OutcomeFieldsSchema, type RecordedOutcome, recordOutcome } from '../domain/outcome.ts';
@@ -79,7 +80,13 @@ export function makeOutcomeHandler(deps: OutcomeDeps): HttpHandler {
 
   function confirmPage(claim: OutcomeClaim, who: string, now: Date): string {
     const label = OUTCOME_LABELS[claim.result];
-    const defaultUntil = DateTime.fromJSDate(now).plus({ days: DEFAULT_SNOOZE_DAYS }).toISODate() ?? '';
+    const days = claim.corrects
+      ? (deps.replies?.snoozeDays ?? DEFAULT_REPLY_SNOOZE_DAYS)
+      : DEFAULT_SNOOZE_DAYS;
+    const defaultUntil = DateTime.fromJSDate(now).plus({ days }).toISODate() ?? '';
+    const what = claim.corrects
+      ? html`Correct the reading of their reply: record <strong>${label}</strong> for <strong>${who}</strong>?`
+      : html`Record <strong>${label}</strong> for <strong>${who}</strong>?`;
     const fields =
       claim.result === 'won'
         ? html`<label for="value">Deal value</label><input id="value" name="value" inputmode="decimal">
@@ -88,7 +95,7 @@ export function makeOutcomeHandler(deps: OutcomeDeps): HttpHandler {
           html`<label for="until">Try again on</label><input type="date" id="until" name="until" required value="${defaultUntil}">`;
     return page(
       `${label}?`,
-      html`<p>Record <strong>${label}</strong> for <strong>${who}</strong>?</p>
+      html`<p>${what}</p>
 <form method="post">${fields}
 <label for="note">Note (optional)</label><textarea id="note" name="note" rows="3" cols="40"></textarea>
 <p><button type="submit">Record: ${label}</button></p></form>`,
@@ -161,7 +168,13 @@ export function makeOutcomeHandler(deps: OutcomeDeps): HttpHandler {
     const id = `outcome-link:${createHash('sha256').update(token).digest('hex').slice(0, 32)}`;
     const result = await recordOutcome(
       deps,
-      { ...parsed.data, leadId: claim.leadId, id, source: 'outcome-link' },
+      {
+        ...parsed.data,
+        leadId: claim.leadId,
+        id,
+        source: claim.corrects ? 'reading-correction' : 'outcome-link',
+        ...(claim.corrects ? { corrects: claim.corrects } : {}),
+      },
       now,
     );
     deps.logger.info('outcome', { leadId: claim.leadId, result: claim.result, outcome: result.outcome });

@@ -43,6 +43,9 @@ const VARIABLES = {
   inboundBucket: 'INBOUND_BUCKET',
   inboundPrefix: 'INBOUND_PREFIX',
   shopWebhookSecretArn: 'SHOP_WEBHOOK_SECRET_ARN',
+  snoozeDays: 'REPLY_SNOOZE_DAYS',
+  referralCadence: 'REFERRAL_CADENCE',
+  reengageCadence: 'REENGAGE_CADENCE',
   serviceName: 'POWERTOOLS_SERVICE_NAME',
   logLevel: 'POWERTOOLS_LOG_LEVEL',
   // Powertools reads the same variable; the engine also swaps in a sink that writes nothing.
@@ -86,6 +89,8 @@ function toVariable(name: SettingName, value: Settings[SettingName]): string | u
 
 const COMMON = ['tableName', 'cadencesDir', 'defaultTimeZone', 'serviceName', 'logLevel', 'metrics'] as const;
 const ENROLL = [...COMMON, 'stateMachineArnTemplate'] as const;
+/** What a reply's reading starts (#14). */
+const REPLIES = ['snoozeDays', 'referralCadence', 'reengageCadence'] as const;
 
 /** What each function reads, by its construct id in the stack. */
 const FUNCTIONS = {
@@ -118,6 +123,8 @@ const FUNCTIONS = {
     'fallbackEmail',
     'inboundBucket',
     'inboundPrefix',
+    'apiBaseUrl',
+    ...REPLIES,
   ],
   SesEvents: ENROLL,
   Unsubscribe: [...ENROLL, 'unsubscribeSecretArn', 'businessName'],
@@ -130,8 +137,9 @@ const FUNCTIONS = {
     'fallbackEmail',
     'smsOriginationNumber',
     'smsOptOuts',
+    ...REPLIES,
   ],
-  Outcome: [...ENROLL, 'unsubscribeSecretArn', 'businessName'],
+  Outcome: [...ENROLL, 'unsubscribeSecretArn', 'businessName', ...REPLIES],
   ShopEvents: ENROLL,
   ShopWebhook: [...ENROLL, 'shopWebhookSecretArn'],
   EnrollmentSweeper: ENROLL,

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { IANAZone } from 'luxon';
 import * as z from 'zod';
-import { ConfigInvalid, type FollowupConfig } from '../core/config.ts';
+import { ConfigInvalid, type FollowupConfig, replySettings } from '../core/config.ts';
 import { formatMailbox } from '../core/mailbox.ts';
 import { parseFrequencyCap } from '../domain/frequency-cap.ts';
 
@@ -117,6 +117,10 @@ export const SettingsSchema = z.object({
   serviceName: optionalText('the service name in logs').default(SERVICE_NAME),
   /** Unset: Powertools' own default (INFO, or what Lambda's log-level control says). */
   logLevel: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).optional(),
+  /** What a reply's reading starts (#14): the default snooze, the referral and re-engage cadences. */
+  snoozeDays: z.coerce.number({ error: 'must be a whole number of days, e.g. 90' }).int().min(1).optional(),
+  referralCadence: optionalText('the cadence id a referred person is enrolled in'),
+  reengageCadence: optionalText('the cadence id a snoozed lead is enrolled in when the snooze ends'),
   /** CloudWatch EMF lines; off where nothing reads them (the local runtime). */
   metrics: z.boolean({ error: 'must be true or false' }).default(true),
 });
@@ -188,6 +192,7 @@ export function settingsFromConfig(config: FollowupConfig, outputs: StackOutputs
       inboundBucket: outputs.inboundBucket,
       inboundPrefix: outputs.inboundPrefix,
       shopWebhookSecretArn: outputs.shopWebhookSecretArn,
+      ...replySettings(config),
     },
     'followup.config.json',
   );

@@ -18,6 +18,7 @@ import {
   type Observed,
 } from './enroll-dependencies.ts';
 import type { SettingsOf } from './env.ts';
+import type { Settings } from './settings.ts';
 
 /*
  * The signal functions (docs/architecture.md §4). Each writes the table, then stops executions; those that may
@@ -27,6 +28,17 @@ import type { SettingsOf } from './env.ts';
 /** Signals need what enrollment needs: the table, the executions (stop, and start for re-engage), the cadences. */
 function signalDependencies(settings: Enrolling & Observed, clients: AwsClients): SignalDeps {
   return { ...enrollDependencies(settings, clients), ...measures(settings, clients) };
+}
+
+/** What a reply's reading starts, for the functions that read replies or correct their readings (#14). */
+function replies(settings: Partial<Pick<Settings, 'snoozeDays' | 'referralCadence' | 'reengageCadence'>>) {
+  return {
+    ...(settings.reengageCadence ? { reengageCadence: settings.reengageCadence } : {}),
+    replies: {
+      ...(settings.snoozeDays ? { snoozeDays: settings.snoozeDays } : {}),
+      ...(settings.referralCadence ? { referralCadence: settings.referralCadence } : {}),
+    },
+  };
 }
 
 /** The signing key of unsubscribe and reply tokens and outcome links, read once per cold start. */
@@ -45,6 +57,8 @@ export function inboundEmailDependencies(
 ): InboundEmailHandlerDeps {
   return {
     ...signalDependencies(settings, clients),
+    ...replies(settings),
+    ...(settings.apiBaseUrl ? { apiBaseUrl: settings.apiBaseUrl } : {}),
     mailer: forwardMailer(settings.senderEmail, clients),
     signingKey: signingKey(settings.unsubscribeSecretArn, clients),
     ownerEmail: settings.ownerEmail,
@@ -78,6 +92,7 @@ export function smsInboundDependencies(
 ): SmsInboundDeps {
   return {
     ...signalDependencies(settings, clients),
+    ...replies(settings),
     sms: new SnsSmsSender({
       client: clients.sns,
       ...(settings.smsOriginationNumber ? { originationNumber: settings.smsOriginationNumber } : {}),
@@ -100,6 +115,7 @@ export function smsInboundDependencies(
 export function outcomeDependencies(settings: SettingsOf<'Outcome'>, clients: AwsClients): OutcomeDeps {
   return {
     ...signalDependencies(settings, clients),
+    ...replies(settings),
     signingKey: signingKey(settings.unsubscribeSecretArn, clients),
     businessName: settings.businessName,
   };

@@ -6,6 +6,8 @@ import { buildReport, type Report } from '../../functions/core/report.ts';
 import type { Lead } from '../../functions/domain/lead.ts';
 import type { EnrollmentRecord, TouchRecord } from '../../functions/domain/ports.ts';
 import type { LeadTimeline, TaskRecord } from '../../functions/domain/reads.ts';
+import { readToday } from '../../functions/domain/signal-reading.ts';
+import { READING_LABELS } from '../../functions/domain/signal-schema.ts';
 import { listUnconfirmed } from '../../functions/domain/unconfirmed-touches.ts';
 import type {
   CadenceStats,
@@ -56,6 +58,16 @@ export function leadRow(lead: Lead): LeadRow {
     ...(lead.nextTouchAt ? { nextTouchAt: lead.nextTouchAt } : {}),
     ...(lead.smsConsent?.at ? { smsConsentAt: lead.smsConsent.at } : {}),
     ...(typeof lead.dealValue === 'number' ? { dealValue: lead.dealValue } : {}),
+    ...(lead.reading
+      ? {
+          reading: {
+            label: lead.reading.label,
+            confidence: lead.reading.confidence,
+            cue: lead.reading.cue,
+            at: lead.reading.at,
+          },
+        }
+      : {}),
   };
 }
 
@@ -78,9 +90,10 @@ export async function report(
 }
 
 /** The query string of a dashboard page: the search, the cursor and the cursors of the pages before it. */
-function pageQuery(search: string | undefined, trail: readonly string[]): string {
+function pageQuery(search: string | undefined, trail: readonly string[], reading?: string): string {
   const params = new URLSearchParams();
   if (search) params.set('search', search);
+  if (reading) params.set('reading', reading);
   const cursor = trail.at(-1);
   if (cursor) params.set('cursor', cursor);
   if (trail.length > 1) params.set('trail', trail.slice(0, -1).join('.'));
@@ -90,15 +103,24 @@ function pageQuery(search: string | undefined, trail: readonly string[]): string
 /** Which page a dashboard URL asks for: its cursor and the cursors before it (base64url has no "."). */
 export interface PageRequest {
   readonly search?: string;
+  /** Only leads whose reply was read today with this label. */
+  readonly reading?: string;
   readonly cursor?: string;
   readonly trail: readonly string[];
 }
 
 export function pageRequest(params: URLSearchParams): PageRequest {
   const search = params.get('search')?.trim() || undefined;
+  const asked = params.get('reading')?.trim();
+  const reading = READING_LABELS.find((label) => label === asked);
   const cursor = params.get('cursor') || undefined;
   const trail = (params.get('trail') ?? '').split('.').filter((c) => c !== '');
-  return { ...(search ? { search } : {}), ...(cursor ? { cursor } : {}), trail: cursor ? trail : [] };
+  return {
+    ...(search ? { search } : {}),
+    ...(reading ? { reading } : {}),
+    ...(cursor ? { cursor } : {}),
+    trail: cursor ? trail : [],
+  };
 }
 
 /** The names and zones of the leads some rows belong to, one read per lead. */
@@ -170,6 +192,7 @@ export async function dashboardModel(
     readers.aggregates.read(),
   ]);
   const followUp = buildReport(rows);
+  const today = runtime.clock.now().toISOString().slice(0, 10);
   const leads = await leadsById(readers, [
     ...tasks.map((t) => t.leadId),
     ...unstarted.map((e) => e.leadId),
@@ -178,8 +201,11 @@ export async function dashboardModel(
   const trail = request.cursor ? [...request.trail, request.cursor] : [];
   const paging: LeadsPaging = {
     ...(request.search ? { search: request.search } : {}),
-    ...(page.nextCursor ? { next: pageQuery(request.search, [...trail, page.nextCursor]) } : {}),
-    ...(trail.length > 0 ? { previous: pageQuery(request.search, trail.slice(0, -1)) } : {}),
+    ...(request.reading ? { reading: request.reading } : {}),
+    ...(page.nextCursor
+      ? { next: pageQuery(request.search, [...trail, page.nextCursor], request.reading) }
+      : {}),
+    ...(trail.length > 0 ? { previous: pageQuery(request.search, trail.slice(0, -1), request.reading) } : {}),
     ...(notice ? { notice } : {}),
   };
   // One read of the counters; each cadence's figures are the same rows, filtered.
@@ -196,7 +222,10 @@ export async function dashboardModel(
   return {
     now: runtime.clock.now().toISOString(),
     followUp,
-    leads: page.leads.map(leadRow),
+    // Today's readings by label: the leads of this page whose reply was read so today (UTC), newest first.
+    leads: page.leads
+      .filter((lead) => !request.reading || readToday(lead, today, request.reading))
+      .map(leadRow),
     paging,
     totals: {
       leads: count,

@@ -4,7 +4,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadCadencesSync } from '../../functions/adapters/cadence-files.ts';
 import { loadConfig } from '../../functions/adapters/config-file.ts';
-import type { FollowupConfig } from '../../functions/core/config.ts';
+import { type FollowupConfig, replySettings } from '../../functions/core/config.ts';
 import { FollowupStack } from '../../lib/followup-stack.ts';
 
 /*
@@ -88,7 +88,9 @@ describe('StartExecution as Step Functions authorizes it', () => {
   const enrolls: Record<string, string[]> = {
     Intake: config.formCadences,
     Complete: cadences.map((c) => c.id),
-    InboundEmail: ['re-engage'],
+    // A reply read as not-now snoozes into re-engage; one read as a referral enrolls the person it names (#14).
+    InboundEmail: [...new Set(['re-engage', replySettings(config).referralCadence])],
+    SmsInbound: [...new Set(['re-engage', replySettings(config).referralCadence])],
     Outcome: ['re-engage'],
     ShopEvents: ['abandoned-cart'],
     ShopWebhook: ['abandoned-cart'],

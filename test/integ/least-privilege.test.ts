@@ -21,6 +21,8 @@ const KEPT_UNUSED: Readonly<Record<string, string>> = {
   'ShopEvents sqs:SendMessage': 'the same: the on-failure destination of an asynchronous invocation',
   'SmsInbound sns:CheckIfPhoneNumberIsOptedOut':
     'sms.optOuts "aws" asks AWS whether a START opted the number back in; a laptop has no AWS to answer, so the local runtime runs "self" (test/unit/functions/handlers/sms-inbound.test.ts)',
+  'SmsInbound states:StartExecution':
+    'a text read as not-now snoozes the lead into re-engage, and one read as a referral enrolls the person it names (test/integ/replies.test.ts)',
   'InboundEmail states:StartExecution':
     'an out-of-office that names its return date snoozes the lead into re-engage (test/unit/functions/handlers/inbound-email.test.ts)',
 };

@@ -200,10 +200,10 @@ describe('a reply stored the way the receipt rule stores it', () => {
     const [result] = await asDeployed(sesLambdaEvent(messageId, replyTo, rt.clock.now()));
     await rt.settle();
 
-    // Assess: matched by its token, the lead replied, its execution stopped
+    // Assess: matched by its token, the lead replied accepting a time (a meeting, #14), its execution stopped
     expect(result).toMatchObject({ kind: 'reply', leadId, matchedBy: 'token', outcome: 'applied' });
     const view = await leadOf(rt.url, leadId);
-    expect(view.lead.status).toBe('replied');
+    expect(view.lead.status).toBe('meeting');
     const execution = rt.runtime.sfn.list().find((r) => r.name === enrollment.id);
     expect(execution?.status).toBe('ABORTED');
 

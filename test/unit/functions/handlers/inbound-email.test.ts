@@ -79,7 +79,7 @@ function received(messageId: string, mail: Mail = {}) {
       ...(mail.headers ?? []),
       'Content-Type: text/plain; charset=utf-8',
       '',
-      mail.text ?? 'Thanks, this looks good. Can we talk on Tuesday?',
+      mail.text ?? 'Thanks, this looks good. Could you send the price list?',
       '',
     ].join('\r\n'),
   );
@@ -174,7 +174,7 @@ describe('inbound email: a reply', () => {
     expect(text).toContain('Company: Alvarez Landscaping');
     expect(text).toContain('Cadence: web-inquiry (stopped)');
     expect(text).toContain('Last touch: 3 Dec 2026 · email · inquiry-guide');
-    expect(text).toContain('Can we talk on Tuesday?');
+    expect(text).toContain('Could you send the price list?');
   });
 
   it('matched by the sender when the token is missing and DMARC passed', async () => {
@@ -521,8 +521,8 @@ describe('inbound email: an opt-out in words', () => {
     const [result] = await handler()(event);
 
     // Assess
-    expect(result).toMatchObject({ kind: 'reply', outcome: 'applied' });
-    expect(lead()?.status).toBe('replied');
+    expect(result).toMatchObject({ kind: 'reply', outcome: 'applied', reading: 'meeting' });
+    expect(lead()?.status).toBe('meeting');
     expect(await w.store.isSuppressed([suppressionKey(EMAIL)])).toBe(false);
   });
 

@@ -120,7 +120,7 @@ describe('inbound SMS, self-managed opt-outs: HELP, START and replies', () => {
 
   it('any other text is a reply: replied, the cadence stops, and the owner gets it by email', async () => {
     // Act
-    const [result] = await handler()(text('Sounds good, call me at 3'));
+    const [result] = await handler()(text('Sounds good, tell me more'));
 
     // Assess
     expect(result).toMatchObject({ intent: 'message', outcome: 'applied', leadId });
@@ -129,7 +129,7 @@ describe('inbound SMS, self-managed opt-outs: HELP, START and replies', () => {
     const [forward] = ses.commandCalls(SendEmailCommand).map((c) => c.args[0].input);
     expect(forward?.Destination?.ToAddresses).toEqual([OWNER]);
     expect(forward?.Content?.Simple?.Subject?.Data).toBe('Text from Jordan Alvarez');
-    expect(forward?.Content?.Simple?.Body?.Text?.Data).toContain('Sounds good, call me at 3');
+    expect(forward?.Content?.Simple?.Body?.Text?.Data).toContain('Sounds good, tell me more');
     expect(texts()).toEqual([]);
   });
 
