@@ -59,6 +59,11 @@ export interface LocalStepFunctionsOptions {
   readonly maxConcurrentInvocations?: number;
   /** How many resumed executions are launched before the runtime answers other work again (default 25). */
   readonly resumeBatch?: number;
+  /**
+   * Whether each definition is checked against the ASL schema (default true). Definitions straight from
+   * compileCadence may skip it: the compiler's output is validated by its tests, and ajv costs a second per process.
+   */
+  readonly validateDefinitions?: boolean;
 }
 
 export class SfnError extends Error {
@@ -94,12 +99,18 @@ export class LocalStepFunctions {
   /** Each execution's latest touch instant: the virtual "now" of its Complete task under a simulated clock. */
   private readonly lastDue = new Map<string, Date>();
   readonly counters: Counters = { transitions: 0, lambdaInvocations: 0 };
+  /** The records still RUNNING, so asking for them costs what is in flight, not every execution so far. */
+  private readonly active = new Set<ExecutionRecord>();
+  private readonly finishListeners = new Set<(record: ExecutionRecord) => void>();
   private saving: Promise<void> = Promise.resolve();
   private readonly slots: Slots;
 
   constructor(private readonly options: LocalStepFunctionsOptions) {
     this.slots = new Slots(options.maxConcurrentInvocations ?? Number.POSITIVE_INFINITY);
-    for (const [name, definition] of options.definitions) this.machines.set(name, stateMachineOf(definition));
+    const validate = options.validateDefinitions ?? true;
+    for (const [name, definition] of options.definitions) {
+      this.machines.set(name, stateMachineOf(definition, validate));
+    }
   }
 
   static stateMachineArn(name: string, alias?: string): string {
@@ -115,6 +126,7 @@ export class LocalStepFunctions {
     const saved = (await this.options.store?.load()) ?? [];
     for (const record of saved) this.records.set(record.executionArn, record);
     const running = saved.filter((r) => r.status === 'RUNNING');
+    for (const record of running) this.active.add(record);
     const batch = this.options.resumeBatch ?? 25;
     this.resuming = (async () => {
       for (let i = 0; i < running.length && !this.shuttingDown; i += batch) {
@@ -150,6 +162,7 @@ export class LocalStepFunctions {
       startDate: this.options.clock.now().toISOString(),
     };
     this.records.set(executionArn, record);
+    this.active.add(record);
     await this.persist(record);
     this.launch(record);
     return { executionArn, startDate: new Date(record.startDate) };
@@ -176,6 +189,17 @@ export class LocalStepFunctions {
 
   list(): ExecutionRecord[] {
     return [...this.records.values()];
+  }
+
+  /** The executions still running. */
+  runningExecutions(): ExecutionRecord[] {
+    return [...this.active];
+  }
+
+  /** Calls `listener` each time an execution stops running (succeeded, failed or aborted); returns the unsubscribe. */
+  onFinished(listener: (record: ExecutionRecord) => void): () => void {
+    this.finishListeners.add(listener);
+    return () => this.finishListeners.delete(listener);
   }
 
   /** Resolves when every execution has finished (simulate waits on this). */
@@ -303,6 +327,8 @@ export class LocalStepFunctions {
 
   private finish(record: ExecutionRecord, status: ExecutionStatus, details: Partial<ExecutionRecord>): void {
     Object.assign(record, details, { status, stopDate: this.options.clock.now().toISOString() });
+    this.active.delete(record);
+    for (const listener of this.finishListeners) listener(record);
   }
 
   /** Saves what changed since the last save, `record` included; resolves once that is in the store. */
@@ -343,13 +369,15 @@ const LOCAL_TASK_TIMEOUT_SECONDS = 2_147_483;
  */
 const machinesByDefinition = new Map<string, StateMachine>();
 
-function stateMachineOf(definition: StateMachineDefinition): StateMachine {
+function stateMachineOf(definition: StateMachineDefinition, validate: boolean): StateMachine {
   const untimed = untimedTasks(definition);
-  const text = JSON.stringify(untimed);
-  let machine = machinesByDefinition.get(text);
+  // A machine built unchecked is never handed to a runtime that asked for the check.
+  const key = `${validate ? 'checked' : 'unchecked'} ${JSON.stringify(untimed)}`;
+  let machine = machinesByDefinition.get(key);
   if (!machine) {
-    machine = new StateMachine(untimed as never, { validationOptions: { checkArn: false } });
-    machinesByDefinition.set(text, machine);
+    const validationOptions = validate ? { checkArn: false } : { noValidate: true };
+    machine = new StateMachine(untimed as never, { validationOptions });
+    machinesByDefinition.set(key, machine);
   }
   return machine;
 }

@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
-import { IANAZone } from 'luxon';
 import * as z from 'zod';
 import { type Cadence, CHANNELS } from './cadence-schema.ts';
-import { computeSchedule, InvalidInstant, toUtc } from './schedule.ts';
+import { computeSchedule, InvalidInstant, isTimeZone, toUtc } from './schedule.ts';
 
 /*
  * What a compiled cadence's execution starts with, and what its Task states hand the touch and complete
@@ -24,7 +23,8 @@ export const ExecutionInputSchema = z.object({
   enrollmentId: Id,
   cadenceId: Id,
   enrolledAt: UtcInstant,
-  zone: z.string().refine((zone) => IANAZone.isValidZone(zone), { error: 'must be an IANA time zone' }),
+  // Checked on every start and every touch: isTimeZone answers from luxon's zone cache.
+  zone: z.string().refine(isTimeZone, { error: 'must be an IANA time zone' }),
   schedule: z.array(ScheduledTouchSchema).min(1),
 });
 export type ExecutionInput = z.infer<typeof ExecutionInputSchema>;

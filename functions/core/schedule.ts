@@ -1,4 +1,4 @@
-import { DateTime, IANAZone } from 'luxon';
+import { DateTime, IANAZone, Info, Zone, type ZoneOffsetFormat, type ZoneOffsetOptions } from 'luxon';
 import {
   type Cadence,
   type Channel,
@@ -123,41 +123,99 @@ export function fitWindow(candidate: DateTime, window: SendWindow, holidays: Rea
   return day.set({ hour: Math.floor(start / 60), minute: start % 60, second: 0, millisecond: 0 });
 }
 
+/**
+ * Whether `zone` names an IANA time zone. luxon's isValidZone builds an Intl.DateTimeFormat on every call; a zone
+ * object it creates is cached and knows its validity, so asking it is a lookup after the first time.
+ */
+export function isTimeZone(zone: string): boolean {
+  return zone !== '' && IANAZone.create(zone).isValid;
+}
+
+/** Offsets remembered per zone at most; a schedule needs a few dozen. */
+const MAX_REMEMBERED_OFFSETS = 4096;
+
+/**
+ * An IANA zone that remembers its offset at each instant. luxon asks Intl for the offset of every DateTime it makes
+ * (a formatToParts each time); schedules in one zone meet the same instants again and again (window starts,
+ * midnights, the gaps after them), and an instant's offset never changes, so the schedule is the same.
+ */
+class RememberingZone extends Zone {
+  private readonly offsets = new Map<number, number>();
+
+  constructor(private readonly iana: IANAZone) {
+    super();
+  }
+  override get type() {
+    return 'iana';
+  }
+  override get name() {
+    return this.iana.name;
+  }
+  override get isUniversal() {
+    return false;
+  }
+  override get isValid() {
+    return this.iana.isValid;
+  }
+  override offsetName(ts: number, options: ZoneOffsetOptions) {
+    return this.iana.offsetName(ts, options);
+  }
+  override formatOffset(ts: number, format: ZoneOffsetFormat) {
+    return this.iana.formatOffset(ts, format);
+  }
+  override offset(ts: number) {
+    let offset = this.offsets.get(ts);
+    if (offset === undefined) {
+      offset = this.iana.offset(ts);
+      if (this.offsets.size >= MAX_REMEMBERED_OFFSETS) this.offsets.clear();
+      this.offsets.set(ts, offset);
+    }
+    return offset;
+  }
+  override equals(other: Zone) {
+    return other.type === 'iana' && other.name === this.name;
+  }
+}
+
+const scheduleZones = new Map<string, Zone>();
+
+/** The zone luxon's setZone(zone) would use ("UTC" is its fixed zone, printed "Z"), remembering if it is IANA. */
+function scheduleZone(zone: string): Zone {
+  let found = scheduleZones.get(zone);
+  if (!found) {
+    const normal = Info.normalizeZone(zone);
+    found = normal instanceof IANAZone ? new RememberingZone(normal) : normal;
+    // Spellings differ only in case, so this stays small; the bound is for a caller that makes up names.
+    if (scheduleZones.size >= MAX_REMEMBERED_OFFSETS) scheduleZones.clear();
+    scheduleZones.set(zone, found);
+  }
+  return found;
+}
+
 function toZoned(enrolledAt: Date | string, zone: string): DateTime {
-  if (!IANAZone.isValidZone(zone)) throw new InvalidTimeZone(zone);
+  if (!isTimeZone(zone)) throw new InvalidTimeZone(zone);
   const instant =
     typeof enrolledAt === 'string'
       ? DateTime.fromISO(enrolledAt, { setZone: true })
       : DateTime.fromJSDate(enrolledAt);
   if (!instant.isValid) throw new InvalidInstant(String(enrolledAt));
-  return instant.setZone(zone);
+  return instant.setZone(scheduleZone(zone));
 }
 
-/**
- * The schedule of docs/architecture.md §2.3: one due instant per step for a lead enrolled at `enrolledAt` in `zone`.
- * Pure: the same inputs give the same output, and production waits on exactly these instants.
- */
-export function computeSchedule(cadence: Cadence, enrolledAt: Date | string, zone: string): ScheduledTouch[] {
-  return explainSchedule(cadence, enrolledAt, zone).map(({ step, channel, template, at }) => ({
-    step,
-    channel,
-    template,
-    at,
-  }));
+/** One step placed: its raw due time, the candidate after the minimum gap, and the instant inside its window. */
+interface PlacedStep {
+  readonly step: Step;
+  readonly raw: DateTime;
+  readonly candidate: DateTime;
+  readonly at: DateTime;
+  readonly window: SendWindow;
 }
 
-export interface ExplainedTouch extends ScheduledTouch {
-  /** Why the touch is later than its raw due time, for people reading a preview; absent when it is not. */
-  readonly reason?: string;
-}
-
-export function explainSchedule(cadence: Cadence, enrolledAt: Date | string, zone: string): ExplainedTouch[] {
-  const enrolled = toZoned(enrolledAt, zone);
-  const holidays = new Set(cadence.holidays ?? []);
+function placeSteps(cadence: Cadence, enrolled: DateTime, holidays: ReadonlySet<string>): PlacedStep[] {
   const minGap = mustParse(cadence.minGap ?? DEFAULT_MIN_GAP);
-  const due: DateTime[] = [];
-  return cadence.steps.map((step) => {
-    const previous = due.at(-1);
+  const placed: PlacedStep[] = [];
+  for (const step of cadence.steps) {
+    const previous = placed.at(-1)?.at;
     const raw =
       step.day !== undefined
         ? enrolled.plus({ days: step.day - 1 })
@@ -168,16 +226,40 @@ export function explainSchedule(cadence: Cadence, enrolledAt: Date | string, zon
       if (earliest > candidate) candidate = earliest;
     }
     const window = resolveWindow(cadence, step);
-    const at = fitWindow(candidate, window, holidays);
-    due.push(at);
-    const reason = why(raw, candidate, at, window, holidays, cadence.minGap ?? DEFAULT_MIN_GAP);
-    return {
-      step: step.id,
-      channel: step.channel,
-      template: step.template,
-      at: at.toISO({ suppressMilliseconds: true }) ?? '',
-      ...(reason ? { reason } : {}),
-    };
+    placed.push({ step, raw, candidate, at: fitWindow(candidate, window, holidays), window });
+  }
+  return placed;
+}
+
+const scheduledTouch = ({ step, at }: PlacedStep): ScheduledTouch => ({
+  step: step.id,
+  channel: step.channel,
+  template: step.template,
+  at: at.toISO({ suppressMilliseconds: true }) ?? '',
+});
+
+/**
+ * The schedule of docs/architecture.md §2.3: one due instant per step for a lead enrolled at `enrolledAt` in `zone`.
+ * Pure: the same inputs give the same output, and production waits on exactly these instants. It builds no
+ * explanation: every enrollment calls it, and only a preview reads why a touch moved.
+ */
+export function computeSchedule(cadence: Cadence, enrolledAt: Date | string, zone: string): ScheduledTouch[] {
+  const holidays = new Set(cadence.holidays ?? []);
+  return placeSteps(cadence, toZoned(enrolledAt, zone), holidays).map(scheduledTouch);
+}
+
+export interface ExplainedTouch extends ScheduledTouch {
+  /** Why the touch is later than its raw due time, for people reading a preview; absent when it is not. */
+  readonly reason?: string;
+}
+
+/** computeSchedule's instants, each with the reason it moved from its raw due time. */
+export function explainSchedule(cadence: Cadence, enrolledAt: Date | string, zone: string): ExplainedTouch[] {
+  const holidays = new Set(cadence.holidays ?? []);
+  const minGap = cadence.minGap ?? DEFAULT_MIN_GAP;
+  return placeSteps(cadence, toZoned(enrolledAt, zone), holidays).map((placed) => {
+    const reason = why(placed.raw, placed.candidate, placed.at, placed.window, holidays, minGap);
+    return { ...scheduledTouch(placed), ...(reason ? { reason } : {}) };
   });
 }
 

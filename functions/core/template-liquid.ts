@@ -1,4 +1,4 @@
-import { Drop, Liquid, LiquidError } from 'liquidjs';
+import { Drop, Liquid, LiquidError, type Template } from 'liquidjs';
 import { closest } from './cadence.ts';
 import { SAMPLE_CONTEXT, type TemplateContext } from './template-context.ts';
 import type { TemplateSource } from './template-file.ts';
@@ -48,10 +48,35 @@ liquid.registerFilter('money', (amount: unknown, currency: unknown = 'USD') =>
   new Intl.NumberFormat('en-US', { style: 'currency', currency: String(currency) }).format(Number(amount)),
 );
 
+/** Texts remembered at most: far more than a project's templates, so a cache never grows with edits unbounded. */
+const MAX_CACHED_TEXTS = 512;
+
+/**
+ * `compute` remembered by template text: parsing and analysing are pure, and every touch renders one of the same
+ * few templates. A text that fails is not remembered, so its error is thrown again each time.
+ */
+function byText<T>(compute: (text: string) => T): (text: string) => T {
+  const cache = new Map<string, T>();
+  return (text) => {
+    let value = cache.get(text);
+    if (value === undefined) {
+      value = compute(text);
+      if (cache.size >= MAX_CACHED_TEXTS) cache.clear();
+      cache.set(text, value);
+    }
+    return value;
+  };
+}
+
+const parsed = byText((text): Template[] => liquid.parse(text));
+
 /** Renders Liquid text against a context; throws the engine's error, for `liquidProblem` to explain. */
 export function parseAndRender(text: string, ctx: TemplateContext): string {
-  return String(liquid.parseAndRenderSync(text, ctx as unknown as Record<string, unknown>));
+  return String(liquid.renderSync(parsed(text), ctx as unknown as Record<string, unknown>));
 }
+
+/** The context paths a text refers to, as liquidjs's static analysis finds them; throws on a syntax error. */
+const variableSegments = byText((text) => liquid.globalVariableSegmentsSync(parsed(text)));
 
 type Shape = string | number | boolean | null | undefined | readonly unknown[] | { [key: string]: unknown };
 
@@ -129,7 +154,7 @@ function pathOf(segments: readonly unknown[]): (string | number)[] | undefined {
 export function templateVariables(source: TemplateSource): string[][] {
   const paths: string[][] = [];
   for (const text of [source.subject ?? '', source.body]) {
-    for (const segments of liquid.globalVariableSegmentsSync(text)) {
+    for (const segments of variableSegments(text)) {
       const path = pathOf(segments);
       if (path) paths.push(path.map(String));
     }

@@ -118,6 +118,8 @@ export function createMemoryEngine(options: MemoryEngineOptions): MemoryEngine {
     clock,
     retryIntervalMs: RETRY_INTERVAL_MS,
     maxConcurrentInvocations: TASK_CONCURRENCY,
+    // Straight from compileCadence, whose output test/unit/functions/core/compile.test.ts validates.
+    validateDefinitions: false,
   });
 
   const requests: Requests = { reads: 0, writes: 0 };

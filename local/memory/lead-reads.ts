@@ -8,6 +8,7 @@ import type {
   LeadTimeline,
   TaskRecord,
 } from '../../functions/domain/reads.ts';
+import { copyRecord } from './copy.ts';
 import type { MemoryLeadStore } from './lead-store.ts';
 
 /** A lead's place in the newest-first order: its creation instant, then its id, as DynamoLeadReads sorts them. */
@@ -26,7 +27,7 @@ export class MemoryLeadReads implements LeadReads {
         (lead) => !q || lead.email.toLowerCase().includes(q) || !!lead.company?.toLowerCase().includes(q),
       )
       .sort((a, b) => listed(b).localeCompare(listed(a)));
-    const leads = matching.slice(0, limit).map((lead) => structuredClone(lead));
+    const leads = matching.slice(0, limit).map((lead) => copyRecord(lead));
     const last = leads.at(-1);
     return {
       leads,

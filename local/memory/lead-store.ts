@@ -19,6 +19,7 @@ import type {
   TouchOutcome,
   TouchRecord,
 } from '../../functions/domain/ports.ts';
+import { copyRecord } from './copy.ts';
 import * as ids from './ids.ts';
 import { ByLead, MemorySignalMarkers } from './signal-markers.ts';
 
@@ -76,20 +77,20 @@ export class MemoryLeadStore extends MemorySignalMarkers implements LeadStore {
   async upsertLead({ create, replace, fill }: LeadUpsert) {
     const stored = this.leads.get(create.leadId);
     if (!stored) {
-      this.leads.set(create.leadId, structuredClone(create));
+      this.leads.set(create.leadId, copyRecord(create));
       if (create.phone) await this.linkLead('phone', create.phone, create.leadId);
-      return { lead: structuredClone(create), created: true };
+      return { lead: copyRecord(create), created: true };
     }
     const merged: Record<string, unknown> = { ...stored, updatedAt: create.updatedAt, ...replace };
     for (const [field, value] of Object.entries(fill)) merged[field] ??= value;
     this.leads.set(create.leadId, merged as unknown as Lead);
     if (typeof merged.phone === 'string') await this.linkLead('phone', merged.phone, create.leadId);
-    return { lead: structuredClone(merged as unknown as Lead), created: false };
+    return { lead: copyRecord(merged as unknown as Lead), created: false };
   }
 
   async getLead(leadId: string) {
     const lead = this.leads.get(leadId);
-    return lead ? structuredClone(lead) : undefined;
+    return lead ? copyRecord(lead) : undefined;
   }
 
   async changeStatus(
@@ -275,7 +276,7 @@ export class MemoryLeadStore extends MemorySignalMarkers implements LeadStore {
 
   async getTouch(key: TouchKey) {
     const record = this.touches.get(ids.touchId(key));
-    return record ? structuredClone(record) : undefined;
+    return record ? copyRecord(record) : undefined;
   }
 
   async claimMarkersBefore(before: string, limit: number) {
@@ -306,7 +307,7 @@ export class MemoryLeadStore extends MemorySignalMarkers implements LeadStore {
       .map((id) => this.touches.get(id))
       .filter((t): t is TouchRecord => t?.status === 'unconfirmed')
       .slice(0, limit)
-      .map((t) => structuredClone(t));
+      .map((t) => copyRecord(t));
   }
 
   async reclaimUnconfirmed(key: TouchKey, by: string, at: string) {

@@ -7,15 +7,13 @@ import { MemoryLeadReads } from '../memory/lead-reads.ts';
 import { mimeMessage, sesReceiptEvent } from '../signal-events.ts';
 import type { LocalFunction, LocalStepFunctions } from '../step-functions.ts';
 import type { Counts } from './metering.ts';
+import type { Store } from './stores.ts';
 
 /*
  * What a shard runs its leads on (docs/architecture.md §6): `memory`, the handlers over the in-memory ports in this
  * process (the default: fast), or `dynalite`, the whole local runtime with real SDK clients over loopback (full
  * fidelity). Both run the same compiled definitions and handler code; on one seed they give the same result.
  */
-
-export const STORES = ['memory', 'dynalite'] as const;
-export type Store = (typeof STORES)[number];
 
 type Handler = (event: unknown) => Promise<unknown>;
 
@@ -63,7 +61,8 @@ function memoryEngine(root: string, clock: Clock): SimEngine {
           ...(lead.name ? { fromName: lead.name } : {}),
           to,
           subject: 'Re: your note',
-          text: 'Thanks, this looks good. Can we talk this week?',
+          // The words deliverSignal sends on the local runtime: a reply reader must read the same reply on both stores.
+          text: 'Thanks, this looks good. Send me more details.',
           date: at,
           messageId,
         }),

@@ -1,6 +1,7 @@
-import type { Store } from './engines.ts';
+import { cadenceIn } from './chosen-cadence.ts';
 import { type SimulationResult, simulationResult } from './result.ts';
-import { cadenceIn, runShard, type ShardInput } from './shard.ts';
+import type { ShardInput, ShardOutput } from './shard.ts';
+import type { Store } from './stores.ts';
 import { nextMonday } from './synthetic-leads.ts';
 import { defaultWorkers, runShardsInWorkers } from './workers.ts';
 
@@ -11,10 +12,10 @@ import { defaultWorkers, runShardsInWorkers } from './workers.ts';
  * a seed always gives the same result, however the leads are split over worker threads.
  */
 
-export { STORES, type Store } from './engines.ts';
 export type { LeadHistory } from './lead-histories.ts';
 export { type CostBreakdown, costOf, LAMBDA_ASSUMPTION, PRICES_USD, type Usage } from './pricing.ts';
 export type { SimulationResult, SimulationRun } from './result.ts';
+export { STORES, type Store } from './stores.ts';
 export { nextMonday, SIM_EMAIL_DOMAIN, type SyntheticLead, syntheticLeads } from './synthetic-leads.ts';
 
 /** The project this code came with: cadences/, templates/, followup.config.json. */
@@ -34,9 +35,12 @@ export interface SimulateOptions {
   readonly dealValue?: number;
   /** The first enrollment instant; leads arrive over the following week. Default: the next Monday 09:00 UTC. */
   readonly start?: Date;
-  /** Leads in flight at once, per worker. Default 16. */
+  /** Leads in flight at once, per engine. Default 16. */
   readonly concurrency?: number;
-  /** Worker threads, each with an engine of its own; default: none for a small run, at most one per core. */
+  /**
+   * Engines the leads are split over, at most one per core by default (one for a small run): the first runs in
+   * this thread, each other one on a worker thread of its own.
+   */
   readonly workers?: number;
   /** Called each time a lead has finished: every one of its executions has ended. */
   readonly onProgress?: (progress: { readonly finished: number; readonly total: number }) => void;
@@ -96,12 +100,28 @@ export async function simulate(options: SimulateOptions): Promise<SimulationResu
     finished[i] = n;
     options.onProgress?.({ finished: finished.reduce((a, b) => a + b, 0), total: options.leads });
   };
-  const outputs =
-    workers === 1
-      ? [await runShard({ ...base, from: 0, to: options.leads }, progressOf(0))]
-      : await runShardsInWorkers(
-          bounds.map((b): ShardInput => ({ ...base, ...b })),
-          progressOf,
-        );
-  return simulationResult(run, outputs, options.keepHistories ?? false);
+  const [first, ...others] = bounds.map((b): ShardInput => ({ ...base, ...b }));
+  // The workers start first: each loads its modules while this thread loads its own, which it needs only now.
+  const inWorkers = runShardsInWorkers(others, (i) => progressOf(i + 1));
+  const stopHere = new AbortController();
+  const here = first ? runHere(first, progressOf(0), stopHere.signal) : Promise.resolve(undefined);
+  try {
+    const [output, outputs] = await Promise.all([here, inWorkers.outputs]);
+    return simulationResult(run, output ? [output, ...outputs] : outputs, options.keepHistories ?? false);
+  } catch (error) {
+    // One shard failed: the others stop rather than run on.
+    stopHere.abort();
+    await Promise.allSettled([here, inWorkers.stop()]);
+    throw error;
+  }
+}
+
+/** A shard in this thread; the engine's modules load on the first call. */
+async function runHere(
+  input: ShardInput,
+  onFinished: (finished: number) => void,
+  signal: AbortSignal,
+): Promise<ShardOutput> {
+  const { runShard } = await import('./shard.ts');
+  return runShard(input, onFinished, signal);
 }

@@ -1,10 +1,10 @@
 import { CHANNELS, type Channel } from '../../functions/core/cadence-schema.ts';
 import { buildReport, type Report } from '../../functions/core/report.ts';
-import type { Store } from './engines.ts';
 import type { LeadHistory } from './lead-histories.ts';
 import type { LambdaCounts } from './metering.ts';
 import { type CostBreakdown, costOf, round6, type Usage } from './pricing.ts';
 import type { ExecutionTally, ShardOutput } from './shard.ts';
+import type { Store } from './stores.ts';
 
 /* A simulation's result: its shards' counts added up, priced, and the report from the aggregates they stored. */
 

@@ -1,17 +1,16 @@
-import { join } from 'node:path';
-import { loadCadencesSync } from '../../functions/adapters/cadence-files.ts';
 import type { Cadence } from '../../functions/core/cadence-schema.ts';
-import { UserError } from '../../functions/core/errors.ts';
 import { executionName } from '../../functions/core/execution-input.ts';
 import type { AggregateRow } from '../../functions/core/report.ts';
 import { CART_CADENCE, type ShopResult } from '../../functions/domain/shop.ts';
 import type { ExecutionRecord, LocalFunction } from '../step-functions.ts';
 import { LeadAnswers, type TouchPayload } from './answers.ts';
-import { type SimEngine, type Store, startEngine } from './engines.ts';
+import { cadenceIn } from './chosen-cadence.ts';
+import { type SimEngine, startEngine } from './engines.ts';
 import { cartAbandonedEvent, signupEvent } from './events.ts';
 import { type LeadHistory, readLeadHistories } from './lead-histories.ts';
 import type { Counts, LambdaCounts } from './metering.ts';
 import { LeadSettling } from './settling.ts';
+import type { Store } from './stores.ts';
 import { type SyntheticLead, syntheticLeads } from './synthetic-leads.ts';
 import { VirtualClock } from './virtual-clock.ts';
 
@@ -56,23 +55,15 @@ export interface ShardOutput {
   readonly aggregates: AggregateRow[];
 }
 
-/** The cadence `id` of the project at `root`; its `then` runs once after it. */
-export function cadenceIn(root: string, id: string): Cadence {
-  const cadences = loadCadencesSync(join(root, 'cadences'));
-  const cadence = cadences.find((c) => c.id === id);
-  if (!cadence) {
-    throw new UserError(`unknown cadence "${id}"; choose one of: ${cadences.map((c) => c.id).join(', ')}`);
-  }
-  return cadence;
-}
-
 /**
  * Runs leads [from, to) on a fresh engine: enrolls them as production would, lets their executions run on the
- * virtual clock with replies and wins delivered between touches, and reads back what was stored.
+ * virtual clock with replies and wins delivered between touches, and reads back what was stored. Once `signal`
+ * aborts, no further lead is enrolled: the leads in flight finish and the engine stops.
  */
 export async function runShard(
   input: ShardInput,
   onFinished?: (finished: number) => void,
+  signal?: AbortSignal,
 ): Promise<ShardOutput> {
   const start = new Date(input.start);
   const cadence = cadenceIn(input.root, input.cadenceId);
@@ -95,6 +86,7 @@ export async function runShard(
       settling,
       concurrency: input.concurrency,
       onFinished,
+      signal,
     });
     await engine.sfn.idle();
     return await shardOutput(engine, engine.counts(), lambda, answers.failedDeliveries, leads);
@@ -171,6 +163,7 @@ interface LeadRun {
   readonly settling: LeadSettling;
   readonly concurrency: number;
   readonly onFinished?: ((finished: number) => void) | undefined;
+  readonly signal?: AbortSignal | undefined;
 }
 
 /**
@@ -182,7 +175,7 @@ async function runLeads(engine: SimEngine, run: LeadRun): Promise<void> {
   let next = 0;
   let finished = 0;
   const worker = async () => {
-    while (next < run.leads.length) {
+    while (next < run.leads.length && !run.signal?.aborted) {
       const lead = run.leads[next++] as SyntheticLead;
       const problem = await enroll(engine, run, lead);
       if (problem) refused.push(problem);

@@ -1,21 +1,21 @@
 import { availableParallelism } from 'node:os';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { UserError } from '../../functions/core/errors.ts';
-import type { Store } from './engines.ts';
-import { runShard, type ShardInput, type ShardOutput } from './shard.ts';
+import type { ShardInput, ShardOutput } from './shard.ts';
+import type { Store } from './stores.ts';
 
 /*
  * Shards on worker threads: each worker runs one shard on an engine of its own and posts its progress and output back.
  */
 
 /**
- * Below this many leads a worker costs more to start (its modules, its definitions validated, ~3 s) than it saves:
+ * Below this many leads a second engine costs more to start (a worker loading its modules, ~2 s) than it saves:
  * the local runtime runs ~5 leads a second, the memory engine well over 100.
  */
 const LEADS_PER_WORKER: Readonly<Record<Store, number>> = { dynalite: 100, memory: 1000 };
 const SHARD_MESSAGE = 'followup-simulate-shard';
 
-/** Shards on as many cores as the run is worth; one runs in this thread. */
+/** Shards on as many cores as the run is worth: one runs in this thread, the others on workers. */
 export function defaultWorkers(leads: number, store: Store): number {
   return Math.max(1, Math.min(availableParallelism(), Math.floor(leads / LEADS_PER_WORKER[store])));
 }
@@ -66,32 +66,39 @@ await import(${JSON.stringify(import.meta.url)});`;
   return { output, stop: () => worker.terminate() };
 }
 
-/** Every shard's output; when one fails, the others are stopped rather than left running. */
-export async function runShardsInWorkers(
+/** Every shard's output, and `stop`; when one fails, the others are stopped rather than left running. */
+export function runShardsInWorkers(
   inputs: readonly ShardInput[],
   onFinished: (shard: number) => (finished: number) => void,
-): Promise<ShardOutput[]> {
+): { readonly outputs: Promise<ShardOutput[]>; readonly stop: () => Promise<void> } {
   const runs = inputs.map((input, i) => runShardInWorker(input, onFinished(i)));
-  try {
-    return await Promise.all(runs.map((run) => run.output));
-  } catch (error) {
+  const stop = async () => {
     await Promise.all(runs.map((run) => run.stop()));
+  };
+  const outputs = Promise.all(runs.map((run) => run.output)).catch(async (error: unknown) => {
+    await stop();
     throw error;
-  }
+  });
+  return { outputs, stop };
 }
 
 /** In a worker started by runShardInWorker: runs its shard and posts what happened. */
 function serveShard(input: ShardInput, port: NonNullable<typeof parentPort>): void {
-  runShard(input, (finished) => port.postMessage({ kind: 'finished', finished } satisfies ShardMessage)).then(
-    (output) => port.postMessage({ kind: 'done', output } satisfies ShardMessage),
-    (error: Error) =>
-      port.postMessage({
-        kind: 'failed',
-        name: error.name,
-        message: error.message,
-        user: error instanceof UserError,
-      } satisfies ShardMessage),
-  );
+  // The engine's modules are loaded here, not by the thread that only starts workers.
+  import('./shard.ts')
+    .then(({ runShard }) =>
+      runShard(input, (finished) => port.postMessage({ kind: 'finished', finished } satisfies ShardMessage)),
+    )
+    .then(
+      (output) => port.postMessage({ kind: 'done', output } satisfies ShardMessage),
+      (error: Error) =>
+        port.postMessage({
+          kind: 'failed',
+          name: error.name,
+          message: error.message,
+          user: error instanceof UserError,
+        } satisfies ShardMessage),
+    );
 }
 
 const shard = isMainThread ? undefined : (workerData as Record<string, ShardInput> | null)?.[SHARD_MESSAGE];

@@ -223,6 +223,40 @@ describe('LocalStepFunctions', () => {
     expect(touched).toHaveLength(60 * 3);
     expect(resuming.list().map((r) => r.status)).toEqual(resuming.list().map(() => 'SUCCEEDED'));
   });
+
+  it('tells each end of an execution as it happens and lists only the executions still running', async () => {
+    // Prepare: one execution that finishes, one stopped while its first touch waits, a listener on both.
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const sfn = runtime({
+      touch: async (p: { enrollmentId: string }) => {
+        if (p.enrollmentId === 'held') await held;
+      },
+      complete: async () => undefined,
+    });
+    const ended: string[] = [];
+    const unsubscribe = sfn.onFinished((record) => ended.push(`${record.name} ${record.status}`));
+    // Act
+    await sfn.startExecution({ stateMachineArn: ARN, name: 'quick', input: inputFor('quick') });
+    const { executionArn } = await sfn.startExecution({
+      stateMachineArn: ARN,
+      name: 'held',
+      input: inputFor('held'),
+    });
+    const runningAtStart = sfn.runningExecutions().map((r) => r.name);
+    await sfn.stopExecution({ executionArn });
+    release();
+    await sfn.idle();
+    unsubscribe();
+    await sfn.startExecution({ stateMachineArn: ARN, name: 'unheard', input: inputFor('unheard') });
+    await sfn.idle();
+    // Assess
+    expect(runningAtStart.sort()).toEqual(['held', 'quick']);
+    expect(ended.sort()).toEqual(['held ABORTED', 'quick SUCCEEDED']);
+    expect(sfn.runningExecutions()).toEqual([]);
+  });
 });
 
 describe('the local Step Functions API', () => {

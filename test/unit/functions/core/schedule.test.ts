@@ -2,14 +2,21 @@ import fc from 'fast-check';
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import { parseCadence } from '../../../../functions/core/cadence.ts';
-import { type Cadence, type CadenceInput, WEEKDAYS } from '../../../../functions/core/cadence-schema.ts';
+import {
+  type Cadence,
+  type CadenceInput,
+  DEFAULT_MIN_GAP,
+  WEEKDAYS,
+} from '../../../../functions/core/cadence-schema.ts';
 import { parseDuration } from '../../../../functions/core/duration.ts';
 import {
   addDuration,
   computeSchedule,
   explainSchedule,
+  fitWindow,
   InvalidInstant,
   InvalidTimeZone,
+  isTimeZone,
   minutesOfDay,
   resolveWindow,
   toUtc,
@@ -378,5 +385,49 @@ describe('schedule properties', () => {
       }),
       { numRuns: 100 },
     );
+  });
+
+  it('gives the instants of the rules applied with plain luxon, and the same instants a preview shows', () => {
+    // The rules of docs/architecture.md §2.3 step by step, in a zone that remembers nothing.
+    const plain = (c: Cadence, start: Date, zone: string) => {
+      const enrolled = DateTime.fromJSDate(start).setZone(zone);
+      const holidays = new Set(c.holidays ?? []);
+      const minGap = parseDuration(c.minGap ?? DEFAULT_MIN_GAP) as NonNullable<
+        ReturnType<typeof parseDuration>
+      >;
+      const due: DateTime[] = [];
+      for (const step of c.steps) {
+        const previous = due.at(-1);
+        const wait = parseDuration(step.wait ?? '') as NonNullable<ReturnType<typeof parseDuration>>;
+        const raw =
+          step.day !== undefined
+            ? enrolled.plus({ days: step.day - 1 })
+            : addDuration(previous ?? enrolled, wait, holidays);
+        const earliest = previous ? addDuration(previous, minGap, holidays) : raw;
+        due.push(fitWindow(earliest > raw ? earliest : raw, resolveWindow(c, step), holidays));
+      }
+      return due.map((at) => at.toISO({ suppressMilliseconds: true }));
+    };
+    fc.assert(
+      fc.property(cadenceArb, startArb, fc.constantFrom(...ZONES), (c, start, zone) => {
+        // Act: twice, so the second run reads what the first one remembered.
+        const first = computeSchedule(c, start, zone);
+        const again = computeSchedule(c, start, zone);
+        // Assess
+        expect(first.map((t) => t.at)).toEqual(plain(c, start, zone));
+        expect(again).toEqual(first);
+        expect(explainSchedule(c, start, zone).map(({ reason: _reason, ...touch }) => touch)).toEqual(first);
+      }),
+      { numRuns: Number(process.env.FC_RUNS ?? 300) },
+    );
+  });
+});
+
+describe('isTimeZone', () => {
+  it('knows IANA zones and UTC, and refuses anything else, every time it is asked', () => {
+    for (let i = 0; i < 2; i++) {
+      expect(['America/Chicago', 'Asia/Kathmandu', 'UTC'].map(isTimeZone)).toEqual([true, true, true]);
+      expect(['', 'Mars/Olympus_Mons', 'America/Chicago '].map(isTimeZone)).toEqual([false, false, false]);
+    }
   });
 });
