@@ -1,7 +1,7 @@
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { ScaledClock } from '../local/clock.ts';
 import { startRuntime } from '../local/runtime.ts';
 import type { Budget, Measured } from './budget.ts';
@@ -27,32 +27,54 @@ const percentile = (sorted: number[], p: number) =>
   Math.round((sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0) * 10) / 10;
 
 /**
+ * The people posting the form, in a process of their own as browsers would be: `concurrency` at a time, each
+ * waiting for its answer before the next post. Prints each post's latency in ms, as JSON.
+ */
+const POSTERS = `
+const [url, requests, concurrency, who] = [process.argv[1], Number(process.argv[2]), Number(process.argv[3]), process.argv[4]];
+const latencies = [];
+let next = 0;
+const poster = async () => {
+  while (next < requests) {
+    const i = next++;
+    const started = performance.now();
+    const response = await fetch(url + '/leads', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify({ email: who + '-' + i + '@example.com', name: 'Bench ' + i, company: 'Bench Co' }),
+    });
+    await response.text();
+    if (response.status !== 202) throw new Error('POST /leads answered ' + response.status);
+    latencies.push(performance.now() - started);
+  }
+};
+const started = performance.now();
+await Promise.all(Array.from({ length: concurrency }, poster));
+process.stdout.write(JSON.stringify({ latencies, seconds: (performance.now() - started) / 1000 }));
+`;
+
+function post(url: string, requests: number, concurrency: number, who: string) {
+  return new Promise<{ latencies: number[]; seconds: number }>((resolve, reject) => {
+    execFile(
+      process.execPath,
+      ['--input-type=module', '-e', POSTERS, url, String(requests), String(concurrency), who],
+      { maxBuffer: 16 * 1024 * 1024 },
+      (error, stdout, stderr) =>
+        error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(JSON.parse(stdout)),
+    );
+  });
+}
+
+/**
  * POST /leads against the local runtime as `npm start` runs it (a data folder, so executions are saved to disk): the
- * intake handler, dynalite and the local Step Functions API.
+ * intake handler, dynalite and the local Step Functions API. A few posts first warm it up, as any first visitor would.
  */
 export async function measureIntake(requests = 400, concurrency = 8): Promise<IntakeFigures> {
   const dataDir = mkdtempSync(join(tmpdir(), 'followup-bench-intake-'));
   const runtime = await startRuntime({ port: 0, dataDir, clock: new ScaledClock(1, POSTED_AT) });
   try {
-    const latencies: number[] = [];
-    let next = 0;
-    const worker = async () => {
-      while (next < requests) {
-        const i = next++;
-        const started = performance.now();
-        const response = await fetch(`${runtime.url}/leads`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', accept: 'application/json' },
-          body: JSON.stringify({ email: `bench-${i}@example.com`, name: `Bench ${i}`, company: 'Bench Co' }),
-        });
-        await response.text();
-        if (response.status !== 202) throw new Error(`POST /leads answered ${response.status}`);
-        latencies.push(performance.now() - started);
-      }
-    };
-    const started = performance.now();
-    await Promise.all(Array.from({ length: concurrency }, worker));
-    const seconds = (performance.now() - started) / 1000;
+    await post(runtime.url, concurrency, concurrency, 'warm-up');
+    const { latencies, seconds } = await post(runtime.url, requests, concurrency, 'bench');
     latencies.sort((a, b) => a - b);
     return {
       requests,

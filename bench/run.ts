@@ -7,6 +7,7 @@ import { measureDashboard } from './dashboard.ts';
 import { measureFunctionBundles } from './functions.ts';
 import { measureImport } from './import.ts';
 import { measureIntakeBudget } from './intake.ts';
+import { intentMarkdown, measureIntent } from './intent.ts';
 import { agreesWithRecount } from './recount.ts';
 import { measureRestart } from './restart.ts';
 import { measureSimulate } from './simulate.ts';
@@ -49,6 +50,9 @@ const restart = await measureRestart();
 step('importing 10,000 CSV rows into the local runtime');
 const imported = await measureImport();
 
+step('reading the evaluation set of replies (test/fixtures/replies)');
+const intent = measureIntent();
+
 const cadenceBudgets: Budget[] = cadences.flatMap((c) => [
   {
     budget: `${c.id}: ≤ 2 transitions per touch and ≤ 2 more per enrollment`,
@@ -76,6 +80,7 @@ const budgets: Budget[] = [
   ...dashboard.budgets,
   ...restart.budgets,
   ...imported.budgets,
+  ...intent.budgets,
 ];
 
 const { histories: _histories, ...simulation } = sim.result;
@@ -89,6 +94,7 @@ const results = {
   dashboard: dashboard.figures,
   restart: restart.figures,
   import: imported.figures,
+  intent: intent.figures,
   budgets,
 };
 writeFileSync(join(ROOT, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`);
@@ -97,7 +103,7 @@ const i = intake.figures;
 const lines = [
   '## Lambda functions (esbuild bundle as the stack builds it vs the same entry loading node_modules)',
   '',
-  '| function | bundle | load bundled | load unbundled | bundled / unbundled | load with tracing on |',
+  '| function | bundle | load bundled | load unbundled | bundled / unbundled | load in Lambda’s environment |',
   '|---|---:|---:|---:|---:|---:|',
   ...functions.figures.map(
     (f) =>
@@ -129,6 +135,8 @@ const lines = [
   `## Restart with ${restart.figures.leads} leads in flight: ${restart.figures.resumed} resumed; GET /api/leads/:id max ${restart.figures.maxMs} ms, p99 ${restart.figures.p99Ms} ms over ${restart.figures.reads} reads`,
   '',
   `## Import: ${imported.figures.rows} rows in ${imported.figures.seconds} s, ${imported.figures.rowsPerSecond} rows/s`,
+  '',
+  ...intentMarkdown(intent.figures),
   '',
   '## Budgets (docs/architecture.md §9)',
   '',

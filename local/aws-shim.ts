@@ -1,7 +1,16 @@
+import { AsyncResource } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { BodyTooLarge, closeAfterAnswer, readBody } from './http-body.ts';
+import {
+  bodyOf,
+  type InProcessHandler,
+  inProcessHandler,
+  lowerCased,
+  type SdkRequest,
+  type StandInAnswer,
+} from './sdk-handler.ts';
 import { handleSfnRequest } from './sfn-api.ts';
 import type { LocalStepFunctions } from './step-functions.ts';
 
@@ -141,12 +150,7 @@ function publish(body: string, options: AwsShimOptions): Reply {
   };
 }
 
-async function answer(
-  req: IncomingMessage,
-  target: string | undefined,
-  options: AwsShimOptions,
-): Promise<Reply> {
-  const body = await readBody(req, MAX_AWS_BODY);
+async function answer(target: string | undefined, body: string, options: AwsShimOptions): Promise<Reply> {
   const protocol = protocolOf(target);
   switch (protocol) {
     case 'sfn': {
@@ -181,7 +185,15 @@ async function answer(
  * Step Functions (JSON 1.0), Secrets Manager GetSecretValue (JSON 1.1) and SNS Publish (query protocol) to the outbox.
  * A bad request gets a 400 in its service's error shape; nothing a client sends can stop the runtime.
  */
-export async function startAwsShim(options: AwsShimOptions): Promise<{ server: Server; url: string }> {
+export async function startAwsShim(
+  options: AwsShimOptions,
+): Promise<{ server: Server; url: string; requestHandler: InProcessHandler }> {
+  const failed = (protocol: Protocol, what: string, error: unknown): Reply => {
+    process.stderr.write(
+      `followup: the local AWS stand-in failed on ${what}: ${(error as Error)?.message}\n`,
+    );
+    return errorFor(protocol, 500, 'InternalFailure', 'the local AWS stand-in failed; see the runtime log');
+  };
   const server = createServer((req, res) => {
     const target = req.headers['x-amz-target'];
     const targetText = typeof target === 'string' ? target : undefined;
@@ -191,17 +203,33 @@ export async function startAwsShim(options: AwsShimOptions): Promise<{ server: S
       res.writeHead(reply.status, { 'content-type': reply.contentType });
       res.end(reply.body);
     };
-    answer(req, targetText, options).then(write, (error: unknown) => {
-      if (error instanceof BodyTooLarge) {
-        closeAfterAnswer(res);
-        return write(errorFor(protocol, 413, 'RequestEntityTooLarge', error.message));
-      }
-      process.stderr.write(
-        `followup: the local AWS stand-in failed on ${targetText ?? req.url}: ${(error as Error)?.message}\n`,
-      );
-      write(errorFor(protocol, 500, 'InternalFailure', 'the local AWS stand-in failed; see the runtime log'));
-    });
+    readBody(req, MAX_AWS_BODY)
+      .then((body) => answer(targetText, body, options))
+      .then(write, (error: unknown) => {
+        if (error instanceof BodyTooLarge) {
+          closeAfterAnswer(res);
+          return write(errorFor(protocol, 413, 'RequestEntityTooLarge', error.message));
+        }
+        write(failed(protocol, targetText ?? req.url ?? 'a request', error));
+      });
   });
+  // The runtime's own clients: the same answers, without the loopback socket (sdk-handler.ts). Each is answered in
+  // the shim's own async context, as a request arriving on its socket would be: an execution a StartExecution
+  // launches must not run as the function that called it (the IAM check and the clock read that context).
+  const outside = new AsyncResource('followup-aws-shim');
+  const requestHandler = inProcessHandler((request) => outside.runInAsyncScope(() => answerDirect(request)));
+  const answerDirect = async (request: SdkRequest): Promise<StandInAnswer> => {
+    const target = lowerCased(request.headers)['x-amz-target'];
+    const protocol = protocolOf(target);
+    const body = bodyOf(request.body);
+    const reply =
+      Buffer.byteLength(body) > MAX_AWS_BODY
+        ? errorFor(protocol, 413, 'RequestEntityTooLarge', new BodyTooLarge(MAX_AWS_BODY).message)
+        : await answer(target, body, options).catch((error: unknown) =>
+            failed(protocol, target ?? request.path, error),
+          );
+    return { statusCode: reply.status, headers: { 'content-type': reply.contentType }, body: reply.body };
+  };
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, requestHandler };
 }

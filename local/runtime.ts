@@ -20,6 +20,7 @@ import { LOG_LEVELS, type LogLevel } from '../functions/runtime/settings.ts';
 import { type SmsMessage, startAwsShim } from './aws-shim.ts';
 import { type Clock, ScaledClock } from './clock.ts';
 import { type DurableOutbox, openDurableOutbox } from './durable-outbox.ts';
+import { type DynamoPlacement, startDynamo } from './dynamo-server.ts';
 import { createIamEnforcer, deployedStack, type LocalNames } from './iam/deployed.ts';
 import type { IamEnforcer, IamMode } from './iam/enforcer.ts';
 import { runEvery } from './periodic.ts';
@@ -27,6 +28,7 @@ import { localFunctions, rawMailAuthorizer } from './runtime/handlers.ts';
 import { localResourceNames, localSettings, MACHINE_PREFIX, TABLE_NAME } from './runtime/settings.ts';
 import { FileExecutionStore, readJson, writeJsonAtomically } from './runtime/state.ts';
 import { warmUp } from './runtime/warm-up.ts';
+import { handOver } from './sdk-handler.ts';
 import { MemoryRawMailStore, type SignalHandlers } from './signal-events.ts';
 import {
   executionContext,
@@ -77,6 +79,8 @@ export interface RuntimeOptions {
    * SES emulator, on this same process, is never pushed past its timeouts.
    */
   readonly taskConcurrency?: number;
+  /** Where dynalite runs: its own thread (default), or this one where shards already fill the cores (simulate). */
+  readonly dynamo?: DynamoPlacement;
 }
 
 export interface Runtime {
@@ -179,14 +183,11 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     : undefined;
 
   // dynalite: on disk under dataDir, so a restart loses nothing.
-  const { default: dynalite } = await import('dynalite');
-  const dynamo = dynalite({
+  const dynamo = await startDynamo({
     ...(dataDir ? { path: file('dynamodb') } : {}),
-    createTableMs: 0,
-    deleteTableMs: 0,
-    updateTableMs: 0,
+    placement: options.dynamo ?? 'thread',
   });
-  const dynamoUrl = `http://127.0.0.1:${await listen(dynamo, 0)}`;
+  const dynamoUrl = dynamo.url;
 
   const { default: startSes } = (await import('aws-ses-v2-local')) as unknown as {
     default: (config: { host: string; port: number }) => Promise<Server>;
@@ -235,6 +236,9 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     endpoints: { documents: dynamoUrl, ses: sesUrl, sfn: shim.url, sns: shim.url, secrets: shim.url },
   });
+  // The handlers' calls skip the loopback sockets (sdk-handler.ts); the SDK is otherwise as on Lambda.
+  handOver(clients.documents, dynamo.requestHandler);
+  for (const client of [clients.sfn, clients.sns, clients.secrets]) handOver(client, shim.requestHandler);
   if (iam) {
     for (const client of [
       clients.documents,
@@ -252,6 +256,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     endpoint: dynamoUrl,
   });
+  handOver(dynamoClient, dynamo.requestHandler);
   await ensureTable(dynamoClient);
   const ddb = DynamoDBDocumentClient.from(dynamoClient, { marshallOptions: { removeUndefinedValues: true } });
 
@@ -307,7 +312,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
       saveState();
       if (dataDir) rmSync(file(RUNTIME_FILE), { force: true });
       app.server.closeAllConnections();
-      await Promise.all([close(app.server), close(shim.server), close(ses), close(dynamo)]);
+      await Promise.all([close(app.server), close(shim.server), close(ses), dynamo.close()]);
       durable.close();
       dynamoClient.destroy();
     },

@@ -127,8 +127,16 @@ const checkbox = z.preprocess(
 
 const EXAMPLE_PHONE = '(312) 555-0142, or +44 20 7946 0958 outside the US';
 
+/** The schema of the last list of allowed cadences: building it costs more than a signup's validation. */
+let lastSchema: { readonly key: string; readonly schema: ReturnType<typeof buildSchema> } | undefined;
+
 function submissionSchema(options: SubmissionOptions) {
-  const allowed = new Set(options.allowedCadences);
+  const key = options.allowedCadences.join('\n');
+  if (lastSchema?.key !== key) lastSchema = { key, schema: buildSchema(new Set(options.allowedCadences)) };
+  return lastSchema.schema;
+}
+
+function buildSchema(allowed: ReadonlySet<string>) {
   return z.object({
     email: z.preprocess(scalar, EmailAddress),
     name: line(200),
