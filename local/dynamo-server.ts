@@ -1,50 +1,20 @@
-import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
 import { Worker } from 'node:worker_threads';
 import { bodyOf, type InProcessHandler, inProcessHandler, lowerCased, pathOf } from './sdk-handler.ts';
 
 /*
- * dynalite, the local DynamoDB (docs/architecture.md §7). Where one process serves people (`npm start`, the tests'
- * runtimes), it runs on a thread of its own: its request handling and LevelDB work are about a third of a signup's
- * CPU, and on the main thread they would queue behind every other request. Simulate's shards already fill the cores
- * with one process each, so they keep it in-process.
+ * dynalite, the local DynamoDB (docs/architecture.md §7), on a thread of its own: its request handling and LevelDB
+ * work are about a third of a signup's CPU, and on the main thread they would queue behind every other request.
  */
-
-export type DynamoPlacement = 'thread' | 'in-process';
 
 export interface DynamoServer {
   readonly url: string;
-  /** For the runtime's own clients: requests to dynalite without a socket (on a thread only). */
-  readonly requestHandler?: InProcessHandler;
+  /** For the runtime's own clients: requests to dynalite over the thread's port, without a socket. */
+  readonly requestHandler: InProcessHandler;
   close(): Promise<void>;
 }
 
-interface Options {
-  /** The LevelDB folder; none keeps the table in memory. */
-  readonly path?: string;
-  readonly placement: DynamoPlacement;
-}
-
 const SETTINGS = { createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 };
-
-export async function startDynamo(options: Options): Promise<DynamoServer> {
-  return options.placement === 'thread' ? startOnThread(options.path) : startInProcess(options.path);
-}
-
-async function startInProcess(path: string | undefined): Promise<DynamoServer> {
-  const { default: dynalite } = await import('dynalite');
-  const server: Server = dynalite({ ...SETTINGS, ...(path ? { path } : {}) });
-  const port = await new Promise<number>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port));
-  });
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
-  };
-}
 
 type WorkerMessage =
   | { readonly port: number }
@@ -57,7 +27,8 @@ type WorkerMessage =
       readonly body: string;
     };
 
-async function startOnThread(path: string | undefined): Promise<DynamoServer> {
+/** dynalite on its thread, its table on disk at `path`, or in memory without one. */
+export async function startDynamo(path: string | undefined): Promise<DynamoServer> {
   const module = createRequire(import.meta.url).resolve('dynalite');
   const worker = new Worker(new URL('./dynamo-thread.cjs', import.meta.url), {
     workerData: { module, path, settings: SETTINGS },

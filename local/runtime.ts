@@ -20,16 +20,17 @@ import { LOG_LEVELS, type LogLevel } from '../functions/runtime/settings.ts';
 import { type SmsMessage, startAwsShim } from './aws-shim.ts';
 import { type Clock, ScaledClock } from './clock.ts';
 import { type DurableOutbox, openDurableOutbox } from './durable-outbox.ts';
-import { type DynamoPlacement, startDynamo } from './dynamo-server.ts';
+import { startDynamo } from './dynamo-server.ts';
 import { createIamEnforcer, deployedStack, type LocalNames } from './iam/deployed.ts';
 import type { IamEnforcer, IamMode } from './iam/enforcer.ts';
 import { runEvery } from './periodic.ts';
+import { MemoryRawMailStore } from './raw-mail.ts';
 import { localFunctions, rawMailAuthorizer } from './runtime/handlers.ts';
 import { localResourceNames, localSettings, MACHINE_PREFIX, TABLE_NAME } from './runtime/settings.ts';
 import { FileExecutionStore, readJson, writeJsonAtomically } from './runtime/state.ts';
 import { warmUp } from './runtime/warm-up.ts';
 import { handOver } from './sdk-handler.ts';
-import { MemoryRawMailStore, type SignalHandlers } from './signal-events.ts';
+import type { SignalHandlers } from './signal-events.ts';
 import {
   executionContext,
   LOCAL_ACCOUNT,
@@ -79,8 +80,6 @@ export interface RuntimeOptions {
    * SES emulator, on this same process, is never pushed past its timeouts.
    */
   readonly taskConcurrency?: number;
-  /** Where dynalite runs: its own thread (default), or this one where shards already fill the cores (simulate). */
-  readonly dynamo?: DynamoPlacement;
 }
 
 export interface Runtime {
@@ -183,10 +182,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     : undefined;
 
   // dynalite: on disk under dataDir, so a restart loses nothing.
-  const dynamo = await startDynamo({
-    ...(dataDir ? { path: file('dynamodb') } : {}),
-    placement: options.dynamo ?? 'thread',
-  });
+  const dynamo = await startDynamo(dataDir ? file('dynamodb') : undefined);
   const dynamoUrl = dynamo.url;
 
   const { default: startSes } = (await import('aws-ses-v2-local')) as unknown as {

@@ -2,29 +2,16 @@ import { randomUUID } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoLeadStore } from '../functions/adapters/dynamo/lead-store.ts';
 import type { Lead } from '../functions/domain/lead.ts';
-import type { RawMailStore } from '../functions/domain/ports.ts';
 import { signToken } from '../functions/domain/tokens.ts';
 import { httpEvent } from './api-event.ts';
+
+import type { MemoryRawMailStore } from './raw-mail.ts';
 
 /*
  * POST /api/leads/:id/signals on the local runtime: builds the event AWS would deliver for a reply, a bounce, a
  * complaint, an unsubscribe, a purchase or a text, and runs it through the same handler Lambda runs. Nothing here
  * applies a signal itself.
  */
-
-/** The S3 bucket of the SES receipt rule, on one machine: raw MIME by message id. */
-export class MemoryRawMailStore implements RawMailStore {
-  private readonly mails = new Map<string, Uint8Array>();
-  /** `authorize` runs before each read, as the bucket's IAM would (it throws to deny). */
-  constructor(private readonly authorize?: (messageId: string) => Promise<void>) {}
-  put(messageId: string, raw: string): void {
-    this.mails.set(messageId, Buffer.from(raw, 'utf8'));
-  }
-  async get(messageId: string): Promise<Uint8Array | undefined> {
-    await this.authorize?.(messageId);
-    return this.mails.get(messageId);
-  }
-}
 
 export const SIGNAL_TYPES = ['reply', 'bounce', 'complaint', 'unsubscribe', 'purchase', 'sms'] as const;
 export type LocalSignalType = (typeof SIGNAL_TYPES)[number];

@@ -27,7 +27,7 @@ export async function enrollmentIn(
 ): Promise<EnrollDeps> {
   const { ROOT } = await import('../../local/runtime.ts');
   const { localSettings } = await import('../../local/runtime/settings.ts');
-  const { intakeDependencies } = await import('../../functions/runtime/dependencies.ts');
+  const { intakeDependencies } = await import('../../functions/runtime/enroll-dependencies.ts');
   const settings = localSettings(runtime.config, {
     root: ROOT,
     url: runtime.url,

@@ -1,9 +1,8 @@
 import { type SFNClient, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
+import { CADENCE_PLACEHOLDER } from '../core/machine-arn.ts';
 import { StartRefused } from '../domain/errors.ts';
 import type { Executions } from '../domain/ports.ts';
 import { errorName, rethrow } from './aws-errors.ts';
-
-export const CADENCE_PLACEHOLDER = '{cadence}';
 
 /** StartExecution errors that stay until someone changes the stack, its grants or the cadence: never worth a retry. */
 const REFUSALS = new Set([

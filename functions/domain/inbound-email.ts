@@ -1,6 +1,6 @@
-import { IANAZone } from 'luxon';
 import { findOptOut, type OptOutCue } from '../core/opt-out-words.ts';
 import { newReplyText } from '../core/reply-text.ts';
+import { isTimeZone } from '../core/schedule.ts';
 import { applyOnce } from './apply-once.ts';
 import { findReturnDate, isAutoReply, type MailHeaders, returnInstant } from './auto-reply.ts';
 import {
@@ -145,8 +145,7 @@ function optOutIn(mail: InboundMail): OptOutCue | undefined {
 const optOutNote = (cue: OptOutCue, phoneToo: boolean) =>
   `They asked to stop ("${cue.words}"): they are unsubscribed from email${phoneToo ? ', and their SMS consent is revoked' : ''}. No more emails go to them.`;
 
-const zoneOf = (lead: Lead, fallback: string) =>
-  lead.zone && IANAZone.isValidZone(lead.zone) ? lead.zone : fallback;
+const zoneOf = (lead: Lead, fallback: string) => (lead.zone && isTimeZone(lead.zone) ? lead.zone : fallback);
 
 function received(mail: InboundMail): ReceivedMessage {
   return {

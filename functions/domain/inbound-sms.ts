@@ -1,5 +1,5 @@
-import { IANAZone } from 'luxon';
 import { findOptOut, type OptOutCue } from '../core/opt-out-words.ts';
+import { isTimeZone } from '../core/schedule.ts';
 import { assertUnreachable } from '../core/unreachable.ts';
 import { applyOnce } from './apply-once.ts';
 import { type ForwardDeps, type ReceivedMessage, replyForward, unmatchedForward } from './forward.ts';
@@ -153,7 +153,7 @@ export async function receiveSms(
     intent.kind === 'opt-out' &&
     (deps.optOuts.mode === 'self' || !(await deps.optOuts.list.isOptedOut(message.from)));
   const zoneOf = (lead: { readonly zone?: string }) =>
-    lead.zone && IANAZone.isValidZone(lead.zone) ? lead.zone : deps.defaultTimeZone;
+    lead.zone && isTimeZone(lead.zone) ? lead.zone : deps.defaultTimeZone;
 
   const leadId = await deps.store.findLeadId('phone', message.from);
   if (leadId) {

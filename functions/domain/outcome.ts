@@ -1,5 +1,6 @@
-import { DateTime, IANAZone } from 'luxon';
+import { DateTime } from 'luxon';
 import * as z from 'zod';
+import { isTimeZone } from '../core/schedule.ts';
 import { returnInstant } from './auto-reply.ts';
 import { MAX_SNOOZE_DAYS, snoozeLimit } from './signal-rules.ts';
 import { OUTCOME_RESULTS } from './signal-schema.ts';
@@ -66,7 +67,7 @@ export async function recordOutcome(
   if (!lead) return { outcome: 'no-lead' };
   let until: string | undefined;
   if (request.until) {
-    const zone = lead.zone && IANAZone.isValidZone(lead.zone) ? lead.zone : deps.defaultTimeZone;
+    const zone = lead.zone && isTimeZone(lead.zone) ? lead.zone : deps.defaultTimeZone;
     until = DATE.test(request.until)
       ? returnInstant(request.until, zone)
       : new Date(request.until).toISOString();

@@ -1,6 +1,6 @@
-import { DateTime, IANAZone } from 'luxon';
+import { DateTime } from 'luxon';
 import { SMS_EARLIEST, SMS_LATEST } from '../core/cadence-schema.ts';
-import { minutesOfDay } from '../core/schedule.ts';
+import { isTimeZone, minutesOfDay } from '../core/schedule.ts';
 import { assertUnreachable } from '../core/unreachable.ts';
 import { type Lead, SUPPRESSED_STATUSES, suppressionKey } from './lead.ts';
 import type { LeadStore } from './ports.ts';
@@ -17,7 +17,7 @@ export function inSmsHours(now: Date, zone: string): boolean {
   return minutes >= minutesOfDay(SMS_EARLIEST) && minutes < minutesOfDay(SMS_LATEST);
 }
 
-const validZone = (zone: string | undefined) => (zone && IANAZone.isValidZone(zone) ? zone : undefined);
+const validZone = (zone: string | undefined) => (zone && isTimeZone(zone) ? zone : undefined);
 
 /** The zone a touch's quiet hours and dates are judged in: the lead's, else the cadence's, else the default. */
 export const touchZone = (

@@ -8,36 +8,12 @@ import type { TouchDeps } from '../domain/touch.ts';
 import type { AwsClients } from './clients.ts';
 import { loggerFor, measures, memoize } from './enroll-dependencies.ts';
 import type { SettingsOf } from './env.ts';
+import { touchSettings } from './touch-settings.ts';
 
 /*
  * The Touch function's dependencies: the one function that renders templates, so the only bundle that holds the
  * template files' reader and its front-matter parser (docs/architecture.md §9).
  */
-
-/** What a touch says and signs with: the business, the owner and the links, from the Touch function's settings. */
-export function touchSettings(settings: SettingsOf<'Touch'>): TouchDeps['settings'] {
-  const { ownerName, ownerPhone, businessName } = settings;
-  return {
-    unsubscribeBaseUrl: settings.unsubscribeBaseUrl,
-    replyDomain: settings.replyDomain,
-    business: {
-      name: businessName,
-      postalAddress: settings.postalAddress,
-      ...(settings.businessWebsite ? { website: settings.businessWebsite } : {}),
-    },
-    owner: {
-      name: ownerName,
-      firstName: ownerName.split(/\s+/)[0] ?? ownerName,
-      email: settings.ownerEmail,
-      ...(ownerPhone ? { phone: ownerPhone } : {}),
-      signature: [ownerName, [businessName, ownerPhone].filter(Boolean).join(' · ')].join('\n'),
-    },
-    frequencyCap: settings.frequencyCap,
-    defaultTimeZone: settings.defaultTimeZone,
-    ...(settings.dashboardUrl ? { dashboardUrl: settings.dashboardUrl } : {}),
-    ...(settings.apiBaseUrl ? { apiBaseUrl: settings.apiBaseUrl } : {}),
-  };
-}
 
 export function touchDependencies(settings: SettingsOf<'Touch'>, clients: AwsClients): TouchDeps {
   const secrets = new SecretsManagerSecrets(clients.secrets);

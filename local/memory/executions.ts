@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { CADENCE_PLACEHOLDER } from '../../functions/adapters/sfn-executions.ts';
+import { CADENCE_PLACEHOLDER } from '../../functions/core/machine-arn.ts';
 import { StartRefused } from '../../functions/domain/errors.ts';
 import type { Executions } from '../../functions/domain/ports.ts';
 import { type LocalStepFunctions, SfnError } from '../step-functions.ts';

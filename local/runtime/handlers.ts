@@ -17,22 +17,26 @@ import type { AwsClients } from '../../functions/runtime/clients.ts';
 import {
   completeDependencies,
   enrollmentSweeperDependencies,
-  inboundEmailDependencies,
   intakeDependencies,
+} from '../../functions/runtime/enroll-dependencies.ts';
+import type { HttpEvent, HttpResult } from '../../functions/runtime/http.ts';
+import type { Settings } from '../../functions/runtime/settings.ts';
+import {
+  inboundEmailDependencies,
   outcomeDependencies,
   sesEventsDependencies,
   shopEventsDependencies,
   shopWebhookDependencies,
   smsInboundDependencies,
-  touchDependencies,
   unsubscribeDependencies,
-} from '../../functions/runtime/dependencies.ts';
-import type { HttpEvent, HttpResult } from '../../functions/runtime/http.ts';
-import type { Settings } from '../../functions/runtime/settings.ts';
+} from '../../functions/runtime/signal-dependencies.ts';
+import { touchDependencies } from '../../functions/runtime/touch-dependencies.ts';
 import type { Clock } from '../clock.ts';
 import type { IamEnforcer } from '../iam/enforcer.ts';
-import type { MemoryRawMailStore, SignalHandlers } from '../signal-events.ts';
+import type { MemoryRawMailStore } from '../raw-mail.ts';
+import type { SignalHandlers } from '../signal-events.ts';
 import { executionContext, type LocalFunction } from '../step-functions.ts';
+import { lambdaContext } from './lambda-context.ts';
 
 /*
  * The engine's functions on the local runtime, built from the same factories and dependency builders Lambda's
@@ -56,24 +60,6 @@ export interface LocalFunctions {
   readonly intake: (event: unknown) => Promise<HttpResult>;
   readonly signals: SignalHandlers;
   readonly redrive: (key: TouchKey, by: string) => Promise<RedriveResult>;
-}
-
-/** What Lambda hands a function beside its event: the local routes have no request of their own to describe. */
-export function lambdaContext(functionName: string, logStreamName = 'local'): Context {
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:${functionName}`,
-    memoryLimitInMB: '512',
-    awsRequestId: crypto.randomUUID(),
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName,
-    getRemainingTimeInMillis: () => 30_000,
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
 }
 
 /** HTTP handlers take (event, context); the local routes pass the API Gateway event they built. */

@@ -14,7 +14,7 @@ import { BUNDLE_ALIASES, LAMBDA_BUNDLING } from '../../lib/followup-function.ts'
 const ROOT = new URL('../..', import.meta.url).pathname;
 const ENTRIES = readdirSync(`${ROOT}functions/entry`).filter((f) => f.endsWith('.ts'));
 
-/** The SDK clients each function calls, from its dependencies (functions/runtime/dependencies.ts). */
+/** The SDK clients each function calls, from its dependencies (functions/runtime/*-dependencies.ts). */
 const CLIENTS: Record<string, string[]> = {
   complete: ['dynamodb', 'sfn'],
   'enrollment-sweeper': ['dynamodb', 'sfn'],

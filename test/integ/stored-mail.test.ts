@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadCadencesSync } from '../../functions/adapters/cadence-files.ts';
 import { loadConfig } from '../../functions/adapters/config-file.ts';
 import { makeInboundEmailHandler } from '../../functions/handlers/inbound-email.ts';
-import { inboundEmailDependencies } from '../../functions/runtime/dependencies.ts';
+import { inboundEmailDependencies } from '../../functions/runtime/signal-dependencies.ts';
 import { FollowupStack } from '../../lib/followup-stack.ts';
 import { runtimeSettings } from '../fault/faults.ts';
 import { enroll, leadOf, mailboxOf, useEngine } from './harness.ts';
