@@ -33,25 +33,34 @@ export async function startDynamo(path: string | undefined): Promise<DynamoServe
   const worker = new Worker(new URL('./dynamo-thread.cjs', import.meta.url), {
     workerData: { module, path, settings: SETTINGS },
   });
-  const pending = new Map<number, (answer: Extract<WorkerMessage, { id: number }>) => void>();
+  type Answer = Extract<WorkerMessage, { id: number }>;
+  const pending = new Map<number, { resolve: (answer: Answer) => void; reject: (error: Error) => void }>();
   let nextId = 0;
-  let lifecycle: ((message: WorkerMessage) => void) | undefined;
+  let lifecycle: { resolve: (message: WorkerMessage) => void; reject: (error: Error) => void } | undefined;
+  /** Once the thread has died, every call fails at once, naming why: none waits for an answer that cannot come. */
   let failed: Error | undefined;
+  const fail = (error: Error) => {
+    if (!failed) process.stderr.write(`followup: ${error.message}; restart the runtime (its data is on disk)\n`);
+    failed ??= error;
+    for (const { reject } of pending.values()) reject(failed);
+    pending.clear();
+    lifecycle?.reject(failed);
+  };
   const awaitLifecycle = () =>
     new Promise<WorkerMessage>((resolve, reject) => {
       if (failed) return reject(failed);
-      lifecycle = resolve;
-      worker.once('error', reject);
+      lifecycle = { resolve, reject };
     });
   worker.on('message', (message: WorkerMessage) => {
     if ('id' in message) {
-      pending.get(message.id)?.(message);
+      pending.get(message.id)?.resolve(message);
       pending.delete(message.id);
-    } else lifecycle?.(message);
+    } else lifecycle?.resolve(message);
   });
-  worker.on('error', (error) => {
-    failed = error;
-  });
+  worker.on('error', (error) =>
+    fail(new Error(`the local DynamoDB failed: ${error.message}`, { cause: error })),
+  );
+  worker.on('exit', (code) => fail(new Error(`the local DynamoDB stopped (exit code ${code})`)));
   const started = await awaitLifecycle();
   if (!('port' in started)) {
     await worker.terminate();
@@ -63,8 +72,8 @@ export async function startDynamo(path: string | undefined): Promise<DynamoServe
   const requestHandler = inProcessHandler((request) => {
     if (failed) return Promise.reject(failed);
     const id = nextId++;
-    return new Promise((resolve) => {
-      pending.set(id, resolve);
+    return new Promise((resolve, reject) => {
+      pending.set(id, { resolve, reject });
       worker.postMessage({
         id,
         method: request.method,
@@ -78,9 +87,12 @@ export async function startDynamo(path: string | undefined): Promise<DynamoServe
     url: `http://127.0.0.1:${started.port}`,
     requestHandler,
     async close() {
+      if (failed) return;
       const closed = awaitLifecycle();
       worker.postMessage('close');
-      const answer = await closed.finally(() => worker.terminate());
+      const answer = await closed;
+      failed = new Error('the local DynamoDB is closed');
+      await worker.terminate();
       if ('error' in answer && answer.error)
         throw new Error(`dynalite did not close cleanly: ${answer.error}`);
     },
