@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { intentBudgets, loadReplies, measureIntent } from '../../../../bench/intent.ts';
+import { intentBudgets, isHeldOut, loadReplies, measureIntent } from '../../../../bench/intent.ts';
 import { type Intent, type ReplyContext, readIntent } from '../../../../functions/core/intent.ts';
 
 const RECEIVED = new Date('2026-12-07T15:00:00Z'); // Monday 7 December, 09:00 in Chicago
@@ -224,9 +224,12 @@ describe('the evaluation set (test/fixtures/replies)', () => {
     }
   });
 
-  it('is read within the budgets: precision ≥ 0.97 for no and unsubscribe, accuracy ≥ 0.90, dates ≥ 0.90', () => {
+  it('reads the rows the rules were written from within the budgets (a regression guard: the held-out figure, out of sample, is npm run bench’s)', () => {
+    // Prepare: the held-out files were written without reading the rules; judging them is the bench's job
+    const developed = loadReplies().filter((row) => !isHeldOut(row));
+
     // Act
-    const { figures, budgets } = measureIntent();
+    const { figures, budgets } = measureIntent(developed);
 
     // Assess
     expect(budgets.filter((b) => !b.pass)).toEqual([]);
