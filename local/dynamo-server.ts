@@ -40,7 +40,8 @@ export async function startDynamo(path: string | undefined): Promise<DynamoServe
   /** Once the thread has died, every call fails at once, naming why: none waits for an answer that cannot come. */
   let failed: Error | undefined;
   const fail = (error: Error) => {
-    if (!failed) process.stderr.write(`followup: ${error.message}; restart the runtime (its data is on disk)\n`);
+    if (!failed)
+      process.stderr.write(`followup: ${error.message}; restart the runtime (its data is on disk)\n`);
     failed ??= error;
     for (const { reject } of pending.values()) reject(failed);
     pending.clear();
