@@ -2,7 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import { INTENTS, type Intent, readIntent } from '../functions/core/intent.ts';
+import { readIntent } from '../functions/core/intent.ts';
+import { INTENTS, type Intent } from '../functions/core/intent-labels.ts';
 import type { Budget, Measured } from './budget.ts';
 
 /*
@@ -17,7 +18,7 @@ import type { Budget, Measured } from './budget.ts';
 
 const FIXTURES = new URL('../test/fixtures/replies/', import.meta.url).pathname;
 
-const Label = z.enum(INTENTS as [Intent, ...Intent[]]);
+const Label = z.enum(INTENTS);
 export const ReplyRow = z.object({
   text: z.string(),
   label: Label,

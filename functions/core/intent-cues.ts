@@ -13,16 +13,20 @@ const WHEN = `(?:${DAY}|tomorrow|tmrw|tmr|today|next week|this week|(?:this|tomo
 
 /** The writer is away and says so in words, in English, German, Spanish or French. */
 export const OUT_OF_OFFICE: Cues = [
-  /\b(?:i am|i'm|im|i will be|i'll be|currently) (?:currently )?(?:out of (?:the )?office|ooo|away from (?:the|my) (?:office|desk)|on (?:annual |parental |maternity |paternity |sick )?(?:leave|vacation|holiday|holidays|pto|sabbatical)|travell?ing (?:with|and have) limited)/,
+  // "soon" or "from next week" announces a leave, it is not an automatic answer
+  /\b(?:i am|i'm|im|i will be|i'll be|currently) (?:currently )?(?:out of (?:the )?office|ooo|away (?:from (?:the|my) (?:office|desk)|on (?:holiday|vacation|leave|business)|until|till|through)|on (?:annual |parental |maternity |paternity |sick )?(?:leave|vacation|holiday|holidays|pto|sabbatical)|travell?ing (?:until|till|through|with limited|and have limited|and will have))(?! soon| from next| starting| next)/,
   /\bout of (?:the )?office[:,-]? (?:until|till|through|thru|from|and|with|on|returning|back)\b/,
   /^out of (?:the )?office\b/,
   /\b(?:automatic reply|auto-?reply|out of office reply|ooo reply)\b/,
-  /\b(?:limited|no) access to (?:my )?e-?mail\b/,
+  /\b(?:limited|no|sporadic|intermittent|occasional|little|restricted) access to (?:my )?e-?mails?\b/,
+  /\be-?mails? (?:will not|won't) be (?:read|answered|monitored|checked)\b/,
   /\b(?:ich bin|bin ich) (?:bis|vom|ab|derzeit|zurzeit|momentan|im urlaub|nicht im büro|außer haus|abwesend)/,
   /\b(?:nicht im büro|außer haus|im urlaub|abwesenheitsnotiz)\b/,
   /\b(?:estoy|estaré|me encuentro) (?:fuera de la oficina|de vacaciones|ausente)/,
   /\bfuera de la oficina\b/,
-  /\b(?:je suis|je serai) (?:absente?|en congés?|en vacances|hors du bureau|en déplacement)/,
+  /\b(?:je suis|je serai) (?:actuellement |en ce moment )?(?:absente?|en congés?|en vacances|hors du bureau|en déplacement)/,
+  /\b(?:sono|sarò) (?:attualmente )?(?:fuori (?:ufficio|sede)|in (?:ferie|vacanza)|assente)/,
+  /\b(?:ik ben|ben ik) (?:momenteel |tot en met |tot )?(?:afwezig|op vakantie|met vakantie|niet op kantoor|buiten kantoor)/,
   /\babsente? (?:du bureau )?jusqu/,
 ];
 
@@ -35,21 +39,33 @@ export const LEFT_COMPANY: Cues = [
   /\b(?:doesn't|does not|don't|do not) work (?:here|for us|at|with us) any ?more\b/,
   /\b(?:doesn't|does not) work (?:here|for us)\b/,
   /\b(?:moved on|left us) (?:from|to|in|last|a few|earlier)\b/,
+  /\bretired (?:in|last|a|earlier|recently|this|back|at the|\d)|\b(?:passed away|is deceased|has died)\b/,
+  /\b(?:moved|switched|went|changed) (?:over )?(?:to )?(?:a )?(?:different|new|another|other) (?:company|companies|job|jobs|employer|firm|organi[sz]ation)\b/,
+  // German, Spanish, French, Italian, Dutch: "ist nicht mehr bei uns tätig", "ya no trabaja aquí"
+  /\b(?:nicht mehr (?:bei uns|in unserem unternehmen|im unternehmen|für uns|hier)|arbeitet nicht mehr|hat (?:das unternehmen|uns|die firma) verlassen)\b/,
+  /\b(?:ya no (?:trabaja|está|forma parte)|ne (?:travaille|fait) plus|n'est plus (?:chez|dans|avec|parmi)|a quitté (?:la société|l'entreprise|notre)|non (?:lavora|è) più|werkt (?:hier )?niet meer|is niet meer (?:werkzaam|bij))/,
 ];
 export const WRONG_PERSON: Cues = [
   /\bwrong (?:person|contact|guy|email|address|department|team)\b/,
+  /\b(?:you've got|you have|you got|youve got|u have|u got) the wrong (?!idea|impression|end|way|number of)[a-z]+\b/,
+  /\b(?:don't|do not|doesn't|does not) work (?:at|for) (?:any|a|that|this|your)\b/,
+  /\b(?:have|has|got) nothing to do with (?:\w+ )?(?:sales|purchas\w*|buying|marketing|procurement|software|tools?|vendors?|decisions?|the (?:company|business))\b/,
+  /\b(?:this|that|the) (?:inbox|email|address|mailbox|account|number) (?:belongs to|is monitored by|is only for|is for (?:the|our) [a-z ]{0,20}(?:only|desk|team|office))\b/,
+  /\b(?:there's|theres|there is) no (?!rush|budget|need|time|money|interest|point|hurry|pressure)[a-z]+ (?:here|at this (?:number|address|company|email))\b|\bno (?:one|body) (?:here )?(?:by|with|named|called) (?:that|this) name\b/,
+  /\bnot (?:involved|part of|included) (?:in|with) (?:any |the )?(?:purchas|buying|decision|procurement|vendor|tool|software)\w*/,
+  /\b(?:don't|do not|doesn't) have (?:any )?(?:say|input|authority|influence) (?:in|on|over)\b|\bno say (?:in|on|over)\b/,
   /\bnot the (?:right|correct|best|appropriate|relevant) (?:person|contact|one|guy|people|team)\b/,
   /\b(?:don't|do not|no longer) (?:handle|deal with|manage|look after|make|own|work on|run|decide on|buy|purchase)(?: (?:any|the|these|those|this|that|such|our|buying|purchasing))? (?:decisions?|purchas\w*|buying|vendors?|tools?|software|marketing|sales|procurement|hiring|this|that|these|it)\b/,
   /\b(?:not|isn't|is not|aren't) (?:my|our) (?:area|department|call|decision|responsibility|role|job|team|remit)\b/,
   /\b(?:i'm|im|i am) not (?:responsible|in charge|the (?:decision ?maker|person|one|buyer))\b/,
-  /\b(?:i'm|im|i am) (?:just )?(?:an? )?(?:intern|assistant|student|contractor)\b.*\b(?:not|no)\b/,
+  /\b(?:i'm|im|i am) (?:just )?(?:an? )?(?:intern|assistant|student|contractor|temp)\b.*\b(?:not|no|don't|can't|nothing)\b/,
   /\bnever (?:worked|been) (?:at|with|for)\b/,
   /\b(?:talk to|speak (?:to|with)|reach out to|contact|ask|try) (?:my|our|the) (?:manager|boss|supervisor|colleagues?|team|it team|it department|purchasing|procurement|marketing|sales|office|head office|hq|owner|director|ceo|cto|cfo|wife|husband|partner|son|daughter|dad|mom|mum|father|mother|brother|sister)\b/,
 ];
 
 /** Handing over: the words before a name or an address that becomes a new lead. */
 export const HANDOVER =
-  /\b(?:talk to|talk with|speak to|speak with|reach out to|get in touch with|contact|connect with|email|e-mail|write to|forward(?:ing|ed)? (?:this |you |it |your (?:note|email|message) )?(?:on )?(?:to|over to)|(?:cc'?ing|cc'?d|cced|cc|copying|looping in|looped in|adding)|the (?:right |best |correct )?(?:person|contact|one) (?:is|would be|you want is|you need is|to talk to is|to speak (?:to|with) is)|try|(?:handles|owns|runs|manages|looks after|is in charge of|is responsible for|takes care of) (?:this|that|these|marketing|sales|purchasing|procurement|it|our|vendor)|(?:is|would be) (?:the|a) (?:right|better|best|correct) (?:person|contact|fit))\b/;
+  /\b(?:talk to|talk with|speak to|speak with|reach out to|get in touch with|contact|connect with|email|e-mail|write to|forward(?:ing|ed)? (?:this |you |it |your (?:note|email|message) )?(?:on )?(?:to|over to)|(?:cc'?ing|cc'?d|cced|cc|copying|looping in|looped in|adding)|the (?:right |best |correct )?(?:person|contact|one) (?:is|would be|you want is|you need is|to talk to is|to speak (?:to|with) is)|try|(?:handles|owns|runs|manages|looks after|is in charge of|is responsible for|takes care of) (?:this|that|these|marketing|sales|purchasing|procurement|it|our|vendor)|(?:is|would be) (?:the|a) (?:right|better|best|correct) (?:person|contact|fit)|(?:my|his|her|their) (?:replacement|successor)(?: is)?|(?:his|her|their) name(?:'s| is)|hand(?:ed|ing)? (?:this|it) (?:over|on) to|pass(?:ed|ing)? (?:this|it) (?:on|along) to|ask for|took over|has taken over|(?:this is|that's|this would be|it's) (?:more |better |really |probably |actually )?(?:one |a question |something )?for)\b/;
 
 /** A temporal limit that makes a refusal a "not now": "not interested right now", "no budget this year". */
 export const FOR_NOW =
@@ -67,10 +83,18 @@ export const NOT_NOW: Cues = [
   /\bmaybe (?:later|next|in|after|down the road|another time)\b/,
   /\b(?:later this year|down the (?:road|line)|another time|some other time|in a (?:few|couple(?: of)?) (?:weeks|months))\b/,
   /\b(?:too |really |very |super |pretty |crazy |so )?(?:busy|swamped|slammed|buried|flat out|stretched)\b/,
-  /\b(?:bad|poor|wrong|tough) timing\b|\btiming (?:isn't|is not|is) (?:right|great|good|ideal|bad|off|tough)\b/,
+  /\b(?:bad|poor|wrong|tough) timing\b|\btiming(?:'s| isn't| is not| is) (?:right|great|good|ideal|bad|off|tough)\b/,
+  /\b(?:too|a bit|a little|bit) (?:early|soon)\b|\bgive (?:me|us) (?:a few|a couple(?: of)?|some|a|another|more) (?:weeks|months|time|while)\b/,
+  /\b(?:we're|we are|everything's|everything is|budgets? (?:is|are)|spend(?:ing)? is) (?:currently )?(?:frozen|on hold|paused)\b/,
+  // a later period is "better": "Q3 is better for us", "next year would work better"
+  /\b(?:q[1-4]|next (?:month|quarter|year)|(?:early |late |mid-?)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*|(?:the )?(?:spring|summer|fall|autumn|winter)) (?:is|would be|might be|will be|could be|works|would work|might work) (?:a )?(?:much |lot )?(?:better|best|more realistic|easier)\b/,
+  /\bmaybe (?:in |around )?(?:early |late |mid-?)(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b/,
+  // German, Spanish, French, Italian, Dutch: "nicht jetzt", "ahora no", "pas pour le moment", "più avanti", "niet nu"
+  /\b(?:nicht jetzt|jetzt nicht|gerade nicht|momentan nicht|derzeit nicht|zurzeit nicht|später|melden sie sich (?:gerne |bitte )?(?:im|in|nach|ab|wieder))\b/,
+  /\b(?:ahora no|no es (?:buen|el) momento|más adelante|mas adelante|pas maintenant|pas pour (?:le moment|l'instant)|plus tard|recontactez|non (?:ora|adesso|in questo momento)|più avanti|niet nu|op dit moment niet|later dit jaar)\b/,
   /\b(?:on hold|paused|budget (?:is )?(?:frozen|freeze|cut)|hiring freeze|spending freeze|no budget (?:until|this|right now|for now|left))\b/,
   /\b(?:not a priority|low priority|lower priority|other priorities)\b/,
-  /\b(?:after|until|till|once) (?:q[1-4]|the (?:new year|holidays|summer|launch|quarter|migration|merger|audit)|our (?:launch|migration|busy season|fiscal|budget|renewal|contract)|we (?:finish|wrap|close|launch|hire|get through))\b/,
+  /\b(?:after|until|till|once) (?:q[1-4]|(?:the|our) (?:new |next )?(?:fiscal|financial|budget|new year|holidays|summer|launch|quarter|migration|merger|audit|reorg|busy season|renewal|contract|funding|rollout|implementation|board)|we (?:finish|wrap|close|launch|hire|get through))\b/,
   /\b(?:next|in the new) (?:year|quarter|fiscal year)\b/,
 ];
 
@@ -78,13 +102,25 @@ export const NOT_NOW: Cues = [
 export const NO: Cues = [
   /\b(?:not|aren't|isn't|am not|are not|no longer|never been) (?:really |very |at all |remotely |even )?interested\b/,
   /\bno (?:interest|need|use for)\b/,
-  /\b(?:we|i|they) (?:(?:went|go|have gone|decided to go|are going|ended up going|partnered|moved forward|are moving forward|are going ahead|have gone ahead|went ahead) with|chose|have chosen|selected|picked|signed with|signed up with|decided on|ended up with) (?:another|a different|an other|someone|somebody|a competitor|your competitor|a local|an in-house|our own|[a-z0-9]+)\b/,
+  /\bno (?:plans?|intention) (?:to|of) (?:change|chang|buy|switch|invest|add|revisit|purchas|mov|us)\w*/,
+  /\b(?:not|isn't|is not|aren't) (?:really |even )?on (?:our|the|my) (?:roadmap|radar|agenda|wish ?list)\b/,
+  /\b(?:don't|do not|can't|cannot) see (?:us|me|myself|ourselves|this|it|that) (?:ever )?(?:needing|using|buying|switching|changing|going|having|being)\b/,
+  /\b(?:going to|gonna|have to|will|must|'ll|'d|respectfully|politely|i|we|to) (?:have to |respectfully |politely )?declin(?:e|ing)\b(?! (?:the|your|this) (?:meeting|invite|invitation|call))/,
+  /\bsit (?:this|it) (?:one )?out\b/,
+  /\b(?:went|go|going|gone|moving|moved) (?:in )?(?:a|another) (?:different )?direction\b/,
+  /\b(?:won't|will not|wont|aren't|are not|not) (?:be )?(?:moving|going|move|go) (?:forward|ahead)\b/,
+  /\b(?:we're|we are|i'm|i am|we've been|we have been) (?:very |really |quite |pretty |perfectly )?(?:happy|satisfied|content) with (?!(?:this|that|it|your|you|the (?:proposal|quote|demo|idea|offer|price|pricing|terms|plan|call|meeting))\b)/,
+  /\b(?:just |recently )?(?:renewed|extended) (?:our|the|a) (?:contract|agreement|subscription|deal)\b/,
+  // German, Spanish, French, Italian, Dutch: "kein Interesse", "no nos interesa", "pas intéressé"
+  /\b(?:kein interesse|nicht interessiert|no (?:nos|me) interesa|no estamos interesados|no estoy interesad[oa]|(?:pas|plus) intéressée?s?|ne (?:nous|m'|me) intéresse pas|non (?:ci|mi) interessa|non siamo interessati|geen interesse|niet geïnteresseerd)(?![a-zà-ÿ])/,
+  /\b(?:we|i|they)(?:'re|'ve| are| have)? (?:(?:went|go|gone|decided to go|going|ended up going|partnered|moved forward|moving forward|going ahead|gone ahead|went ahead) with|chose|chosen|selected|picked|signed with|signed up with|decided on|ended up with) (?:another|a different|an other|someone|somebody|a competitor|your competitor|a local|an in-house|our own|(?!(?:you|your|yours|u|ur|it|this|that|the|a|an|one|which|what)\b)[a-z0-9]+)\b/,
+  /\b(?:built|build|building|have|use|run) (?:something |one |it |our own )?(?:similar |like (?:this|that|it) )?in-?house\b/,
   /\b(?:we|i) (?:use|have|built|build|run) (?:our own|an in-house|in-house|something in-house)\b/,
   /^(?:no|nope|nah)[.!,]+ (?:we|i|thanks|thank|not|our)\b/,
   /\balready (?:have|use|using|work with|working with|signed|got|chose|picked|went|have a|in a contract|under contract|committed)\b/,
   /\b(?:we're|were|we are|i'm|im|i am) (?:all )?(?:set|good|covered|sorted|happy with|fine with|satisfied with|locked in|committed to|sticking with)(?: (?:thanks|thank you|with|for now|here|on this|on that)|$|[.,!])/,
   /\b(?:we'll|well|we will|i'll|ill|i will|gonna|going to) (?:stick with|pass)\b(?! (?:this|it|that|your \w+|the \w+|them)? ?(?:along|on to|to|over))/,
-  /\b(?:pass on this|hard pass|not for (?:us|me)|not (?:a |the )?(?:good |right )?fit|not something (?:we|i) (?:need|want|use)|(?:not|isn't|is not) relevant|no thanks?|no thank you|nope|nah)\b/,
+  /\b(?:pass on this|hard pass|not for (?:us|me)|(?:not|isn't|is not|aren't|wasn't) (?:really )?(?:a |the )?(?:good |great |right |strong )?(?:fit|match)|(?:not|isn't|is not) (?:really )?something (?:we|i)(?:'d| would| will|'re| are)? (?:\w+ )?(?:need|want|use|buy|consider|pursue)|(?:not|isn't|is not) relevant|no (?:thanks?|thx|thank you|ty)|nope|nah)\b/,
   /\b(?:don't|do not|won't|will not|wouldn't) (?:need|want|require|use|buy)\b/,
   /\bnot (?:looking|in the market|buying|pursuing|going to (?:move forward|proceed|pursue|buy|purchase|go ahead))\b/,
   /\bdecided (?:not to|against|to go (?:another|a different) (?:way|direction))\b/,
@@ -95,6 +131,12 @@ export const NO: Cues = [
 /** Hedges: a refusal beside one of these is not clear enough to stop for good. */
 /** Hedges on a yes: "we might be interested" is for a person to read. */
 export const SOFT = /\b(?:might|maybe|perhaps|possibly|depending|depends|not sure|unsure|can't promise)\b/;
+
+/** A wait that hangs on a condition is no promise of a date: "depends on the numbers next quarter". */
+export const CONDITIONAL = /\b(?:depends|depending|dependent) on\b|\bif (?:the|our|we)\b/;
+
+/** Asking to be sent material is a yes, even with a question mark: "could you send a case study?" */
+export const ASKS_FOR_MATERIAL = /\b(?:could|can|would) you (?:please )?(?:send|share|forward)\b/;
 
 export const HEDGE =
   /\b(?:maybe|perhaps|might|not sure|unsure|unless|depends|depending|possibly|probably not yet|open to|curious|tell me more|what if)\b|\?/;
@@ -110,26 +152,27 @@ export const MEETING: Cues = [
     `\\b(?:how about|what about|does|would|can we do|free|available|works for me on|see you) ${WHEN}\\b`,
   ),
   /\b(?:works for me|that works|i'm free|im free|i am free|we're free)\b/,
+  /\b(?:up for|down for|game for) (?:a |an )?(?:quick |short )?(?:call|chat|meeting|demo|zoom)\b|\b(?:mornings|afternoons|evenings) (?:are|work) (?:best|better|good)\b/,
   /\b(?:at )?\d{1,2}(?::\d\d)? ?(?:am|pm|a\.m\.|p\.m\.|est|et|pst|pt|cst|ct|cet|gmt)\b/,
   /\b(?:send|share|give) (?:me|us) (?:a few|some|your|a couple of) (?:times|slots|availability|options)\b|\byour availability\b/,
-  /\b(?:let's|lets|let us|happy to|glad to|keen to|love to|like to|want to|could we|can we|shall we) (?:talk|chat|meet|connect|hop on|jump on|speak|get on a call|do a call|set something up|see a demo|schedule)\b/,
+  /\b(?:let's|lets|let us|happy to|glad to|keen to|love to|like to|want to|could we|can we|shall we) (?:talk|chat|meet|connect|hop on|jump on|speak|get on a call|do a call|set something up|see a demo(?! recording| video)|schedule)\b/,
   new RegExp(`\\bcall me (?:at|on|any ?time|${WHEN})\\b`),
 ];
 
 /** Asking rather than deciding. */
 export const QUESTION: Cues = [
   /[^.!?\n]*\?/,
-  /^(?:(?:hi|hey|hello|ok|so|and|also|quick question)[,!]? )?(?:how|what|when|where|who|which|why|does|do|is|are|can|could|would|will) /,
+  /^(?:(?:hi|hey|hello|ok|so|and|also|quick question)[,!]? )?(?:how|what|when|where|who|which|why|does|do|is|are|can|could|would) /,
   /\b(?:how much|what (?:does|do) (?:it|you) cost)\b/,
 ];
 
 /** A yes, or wanting more. */
 export const INTERESTED: Cues = [
-  /\binterested\b/,
+  /\binterested\b|\b(?:intrigued|timely)\b/,
   /\b(?:sounds|looks|seems) (?:good|great|interesting|promising|useful|like a (?:fit|plan|good))\b/,
-  /\b(?:tell me more|send (?:me |us |over )?(?:more|some|the|your)? ?(?:info|information|details|deck|brochure|pricing|case stud(?:y|ies)|overview|proposal|quote)|more info)\b/,
+  /\b(?:tell me more|send (?:me |us |over )?(?:more|some|the|your)? ?(?:info|information|details|deck|brochure|pricing|case stud(?:y|ies)|overview|proposal|quote)|more info|send (?:me |us )?(?:over )?(?:whatever|what|anything) you(?:'ve| have)?)\b/,
   /^(?:yes|yeah|yep|yup|sure|absolutely|definitely|ok let's|go for it)\b/,
-  /\b(?:yes please|i'm in|im in|count (?:me|us) in|sign (?:me|us) up|let's do (?:it|this)|go ahead|keen|love to (?:learn|hear|see|try)|would (?:like|love) to (?:learn|know|hear|see|try|get)|want to (?:learn|know|hear|see|try)|let's (?:go|proceed)|please proceed|move forward)\b/,
+  /\b(?:yes please|(?:i'm|im|we're) in(?=$|[.!,]| for| too)|count (?:me|us) in|sign (?:me|us) up|let's do (?:it|this)|go ahead|keen|love to (?:learn|hear|see|try)|(?:would|i'd|we'd) (?:definitely |really |certainly |very much )?(?:like|love) to (?:learn|know|hear|see|try|get)|want to (?:learn|know|hear|see|try)|let's (?:go|proceed)|please proceed|move forward)\b/,
   /\b(?:need (?:this|something like this)|exactly what we need|been looking for|perfect timing|great timing|good timing)\b/,
 ];
 

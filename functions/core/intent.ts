@@ -1,4 +1,6 @@
 import {
+  ASKS_FOR_MATERIAL,
+  CONDITIONAL,
   type Cues,
   FOR_NOW,
   HEDGE,
@@ -13,6 +15,7 @@ import {
   SOFT,
   WRONG_PERSON,
 } from './intent-cues.ts';
+import type { Intent } from './intent-labels.ts';
 import { findReferral, type Referral } from './intent-referral.ts';
 import { findOptOut } from './opt-out-words.ts';
 import { capUntil, findAskedDate, findReturnDate, returnInstant } from './reply-date.ts';
@@ -24,31 +27,6 @@ import { newReplyText } from './reply-text.ts';
  * is `unsure`: a person decides. An actual no is "I don't want this, ever"; "not right now" is a not-now, and a
  * contrast ("not sure, but interested") is read by what comes after it.
  */
-
-export type Intent =
-  | 'interested'
-  | 'question'
-  | 'meeting'
-  | 'not-now'
-  | 'no'
-  | 'referral'
-  | 'wrong-person'
-  | 'unsubscribe'
-  | 'out-of-office'
-  | 'unsure';
-
-export const INTENTS: readonly Intent[] = [
-  'interested',
-  'question',
-  'meeting',
-  'not-now',
-  'no',
-  'referral',
-  'wrong-person',
-  'unsubscribe',
-  'out-of-office',
-  'unsure',
-];
 
 export interface IntentReading {
   readonly label: Intent;
@@ -127,13 +105,17 @@ function readClause(lower: string, original: string, context: ReplyContext): Int
   if (refusal && !later && FOR_NOW.test(lower.slice(refusal.index))) {
     return reading('not-now', 0.75, refusal, withUntil(original, context));
   }
+  if (later && CONDITIONAL.test(lower)) return reading('unsure', 0.45, later);
   if (later) return reading('not-now', 0.85, later, withUntil(original, context));
   if (refusal) return HEDGE.test(lower) ? reading('unsure', 0.4, refusal) : reading('no', 0.9, refusal);
   const meeting = find(MEETING, lower, original, true);
   if (meeting) return reading('meeting', 0.8, meeting);
   const question = find(QUESTION, lower, original);
-  if (question) return reading('question', 0.7, question);
   const interested = find(INTERESTED, lower, original, true);
+  // A stated interest beside the request, not the request itself ("send pricing?" is still a question).
+  const wantsMaterial =
+    interested && !/^send\b/i.test(interested.cue) && !SOFT.test(lower) && ASKS_FOR_MATERIAL.test(lower);
+  if (question && !wantsMaterial) return reading('question', 0.7, question);
   if (interested)
     return SOFT.test(lower) ? reading('unsure', 0.45, interested) : reading('interested', 0.8, interested);
   return undefined;

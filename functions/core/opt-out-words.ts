@@ -49,7 +49,7 @@ const ME = alt(
   'us',
   'this number',
   `this ${alt('phone', 'phone number', 'cell', 'email', 'email address', 'address')}`,
-  `my ${alt('number', 'phone', 'phone number', 'cell', 'email', 'email address', 'address')}`,
+  `my ${alt('number', 'phone', 'phone number', 'cell', 'email', 'email address', 'address', 'name', 'details', 'contact details', 'info', 'information', 'data')}`,
 );
 const MESSAGES = alt(
   'texts?',
@@ -69,7 +69,7 @@ const MESSAGES = alt(
 );
 // Repeated word lists are of single words: with "any more" beside "any" and "more", a long run of them would
 // backtrack exponentially (a text could stall the function).
-const DETERMINERS = `(?:${alt('the', 'these', 'those', 'all', 'of', 'your', 'ur', 'any', 'anymore', 'more', 'further', 'such', 'so', 'many', 'my')} )*`;
+const DETERMINERS = `(?:${alt('the', 'this', 'that', 'these', 'those', 'all', 'of', 'your', 'ur', 'any', 'anymore', 'more', 'further', 'future', 'such', 'so', 'many', 'my', 'whatever', 'every')} )*`;
 const LIST_QUALIFIER = alt(
   'mailing',
   'email',
@@ -91,7 +91,8 @@ const LIST_QUALIFIER = alt(
   'promotional',
 );
 const LIST = `(?:${LIST_QUALIFIER} )?${alt('lists?', 'database', 'db', 'contacts', 'system', 'records', 'mailings?', 'subscribers?', 'distribution')}`;
-const FROM_LIST = `${alt('off of', 'off', 'from', 'out of')} (?:${alt('your', 'ur', 'the', 'this', 'that', 'these', 'those', 'all', 'all your', 'all of your', 'any')} )?(?:${LIST}|${MESSAGES})`;
+// "frm ur list": the short forms of texting
+const FROM_LIST = `${alt('off of', 'off', 'from', 'frm', 'out of')} ${DETERMINERS}(?:${LIST}|${MESSAGES})`;
 /** What may follow a request that must end its clause: "don't text me again, please". */
 const TAIL = `(?: ${alt('again', 'anymore', 'any', 'more', 'ever', 'at', 'all', 'please', 'pls', 'plz', 'now', 'thanks', 'thank', 'you', 'thx', 'immediately', 'asap', 'already')})*`;
 const END = `${TAIL}(?= \\||$)`;
@@ -108,6 +109,65 @@ const DONT = alt(
   'do not ever',
   'never ever',
 );
+
+/**
+ * The same requests in German, Spanish, French, Italian and Dutch: each a verb of removal or stopping with its
+ * object, or a fixed phrase ("darme de baja", "uitschrijven"), after the same normalisation ("m'envoyer" →
+ * "menvoyer", "désinscrivez-moi" → "désinscrivezmoi").
+ */
+const OTHER_LANGUAGES: readonly Rule[] = [
+  // German: "bitte entfernen Sie mich aus Ihrem Verteiler", "ich möchte mich abmelden", "keine E-Mails mehr"
+  {
+    id: 'de-remove',
+    pattern:
+      /\b(?:entfernen|streichen|löschen|nehmen|tragen) sie (?:mich|uns|meine (?:daten|adresse|emailadresse|kontaktdaten))\b|\b(?:mich|uns) (?:bitte )?(?:aus|von) (?:ihrem|ihrer|eurem|eurer|dem|der|diesem|dieser) (?:\S+ )?(?:verteiler|liste|mailingliste|newsletter|emailverteiler|datenbank)\b/,
+  },
+  { id: 'de-unsubscribe', pattern: /\b(?:abmelden|austragen|abbestellen|abmeldung)\b/ },
+  {
+    id: 'de-no-more',
+    pattern:
+      /\bkeine (?:weiteren )?(?:emails?|mails?|nachrichten|werbung|newsletter|sms|anrufe)(?: mehr)?(?= \||$| mehr| bitte| senden| schicken| zusenden)|\b(?:kontaktieren|schreiben|mailen|anschreiben|anrufen|belästigen) sie (?:mich|uns) (?:bitte )?nicht mehr\b|\bmeine (?:daten|kontaktdaten|emailadresse) (?:\S+ )?(?:löschen|entfernen)\b|\bhören sie (?:bitte )?auf (?:\| )?(?:mir|mich|uns)\b/,
+  },
+  // Spanish: "dejen de enviarme correos", "quiero darme de baja", "sáquenme de su lista"
+  {
+    id: 'es-stop',
+    pattern:
+      /\b(?:dejen|deja|dejad|paren|dejar) de (?:enviarme|mandarme|escribirme|contactarme|llamarme|enviarnos|escribirnos|contactarnos|molestarme)\b|\bno (?:me|nos) (?:envíen|envien|manden|escriban|contacten|llamen|envíes|envies|mandes|escribas|contactes) más\b/,
+  },
+  {
+    id: 'es-remove',
+    pattern:
+      /\bde baja\b|\b(?:elimínenme|eliminenme|bórrenme|borrenme|sáquenme|saquenme|quítenme|quitenme|eliminarme|borrarme|sacarme|quitarme) de\b|\b(?:eliminen|borren|eliminar|borrar|supriman) (?:mis|nuestros) datos\b|\bno (?:quiero|deseo) (?:seguir )?recibir (?:más )?(?:correos|emails|mensajes|publicidad|información|informacion)\b/,
+  },
+  // French: "désinscrivez-moi", "retirez-moi de votre liste", "ne m'envoyez plus", "arrêtez de m'écrire"
+  {
+    id: 'fr-unsubscribe',
+    pattern:
+      /\b(?:désabonn|desabonn|désinscri|desinscri)\w*|\b(?:retirez|supprimez|enlevez|effacez|rayez|retirer|supprimer|enlever)(?:moi|nous| moi| nous)? (?:de|des|du) (?:votre|vos|la|cette|ta|tes|vos) (?:liste|listes|fichier|fichiers|base|mailing|newsletter|diffusion)\b|\b(?:supprimez|effacez|supprimer|effacer) (?:mes|nos) (?:données|coordonnées|informations)\b/,
+  },
+  {
+    id: 'fr-stop',
+    pattern:
+      /\bne (?:me |nous )?m?(?:envoy|contact|écriv|ecriv|appel|sollicit)\w* (?:\S+ )?plus\b|\bne (?:souhaite|veux|désire|desire|voudrais|souhaitons|voulons) plus (?:recevoir|être|etre)\b|\b(?:arrêtez|arretez|cessez|arrête|arrete|cesse) (?:de |d)(?:m|me |nous )?(?:envoy|écri|ecri|contact|spam|sollicit|appel)\w*/,
+  },
+  // Italian: "cancellatemi dalla lista", "non voglio più ricevere", "smettete di scrivermi"
+  {
+    id: 'it-remove',
+    pattern:
+      /\b(?:cancellatemi|rimuovetemi|toglietemi|eliminatemi|disiscrivetemi|cancellami|rimuovimi|toglimi|disiscriver\w*|disiscrizione)\b|\b(?:cancellate|rimuovete|eliminate|cancellare|rimuovere) (?:il mio (?:indirizzo|contatto|nominativo)|i miei dati|la mia email)\b/,
+  },
+  {
+    id: 'it-stop',
+    pattern:
+      /\bnon (?:voglio|desidero) più (?:ricevere|essere contattat\w)|\b(?:smettete|smetti|smettetela) di (?:inviarmi|scrivermi|contattarmi|mandarmi|chiamarmi)\b|\bnon (?:mi |ci )?(?:scrivete|contattate|inviate|mandate) più(?![a-z])/,
+  },
+  // Dutch: "schrijf me uit", "verwijder mij uit uw lijst", "geen mails meer"
+  {
+    id: 'nl-remove',
+    pattern:
+      /\b(?:uitschrijven|afmelden|uitgeschreven)\b|\b(?:schrijf|meld) (?:me|mij|ons) (?:\S+ )?(?:uit|af)\b|\bverwijder (?:me|mij|ons|mijn (?:gegevens|emailadres|adres|nummer))\b|\bgeen (?:emails?|mails?|mailtjes|berichten|nieuwsbrieven|sms|reclame) meer\b|\b(?:mail|bel|contacteer|stuur|benader) (?:me|mij|ons) (?:\S+ )?niet meer\b/,
+  },
+];
 
 const RULES: readonly Rule[] = [
   // "stop texting me", "quit emailing my email address"
@@ -148,7 +208,7 @@ const RULES: readonly Rule[] = [
   {
     id: 'remove-from-list',
     pattern: new RegExp(
-      `\\b${alt('remove', 'take', 'delete', 'drop', 'unsubscribe', 'erase', 'unenroll', 'unenrol', 'unlist', 'get')} ${ME} ${FROM_LIST}\\b`,
+      `\\b${alt('remove', 'removing', 'take', 'took', 'taking', 'delete', 'deleting', 'drop', 'unsubscribe', 'erase', 'unenroll', 'unenrol', 'unlist', 'get', 'scrub', 'strike', 'cross', 'pull')} ${ME} ${FROM_LIST}\\b`,
     ),
   },
   // "remove me.", "unsubscribe me please"
@@ -156,10 +216,25 @@ const RULES: readonly Rule[] = [
     id: 'remove-me',
     pattern: new RegExp(`\\b${alt('remove', 'delete', 'unsubscribe', 'unlist', 'erase')} ${ME}${END}`),
   },
-  // "I want off your list"
-  { id: 'want-off-list', pattern: new RegExp(`\\bwant ${FROM_LIST}\\b`) },
-  // "unsubscribe", "how do I unsubscribe?"
-  { id: 'unsubscribe', pattern: /\bunsubscribe\b/ },
+  // "I want off your list", "how do I get off this list?"
+  { id: 'want-off-list', pattern: new RegExp(`\\b${alt('want', 'wanna', 'get', 'be')} ${FROM_LIST}\\b`) },
+  // "delete my details", "erase all my data": a request to be forgotten ends the contact too
+  {
+    id: 'delete-my-data',
+    pattern: new RegExp(
+      `\\b${alt('delete', 'erase', 'remove', 'wipe', 'purge')} ${alt('my', 'all my', 'our')} ${alt('details', 'data', 'personal data', 'info', 'information', 'personal information', 'contact details', 'contact info')}(?:${END}| ${FROM_LIST}\\b)`,
+    ),
+  },
+  // "unsubscribe", "how do I unsubscribe?", and its usual misspellings
+  {
+    id: 'unsubscribe',
+    pattern: new RegExp(
+      `\\b${alt('unsubscribe', 'unsubscibe', 'unsubcribe', 'unsuscribe', 'unsubsribe', 'unsubscrib', 'unsub')}\\b`,
+    ),
+  },
+  // A message that is nothing but a keyword of the carriers' opt-out list: "STOP ALL", "optout"
+  { id: 'keyword-alone', pattern: /^(?:stop all|stopall|optout|opt out|remove|remove me)(?: \|)?$/ },
+  ...OTHER_LANGUAGES,
   // "I want to opt out", "opt me out"
   {
     id: 'opt-out',
@@ -195,7 +270,7 @@ const RULES: readonly Rule[] = [
   {
     id: 'stop-alone',
     pattern: new RegExp(
-      `(?:^|\\| )(?:${alt('ok', 'okay', 'please', 'pls', 'plz', 'just', 'seriously', 'omg', 'no', 'hey', 'so', 'now')} )*stop(?: ${alt('it', 'this', 'that', 'please', 'pls', 'plz', 'now', 'already', 'immediately', 'asap', 'thanks', 'thank', 'you', 'thx')})*(?= \\||$)`,
+      `(?:^|\\| )(?:${alt('ok', 'okay', 'please', 'pls', 'plz', 'just', 'seriously', 'omg', 'no', 'hey', 'so', 'now')} )*stop(?: ${alt('it', 'all', 'this', 'that', 'please', 'pls', 'plz', 'now', 'already', 'immediately', 'asap', 'thanks', 'thank', 'you', 'thx')})*(?= \\||$)`,
     ),
   },
 ];
@@ -214,7 +289,10 @@ const CHANNEL_WORDS: readonly [OptOutChannel, RegExp][] = [
     'sms',
     /\b(?:texts?|txts?|texting|txting|textin|text messages?|sms|number|phone|cell|wrong (?:number|num))\b/,
   ],
-  ['email', /\b(?:emails?|emailing|mails?|mailing|mailings|newsletters?|inbox)\b/],
+  [
+    'email',
+    /\b(?:emails?|emailing|mails?|mailing|mailings|newsletters?|inbox|correos?|courriels?|verteiler)\b/,
+  ],
 ];
 
 /** The record keeps the request, not an essay: a match is a few words, but repeated determiners can run on. */

@@ -1,4 +1,4 @@
-import { de, en, es, fr } from 'chrono-node';
+import { de, en, es, fr, it, nl } from 'chrono-node';
 import { DateTime } from 'luxon';
 
 /*
@@ -92,6 +92,68 @@ const germanDayMonth: Parser = {
   },
 };
 
+/** The next `day` of a month on or after the reference (a day past in this month is next month's). */
+function nextDay(context: Context, day: number, month?: number) {
+  const now = today(context);
+  let date = DateTime.utc(now.year, month ?? now.month, 1);
+  for (let i = 0; i < 24; i += 1, date = date.plus({ months: month ? 12 : 1 })) {
+    const at = date.set({ day });
+    if (at.day === day && at > now) return { year: at.year, month: at.month, day };
+  }
+  return null;
+}
+
+/** "after the 20th", "by the 3rd": a day of the month named alone, the next such day. */
+const dayAlone: Parser = {
+  pattern: () =>
+    /\bthe\s+([0-3]?\d)(?:st|nd|rd|th)\b(?!\s+(?:of\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec))/i,
+  extract: (context, match) => {
+    const day = Number(match[1]);
+    return day >= 1 && day <= 31 ? nextDay(context, day) : null;
+  },
+};
+
+/** Month names in full, January first: a word names a month when it is one, or its first three letters or more. */
+const MONTHS: Readonly<Record<string, readonly string[]>> = {
+  en: 'january february march april may june july august september october november december'.split(' '),
+  de: 'januar februar märz april mai juni juli august september oktober november dezember'.split(' '),
+  es: 'enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre'.split(' '),
+  fr: 'janvier février mars avril mai juin juillet août septembre octobre novembre décembre'.split(' '),
+  it: 'gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre novembre dicembre'.split(
+    ' ',
+  ),
+  nl: 'januari februari maart april mei juni juli augustus september oktober november december'.split(' '),
+};
+const monthOf = (lang: string, word: string) => {
+  const w = word.toLowerCase().replace(/\.$/, '');
+  return (MONTHS[lang] ?? []).findIndex((name) => w.length >= 3 && name.startsWith(w)) + 1;
+};
+const MONTH_WORD = '(\\p{L}{3,10}\\.?)';
+
+/** "mid-April", "Mitte April", "a mediados de abril", "mi-avril", "metà aprile", "half april": the 15th. */
+function midMonth(lang: string, lead: string): Parser {
+  return {
+    pattern: () => new RegExp(`(?<![\\p{L}])(?:${lead})[-\\s]*${MONTH_WORD}(?![\\p{L}])`, 'iu'),
+    extract: (context, match) => {
+      const month = monthOf(lang, match[1] ?? '');
+      return month > 0 ? nextDay(context, 15, month) : null;
+    },
+  };
+}
+
+/** "im Januar", "en enero", "en janvier", "a gennaio", "in januari": the month's first day, the day implied. */
+function monthAlone(lang: string, lead: string): Parser {
+  return {
+    pattern: () => new RegExp(`(?<![\\p{L}])(?:${lead})\\s+${MONTH_WORD}(?![\\p{L}])`, 'iu'),
+    extract: (context, match) => {
+      const month = monthOf(lang, match[1] ?? '');
+      if (month === 0) return null;
+      const { year } = nextStartOf(context, month);
+      return context.createParsingComponents({ year, month }).imply('day', 1);
+    },
+  };
+}
+
 function extended(base: Chrono, extra: readonly Parser[]): Chrono {
   const chrono = base.clone();
   // First, so that where chrono reads the same words ("next quarter" as three months on) ours is kept.
@@ -99,10 +161,24 @@ function extended(base: Chrono, extra: readonly Parser[]): Chrono {
   return chrono;
 }
 
-export const english = extended(en.casual, [quarter, nextQuarter, newYear, season]);
-export const OUT_OF_OFFICE_READERS: readonly Chrono[] = [
-  english,
-  extended(de.casual, [germanDayMonth]),
-  fr.casual,
-  es.casual,
-];
+export const english = extended(en.casual, [
+  quarter,
+  nextQuarter,
+  newYear,
+  season,
+  dayAlone,
+  midMonth('en', 'mid|middle of'),
+]);
+/** The readers for the other languages, each with its "mid-month" and its month alone. */
+const german = extended(de.casual, [germanDayMonth, midMonth('de', 'mitte'), monthAlone('de', 'im|ab|nach')]);
+const spanish = extended(es.casual, [
+  midMonth('es', 'a mediados de|mediados de'),
+  monthAlone('es', 'en|para'),
+]);
+const french = extended(fr.casual, [midMonth('fr', 'mi|à la mi|mi-'), monthAlone('fr', 'en|début|courant')]);
+const italian = extended(it.casual, [midMonth('it', 'a metà|metà|verso metà'), monthAlone('it', 'a|in|ad')]);
+const dutch = extended(nl.casual, [midMonth('nl', 'half|medio|midden'), monthAlone('nl', 'in|na')]);
+
+/** English first: where two read the same words, its reading is kept. */
+export const READERS: readonly Chrono[] = [english, german, french, spanish, italian, dutch];
+export const OUT_OF_OFFICE_READERS = READERS;

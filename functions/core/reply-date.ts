@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { type Chrono, english, OUT_OF_OFFICE_READERS } from './reply-chrono.ts';
+import { type Chrono, OUT_OF_OFFICE_READERS, READERS } from './reply-chrono.ts';
 
 /*
  * The dates a reply names, read with chrono-node relative to when it arrived, in the lead's zone: the day a
@@ -54,6 +54,27 @@ function isRelative(found: Found): boolean {
   return [...found.tags()].some((tag) => /relativeDate|casualReference|EndOfCurrent|Casual/.test(tag));
 }
 
+/** "tomorrow", "morgen", "mañana", "demain": a day named from the reply's own, read on the lead's calendar. */
+function isNextDay(found: Found): boolean {
+  return [...found.tags()].some((tag) => /casualReference\/(?:tomorrow|dayAfter)/.test(tag));
+}
+
+/** Words before a bare span that make it one from now: "give me a few weeks", "wait two months". */
+const SPAN_BEFORE = /\b(?:give (?:me|us)|wait(?: for)?|need|for)\s+(?:another\s+)?$/i;
+
+/** Words before a date that ask to be contacted then: "reach out in July" beats "our year ends in June". */
+const CONTACT_BEFORE =
+  /\b(?:try|ping|email|e-mail|contact|call|text|reach(?: out)?|check|circle|follow|touch|write|ask|revisit|reconnect|talk|speak|chat|melden|contact\w*|escrib\w*|recontact\w*|ricontatt\w*|scriv\w*|neem|bel)\b.{0,24}$/i;
+
+/** Each sentence read by the first reader that finds a date in it, English first. */
+function readSentence(sentence: string, received: Date, zone: string): Found[] {
+  for (const chrono of READERS) {
+    const found = chrono.parse(sentence, reference(received, zone), { forwardDate: true });
+    if (found.length > 0) return found;
+  }
+  return [];
+}
+
 /**
  * The day a not-now reply asks to be contacted again, as YYYY-MM-DD in `zone`: the first date it names after the
  * day it arrived ("in March" is the next 1 March; "after Feb 20" the day after; "after May" 1 June). Undefined
@@ -64,29 +85,28 @@ export function findAskedDate(text: string, received: Date, zone: string): strin
   // Sentence by sentence: chrono would join "busy this quarter. Next quarter…" into one range.
   const sentences = text.slice(0, 4000).split(/(?<=[.!?;\n])\s+/);
   const found = sentences.flatMap((sentence) =>
-    english
-      .parse(sentence, reference(received, zone), { forwardDate: true })
-      .map((f) => ({ found: f, before: sentence.slice(0, f.index) })),
+    readSentence(sentence, received, zone).map((f) => ({ found: f, before: sentence.slice(0, f.index) })),
   );
+  const dates: { date: DateTime; asked: boolean }[] = [];
   for (const result of found) {
     // A span counts when it reads as one from now ("in six weeks", "next month"), not "a 1 year renewal".
-    if (isRelative(result.found) && !SPAN.test(result.found.text)) continue;
+    const span = SPAN.test(result.found.text) || SPAN_BEFORE.test(result.before) || isNextDay(result.found);
+    if (isRelative(result.found) && !span) continue;
     let date = dayOf(result.found, zone);
     if (!date) continue;
-    const before = result.before.slice(-12).toLowerCase();
-    if (AFTER.test(before) && !isRelative(result.found)) {
+    if (AFTER.test(result.before.slice(-12).toLowerCase()) && !isRelative(result.found)) {
       date = result.found.start.isCertain('day') ? date.plus({ days: 1 }) : date.plus({ months: 1 });
-    } else if (/\bmid[-\s]?$/.test(before) && !result.found.start.isCertain('day')) {
-      date = date.set({ day: 15 });
     }
-    if (date > today) return date.toISODate() ?? undefined;
+    if (date > today) dates.push({ date, asked: CONTACT_BEFORE.test(result.before) });
   }
-  return undefined;
+  // The date the reply asks to be contacted on, else the first it names.
+  const chosen = dates.find((d) => d.asked) ?? dates[0];
+  return chosen?.date.toISODate() ?? undefined;
 }
 
 /** Words after which an out-of-office names its return: "back on", "until", "bis zum", "hasta el", "jusqu'au". */
 const TRIGGER =
-  /(?:\b(?:back|return(?:ing|s)?|until|till|through|thru|bis(?:\s+(?:zum|einschließlich|einschl\.))?|zurück|wieder(?:\s+(?:am|ab))?|ab\s+dem|hasta(?:\s+el)?|regreso|regresaré|volveré|de\s+retour|retour)(?=[\s:,])|jusqu[’']?(?:au|à))/giu;
+  /(?:\b(?:back|return(?:ing|s)?|until|till|through|thru|bis(?:\s+(?:zum|einschließlich|einschl\.))?|zurück|wieder(?:\s+(?:am|ab))?|ab(?:\s+dem)?|hasta(?:\s+el)?|regres(?:o|a|aré|ará)|vuelv[oe]|volver(?:é|á)|de\s+vuelta|reincorpor\p{L}*|de\s+retour|retour|rientr\p{L}*|torn(?:o|erò)|fino\s+al|terug|tot(?:\s+en\s+met)?)(?=[\s:,])|jusqu[’']?(?:au|à))/giu;
 /** How far after the trigger the date may start: "back in the office on Monday, 14 December". */
 const WINDOW = 48;
 /** A return date further out than this is not an out-of-office. */
@@ -96,6 +116,7 @@ const MAX_DAYS_WITHOUT_YEAR = 183;
 
 /** A calendar date, not a relative span: "valid until the end of the month" names no return. */
 function isCalendarDate(found: Found): boolean {
+  if (isNextDay(found)) return true;
   return !isRelative(found) && (found.start.isCertain('day') || found.start.isCertain('weekday'));
 }
 

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { INTENTS } from '../core/intent-labels.ts';
 
 /*
  * Every way a cadence must stop (docs/architecture.md §4), as one versioned, discriminated signal type: what each
@@ -22,19 +23,8 @@ const base = {
   source: z.string().min(1),
 };
 
-/** The reply reader's labels (functions/core/intent.ts): the signal carries what the reply was read as. */
-export const READING_LABELS = [
-  'interested',
-  'question',
-  'meeting',
-  'not-now',
-  'no',
-  'referral',
-  'wrong-person',
-  'unsubscribe',
-  'out-of-office',
-  'unsure',
-] as const;
+/** The reply reader's labels: the signal carries what the reply was read as. */
+export const READING_LABELS = INTENTS;
 export type ReadingLabel = (typeof READING_LABELS)[number];
 
 /** What a reply was read as; `until` is the snooze's end, already resolved to an instant (a default when none). */

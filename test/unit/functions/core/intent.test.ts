@@ -1,12 +1,17 @@
+import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import { intentBudgets, isHeldOut, loadReplies, measureIntent } from '../../../../bench/intent.ts';
-import { type Intent, type ReplyContext, readIntent } from '../../../../functions/core/intent.ts';
+import { type ReplyContext, readIntent } from '../../../../functions/core/intent.ts';
+import type { Intent } from '../../../../functions/core/intent-labels.ts';
 
 const RECEIVED = new Date('2026-12-07T15:00:00Z'); // Monday 7 December, 09:00 in Chicago
 const EMAIL: ReplyContext = { receivedAt: RECEIVED, zone: 'America/Chicago', channel: 'email' };
 const SMS: ReplyContext = { ...EMAIL, channel: 'sms' };
 /** 09:00 in Chicago on `date` (CST, UTC−6), as the reader states an until. */
 const nine = (date: string) => `${date}T15:00:00Z`;
+/** The until as the lead reads it: day and hour in Chicago, daylight time or not. */
+const local = (until: string | undefined) =>
+  until ? DateTime.fromISO(until, { zone: EMAIL.zone }).toFormat('yyyy-MM-dd HH:mm') : undefined;
 
 describe('readIntent: the issue’s table', () => {
   it.each<[string, Intent]>([
@@ -135,6 +140,106 @@ describe('readIntent: dates relative to the arrival, in the lead’s zone', () =
 
     // Assess
     expect(reading).toMatchObject({ label: 'out-of-office', until: nine(date) });
+  });
+});
+
+describe('readIntent: the forms of a return date', () => {
+  it.each([
+    ['Check back after the 20th.', '2026-12-21'],
+    ['Too early for us. Maybe mid-March?', '2027-03-15'],
+    ['Q3 is better for us.', '2027-07-01'],
+    ['Give me a few weeks.', '2026-12-28'],
+    ['Nicht jetzt bitte. Melden Sie sich gerne im Januar wieder.', '2027-01-01'],
+    ["We're frozen until the fiscal year ends in June. Reach out in July.", '2027-07-01'],
+  ])('a not-now: "%s" → until %s', (text, date) => {
+    // Act
+    const reading = readIntent(text, EMAIL);
+
+    // Assess
+    expect(reading.label).toBe('not-now');
+    expect(local(reading.until)).toBe(`${date} 09:00`);
+  });
+
+  it.each([
+    ['Out of office until tomorrow.', '2026-12-08'],
+    ["I'm on parental leave until mid-January and not checking email.", '2027-01-15'],
+    ['Ich bin derzeit im Urlaub und ab Montag, 14. Dezember wieder erreichbar.', '2026-12-14'],
+    ['Estoy de vacaciones. Vuelvo el 4 de enero.', '2027-01-04'],
+    ['Bonjour, je suis actuellement en congés et serai de retour le 9 janvier.', '2027-01-09'],
+    ['Sono in ferie fino al 10 gennaio.', '2027-01-10'],
+    ['Ik ben op vakantie tot en met 8 januari.', '2027-01-08'],
+  ])('an out-of-office: "%s" → until %s', (text, date) => {
+    // Act
+    const reading = readIntent(text, EMAIL);
+
+    // Assess
+    expect(reading.label).toBe('out-of-office');
+    expect(local(reading.until)).toBe(`${date} 09:00`);
+  });
+
+  it('reads "tomorrow" on the lead’s calendar, not on UTC’s', () => {
+    // Prepare: 02:00 UTC on 8 December is still 7 December in Chicago
+    const late: ReplyContext = { ...EMAIL, receivedAt: new Date('2026-12-08T02:00:00Z') };
+
+    // Act
+    const reading = readIntent('Out of office until tomorrow.', late);
+
+    // Assess
+    expect(reading.until).toBe(nine('2026-12-08'));
+  });
+});
+
+describe('readIntent: refusals, people and hedges in more words', () => {
+  it.each<[string, Intent]>([
+    ["We've decided this isn't a fit for us.", 'no'],
+    ['no thx', 'no'],
+    ["We built something similar in-house, so we won't be moving forward.", 'no'],
+    ["This really isn't on our roadmap.", 'no'],
+    ["I don't see us ever needing this.", 'no'],
+    ["Thanks, but I'm going to decline.", 'no'],
+    ["We're happy with our current provider and just renewed our contract.", 'no'],
+    ["Thanks but we're going with Gong.", 'no'],
+    ['Gracias, pero no nos interesa.', 'no'],
+    ['Pas intéressé, merci.', 'no'],
+    ['We went in a different direction.', 'no'],
+    ["We won't be moving forward this quarter.", 'not-now'],
+    ['We decided to go with you, send the contract.', 'unsure'],
+    ["We're happy with the proposal.", 'unsure'],
+    ['Possibly. Depends on what the numbers look like next quarter.', 'unsure'],
+    ['Jordan passed away last year.', 'wrong-person'],
+    ['I moved to a different company six months ago.', 'wrong-person'],
+    ['You have the wrong Alex.', 'wrong-person'],
+    ['This inbox belongs to the front desk.', 'wrong-person'],
+    ["I'm just a contractor here, I don't have any say in which tools we use.", 'wrong-person'],
+    ['Diese Person ist nicht mehr in unserem Unternehmen tätig.', 'wrong-person'],
+    ['Sorry, I have the wrong file attached.', 'unsure'],
+    ["There's no rush here.", 'unsure'],
+    ["I'm in engineering, I have nothing to do with sales software.", 'wrong-person'],
+    ["I'm intrigued, I'd like to see more.", 'interested'],
+    ["We'd definitely like to learn more, could you send a case study?", 'interested'],
+    ['Can you send pricing? Also do you have an API?', 'question'],
+    ['Count me in, keen to see a demo recording.', 'interested'],
+    ["I'd be up for a call.", 'meeting'],
+    ['Will review when I get a chance.', 'unsure'],
+  ])('"%s" → %s', (text, label) => {
+    // Act
+    const reading = readIntent(text, EMAIL);
+
+    // Assess
+    expect(reading.label).toBe(label);
+  });
+
+  it.each([
+    ["I've left Corvid but my replacement is Tasha Moreno.", 'Tasha Moreno'],
+    ['text my manager instead, his name is Luis', 'Luis'],
+    ['I handed this over to Rafael Soto on our finance team.', 'Rafael Soto'],
+    ['This is more for our marketing lead, Ingrid Solberg.', 'Ingrid Solberg'],
+  ])('a handover: "%s" → %s', (text, name) => {
+    // Act
+    const reading = readIntent(text, EMAIL);
+
+    // Assess
+    expect(reading).toMatchObject({ label: 'referral', referral: { name } });
   });
 });
 

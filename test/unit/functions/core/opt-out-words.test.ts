@@ -69,6 +69,26 @@ const OPT_OUTS: readonly [string, '' | 'sms' | 'email'][] = [
   ['if you don’t stop texting me I will report you', 'sms'],
   ['Hi Sam, thanks, but please stop emailing me about this', 'email'],
   ['Not interested. Please remove me from your texts, thank you', 'sms'],
+  ['Remove me from all future emails.', 'email'],
+  ['Take my name off whatever list you bought.', ''],
+  ['Delete my details.', ''],
+  ['Please erase my data from your database', ''],
+  ['How do I get off this list?', ''],
+  ["I'd appreciate it if you took me off your mailing list.", 'email'],
+  ['kindly remove me frm ur list', ''],
+  ['unsubscibe', ''],
+  ['STOP ALL', ''],
+  ['Bitte entfernen Sie mich aus Ihrem Verteiler.', ''],
+  ['Ich möchte mich abmelden.', ''],
+  ['Keine E-Mails mehr, bitte.', 'email'],
+  ['Por favor, dejen de enviarme correos.', ''],
+  ['Quiero darme de baja.', ''],
+  ['Désinscrivez-moi, merci.', ''],
+  ["Ne m'envoyez plus de courriels.", ''],
+  ['Cancellatemi dalla vostra lista.', ''],
+  ['Non voglio più ricevere email.', ''],
+  ['Schrijf me uit a.u.b.', ''],
+  ['Geen mails meer graag.', 'email'],
 ];
 
 const LOOK_ALIKES: readonly string[] = [
@@ -108,6 +128,11 @@ const LOOK_ALIKES: readonly string[] = [
   'I gave you the wrong address, use 12 Elm St',
   'Thanks, this looks good. Can we talk on Tuesday?',
   'Keep the emails coming!',
+  'Delete my details from the old account and use the new email.',
+  'Can you remove me from the cc list on this thread?',
+  'Take my name off the sign-up sheet for the webinar',
+  'Ich habe keine E-Mails bekommen.',
+  'Stop all the noise, just send the quote.',
 ];
 
 describe('opt-outs in words', () => {
