@@ -12,8 +12,9 @@ import type { Budget, Measured } from './budget.ts';
  * customer, hence the precision budgets of `no` and `unsubscribe` (docs/architecture.md §9).
  *
  * The reader was tuned while looking at its misses on these rows, so the whole-set figures are in-sample. The files
- * whose names start with `held-out` were written after the rules, without reading them; they are also reported on
- * their own (`heldOut`), the honest figure.
+ * whose names start with `held-out` were written without reading the rules and have not been used to change them;
+ * they are also reported on their own (`heldOut`), the honest figure. A held-out file whose misses were then used to
+ * improve the rules is renamed (after-rules-N.jsonl): from then on it is development data.
  */
 
 const FIXTURES = new URL('../test/fixtures/replies/', import.meta.url).pathname;

@@ -18,8 +18,9 @@ import {
 import type { Intent } from './intent-labels.ts';
 import { findReferral, type Referral } from './intent-referral.ts';
 import { findOptOut } from './opt-out-words.ts';
-import { capUntil, findAskedDate, findReturnDate, returnInstant } from './reply-date.ts';
+import { findAskedDate, findReturnDate } from './reply-date.ts';
 import { newReplyText } from './reply-text.ts';
+import { capUntil, returnInstant } from './snooze-time.ts';
 
 /*
  * What a reply means (#14): one label, how sure the reader is, and the words it rests on, so a person can see why

@@ -6,24 +6,7 @@ import { type Chrono, OUT_OF_OFFICE_READERS, READERS } from './reply-chrono.ts';
  * not-now asks to be contacted again ("try me in March") and the day an out-of-office says its writer is back.
  */
 
-/** The hour a snooze ends on its date, in the lead's zone: the start of a working day. */
-export const RETURN_HOUR = 9;
-/** A Standard execution lives a year, and re-engage needs its weeks after the snooze (docs/architecture.md §4.3). */
-export const MAX_UNTIL_DAYS = 330;
-
 type Found = ReturnType<Chrono['parse']>[number];
-
-/** The instant a date snoozes until: RETURN_HOUR on that day in `zone`, as UTC. */
-export function returnInstant(date: string, zone: string): string | undefined {
-  const at = DateTime.fromISO(date, { zone }).set({ hour: RETURN_HOUR });
-  return at.isValid ? (at.toUTC().toISO({ suppressMilliseconds: true }) ?? undefined) : undefined;
-}
-
-/** `until`, or the latest instant a snooze may reach when `until` lies beyond it. */
-export function capUntil(until: string, from: Date): string {
-  const limit = from.getTime() + MAX_UNTIL_DAYS * 86_400_000;
-  return Date.parse(until) > limit ? new Date(limit).toISOString().replace('.000Z', 'Z') : until;
-}
 
 function reference(received: Date, zone: string) {
   return { instant: received, timezone: DateTime.fromJSDate(received, { zone }).offset };

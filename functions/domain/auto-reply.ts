@@ -4,7 +4,8 @@
  * lead is snoozed until then.
  */
 
-export { findReturnDate, RETURN_HOUR, returnInstant } from '../core/reply-date.ts';
+export { findReturnDate } from '../core/reply-date.ts';
+export { RETURN_HOUR, returnInstant } from '../core/snooze-time.ts';
 
 /** Header names in lower case, each with its first value. */
 export type MailHeaders = Readonly<Record<string, string>>;

@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import * as z from 'zod';
 import { isTimeZone } from '../core/schedule.ts';
-import { returnInstant } from './auto-reply.ts';
+import { returnInstant } from '../core/snooze-time.ts';
 import { MAX_SNOOZE_DAYS, snoozeLimit } from './signal-rules.ts';
 import { OUTCOME_RESULTS } from './signal-schema.ts';
 import { applySignal, type SignalDeps, type SignalResult } from './signals.ts';

@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import { DEFAULT_REPLY_SNOOZE_DAYS } from '../core/config.ts';
 import { type IntentReading, readIntent } from '../core/intent.ts';
 import type { Referral } from '../core/intent-referral.ts';
-import { returnInstant } from '../core/reply-date.ts';
+import { returnInstant } from '../core/snooze-time.ts';
 import { type EnrollResult, enrollLead } from './enroll.ts';
 import { type ForwardDeps, type ForwardReading, type ReceivedMessage, replyForward } from './forward.ts';
 import { type Lead, SUPPRESSED_STATUSES } from './lead.ts';

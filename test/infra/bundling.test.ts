@@ -46,7 +46,11 @@ const NOWHERE = [
 ];
 
 /** Packages only some functions call: the template front matter's parser is the touch's alone. */
-const ONLY_IN: Record<string, readonly string[]> = { yaml: ['touch'] };
+const ONLY_IN: Record<string, readonly string[]> = {
+  yaml: ['touch'],
+  // The reply reader's dates: only the functions that read replies (docs/architecture.md §4.3).
+  'chrono-node': ['inbound-email', 'sms-inbound'],
+};
 
 /** The packages (node_modules/<package>) an output holds code of. */
 function packagesIn(inputs: readonly string[]): Set<string> {
