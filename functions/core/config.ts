@@ -148,16 +148,20 @@ export function parseConfig(
   return result.data;
 }
 
-/** What replies start, with the defaults filled in: the referral cadence is the default cadence unless named. */
+/**
+ * What replies start, with the defaults filled in. A referral enrolls the person it names only in a cadence the
+ * config names: that person never signed up, so writing to them is the business's choice, not a default (without
+ * one, the owner is told to add them).
+ */
 export function replySettings(config: FollowupConfig): {
   readonly snoozeDays: number;
-  readonly referralCadence: string;
+  readonly referralCadence?: string;
   readonly reengageCadence: string;
 } {
   const { snoozeDays, referralCadence, reengageCadence } = config.replies;
   return {
     snoozeDays: snoozeDays ?? DEFAULT_REPLY_SNOOZE_DAYS,
-    referralCadence: referralCadence ?? config.defaultCadence,
+    ...(referralCadence ? { referralCadence } : {}),
     reengageCadence: reengageCadence ?? DEFAULT_REENGAGE_CADENCE,
   };
 }

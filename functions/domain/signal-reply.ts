@@ -140,9 +140,11 @@ async function enrollReferral(
   now: Date,
 ): Promise<EnrollResult | 'no-cadence' | undefined> {
   if (!referral?.email || SUPPRESSED_STATUSES.has(lead.status)) return undefined;
+  // Enrolling a person who never signed up is the business's choice: only in a cadence the config names.
   const cadenceId = deps.replies?.referralCadence;
-  if (!cadenceId || !(await deps.cadences.get(cadenceId))) {
-    deps.logger.warn('referral-without-cadence', { leadId: lead.leadId, cadence: cadenceId ?? 'none' });
+  if (!cadenceId) return 'no-cadence';
+  if (!(await deps.cadences.get(cadenceId))) {
+    deps.logger.warn('referral-without-cadence', { leadId: lead.leadId, cadence: cadenceId });
     return 'no-cadence';
   }
   const result = await enrollLead(

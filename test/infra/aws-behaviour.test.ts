@@ -84,13 +84,16 @@ describe('StartExecution as Step Functions authorizes it', () => {
     template = committed();
   });
 
-  // Each function may start the cadences it enrolls in, and nothing else.
+  // Each function may start the cadences it enrolls in, and nothing else. A referral enrolls only in a cadence the
+  // config names (none in the shipped one).
+  const { referralCadence } = replySettings(config);
+  const replyStarts = [...new Set(['re-engage', ...(referralCadence ? [referralCadence] : [])])];
   const enrolls: Record<string, string[]> = {
     Intake: config.formCadences,
     Complete: cadences.map((c) => c.id),
     // A reply read as not-now snoozes into re-engage; one read as a referral enrolls the person it names (#14).
-    InboundEmail: [...new Set(['re-engage', replySettings(config).referralCadence])],
-    SmsInbound: [...new Set(['re-engage', replySettings(config).referralCadence])],
+    InboundEmail: replyStarts,
+    SmsInbound: replyStarts,
     Outcome: ['re-engage'],
     ShopEvents: ['abandoned-cart'],
     ShopWebhook: ['abandoned-cart'],

@@ -1,8 +1,20 @@
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { leadIdFor } from '../../functions/domain/lead.ts';
 import { signToken } from '../../functions/domain/tokens.ts';
 import { mimeMessage, sesReceiptEvent } from '../../local/signal-events.ts';
-import { enroll, type LeadApiView, leadOf, mailboxOf, T0, useEngine } from './harness.ts';
+import {
+  enroll,
+  type LeadApiView,
+  leadOf,
+  mailboxOf,
+  startTestRuntime,
+  T0,
+  type TestRuntime,
+  tempDir,
+  useEngine,
+} from './harness.ts';
 
 /*
  * Replies read and acted on (#14), end to end on the local runtime under the deployed IAM: each row of the issue's
@@ -10,7 +22,23 @@ import { enroll, type LeadApiView, leadOf, mailboxOf, T0, useEngine } from './ha
  * became, what runs next, what the owner was told, and a correction through the forward's signed link.
  */
 
-const engine = useEngine();
+const shared = useEngine();
+/** The engine the helpers talk to: the shared one, or a test's own (another project's config). */
+let own: TestRuntime | undefined;
+const engine = () => own ?? shared();
+
+const ROOT = new URL('../..', import.meta.url).pathname;
+
+/** A copy of this project whose config names a referral cadence (the shipped one names none). */
+function projectReferringTo(cadenceId: string): { path: string; remove: () => void } {
+  const dir = tempDir('followup-referrals-');
+  for (const folder of ['cadences', 'templates'])
+    cpSync(join(ROOT, folder), join(dir.path, folder), { recursive: true });
+  const config = JSON.parse(readFileSync(join(ROOT, 'followup.config.json'), 'utf8'));
+  config.replies = { ...config.replies, referralCadence: cadenceId };
+  writeFileSync(join(dir.path, 'followup.config.json'), JSON.stringify(config, null, 2));
+  return dir;
+}
 
 async function signal(leadId: string, body: Record<string, unknown>) {
   const response = await fetch(`${engine().url}/api/leads/${leadId}/signals`, {
@@ -135,20 +163,44 @@ describe('replies: one row of the table each', () => {
     expect(later.enrollments.map((e) => e.cadenceId)).toEqual(['web-inquiry']);
   });
 
-  it('referral with an address: this lead referred, the person a lead of their own in the referral cadence, the owner told', async () => {
+  it('referral with an address, and no referral cadence configured (the shipped default): referred, nobody new written to, the owner told to add them', async () => {
     const leadId = await signUp('referrer@example.com');
 
     const answer = await reply(leadId, 'Please talk to maria.lopez@acme.example, she handles this.');
 
     expect(answer.status).toBe('referred');
-    const maria = await view(leadIdFor('maria.lopez@acme.example'));
-    expect(maria.lead).toMatchObject({ source: 'referral', referredBy: leadId, status: 'active' });
-    expect(maria.enrollments.map((e) => e.cadenceId)).toEqual([engine().runtime.config.defaultCadence]);
+    const listed = (await (await fetch(`${engine().url}/api/leads`)).json()) as { leads: unknown[] };
+    expect(listed.leads).toHaveLength(1);
     expect(running(await view(leadId))).toEqual([]);
     const forward = await forwardOf(/^Reply from Jordan Alvarez/);
-    expect(forward.text).toContain(
-      `Read as: referral to maria.lopez@acme.example: added as a lead and enrolled in ${engine().runtime.config.defaultCadence}`,
-    );
+    expect(forward.text).toContain('Read as: referral to maria.lopez@acme.example: add them yourself');
+  });
+
+  it('referral with an address and replies.referralCadence set: the person a lead of their own in that cadence, the owner told', async () => {
+    // Prepare: a project whose config names the cadence referred people get (a copy: no lib/ to take IAM from)
+    const project = projectReferringTo('web-inquiry');
+    own = await startTestRuntime({ iam: 'off', root: project.path });
+    try {
+      const leadId = await signUp('referrer@example.com');
+
+      // Act
+      const answer = await reply(leadId, 'Please talk to maria.lopez@acme.example, she handles this.');
+
+      // Assess
+      expect(answer.status).toBe('referred');
+      const maria = await view(leadIdFor('maria.lopez@acme.example'));
+      expect(maria.lead).toMatchObject({ source: 'referral', referredBy: leadId, status: 'active' });
+      expect(maria.enrollments.map((e) => e.cadenceId)).toEqual(['web-inquiry']);
+      expect(running(await view(leadId))).toEqual([]);
+      const forward = await forwardOf(/^Reply from Jordan Alvarez/);
+      expect(forward.text).toContain(
+        'Read as: referral to maria.lopez@acme.example: added as a lead and enrolled in web-inquiry',
+      );
+    } finally {
+      await own.stop();
+      own = undefined;
+      project.remove();
+    }
   });
 
   it('referral naming no address: referred, no new lead, the owner told to add them', async () => {
