@@ -111,6 +111,21 @@ describe('StartExecution as Step Functions authorizes it', () => {
     },
   );
 
+  it('a configured referral cadence is one more that the reply functions may start, and only they', () => {
+    // Prepare: a config that enrolls referred people in proposal
+    const { template: referring } = synth({ replies: { ...config.replies, referralCadence: 'proposal' } });
+
+    // Act
+    const startable = (fn: string) =>
+      withAction(grantsOf(referring, fn), 'states:StartExecution').flatMap(resourcesOf).sort();
+
+    // Assess
+    for (const fn of ['InboundEmail', 'SmsInbound']) {
+      expect(startable(fn)).toEqual(['re-engage', 'proposal'].map(machine).sort());
+    }
+    expect(startable('Outcome')).toEqual([machine('re-engage')]);
+  });
+
   it('the functions still start on the alias, and stop executions by execution:NAME:ID', () => {
     const functions = Object.values(template.findResources('AWS::Lambda::Function'));
     const templates = functions
