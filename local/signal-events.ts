@@ -53,6 +53,25 @@ export interface SignalRuntime {
 
 type StoredLead = Pick<Lead, 'leadId' | 'email' | 'name' | 'phone' | 'status' | 'cart'>;
 
+/** What a simulated lead writes back when no text is given: it reads as interested (functions/core/intent.ts). */
+export const LOCAL_REPLY_TEXT = 'Thanks, this looks good. Send me more details.';
+
+/** A lead's reply to one of our emails, addressed to its reply token, as the receipt rule stores it. */
+export function replyMime(
+  lead: Pick<Lead, 'email' | 'name'>,
+  reply: { to: string; messageId: string; at: Date; text?: string },
+): string {
+  return mimeMessage({
+    from: lead.email,
+    ...(lead.name ? { fromName: lead.name } : {}),
+    to: reply.to,
+    subject: 'Re: your note',
+    text: reply.text ?? LOCAL_REPLY_TEXT,
+    date: reply.at,
+    messageId: reply.messageId,
+  });
+}
+
 /** A plain-text email as a mail client would send it, CRLF line ends. */
 export function mimeMessage(mail: {
   from: string;
@@ -213,15 +232,7 @@ export async function deliverSignal(
       const to = `reply+${token}@${runtime.config.replyDomain}`;
       runtime.rawMail.put(
         messageId,
-        mimeMessage({
-          from: lead.email,
-          ...(lead.name ? { fromName: lead.name } : {}),
-          to,
-          subject: 'Re: your note',
-          text: request.text ?? 'Thanks, this looks good. Send me more details.',
-          date: at,
-          messageId,
-        }),
+        replyMime(lead, { to, messageId, at, ...(request.text ? { text: request.text } : {}) }),
       );
       await signals.inboundEmail(sesReceiptEvent(messageId, [to], at));
       break;

@@ -4,7 +4,7 @@ import { signToken } from '../../functions/domain/tokens.ts';
 import type { Clock } from '../clock.ts';
 import { createMemoryEngine } from '../memory/engine.ts';
 import { MemoryLeadReads } from '../memory/lead-reads.ts';
-import { mimeMessage, sesReceiptEvent } from '../signal-events.ts';
+import { replyMime, sesReceiptEvent } from '../signal-events.ts';
 import type { LocalFunction, LocalStepFunctions } from '../step-functions.ts';
 import type { Counts } from './metering.ts';
 import type { Store } from './stores.ts';
@@ -54,19 +54,8 @@ function memoryEngine(root: string, clock: Clock): SimEngine {
       const at = clock.now();
       const messageId = `local-${crypto.randomUUID()}`;
       const to = `reply+${signToken(lead.leadId, engine.signingKey)}@${engine.config.replyDomain}`;
-      engine.rawMail.put(
-        messageId,
-        mimeMessage({
-          from: lead.email,
-          ...(lead.name ? { fromName: lead.name } : {}),
-          to,
-          subject: 'Re: your note',
-          // The words deliverSignal sends on the local runtime: a reply reader must read the same reply on both stores.
-          text: 'Thanks, this looks good. Send me more details.',
-          date: at,
-          messageId,
-        }),
-      );
+      // The same words and mail as deliverSignal: the reader must read the same reply on both stores.
+      engine.rawMail.put(messageId, replyMime(lead, { to, messageId, at }));
       await engine.signals.inboundEmail(sesReceiptEvent(messageId, [to], at));
       return (await store.getLead(leadId))?.status ?? 'deleted';
     },
