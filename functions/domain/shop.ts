@@ -203,23 +203,46 @@ export type WebhookResult =
   | { readonly duplicate: true }
   | { readonly duplicate: false; readonly result: ShopResult };
 
-/** Receives a webhook's event once per key: a second delivery of the same event is a duplicate and does nothing. */
-export async function receiveWebhookEvent(
+/** Where a once-only delivery came from: its dedupe key and the source its marker records. */
+export interface ShopDelivery {
+  readonly key: string;
+  readonly source: 'shop-webhook' | 'shop-bus';
+}
+
+/**
+ * Receives a delivery of a shop event once per key: a second delivery of the same event (a replay, a retry, the
+ * bus's at-least-once redelivery) is a duplicate and does nothing.
+ */
+export async function receiveShopEventOnce(
   deps: ShopDeps,
   event: ShopEvent,
-  key: string,
+  delivery: ShopDelivery,
   now: Date,
 ): Promise<WebhookResult> {
   const ran = await applyOnce(
     deps.store,
-    { signalId: key, type: `webhook:${event.type}`, source: 'shop-webhook' },
+    {
+      signalId: delivery.key,
+      type: `${delivery.source === 'shop-bus' ? 'bus' : 'webhook'}:${event.type}`,
+      source: delivery.source,
+    },
     now,
     () => receiveShopEvent(deps, event, now),
     deps.logger,
   );
   if (ran.duplicate) {
-    deps.logger.info('shop-webhook-duplicate', { type: event.type });
+    deps.logger.info(`${delivery.source}-duplicate`, { type: event.type });
     return { duplicate: true };
   }
   return { duplicate: false, result: ran.value };
+}
+
+/** Receives a webhook's event once per key (webhookEventKey). */
+export function receiveWebhookEvent(
+  deps: ShopDeps,
+  event: ShopEvent,
+  key: string,
+  now: Date,
+): Promise<WebhookResult> {
+  return receiveShopEventOnce(deps, event, { key, source: 'shop-webhook' }, now);
 }

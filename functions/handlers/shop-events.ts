@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { InvalidPayload } from '../domain/errors.ts';
 import {
-  receiveShopEvent,
+  receiveShopEventOnce,
   SHOP_EVENT_TYPES,
   type ShopDeps,
   ShopEventSchema,
@@ -10,10 +10,12 @@ import {
 
 /*
  * EventBridge rule on the stack's bus: a shop's `cart.abandoned` and `order.completed` events (detail-type), with
- * the fields in `detail`.
+ * the fields in `detail`. EventBridge delivers at least once, and Lambda retries a failed asynchronous invocation
+ * with the same event: each event id is received once (docs/architecture.md §4.1).
  */
 
 export const ShopEnvelopeSchema = z.object({
+  id: z.string().min(1).max(200),
   'detail-type': z.enum(SHOP_EVENT_TYPES),
   detail: z.unknown(),
 });
@@ -22,9 +24,12 @@ export interface ShopEventsDeps extends ShopDeps {
   readonly clock?: () => Date;
 }
 
+/** What the handler answers: the event's result, or that this delivery of it was already received. */
+export type ShopEventsResult = ShopResult | { readonly type: ShopResult['type']; readonly duplicate: true };
+
 export function makeShopEventsHandler(deps: ShopEventsDeps) {
   const clock = deps.clock ?? (() => new Date());
-  return async (event: unknown): Promise<ShopResult> => {
+  return async (event: unknown): Promise<ShopEventsResult> => {
     const envelope = ShopEnvelopeSchema.safeParse(event);
     if (!envelope.success) throw new InvalidPayload(`shop event: ${z.prettifyError(envelope.error)}`);
     const parsed = ShopEventSchema.safeParse({
@@ -32,7 +37,10 @@ export function makeShopEventsHandler(deps: ShopEventsDeps) {
       detail: envelope.data.detail,
     });
     if (!parsed.success) throw new InvalidPayload(`shop event: ${z.prettifyError(parsed.error)}`);
-    const result = await receiveShopEvent(deps, parsed.data, clock());
+    const delivery = { key: `shop-bus:${envelope.data.id}`, source: 'shop-bus' } as const;
+    const received = await receiveShopEventOnce(deps, parsed.data, delivery, clock());
+    if (received.duplicate) return { type: parsed.data.type, duplicate: true };
+    const { result } = received;
     deps.logger.info('shop-event', { type: result.type, leadId: result.leadId });
     return result;
   };

@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { ExecutionInputSchema } from '../../../../functions/core/execution-input.ts';
-import { leadIdFor } from '../../../../functions/domain/lead.ts';
+import { type Lead, leadIdFor } from '../../../../functions/domain/lead.ts';
 import { signWebhook } from '../../../../functions/domain/shop.ts';
 import { makeShopEventsHandler } from '../../../../functions/handlers/shop-events.ts';
 import { makeShopWebhookHandler } from '../../../../functions/handlers/shop-webhook.ts';
@@ -116,12 +116,33 @@ describe('shop events on the bus', () => {
     await events()(order);
     const recorded = w.store.events.length;
 
-    // Act
-    const again = await events()(order);
+    // Act: the shop sent it twice, as two events
+    const again = await events()({ ...order, id: 'evt-order-completed-resent' });
 
     // Assess
     expect(again).toMatchObject({ outcome: 'duplicate' });
     expect(w.store.events).toHaveLength(recorded);
+  });
+
+  it('the same bus event delivered again (EventBridge is at least once) does nothing, even after the lead moved on', async () => {
+    // Prepare: the cart's follow-up ran and the shopper went quiet into nurture.
+    const abandoned = bus('cart.abandoned', CART);
+    await events()(abandoned);
+    const leadId = leadIdFor(SHOPPER);
+    w.store.leads.set(leadId, { ...(w.store.leads.get(leadId) as Lead), status: 'nurture' });
+    const recorded = w.store.events.length;
+
+    // Act
+    const again = await events()(abandoned);
+    const another = await events()({ ...abandoned, id: 'evt-cart-abandoned-again' });
+
+    // Assess: the redelivery is a duplicate; the same cart abandoned again (a new event id) re-enrolls.
+    expect(again).toEqual({ type: 'cart.abandoned', duplicate: true });
+    expect(w.store.events.slice(recorded, recorded + 1)).toEqual([
+      expect.objectContaining({ kind: 'status', from: 'nurture', to: 'active' }),
+    ]);
+    expect(another).toMatchObject({ type: 'cart.abandoned', enrollment: { status: 'started' } });
+    expect(starts()).toHaveLength(2);
   });
 
   it('an order from someone never followed up changes nothing', async () => {
