@@ -17,7 +17,8 @@ export const OUT_OF_OFFICE: Cues = [
   /\b(?:i am|i'm|im|i will be|i'll be|currently) (?:currently )?(?:out of (?:the )?office|ooo|away (?:from (?:the|my) (?:office|desk)|on (?:holiday|vacation|leave|business)|until|till|through)|on (?:annual |parental |maternity |paternity |sick )?(?:leave|vacation|holiday|holidays|pto|sabbatical)|travell?ing (?:until|till|through|with limited|and have limited|and will have))(?! soon| from next| starting| next)/,
   /\bout of (?:the )?office[:,-]? (?:until|till|through|thru|from|and|with|on|returning|back)\b/,
   /^out of (?:the )?office\b/,
-  /\b(?:automatic reply|auto-?reply|out of office reply|ooo reply)\b/,
+  /(?:^|[.!?] )(?:currently )?(?:on (?:annual |parental |maternity |paternity |sick )?(?:leave|vacation|holiday|holidays|pto|sabbatical)|away) (?:until|till|through|thru|returning|back on)\b/,
+  /\b(?:automatic reply|auto-?reply|out of office reply|ooo reply|automatische antwort|respuesta automática|réponse automatique|risposta automatica|automatisch antwoord)(?![\p{L}])/u,
   /\b(?:limited|no|sporadic|intermittent|occasional|little|restricted) access to (?:my )?e-?mails?\b/,
   /\be-?mails? (?:will not|won't) be (?:read|answered|monitored|checked)\b/,
   /\b(?:ich bin|bin ich) (?:bis|vom|ab|derzeit|zurzeit|momentan|im urlaub|nicht im büro|außer haus|abwesend)/,
@@ -26,7 +27,7 @@ export const OUT_OF_OFFICE: Cues = [
   /\bfuera de la oficina\b/,
   /\b(?:je suis|je serai) (?:actuellement |en ce moment )?(?:absente?|en congés?|en vacances|hors du bureau|en déplacement)/,
   /\b(?:sono|sarò) (?:attualmente )?(?:fuori (?:ufficio|sede)|in (?:ferie|vacanza)|assente)/,
-  /\b(?:ik ben|ben ik) (?:momenteel |tot en met |tot )?(?:afwezig|op vakantie|met vakantie|niet op kantoor|buiten kantoor)/,
+  /\b(?:ik ben|ben ik) (?:momenteel |op dit moment |tot en met |tot )?(?:afwezig|op vakantie|met vakantie|niet op kantoor|buiten kantoor)/,
   /\babsente? (?:du bureau )?jusqu/,
 ];
 
@@ -35,6 +36,10 @@ export const LEFT_COMPANY: Cues = [
   /\b(?:no longer|not longer) (?:with|at|works? (?:at|for|here|with)|working (?:at|for|here|with)|employed|part of)\b/,
   /\b(?:has|have|had|just|he|she|they|who) (?:has |have |had )?(?:left|retired|moved on)\b/,
   /\bno longer (?:in|on) (?:that|this|the) (?:role|position|job|team)\b/,
+  /\b(?:he's|she's|he is|she is|they're|they are) no longer (?:here|around|on the team|in the company|with the company)\b/,
+  /\b(?:i'm|im|i am|i've|i have) (?:now )?retired\b|\b(?:i'm|im|i am) not (?:with|at|part of|employed by) (?:that|the|this|your|any) (?:company|business|firm|organi[sz]ation)\b|\b(?:i|he|she|they) (?:don't|do not|doesn't|does not|never) work(?:ed)? (?:there|at (?:that|this) company|for (?:that|this) company)\b/,
+  // the writer left: a place and when, not "I left you a voicemail"
+  /\bi(?:'ve| have)? left (?!(?:you|u|it|a|an|them|him|her|my|your|some|this|that|the (?:note|message|comment|voicemail))\b)(?:[a-z0-9&'.-]+ ){1,4}?(?:ago|last (?:year|month|spring|summer|fall|autumn|winter)|in (?:19|20)\d\d)\b/,
   /\b(?:left|retired from) (?:the|our|this) (?:company|business|firm|organi[sz]ation|team)\b/,
   /\b(?:doesn't|does not|don't|do not) work (?:here|for us|at|with us) any ?more\b/,
   /\b(?:doesn't|does not) work (?:here|for us)\b/,
@@ -43,11 +48,11 @@ export const LEFT_COMPANY: Cues = [
   /\b(?:moved|switched|went|changed) (?:over )?(?:to )?(?:a )?(?:different|new|another|other) (?:company|companies|job|jobs|employer|firm|organi[sz]ation)\b/,
   // German, Spanish, French, Italian, Dutch: "ist nicht mehr bei uns tätig", "ya no trabaja aquí"
   /\b(?:nicht mehr (?:bei uns|in unserem unternehmen|im unternehmen|für uns|hier)|arbeitet nicht mehr|hat (?:das unternehmen|uns|die firma) verlassen)\b/,
-  /\b(?:ya no (?:trabaja|está|forma parte)|ne (?:travaille|fait) plus|n'est plus (?:chez|dans|avec|parmi)|a quitté (?:la société|l'entreprise|notre)|non (?:lavora|è) più|werkt (?:hier )?niet meer|is niet meer (?:werkzaam|bij))/,
+  /\b(?:ya no (?:trabaj[oa]|est[áo]y?|form[oa] parte)|ne (?:travaille|fait) plus|n'est plus (?:chez|dans|avec|parmi)|(?:a|ai) quitté (?:la société|l'entreprise|notre)|non (?:lavor[oa]|è|sono) più|werkt? (?:hier )?niet meer|(?:is|ben) niet meer (?:werkzaam|bij)|(?:ich )?arbeite nicht mehr)/,
 ];
 export const WRONG_PERSON: Cues = [
   /\bwrong (?:person|contact|guy|email|address|department|team)\b/,
-  /\b(?:you've got|you have|you got|youve got|u have|u got) the wrong (?!idea|impression|end|way|number of)[a-z]+\b/,
+  /\b(?:you've got|you have|you got|youve got|u have|u got|you've reached|you reached|you've emailed|you emailed|you've contacted|you contacted) the wrong (?!idea|impression|end|way|number of)[a-z]+\b/,
   /\b(?:don't|do not|doesn't|does not) work (?:at|for) (?:any|a|that|this|your)\b/,
   /\b(?:have|has|got) nothing to do with (?:\w+ )?(?:sales|purchas\w*|buying|marketing|procurement|software|tools?|vendors?|decisions?|the (?:company|business))\b/,
   /\b(?:this|that|the) (?:inbox|email|address|mailbox|account|number) (?:belongs to|is monitored by|is only for|is for (?:the|our) [a-z ]{0,20}(?:only|desk|team|office))\b/,
@@ -60,27 +65,41 @@ export const WRONG_PERSON: Cues = [
   /\b(?:i'm|im|i am) not (?:responsible|in charge|the (?:decision ?maker|person|one|buyer))\b/,
   /\b(?:i'm|im|i am) (?:just )?(?:an? )?(?:intern|assistant|student|contractor|temp)\b.*\b(?:not|no|don't|can't|nothing)\b/,
   /\bnever (?:worked|been) (?:at|with|for)\b/,
+  /\b(?:have|got|get) (?:me|us) (?:confused|mixed up|mistaken) (?:with|for)\b|\bmistaken me for\b|\bthinking of (?:someone|somebody) else\b/,
+  /\b(?:isn't|is not|not) (?:something|anything|an area|a topic) (?:i|i'm|im) (?:\w+ )?(?:deal with|handle|work on|look after|own|manage|decide on|cover|am responsible for|involved in)\b/,
+  // German, Spanish, French, Italian, Dutch: "nicht zuständig", "no soy la persona indicada", "pas la bonne personne"
+  /\bnicht (?:zuständig|verantwortlich|(?:der|die) richtige (?:ansprechpartner|ansprechpartnerin|person|kontakt))|\bno soy (?:(?:la persona|el contacto) (?:adecuad|indicad|correct)|quien (?:decide|lleva|se encarga))|\bno (?:me corresponde|es mi área|llevo (?:este|ese) tema)|\b(?:pas|plus) (?:la bonne personne|le bon (?:interlocuteur|contact)|la bonne interlocutrice)|\b(?:pas|plus) (?:de mon ressort|responsable de|en charge de)|\bnon sono (?:io )?(?:la persona giusta|il referente|la referente|il responsabile|la responsabile)|\bnon (?:è|e') di mia competenza|\bniet de (?:juiste|goede) persoon|\bniet (?:verantwoordelijk|mijn afdeling)/,
   /\b(?:talk to|speak (?:to|with)|reach out to|contact|ask|try) (?:my|our|the) (?:manager|boss|supervisor|colleagues?|team|it team|it department|purchasing|procurement|marketing|sales|office|head office|hq|owner|director|ceo|cto|cfo|wife|husband|partner|son|daughter|dad|mom|mum|father|mother|brother|sister)\b/,
 ];
 
 /** Handing over: the words before a name or an address that becomes a new lead. */
 export const HANDOVER =
-  /\b(?:talk to|talk with|speak to|speak with|reach out to|get in touch with|contact|connect with|email|e-mail|write to|forward(?:ing|ed)? (?:this |you |it |your (?:note|email|message) )?(?:on )?(?:to|over to)|(?:cc'?ing|cc'?d|cced|cc|copying|looping in|looped in|adding)|the (?:right |best |correct )?(?:person|contact|one) (?:is|would be|you want is|you need is|to talk to is|to speak (?:to|with) is)|try|(?:handles|owns|runs|manages|looks after|is in charge of|is responsible for|takes care of) (?:this|that|these|marketing|sales|purchasing|procurement|it|our|vendor)|(?:is|would be) (?:the|a) (?:right|better|best|correct) (?:person|contact|fit)|(?:my|his|her|their) (?:replacement|successor)(?: is)?|(?:his|her|their) name(?:'s| is)|hand(?:ed|ing)? (?:this|it) (?:over|on) to|pass(?:ed|ing)? (?:this|it) (?:on|along) to|ask for|took over|has taken over|(?:this is|that's|this would be|it's) (?:more |better |really |probably |actually )?(?:one |a question |something )?for)\b/;
+  /\b(?:talk to|talk with|speak to|speak with|reach out to|get in touch with|contact|connect with|email|e-mail|write to|forward(?:ing|ed)? (?:this |you |it |your (?:note|email|message) )?(?:on )?(?:to|over to)|(?:cc'?ing|cc'?d|cced|cc|copying|looping in|looped in|loop in|adding)|the (?:right |best |correct )?(?:person|contact|one) (?:is|would be|you want is|you need is|to talk to is|to speak (?:to|with) is)|try|(?:handles|owns|runs|manages|looks after|is in charge of|is responsible for|takes care of) (?:this|that|these|marketing|sales|purchasing|procurement|it|our|vendor)|(?:is|would be) (?:the|a) (?:right|better|best|correct) (?:person|contact|fit)|(?:is|would be) the (?:one|person|guy|contact) (?:you want|you need|to (?:talk|speak) to|to ask)|(?:my|his|her|their) (?:replacement|successor)(?: is)?|(?:his|her|their) name(?:'s| is)|hand(?:ed|ing)? (?:this|it) (?:over|on) to|pass(?:ed|ing)? (?:this|it) (?:on|along) to|ask for|took over|has taken over|(?:this is|that's|this would be|it's) (?:more |better |really |probably |actually )?(?:one |a question |something )?for)\b/;
+
+/** Handing over by phone or chat ("text my colleague Ray"), and in German, Spanish, French, Italian and Dutch. */
+export const HANDOVER_ELSEWHERE =
+  /\b(?:(?:text|txt|call|ring|phone|message|ping|whatsapp)(?= (?:my|our|his|her) )|(?:wenden|melden) sie sich (?:bitte |gerne )?(?:direkt )?an|(?:kontaktieren|schreiben) sie (?:bitte |gerne )?(?:direkt )?|(?:ich )?leite (?:das|es|ihre (?:nachricht|e-?mail|anfrage)) (?:gerne )?(?:weiter )?an|(?:hablen?|habla) con|(?:contacte|contacten|contacta|escriba|escriban|escribe) (?:a|con)|(?:pónganse|póngase|ponte) en contacto con|(?:reenvío|reenvié|paso) (?:su |tu |el )?(?:correo|mensaje|email) a|contactez|adressez-vous|(?:je )?(?:transmets|fais suivre) (?:votre |ton )?(?:message |mail |demande )?|contatti|contattate|scriva a|scrivete a|rivolgetevi a|si rivolga a|inoltro (?:la (?:sua|tua) (?:mail|email|richiesta) )?a|neem(?:t u)? contact op met|stuur (?:het|dit|uw bericht) door naar|ik stuur (?:het|dit|je mail|uw mail) door naar)\b/;
 
 /** A temporal limit that makes a refusal a "not now": "not interested right now", "no budget this year". */
 export const FOR_NOW =
   /\b(?:right now|rn|for now|just now|at the moment|atm|at this (?:time|point|stage)|currently|this (?:year|quarter|month|week|season|fiscal)|yet|until|till|til|for the (?:time being|moment|next)|(?:next|coming) (?:year|quarter|month|few)|in (?:the )?(?:new year|spring|summer|fall|autumn|winter)|later|anymore this)\b/;
+
+/** A time limit widened to always is no limit: "no interest at this time or in the future", "not now, not ever". */
+export const EVER =
+  /\b(?:or|nor|and) (?:ever|in the future|at any (?:point|time)|any ?time in the future)\b|\bnot (?:\w+,? )?(?:(?:or|and|nor) )?(?:not )?ever\b|\b(?:and|or) never will(?: be)?\b/;
 
 /** A date or a wait the prospect asks for, or a busy spell that will pass. */
 export const NOT_NOW: Cues = [
   /\bnot (?:right )?now\b/,
   /\bnot (?:at the moment|at this (?:time|point|stage)|yet|today|this (?:year|quarter|month|week))\b/,
   /\b(?:can't|cannot|can not|won't|couldn't|unable to) (?:do|commit|take|look at|prioriti[sz]e|move forward|start|think about|consider|afford|add|fit)\b(?: [a-z']+){0,3}? (?:(?:right )?now|at the moment|at this (?:time|point)|this (?:year|quarter|month)|until|before|till|yet)\b|\b(?:can't|cannot) do (?:it|this) now\b/,
-  /\b(?:try|ping|email|contact|call|text|bug|nudge|remind|write|ask) (?:me|us) (?:again |back )?(?:in|after|next|around|later|closer|early|towards|toward|once|when|at the|on)\b/,
+  /\bnot (?:until|till|before)\b|\bnot in (?:the|our|this year's) budget\b/,
+  /\b(?:try|ping|email|contact|call|text|bug|nudge|remind|write|ask|hit) (?:me|us) (?:up |again |back )?(?:in|after|next|around|later|closer|early|towards|toward|once|when|at the|on|mid)\b/,
   /\b(?:try|ask) (?:again|back) (?:in|after|next|around|later|closer|early|once|when|on)\b/,
-  /\b(?:check|circle|come|get|reach|follow|touch|loop) (?:back|up|base|out)(?: (?:with|to) (?:me|us))?(?: again)? (?:in|after|next|around|later|closer|early|towards|toward|once|when|at the|on)\b/,
+  /\b(?:check|circle|come|get|reach|follow|touch|loop) (?:back|up|base|out)(?: out)?(?: (?:with|to) (?:me|us))?(?: again)? (?:in|after|next|around|later|closer|early|towards|toward|once|when|at the|on)\b/,
   /\b(?:reconnect|revisit|regroup|talk again|speak again|pick this up|pick it up|chat again)\b.*\b(?:in|after|next|later|around)\b/,
   /\bmaybe (?:later|next|in|after|down the road|another time)\b/,
+  /\b(?:put|set|make|pop|add|create) (?:in |up )?(?:a |an )?(?:reminder|follow-?up|note|task)(?: in)? (?:for|to (?:reach|follow|check|ping|contact))\b/,
   /\b(?:later this year|down the (?:road|line)|another time|some other time|in a (?:few|couple(?: of)?) (?:weeks|months))\b/,
   /\b(?:too |really |very |super |pretty |crazy |so )?(?:busy|swamped|slammed|buried|flat out|stretched)\b/,
   /\b(?:bad|poor|wrong|tough) timing\b|\btiming(?:'s| isn't| is not| is) (?:right|great|good|ideal|bad|off|tough)\b/,
@@ -94,6 +113,7 @@ export const NOT_NOW: Cues = [
   /\b(?:ahora no|no es (?:buen|el) momento|más adelante|mas adelante|pas maintenant|pas pour (?:le moment|l'instant)|plus tard|recontactez|non (?:ora|adesso|in questo momento)|più avanti|niet nu|op dit moment niet|later dit jaar)\b/,
   /\b(?:on hold|paused|budget (?:is )?(?:frozen|freeze|cut)|hiring freeze|spending freeze|no budget (?:until|this|right now|for now|left))\b/,
   /\b(?:not a priority|low priority|lower priority|other priorities)\b/,
+  /\bnot (?:a |an |the )?(?:good|great|right|ideal) time\b|\b(?:no|zero|limited) (?:bandwidth|capacity|headcount)\b(?! (?:issues?|problems?|limits?|constraints?))|\bno time (?:for (?:this|it|that)|to (?:look|review|evaluate|take))\b/,
   /\b(?:after|until|till|once) (?:q[1-4]|(?:the|our) (?:new |next )?(?:fiscal|financial|budget|new year|holidays|summer|launch|quarter|migration|merger|audit|reorg|busy season|renewal|contract|funding|rollout|implementation|board)|we (?:finish|wrap|close|launch|hire|get through))\b/,
   /\b(?:next|in the new) (?:year|quarter|fiscal year)\b/,
 ];
@@ -101,7 +121,9 @@ export const NOT_NOW: Cues = [
 /** A refusal that means "never": no interest, another vendor, no need. */
 export const NO: Cues = [
   /\b(?:not|aren't|isn't|am not|are not|no longer|never been) (?:really |very |at all |remotely |even )?interested\b/,
-  /\bno (?:interest|need|use for)\b/,
+  /\b(?:un|dis)interested\b/,
+  /\b(?:got|have) (?:it|this|that|everything) covered\b|\b(?:not|no longer) (?:needed|required|necessary)\b|\b(?:have|got|use) (?:a|an|our own|one) (?:\w+ )?(?:solution|tool|vendor|provider|system|platform|agency) (?:already|in place)\b/,
+  /\b(?:no|zero) (?:interest|need|use for)\b/,
   /\bno (?:plans?|intention) (?:to|of) (?:change|chang|buy|switch|invest|add|revisit|purchas|mov|us)\w*/,
   /\b(?:not|isn't|is not|aren't) (?:really |even )?on (?:our|the|my) (?:roadmap|radar|agenda|wish ?list)\b/,
   /\b(?:don't|do not|can't|cannot) see (?:us|me|myself|ourselves|this|it|that) (?:ever )?(?:needing|using|buying|switching|changing|going|having|being)\b/,
@@ -112,34 +134,47 @@ export const NO: Cues = [
   /\b(?:we're|we are|i'm|i am|we've been|we have been) (?:very |really |quite |pretty |perfectly )?(?:happy|satisfied|content) with (?!(?:this|that|it|your|you|the (?:proposal|quote|demo|idea|offer|price|pricing|terms|plan|call|meeting))\b)/,
   /\b(?:just |recently )?(?:renewed|extended) (?:our|the|a) (?:contract|agreement|subscription|deal)\b/,
   // German, Spanish, French, Italian, Dutch: "kein Interesse", "no nos interesa", "pas intéressé"
+  /\b(?:(?:ce )?n'est pas pour nous|pas pour nous|no es para nosotros|nichts für uns|nicht für uns|non fa per noi|niets voor ons|niet voor ons|(?:wir )?haben (?:bereits|schon) (?:einen|eine|ein) (?:anbieter|lösung|partner|dienstleister|tool|system))/,
+  /\b(?:kein bedarf|nein,? danke|brauchen wir nicht|no,? gracias|no (?:lo )?necesitamos|ya (?:tenemos|contamos con) (?:una?|nuestr[oa]) (?:soluci|proveedor|herramienta|sistema|equipo|agencia)|non,? merci|pas besoin|nous avons déjà (?:une? )?(?:solution|prestataire|fournisseur|outil)|no,? grazie|non ci serve|non ne abbiamo bisogno|abbiamo già (?:una?|il nostro) (?:soluzione|fornitore|strumento)|nee,? (?:dank (?:je|u)(?:wel)?|bedankt)|geen behoefte|(?:we )?hebben (?:al|reeds) (?:een )?(?:oplossing|leverancier|tool))/,
   /\b(?:kein interesse|nicht interessiert|no (?:nos|me) interesa|no estamos interesados|no estoy interesad[oa]|(?:pas|plus) intéressée?s?|ne (?:nous|m'|me) intéresse pas|non (?:ci|mi) interessa|non siamo interessati|geen interesse|niet geïnteresseerd)(?![a-zà-ÿ])/,
   /\b(?:we|i|they)(?:'re|'ve| are| have)? (?:(?:went|go|gone|decided to go|going|ended up going|partnered|moved forward|moving forward|going ahead|gone ahead|went ahead) with|chose|chosen|selected|picked|signed with|signed up with|decided on|ended up with) (?:another|a different|an other|someone|somebody|a competitor|your competitor|a local|an in-house|our own|(?!(?:you|your|yours|u|ur|it|this|that|the|a|an|one|which|what)\b)[a-z0-9]+)\b/,
   /\b(?:built|build|building|have|use|run) (?:something |one |it |our own )?(?:similar |like (?:this|that|it) )?in-?house\b/,
   /\b(?:we|i) (?:use|have|built|build|run) (?:our own|an in-house|in-house|something in-house)\b/,
   /^(?:no|nope|nah)[.!,]+ (?:we|i|thanks|thank|not|our)\b/,
+  // a reply that ends on a bare "No." (the close of a sarcastic one), or the answer called a no
+  /(?:^|[.!?] )(?:no|nope|nah|non|nein|nee)[.!]*$/,
+  /\b(?:answer|decision|response) (?:is|remains|stays|was|will be)(?: still)? (?:a )?(?:firm |hard |definite |clear )?no(?=$|[.!,])|\bstill (?:a )?(?:hard |firm )?no(?=$|[.!,])|\b(?:it's|its|that's|thats|that is|it is) (?:still )?a (?:hard |firm |definite |clear |big )?no(?=$|[.!,]| from| for)/,
+  /\b(?:isn't|is not|'s not|just not|really not|wasn't|aren't) (?:really |quite |right )?for (?:us|me)\b(?! to\b)|\bnothing (?:here |in (?:this|it) |there )?for (?:us|me)\b(?! to\b)/,
+  /\b(?:we|i)(?:'ll|'d| will| would) never (?:use|need|buy|want|switch|sign|consider|pay for|work with|go with)\b/,
+  /\b(?:and|but|so|eventually|finally|ultimately|instead) (?:went|ended up going|decided to go|signed(?: up)?) with (?!(?:you|your|yours|u|ur|it|this|that|the|a|an|one|which|what)\b)[a-z0-9]+/,
+  /\b(?:doesn't|does not|don't|do not|wouldn't|won't) (?:really )?(?:fit|suit|match) (?:us|our|me|my|what we)\b/,
+  /\b(?:stay|staying|stick|sticking|remain|remaining) with (?:our (?:current|existing)|what we (?:have|use|got)|them|the current|our (?:provider|vendor|tool|system|solution|setup|agency|crm))\b|\bkeep (?:it|this|things|everything|that) in-?house\b/,
+  /\b(?:not|won't be|aren't) (?:switching|changing)(?: (?:vendors?|providers?|tools?|from (?:them|our \w+)))?(?=$|[.,;!])/,
   /\balready (?:have|use|using|work with|working with|signed|got|chose|picked|went|have a|in a contract|under contract|committed)\b/,
   /\b(?:we're|were|we are|i'm|im|i am) (?:all )?(?:set|good|covered|sorted|happy with|fine with|satisfied with|locked in|committed to|sticking with)(?: (?:thanks|thank you|with|for now|here|on this|on that)|$|[.,!])/,
-  /\b(?:we'll|well|we will|i'll|ill|i will|gonna|going to) (?:stick with|pass)\b(?! (?:this|it|that|your \w+|the \w+|them)? ?(?:along|on to|to|over))/,
-  /\b(?:pass on this|hard pass|not for (?:us|me)|(?:not|isn't|is not|aren't|wasn't) (?:really )?(?:a |the )?(?:good |great |right |strong )?(?:fit|match)|(?:not|isn't|is not) (?:really )?something (?:we|i)(?:'d| would| will|'re| are)? (?:\w+ )?(?:need|want|use|buy|consider|pursue)|(?:not|isn't|is not) relevant|no (?:thanks?|thx|thank you|ty)|nope|nah)\b/,
+  /\b(?:we'll|well|we will|i'll|ill|i will|gonna|going to) (?:stick with|pass)\b(?! (?:this|it|that|your \w+|the \w+|them)? ?(?:along|on to|to|over|around|round|up|through|onto))/,
+  /\b(?:pass on this|hard pass|not for (?:us|me)(?! to\b)|(?:not|isn't|is not|aren't|wasn't) (?:really )?(?:a |the )?(?:good |great |right |strong )?(?:fit|match)|(?:not|isn't|is not) (?:really )?something (?:we|i)(?:'d| would| will|'ll|'re| are|'m| am)? (?:\w+ )?(?:need|want|use|using|buy|consider|pursu|interested)\w*|(?:not|isn't|is not) relevant|no (?:thanks?|thx|thank you|ty)|nope|nah)\b/,
   /\b(?:don't|do not|won't|will not|wouldn't) (?:need|want|require|use|buy)\b/,
   /\bnot (?:looking|in the market|buying|pursuing|going to (?:move forward|proceed|pursue|buy|purchase|go ahead))\b/,
   /\bdecided (?:not to|against|to go (?:another|a different) (?:way|direction))\b/,
   /\b(?:please )?(?:don't|do not) (?:follow up|bother)\b/,
-  /^(?:no|nope|nah|no\.|no!)$/,
+  /^(?:no|nope|nah|non|nein|nee)[.!]*$/,
 ];
 
 /** Hedges: a refusal beside one of these is not clear enough to stop for good. */
 /** Hedges on a yes: "we might be interested" is for a person to read. */
-export const SOFT = /\b(?:might|maybe|perhaps|possibly|depending|depends|not sure|unsure|can't promise)\b/;
+export const SOFT =
+  /\b(?:might|(?:maybe|perhaps|possibly)(?! (?:\d|a (?:dozen|few|couple|handful)|once|twice))|depending|depends|not sure|unsure|can't promise)\b/;
 
 /** A wait that hangs on a condition is no promise of a date: "depends on the numbers next quarter". */
 export const CONDITIONAL = /\b(?:depends|depending|dependent) on\b|\bif (?:the|our|we)\b/;
 
 /** Asking to be sent material is a yes, even with a question mark: "could you send a case study?" */
-export const ASKS_FOR_MATERIAL = /\b(?:could|can|would) you (?:please )?(?:send|share|forward)\b/;
+export const ASKS_FOR_MATERIAL =
+  /\b(?:could|can|would) you (?:please )?(?:send|share|forward)\b|\b(?:me|nos) (?:puedes|puede|podrías|podría|pueden) (?:mandar|enviar)|\bkönnen sie (?:mir|uns)\b.*\b(?:schicken|senden|zusenden)|\b(?:pourriez|pouvez)-?vous (?:m'|nous )?envoyer|\b(?:mi|ci) (?:può|potete|puoi) (?:inviare|mandare)|\bkunt u (?:me|mij|ons)\b.*\bsturen/;
 
 export const HEDGE =
-  /\b(?:maybe|perhaps|might|not sure|unsure|unless|depends|depending|possibly|probably not yet|open to|curious|tell me more|what if)\b|\?/;
+  /\b(?:(?:maybe|perhaps|possibly)(?! (?:\d|a (?:dozen|few|couple|handful)|once|twice))|might|not sure|unsure|unless|depends|depending|probably not yet|open to|curious|tell me more|what if)\b|\?/;
 
 /** A time proposed or accepted, or a call to be booked. */
 export const MEETING: Cues = [
@@ -149,9 +184,15 @@ export const MEETING: Cues = [
     `\\b${WHEN} (?:works|would work|is good|is fine|sounds good|is perfect|at \\d+|afternoon|morning)\\b`,
   ),
   new RegExp(
-    `\\b(?:how about|what about|does|would|can we do|free|available|works for me on|see you) ${WHEN}\\b`,
+    `\\b(?:how about|what about|how's|hows|how is|let's do|lets do|let's say|lets say|we can do|i can do|does|would|can we do|free|available|works for me on|see you) ${WHEN}\\b`,
   ),
-  /\b(?:works for me|that works|i'm free|im free|i am free|we're free)\b/,
+  /\b(?:works for me|that works|i'm free|im free|i am free|we're free|book (?:me|us) in)\b/,
+  new RegExp(
+    `\\b(?:${DAY}|tomorrow)(?: (?:at )?\\d{1,2}(?:[:.]\\d\\d)?(?: ?(?:am|pm))?)? (?:works|would work|is good|is fine|suits|is perfect)\\b|\\b\\d{1,2}[:.]\\d\\d (?:works|would work|is good|is fine|suits)\\b`,
+  ),
+  /\b(?:accepted|accepting) (?:the|your) (?:calendar )?(?:invite|invitation|meeting request)\b|\blooking forward to (?:our|the) (?:call|chat|meeting|demo|conversation)\b|\blooking forward to (?:speaking|chatting|meeting|talking)\b/,
+  // German, Spanish, French, Italian, Dutch: "Montag um 10 Uhr", "el martes a las 10", "mardi à 10h", "alle 10", "om 10 uur"
+  /\bum \d{1,2}(?:[:.]\d\d)? ?uhr\b|\ba las \d{1,2}(?:[:.]\d\d)?\b|(?:^|\s)à \d{1,2} ?h(?:\d\d)?\b|\balle (?:ore )?\d{1,2}(?:[:.]\d\d)?\b|\bom \d{1,2}(?:[:.]\d\d)? ?uur\b/,
   /\b(?:up for|down for|game for) (?:a |an )?(?:quick |short )?(?:call|chat|meeting|demo|zoom)\b|\b(?:mornings|afternoons|evenings) (?:are|work) (?:best|better|good)\b/,
   /\b(?:at )?\d{1,2}(?::\d\d)? ?(?:am|pm|a\.m\.|p\.m\.|est|et|pst|pt|cst|ct|cet|gmt)\b/,
   /\b(?:send|share|give) (?:me|us) (?:a few|some|your|a couple of) (?:times|slots|availability|options)\b|\byour availability\b/,
@@ -161,20 +202,27 @@ export const MEETING: Cues = [
 
 /** Asking rather than deciding. */
 export const QUESTION: Cues = [
-  /[^.!?\n]*\?/,
+  /[^.!?\n]*\p{L}[^.!?\n]*\?/u,
   /^(?:(?:hi|hey|hello|ok|so|and|also|quick question)[,!]? )?(?:how|what|when|where|who|which|why|does|do|is|are|can|could|would) /,
   /\b(?:how much|what (?:does|do) (?:it|you) cost)\b/,
 ];
 
+/** A complaint about being written to, put as a question: "why do you keep sending these?" is for a person. */
+export const COMPLAINT =
+  /\bwhy (?:do|are|did|does|would|is) (?:you|u|your \w+) (?:keep |still |even )?(?:sending|emailing|e-mailing|texting|messaging|writing|contacting|calling|bothering|spamming|following up)\b/;
+
 /** A yes, or wanting more. */
 export const INTERESTED: Cues = [
-  /\binterested\b|\b(?:intrigued|timely)\b/,
+  /\binterested\b|\b(?:intrigued|timely)\b|\b(?:you(?:'ve)? )?got my attention\b/,
+  // German, Spanish, French, Italian, Dutch: "klingt interessant", "me interesa", "ça m'intéresse", "mi interessa"
+  /\b(?:me interesa|nos interesa|interesad[oa]s?|suena (?:bien|interesante)|klingt (?:interessant|gut|spannend)|hört sich (?:gut|interessant) an|interessiert|ça (?:m|nous) ?'?intéresse|intéressée?s?|ça a l'air intéressant|mi interessa|ci interessa|interessat[oiae]|sembra interessante|klinkt (?:interessant|goed)|geïnteresseerd)(?![\p{L}])/u,
   /\b(?:sounds|looks|seems) (?:good|great|interesting|promising|useful|like a (?:fit|plan|good))\b/,
-  /\b(?:tell me more|send (?:me |us |over )?(?:more|some|the|your)? ?(?:info|information|details|deck|brochure|pricing|case stud(?:y|ies)|overview|proposal|quote)|more info|send (?:me |us )?(?:over )?(?:whatever|what|anything) you(?:'ve| have)?)\b/,
+  /\b(?:tell me more|send (?:me |us |over )?(?:more|some|the|your)? ?(?:info|information|details|deck|brochure|pricing|case stud(?:y|ies)|overview|proposal|quote|one-?pager|one pager|slides|materials?|samples?|examples?|documentation|docs)|more info|send (?:me |us )?(?:over )?(?:whatever|what|anything) you(?:'ve| have)?)\b/,
   /^(?:yes|yeah|yep|yup|sure|absolutely|definitely|ok let's|go for it)\b/,
   /\b(?:yes please|(?:i'm|im|we're) in(?=$|[.!,]| for| too)|count (?:me|us) in|sign (?:me|us) up|let's do (?:it|this)|go ahead|keen|love to (?:learn|hear|see|try)|(?:would|i'd|we'd) (?:definitely |really |certainly |very much )?(?:like|love) to (?:learn|know|hear|see|try|get)|want to (?:learn|know|hear|see|try)|let's (?:go|proceed)|please proceed|move forward)\b/,
   /\b(?:need (?:this|something like this)|exactly what we need|been looking for|perfect timing|great timing|good timing)\b/,
 ];
 
-/** Negation in the three words before a cue turns it round: "not interested", "never sounds good". */
-export const NEGATED = /\b(?:not|no|never|isn't|aren't|don't|doesn't|nor|hardly|no longer)(?: \S+){0,2} ?$/;
+/** Negation in the three words before a cue turns it round: "not interested"; "no problem, Tuesday works" is none. */
+export const NEGATED =
+  /\b(?:not|no(?! (?:problem|problems|worries|rush|pressure|doubt))|never|isn't|aren't|don't|doesn't|nor|hardly|no longer|nicht|kein|keine|pas|non|niet|geen|nunca|jamais)(?: \S+){0,2} ?$/;

@@ -1,4 +1,4 @@
-import { HANDOVER } from './intent-cues.ts';
+import { HANDOVER, HANDOVER_ELSEWHERE } from './intent-cues.ts';
 
 /*
  * A referral: the reply hands the conversation to someone else ("talk to maria@acme.com", "forwarding to Priya",
@@ -18,12 +18,13 @@ export interface ReferralFound {
 
 const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,}/gu;
 /** A person's name as written after the cue, perhaps after their role: "Priya", "our CFO, Dan Ortiz". */
-const NAME = /^(?:(?:my|our|the|their) (?:[\p{Ll}-]+,? ){0,4})?((?:[A-Z][\p{L}'’.-]*,? ?){1,4})/u;
+const NAME =
+  /^(?:(?:my|our|the|their|mi|nuestr[oa]|su|meinen?|meiner|unseren?|unsere|mon|ma|notre|il mio|la mia|il nostro|la nostra|mijn|onze) (?:[\p{Ll}-]+,? ){0,4})?((?:\p{Lu}[\p{L}'’.-]*,? ?){1,4})/u;
 /** The name written before a cue that follows it: "Maria Lopez handles this", "Dan is the right person". */
 const NAME_BEFORE = /([A-Z][\p{L}'’-]+(?: [A-Z][\p{L}'’-]+)?)(?: \([^)]*\))?,? (?:\S+ ){0,2}$/u;
 /** Capitalised words that are not names: sentence words, pronouns, teams, days. */
 const NOT_A_NAME =
-  /^(?:I|I'm|I’m|Me|We|Us|You|He|She|They|Him|Her|Them|Our|My|Your|The|This|That|It|Sales|Marketing|Procurement|Purchasing|Support|Finance|Legal|IT|HR|Team|Someone|Somebody|Anyone|Please|Thanks|Thank|Hi|Hey|Hello|Regards|Best|Cheers|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|August|September|October|November|December|Q[1-4]|Yes|No|Not|Sorry|Unfortunately|Cc|CC|And|Or|But|He's|She's|Who|Whoever|Instead|Directly|Them|Also|CEO|CFO|CTO|COO|CMO|CIO|VP|SVP|EVP|Head|Director|Manager|Lead|Founder|Owner|President|Partner|Ops|Operations)$/;
+  /^(?:I|I'm|I’m|Me|We|Us|You|He|She|They|Him|Her|Them|Our|My|Your|The|This|That|It|Sales|Marketing|Procurement|Purchasing|Support|Finance|Legal|IT|HR|Team|Someone|Somebody|Anyone|Please|Thanks|Thank|Hi|Hey|Hello|Regards|Best|Cheers|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|August|September|October|November|December|Q[1-4]|Yes|No|Not|Sorry|Unfortunately|Cc|CC|And|Or|But|He's|She's|Who|Whoever|Instead|Directly|Them|Also|CEO|CFO|CTO|COO|CMO|CIO|VP|SVP|EVP|Head|Director|Manager|Lead|Founder|Owner|President|Partner|Ops|Operations|Kollege|Kollegen|Kollegin|Herr|Herrn|Frau|Chef|Chefin|Leiter|Leiterin|Einkauf|Geschäftsführer|Geschäftsführerin|Bitte|Sie|Ihnen|Slack|Teams|Zoom|LinkedIn|WhatsApp|Signal)$/;
 
 function sentences(text: string): string[] {
   return text.split(/(?<=[.!?;])\s+|\n+/).filter((s) => s.trim() !== '');
@@ -49,10 +50,14 @@ export function findReferral(text: string, self?: string): ReferralFound | undef
   const own = self?.trim().toLowerCase();
   for (const sentence of sentences(text)) {
     const lower = sentence.toLowerCase().replace(/[’‘`´]/g, "'");
-    const cue = HANDOVER.exec(lower);
+    const cue = HANDOVER.exec(lower) ?? HANDOVER_ELSEWHERE.exec(lower);
     if (!cue) continue;
     const emails = [...sentence.matchAll(EMAIL)].map((m) => m[0].toLowerCase()).filter((e) => e !== own);
-    const afterCue = sentence.slice(cue.index + cue[0].length).replace(/^[\s:,-]+/, '');
+    // "adressez-vous à Marie": the preposition after the verb is not part of the name
+    const afterCue = sentence
+      .slice(cue.index + cue[0].length)
+      .replace(/^[\s:,-]+/, '')
+      .replace(/^(?:à|an|con|a)\s+/u, '');
     const name = AFTER_NAME.test(cue[0])
       ? nameIn(NAME_BEFORE.exec(sentence.slice(0, cue.index))?.[1])
       : nameIn(NAME.exec(afterCue)?.[1]);

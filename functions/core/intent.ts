@@ -1,7 +1,9 @@
 import {
   ASKS_FOR_MATERIAL,
+  COMPLAINT,
   CONDITIONAL,
   type Cues,
+  EVER,
   FOR_NOW,
   HEDGE,
   INTERESTED,
@@ -20,6 +22,7 @@ import { findReferral, type Referral } from './intent-referral.ts';
 import { findOptOut } from './opt-out-words.ts';
 import { findAskedDate, findReturnDate } from './reply-date.ts';
 import { newReplyText } from './reply-text.ts';
+import { withoutTypos } from './reply-typos.ts';
 import { capUntil, returnInstant } from './snooze-time.ts';
 
 /*
@@ -33,7 +36,7 @@ export interface IntentReading {
   readonly label: Intent;
   /** 0..1: how clear the cue is; below 0.5 only for `unsure`. */
   readonly confidence: number;
-  /** The words the reading rests on, as written; empty when nothing matched. */
+  /** The words the reading rests on, as written (a typo of a key word put right); empty when nothing matched. */
   readonly cue: string;
   /** Not-now with a time, or an out-of-office's return: RETURN_HOUR on that day in the zone, as UTC. */
   readonly until?: string;
@@ -103,6 +106,12 @@ function untilAsked(text: string, context: ReplyContext): string | undefined {
 function readClause(lower: string, original: string, context: ReplyContext): IntentReading | undefined {
   const later = find(NOT_NOW, lower, original);
   const refusal = find(NO, lower, original);
+  // A limit widened to always is no limit: "not now, not ever", "no interest now or in the future".
+  const always = refusal || later ? find([EVER], lower, original) : undefined;
+  if (always)
+    return HEDGE.test(lower)
+      ? reading('unsure', 0.4, refusal ?? always)
+      : reading('no', 0.85, refusal ?? always);
   if (refusal && !later && FOR_NOW.test(lower.slice(refusal.index))) {
     return reading('not-now', 0.75, refusal, withUntil(original, context));
   }
@@ -111,6 +120,8 @@ function readClause(lower: string, original: string, context: ReplyContext): Int
   if (refusal) return HEDGE.test(lower) ? reading('unsure', 0.4, refusal) : reading('no', 0.9, refusal);
   const meeting = find(MEETING, lower, original, true);
   if (meeting) return reading('meeting', 0.8, meeting);
+  const complaint = find([COMPLAINT], lower, original);
+  if (complaint) return reading('unsure', 0.4, complaint);
   const question = find(QUESTION, lower, original);
   const interested = find(INTERESTED, lower, original, true);
   // A stated interest beside the request, not the request itself ("send pricing?" is still a question).
@@ -130,11 +141,14 @@ function withUntil(text: string, context: ReplyContext): Partial<IntentReading> 
 /** Reads one reply: email replies without their quoted history and signature, SMS whole. */
 export function readIntent(text: string, context: ReplyContext): IntentReading {
   // The reply's first words carry its meaning; a pasted essay must not cost the function its time.
-  const own = (context.channel === 'email' ? newReplyText(text) : text.trim()).slice(0, MAX_CHARS);
+  const own = withoutTypos(
+    (context.channel === 'email' ? newReplyText(text) : text.trim()).slice(0, MAX_CHARS),
+  );
   const lower = normal(own);
   if (lower.trim() === '') return reading('unsure', 0.2, undefined);
 
-  const away = find(OUT_OF_OFFICE, lower, own);
+  // "not an autoreply lol" is a person saying so
+  const away = find(OUT_OF_OFFICE, lower, own, true);
   if (away) {
     const date = findReturnDate(own, context.receivedAt, context.zone);
     const at = date ? returnInstant(date, context.zone) : undefined;

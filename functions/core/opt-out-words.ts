@@ -1,9 +1,13 @@
+import { OTHER_LANGUAGES } from './opt-out-languages.ts';
+import { typoOf } from './reply-typos.ts';
+
 /*
  * A request to stop, written in words ("please stop texting me", "take me off this list"): small rules, each a
  * verb of stopping or removal with its object (me, texts, emails, this list, contacting), over the message made
  * lowercase with its punctuation reduced to clause breaks. A match names its rule and the words it matched, so a
  * person (or a later intent reader) can see why. Negated ("don't stop") and time-limited ("until Monday") requests
- * are not opt-outs; neither is a look-alike whose object is something else ("remove the second item").
+ * are not opt-outs; neither is a look-alike whose object is something else ("remove the second item"). The rules
+ * beyond English are in functions/core/opt-out-languages.ts.
  */
 
 /** The channel the words name, when they name one ("texts" → sms, "mailing list" → email). */
@@ -67,6 +71,8 @@ const MESSAGES = alt(
   'promotions?',
   'solicitations?',
 );
+/** What a request to stop may name beyond messages: "cease all communication", "stop the follow-ups". */
+const CONTACT = alt(MESSAGES, 'followups?', 'communications?', 'correspondence', 'outreach', 'calls');
 // Repeated word lists are of single words: with "any more" beside "any" and "more", a long run of them would
 // backtrack exponentially (a text could stall the function).
 const DETERMINERS = `(?:${alt('the', 'this', 'that', 'these', 'those', 'all', 'of', 'your', 'ur', 'any', 'anymore', 'more', 'further', 'future', 'such', 'so', 'many', 'my', 'whatever', 'every')} )*`;
@@ -90,9 +96,10 @@ const LIST_QUALIFIER = alt(
   'promo',
   'promotional',
 );
-const LIST = `(?:${LIST_QUALIFIER} )?${alt('lists?', 'database', 'db', 'contacts', 'system', 'records', 'mailings?', 'subscribers?', 'distribution')}`;
+// "take me off this sequence": the sales tool's words for a list are lists too
+const LIST = `(?:${LIST_QUALIFIER} )?${alt('lists?', 'database', 'db', 'contacts', 'system', 'records', 'mailings?', 'subscribers?', 'distribution', 'sequences?', 'campaigns?', 'cadences?', 'drips?', 'automations?', 'workflows?')}`;
 // "frm ur list": the short forms of texting
-const FROM_LIST = `${alt('off of', 'off', 'from', 'frm', 'out of')} ${DETERMINERS}(?:${LIST}|${MESSAGES})`;
+const FROM_LIST = `${alt('off of', 'off', 'from', 'frm', 'out of')} ${DETERMINERS}(?:${LIST}|${CONTACT})`;
 /** What may follow a request that must end its clause: "don't text me again, please". */
 const TAIL = `(?: ${alt('again', 'anymore', 'any', 'more', 'ever', 'at', 'all', 'please', 'pls', 'plz', 'now', 'thanks', 'thank', 'you', 'thx', 'immediately', 'asap', 'already')})*`;
 const END = `${TAIL}(?= \\||$)`;
@@ -110,65 +117,6 @@ const DONT = alt(
   'never ever',
 );
 
-/**
- * The same requests in German, Spanish, French, Italian and Dutch: each a verb of removal or stopping with its
- * object, or a fixed phrase ("darme de baja", "uitschrijven"), after the same normalisation ("m'envoyer" →
- * "menvoyer", "désinscrivez-moi" → "désinscrivezmoi").
- */
-const OTHER_LANGUAGES: readonly Rule[] = [
-  // German: "bitte entfernen Sie mich aus Ihrem Verteiler", "ich möchte mich abmelden", "keine E-Mails mehr"
-  {
-    id: 'de-remove',
-    pattern:
-      /\b(?:entfernen|streichen|löschen|nehmen|tragen) sie (?:mich|uns|meine (?:daten|adresse|emailadresse|kontaktdaten))\b|\b(?:mich|uns) (?:bitte )?(?:aus|von) (?:ihrem|ihrer|eurem|eurer|dem|der|diesem|dieser) (?:\S+ )?(?:verteiler|liste|mailingliste|newsletter|emailverteiler|datenbank)\b/,
-  },
-  { id: 'de-unsubscribe', pattern: /\b(?:abmelden|austragen|abbestellen|abmeldung)\b/ },
-  {
-    id: 'de-no-more',
-    pattern:
-      /\bkeine (?:weiteren )?(?:emails?|mails?|nachrichten|werbung|newsletter|sms|anrufe)(?: mehr)?(?= \||$| mehr| bitte| senden| schicken| zusenden)|\b(?:kontaktieren|schreiben|mailen|anschreiben|anrufen|belästigen) sie (?:mich|uns) (?:bitte )?nicht mehr\b|\bmeine (?:daten|kontaktdaten|emailadresse) (?:\S+ )?(?:löschen|entfernen)\b|\bhören sie (?:bitte )?auf (?:\| )?(?:mir|mich|uns)\b/,
-  },
-  // Spanish: "dejen de enviarme correos", "quiero darme de baja", "sáquenme de su lista"
-  {
-    id: 'es-stop',
-    pattern:
-      /\b(?:dejen|deja|dejad|paren|dejar) de (?:enviarme|mandarme|escribirme|contactarme|llamarme|enviarnos|escribirnos|contactarnos|molestarme)\b|\bno (?:me|nos) (?:envíen|envien|manden|escriban|contacten|llamen|envíes|envies|mandes|escribas|contactes) más\b/,
-  },
-  {
-    id: 'es-remove',
-    pattern:
-      /\bde baja\b|\b(?:elimínenme|eliminenme|bórrenme|borrenme|sáquenme|saquenme|quítenme|quitenme|eliminarme|borrarme|sacarme|quitarme) de\b|\b(?:eliminen|borren|eliminar|borrar|supriman) (?:mis|nuestros) datos\b|\bno (?:quiero|deseo) (?:seguir )?recibir (?:más )?(?:correos|emails|mensajes|publicidad|información|informacion)\b/,
-  },
-  // French: "désinscrivez-moi", "retirez-moi de votre liste", "ne m'envoyez plus", "arrêtez de m'écrire"
-  {
-    id: 'fr-unsubscribe',
-    pattern:
-      /\b(?:désabonn|desabonn|désinscri|desinscri)\w*|\b(?:retirez|supprimez|enlevez|effacez|rayez|retirer|supprimer|enlever)(?:moi|nous| moi| nous)? (?:de|des|du) (?:votre|vos|la|cette|ta|tes|vos) (?:liste|listes|fichier|fichiers|base|mailing|newsletter|diffusion)\b|\b(?:supprimez|effacez|supprimer|effacer) (?:mes|nos) (?:données|coordonnées|informations)\b/,
-  },
-  {
-    id: 'fr-stop',
-    pattern:
-      /\bne (?:me |nous )?m?(?:envoy|contact|écriv|ecriv|appel|sollicit)\w* (?:\S+ )?plus\b|\bne (?:souhaite|veux|désire|desire|voudrais|souhaitons|voulons) plus (?:recevoir|être|etre)\b|\b(?:arrêtez|arretez|cessez|arrête|arrete|cesse) (?:de |d)(?:m|me |nous )?(?:envoy|écri|ecri|contact|spam|sollicit|appel)\w*/,
-  },
-  // Italian: "cancellatemi dalla lista", "non voglio più ricevere", "smettete di scrivermi"
-  {
-    id: 'it-remove',
-    pattern:
-      /\b(?:cancellatemi|rimuovetemi|toglietemi|eliminatemi|disiscrivetemi|cancellami|rimuovimi|toglimi|disiscriver\w*|disiscrizione)\b|\b(?:cancellate|rimuovete|eliminate|cancellare|rimuovere) (?:il mio (?:indirizzo|contatto|nominativo)|i miei dati|la mia email)\b/,
-  },
-  {
-    id: 'it-stop',
-    pattern:
-      /\bnon (?:voglio|desidero) più (?:ricevere|essere contattat\w)|\b(?:smettete|smetti|smettetela) di (?:inviarmi|scrivermi|contattarmi|mandarmi|chiamarmi)\b|\bnon (?:mi |ci )?(?:scrivete|contattate|inviate|mandate) più(?![a-z])/,
-  },
-  // Dutch: "schrijf me uit", "verwijder mij uit uw lijst", "geen mails meer"
-  {
-    id: 'nl-remove',
-    pattern:
-      /\b(?:uitschrijven|afmelden|uitgeschreven)\b|\b(?:schrijf|meld) (?:me|mij|ons) (?:\S+ )?(?:uit|af)\b|\bverwijder (?:me|mij|ons|mijn (?:gegevens|emailadres|adres|nummer))\b|\bgeen (?:emails?|mails?|mailtjes|berichten|nieuwsbrieven|sms|reclame) meer\b|\b(?:mail|bel|contacteer|stuur|benader) (?:me|mij|ons) (?:\S+ )?niet meer\b/,
-  },
-];
-
 const RULES: readonly Rule[] = [
   // "stop texting me", "quit emailing my email address"
   {
@@ -184,17 +132,30 @@ const RULES: readonly Rule[] = [
   {
     id: 'stop-sending',
     pattern: new RegExp(
-      `\\b${alt('stop', 'quit', 'cease', 'halt')} sending (?:${ME} )?${DETERMINERS}${MESSAGES}\\b`,
+      `\\b${alt('stop', 'quit', 'cease', 'halt')} sending (?:${ME} )?${DETERMINERS}${CONTACT}\\b`,
     ),
   },
   // "stop the texts", "stop all messages"
-  { id: 'stop-the-messages', pattern: new RegExp(`\\b${alt('stop', 'halt')} ${DETERMINERS}${MESSAGES}\\b`) },
+  {
+    id: 'stop-the-messages',
+    pattern: new RegExp(`\\b${alt('stop', 'halt', 'cease')} (?:with )?${DETERMINERS}${CONTACT}\\b`),
+  },
+  // "enough with the emails", said as a clause of its own
+  {
+    id: 'enough-messages',
+    pattern: new RegExp(
+      `(?:^|\\| )(?:${alt('ok', 'okay', 'seriously')} )?enough (?:with |of )?${DETERMINERS}${CONTACT}\\b`,
+    ),
+  },
   // "cancel my subscription"
   { id: 'cancel-subscription', pattern: /\b(?:cancel|end) (?:my|the|this|your) subscription\b/ },
   // "no more emails", "no further texts"
   {
     id: 'no-more',
-    pattern: new RegExp(`\\b${alt('no more', 'no further', 'no additional')} ${MESSAGES}\\b`),
+    // "no more follow-ups, please", not "no more follow-ups needed" or "no more communication gaps"
+    pattern: new RegExp(
+      `\\b${alt('no more', 'no further', 'no additional')} ${CONTACT}\\b(?! ${alt('needed', 'necessary', 'required', 'issues?', 'problems?', 'gaps?', 'delays?', 'errors?', 'mistakes?', 'breakdowns?')}\\b)`,
+    ),
   },
   // "do not contact me", "wrong number, don't text me again"
   {
@@ -211,6 +172,8 @@ const RULES: readonly Rule[] = [
       `\\b${alt('remove', 'removing', 'take', 'took', 'taking', 'delete', 'deleting', 'drop', 'unsubscribe', 'erase', 'unenroll', 'unenrol', 'unlist', 'get', 'scrub', 'strike', 'cross', 'pull')} ${ME} ${FROM_LIST}\\b`,
     ),
   },
+  // "take me off.", "take us off please"
+  { id: 'take-me-off', pattern: new RegExp(`\\b${alt('take', 'get')} ${ME} off${END}`) },
   // "remove me.", "unsubscribe me please"
   {
     id: 'remove-me',
@@ -225,15 +188,22 @@ const RULES: readonly Rule[] = [
       `\\b${alt('delete', 'erase', 'remove', 'wipe', 'purge')} ${alt('my', 'all my', 'our')} ${alt('details', 'data', 'personal data', 'info', 'information', 'personal information', 'contact details', 'contact info')}(?:${END}| ${FROM_LIST}\\b)`,
     ),
   },
+  // "lose my email address", "bin my number": discarding the details, not "did you lose my email?"
+  {
+    id: 'discard-my-details',
+    pattern: new RegExp(
+      `(?<!\\b${alt('did', 'have', 'has', 'you', 'u', 'they', 'i', 'we')} )\\b(?:lose ${alt('my', 'all my', 'our')} email|${alt('lose', 'bin', 'trash', 'shred', 'discard')} ${alt('my', 'all my', 'our')} ${alt('details', 'data', 'info', 'information', 'contact details', 'contact info', 'email address', 'address', 'number', 'phone number', 'cell number', 'contact')})(?:${END}| ${FROM_LIST}\\b)`,
+    ),
+  },
   // "unsubscribe", "how do I unsubscribe?", and its usual misspellings
   {
     id: 'unsubscribe',
-    pattern: new RegExp(
-      `\\b${alt('unsubscribe', 'unsubscibe', 'unsubcribe', 'unsuscribe', 'unsubsribe', 'unsubscrib', 'unsub')}\\b`,
-    ),
+    pattern: new RegExp(`\\b${alt('unsubscribe', 'unsubscrib', 'unsub')}\\b`),
   },
   // A message that is nothing but a keyword of the carriers' opt-out list: "STOP ALL", "optout"
   { id: 'keyword-alone', pattern: /^(?:stop all|stopall|optout|opt out|remove|remove me)(?: \|)?$/ },
+  // A clause that is nothing but "please remove": "Please remove, thanks."
+  { id: 'remove-alone', pattern: /(?:^|\| )(?:please|pls|plz|kindly) remove(?= \||$)/ },
   ...OTHER_LANGUAGES,
   // "I want to opt out", "opt me out"
   {
@@ -319,6 +289,13 @@ function tokens(text: string): Token[] {
   return found;
 }
 
+const UNSUBSCRIBE = 'unsubscribe';
+
+/** "unsubscirbe", "usnubscribe": a word within two edits of "unsubscribe"; "unsubscribed" keeps its meaning. */
+function spelledAsUnsubscribe(word: string): string {
+  return typoOf(word, [UNSUBSCRIBE]) ?? word;
+}
+
 function channelOf(words: string): OptOutChannel | undefined {
   const named = CHANNEL_WORDS.filter(([, pattern]) => pattern.test(words)).map(([channel]) => channel);
   return named.length === 1 ? named[0] : undefined;
@@ -327,13 +304,15 @@ function channelOf(words: string): OptOutChannel | undefined {
 /** The request to stop in `text` (by the first rule that finds one), or undefined when it makes none. */
 export function findOptOut(text: string): OptOutCue | undefined {
   const list = tokens(text.normalize('NFKC'));
-  const normal = list.map((t) => t.word).join(' ');
+  // Typos of "unsubscribe" read as the word; the words quoted back are still the ones written.
+  const read = list.map((t) => spelledAsUnsubscribe(t.word));
+  const normal = read.join(' ');
   // Where each token starts in `normal`, to map a match back to the words as written.
   const offsets: number[] = [];
   let at = 0;
-  for (const token of list) {
+  for (const word of read) {
     offsets.push(at);
-    at += token.word.length + 1;
+    at += word.length + 1;
   }
   const source = text.normalize('NFKC');
   for (const rule of RULES) {

@@ -42,12 +42,13 @@ function isNextDay(found: Found): boolean {
   return [...found.tags()].some((tag) => /casualReference\/(?:tomorrow|dayAfter)/.test(tag));
 }
 
-/** Words before a bare span that make it one from now: "give me a few weeks", "wait two months". */
-const SPAN_BEFORE = /\b(?:give (?:me|us)|wait(?: for)?|need|for)\s+(?:another\s+)?$/i;
+/** Words before a bare span that make it one from now: "give me a few weeks", "busy til end of month". */
+const SPAN_BEFORE =
+  /\b(?:give (?:me|us)|wait(?: for)?|need|for|until|till|til|through|thru|by)\s+(?:another\s+|the\s+)?$/i;
 
 /** Words before a date that ask to be contacted then: "reach out in July" beats "our year ends in June". */
 const CONTACT_BEFORE =
-  /\b(?:try|ping|email|e-mail|contact|call|text|reach(?: out)?|check|circle|follow|touch|write|ask|revisit|reconnect|talk|speak|chat|melden|contact\w*|escrib\w*|recontact\w*|ricontatt\w*|scriv\w*|neem|bel)\b.{0,24}$/i;
+  /\b(?:try|ping|email|e-mail|contact|call|text|reach(?: out)?|check|circle|follow|touch|write|ask|remind\w*|revisit|reconnect|talk|speak|chat|melden|contact\w*|escrib\w*|recontact\w*|ricontatt\w*|scriv\w*|neem|bel)\b.{0,24}$/i;
 
 /** Each sentence read by the first reader that finds a date in it, English first. */
 function readSentence(sentence: string, received: Date, zone: string): Found[] {
@@ -87,9 +88,12 @@ export function findAskedDate(text: string, received: Date, zone: string): strin
   return chosen?.date.toISODate() ?? undefined;
 }
 
-/** Words after which an out-of-office names its return: "back on", "until", "bis zum", "hasta el", "jusqu'au". */
+/**
+ * Words after which an out-of-office names its return: "back on", "until", "bis zum", "hasta el", "jusqu'au",
+ * "fino a", and the end of a range ("del 22 de diciembre al 6 de enero", "du 3 au 14 août").
+ */
 const TRIGGER =
-  /(?:\b(?:back|return(?:ing|s)?|until|till|through|thru|bis(?:\s+(?:zum|einschließlich|einschl\.))?|zurück|wieder(?:\s+(?:am|ab))?|ab(?:\s+dem)?|hasta(?:\s+el)?|regres(?:o|a|aré|ará)|vuelv[oe]|volver(?:é|á)|de\s+vuelta|reincorpor\p{L}*|de\s+retour|retour|rientr\p{L}*|torn(?:o|erò)|fino\s+al|terug|tot(?:\s+en\s+met)?)(?=[\s:,])|jusqu[’']?(?:au|à))/giu;
+  /(?:\b(?:back|return(?:ing|s)?|until|till|through|thru|bis(?:\s+(?:zum|einschließlich|einschl\.))?|zurück|wieder(?:\s+(?:am|ab))?|ab(?:\s+dem)?|hasta(?:\s+el)?|regres(?:o|a|aré|ará)|vuelv[oe]|volver(?:é|á)|de\s+vuelta|reincorpor\p{L}*|de\s+retour|retour|rientr\p{L}*|torn(?:o|erò)|fino\s+al|terug|tot(?:\s+en\s+met)?|vanaf|fino\s+a(?:l(?:la)?)?)(?=[\s:,])|\b(?:al|au)(?=\s+\d)|jusqu[’']?(?:au|à))/giu;
 /** How far after the trigger the date may start: "back in the office on Monday, 14 December". */
 const WINDOW = 48;
 /** A return date further out than this is not an out-of-office. */

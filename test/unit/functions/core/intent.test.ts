@@ -151,6 +151,9 @@ describe('readIntent: the forms of a return date', () => {
     ['Give me a few weeks.', '2026-12-28'],
     ['Nicht jetzt bitte. Melden Sie sich gerne im Januar wieder.', '2027-01-01'],
     ["We're frozen until the fiscal year ends in June. Reach out in July.", '2027-07-01'],
+    ['busy til end of month, ping me then', '2026-12-31'],
+    ['We review vendors in the new year. Could you put a reminder in for early February?', '2027-02-01'],
+    ['im off until mid-January (a real person, not an autoreply lol). ping me mid-January', '2027-01-15'],
   ])('a not-now: "%s" → until %s', (text, date) => {
     // Act
     const reading = readIntent(text, EMAIL);
@@ -168,6 +171,13 @@ describe('readIntent: the forms of a return date', () => {
     ['Bonjour, je suis actuellement en congés et serai de retour le 9 janvier.', '2027-01-09'],
     ['Sono in ferie fino al 10 gennaio.', '2027-01-10'],
     ['Ik ben op vakantie tot en met 8 januari.', '2027-01-08'],
+    ['Estaré fuera de la oficina del 22 de diciembre al 6 de enero.', '2027-01-06'],
+    ['Bonjour, je suis absente du 8 au 18 décembre.', '2026-12-18'],
+    ['Risposta automatica: sono in ferie fino a lunedì 11 gennaio.', '2027-01-11'],
+    [
+      'Automatisch antwoord: ik ben op dit moment niet op kantoor. Vanaf maandag 14 december weer bereikbaar.',
+      '2026-12-14',
+    ],
   ])('an out-of-office: "%s" → until %s', (text, date) => {
     // Act
     const reading = readIntent(text, EMAIL);
@@ -240,6 +250,153 @@ describe('readIntent: refusals, people and hedges in more words', () => {
 
     // Assess
     expect(reading).toMatchObject({ label: 'referral', referral: { name } });
+  });
+});
+
+describe('readIntent: the rules of after-rules-3 (a refusal, an opt-out, a handover as people write them)', () => {
+  it.each<[string, Intent]>([
+    // a reply that ends on a bare "No.", or the answer called a no
+    ['Wow, a fifth email. That will surely win me over. No.', 'no'],
+    ['Appreciate the persistence, but the answer is still no.', 'no'],
+    ["It's a firm no from us.", 'no'],
+    ['Do I need to install anything? No? Great, send it over.', 'question'],
+    ['No problem, Tuesday works.', 'meeting'],
+    // "isn't for us", "nothing here for us", but not "not for me to decide"
+    ["We're a 2-person shop, this really isn't for us.", 'no'],
+    ["We don't do outbound at all, so there's nothing here for us.", 'no'],
+    ["That's not for me to decide, but it sounds great.", 'interested'],
+    ["This isn't for us to judge. Send me the pricing.", 'interested'],
+    // never, in the future tense
+    ["We'd never pay for a tool like this.", 'no'],
+    ['I never use Calendly, can you send a few times?', 'question'],
+    // went with another, after a conjunction; not switching
+    ['We looked at you last year and went with Apollo.', 'no'],
+    ['I talked to our CFO and went with the annual plan you suggested.', 'unsure'],
+    ['Happy with our current setup, not switching.', 'no'],
+    ["We're not switching email providers, does it work with Outlook?", 'question'],
+    ["It isn't something we'll be pursuing.", 'no'],
+    // a limit widened to always is no limit
+    ['No interest at this time or in the future.', 'no'],
+    ['Not now, not ever.', 'no'],
+    ['Not interested at the moment, maybe in the near future.', 'not-now'],
+    // an approximate number is no hedge
+    ['We send maybe 50 emails a week, so this would be overkill. Not a fit for us.', 'no'],
+    ['Maybe not a fit for us.', 'unsure'],
+    // a refusal in German, Spanish, French, Italian and Dutch
+    ['Nein danke, kein Bedarf.', 'no'],
+    ['No, gracias. Ya tenemos una solución que nos funciona.', 'no'],
+    ['Non merci, pas besoin.', 'no'],
+    ['No grazie, non ci serve.', 'no'],
+    ['Nee, dank je. We hebben hier geen behoefte aan.', 'no'],
+    ['Nicht jetzt, vielleicht im Frühjahr.', 'not-now'],
+    // "I'll pass it around" hands the note on
+    ['I’ll pass it around and see what people say.', 'unsure'],
+    ["I'll pass, thanks.", 'no'],
+    // the writer left, or is not the one
+    ['I left Brightline over a year ago, so I can’t help with this.', 'wrong-person'],
+    ['I left you a voicemail two days ago, call me back.', 'unsure'],
+    ['You must have me confused with someone else.', 'wrong-person'],
+    ["This isn't something I deal with. I'm on the product side.", 'wrong-person'],
+    ['Hola, ya no trabajo en esa empresa.', 'wrong-person'],
+    ['Ich bin dafür leider nicht zuständig.', 'wrong-person'],
+    ['Je ne suis pas la bonne personne pour ça, désolée.', 'wrong-person'],
+    ['Non sono la persona giusta.', 'wrong-person'],
+    // an out-of-office in words, and a person who says they are none
+    ['Automatisch antwoord: ik ben op dit moment niet op kantoor.', 'out-of-office'],
+    ['Respuesta automática: estoy de viaje.', 'out-of-office'],
+    ['I am not an autoreply lol, try me next week', 'not-now'],
+    // times accepted and interest shown in the other languages
+    ['Wednesday 11:00 works. I’ll bring our head of CS along.', 'meeting'],
+    ['Accepted the invite for Thursday. Looking forward to it.', 'meeting'],
+    ['Ja, gerne. Passt Ihnen Montag um 10 Uhr?', 'meeting'],
+    ['Oui, mardi à 10h ?', 'meeting'],
+    ['ok you got my attention lol. send over the one-pager', 'interested'],
+    ['Sí, me interesa bastante. ¿Me puedes mandar la información?', 'interested'],
+    ['Ja, klingt interessant. Schicken Sie mir gerne weitere Unterlagen zu.', 'interested'],
+    ['Nicht wirklich interessiert.', 'unsure'],
+    // more refusals of the same kinds: no need at all, staying, a bare no in other languages, "not for us" abroad
+    ['We have zero interest.', 'no'],
+    ['Merci mais non.', 'no'],
+    ["Doesn't fit our needs.", 'no'],
+    ["Tuesday doesn't work for me, how about Wednesday?", 'meeting'],
+    ["We're going to stay with our current provider.", 'no'],
+    ["We're staying with our current provider for now.", 'not-now'],
+    ["We've decided to keep it in-house.", 'no'],
+    ["Ce n'est pas pour nous, merci.", 'no'],
+    ['Das ist nichts für uns.', 'no'],
+    ['Wir haben bereits einen Anbieter.', 'no'],
+    // a time that is not good, a capacity that will come back
+    ["Now's not a good time.", 'not-now'],
+    ['No bandwidth for this right now.', 'not-now'],
+    ["She's no longer here.", 'wrong-person'],
+    ["How's Thursday at 2?", 'meeting'],
+    ['Book me in for Friday.', 'meeting'],
+    // covered already, not needed, never will be; a budget or a wait that passes is a not-now
+    ["It's not in the budget and never will be.", 'no'],
+    ['Not in the budget this year.', 'not-now'],
+    ["Thanks, we've got it covered.", 'no'],
+    ["We've got a solution already.", 'no'],
+    ['Not needed.', 'no'],
+    ['Not needed right now.', 'not-now'],
+    ["Not something I'm interested in.", 'no'],
+    ['Not until next year.', 'not-now'],
+    ['Reach back out next year.', 'not-now'],
+    ['Hit me up in the spring.', 'not-now'],
+    ['On leave until 3 Feb.', 'out-of-office'],
+    // the writer is not the one, in more words
+    ["You've reached the wrong Sam.", 'wrong-person'],
+    ["I'm retired.", 'wrong-person'],
+    ["I'm not with that company anymore.", 'wrong-person'],
+    ["I don't work there.", 'wrong-person'],
+    ["Let's do Tuesday.", 'meeting'],
+    ['Please remove the attachment, it was wrong. Otherwise sounds good.', 'interested'],
+    // typos of the words a reading turns on, and "uninterested"
+    ['not intrested thx', 'no'],
+    ['Sounds intresting, tell me more', 'interested'],
+    ["I'm avaiable tommorow at 3", 'meeting'],
+    ['Honestly uninterested.', 'no'],
+    ['Our interests align, tell me more.', 'interested'],
+    // a question has words, and a complaint put as one is for a person
+    ['?', 'unsure'],
+    ['Why do you keep sending these?', 'unsure'],
+    ['Why does your tool need access to my inbox?', 'question'],
+  ])('"%s" → %s', (text, label) => {
+    // Act
+    const reading = readIntent(text, EMAIL);
+
+    // Assess
+    expect(reading.label).toBe(label);
+  });
+
+  it.each([
+    [
+      'Bitte wenden Sie sich an meinen Kollegen Felix Braun, f.braun@rheinwerk.example.',
+      'Felix Braun',
+      'f.braun@rheinwerk.example',
+    ],
+    [
+      'Hablen con Lucía Romero, ella lleva compras: lucia.romero@grupoandes.example',
+      'Lucía Romero',
+      'lucia.romero@grupoandes.example',
+    ],
+    ['Adressez-vous à ma collègue Claire Martin.', 'Claire Martin', undefined],
+    ['text my colleague Ray instead, 555-0134', 'Ray', undefined],
+    ['Jen is the one you want: jen@acme.example', 'Jen', 'jen@acme.example'],
+    ['Loop in Sarah Cole please, sarah@acme.example', 'Sarah Cole', 'sarah@acme.example'],
+  ])('a handover in other words: "%s" → %s', (text, name, email) => {
+    // Act
+    const reading = readIntent(text, EMAIL);
+
+    // Assess
+    expect(reading).toMatchObject({ label: 'referral', referral: { name, ...(email ? { email } : {}) } });
+  });
+
+  it('a chat tool named after a handover is no person', () => {
+    // Act
+    const reading = readIntent('Ping our team on Slack, happy to chat there.', EMAIL);
+
+    // Assess
+    expect(reading.label).not.toBe('referral');
   });
 });
 

@@ -89,6 +89,33 @@ const OPT_OUTS: readonly [string, '' | 'sms' | 'email'][] = [
   ['Non voglio più ricevere email.', ''],
   ['Schrijf me uit a.u.b.', ''],
   ['Geen mails meer graag.', 'email'],
+  // a sales tool's list, contact beyond messages, details discarded
+  ['Could you please take me off this sequence?', ''],
+  ['Take me off your marketing campaign.', ''],
+  ['Cease all communication with this address.', ''],
+  ['Please stop the follow-ups.', ''],
+  ['No more follow-ups, please.', ''],
+  ['No further correspondence.', ''],
+  ['please lose my email address', 'email'],
+  ['Bin my number, thanks', 'sms'],
+  ['Take me off.', ''],
+  ['Stop with the emails.', 'email'],
+  ['Enough with the texts!', 'sms'],
+  // typos of "unsubscribe": within two edits of the word
+  ['unsubscirbe', ''],
+  ['usnubscribe me pls', ''],
+  ['Unsubscrbe from this', ''],
+  // the same requests in other word orders abroad
+  ['Merci de ne plus me contacter.', ''],
+  ['Non contattatemi più.', ''],
+  ['Bitte mich nicht mehr kontaktieren.', ''],
+  ['Haal me van de lijst.', ''],
+  ['Stop met mailen.', ''],
+  ['Please remove.', ''],
+  ['Remove me from all communications.', ''],
+  ['Quiten mi correo de su lista.', 'email'],
+  ['Retirez mon adresse de votre liste.', ''],
+  ['Bitte aus dem Verteiler nehmen.', 'email'],
 ];
 
 const LOOK_ALIKES: readonly string[] = [
@@ -133,6 +160,18 @@ const LOOK_ALIKES: readonly string[] = [
   'Take my name off the sign-up sheet for the webinar',
   'Ich habe keine E-Mails bekommen.',
   'Stop all the noise, just send the quote.',
+  'Did you lose my email? I replied last week.',
+  "Please don't lose my email address, I want the report.",
+  'Forget my email from yesterday, we are in.',
+  'No more follow-ups needed, I booked a slot.',
+  'With your tool, no more communication gaps!',
+  'Take me off the waiting list for the campaign webinar and book me in.',
+  "We don't get enough emails from prospects, that's the problem.",
+  "I'd like to subscribe to the newsletter",
+  'I accidentally unsubscribed, please add me back',
+  'That was an unsubtle pitch, but I like it',
+  "I'm unsure, send more info",
+  'Please remove the attachment, it was the wrong one',
 ];
 
 describe('opt-outs in words', () => {
