@@ -1,13 +1,39 @@
 import { DateTime, IANAZone } from 'luxon';
+import * as z from 'zod';
 import { readCadenceFile } from '../../functions/adapters/cadence-files.ts';
 import { UsageError } from '../../functions/core/errors.ts';
-import { explainSchedule, InvalidTimeZone } from '../../functions/core/schedule.ts';
+import { explainSchedule, InvalidTimeZone, spreadMinutes } from '../../functions/core/schedule.ts';
+import { leadIdFor } from '../../functions/domain/lead.ts';
 import { printJson, table } from '../output.ts';
 
 export interface PreviewOptions {
   readonly start?: string;
   readonly tz?: string;
   readonly json?: boolean;
+  /** The lead whose times to show: a cadence's `spread` places each lead by its id. */
+  readonly lead?: string;
+  /** The lead's email, when its id is not at hand: the id is derived from it as intake does. */
+  readonly email?: string;
+}
+
+const LEAD_ID = /^ld_[0-9a-f]{24}$/;
+
+/** The lead id a spread is computed for, from --lead or --email; undefined when neither is given. */
+function previewLead(options: PreviewOptions): string | undefined {
+  if (options.lead !== undefined && options.email !== undefined)
+    throw new UsageError('pass --lead or --email, not both: each names the lead whose times to show');
+  if (options.email !== undefined) {
+    if (!z.email().safeParse(options.email.trim()).success)
+      throw new UsageError(
+        `--email "${options.email}" is not an email address; use e.g. --email ana@example.com`,
+      );
+    return leadIdFor(options.email);
+  }
+  if (options.lead !== undefined && !LEAD_ID.test(options.lead))
+    throw new UsageError(
+      `--lead "${options.lead}" is not a lead id; use the "ld_" id the dashboard shows, or --email ADDRESS`,
+    );
+  return options.lead;
 }
 
 /** `followup cadence preview`: the exact schedule production would run, for a draft anywhere on disk. */
@@ -26,7 +52,8 @@ export async function previewCommand(
   if (!zone) throw new UsageError(`${file} sets no "timezone"; pass --tz ZONE, e.g. --tz America/Chicago`);
   if (!IANAZone.isValidZone(zone)) throw new InvalidTimeZone(zone);
   const start = options.start ?? now.toISOString();
-  const touches = explainSchedule(cadence, start, zone);
+  const leadId = previewLead(options);
+  const touches = explainSchedule(cadence, start, zone, leadId === undefined ? {} : { leadId });
   if (options.json) {
     printJson(touches.map(({ step, channel, template, at }) => ({ step, channel, template, at })));
     return 0;
@@ -34,6 +61,7 @@ export async function previewCommand(
   const enrolled = DateTime.fromISO(start, { setZone: true }).setZone(zone);
   const lines = [
     `${cadence.name} (${cadence.id}) — enrolled ${enrolled.toFormat('ccc d LLL yyyy HH:mm')} ${zone} (${enrolled.toFormat('ZZZZ')})`,
+    ...spreadLines(spreadMinutes(cadence), leadId, options),
     '',
   ];
   let previous = enrolled;
@@ -57,6 +85,22 @@ export async function previewCommand(
   lines.push(cadence.then ? `Then: the lead moves on to "${cadence.then}".` : 'Then: the cadence ends.');
   process.stdout.write(`${lines.join('\n')}\n`);
   return 0;
+}
+
+/** What the header says of a spread: whose times these are, or how to see one lead's. */
+function spreadLines(
+  spread: number | undefined,
+  leadId: string | undefined,
+  options: PreviewOptions,
+): string[] {
+  if (spread === undefined) return [];
+  const who = options.email ? `${leadId} (${options.email.trim()})` : leadId;
+  return [
+    leadId
+      ? `Spread ${spread} minutes: times for lead ${who}.`
+      : `Spread ${spread} minutes: a touch moved to a window's start goes out up to ${spread} minutes after it, ` +
+        'at a time fixed by the lead; pass --email or --lead to see one lead.',
+  ];
 }
 
 /** "2d 15h 15m", "45m", "now". */

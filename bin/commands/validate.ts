@@ -3,7 +3,7 @@ import { listCadenceFiles, readCadenceFile } from '../../functions/adapters/cade
 import { loadTemplate } from '../../functions/adapters/template-files.ts';
 import type { CadenceIssue } from '../../functions/core/cadence.ts';
 import type { Cadence } from '../../functions/core/cadence-schema.ts';
-import { lintTemplate } from '../../functions/core/lint.ts';
+import { lintCadence, lintTemplate } from '../../functions/core/lint.ts';
 import { checkTemplate } from '../../functions/core/templates.ts';
 import { printJson } from '../output.ts';
 
@@ -88,6 +88,8 @@ export async function lintCommand(files: readonly string[], options: CheckOption
         findings.push({ file, step: issue.path, template: '', rule: 'invalid', message: issue.message });
       continue;
     }
+    for (const { path, template, rule, message } of lintCadence(result.cadence))
+      findings.push({ file, step: path, template, rule, message });
     for (const use of await templatesOf(result.cadence, options.templates)) {
       if ('error' in use) {
         findings.push({

@@ -15,6 +15,12 @@ export const DEFAULT_SEND_WINDOW = {
   end: '17:00',
 };
 export const DEFAULT_MIN_GAP = '12 hours';
+/** A step's `sendWindow` for a transactional touch: no window, no holiday, no minGap before it (§2.3). */
+export const IMMEDIATE = 'immediate';
+/** A `spread` lies inside one day's window: a whole number of minutes or hours, at least one. */
+export const SPREAD_PATTERN = '^[1-9][0-9]* (minute|hour)s?$';
+const SPREAD_RE = new RegExp(SPREAD_PATTERN);
+const SPREAD_EXAMPLE = 'e.g. "90 minutes" or "2 hours"';
 /** US TCPA quiet hours: no marketing texts before 08:00 or after 21:00 in the recipient's zone. */
 export const SMS_EARLIEST = '08:00';
 export const SMS_LATEST = '21:00';
@@ -53,17 +59,43 @@ const Weekdays = z
   })
   .min(1, { error: 'must name at least one day; use e.g. ["mon", "tue", "wed", "thu", "fri"]' });
 
-export const SendWindowSchema = z
-  .strictObject(
-    { days: Weekdays.optional(), start: Time.optional(), end: Time.optional() },
-    { error: says('a send window', '{ "days": ["mon", "tue"], "start": "09:00", "end": "17:00" }') },
-  )
-  .describe("When touches may go out, in the lead's local time. Fields left out fall back to the cadence's.");
+const WINDOW_EXAMPLE = '{ "days": ["mon", "tue"], "start": "09:00", "end": "17:00" }';
+
+const windowObject = (error: (issue: { input?: unknown }) => string) =>
+  z
+    .strictObject({ days: Weekdays.optional(), start: Time.optional(), end: Time.optional() }, { error })
+    .describe(
+      "When touches may go out, in the lead's local time. Fields left out fall back to the cadence's.",
+    );
+
+export const SendWindowSchema = windowObject((issue) =>
+  issue.input === IMMEDIATE
+    ? `"${IMMEDIATE}" is for a step that answers the lead at once, not for a whole cadence; set "sendWindow": "${IMMEDIATE}" on that step`
+    : says('a send window', WINDOW_EXAMPLE)(issue),
+);
+
+const StepWindowSchema = z
+  .union([z.literal(IMMEDIATE), windowObject(says('a send window', `"${IMMEDIATE}" or ${WINDOW_EXAMPLE}`))], {
+    error: says('a send window', `"${IMMEDIATE}" (a transactional touch, sent at once) or ${WINDOW_EXAMPLE}`),
+  })
+  .describe(
+    `When this touch may go out; fields left out fall back to the cadence's. "${IMMEDIATE}": a transactional touch ` +
+      'sent as soon as its wait is over, at any hour, on any day, holidays included, with no minGap before it ' +
+      '(email, call and task steps; never SMS).',
+  );
 
 const DurationText = (example: string) =>
   z
     .string({ error: says('a duration', example) })
     .regex(new RegExp(DURATION_PATTERN), { error: says('a duration', example), abort: true });
+
+function spreadMessage(input: unknown): string {
+  const duration = typeof input === 'string' ? parseDuration(input) : undefined;
+  if (!duration) return `${showValue(input)} is not a duration; use ${SPREAD_EXAMPLE}`;
+  if (duration.n === 0)
+    return `${showValue(input)} spreads nothing; use ${SPREAD_EXAMPLE}, or leave "spread" out`;
+  return `${showValue(input)} is longer than a send window can be; use minutes or hours, ${SPREAD_EXAMPLE}`;
+}
 
 const IsoDate = z
   .string({ error: says('a date', '"YYYY-MM-DD", e.g. "2026-12-25"') })
@@ -92,7 +124,7 @@ export const StepSchema = z
         'a template name',
         'the name of a file in templates/ without extension, e.g. "proposal-sent"',
       ),
-      sendWindow: SendWindowSchema.optional(),
+      sendWindow: StepWindowSchema.optional(),
     },
     { error: says('a step', '{ "id": "intro", "day": 1, "channel": "email", "template": "intro" }') },
   )
@@ -132,6 +164,15 @@ export const CadenceSchema = z
         )
         .optional()
         .describe('Least time between two touches of this cadence. Default "12 hours".'),
+      spread: z
+        .string({ error: says('a duration', SPREAD_EXAMPLE) })
+        .regex(SPREAD_RE, { error: (issue) => spreadMessage(issue.input) })
+        .optional()
+        .describe(
+          "Spreads touches that were moved to a window's start over this span from it, each lead at its own " +
+            'offset (from its lead id, so the preview shows what production does), e.g. "90 minutes". ' +
+            'Minutes or hours, at most as long as the shortest window it applies to. Default: none.',
+        ),
       exitOn: z
         .array(z.enum(EXIT_SIGNALS, { error: says('an exit signal', `one of ${EXIT_SIGNALS.join(', ')}`) }), {
           error: says('a list of exit signals', `a list drawn from ${EXIT_SIGNALS.join(', ')}`),
@@ -155,3 +196,4 @@ export type CadenceInput = z.input<typeof CadenceSchema>;
 export type Cadence = z.output<typeof CadenceSchema>;
 export type Step = z.output<typeof StepSchema>;
 export type SendWindowInput = z.output<typeof SendWindowSchema>;
+export type StepWindow = z.output<typeof StepWindowSchema>;

@@ -3,6 +3,7 @@ import {
   type Cadence,
   CadenceSchema,
   DEFAULT_MIN_GAP,
+  IMMEDIATE,
   MAX_CADENCE_DAYS,
   SMS_EARLIEST,
   SMS_LATEST,
@@ -11,7 +12,7 @@ import {
 } from './cadence-schema.ts';
 import { type Duration, parseDuration } from './duration.ts';
 import { UserError } from './errors.ts';
-import { minutesOfDay, resolveWindow, type SendWindow } from './schedule.ts';
+import { isImmediate, minutesOfDay, resolveWindow, type SendWindow, spreadMinutes } from './schedule.ts';
 
 export interface CadenceIssue {
   /** JSON path as a person writes it: `steps[3].wait`, or `(file)` for the whole document. */
@@ -57,6 +58,7 @@ const FIELDS: Record<'cadence' | 'step' | 'window', readonly string[]> = {
     'sendWindow',
     'holidays',
     'minGap',
+    'spread',
     'exitOn',
     'steps',
     'then',
@@ -140,6 +142,7 @@ function crossFieldIssues(raw: unknown, options: ParseOptions): CadenceIssue[] {
     issues.push({ path: 'sendWindow', message: endsBeforeStart(cadenceRange) });
   }
   const seen = new Map<string, number>();
+  const windows: StepRange[] = [];
   const steps = Array.isArray(raw.steps) ? raw.steps : [];
   steps.forEach((step: unknown, i) => {
     if (!isObject(step)) return;
@@ -159,8 +162,13 @@ function crossFieldIssues(raw: unknown, options: ParseOptions): CadenceIssue[] {
         });
       } else seen.set(step.id, i);
     }
+    if (step.sendWindow === IMMEDIATE) {
+      if (step.channel === 'sms') issues.push({ path: `${at}.sendWindow`, message: IMMEDIATE_SMS });
+      return;
+    }
     const range = resolveWindow(cadenceWindow, { sendWindow: windowFields(step.sendWindow) });
     const startsAfterEnd = minutesOfDay(range.start) >= minutesOfDay(range.end);
+    if (!startsAfterEnd) windows.push({ at, id: step.id, range });
     if (startsAfterEnd && isObject(step.sendWindow)) {
       issues.push({ path: `${at}.sendWindow`, message: endsBeforeStart(range) });
     }
@@ -176,6 +184,8 @@ function crossFieldIssues(raw: unknown, options: ParseOptions): CadenceIssue[] {
       });
     }
   });
+  const spread = spreadIssue(raw.spread, windows);
+  if (spread) issues.push(spread);
   if (options.knownCadences && typeof raw.then === 'string' && !options.knownCadences.has(raw.then)) {
     const guess = closest(raw.then, options.knownCadences);
     issues.push({
@@ -186,6 +196,40 @@ function crossFieldIssues(raw: unknown, options: ParseOptions): CadenceIssue[] {
     });
   }
   return issues;
+}
+
+// Texts keep quiet hours, which an immediate touch would ignore (docs/architecture.md §2.1).
+const IMMEDIATE_SMS =
+  `"${IMMEDIATE}" is not allowed on an SMS step: a text must keep to ${SMS_EARLIEST}–${SMS_LATEST} in the lead's zone ` +
+  `(US TCPA quiet hours) and "${IMMEDIATE}" sends at any hour; answer at once by email instead, or give this text a ` +
+  `window such as "sendWindow": { "days": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"], "start": "${SMS_EARLIEST}", "end": "${SMS_LATEST}" }`;
+
+interface StepRange {
+  readonly at: string;
+  readonly id: unknown;
+  readonly range: SendWindow;
+}
+
+const windowMinutes = (w: SendWindow) => minutesOfDay(w.end) - minutesOfDay(w.start);
+
+/** A spread longer than a window it applies to would send after that window closes: refused, naming the window. */
+function spreadIssue(spread: unknown, windows: readonly StepRange[]): CadenceIssue | undefined {
+  const minutes = typeof spread === 'string' ? spreadMinutes({ spread }) : undefined;
+  if (minutes === undefined) return undefined;
+  const shortest = windows.reduce<StepRange | undefined>(
+    (best, w) => (best && windowMinutes(best.range) <= windowMinutes(w.range) ? best : w),
+    undefined,
+  );
+  if (!shortest || windowMinutes(shortest.range) >= minutes) return undefined;
+  const { at, id, range } = shortest;
+  const length = windowMinutes(range);
+  return {
+    path: 'spread',
+    message:
+      `${showValue(spread)} is longer than the send window of ${at}${typeof id === 'string' ? ` ("${id}")` : ''}, ` +
+      `${range.start}–${range.end} (${length} minutes): a spread touch would go out after it closes; ` +
+      `use at most "${length} minutes", or widen that window`,
+  };
 }
 
 const maxTime = (a: string, b: string) => (minutesOfDay(a) >= minutesOfDay(b) ? a : b);
@@ -239,8 +283,10 @@ export function latestPossibleDay(cadence: Cadence): number {
   const minGap = durationDays(parseDuration(cadence.minGap ?? DEFAULT_MIN_GAP) as Duration, holidays.length);
   let bound = 0;
   cadence.steps.forEach((step, i) => {
-    const slack = longestBlockedRun(resolveWindow(cadence, step).days, holidays) + 1;
-    const earliestAfterPrevious = i === 0 ? 0 : bound + minGap;
+    // An immediate touch waits for no window and no gap; a spread ends before its window does, inside the slack.
+    const immediate = isImmediate(step);
+    const slack = immediate ? 0 : longestBlockedRun(resolveWindow(cadence, step).days, holidays) + 1;
+    const earliestAfterPrevious = i === 0 || immediate ? 0 : bound + minGap;
     const raw =
       step.day !== undefined
         ? step.day - 1

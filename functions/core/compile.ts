@@ -1,5 +1,6 @@
 import type { Cadence, Step } from './cadence-schema.ts';
 import type { LeadExited, TransientError } from './errors.ts';
+import { isImmediate } from './schedule.ts';
 
 /*
  * The cadence compiler (docs/architecture.md §3.2): one Standard state machine per cadence, JSONPath only. Each touch
@@ -213,6 +214,8 @@ function touchPayload(cadence: Cadence, step: Step, index: number): PayloadTempl
     'scheduledAt.$': `$.schedule[${index}].at`,
     // The touch records the lead's next touch date without reading the enrollment back.
     ...(index + 1 < cadence.steps.length ? { 'nextAt.$': `$.schedule[${index + 1}].at` } : {}),
+    // Pinned with the definition like the schedule: an immediate answer is not held back by the frequency cap.
+    ...(isImmediate(step) ? { transactional: true } : {}),
   };
 }
 

@@ -63,7 +63,8 @@ export interface Enrollment {
 /** The execution input of an enrollment: the schedule `followup cadence preview` shows, as UTC instants. */
 export function executionInput(cadence: Cadence, enrollment: Enrollment): ExecutionInput {
   const { leadId, enrollmentId, enrolledAt, zone } = enrollment;
-  const schedule = computeSchedule(cadence, enrolledAt, zone).map((touch) => ({
+  // The lead id places a `spread` touch (docs/architecture.md §2.3), exactly as `cadence preview --lead` shows it.
+  const schedule = computeSchedule(cadence, enrolledAt, zone, { leadId }).map((touch) => ({
     ...touch,
     at: toUtc(touch.at),
   }));

@@ -1,4 +1,6 @@
-import type { Channel } from './cadence-schema.ts';
+import { type Cadence, type Channel, IMMEDIATE } from './cadence-schema.ts';
+import { parseDuration } from './duration.ts';
+import { isImmediate } from './schedule.ts';
 import { SAMPLE_CONTEXT, SPARSE_CONTEXT, type TemplateContext } from './template-context.ts';
 import type { TemplateSource } from './template-file.ts';
 import { templateVariables } from './template-liquid.ts';
@@ -11,6 +13,7 @@ export const LINT_RULES = [
   'sms-too-long',
   'sms-no-sender',
   'no-value-add',
+  'immediate-after-wait',
 ] as const;
 export type LintRule = (typeof LINT_RULES)[number];
 
@@ -175,4 +178,37 @@ export function lintTemplate(source: TemplateSource, channel: Channel): LintFind
     );
   }
   return findings;
+}
+
+/** Advice on a cadence's timing rather than a template's words; `path` is the step's JSON path. */
+export interface CadenceFinding extends LintFinding {
+  readonly path: string;
+}
+
+/** Whether a step falls due within the hour of what came before it: what "immediate" is for. */
+function dueWithinTheHour(step: Cadence['steps'][number]): boolean {
+  if (step.day !== undefined) return step.day === 1;
+  const wait = parseDuration(step.wait ?? '');
+  return wait !== undefined && (wait.n === 0 || (wait.unit === 'minute' && wait.n < 60));
+}
+
+/**
+ * Timing advice: an immediate step sends at whatever hour its wait ends, so one that waits hours or days would reach
+ * the lead at, say, 03:00; "immediate" is for answering at once what the lead just did (docs/architecture.md §2.3).
+ */
+export function lintCadence(cadence: Cadence): CadenceFinding[] {
+  return cadence.steps.flatMap((step, i) =>
+    isImmediate(step) && !dueWithinTheHour(step)
+      ? [
+          {
+            path: `steps[${i}].sendWindow`,
+            template: step.template,
+            rule: 'immediate-after-wait' as const,
+            message:
+              `"${IMMEDIATE}" sends at any hour, and this touch falls due ${step.day !== undefined ? `on day ${step.day}` : `${step.wait} after the previous one`}, ` +
+              `at whatever hour that is; keep "${IMMEDIATE}" for an answer within the hour of what the lead did, and give this step a send window`,
+          },
+        ]
+      : [],
+  );
 }

@@ -1,9 +1,19 @@
-import { DateTime, IANAZone, Info, Zone, type ZoneOffsetFormat, type ZoneOffsetOptions } from 'luxon';
+import { createHash } from 'node:crypto';
+import {
+  DateTime,
+  IANAZone,
+  Info,
+  Duration as Span,
+  Zone,
+  type ZoneOffsetFormat,
+  type ZoneOffsetOptions,
+} from 'luxon';
 import {
   type Cadence,
   type Channel,
   DEFAULT_MIN_GAP,
   DEFAULT_SEND_WINDOW,
+  IMMEDIATE,
   type Step,
   WEEKDAYS,
   type Weekday,
@@ -40,16 +50,50 @@ export class InvalidInstant extends UserError {
   }
 }
 
-/** The step's window: each field the step sets overrides the cadence's, which overrides the default. */
+/** A transactional step (`"sendWindow": "immediate"`): it goes out at its raw due time, at any hour (§2.3). */
+export const isImmediate = (step: Pick<Step, 'sendWindow'>): boolean => step.sendWindow === IMMEDIATE;
+
+/**
+ * The step's window: each field the step sets overrides the cadence's, which overrides the default. An immediate
+ * step has none (isImmediate); for it this is the cadence's window, which the schedule does not apply.
+ */
 export function resolveWindow(
   cadence: Pick<Cadence, 'sendWindow'>,
   step: Pick<Step, 'sendWindow'>,
 ): SendWindow {
+  const own = typeof step.sendWindow === 'object' ? step.sendWindow : undefined;
   return {
-    days: step.sendWindow?.days ?? cadence.sendWindow?.days ?? DEFAULT_SEND_WINDOW.days,
-    start: step.sendWindow?.start ?? cadence.sendWindow?.start ?? DEFAULT_SEND_WINDOW.start,
-    end: step.sendWindow?.end ?? cadence.sendWindow?.end ?? DEFAULT_SEND_WINDOW.end,
+    days: own?.days ?? cadence.sendWindow?.days ?? DEFAULT_SEND_WINDOW.days,
+    start: own?.start ?? cadence.sendWindow?.start ?? DEFAULT_SEND_WINDOW.start,
+    end: own?.end ?? cadence.sendWindow?.end ?? DEFAULT_SEND_WINDOW.end,
   };
+}
+
+/** A cadence's `spread` in minutes; undefined when it has none. */
+export function spreadMinutes(cadence: Pick<Cadence, 'spread'>): number | undefined {
+  const spread = cadence.spread === undefined ? undefined : parseDuration(cadence.spread);
+  if (!spread) return undefined;
+  return spread.unit === 'hour' ? spread.n * 60 : spread.n;
+}
+
+/**
+ * A lead's place in a spread, in [0, 1), from a SHA-256 of its id: the same lead lands at the same offset on every
+ * retry, restart, engine and preview, and leads spread evenly whatever their ids look like.
+ */
+export function spreadFraction(leadId: string): number {
+  return createHash('sha256').update(leadId).digest().readUIntBE(0, 6) / 2 ** 48;
+}
+
+/** The minutes a spread covers in this window: never past its end. */
+const spreadSpan = (window: SendWindow, minutes: number) =>
+  Math.min(minutes, minutesOfDay(window.end) - minutesOfDay(window.start));
+
+/** `opened`, a window's start, `offset` seconds on; the start itself if a DST change would leave the window. */
+function spreadFrom(opened: DateTime, window: SendWindow, offset: number): DateTime {
+  const at = opened.plus({ seconds: offset });
+  const wall = at.hour * 60 + at.minute;
+  const inside = wall >= minutesOfDay(window.start) && wall < minutesOfDay(window.end);
+  return inside && at.hasSame(opened, 'day') ? at : opened;
 }
 
 export function minutesOfDay(hhmm: string): number {
@@ -202,17 +246,33 @@ function toZoned(enrolledAt: Date | string, zone: string): DateTime {
   return instant.setZone(scheduleZone(zone));
 }
 
-/** One step placed: its raw due time, the candidate after the minimum gap, and the instant inside its window. */
+/**
+ * One step placed: its raw due time, the candidate after the minimum gap, the instant fitWindow gives, and the
+ * final instant after the spread. An immediate step has no window: all four are its raw due time.
+ */
 interface PlacedStep {
   readonly step: Step;
   readonly raw: DateTime;
   readonly candidate: DateTime;
+  readonly fitted: DateTime;
   readonly at: DateTime;
-  readonly window: SendWindow;
+  readonly window?: SendWindow;
 }
 
-function placeSteps(cadence: Cadence, enrolled: DateTime, holidays: ReadonlySet<string>): PlacedStep[] {
+export interface ScheduleOptions {
+  /** The lead's id: a cadence's `spread` places its touches by it. Without one a spread touch stays at the start. */
+  readonly leadId?: string;
+}
+
+function placeSteps(
+  cadence: Cadence,
+  enrolled: DateTime,
+  holidays: ReadonlySet<string>,
+  options: ScheduleOptions,
+): PlacedStep[] {
   const minGap = mustParse(cadence.minGap ?? DEFAULT_MIN_GAP);
+  const spread = spreadMinutes(cadence);
+  const fraction = spread !== undefined && options.leadId !== undefined ? spreadFraction(options.leadId) : 0;
   const placed: PlacedStep[] = [];
   for (const step of cadence.steps) {
     const previous = placed.at(-1)?.at;
@@ -220,13 +280,21 @@ function placeSteps(cadence: Cadence, enrolled: DateTime, holidays: ReadonlySet<
       step.day !== undefined
         ? enrolled.plus({ days: step.day - 1 })
         : addDuration(previous ?? enrolled, mustParse(step.wait ?? ''), holidays);
+    if (isImmediate(step)) {
+      placed.push({ step, raw, candidate: raw, fitted: raw, at: raw });
+      continue;
+    }
     let candidate = raw;
     if (previous) {
       const earliest = addDuration(previous, minGap, holidays);
       if (earliest > candidate) candidate = earliest;
     }
     const window = resolveWindow(cadence, step);
-    placed.push({ step, raw, candidate, at: fitWindow(candidate, window, holidays), window });
+    const fitted = fitWindow(candidate, window, holidays);
+    // Only a touch moved to the window's start is spread: one inside the window already goes out as due.
+    const offset = spread !== undefined && fitted !== candidate ? fraction * spreadSpan(window, spread) : 0;
+    const at = offset > 0 ? spreadFrom(fitted, window, Math.floor(offset * 60)) : fitted;
+    placed.push({ step, raw, candidate, fitted, at, window });
   }
   return placed;
 }
@@ -243,24 +311,52 @@ const scheduledTouch = ({ step, at }: PlacedStep): ScheduledTouch => ({
  * Pure: the same inputs give the same output, and production waits on exactly these instants. It builds no
  * explanation: every enrollment calls it, and only a preview reads why a touch moved.
  */
-export function computeSchedule(cadence: Cadence, enrolledAt: Date | string, zone: string): ScheduledTouch[] {
+export function computeSchedule(
+  cadence: Cadence,
+  enrolledAt: Date | string,
+  zone: string,
+  options: ScheduleOptions = {},
+): ScheduledTouch[] {
   const holidays = new Set(cadence.holidays ?? []);
-  return placeSteps(cadence, toZoned(enrolledAt, zone), holidays).map(scheduledTouch);
+  return placeSteps(cadence, toZoned(enrolledAt, zone), holidays, options).map(scheduledTouch);
 }
 
 export interface ExplainedTouch extends ScheduledTouch {
-  /** Why the touch is later than its raw due time, for people reading a preview; absent when it is not. */
+  /**
+   * For people reading a preview: why the touch is later than its raw due time, or that it goes out immediately;
+   * absent when it simply goes out when due.
+   */
   readonly reason?: string;
 }
 
 /** computeSchedule's instants, each with the reason it moved from its raw due time. */
-export function explainSchedule(cadence: Cadence, enrolledAt: Date | string, zone: string): ExplainedTouch[] {
+export function explainSchedule(
+  cadence: Cadence,
+  enrolledAt: Date | string,
+  zone: string,
+  options: ScheduleOptions = {},
+): ExplainedTouch[] {
   const holidays = new Set(cadence.holidays ?? []);
   const minGap = cadence.minGap ?? DEFAULT_MIN_GAP;
-  return placeSteps(cadence, toZoned(enrolledAt, zone), holidays).map((placed) => {
-    const reason = why(placed.raw, placed.candidate, placed.at, placed.window, holidays, minGap);
+  const spread = spreadMinutes(cadence);
+  return placeSteps(cadence, toZoned(enrolledAt, zone), holidays, options).map((placed) => {
+    const { raw, candidate, fitted, window } = placed;
+    const reasons = window
+      ? [why(raw, candidate, fitted, window, holidays, minGap), spreadNote(placed, spread, options)]
+      : ['immediately, any hour'];
+    const reason = reasons.filter(Boolean).join('; ');
     return { ...scheduledTouch(placed), ...(reason ? { reason } : {}) };
   });
+}
+
+/** What the spread did to a touch moved to its window's start: this lead's offset, or the span a lead may land in. */
+function spreadNote(placed: PlacedStep, spread: number | undefined, options: ScheduleOptions): string {
+  const { candidate, fitted, at, window } = placed;
+  if (spread === undefined || !window || fitted === candidate) return '';
+  const last = Span.fromObject({ minutes: minutesOfDay(window.start) + spreadSpan(window, spread) });
+  const span = `${window.start}–${last.toFormat('hh:mm')}`;
+  if (options.leadId === undefined) return `spread: each lead at its own time in ${span}`;
+  return `spread ${span}: +${at.diff(fitted).toFormat("m'm' ss's'")} for this lead`;
 }
 
 function why(

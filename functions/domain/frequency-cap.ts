@@ -3,6 +3,8 @@
  * recent sends; a send takes a slot with a conditional write, so two cadences cannot both take the last one.
  */
 
+import type { Channel } from '../core/cadence-schema.ts';
+
 export interface FrequencyCap {
   readonly count: number;
   readonly days: number;
@@ -30,4 +32,14 @@ export function sendsInWindow(entries: readonly string[], cap: FrequencyCap, now
 
 export function capReached(entries: readonly string[], cap: FrequencyCap, now: Date): boolean {
   return sendsInWindow(entries, cap, now).length >= cap.count;
+}
+
+/**
+ * Whether a touch takes one of the lead's cap slots: emails and texts do, but not a transactional one (an immediate
+ * step, `transactional` in its payload). The cap limits how hard marketing presses; an answer to what the lead just
+ * asked is not pressure, and holding it back would skip it, never send it later. It takes no slot either, so it
+ * leaves the marketing touches their full allowance.
+ */
+export function capApplies(touch: { readonly channel: Channel; readonly transactional?: boolean }): boolean {
+  return (touch.channel === 'email' || touch.channel === 'sms') && touch.transactional !== true;
 }

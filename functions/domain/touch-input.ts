@@ -11,6 +11,8 @@ export const TouchEventSchema = TouchPayloadSchema.extend({
   nextAt: z.iso.datetime().optional(),
   /** The cadence's exit signals, when the definition passes them; else they are read from the cadence file. */
   exitOn: z.array(z.enum(EXIT_SIGNALS)).optional(),
+  /** Set by the compiled definition on an immediate step: a transactional answer, outside the frequency cap. */
+  transactional: z.boolean().optional(),
 });
 export type TouchEvent = z.infer<typeof TouchEventSchema>;
 

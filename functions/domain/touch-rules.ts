@@ -6,7 +6,10 @@ import { type Lead, SUPPRESSED_STATUSES, suppressionKey } from './lead.ts';
 import type { LeadStore } from './ports.ts';
 import type { TouchEvent, TouchSettings } from './touch-input.ts';
 
-/* What a touch must respect before it goes out: suppression, consent and quiet hours in the lead's zone (§8.7). */
+/*
+ * What a touch must respect before it goes out: suppression, consent and quiet hours in the lead's zone (§8.7).
+ * An immediate step is never SMS (parseCadence refuses it), so quiet hours need no exception for it.
+ */
 
 export type SkipReason = 'suppressed' | 'no-phone' | 'no-sms-consent' | 'quiet-hours' | 'frequency-cap';
 

@@ -1,5 +1,6 @@
 import { LeadExited, TransientError } from '../core/errors.ts';
 import { SendUnconfirmed } from './errors.ts';
+import { capApplies } from './frequency-cap.ts';
 import { exitReason, type Lead } from './lead.ts';
 import { compact } from './lead-input.ts';
 import { measureUnsent } from './metrics.ts';
@@ -142,7 +143,7 @@ export async function performTouch(deps: TouchDeps, event: TouchEvent, now: Date
   let slot: string | undefined;
   let messageId: string;
   try {
-    if (event.channel === 'email' || event.channel === 'sms') {
+    if (capApplies(event)) {
       slot = await takeSendSlot(
         store,
         deps.settings.frequencyCap,

@@ -160,6 +160,119 @@ describe('parseCadence', () => {
   });
 });
 
+describe('parseCadence: immediate steps and spread (#15)', () => {
+  const reply = { id: 'reply', wait: '0 minutes', channel: 'email', template: 'inquiry-reply' };
+
+  it('accepts "sendWindow": "immediate" on email, call and task steps', () => {
+    const doc = {
+      ...valid,
+      steps: ['email', 'call', 'task'].map((channel, i) => ({
+        ...reply,
+        id: `s${i}`,
+        channel,
+        sendWindow: 'immediate',
+      })),
+    };
+    const result = parseCadence(doc);
+    expect(result.ok && result.cadence.steps.map((s) => s.sendWindow)).toEqual([
+      'immediate',
+      'immediate',
+      'immediate',
+    ]);
+  });
+
+  it('refuses it on an SMS step, naming the step, why, and what to do instead', () => {
+    const doc = { ...valid, steps: [{ ...reply, channel: 'sms', sendWindow: 'immediate' }] };
+    const [issue, ...rest] = issuesOf(doc);
+    expect(rest).toEqual([]);
+    expect(issue?.path).toBe('steps[0].sendWindow');
+    expect(issue?.message).toContain('"immediate" is not allowed on an SMS step');
+    expect(issue?.message).toContain('08:00–21:00');
+    expect(issue?.message).toContain('quiet hours');
+    expect(issue?.message).toContain('answer at once by email instead');
+  });
+
+  it('refuses "immediate" for a whole cadence and any other word for a window, saying what is allowed', () => {
+    expect(issuesOf({ ...valid, sendWindow: 'immediate' })).toEqual([
+      {
+        path: 'sendWindow',
+        message:
+          '"immediate" is for a step that answers the lead at once, not for a whole cadence; set "sendWindow": "immediate" on that step',
+      },
+    ]);
+    expect(issuesOf({ ...valid, steps: [{ ...reply, sendWindow: 'now' }] })).toEqual([
+      {
+        path: 'steps[0].sendWindow',
+        message:
+          '"now" is not a send window; use "immediate" (a transactional touch, sent at once) or { "days": ["mon", "tue"], "start": "09:00", "end": "17:00" }',
+      },
+    ]);
+  });
+
+  it('still checks the fields of an object window on a step', () => {
+    expect(issuesOf({ ...valid, steps: [{ ...reply, sendWindow: { start: '9am' } }] })[0]?.path).toBe(
+      'steps[0].sendWindow.start',
+    );
+    expect(issuesOf({ ...valid, steps: [{ ...reply, sendWindow: { strat: '09:00' } }] })).toContainEqual({
+      path: 'steps[0].sendWindow.strat',
+      message: 'unknown field; did you mean "start"?',
+    });
+  });
+
+  it('lets an immediate step ignore a cadence window that would break the SMS rule for texts only', () => {
+    // A 07:00 window is refused for a windowed text; an immediate email is no text and has no window.
+    const doc = { ...valid, sendWindow: { start: '07:00' }, steps: [{ ...reply, sendWindow: 'immediate' }] };
+    expect(parseCadence(doc).ok).toBe(true);
+  });
+
+  it('takes a spread of minutes or hours', () => {
+    for (const spread of ['1 minute', '90 minutes', '2 hours'])
+      expect(parseCadence({ ...valid, spread }).ok).toBe(true);
+  });
+
+  it.each([
+    ['90 mins', '"90 mins" is not a duration; use e.g. "90 minutes" or "2 hours"'],
+    [90, '90 is not a duration; use e.g. "90 minutes" or "2 hours"'],
+    ['0 minutes', '"0 minutes" spreads nothing; use e.g. "90 minutes" or "2 hours", or leave "spread" out'],
+    [
+      '1 day',
+      '"1 day" is longer than a send window can be; use minutes or hours, e.g. "90 minutes" or "2 hours"',
+    ],
+  ])('refuses the spread %j, naming the field and giving an example', (spread, message) => {
+    expect(issuesOf({ ...valid, spread })).toEqual([{ path: 'spread', message }]);
+  });
+
+  it('refuses a spread longer than the shortest window it applies to, naming that window', () => {
+    // Prepare: the SMS step's window is 10:00-17:00 (7 hours); an email window of one hour is the shortest.
+    const doc = {
+      ...valid,
+      spread: '90 minutes',
+      steps: [
+        ...valid.steps,
+        { id: 'short', day: 9, channel: 'email', template: 't', sendWindow: { end: '10:00' } },
+      ],
+    };
+    expect(issuesOf(doc)).toEqual([
+      {
+        path: 'spread',
+        message:
+          '"90 minutes" is longer than the send window of steps[2] ("short"), 09:00–10:00 (60 minutes): a spread touch would go out after it closes; use at most "60 minutes", or widen that window',
+      },
+    ]);
+    expect(parseCadence({ ...doc, spread: '60 minutes' }).ok).toBe(true);
+  });
+
+  it('does not hold an immediate step to the spread: it has no window', () => {
+    const doc = { ...valid, spread: '8 hours', steps: [{ ...reply, sendWindow: 'immediate' }] };
+    expect(parseCadence(doc).ok).toBe(true);
+  });
+
+  it('bounds an immediate step by its wait alone', () => {
+    const result = parseCadence({ ...valid, steps: [{ ...reply, sendWindow: 'immediate' }] });
+    expect(result.ok && latestPossibleDay(result.cadence)).toBe(1);
+  });
+});
+
 describe('cadences/cadence.schema.json', () => {
   it('is the schema generated from the zod definition (run `npm run schema` after changing it)', () => {
     const committed = readFileSync(
@@ -173,5 +286,17 @@ describe('cadences/cadence.schema.json', () => {
     const schema = JSON.parse(cadenceJsonSchemaText());
     expect(schema.properties.steps.items.oneOf).toEqual([{ required: ['day'] }, { required: ['wait'] }]);
     expect(schema.properties.steps.items.properties.wait.pattern).toContain('business day');
+  });
+
+  it('offers "immediate" or a window object for a step, and a spread of minutes or hours', () => {
+    const schema = JSON.parse(cadenceJsonSchemaText());
+    const stepWindow = schema.properties.steps.items.properties.sendWindow;
+    expect(stepWindow.anyOf[0]).toEqual({ type: 'string', const: 'immediate' });
+    expect(stepWindow.anyOf[1].properties.start.pattern).toBeDefined();
+    expect(stepWindow.description).toContain('never SMS');
+    expect(schema.properties.sendWindow.type).toBe('object');
+    const spread = new RegExp(schema.properties.spread.pattern);
+    expect(['90 minutes', '2 hours', '1 minute'].filter((t) => spread.test(t))).toHaveLength(3);
+    expect(['0 minutes', '1 day', '90 mins', '3 business days'].filter((t) => spread.test(t))).toEqual([]);
   });
 });

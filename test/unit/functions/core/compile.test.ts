@@ -539,3 +539,30 @@ describe('executionName', () => {
     expect(new Set(names).size).toBe(names.length);
   });
 });
+
+describe('an immediate step in the compiled definition (#15)', () => {
+  const INSTANT = cadence({
+    id: 'instant',
+    name: 'Instant reply',
+    steps: [
+      { id: 'reply', wait: '0 minutes', channel: 'email', template: 'reply', sendWindow: 'immediate' },
+      { id: 'later', day: 3, channel: 'email', template: 'later' },
+    ],
+  });
+
+  it('marks only the immediate touch transactional, pinned with the definition like the schedule', () => {
+    // Act
+    const definition = compileCadence(INSTANT, TARGETS);
+    const payloads = Object.values(definition.States)
+      .filter((state): state is TaskState => state.Type === 'Task')
+      .map((state) => state.Parameters.Payload);
+
+    // Assess
+    expect(validate(definition).isValid).toBe(true);
+    expect(payloads.map((p) => p.transactional)).toEqual([true, undefined, undefined]);
+  });
+
+  it('adds nothing to a cadence without one: its definition is the one of today', () => {
+    expect(JSON.stringify(compileCadence(PROPOSAL, TARGETS))).not.toContain('transactional');
+  });
+});

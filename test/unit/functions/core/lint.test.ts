@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { parseCadence } from '../../../../functions/core/cadence.ts';
 import type { Channel } from '../../../../functions/core/cadence-schema.ts';
-import { countSentences, type LintRule, lintTemplate, smsLength } from '../../../../functions/core/lint.ts';
+import {
+  countSentences,
+  type LintRule,
+  lintCadence,
+  lintTemplate,
+  smsLength,
+} from '../../../../functions/core/lint.ts';
 import type { TemplateSource } from '../../../../functions/core/template-file.ts';
 
 const GOOD_EMAIL: TemplateSource = {
@@ -223,5 +230,39 @@ describe('countSentences', () => {
 
     // Assess
     expect(count).toBe(2);
+  });
+});
+
+describe('lintCadence', () => {
+  const parsed = (steps: unknown[]) => {
+    const result = parseCadence({ id: 'c', name: 'C', steps });
+    if (!result.ok) throw new Error(JSON.stringify(result.issues));
+    return result.cadence;
+  };
+  const reply = { channel: 'email', template: 'reply', sendWindow: 'immediate' };
+
+  it('has no advice for an immediate answer within the hour of what the lead did', () => {
+    const cadence = parsed([
+      { id: 'a', wait: '0 minutes', ...reply },
+      { id: 'b', day: 1, ...reply },
+      { id: 'c', wait: '45 minutes', ...reply },
+      { id: 'd', day: 3, channel: 'email', template: 'later' },
+    ]);
+    expect(lintCadence(cadence)).toEqual([]);
+  });
+
+  it('advises a window for an immediate touch that waits hours or days, which would land at any hour', () => {
+    const cadence = parsed([
+      { id: 'a', wait: '3 hours', ...reply },
+      { id: 'b', day: 4, ...reply },
+    ]);
+    const findings = lintCadence(cadence);
+    expect(findings.map((f) => [f.path, f.template, f.rule])).toEqual([
+      ['steps[0].sendWindow', 'reply', 'immediate-after-wait'],
+      ['steps[1].sendWindow', 'reply', 'immediate-after-wait'],
+    ]);
+    expect(findings[0]?.message).toContain('falls due 3 hours after the previous one');
+    expect(findings[1]?.message).toContain('on day 4');
+    expect(findings[1]?.message).toContain('give this step a send window');
   });
 });

@@ -270,6 +270,21 @@ describe('touch: email', () => {
     expect(store.leads.get(lead.leadId)?.recentSends).toHaveLength(3);
   });
 
+  it('sends a transactional (immediate) touch to a lead over the frequency cap, and leaves its allowance as it was', async () => {
+    // Prepare: three sends inside the 7-day window, the cap's limit
+    const daysAgo = (d: number) => new Date(NOW.getTime() - d * 86_400_000).toISOString();
+    const recentSends = [`${daysAgo(1)}|a#0`, `${daysAgo(2)}|b#0`, `${daysAgo(3)}|c#0`];
+    save({ ...lead, recentSends });
+
+    // Act
+    const result = await touch()(event({ transactional: true }));
+
+    // Assess: the answer to what the lead just did goes out; marketing touches keep their full allowance
+    expect(result).toEqual({ status: 'sent' });
+    expect(sentEmails()).toHaveLength(1);
+    expect(store.leads.get(lead.leadId)?.recentSends).toEqual(recentSends);
+  });
+
   it('skips a suppressed address', async () => {
     // Prepare
     const { suppressionKey } = await import('../../../../functions/domain/lead.ts');
