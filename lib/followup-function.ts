@@ -5,9 +5,11 @@ import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
+import { readTemplateManifest } from '../functions/adapters/template-files.ts';
+import { TEMPLATE_MANIFEST } from '../functions/core/template-source.ts';
 
 export const ROOT = new URL('..', import.meta.url).pathname;
-/** Where the bundle's copies of the cadences and templates are on Lambda (see afterBundling below). */
+/** Where the bundle's cadences and template manifest are on Lambda (see afterBundling below). */
 export const BUNDLED_CADENCES_DIR = '/var/task/cadences';
 export const BUNDLED_TEMPLATES_DIR = '/var/task/templates';
 
@@ -41,6 +43,27 @@ export const LAMBDA_BUNDLING = {
   workingDirectory: AssetStaging.BUNDLING_INPUT_DIR,
 } satisfies BundlingOptions;
 
+const manifests = new Map<string, string>();
+
+/**
+ * The templates' manifest as JSON: every template of `templatesDir` parsed at synth, once per synth, so a bad front
+ * matter stops `cdk synth` naming the file and the field, and no bundle needs a YAML parser (docs/architecture.md §9).
+ */
+export function templateManifestJson(templatesDir: string): string {
+  let json = manifests.get(templatesDir);
+  if (json === undefined) {
+    json = JSON.stringify(readTemplateManifest(templatesDir));
+    manifests.set(templatesDir, json);
+  }
+  return json;
+}
+
+/** The shell command that writes a manifest into a bundle: JSON is one line, single-quoted for bash (local or Docker). */
+export function writeManifestCommand(json: string, outputDir: string): string {
+  const quoted = `'${json.replaceAll("'", `'\\''`)}'`;
+  return `mkdir -p "${outputDir}/templates" && printf '%s' ${quoted} > "${outputDir}/templates/${TEMPLATE_MANIFEST}"`;
+}
+
 export interface FollowupFunctionProps {
   /** The entry module under functions/entry, without extension, e.g. "touch". */
   readonly handler: string;
@@ -54,7 +77,7 @@ export interface FollowupFunctionProps {
 /**
  * Every Followup Lambda, with the team's defaults in one place: nodejs22.x on arm64, bundled as LAMBDA_BUNDLING says,
  * X-Ray, a log group with retention, and its own role that can write only its own logs.
- * The cadences and templates ship inside the bundle so a send reads the deployed wording.
+ * The cadences and the templates' manifest ship inside the bundle so a send reads the deployed wording.
  */
 export class FollowupFunction extends NodejsFunction {
   constructor(scope: Construct, id: string, props: FollowupFunctionProps) {
@@ -67,6 +90,8 @@ export class FollowupFunction extends NodejsFunction {
       description: `${props.handler} function: its own logs plus what the stack grants`,
     });
     logGroup.grantWrite(role);
+    // Parsed here, not when bundling, so synth reports a bad template even when bundling is skipped.
+    const manifest = templateManifestJson(`${ROOT}templates`);
     super(scope, id, {
       entry: `${ROOT}functions/entry/${props.handler}.ts`,
       handler: 'handler',
@@ -87,7 +112,7 @@ export class FollowupFunction extends NodejsFunction {
           beforeInstall: () => [],
           afterBundling: (inputDir: string, outputDir: string) => [
             `cp -r "${inputDir}/cadences" "${outputDir}/cadences"`,
-            `cp -r "${inputDir}/templates" "${outputDir}/templates"`,
+            writeManifestCommand(manifest, outputDir),
           ],
         },
       },

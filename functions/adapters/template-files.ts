@@ -1,8 +1,10 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import {
   parseTemplate,
   TEMPLATE_EXTENSION,
+  type TemplateManifest,
   TemplateNotFound,
   type TemplateSource,
 } from '../core/template-file.ts';
@@ -42,4 +44,19 @@ export async function templateExists(dir: string, name: string): Promise<boolean
   } catch {
     return false;
   }
+}
+
+/**
+ * Every template of `dir` parsed, for a bundle's manifest (template-manifest.ts): read at synth, so a bad front matter
+ * stops `cdk synth` with TemplateInvalid naming the file and the field, as `followup cadence validate` does.
+ */
+export function readTemplateManifest(dir: string): TemplateManifest {
+  const manifest: Record<string, TemplateSource> = {};
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith(TEMPLATE_EXTENSION))
+    .sort()) {
+    const name = basename(file, TEMPLATE_EXTENSION);
+    manifest[name] = parseTemplate(name, readFileSync(join(dir, file), 'utf8'));
+  }
+  return manifest;
 }

@@ -1,45 +1,22 @@
 import { parse as parseYaml } from 'yaml';
 import { closest } from './cadence.ts';
-import { UserError } from './errors.ts';
+import { FRONT_MATTER_KEYS, TemplateInvalid, type TemplateSource } from './template-source.ts';
 
 /*
  * A template file as it is read from `templates/`: the YAML front matter split from the Liquid body, with errors that
- * name the file and say how to fix it (docs/architecture.md §2.2).
+ * name the file and say how to fix it (docs/architecture.md §2.2). Only the local runtime, the CLI and synth read it.
  */
 
-/** A template file as written: `templates/<name>.liquid`, YAML front matter, then a Liquid body. */
-export interface TemplateSource {
-  readonly name: string;
-  /** Email subject (Liquid); for a call or task, the title of the rep's task. */
-  readonly subject?: string;
-  /** One line naming what this touch gives the lead; lint asks for one in every touch. */
-  readonly value?: string;
-  readonly body: string;
-}
-
-export const TEMPLATE_EXTENSION = '.liquid';
-export const FRONT_MATTER_KEYS = ['subject', 'value'] as const;
-
-export class TemplateNotFound extends UserError {
-  override readonly name = 'TemplateNotFound';
-  constructor(
-    readonly template: string,
-    readonly path: string,
-    detail = `no template "${template}": expected the file ${path}`,
-  ) {
-    super(detail);
-  }
-}
-
-export class TemplateInvalid extends UserError {
-  override readonly name = 'TemplateInvalid';
-  constructor(
-    readonly template: string,
-    readonly problem: string,
-  ) {
-    super(`${template}${TEMPLATE_EXTENSION}: ${problem}`);
-  }
-}
+// The shapes and errors live apart from the YAML reading, so a bundle that only renders loads no YAML parser (§9).
+export {
+  FRONT_MATTER_KEYS,
+  TEMPLATE_EXTENSION,
+  TEMPLATE_MANIFEST,
+  TemplateInvalid,
+  type TemplateManifest,
+  TemplateNotFound,
+  type TemplateSource,
+} from './template-source.ts';
 
 const FRONT_MATTER = /^---[ \t]*\r?\n(?:([\s\S]*?)\r?\n)?---[ \t]*(?:\r?\n|$)/;
 

@@ -2,7 +2,6 @@ import type { Channel } from './cadence-schema.ts';
 import { footerHtml, textToHtml } from './email-html.ts';
 import { html, type SafeHtml } from './html.ts';
 import { SAMPLE_CONTEXT, SPARSE_CONTEXT, type TemplateContext } from './template-context.ts';
-import { TemplateInvalid, type TemplateSource } from './template-file.ts';
 import {
   liquidProblem,
   mistyped,
@@ -11,6 +10,7 @@ import {
   staticIssues,
   templateVariables,
 } from './template-liquid.ts';
+import { TemplateInvalid, type TemplateSource } from './template-source.ts';
 
 /*
  * Rendering a template for one channel, and checking one for `followup cadence validate` (docs/architecture.md §2.2):

@@ -1,38 +1,14 @@
-import { CadenceDirectory } from '../adapters/cadence-catalog.ts';
-import { DynamoLeadStore } from '../adapters/dynamo/lead-store.ts';
-import { SecretsManagerSecrets } from '../adapters/secrets-manager.ts';
-import { SesMailer } from '../adapters/ses-mailer.ts';
-import { SnsSmsSender } from '../adapters/sns-sms-sender.ts';
 import { loadTemplate } from '../adapters/template-files.ts';
 import type { TouchDeps } from '../domain/touch.ts';
 import type { AwsClients } from './clients.ts';
-import { loggerFor, measures, memoize } from './enroll-dependencies.ts';
 import type { SettingsOf } from './env.ts';
-import { touchSettings } from './touch-settings.ts';
+import { touchDependenciesWith } from './touch-wiring.ts';
 
 /*
- * The Touch function's dependencies: the one function that renders templates, so the only bundle that holds the
- * template files' reader and its front-matter parser (docs/architecture.md §9).
+ * The Touch function's dependencies reading the template files at send time, as the local runtime and the CLI do:
+ * a marketer's edit reaches the next touch. The Lambda bundle reads the manifest instead (functions/entry/touch.ts).
  */
 
 export function touchDependencies(settings: SettingsOf<'Touch'>, clients: AwsClients): TouchDeps {
-  const secrets = new SecretsManagerSecrets(clients.secrets);
-  return {
-    store: new DynamoLeadStore({ client: clients.documents, tableName: settings.tableName }),
-    mailer: new SesMailer({
-      client: clients.ses,
-      from: settings.senderEmail,
-      ...(settings.configurationSet ? { configurationSet: settings.configurationSet } : {}),
-    }),
-    sms: new SnsSmsSender({
-      client: clients.sns,
-      ...(settings.smsOriginationNumber ? { originationNumber: settings.smsOriginationNumber } : {}),
-    }),
-    cadences: new CadenceDirectory(settings.cadencesDir),
-    templates: (name) => loadTemplate(settings.templatesDir, name),
-    signingKey: memoize(() => secrets.get(settings.unsubscribeSecretArn)),
-    settings: touchSettings(settings),
-    logger: loggerFor(settings),
-    ...measures(settings, clients),
-  };
+  return touchDependenciesWith(settings, clients, (name) => loadTemplate(settings.templatesDir, name));
 }

@@ -29,7 +29,10 @@ const CLIENTS: Record<string, string[]> = {
   unsubscribe: ['dynamodb', 'secrets-manager', 'sfn'],
 };
 
-/** Packages no function calls on Lambda: the X-Ray SDK, the credential chain beyond the environment, mailparser's. */
+/**
+ * Packages no function calls on Lambda: the X-Ray SDK, the credential chain beyond the environment, mailparser's, and
+ * the YAML parser (the Touch reads its templates from the manifest parsed at synth).
+ */
 const NOWHERE = [
   '@aws-lambda-powertools/tracer',
   'aws-xray-sdk-core',
@@ -43,11 +46,14 @@ const NOWHERE = [
   'mailparser',
   'iconv-lite',
   'encoding-japanese',
+  'yaml',
 ];
 
-/** Packages only some functions call: the template front matter's parser is the touch's alone. */
+/** chrono-node's locales the reply reader does not import (functions/core/reply-chrono.ts reads de, en, es, fr, it, nl). */
+const UNREAD_CHRONO_LOCALES = ['ar', 'fi', 'id', 'ja', 'pt', 'ru', 'sv', 'uk', 'vi', 'zh'];
+
+/** Packages only some functions call. */
 const ONLY_IN: Record<string, readonly string[]> = {
-  yaml: ['touch'],
   // The reply reader's dates: only the functions that read replies (docs/architecture.md §4.3).
   'chrono-node': ['inbound-email', 'sms-inbound'],
 };
@@ -132,14 +138,20 @@ describe('each function bundles only what it uses', () => {
       .filter(([, owners]) => !owners.includes(name))
       .map(([pkg]) => pkg);
     expect([...NOWHERE, ...misplaced].filter((pkg) => packages.has(pkg))).toEqual([]);
+    const locales = new Set(
+      inputs.flatMap((f) => f.match(/chrono-node\/dist\/\w+\/locales\/(\w+)\//)?.[1] ?? []),
+    );
+    expect(UNREAD_CHRONO_LOCALES.filter((locale) => locales.has(locale))).toEqual([]);
   });
 
-  it('finds a package that is there: the touch renders with yaml and liquidjs', async () => {
+  it('finds a package that is there: the touch renders with liquidjs, the reply reader reads English dates', async () => {
     // Act
-    const metafile = await metafileOf('touch.ts');
+    const touch = await metafileOf('touch.ts');
+    const sms = await metafileOf('sms-inbound.ts');
 
-    // Assess: the check above reads packages the same way, so it would see one that came back
-    const inputs = Object.values(metafile.outputs).flatMap((o) => Object.keys(o.inputs));
-    expect([...packagesIn(inputs)]).toEqual(expect.arrayContaining(['yaml', 'liquidjs']));
+    // Assess: the checks above read packages and locales the same way, so they would see one that came back
+    const inputs = (m: typeof touch) => Object.values(m.outputs).flatMap((o) => Object.keys(o.inputs));
+    expect([...packagesIn(inputs(touch))]).toEqual(expect.arrayContaining(['liquidjs']));
+    expect(inputs(sms).some((f) => /chrono-node\/dist\/\w+\/locales\/en\//.test(f))).toBe(true);
   });
 });
