@@ -76,6 +76,8 @@ export interface TouchBar {
   readonly touch: number;
   readonly sent: number;
   readonly replies: number;
+  /** Replies read as interested, a question or a meeting; shown in the numbers beside each reply count. */
+  readonly positiveReplies?: number;
 }
 
 /** Response rate by touch number: one bar per touch, its rate above it and replies/sent under its label. */
@@ -109,8 +111,15 @@ ${drawn}
 </svg>
 <figcaption>A reply counts for the last touch before it.${few ? ` Faded bars: fewer than ${FEW_SENDS} sends, too few for a steady rate.` : ''}</figcaption>
 ${dataTable(
-  ['Touch', 'Sent', 'Replies', 'Response rate'],
-  bars.map((t) => [String(t.touch), count(t.sent), count(t.replies), percent(t.replies / t.sent)]),
+  ['Touch', 'Sent', 'Replies', 'Response rate', 'Positive replies', 'Positive rate'],
+  bars.map((t) => [
+    String(t.touch),
+    count(t.sent),
+    count(t.replies),
+    percent(t.replies / t.sent),
+    count(t.positiveReplies ?? 0),
+    percent((t.positiveReplies ?? 0) / t.sent),
+  ]),
 )}
 </figure>`;
 }
@@ -221,6 +230,8 @@ function headline(f: FollowUpFigures): SafeHtml {
 <div class="stat"><span class="value">${rate(f.conversionRate)}</span><span class="label">Conversion from follow-up</span><br><small>won after 2+ touches / leads with 2+ touches</small></div>
 <div class="stat"><span class="value">${f.avgTouchesToClose === null ? '—' : f.avgTouchesToClose.toFixed(1)}</span><span class="label">Touches to close</span><br><small>mean touch count of won leads</small></div>
 <div class="stat"><span class="value" title="${formatNumber(f.revenueRecovered)}">${f.revenueRecovered >= 100_000 ? compactAmount(f.revenueRecovered) : formatNumber(f.revenueRecovered)}</span><span class="label">Revenue recovered</span><br><small>won after the 2nd or later touch</small></div>
+<div class="stat"><span class="value">${rate(f.positiveReplyRate)}</span><span class="label">Positive replies</span><br><small>read as interested, a question or a meeting / leads contacted</small></div>
+<div class="stat"><span class="value">${f.meetingsPer100Enrolled === null ? '—' : f.meetingsPer100Enrolled.toFixed(1)}</span><span class="label">Meetings per 100 enrolled</span><br><small>meetings booked per 100 leads contacted</small></div>
 </div>`;
 }
 

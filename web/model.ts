@@ -105,7 +105,13 @@ export interface LeadsPaging {
 
 /** The follow-up measures the charts draw, as `followup report` computes them from the aggregates. */
 export interface FollowUpFigures {
-  readonly byTouch: readonly { readonly touch: number; readonly sent: number; readonly replies: number }[];
+  readonly byTouch: readonly {
+    readonly touch: number;
+    readonly sent: number;
+    readonly replies: number;
+    /** Replies read as interested, a question or a meeting. */
+    readonly positiveReplies: number;
+  }[];
   readonly funnel: { readonly contacted: number; readonly replied: number; readonly won: number };
   /** By the month deals were won. */
   readonly revenueByMonth: readonly {
@@ -117,6 +123,10 @@ export interface FollowUpFigures {
   readonly conversionRate: number | null;
   readonly avgTouchesToClose: number | null;
   readonly revenueRecovered: number;
+  /** Positive replies / leads contacted; null when none was contacted. */
+  readonly positiveReplyRate: number | null;
+  /** Meetings per 100 leads contacted (enrollments that got their first touch). */
+  readonly meetingsPer100Enrolled: number | null;
 }
 
 /** An enrollment whose execution has not started: its start failed and is retried, or it was given up. */

@@ -78,12 +78,26 @@ const decimal = (n: number | null) => (n === null ? '–' : n.toFixed(1));
 
 function touchTable(rows: readonly TouchReport[]): string {
   return table([
-    ['touch', 'sent', 'replies', 'response rate', 'skipped', 'meetings', 'won', 'revenue', 'unsubscribed'],
+    [
+      'touch',
+      'sent',
+      'replies',
+      'response rate',
+      'positive',
+      'positive rate',
+      'skipped',
+      'meetings',
+      'won',
+      'revenue',
+      'unsubscribed',
+    ],
     ...rows.map((t) => [
       String(t.touch),
       count(t.sent),
       count(t.replies),
       percent(t.responseRate),
+      count(t.positiveReplies),
+      percent(t.positiveReplyRate),
       count(t.skipped),
       count(t.meetings),
       count(t.won),
@@ -97,6 +111,14 @@ function summary(f: ReportFigures): string {
   return table([
     ['leads contacted', count(f.leadsContacted)],
     ['replied', `${count(f.replies)} (${percent(f.responseRate)} of leads contacted)`],
+    [
+      'positive replies',
+      `${count(f.positiveReplies)} (${percent(f.positiveReplyRate)} of leads contacted; read as interested, a question or a meeting)`,
+    ],
+    [
+      'meetings per 100 enrolled',
+      `${decimal(f.meetingsPer100Enrolled)} (${count(f.totals.meetings)} meetings; enrolled = leads contacted)`,
+    ],
     [
       'conversion from follow-up',
       `${percent(f.conversionRate)} (${count(f.wonAfterTwoTouches)} won after 2+ touches / ${count(f.leadsWithTwoTouches)} leads with 2+ touches)`,
@@ -262,6 +284,18 @@ const CSV_COLUMNS: readonly CsvColumn<CsvRow>[] = [
   summaryColumn('conversion_rate', (f) => f.conversionRate),
   summaryColumn('avg_touches_to_close', (f) => f.avgTouchesToClose),
   summaryColumn('revenue_recovered', (f) => f.revenueRecovered),
+  // New columns go last: a spreadsheet that reads columns by position keeps working.
+  column(
+    'positive_replies',
+    (t) => t.positiveReplies,
+    (f) => f.positiveReplies,
+  ),
+  column(
+    'positive_reply_rate',
+    (t) => t.positiveReplyRate,
+    (f) => f.positiveReplyRate,
+  ),
+  summaryColumn('meetings_per_100_enrolled', (f) => f.meetingsPer100Enrolled),
 ];
 
 /** One row per cadence × touch, then a `total` row per cadence with the summary figures; "all" is every cadence. */

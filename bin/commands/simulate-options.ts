@@ -1,6 +1,12 @@
 import { DateTime } from 'luxon';
 import { UsageError } from '../../functions/core/errors.ts';
-import { nextMonday, type SimulateOptions, STORES, type Store } from '../../local/simulate/index.ts';
+import {
+  nextMonday,
+  parseReplyMix,
+  type SimulateOptions,
+  STORES,
+  type Store,
+} from '../../local/simulate/index.ts';
 
 /* What `followup simulate` takes from its flags: each wrong one is a UsageError, printed as one line. */
 
@@ -11,6 +17,7 @@ export interface SimulateCliOptions {
   readonly replyRate?: string;
   readonly winRate?: string;
   readonly dealValue?: string;
+  readonly replyMix?: string;
   readonly start?: string;
   readonly store?: string;
   readonly json?: boolean;
@@ -59,6 +66,7 @@ export function parseSimulateOptions(options: SimulateCliOptions, now: Date = ne
     ...(options.dealValue === undefined
       ? {}
       : { dealValue: decimal('--deal-value', options.dealValue, '1000') }),
+    ...(options.replyMix === undefined ? {} : { replyMix: parseReplyMix(options.replyMix) }),
     start,
   };
   checkSimulateOptions(parsed);

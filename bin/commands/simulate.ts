@@ -46,6 +46,28 @@ function progressBar(stderr: Terminal['stderr']) {
   };
 }
 
+/** With a mix: what the real reader read each kind of reply as, and what the replies did to their leads. */
+function readingLines(result: SimulationResult): string[] {
+  const { readings, replyMix } = result;
+  if (!readings || !replyMix) return [];
+  const rows = Object.entries(readings.byKind).map(([kind, k]) => {
+    const read = Object.entries(k.readAs)
+      .sort(([a, x], [b, y]) => (a === kind ? -1 : b === kind ? 1 : y - x))
+      .map(([label, n]) => `${label} ${count(n)}`)
+      .join(' · ');
+    return [kind, `${percent(replyMix[kind as keyof typeof replyMix] ?? 0)}`, count(k.written), read];
+  });
+  const left = Object.entries(result.statusChanges ?? {})
+    .map(([status, n]) => `${status} ${count(n)}`)
+    .join(' · ');
+  return [
+    '',
+    'Replies by kind (--reply-mix), as the reply reader read them',
+    table([['kind', 'mix', 'written', 'read as'], ...rows]),
+    `Leads moved to: ${left}`,
+  ];
+}
+
 /** The summary a person reads: what was sent, how leads answered, what it would cost on AWS. */
 export function formatSummary(result: SimulationResult, seconds?: number): string {
   const perLeads = (usdAmount: number) => usd((usdAmount / result.leads) * 1000, 4);
@@ -101,18 +123,22 @@ export function formatSummary(result: SimulationResult, seconds?: number): strin
       `! ${ex.failed} executions failed, e.g. ${result.firstFailure.error}: ${result.firstFailure.cause}`,
     );
   }
+  // Without a mix every reply is the same interested text: a positive column would only repeat the replies.
+  const mixed = result.replyMix !== undefined;
   lines.push(
     '',
     'Response by touch (a reply counts for the last touch before it)',
     table([
-      ['touch', 'sent', 'replies', 'response'],
+      ['touch', 'sent', 'replies', 'response', ...(mixed ? ['positive', 'positive rate'] : [])],
       ...report.byTouch.map((t) => [
         String(t.touch),
         count(t.sent),
         count(t.replies),
         percent(t.responseRate),
+        ...(mixed ? [count(t.positiveReplies), percent(t.positiveReplyRate)] : []),
       ]),
     ]),
+    ...readingLines(result),
     '',
     table([
       [
@@ -126,6 +152,16 @@ export function formatSummary(result: SimulationResult, seconds?: number): strin
         `${count(report.won)} won of ${count(report.replies)} replies`,
       ],
       ['Revenue recovered', usd(report.revenueRecovered, 0), 'deals won after the 2nd or later touch'],
+      [
+        'Positive replies',
+        percent(report.positiveReplyRate),
+        `${count(report.positiveReplies)} read as interested, a question or a meeting / leads contacted`,
+      ],
+      [
+        'Meetings per 100 enrolled',
+        report.meetingsPer100Enrolled === null ? '–' : report.meetingsPer100Enrolled.toFixed(1),
+        `${count(report.totals.meetings)} meetings; enrolled = leads contacted`,
+      ],
     ]),
     '',
     'Cost at us-east-1 list prices',

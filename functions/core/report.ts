@@ -3,7 +3,8 @@ import { CHANNELS, type Channel } from './cadence-schema.ts';
 /*
  * The seed's "measuring your follow-up effectiveness" as pure maths over the aggregate counters
  * (docs/architecture.md §5.3): response rate by touch number, conversion rate from follow-up, average touches to
- * close, revenue recovered.
+ * close, revenue recovered; and, from the reply reader (#14), positive-reply rate by touch number and meetings per
+ * 100 enrolled.
  *
  * The counters are kept on write, per cadence × month × touch number, where the touch number n is the lead's n-th
  * touch (its touch count once the touch went out: "80% of sales close on contact 5–12" counts contacts, whatever
@@ -28,6 +29,8 @@ export const COUNTERS = [
   'failed',
   /** Leads whose first answer (a reply, a meeting, a purchase) came after this touch. */
   'replies',
+  /** Of those, replies in words read as interested, a question or a meeting (rows written before it read 0). */
+  'positiveReplies',
   'meetings',
   'won',
   'revenue',
@@ -76,6 +79,10 @@ export interface TouchReport {
   readonly replies: number;
   /** replies / sent; null when nothing was sent at this touch. */
   readonly responseRate: number | null;
+  /** Replies read as interested, a question or a meeting: a subset of `replies`. */
+  readonly positiveReplies: number;
+  /** positiveReplies / sent; null when nothing was sent at this touch. */
+  readonly positiveReplyRate: number | null;
   readonly sentByChannel: Readonly<Record<Channel, number>>;
   /** Due but not sent (no consent, quiet hours, suppressed, frequency cap): the lead's n-th touch came later. */
   readonly skipped: number;
@@ -111,6 +118,15 @@ export interface ReportFigures {
   readonly replies: number;
   /** replies / leadsContacted. */
   readonly responseRate: number | null;
+  /** Leads whose reply was read as interested, a question or a meeting (once per lead, like `replies`). */
+  readonly positiveReplies: number;
+  /** positiveReplies / leadsContacted. */
+  readonly positiveReplyRate: number | null;
+  /**
+   * Meetings after a touch per 100 enrolled, where "enrolled" is what the counters can vouch for: leads contacted
+   * (enrollments that got their first touch; an enrollment that never sent a touch is not counted). Null when none.
+   */
+  readonly meetingsPer100Enrolled: number | null;
   readonly won: number;
   readonly wonAfterTwoTouches: number;
   /** Leads that needed ≥ 2 touches and then won / leads that got ≥ 2 touches. */
@@ -211,6 +227,8 @@ function figures(rows: readonly AggregateRow[], scope: 'overall' | 'cadence'): R
       sent: c.sent,
       replies: c.replies,
       responseRate: ratio(c.replies, c.sent),
+      positiveReplies: c.positiveReplies,
+      positiveReplyRate: ratio(c.positiveReplies, c.sent),
       sentByChannel: byChannel(c),
       skipped: c.skipped,
       failed: c.failed,
@@ -228,6 +246,8 @@ function figures(rows: readonly AggregateRow[], scope: 'overall' | 'cadence'): R
   const leadsWithTwoTouches = scope === 'overall' ? at(2).sent : sum('reachedTwo');
   const before = at(0);
   const replies = sum('replies');
+  const positiveReplies = sum('positiveReplies');
+  const per100 = ratio(100 * sum('meetings'), leadsContacted);
   const won = sum('won') + before.won;
   const wonAfterTwoTouches = sum('won', 2);
   const touchesAtClose = numbered.reduce((total, n) => total + n * at(n).won, 0);
@@ -240,6 +260,9 @@ function figures(rows: readonly AggregateRow[], scope: 'overall' | 'cadence'): R
     leadsWithTwoTouches,
     replies,
     responseRate: ratio(replies, leadsContacted),
+    positiveReplies,
+    positiveReplyRate: ratio(positiveReplies, leadsContacted),
+    meetingsPer100Enrolled: per100,
     won,
     wonAfterTwoTouches,
     conversionRate: ratio(wonAfterTwoTouches, leadsWithTwoTouches),

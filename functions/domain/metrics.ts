@@ -4,7 +4,7 @@ import { assertUnreachable } from '../core/unreachable.ts';
 import type { Lead, LeadStatus } from './lead.ts';
 import type { ContactRecorded, Logger } from './ports.ts';
 import type { AggregateKey, Aggregates, MetricName, MetricSink } from './report-ports.ts';
-import type { Signal } from './signal-schema.ts';
+import type { ReadingLabel, Signal } from './signal-schema.ts';
 
 /*
  * What the touch and the signals count (docs/architecture.md §5.3): the aggregates the report reads and the
@@ -103,6 +103,15 @@ export async function measureUnsent(
 const UNANSWERED: ReadonlySet<LeadStatus> = new Set(['active', 'nurture', 'snoozed', 'lost']);
 const ANSWERED: ReadonlySet<LeadStatus> = new Set(['replied', 'meeting', 'referred', 'won']);
 
+/** Readings that are a yes or on the way to one; `unsure` is for a person to decide, so it is not counted. */
+const POSITIVE: ReadonlySet<ReadingLabel> = new Set(['interested', 'question', 'meeting']);
+
+/** A reply in words the reader read as positive (docs/architecture.md §4.3). */
+const isPositive = (signal: Signal) =>
+  (signal.type === 'reply' || signal.type === 'sms-reply') &&
+  signal.reading !== undefined &&
+  POSITIVE.has(signal.reading.label);
+
 /** The status change a signal made, as applySignal saw it in its once. */
 export interface SignalChange {
   readonly signal: Signal;
@@ -122,7 +131,10 @@ export function signalCounts(change: SignalChange): Additions {
     const to = lead.status;
     // A person's reply is a response whatever it was read as: a not-now or a no answered too (#14).
     const inWords = signal.type === 'reply' || signal.type === 'sms-reply';
-    if (UNANSWERED.has(from) && (ANSWERED.has(to) || inWords)) counts.replies = 1;
+    if (UNANSWERED.has(from) && (ANSWERED.has(to) || inWords)) {
+      counts.replies = 1;
+      if (inWords && isPositive(signal) && (to === 'replied' || to === 'meeting')) counts.positiveReplies = 1;
+    }
     switch (to) {
       case 'meeting':
         counts.meetings = 1;

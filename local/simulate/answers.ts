@@ -3,6 +3,9 @@ import type { SimEngine } from './engines.ts';
 import { wonEvent } from './events.ts';
 import type { LambdaCounts } from './metering.ts';
 import { streamFor } from './random.ts';
+import { drawKind, type ReplyMix } from './reply-mix.ts';
+import { ReplyReadings } from './reply-readings.ts';
+import { type ReplyWriter, replyText } from './reply-texts.ts';
 import type { VirtualClock } from './virtual-clock.ts';
 
 /* How a synthetic lead answers a touch it was sent: through the real signal handlers, at an instant of its own. */
@@ -26,11 +29,26 @@ export interface AnswerRates {
   readonly replyRate: number;
   readonly winRate: number;
   readonly dealValue: number;
+  /** The kinds of reply a replying lead writes; without one, every reply is LOCAL_REPLY_TEXT, as before the mix. */
+  readonly replyMix?: ReplyMix | undefined;
 }
+
+/**
+ * Replies one lead writes in a run at most. A not-now snoozes its lead and starts a re-engage run whose touches the
+ * lead answers too; without a bound, a lead drawing not-now each time would be re-engaged for ever on a clock that
+ * costs nothing. Without a mix a reply always ends the lead's cadence, so it never writes a second one.
+ */
+const MAX_REPLIES_PER_LEAD = 3;
+
+/** Only a reply that leaves its lead in one of these may become a won deal: the lead is talking to the rep. */
+const WINNABLE: ReadonlySet<string> = new Set(['replied', 'meeting']);
 
 export class LeadAnswers {
   /** Replies and outcomes that failed every attempt. */
   failedDeliveries = 0;
+  /** With a mix: each reply's kind, what the reader read it as and what it left the lead as. */
+  readonly readings = new ReplyReadings();
+  private readonly repliesBy = new Map<string, number>();
 
   constructor(
     private readonly engine: SimEngine,
@@ -45,19 +63,27 @@ export class LeadAnswers {
    * maybe, days later, the rep's outcome "won" with the deal's value.
    */
   async answer(touch: TouchPayload): Promise<void> {
-    const { seed, replyRate, winRate, dealValue } = this.rates;
-    // Drawn in a fixed order from a stream of this touch's own: the result does not depend on scheduling.
+    const { seed, replyRate, winRate, dealValue, replyMix } = this.rates;
+    // Drawn in a fixed order from a stream of this touch's own: the result does not depend on scheduling. The
+    // mix's draws come last, so a run without one draws what it always drew.
     const random = streamFor(seed, `${touch.enrollmentId}#${touch.stepIndex}`);
     const replies = random() < replyRate;
     const delay = HOUR + random() * 5 * HOUR;
     const wins = random() < winRate;
     const closeDelay = DAY + random() * 13 * DAY;
     if (!replies) return;
+    const written = this.repliesBy.get(touch.leadId) ?? 0;
+    if (written >= MAX_REPLIES_PER_LEAD) return;
+    this.repliesBy.set(touch.leadId, written + 1);
+    const kind = replyMix ? drawKind(replyMix, random()) : undefined;
+    const draws = { phrasing: random(), colleague: random() };
     const sentAt = Date.parse(touch.scheduledAt);
     const before = touch.nextAt ? Date.parse(touch.nextAt) - 60_000 : Number.POSITIVE_INFINITY;
     const repliedAt = new Date(Math.max(sentAt + 60_000, Math.min(sentAt + delay, before)));
-    const status = await this.signalAt(repliedAt, () => this.engine.reply(touch.leadId));
-    if (status !== 'replied' || !wins) return;
+    const compose = kind ? (lead: ReplyWriter) => replyText(kind, lead, draws) : undefined;
+    const outcome = await this.signalAt(repliedAt, () => this.engine.reply(touch.leadId, compose));
+    if (kind && outcome) this.readings.add(kind, outcome);
+    if (!outcome || !WINNABLE.has(outcome.status) || !wins) return;
     await this.signalAt(new Date(repliedAt.getTime() + closeDelay), async () => {
       const won = (await this.engine.outcome(wonEvent(touch.leadId, dealValue))) as { statusCode?: number };
       if ((won.statusCode ?? 500) >= 300) throw new Error(`the outcome "won" was refused: ${won.statusCode}`);
@@ -69,7 +95,7 @@ export class LeadAnswers {
    * Runs a signal's handler as AWS would deliver it at `instant`, from outside any execution, retried as Lambda
    * retries an event; what still fails is counted and answers undefined.
    */
-  private async signalAt(instant: Date, deliver: () => Promise<string>): Promise<string | undefined> {
+  private async signalAt<T>(instant: Date, deliver: () => Promise<T>): Promise<T | undefined> {
     for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
       this.lambda.signals++;
       try {

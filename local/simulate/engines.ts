@@ -1,4 +1,6 @@
 import type { AggregateRow } from '../../functions/core/report.ts';
+import type { InboundEmailResult } from '../../functions/domain/inbound-email.ts';
+import type { Lead } from '../../functions/domain/lead.ts';
 import type { LeadReads } from '../../functions/domain/reads.ts';
 import { signToken } from '../../functions/domain/tokens.ts';
 import type { Clock } from '../clock.ts';
@@ -7,6 +9,7 @@ import { MemoryLeadReads } from '../memory/lead-reads.ts';
 import { replyMime, sesReceiptEvent } from '../signal-events.ts';
 import type { LocalFunction, LocalStepFunctions } from '../step-functions.ts';
 import type { Counts } from './metering.ts';
+import type { ReplyWriter } from './reply-texts.ts';
 import type { Store } from './stores.ts';
 
 /*
@@ -24,8 +27,11 @@ export interface SimEngine {
   readonly intake: (event: unknown) => Promise<{ statusCode?: number; body?: string }>;
   readonly shopEvents: Handler;
   readonly outcome: Handler;
-  /** A reply from the lead, as SES receipt would deliver it; the lead's status afterwards. */
-  reply(leadId: string): Promise<string>;
+  /**
+   * A reply from the lead, as SES receipt would deliver it, in the words `compose` writes for it (default:
+   * LOCAL_REPLY_TEXT of local/signal-events.ts); the lead's status afterwards and what the reader read it as.
+   */
+  reply(leadId: string, compose?: (lead: ReplyWriter) => string): Promise<ReplyOutcome>;
   /** What the engine's functions billed so far. */
   counts(): Counts;
   /** What the run stored, read without being counted. */
@@ -38,6 +44,54 @@ export function startEngine(store: Store, root: string, clock: Clock): Promise<S
   return store === 'memory' ? Promise.resolve(memoryEngine(root, clock)) : dynaliteEngine(root, clock);
 }
 
+/** What a reply goes through on either store: the lead's record, the raw-mail store and the inbound-email handler. */
+interface Inbox {
+  readonly clock: Clock;
+  getLead(leadId: string): Promise<Pick<Lead, 'leadId' | 'email' | 'name' | 'status'> | undefined>;
+  readonly rawMail: { put(messageId: string, raw: string): unknown };
+  readonly inboundEmail: Handler;
+  readonly signingKey: string;
+  readonly replyDomain: string;
+}
+
+/** The lead's status after a reply, and what the reader read the reply as (undefined when nothing read it). */
+export interface ReplyOutcome {
+  readonly status: string;
+  readonly readAs?: string;
+}
+
+/**
+ * The lead's reply, addressed to its reply token and stored as the receipt rule stores it, then handed to the
+ * inbound-email handler: the same words and mail on both stores, so the reader reads the same reply on each.
+ */
+async function replyThroughInbox(
+  inbox: Inbox,
+  leadId: string,
+  compose: ((lead: ReplyWriter) => string) | undefined,
+): Promise<ReplyOutcome> {
+  const lead = await inbox.getLead(leadId);
+  if (!lead) throw new Error(`no lead ${leadId}`);
+  const at = inbox.clock.now();
+  const messageId = `local-${crypto.randomUUID()}`;
+  const to = `reply+${signToken(lead.leadId, inbox.signingKey)}@${inbox.replyDomain}`;
+  const text = compose?.({ email: lead.email, name: lead.name });
+  inbox.rawMail.put(messageId, replyMime(lead, { to, messageId, at, ...(text ? { text } : {}) }));
+  const results = (await inbox.inboundEmail(
+    sesReceiptEvent(messageId, [to], at),
+  )) as readonly InboundEmailResult[];
+  const status = (await inbox.getLead(leadId))?.status ?? 'deleted';
+  const readAs = readingOf(results[0]);
+  return readAs ? { status, readAs } : { status };
+}
+
+/** What the handler read a reply as: its reading, an opt-out in words, or an out-of-office it recognised. */
+function readingOf(result: InboundEmailResult | undefined): string | undefined {
+  if (!result || !('leadId' in result)) return undefined;
+  if (result.reading) return result.reading;
+  if (result.kind === 'opt-out') return 'unsubscribe';
+  return result.kind === 'auto-reply' ? 'out-of-office' : undefined;
+}
+
 function memoryEngine(root: string, clock: Clock): SimEngine {
   const engine = createMemoryEngine({ root, clock });
   const { store } = engine;
@@ -47,18 +101,19 @@ function memoryEngine(root: string, clock: Clock): SimEngine {
     intake: engine.intake,
     shopEvents: engine.signals.shopEvents,
     outcome: engine.signals.outcome,
-    // As local/signal-events.ts's deliverSignal builds a reply, over the store instead of the table.
-    async reply(leadId) {
-      const lead = await store.getLead(leadId);
-      if (!lead) throw new Error(`no lead ${leadId}`);
-      const at = clock.now();
-      const messageId = `local-${crypto.randomUUID()}`;
-      const to = `reply+${signToken(lead.leadId, engine.signingKey)}@${engine.config.replyDomain}`;
-      // The same words and mail as deliverSignal: the reader must read the same reply on both stores.
-      engine.rawMail.put(messageId, replyMime(lead, { to, messageId, at }));
-      await engine.signals.inboundEmail(sesReceiptEvent(messageId, [to], at));
-      return (await store.getLead(leadId))?.status ?? 'deleted';
-    },
+    reply: (leadId, compose) =>
+      replyThroughInbox(
+        {
+          clock,
+          getLead: (id) => store.getLead(id),
+          rawMail: engine.rawMail,
+          inboundEmail: engine.signals.inboundEmail,
+          signingKey: engine.signingKey,
+          replyDomain: engine.config.replyDomain,
+        },
+        leadId,
+        compose,
+      ),
     counts: () => ({ ...engine.counts() }),
     reads: new MemoryLeadReads(store),
     aggregates: () => engine.aggregates.read(),
@@ -70,14 +125,19 @@ function memoryEngine(root: string, clock: Clock): SimEngine {
 
 async function dynaliteEngine(root: string, clock: Clock): Promise<SimEngine> {
   // Loaded only here: the memory engine needs no SDK, no emulator and no server.
-  const [{ startRuntime }, { deliverSignal }, { countRequests }, { DynamoLeadReads }, { DynamoAggregates }] =
-    await Promise.all([
-      import('../runtime.ts'),
-      import('../signal-events.ts'),
-      import('./metering.ts'),
-      import('../../functions/adapters/dynamo/reads.ts'),
-      import('../../functions/adapters/dynamo-aggregates.ts'),
-    ]);
+  const [
+    { startRuntime },
+    { DynamoLeadStore },
+    { countRequests },
+    { DynamoLeadReads },
+    { DynamoAggregates },
+  ] = await Promise.all([
+    import('../runtime.ts'),
+    import('../../functions/adapters/dynamo/lead-store.ts'),
+    import('./metering.ts'),
+    import('../../functions/adapters/dynamo/reads.ts'),
+    import('../../functions/adapters/dynamo-aggregates.ts'),
+  ]);
   // The engine's JSON logs would drown the summary and spoil `--json`; failures are reported in the result.
   const rt = await startRuntime({ port: 0, clock, dataDir: undefined, root, logLevel: 'SILENT' });
   const counts: Counts = { reads: 0, writes: 0, emails: 0, texts: 0 };
@@ -89,7 +149,21 @@ async function dynaliteEngine(root: string, clock: Clock): Promise<SimEngine> {
     intake: rt.intake,
     shopEvents: rt.signals.shopEvents,
     outcome: rt.signals.outcome,
-    reply: async (leadId) => (await deliverSignal(rt, leadId, { type: 'reply' })).status,
+    // As deliverSignal's reply (POST /api/leads/:id/signals), keeping what the handler read the words as.
+    reply: (leadId, compose) =>
+      replyThroughInbox(
+        {
+          clock,
+          // rt.ddb is not a counted client, as deliverSignal reads the lead.
+          getLead: (id) => new DynamoLeadStore({ client: rt.ddb, tableName: rt.tableName }).getLead(id),
+          rawMail: rt.rawMail,
+          inboundEmail: rt.signals.inboundEmail,
+          signingKey: rt.signingKey,
+          replyDomain: rt.config.replyDomain,
+        },
+        leadId,
+        compose,
+      ),
     counts: () => ({ ...counts }),
     // rt.ddb is not a counted client: reading what was stored costs the simulated engine nothing.
     reads: new DynamoLeadReads({ client: rt.ddb, tableName: rt.tableName }),

@@ -1,4 +1,5 @@
 import { cadenceIn } from './chosen-cadence.ts';
+import { checkReplyMix, orderedMix, type ReplyMix } from './reply-mix.ts';
 import { type SimulationResult, simulationResult } from './result.ts';
 import type { ShardInput, ShardOutput } from './shard.ts';
 import type { Store } from './stores.ts';
@@ -14,6 +15,9 @@ import { defaultWorkers, runShardsInWorkers } from './workers.ts';
 
 export type { LeadHistory } from './lead-histories.ts';
 export { type CostBreakdown, costOf, LAMBDA_ASSUMPTION, PRICES_USD, type Usage } from './pricing.ts';
+export { parseReplyMix, REPLY_MIX_EXAMPLE, type ReplyMix } from './reply-mix.ts';
+export type { KindReadings, ReplyReadingsSummary } from './reply-readings.ts';
+export { REPLY_KINDS, type ReplyKind } from './reply-texts.ts';
 export type { SimulationResult, SimulationRun } from './result.ts';
 export { STORES, type Store } from './stores.ts';
 export { nextMonday, SIM_EMAIL_DOMAIN, type SyntheticLead, syntheticLeads } from './synthetic-leads.ts';
@@ -33,6 +37,11 @@ export interface SimulateOptions {
   readonly winRate?: number;
   /** Value of each won deal, USD. Default 1000. */
   readonly dealValue?: number;
+  /**
+   * The kinds of reply a replying lead writes, as shares adding up to 1 (`--reply-mix`): each reply is a generated
+   * text of its kind, read by the real reader. Absent, every reply is one fixed interested text, as before.
+   */
+  readonly replyMix?: ReplyMix;
   /** The first enrollment instant; leads arrive over the following week. Default: the next Monday 09:00 UTC. */
   readonly start?: Date;
   /** Leads in flight at once, per engine. Default 16. */
@@ -65,6 +74,7 @@ export async function simulate(options: SimulateOptions): Promise<SimulationResu
       throw new RangeError(`${name} must be a positive whole number (got ${value})`);
     }
   }
+  if (options.replyMix) checkReplyMix(options.replyMix);
   const root = options.root ?? ROOT;
   const cadence = cadenceIn(root, options.cadenceId);
   const run = {
@@ -77,6 +87,7 @@ export async function simulate(options: SimulateOptions): Promise<SimulationResu
     start: (options.start ?? nextMonday(new Date())).toISOString(),
     leads: options.leads,
     store: options.store ?? 'memory',
+    ...(options.replyMix ? { replyMix: orderedMix(options.replyMix) } : {}),
   };
   const base = {
     root,
@@ -89,6 +100,7 @@ export async function simulate(options: SimulateOptions): Promise<SimulationResu
     dealValue: run.dealValue,
     start: run.start,
     concurrency: options.concurrency ?? 16,
+    ...(run.replyMix ? { replyMix: run.replyMix } : {}),
   };
   const workers = Math.min(options.workers ?? defaultWorkers(options.leads, run.store), options.leads);
   const bounds = Array.from({ length: workers }, (_, i) => ({

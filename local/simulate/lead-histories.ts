@@ -4,6 +4,8 @@ import type { LeadReads, LeadTimeline } from '../../functions/domain/reads.ts';
 /* What a run stored of each lead, read back once its executions have ended, outside the counts. */
 
 export interface LeadHistory {
+  /** Every status the lead moved to during the run, in order (absent in a history written by hand). */
+  readonly movedTo?: readonly string[];
   readonly touches: readonly {
     readonly at: string;
     readonly channel: Channel;
@@ -41,6 +43,7 @@ function historyOf(timeline: LeadTimeline | undefined): LeadHistory {
   }));
   const statusChanges = (timeline?.events ?? []).filter((e) => e.kind === 'status');
   return {
+    movedTo: statusChanges.map((e) => e.to ?? 'unknown'),
     touches,
     replies: statusChanges.filter((e) => e.to === 'replied').map((e) => ({ at: e.at })),
     wins: statusChanges

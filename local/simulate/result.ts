@@ -1,8 +1,11 @@
 import { CHANNELS, type Channel } from '../../functions/core/cadence-schema.ts';
 import { buildReport, type Report } from '../../functions/core/report.ts';
+import { LEAD_STATUSES } from '../../functions/domain/lead.ts';
 import type { LeadHistory } from './lead-histories.ts';
 import type { LambdaCounts } from './metering.ts';
 import { type CostBreakdown, costOf, round6, type Usage } from './pricing.ts';
+import type { ReplyMix } from './reply-mix.ts';
+import { inOrder, ReplyReadings, type ReplyReadingsSummary } from './reply-readings.ts';
 import type { ExecutionTally, ShardOutput } from './shard.ts';
 import type { Store } from './stores.ts';
 
@@ -21,6 +24,8 @@ export interface SimulationRun {
   readonly leads: number;
   /** What the engine stored in: `memory` (the default) or `dynalite`. */
   readonly store: Store;
+  /** The kinds of reply leads wrote (`--reply-mix`), when a mix was given. */
+  readonly replyMix?: ReplyMix;
 }
 
 export interface SimulationResult extends Usage, SimulationRun {
@@ -40,6 +45,13 @@ export interface SimulationResult extends Usage, SimulationRun {
   readonly costBreakdown: CostBreakdown;
   /** The report `followup report` prints, from the aggregates the engine kept while it ran. */
   readonly report: Report;
+  /** With a mix: what the reader read each kind of reply as. */
+  readonly readings?: ReplyReadingsSummary;
+  /**
+   * With a mix: how often the simulated leads moved to each status over the run (snoozed, lost, referred...), from
+   * their stored events: what the replies did, a not-now lead's re-engage run included.
+   */
+  readonly statusChanges?: Readonly<Record<string, number>>;
   /** What the run stored of each lead, when asked for (`keepHistories`). */
   readonly histories?: readonly LeadHistory[];
 }
@@ -101,10 +113,28 @@ export function simulationResult(
       aborted: sum((o) => o.executions.aborted),
     },
     ...(firstFailure ? { firstFailure } : {}),
+    ...(run.replyMix
+      ? { replyMix: run.replyMix, readings: readingsOf(outputs), statusChanges: statusChangesOf(histories) }
+      : {}),
     costPer1000Leads: round6((cost.total / run.leads) * 1000),
     costBreakdown: cost.breakdown,
     ...(keepHistories ? { histories } : {}),
   };
+}
+
+/** The shards' readings added up. */
+function readingsOf(outputs: readonly ShardOutput[]): ReplyReadingsSummary {
+  const all = new ReplyReadings();
+  for (const output of outputs) if (output.readings) all.merge(output.readings);
+  return all.summary();
+}
+
+/** The moves to each status over every lead's history, in the order of LEAD_STATUSES. */
+function statusChangesOf(histories: readonly LeadHistory[]): Record<string, number> {
+  const counts = new Map<string, number>();
+  for (const status of histories.flatMap((h) => h.movedTo ?? []))
+    counts.set(status, (counts.get(status) ?? 0) + 1);
+  return inOrder(counts, LEAD_STATUSES);
 }
 
 /** The stored touches by outcome: sent by channel, skipped by reason, failed. */

@@ -9,6 +9,8 @@ import { type SimEngine, startEngine } from './engines.ts';
 import { cartAbandonedEvent, signupEvent } from './events.ts';
 import { type LeadHistory, readLeadHistories } from './lead-histories.ts';
 import type { Counts, LambdaCounts } from './metering.ts';
+import type { ReplyMix } from './reply-mix.ts';
+import type { ReplyReadingsSummary } from './reply-readings.ts';
 import { LeadSettling } from './settling.ts';
 import type { Store } from './stores.ts';
 import { type SyntheticLead, syntheticLeads } from './synthetic-leads.ts';
@@ -30,6 +32,8 @@ export interface ShardInput {
   readonly dealValue: number;
   readonly start: string;
   readonly concurrency: number;
+  /** The kinds of reply leads write (`--reply-mix`); absent, every reply is the one fixed text. */
+  readonly replyMix?: ReplyMix;
 }
 
 export interface ExecutionTally {
@@ -53,6 +57,8 @@ export interface ShardOutput {
   readonly histories: LeadHistory[];
   /** The report's counters as production keeps them (functions/domain/metrics.ts), read before the engine stops. */
   readonly aggregates: AggregateRow[];
+  /** With a mix: what the reader read each kind of reply as, and what the replies left their leads as. */
+  readonly readings?: ReplyReadingsSummary;
 }
 
 /**
@@ -89,7 +95,8 @@ export async function runShard(
       signal,
     });
     await engine.sfn.idle();
-    return await shardOutput(engine, engine.counts(), lambda, answers.failedDeliveries, leads);
+    const output = await shardOutput(engine, engine.counts(), lambda, answers.failedDeliveries, leads);
+    return input.replyMix ? { ...output, readings: answers.readings.summary() } : output;
   } finally {
     settling?.stop();
     await engine?.stop();

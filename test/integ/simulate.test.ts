@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { agreesWithRecount, recountReport } from '../../bench/recount.ts';
 import { disagreements } from '../../bench/simulate.ts';
 import { formatSummary } from '../../bin/commands/simulate.ts';
-import { checkSimulateOptions } from '../../bin/commands/simulate-options.ts';
+import { checkSimulateOptions, parseSimulateOptions } from '../../bin/commands/simulate-options.ts';
 import { UsageError, UserError } from '../../functions/core/errors.ts';
 import {
   costOf,
@@ -103,6 +103,12 @@ describe('simulate on the memory engine and the local runtime', () => {
     // A lead that replied gets nothing more: each touch goes to fewer leads than the one before.
     const [first, second] = cart.report.byTouch;
     expect(second?.sent).toBe((first?.sent ?? 0) - (first?.replies ?? 0));
+  });
+
+  it('without --reply-mix, writes the one interested text as before: no mix, no readings, every reply positive', () => {
+    expect(cart).not.toHaveProperty('readings');
+    expect(cart).not.toHaveProperty('replyMix');
+    expect(cart.report.positiveReplies).toBe(cart.report.replies);
   });
 
   it('prices the counts with the price table', () => {
@@ -250,6 +256,103 @@ describe('simulate on the memory engine and the local runtime', () => {
     },
     RUN_TIMEOUT,
   );
+});
+
+describe('simulate --reply-mix: generated replies through the real reader', () => {
+  const MIX = { interested: 0.5, 'not-now': 0.25, no: 0.15, referral: 0.05, unsubscribe: 0.05 } as const;
+  /** Every lead answers its first touch, so about N replies are written: enough for the shares to show. */
+  const MIXED = {
+    cadenceId: 'abandoned-cart',
+    leads: 80,
+    seed: 21,
+    replyRate: 1,
+    start: START,
+    replyMix: MIX,
+  } as const;
+  let mixed: SimulationResult;
+
+  beforeAll(async () => {
+    mixed = await simulate(MIXED);
+  }, RUN_TIMEOUT);
+
+  it('writes each kind about as often as the mix says, and the reader reads every one as its kind', () => {
+    const byKind = mixed.readings?.byKind ?? {};
+    const written = Object.values(byKind).reduce((sum, k) => sum + k.written, 0);
+    expect(written).toBeGreaterThanOrEqual(MIXED.leads);
+    for (const [kind, share] of Object.entries(MIX)) {
+      const k = byKind[kind as keyof typeof byKind];
+      expect(k?.written ?? 0, kind).toBeGreaterThan(0);
+      // Within 0.08 of its share for this seed: the draw follows the mix.
+      expect(Math.abs((k?.written ?? 0) / written - share), kind).toBeLessThan(0.08);
+      expect(k?.readAs, kind).toEqual({ [kind]: k?.written });
+    }
+    expect(mixed.replyMix).toEqual(MIX);
+  });
+
+  it('snoozes, loses, hands over and unsubscribes leads in the proportions of the mix, and wins only answered ones', () => {
+    // Prepare: the moves to each status over the run, from the leads' stored events.
+    const moved = mixed.statusChanges ?? {};
+    const byKind = mixed.readings?.byKind ?? {};
+    const written = Object.values(byKind).reduce((sum, k) => sum + k.written, 0);
+    const share = (status: string) => (moved[status] ?? 0) / written;
+    // Assess: each reply did what its reading means, so the moves follow the mix (within 0.08 for this seed).
+    expect(moved.snoozed).toBe(byKind['not-now']?.written);
+    expect(moved.lost).toBe(byKind.no?.written);
+    expect(moved.referred).toBe(byKind.referral?.written);
+    expect(moved.unsubscribed).toBe(byKind.unsubscribe?.written);
+    expect(moved.replied).toBe(byKind.interested?.written);
+    for (const [status, kind] of [
+      ['snoozed', 'not-now'],
+      ['lost', 'no'],
+      ['referred', 'referral'],
+      ['unsubscribed', 'unsubscribe'],
+    ] as const) {
+      expect(Math.abs(share(status) - MIX[kind]), status).toBeLessThan(0.08);
+    }
+    // Only a lead left replied (or in a meeting) can be won.
+    expect(mixed.report.won).toBeGreaterThan(0);
+    expect(moved.won).toBe(mixed.report.won);
+    expect(mixed.report.won).toBeLessThanOrEqual((moved.replied ?? 0) + (moved.meeting ?? 0));
+    expect(mixed.failedDeliveries).toBe(0);
+    expect(mixed.executions.failed).toBe(0);
+  });
+
+  it('counts the positive replies within the replies, by touch too', () => {
+    const { report } = mixed;
+    expect(report.positiveReplies).toBeGreaterThan(0);
+    expect(report.positiveReplies).toBeLessThanOrEqual(report.replies);
+    expect(report.positiveReplies).toBeLessThan(report.replies);
+    for (const t of report.byTouch) {
+      expect(t.positiveReplies).toBeLessThanOrEqual(t.replies);
+      expect(t.positiveReplyRate).toBe(t.sent > 0 ? t.positiveReplies / t.sent : null);
+    }
+    const text = formatSummary(mixed, 10);
+    expect(text).toMatch(/touch\s+sent\s+replies\s+response\s+positive\s+positive rate/);
+    expect(text).toMatch(/not-now\s+25\.0%\s+\d+\s+not-now \d+/);
+    expect(text).toMatch(/Leads moved to: .*snoozed \d+/);
+    expect(text).toMatch(/Meetings per 100 enrolled\s+\d+\.\d/);
+  });
+
+  it(
+    'gives the same result for the same seed, on one thread or two',
+    async () => {
+      const again = await simulate({ ...MIXED, workers: 2 });
+      expect(JSON.stringify(again)).toBe(JSON.stringify(mixed));
+    },
+    RUN_TIMEOUT,
+  );
+
+  it('takes the flag as typed, and refuses a mix that does not add up in one line', () => {
+    expect(
+      parseSimulateOptions({ cadence: 'web-inquiry', leads: '10', replyMix: 'interested=0.75,no=0.25' })
+        .replyMix,
+    ).toEqual({ interested: 0.75, no: 0.25 });
+    expect(() =>
+      parseSimulateOptions({ cadence: 'web-inquiry', leads: '10', replyMix: 'interested=0.75' }),
+    ).toThrow(
+      /^--reply-mix shares must add up to 1 \(these add up to 0\.75\); e\.g\. --reply-mix interested=/,
+    );
+  });
 });
 
 describe('the options a person typed', () => {

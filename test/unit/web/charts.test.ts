@@ -16,10 +16,10 @@ import { dashboard } from '../../support/web-fixtures.ts';
 
 const FIGURES: FollowUpFigures = {
   byTouch: [
-    { touch: 1, sent: 1000, replies: 81 },
-    { touch: 2, sent: 900, replies: 54 },
-    { touch: 3, sent: 820, replies: 41 },
-    { touch: 4, sent: 12, replies: 3 },
+    { touch: 1, sent: 1000, replies: 81, positiveReplies: 50 },
+    { touch: 2, sent: 900, replies: 54, positiveReplies: 27 },
+    { touch: 3, sent: 820, replies: 41, positiveReplies: 20 },
+    { touch: 4, sent: 12, replies: 3, positiveReplies: 1 },
   ],
   funnel: { contacted: 1000, replied: 179, won: 88 },
   revenueByMonth: [
@@ -29,6 +29,8 @@ const FIGURES: FollowUpFigures = {
   conversionRate: 0.064,
   avgTouchesToClose: 2.4,
   revenueRecovered: 67000,
+  positiveReplyRate: 0.098,
+  meetingsPer100Enrolled: 4.2,
 };
 
 interface Bar {
@@ -94,6 +96,14 @@ describe('the response-rate chart', () => {
     const table = blockContaining(responseRateChart(FIGURES.byTouch).value, 'details', 'data', 'The numbers');
     expect(table === undefined ? '' : textOf(table)).toContain('1 1,000 81 8.1%');
   });
+
+  it('lists the positive replies of each touch beside its replies (#14)', () => {
+    const table = blockContaining(responseRateChart(FIGURES.byTouch).value, 'details', 'data', 'The numbers');
+    const text = table === undefined ? '' : textOf(table);
+    expect(text).toContain('Positive replies Positive rate');
+    expect(text).toContain('1 1,000 81 8.1% 50 5.0%');
+    expect(text).toContain('2 900 54 6.0% 27 3.0%');
+  });
 });
 
 describe('the funnel', () => {
@@ -150,7 +160,18 @@ describe('the dashboard', () => {
     expect(text).toContain('6.4% Conversion from follow-up');
     expect(text).toContain('2.4 Touches to close');
     expect(text).toContain('67,000 Revenue recovered');
+    expect(text).toContain('9.8% Positive replies');
+    expect(text).toContain('4.2 Meetings per 100 enrolled');
     expect(page).not.toContain('<script src');
+  });
+
+  it('shows a dash, not a zero, for figures with no leads behind them', () => {
+    const page = renderDashboard(
+      dashboard({ followUp: { ...FIGURES, positiveReplyRate: null, meetingsPer100Enrolled: null } }),
+    );
+    const text = textOf(page);
+    expect(text).toContain('— Positive replies');
+    expect(text).toContain('— Meetings per 100 enrolled');
   });
 
   it('says what will appear before any touch is counted', () => {

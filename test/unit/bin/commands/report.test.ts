@@ -57,8 +57,17 @@ async function runtimeTable(path?: string): Promise<{ url: string; close: () => 
     tableName: LOCAL_TABLE,
   });
   const key = (slot: number | 'closed', month = '2026-03') => ({ cadenceId: 'web-inquiry', month, slot });
-  await aggregates.add(key(1), { sent: 50, sentEmail: 50, entered: 50, replies: 5 });
-  await aggregates.add(key(2), { sent: 40, sentCall: 40, reachedTwo: 40, replies: 4, won: 2, revenue: 3000 });
+  await aggregates.add(key(1), { sent: 50, sentEmail: 50, entered: 50, replies: 5, positiveReplies: 3 });
+  await aggregates.add(key(2), {
+    sent: 40,
+    sentCall: 40,
+    reachedTwo: 40,
+    replies: 4,
+    positiveReplies: 1,
+    meetings: 1,
+    won: 2,
+    revenue: 3000,
+  });
   await aggregates.add(key('closed', '2026-04'), {
     won: 2,
     revenue: 3000,
@@ -125,6 +134,45 @@ describe('followup report on the local runtime', () => {
     expect(t.out.stdout).toMatch(/conversion from follow-up\s+5\.0% \(2 won after 2\+ touches \/ 40 leads/);
     expect(t.out.stdout).toMatch(/revenue recovered\s+3,000/);
     expect(t.out.stdout).not.toContain('proposal');
+  });
+
+  it('adds positive replies by touch and meetings per 100 enrolled; rows without the counter read as 0', async () => {
+    // Prepare: the proposal rows were written without a positiveReplies counter, as before #14.
+    const table = await runtimeTable(join(dataDir, 'dynamodb'));
+    await table.close();
+    const json1 = terminal();
+    const text = terminal();
+    const csv = terminal();
+
+    // Act
+    await reportCommand({ data: dataDir, json: true }, json1);
+    await reportCommand({ data: dataDir, cadence: 'web-inquiry' }, text);
+    await reportCommand({ data: dataDir, csv: true, cadence: 'web-inquiry' }, csv);
+
+    // Assess
+    const report = json(json1.out.stdout);
+    expect(report.byTouch.map((t) => [t.touch, t.positiveReplies, t.positiveReplyRate])).toEqual([
+      [1, 3, 3 / 60],
+      [2, 1, 1 / 40],
+    ]);
+    expect(report).toMatchObject({ positiveReplies: 4, positiveReplyRate: 4 / 60 });
+    expect(report.meetingsPer100Enrolled).toBeCloseTo((100 * 1) / 60, 10);
+    const proposal = report.cadences.find((c) => c.cadence === 'proposal');
+    expect(proposal).toMatchObject({ positiveReplies: 0, positiveReplyRate: 0, meetingsPer100Enrolled: 0 });
+    expect(text.out.stdout).toMatch(/touch\s+sent\s+replies\s+response rate\s+positive\s+positive rate/);
+    expect(text.out.stdout).toMatch(/^1\s+50\s+5\s+10\.0%\s+3\s+6\.0%/m);
+    expect(text.out.stdout).toMatch(/positive replies\s+4 \(8\.0% of leads contacted/);
+    expect(text.out.stdout).toMatch(
+      /meetings per 100 enrolled\s+2\.0 \(1 meetings; enrolled = leads contacted\)/,
+    );
+    const [head, ...rows] = csv.out.stdout.trim().split('\n');
+    expect(head?.split(',').slice(-3)).toEqual([
+      'positive_replies',
+      'positive_reply_rate',
+      'meetings_per_100_enrolled',
+    ]);
+    expect(rows[0]?.split(',').slice(-3)).toEqual(['3', '0.06', '']);
+    expect(rows[2]?.split(',').slice(-3)).toEqual(['4', String(4 / 50), '2']);
   });
 
   it('prints CSV: a row per cadence × touch and a total row per cadence', async () => {

@@ -202,6 +202,39 @@ describe('buildReport', () => {
     });
   });
 
+  it('gives positive replies by touch and meetings per 100 enrolled (#14); old rows without the counter read as 0', () => {
+    // Prepare: March's 10 replies to touch 1 held 6 positive ones and its 6 to touch 2 held 2, with 3 meetings
+    // in all; touch 3's row was written before the counter existed.
+    const rows = ROWS.map((r) =>
+      r.cadenceId === 'web-inquiry' && r.slot === 1
+        ? { ...r, counts: { ...r.counts, positiveReplies: 6, meetings: 2 } }
+        : r.cadenceId === 'web-inquiry' && r.slot === 2
+          ? { ...r, counts: { ...r.counts, positiveReplies: 2, meetings: 1 } }
+          : r,
+    );
+
+    // Act
+    const report = buildReport(rows);
+
+    // Assess
+    expect(report.byTouch.slice(0, 3).map((t) => [t.touch, t.positiveReplies, t.positiveReplyRate])).toEqual([
+      [1, 6, 6 / 100],
+      [2, 2, 2 / 60],
+      [3, 0, 0],
+    ]);
+    expect(report.positiveReplies).toBe(8);
+    expect(report.positiveReplyRate).toBe(8 / 100);
+    expect(report.positiveReplies).toBeLessThanOrEqual(report.replies);
+    expect(report.meetingsPer100Enrolled).toBe(3);
+    const web = report.cadences.find((c) => c.cadence === 'web-inquiry');
+    expect(web?.meetingsPer100Enrolled).toBe(3);
+    expect(buildReport([])).toMatchObject({
+      positiveReplies: 0,
+      positiveReplyRate: null,
+      meetingsPer100Enrolled: null,
+    });
+  });
+
   it('adds rows of the same cadence, month and slot (simulation shards)', () => {
     // Act
     const merged = mergeRows([

@@ -202,6 +202,49 @@ describe('signals that count, and those that do not', () => {
     }
   });
 
+  it('counts a first reply read as interested, a question or a meeting as positive, and no other (#14)', () => {
+    const read = (label: 'interested' | 'question' | 'meeting' | 'unsure' | 'not-now' | 'no') => ({
+      label,
+      confidence: 0.8,
+      cue: 'words',
+    });
+    const cases: [Signal, Lead['status'], Lead['status'], Record<string, number>][] = [
+      [
+        { ...base, type: 'reply', id: 'p1', reading: read('interested') },
+        'active',
+        'replied',
+        { replies: 1, positiveReplies: 1 },
+      ],
+      [
+        { ...base, type: 'sms-reply', id: 'p2', phone: '+13125550142', reading: read('question') },
+        'nurture',
+        'replied',
+        { replies: 1, positiveReplies: 1 },
+      ],
+      [
+        { ...base, type: 'reply', id: 'p3', reading: read('meeting') },
+        'active',
+        'meeting',
+        { replies: 1, positiveReplies: 1, meetings: 1 },
+      ],
+      // A time accepted after an earlier answer is a meeting, not a second reply: positive stays within replies.
+      [{ ...base, type: 'reply', id: 'p4', reading: read('meeting') }, 'replied', 'meeting', { meetings: 1 }],
+      [{ ...base, type: 'reply', id: 'p5', reading: read('unsure') }, 'active', 'replied', { replies: 1 }],
+      [{ ...base, type: 'reply', id: 'p6', reading: read('not-now') }, 'active', 'snoozed', { replies: 1 }],
+      [{ ...base, type: 'reply', id: 'p7', reading: read('no') }, 'active', 'lost', { replies: 1, lost: 1 }],
+      // A reply from before the reader carries no reading: a response, not known to be positive.
+      [{ ...base, type: 'reply', id: 'p8' }, 'active', 'replied', { replies: 1 }],
+      // A rep's outcome is no reply in words.
+      [{ ...base, type: 'outcome', id: 'p9', result: 'replied' }, 'active', 'replied', { replies: 1 }],
+    ];
+    for (const [signal, from, to, expected] of cases) {
+      expect(
+        signalCounts({ signal, before: lead({ status: from }), lead: lead({ status: to }), from }),
+        `${signal.id}: ${from} → ${to}`,
+      ).toEqual(expected);
+    }
+  });
+
   it('counts a STOP as an opt-out when it took a consent away', () => {
     const stop: Signal = { ...base, type: 'sms-stop', id: 's', phone: '+13125550142', keyword: 'STOP' };
     const consent = { at, source: 'form', wording: 'Texts OK' };
