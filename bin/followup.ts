@@ -1,4 +1,5 @@
 import { Command, Option } from 'commander';
+import { registerCadenceEdits } from './cadence-diff/register.ts';
 import { fail } from './output.ts';
 
 const program = new Command('followup')
@@ -67,14 +68,20 @@ cadence
   .option('--start <iso>', 'enrollment instant, ISO 8601 with an offset (default: now)')
   .option('--tz <zone>', "the lead's IANA time zone (default: the cadence's timezone)")
   .option('--json', "print [{step, channel, template, at}] on stdout, at in ISO 8601 with the zone's offset")
+  .option('--email <address>', 'the lead whose times to show with "spread" (its id is derived)')
+  .option('--lead <id>', 'the same, by lead id (ld_…, as the dashboard shows it)')
   .addHelpText(
     'after',
     `
 The preview is computed by the same function production uses at enrollment, so it is exactly what will happen:
 send windows, weekends, holidays and the minimum gap are all applied, and the note column says why a touch moved.
+A step with "sendWindow": "immediate" is noted "immediately, any hour": it goes out the moment its wait is over.
+A cadence with "spread" places each lead's moved touches at its own offset after the window opens: pass --email
+or --lead to see one lead's exact times; without them the note gives the span.
 
 Examples:
   $ followup cadence preview cadences/proposal.json --start 2026-12-18T17:45:00-06:00 --tz America/Chicago
+  $ followup cadence preview cadences/web-inquiry.json --start 2026-12-18T23:30:00-06:00 --email ana@example.com
   $ followup cadence preview drafts/webinar.json --tz Europe/Berlin --json`,
   )
   .action((file: string, options) => run(async () => (await preview()).previewCommand(file, options)));
@@ -93,7 +100,8 @@ cadence
     `
 Rules: no "just checking in" / "touching base"; at most 5 sentences; every email names something about the lead;
 SMS within one segment (160 GSM-7 or 70 UCS-2 characters); every touch declares its value-add ("value:" in the
-template's front matter). Exit status 1 when there is advice to act on.
+template's front matter); an "immediate" step falls due within the hour of what the lead did (it sends at
+any hour, so one that waits days lands at 03:00 as readily as at 10:00). Exit status 1 when there is advice to act on.
 
 Example:
   $ followup cadence lint cadences/web-inquiry.json`,
@@ -119,6 +127,9 @@ Example:
   )
   .action((file: string, options) => run(async () => (await compile()).compileCommand(file, options)));
 
+// `cadence diff` and `cadence test` (issue #16), beside the other cadence commands.
+registerCadenceEdits(cadence, { run, templatesOption, cadencesOption });
+
 const simulate = () => import('./commands/simulate.ts');
 
 program
@@ -132,6 +143,10 @@ program
   .option('--reply-rate <p>', 'probability that a lead replies to a touch it was sent', '0.05')
   .option('--win-rate <w>', 'probability that a reply becomes a won deal', '0.3')
   .option('--deal-value <usd>', 'value of each won deal, USD', '1000')
+  .option(
+    '--reply-mix <kinds>',
+    'what replying leads write, as shares adding up to 1, e.g. interested=0.5,not-now=0.25,no=0.15,referral=0.05,unsubscribe=0.05 (default: every reply interested)',
+  )
   .option(
     '--start <iso>',
     'first enrollment instant; leads arrive over the next 7 days (default: next Monday 09:00 UTC)',
@@ -156,6 +171,15 @@ post (the cart cadence's leads arrive as the shop's cart.abandoned events). Afte
 is forwarded to the owner. A reply becomes a won deal with --win-rate, recorded as the rep's outcome. The cadence's
 "then" (e.g. quarterly nurture) runs once after it.
 
+--reply-mix says what the replying leads write: kind=share pairs, shares adding up to 1. Kinds: interested,
+question, meeting, not-now, no, referral, wrong-person, unsubscribe, out-of-office. Each reply is a generated text of
+its kind ("not right now - try me again in March", "Priya handles this, reach her at priya.shah@...") read by the
+real reply reader, so it does what it would in production: interested and questions become replies, a time accepted
+a meeting, not-now snoozes the lead and starts re-engage on the date asked, no and wrong-person lose it, a referral
+hands it over, an unsubscribe in words suppresses it, an out-of-office lets the cadence go on. Only a lead left
+replied or in a meeting can be won. The summary shows what the reader read each kind as, and what the replies did.
+A lead writes at most 3 replies in a run. Without the flag every reply reads as interested, as before.
+
 Counts are what AWS would bill: state transitions, Lambda invocations (intake, touch, complete, signals), DynamoDB
 requests (taken as request units), emails and texts. Cost uses us-east-1 list prices and assumes each Lambda invocation uses
 512 MB for 100 ms on arm64; SMS at the US rate, carrier fees excluded.
@@ -165,7 +189,9 @@ Examples:
   $ followup simulate --cadence proposal --leads 500 --reply-rate 0.08 --win-rate 0.25 --deal-value 4200
   $ followup simulate --cadence abandoned-cart --leads 200 --seed 7 --json > cart.json
   $ followup simulate --cadence web-inquiry --leads 100 --reply-rate 0     every touch goes out: the full bill
-  $ followup simulate --cadence web-inquiry --leads 100 --store dynalite   the same run on the whole local runtime`,
+  $ followup simulate --cadence web-inquiry --leads 100 --store dynalite   the same run on the whole local runtime
+  $ followup simulate --cadence web-inquiry --leads 500 --reply-rate 0.1 \\
+      --reply-mix interested=0.5,not-now=0.25,no=0.15,referral=0.05,unsubscribe=0.05`,
   )
   .action((options) => run(async () => (await simulate()).simulateCommand(options)));
 
@@ -181,7 +207,7 @@ program
   .option('--until <yyyy-mm>', 'leads first contacted up to and including this month (UTC), e.g. 2026-06')
   .option(
     '--json',
-    'print {byTouch: [{touch, sent, replies, responseRate, ...}], conversionRate, avgTouchesToClose, revenueRecovered, cadences, ...}',
+    'print {byTouch: [{touch, sent, replies, responseRate, positiveReplies, positiveReplyRate, ...}], positiveReplyRate, meetingsPer100Enrolled, conversionRate, avgTouchesToClose, revenueRecovered, cadences, ...}',
   )
   .option('--csv', 'print one row per cadence × touch number, and a "total" row per cadence')
   .option('--aws', 'read the deployed stack (also FOLLOWUP_TARGET=aws); default: the local runtime')
@@ -196,6 +222,9 @@ The engine keeps these counts as it works (per cadence, month and touch number),
 whatever the number of leads; it never scans the table.
   touch n              a lead's n-th touch, whichever cadence made it
   response rate        leads who answered (reply, meeting or purchase) after touch n, over touches n sent
+  positive rate        of those, replies the reply reader read as interested, a question or a meeting, over
+                       touches n sent (a not-now, a no or an unsubscribe is a response, not a positive one)
+  meetings per 100     meetings booked per 100 leads enrolled, where enrolled means the lead got its first touch
   conversion           leads that needed 2+ touches and then won, over leads that got 2+ touches
   touches to close     the mean touch count of won leads
   revenue recovered    the value of deals won after the 2nd or later touch

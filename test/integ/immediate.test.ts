@@ -1,36 +1,10 @@
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  enroll,
-  leadOf,
-  ManualClock,
-  mailboxOf,
-  startTestRuntime,
-  type TestRuntime,
-  tempDir,
-} from './harness.ts';
+import { enroll, leadOf, ManualClock, mailboxOf, startTestRuntime, type TestRuntime } from './harness.ts';
 
 /*
- * Issue #15, "Done when": a lead posted at 23:30 in its own zone gets its first email within a minute. The project
- * here is this one with web-inquiry's first step flipped to "sendWindow": "immediate" (a test fixture; the shipped
- * cadence keeps its 08:00 window until the lead flips it).
+ * Issue #15, "Done when": a lead posted at 23:30 in its own zone gets its first email within a minute. The shipped
+ * web-inquiry answers with "sendWindow": "immediate"; the runtime enforces the deployed IAM.
  */
-
-const ROOT = new URL('../..', import.meta.url).pathname;
-const FIXTURE = new URL('../fixtures/cadences/web-inquiry-immediate.json', import.meta.url);
-
-/** A copy of this project whose web-inquiry answers at once, at any hour. */
-function immediateProject(): { path: string; remove: () => void } {
-  const dir = tempDir('followup-immediate-');
-  for (const folder of ['cadences', 'templates'])
-    cpSync(join(ROOT, folder), join(dir.path, folder), { recursive: true });
-  cpSync(join(ROOT, 'followup.config.json'), join(dir.path, 'followup.config.json'));
-  const cadence = JSON.parse(readFileSync(FIXTURE, 'utf8'));
-  const flipped = { ...cadence, $schema: './cadence.schema.json', id: 'web-inquiry' };
-  writeFileSync(join(dir.path, 'cadences', 'web-inquiry.json'), JSON.stringify(flipped, null, 2));
-  return dir;
-}
 
 // Friday 18 December 2026, 23:30 in Chicago (CST, UTC-6).
 const ARRIVAL = new Date('2026-12-19T05:30:00Z');
@@ -42,14 +16,8 @@ describe('an immediate first touch on the local runtime', () => {
   });
 
   it('sends the reply to a lead who writes at 23:30 local within a minute, and keeps the rest in its windows', async () => {
-    // Prepare: the copy has no lib/ to synthesize its IAM from
-    const project = immediateProject();
-    cleanup.push(project.remove);
-    const rt: TestRuntime = await startTestRuntime({
-      iam: 'off',
-      root: project.path,
-      clock: new ManualClock(ARRIVAL),
-    });
+    // Prepare
+    const rt: TestRuntime = await startTestRuntime({ clock: new ManualClock(ARRIVAL) });
     cleanup.push(() => rt.stop());
 
     // Act
