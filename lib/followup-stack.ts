@@ -36,6 +36,8 @@ export interface FollowupStackProps extends StackProps {
 
 /** A touch reads and writes its lead's items; it never lists them. */
 const TOUCH_TABLE_ACTIONS = ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'] as const;
+/** What a function that enrolls leads does on the table (functions/domain/enroll.ts). */
+const ENROLL_TABLE_ACTIONS = ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem'] as const;
 
 /** The whole engine in the user's account: table, functions, one state machine per cadence, API, SES, alarms. */
 export class FollowupStack extends Stack {
@@ -180,8 +182,9 @@ export class FollowupStack extends Stack {
       description: 'POST /leads: validates a signup and enrolls the lead in its cadence',
       environment: environmentFor('Intake', settings),
     });
-    // DeleteItem: an enrollment that started takes its due-retry marker away.
-    intake.allowTable(this.table.tableArn, ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem']);
+    // DeleteItem: an enrollment that started takes its due-retry marker away. BatchWriteItem: a signup's events and
+    // markers, which need no condition, go in one request (functions/domain/enroll-writes.ts).
+    intake.allowTable(this.table.tableArn, ENROLL_TABLE_ACTIONS);
     // A form may only start the cadences the configuration offers it.
     intake.addToRolePolicy(startExecutions(config.formCadences));
     const leadsRoute = this.api.addRoutes({
@@ -229,7 +232,8 @@ export class FollowupStack extends Stack {
       description: 'End of a cadence: moves a silent lead to nurture and starts the next cadence',
       environment: environmentFor('Complete', settings),
     });
-    complete.allowTable(this.table.tableArn, ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query']);
+    // Query: the lead's other slots; BatchWriteItem: enrolling the lead in `then`.
+    complete.allowTable(this.table.tableArn, [...ENROLL_TABLE_ACTIONS, 'Query']);
     // A cadence's `then` may name any cadence.
     complete.addToRolePolicy(startExecutions(cadences.map((c) => c.id)));
 

@@ -157,7 +157,11 @@ export class Signals extends Construct {
       f.allowTable(props.tableArn, TABLE_ACTIONS);
       f.addToRolePolicy(stopExecutions);
       const starts = enrolls.filter((id) => present.has(id));
-      if (starts.length > 0) f.addToRolePolicy(props.startExecutions(starts));
+      if (starts.length > 0) {
+        f.addToRolePolicy(props.startExecutions(starts));
+        // Enrolling writes its events and markers, which need no condition, together (functions/domain/enroll-writes.ts).
+        f.allowTable(props.tableArn, ['BatchWriteItem']);
+      }
       acknowledgeStops(f);
       this.functions.push(f);
       return f;

@@ -42,8 +42,13 @@ import {
 import { createFollowupTable } from './table.ts';
 
 export const ROOT = new URL('..', import.meta.url).pathname;
-/** In the data folder while a runtime runs there: `{pid, url, dynamodbUrl}`, so `followup report` reads its table. */
+/**
+ * In the data folder while a runtime runs there: `{pid, url, dynamodbUrl, mailboxUrl, awsUrl}`, so `followup report`
+ * reads its table and `followup cadence test` reaches its mailbox.
+ */
 export const RUNTIME_FILE = 'runtime.json';
+/** In the data folder: `{virtualNow}`, the engine's time when it last stopped, which the next start resumes from. */
+export const CLOCK_FILE = 'clock.json';
 export const DEFAULT_TASK_CONCURRENCY = 8;
 /** The names the runtime gives the table and the state machines, as the deployed stack does. */
 export { MACHINE_PREFIX, TABLE_NAME } from './runtime/settings.ts';
@@ -150,7 +155,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     cartCadences: cartCadenceIds(cadences, join(root, 'templates')),
   });
 
-  const savedClock = dataDir ? readJson<{ virtualNow?: number }>(file('clock.json'), {}) : {};
+  const savedClock = dataDir ? readJson<{ virtualNow?: number }>(file(CLOCK_FILE), {}) : {};
   const clock = options.clock ?? new ScaledClock(options.speed ?? 1, savedClock.virtualNow);
 
   const port = options.port ?? 3000;
@@ -272,11 +277,20 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
 
   const saveState = () => {
     if (!dataDir) return;
-    writeJsonAtomically(file('clock.json'), { virtualNow: clock.now().getTime() });
+    writeJsonAtomically(file(CLOCK_FILE), { virtualNow: clock.now().getTime() });
   };
   const autosave = dataDir ? setInterval(saveState, 2_000) : undefined;
   autosave?.unref();
-  if (dataDir) writeJsonAtomically(file(RUNTIME_FILE), { pid: process.pid, url, dynamodbUrl: dynamoUrl });
+  if (dataDir) {
+    // The mailbox (SES emulator) and the shim (SNS) too: `followup cadence test` sends through them.
+    writeJsonAtomically(file(RUNTIME_FILE), {
+      pid: process.pid,
+      url,
+      dynamodbUrl: dynamoUrl,
+      mailboxUrl: sesUrl,
+      awsUrl: shim.url,
+    });
+  }
 
   const close = (server: Server) => new Promise<void>((resolve) => server.close(() => resolve()));
   const runtime: Runtime = {

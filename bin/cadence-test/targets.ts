@@ -40,22 +40,17 @@ export interface SendTarget {
 
 const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 
-/**
- * The SES emulator of the runtime on `dataDir`: runtime.json's `mailboxUrl` when the runtime writes it, else the
- * Mailbox link its dashboard shows (docs/architecture.md §7).
- */
-async function mailboxOf(dataDir: string, url: string): Promise<{ mailboxUrl: string; awsUrl?: string }> {
+/** The SES emulator (and the shim, for texts) of the runtime on `dataDir`, as its runtime.json says (§7). */
+function mailboxOf(dataDir: string, url: string): { mailboxUrl: string; awsUrl?: string } {
   const file = join(dataDir, 'runtime.json');
   const said = existsSync(file)
     ? (JSON.parse(readFileSync(file, 'utf8')) as { mailboxUrl?: unknown; awsUrl?: unknown })
     : {};
-  const awsUrl = typeof said.awsUrl === 'string' ? { awsUrl: said.awsUrl } : {};
-  if (typeof said.mailboxUrl === 'string') return { mailboxUrl: said.mailboxUrl, ...awsUrl };
-  const page = await (await fetch(`${url}/`)).text();
-  const link = /<a href="(http:\/\/127\.0\.0\.1:\d+)\/?">Mailbox<\/a>/.exec(page)?.[1];
-  if (!link)
-    throw new UsageError(`the local runtime at ${url} does not say where its mailbox is; restart npm start`);
-  return { mailboxUrl: link, ...awsUrl };
+  if (typeof said.mailboxUrl !== 'string') {
+    // Written by every start of this version: an engine started by an older one does not say.
+    throw new UsageError(`the local runtime at ${url} does not say where its mailbox is: restart npm start`);
+  }
+  return { mailboxUrl: said.mailboxUrl, ...(typeof said.awsUrl === 'string' ? { awsUrl: said.awsUrl } : {}) };
 }
 
 /** The running local engine on `dataDir`, whose project is `root`. */
@@ -65,7 +60,7 @@ export async function localTarget(dataDir: string, root: string, label: string):
     throw new UsageError(
       `no local engine is running on ${label}: run \`npm start\` first (its mailbox receives the test), or pass --aws`,
     );
-  const { mailboxUrl, awsUrl } = await mailboxOf(dataDir, running.url);
+  const { mailboxUrl, awsUrl } = mailboxOf(dataDir, running.url);
   const cadences = loadCadencesSync(join(root, 'cadences'));
   const config = loadConfig(join(root, 'followup.config.json'), new Set(cadences.map((c) => c.id)), {
     cartCadences: cartCadenceIds(cadences, join(root, 'templates')),

@@ -4,6 +4,7 @@ import {
   executionInput,
   executionName,
 } from '../core/execution-input.ts';
+import { type EnrollStore, type EnrollWrite, writeTogether } from './enroll-writes.ts';
 import { firstStartRetry, pendingRecordOf, retryLater, startEnrollment } from './enrollment-retry.ts';
 import { CadenceNotFound, ExecutionTooLong, LeadNotFound } from './errors.ts';
 import {
@@ -21,7 +22,6 @@ import type {
   CadenceCatalog,
   EnrollmentRecord,
   Executions,
-  LeadStore,
   LeadUpsert,
   Logger,
 } from './ports.ts';
@@ -34,7 +34,8 @@ import type {
  */
 
 export interface EnrollDeps {
-  readonly store: LeadStore;
+  /** A store that writes several items in one request (enroll-writes.ts) saves a signup two of its requests. */
+  readonly store: EnrollStore;
   readonly executions: Executions;
   readonly cadences: CadenceCatalog;
   /** The zone of a lead that gives none, when the cadence names none either. */
@@ -124,17 +125,22 @@ export async function enrollLead(deps: EnrollDeps, input: EnrollInput, now: Date
 
   let lead: Lead;
   let created = false;
+  const facts: EnrollWrite[] = [];
   if ('profile' in input) {
     const leadId = leadIdFor(input.profile.email);
     ({ lead, created } = await store.upsertLead(leadUpsert(leadId, input.profile, at, deps.owner)));
     if (created) {
-      await store.recordEvent(lead.leadId, { at, kind: 'created', source: input.source, to: 'active' });
+      facts.push({
+        kind: 'event',
+        leadId,
+        event: { at, kind: 'created', source: input.source, to: 'active' },
+      });
     }
     if (input.profile.smsConsent && input.profile.phone) {
-      await store.recordEvent(lead.leadId, {
-        at,
-        kind: 'sms-consent',
-        source: input.profile.smsConsent.source,
+      facts.push({
+        kind: 'event',
+        leadId,
+        event: { at, kind: 'sms-consent', source: input.profile.smsConsent.source },
       });
     }
   } else {
@@ -149,9 +155,12 @@ export async function enrollLead(deps: EnrollDeps, input: EnrollInput, now: Date
     enrollment: { status: 'not-enrolled', cadence: cadence.id, reason },
   });
 
-  if (SUPPRESSED_STATUSES.has(lead.status) || (await store.isSuppressed([suppressionKey(lead.email)]))) {
-    return notEnrolled('suppressed');
-  }
+  // The lead's events and the suppression check at once: different items, and neither decides the other.
+  const [, suppressed] = await Promise.all([
+    writeTogether(store, facts),
+    SUPPRESSED_STATUSES.has(lead.status) || store.isSuppressed([suppressionKey(lead.email)]),
+  ]);
+  if (suppressed) return notEnrolled('suppressed');
   // A slot held while the lead was not eligible belongs to an execution that has exited or will at its next touch.
   let slotsAreStale = false;
   const wakesFromSnooze = input.startAt !== undefined && lead.status === 'snoozed';
@@ -192,7 +201,8 @@ export async function enrollLead(deps: EnrollDeps, input: EnrollInput, now: Date
 
   // Before the slot is taken: whatever stops this call from here on (a failed start, a crash), the sweeper finds it.
   const retry = firstStartRetry({ leadId, enrollmentId, cadenceId: cadence.id }, now);
-  await store.scheduleStartRetry(retry);
+  // Unconditional, so concurrent enrollments (an import) share a request: the marker is the same whoever writes it.
+  await writeTogether(store, [{ kind: 'start-retry', retry }]);
   let holder = await store.claimActive(pointer);
   if (holder && (slotsAreStale || pointerEnded(holder, now))) {
     deps.logger?.info('enrollment-slot-replaced', {
@@ -241,13 +251,15 @@ export async function enrollLead(deps: EnrollDeps, input: EnrollInput, now: Date
     });
     throw error;
   }
-  await store.clearStartRetry(retry);
-  await store.recordEvent(leadId, {
-    at,
-    kind: 'enrolled',
-    source: input.source,
-    detail: { cadence: cadence.id, enrollmentId },
-  });
+  // Started: the marker's removal and the enrolled event in any order (a marker left behind, the sweeper drops).
+  await writeTogether(store, [
+    { kind: 'start-retry-cleared', retry },
+    {
+      kind: 'event',
+      leadId,
+      event: { at, kind: 'enrolled', source: input.source, detail: { cadence: cadence.id, enrollmentId } },
+    },
+  ]);
   deps.logger?.info('enrolled', { leadId, cadence: cadence.id, enrollmentId });
   return {
     leadId,

@@ -96,6 +96,21 @@ export function emailDomainProblem(email: string): string | undefined {
   return undefined;
 }
 
+/** Zones already checked, at most this many: luxon's check builds an Intl formatter each time. */
+const MAX_CHECKED_ZONES = 512;
+const checkedZones = new Map<string, boolean>();
+
+/** Whether a zone is an IANA zone, remembered: an import asks for the same few zones row after row. */
+function knownZone(zone: string): boolean {
+  let valid = checkedZones.get(zone);
+  if (valid === undefined) {
+    valid = IANAZone.isValidZone(zone);
+    // Bounded, so a stream of made-up zones from the public form cannot grow it.
+    if (checkedZones.size < MAX_CHECKED_ZONES) checkedZones.set(zone, valid);
+  }
+  return valid;
+}
+
 /** An email address as every entry point takes it (form, import, shop): normalized, its domain one that can exist. */
 export const EmailAddress = z
   .string({ error: 'is required; enter an email address, e.g. jordan@example.com' })
@@ -163,7 +178,7 @@ function buildSchema(allowed: ReadonlySet<string>) {
       scalar,
       z
         .string({ error: 'must be text' })
-        .refine((zone) => IANAZone.isValidZone(zone), {
+        .refine(knownZone, {
           error: 'is not a time zone; use an IANA zone such as America/Chicago',
         })
         .optional(),

@@ -116,11 +116,25 @@ export function authorizationRequests(call: AwsCall, facts: AccountFacts): Autho
           ];
         case 'BatchWriteItem':
         case 'BatchGetItem':
-          return Object.keys((input.RequestItems ?? {}) as object).map((name) => ({
-            action: `dynamodb:${operation}`,
-            resource: arn('dynamodb', `table/${name}`),
-            context: secure,
-          }));
+          // One request per table named, its dynamodb:LeadingKeys every partition the batch touches there.
+          return Object.entries((input.RequestItems ?? {}) as Record<string, unknown>).map(
+            ([name, items]) => {
+              const keyName = facts.partitionKey(name);
+              const of = (item: unknown) =>
+                keyName ? (item as Record<string, { S?: string }> | undefined)?.[keyName]?.S : undefined;
+              const keys = batchKeys(items)
+                .map(of)
+                .filter((k): k is string => k !== undefined);
+              return {
+                action: `dynamodb:${operation}`,
+                resource: arn('dynamodb', `table/${name}`),
+                context: {
+                  ...secure,
+                  ...(keys.length > 0 ? { 'dynamodb:LeadingKeys': [...new Set(keys)] } : {}),
+                },
+              };
+            },
+          );
       }
       break;
     }
@@ -225,4 +239,15 @@ export function authorizationRequests(call: AwsCall, facts: AccountFacts): Autho
   throw new UnmodelledCall(
     `${call.client} ${call.command}: how AWS authorizes this call is not modelled in local/iam/requests.ts; add it from the Service Authorization Reference`,
   );
+}
+
+/** The keys or items a batch names for one table: BatchWriteItem's puts and deletes, BatchGetItem's keys. */
+function batchKeys(items: unknown): unknown[] {
+  if (Array.isArray(items)) {
+    return items.map((request) => {
+      const r = request as { PutRequest?: { Item?: unknown }; DeleteRequest?: { Key?: unknown } };
+      return r.PutRequest?.Item ?? r.DeleteRequest?.Key;
+    });
+  }
+  return ((items as { Keys?: unknown[] } | undefined)?.Keys ?? []) as unknown[];
 }

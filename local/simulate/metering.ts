@@ -56,11 +56,41 @@ const COUNTER = 'followupSimulateCounter';
  */
 const isPerInstanceWrite = isPerProcessIndexWrite;
 
-/** What a request counts as, and whether it counts when sent (billed even if it fails) or once accepted. */
-type Tally = { readonly counter: keyof Counts; readonly when: 'sent' | 'accepted' } | undefined;
+/**
+ * What a request counts as, how many request units (a batch is billed per item, as if each were sent alone), and
+ * whether it counts when sent (billed even if it fails) or once accepted.
+ */
+type Tally =
+  | { readonly counter: keyof Counts; readonly when: 'sent' | 'accepted'; readonly units?: number }
+  | undefined;
+
+type BatchInput = {
+  readonly RequestItems?: Readonly<
+    Record<string, readonly { PutRequest?: { Item?: unknown } }[] | { readonly Keys?: readonly unknown[] }>
+  >;
+};
+
+/** The items of a BatchWriteItem or BatchGetItem, each billed as one request; per-instance index writes left out. */
+function batchUnits(input: unknown): number {
+  let units = 0;
+  for (const table of Object.values((input as BatchInput | undefined)?.RequestItems ?? {})) {
+    if (!Array.isArray(table)) {
+      units += (table as { Keys?: readonly unknown[] }).Keys?.length ?? 0;
+      continue;
+    }
+    for (const request of table as readonly { PutRequest?: { Item?: unknown } }[]) {
+      if (!isPerInstanceWrite({ Item: request.PutRequest?.Item })) units += 1;
+    }
+  }
+  return units;
+}
 
 function dynamoTally(command: string, input: unknown): Tally {
-  if (DYNAMO_READS.has(command)) return { counter: 'reads', when: 'sent' };
+  const batch = command.startsWith('Batch');
+  if (DYNAMO_READS.has(command))
+    return { counter: 'reads', when: 'sent', ...(batch ? { units: batchUnits(input) } : {}) };
+  if (batch && DYNAMO_WRITES.has(command))
+    return { counter: 'writes', when: 'sent', units: batchUnits(input) };
   // A failed conditional write is billed too.
   if (DYNAMO_WRITES.has(command) && !isPerInstanceWrite(input)) return { counter: 'writes', when: 'sent' };
   return undefined;
@@ -79,9 +109,9 @@ export function countRequests(counts: Counts, clients: MeteredClients): () => vo
     stack.add(
       (next, context) => async (args) => {
         const what = tally(context.commandName ?? '', args.input);
-        if (what?.when === 'sent') counts[what.counter]++;
+        if (what?.when === 'sent') counts[what.counter] += what.units ?? 1;
         const result = await next(args);
-        if (what?.when === 'accepted') counts[what.counter]++;
+        if (what?.when === 'accepted') counts[what.counter] += what.units ?? 1;
         return result;
       },
       { step: 'initialize', name: COUNTER },

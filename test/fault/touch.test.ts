@@ -86,8 +86,9 @@ describe('SES throttles the send', () => {
     const { emails, touch, lead } = await instantReply(leadId);
     expect(emails).toHaveLength(1);
     expect(touch?.status).toBe('sent');
-    // Each throttled try gave its frequency-cap slot back: the one send holds one.
-    expect(lead.recentSends).toHaveLength(1);
+    // The instant reply is transactional: no try took a frequency-cap slot (docs/architecture.md §2.3 rule 0; a
+    // marketing touch's throttled try giving its slot back is tested in test/unit/functions/handlers/touch.test.ts).
+    expect(lead.recentSends).toHaveLength(0);
     expect(lead.touchCount).toBe(1);
     expect(executionOf(leadId)?.status).toBe('RUNNING');
   });

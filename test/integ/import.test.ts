@@ -1,5 +1,5 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -8,8 +8,10 @@ import { csvRecords } from '../../bin/csv.ts';
 import { checkpointPath, rejectedPath } from '../../bin/import/journal.ts';
 import { directTarget, httpTarget } from '../../bin/import/row-targets.ts';
 import { type ImportProgress, type ImportSummary, runImport } from '../../bin/import/run.ts';
+import { localTable } from '../../bin/targets/local-runtime.ts';
 import { enrollmentIn, runtimeInUse, stackResources } from '../../bin/targets.ts';
 import { leadIdFor, normalizeEmail } from '../../functions/domain/lead.ts';
+import { CLOCK_FILE } from '../../local/runtime.ts';
 import { ManualClock, showLogsOnFailure, startTestRuntime, type TestRuntime, tempDir } from './harness.ts';
 import { scanAll } from './table-scan.ts';
 
@@ -328,6 +330,77 @@ describe('followup leads import, the command', () => {
     expect(code).toBe(1);
     expect(stderr).toMatch(/^followup: no cadence "nope" in cadences\/; use one of .*web-inquiry/m);
   });
+});
+
+describe('followup leads import, killed mid-run', () => {
+  it('resumes from its journal after the process dies, and every row is enrolled exactly once', async () => {
+    // Prepare: the engine's time a Saturday night, so executions park; a file large enough to kill it midway
+    const rows = 1_200;
+    const file = join(dir.path, 'big.csv');
+    const data = join(dir.path, 'data');
+    const emails = Array.from({ length: rows }, (_, i) => `killed${i}@example.com`);
+    writeFileSync(file, `email,name\n${emails.map((e, i) => `${e},Row ${i}`).join('\n')}\n`);
+    mkdirSync(data, { recursive: true });
+    writeFileSync(join(data, CLOCK_FILE), JSON.stringify({ virtualNow: SATURDAY_NIGHT.getTime() }));
+    const args = [
+      join(ROOT, 'bin/followup.js'),
+      'leads',
+      'import',
+      file,
+      '--cadence',
+      CADENCE,
+      '--data',
+      data,
+    ];
+
+    // Act: SIGKILL once the journal says some rows are done (no chance to save anything more), then --resume
+    const child = spawn(process.execPath, [...args, '--json'], {
+      cwd: ROOT,
+      env: { ...process.env, PORT: '0', NO_COLOR: '1' },
+      stdio: 'ignore',
+    });
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    const done = () => {
+      try {
+        return (JSON.parse(readFileSync(checkpointPath(file), 'utf8')) as { committedLine: number })
+          .committedLine;
+      } catch {
+        return 0;
+      }
+    };
+    await expect.poll(done, { timeout: 120_000, interval: 50 }).toBeGreaterThan(100);
+    child.kill('SIGKILL');
+    await exited;
+    const killedAt = done();
+    const resumed = spawnSync(process.execPath, [...args, '--resume', '--json'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, PORT: '0', NO_COLOR: '1' },
+      timeout: 240_000,
+    });
+
+    // Assess: the resume finished what the killed run left, and the table holds one enrollment per row
+    expect(resumed.status, resumed.stderr).toBe(0);
+    const summary = JSON.parse(resumed.stdout) as ImportSummary;
+    expect(killedAt).toBeLessThan(rows + 1);
+    expect(summary.interrupted).toBe(false);
+    // The counts span both runs; rows done after the last checkpoint were done again, and found enrolled.
+    expect(summary.resumed).toBeGreaterThan(0);
+    expect(summary.imported + summary.alreadyEnrolled).toBe(rows);
+    const table = await localTable(data, 'test');
+    if (!table) throw new Error('the import left no table');
+    try {
+      const items = await scanAll(table.client, table.tableName);
+      const enrollments = items.filter((i) => String(i.sk).startsWith('ENR#'));
+      const leads = items.filter((i) => i.sk === 'LEAD');
+      expect(new Set(leads.map((l) => l.email))).toEqual(new Set(emails));
+      expect(enrollments).toHaveLength(rows);
+      expect(new Set(enrollments.map((e) => e.leadId)).size).toBe(rows);
+      expect(enrollments.every((e) => e.status === 'started')).toBe(true);
+    } finally {
+      await table.close();
+    }
+  }, 300_000);
 });
 
 describe('--aws', () => {

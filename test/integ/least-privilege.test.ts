@@ -25,6 +25,10 @@ const KEPT_UNUSED: Readonly<Record<string, string>> = {
     'a text read as not-now snoozes the lead into re-engage, and one read as a referral enrolls the person it names (test/integ/replies.test.ts)',
   'InboundEmail states:StartExecution':
     'an out-of-office that names its return date snoozes the lead into re-engage (test/unit/functions/handlers/inbound-email.test.ts)',
+  'SmsInbound dynamodb:BatchWriteItem':
+    'the enrollment of that snooze or referral writes its events and retry markers in one request (functions/domain/enroll-writes.ts)',
+  'InboundEmail dynamodb:BatchWriteItem':
+    "the same: that snooze's re-engage enrollment writes its events and retry markers in one request",
 };
 
 /** The From address is not verified as an identity of its own here: sending on it is tested with it verified. */

@@ -12,6 +12,16 @@ import {
 } from './keys.ts';
 import type { DynamoTable } from './table.ts';
 
+/** A start-retry marker: everything in it follows from its key, so writing it again changes nothing. */
+export const retryItem = (retry: StartRetry) => ({
+  ...retryItemKey(retry),
+  type: 'retry',
+  leadId: retry.leadId,
+  enrollmentId: retry.enrollmentId,
+  cadenceId: retry.cadenceId,
+  dueAt: new Date(retry.dueAt).toISOString(),
+});
+
 /* A lead's slots and enrollments, and the markers the sweeper and the dashboard find them by (§3.3, §3.4). */
 export class EnrollmentItems {
   constructor(private readonly table: DynamoTable) {}
@@ -79,19 +89,7 @@ export class EnrollmentItems {
   }
 
   async scheduleStartRetry(retry: StartRetry): Promise<void> {
-    await this.table.put(
-      {
-        Item: {
-          ...retryItemKey(retry),
-          type: 'retry',
-          leadId: retry.leadId,
-          enrollmentId: retry.enrollmentId,
-          cadenceId: retry.cadenceId,
-          dueAt: new Date(retry.dueAt).toISOString(),
-        },
-      },
-      'attribute_not_exists(pk)',
-    );
+    await this.table.put({ Item: retryItem(retry) }, 'attribute_not_exists(pk)');
   }
 
   async dueStartRetries(now: string, limit: number): Promise<StartRetry[]> {

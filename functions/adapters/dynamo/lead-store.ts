@@ -1,4 +1,5 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { EnrollWrite, WritesTogether } from '../../domain/enroll-writes.ts';
 import type { Lead, LeadProfile, LeadStatus } from '../../domain/lead.ts';
 import type {
   ActivePointer,
@@ -24,10 +25,12 @@ import type {
 } from '../../domain/ports.ts';
 import { EnrollmentItems } from './enrollment-items.ts';
 import { Expression, toLead } from './expression.ts';
-import { eventKey, leadKey, lookupItemKey, signalItemKey, suppressionItemKey } from './keys.ts';
+import { leadKey, lookupItemKey, signalItemKey, suppressionItemKey } from './keys.ts';
+import { batchWriteOf, eventItem, lookupItem, phoneItem } from './lead-items.ts';
 import { Listings } from './listings.ts';
 import { DynamoTable } from './table.ts';
 import { TouchItems } from './touch-items.ts';
+import { WriteBatcher } from './write-batcher.ts';
 
 export interface DynamoLeadStoreOptions {
   readonly client: DynamoDBDocumentClient;
@@ -38,8 +41,9 @@ export interface DynamoLeadStoreOptions {
  * The LeadStore over the single table (key layout: keys.ts). The lead's own item, suppressions, lookups and signal
  * markers are here; enrollments and touches have a file each, and this class hands their methods on.
  */
-export class DynamoLeadStore implements LeadStore {
+export class DynamoLeadStore implements LeadStore, WritesTogether {
   private readonly table: DynamoTable;
+  private readonly batcher: WriteBatcher;
   private readonly enrollments: EnrollmentItems;
   private readonly touches: TouchItems;
   private readonly listings: Listings;
@@ -48,7 +52,13 @@ export class DynamoLeadStore implements LeadStore {
     this.table = new DynamoTable(options.client, options.tableName);
     this.enrollments = new EnrollmentItems(this.table);
     this.touches = new TouchItems(this.table);
-    this.listings = new Listings(this.table);
+    this.batcher = new WriteBatcher(options.client, options.tableName);
+    this.listings = new Listings(this.table, this.batcher);
+  }
+
+  /** BatchWriteItem: the writes of concurrent calls share requests (write-batcher.ts). */
+  writeTogether(writes: readonly EnrollWrite[]): Promise<void> {
+    return this.batcher.write(writes.map(batchWriteOf));
   }
 
   async upsertLead({ create, replace, fill }: LeadUpsert): Promise<{ lead: Lead; created: boolean }> {
@@ -56,8 +66,13 @@ export class DynamoLeadStore implements LeadStore {
     // Deleted between the two writes (an erasure request racing a signup): the second round creates it afresh.
     for (let attempt = 0; attempt < 2; attempt++) {
       if (await this.table.put({ Item: { ...key, type: 'lead', ...create } }, 'attribute_not_exists(pk)')) {
-        await this.linkPhone(create);
-        await this.listings.list(create);
+        // A second round (the lead was erased meanwhile) asks for the old listing: it may be this instant's.
+        const phone = create.phone ? [{ put: phoneItem(create.phone, create.leadId) }] : [];
+        if (attempt === 0) await this.listings.listNew(create, phone);
+        else {
+          await this.linkPhone(create);
+          await this.listings.list(create);
+        }
         return { lead: create, created: true };
       }
       const expression = new Expression().set('updatedAt', create.updatedAt);
@@ -150,7 +165,7 @@ export class DynamoLeadStore implements LeadStore {
   }
 
   async recordEvent(leadId: string, event: LeadEvent): Promise<void> {
-    await this.table.put({ Item: { ...eventKey(leadId, event), type: 'event', leadId, ...event } });
+    await this.table.put({ Item: eventItem(leadId, event) });
   }
 
   async isSuppressed(keys: readonly string[]): Promise<boolean> {
@@ -235,7 +250,7 @@ export class DynamoLeadStore implements LeadStore {
   }
 
   async linkLead(lookup: LeadLookup, value: string, leadId: string): Promise<void> {
-    await this.table.put({ Item: { ...lookupItemKey(lookup, value), type: 'lookup', leadId } });
+    await this.table.put({ Item: lookupItem(lookup, value, leadId) });
   }
 
   async findLeadId(lookup: LeadLookup, value: string): Promise<string | undefined> {

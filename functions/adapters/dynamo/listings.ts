@@ -3,6 +3,7 @@ import type { Lead } from '../../domain/lead.ts';
 import { rethrow } from '../aws-errors.ts';
 import { listingKey, listingMonth, listingMonthKey } from './keys.ts';
 import type { DynamoTable } from './table.ts';
+import { type BatchWrite, WriteBatcher } from './write-batcher.ts';
 
 /** What a listing item holds besides its key: the lead it lists and its fields a search matches, lower-cased. */
 export function listingItem(lead: Pick<Lead, 'leadId' | 'createdAt' | 'email' | 'company'>) {
@@ -32,11 +33,29 @@ export const isCounted = (monthItem: Record<string, unknown>): boolean => monthI
  */
 export class Listings {
   private readonly months = new Set<string>();
-
-  constructor(private readonly table: DynamoTable) {}
+  constructor(
+    private readonly table: DynamoTable,
+    private readonly batcher: WriteBatcher = new WriteBatcher(table.client, table.name),
+  ) {}
 
   async list(lead: Pick<Lead, 'leadId' | 'createdAt' | 'email' | 'company'>): Promise<void> {
-    const month = listingMonth(lead.createdAt);
+    const month = await this.indexed(lead.createdAt);
+    if (await this.putListing(lead)) await this.count(month);
+  }
+
+  /**
+   * The listing of a lead this call just created, with `also` (its phone's lookup) in the same request: its key holds
+   * the instant the lead was created, so no listing can be there before it and the old item need not be asked for.
+   */
+  async listNew(lead: Pick<Lead, 'leadId' | 'createdAt' | 'email' | 'company'>, also: readonly BatchWrite[]) {
+    const month = await this.indexed(lead.createdAt);
+    await this.batcher.write([{ put: listingItem(lead) }, ...also]);
+    await this.count(month);
+  }
+
+  /** The month's index item, written once per process, as the report's is. */
+  private async indexed(createdAt: string): Promise<string> {
+    const month = listingMonth(createdAt);
     if (!this.months.has(month)) {
       await this.table.put(
         { Item: { ...listingMonthKey(month), type: 'listing-month', month, leads: 0, counted: true } },
@@ -44,14 +63,17 @@ export class Listings {
       );
       this.months.add(month);
     }
-    if (await this.putListing(lead)) {
-      await this.table.update({
-        Key: listingMonthKey(month),
-        UpdateExpression: 'ADD #leads :one',
-        ExpressionAttributeNames: { '#leads': 'leads' },
-        ExpressionAttributeValues: { ':one': 1 },
-      });
-    }
+    return month;
+  }
+
+  /** Adds one to the month's count, once its listing is written. */
+  private async count(month: string): Promise<void> {
+    await this.table.update({
+      Key: listingMonthKey(month),
+      UpdateExpression: 'ADD #leads :one',
+      ExpressionAttributeNames: { '#leads': 'leads' },
+      ExpressionAttributeValues: { ':one': 1 },
+    });
   }
 
   /** Puts the listing; true when there was none before. */

@@ -5,6 +5,7 @@ import {
   ProvisionedThroughputExceededException,
 } from '@aws-sdk/client-dynamodb';
 import {
+  BatchWriteCommand,
   DeleteCommand,
   DynamoDBDocumentClient,
   GetCommand,
@@ -63,8 +64,9 @@ describe('DynamoLeadStore: leads', () => {
   it('creates a new lead with one conditional put keyed by the email hash', async () => {
     // Prepare
     dynamo.on(PutCommand).resolves({});
-    // The month's lead count of the listings (docs/architecture.md §5.1).
+    // The month's lead count of the listings (docs/architecture.md §5.1), and the new lead's listing.
     dynamo.on(UpdateCommand).resolves({});
+    dynamo.on(BatchWriteCommand).resolves({ UnprocessedItems: {} });
     const upsert = leadUpsert(LEAD_ID, { email: 'jordan@example.com', name: 'Jordan' }, AT);
 
     // Act
@@ -82,6 +84,11 @@ describe('DynamoLeadStore: leads', () => {
       .commandCalls(UpdateCommand)
       .filter((c) => c.args[0].input.Key?.pk === `LEAD#${LEAD_ID}`);
     expect(leadUpdates).toEqual([]);
+    // A lead this call created cannot have a listing yet: it is put without asking for an old one.
+    const [listed] = dynamo.commandCalls(BatchWriteCommand).map((c) => c.args[0].input.RequestItems?.[TABLE]);
+    expect(listed).toEqual([
+      { PutRequest: { Item: expect.objectContaining({ type: 'listing', leadId: LEAD_ID }) } },
+    ]);
   });
 
   it('on ConditionalCheckFailed merges into the existing lead: fills gaps, replaces the zone, keeps the status', async () => {

@@ -7,7 +7,13 @@ import {
   SFNServiceException,
   StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
-import { DeleteCommand, DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchWriteCommand,
+  DeleteCommand,
+  DynamoDBDocumentClient,
+  PutCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DynamoLeadStore } from '../../../../functions/adapters/dynamo/lead-store.ts';
@@ -332,6 +338,7 @@ describe('DynamoLeadStore: signals', () => {
     // Prepare
     dynamo.on(PutCommand).resolves({});
     dynamo.on(UpdateCommand).resolves({});
+    dynamo.on(BatchWriteCommand).resolves({ UnprocessedItems: {} });
     const upsert = leadUpsert(LEAD_ID, { email: 'jordan@example.com', phone: '+13125550142' }, AT);
 
     // Act
@@ -339,9 +346,11 @@ describe('DynamoLeadStore: signals', () => {
 
     // Assess
     const hash = createHash('sha256').update('+13125550142').digest('hex');
+    // A new lead's lookup goes with its listing, in one BatchWriteItem.
     const lookup = dynamo
-      .commandCalls(PutCommand)
-      .map((c) => c.args[0].input.Item)
+      .commandCalls(BatchWriteCommand)
+      .flatMap((c) => c.args[0].input.RequestItems?.['followup-test'] ?? [])
+      .map((r) => r.PutRequest?.Item)
       .find((i) => i?.sk === 'PHONE');
     expect(lookup).toEqual({ pk: `PHONE#${hash}`, sk: 'PHONE', type: 'lookup', leadId: LEAD_ID });
   });
