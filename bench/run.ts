@@ -121,7 +121,7 @@ const lines = [
   '',
   `## Simulate (${sim.leads} web-inquiry leads): in-memory engine ${sim.memoryLeadsPerSecond} leads/s, dynalite ${sim.dynaliteLeadsPerSecond} leads/s (${sim.speedup}×); 2,000 leads from the CLI in ${sim.largeRunSeconds} s; all in (Step Functions, Lambda, DynamoDB, SES, SMS) $${sim.result.costPer1000Leads.toFixed(2)} per 1,000 leads`,
   '',
-  `## Intake on the local runtime: ${i.rps} requests/s, p50 ${i.p50Ms} ms, p99 ${i.p99Ms} ms (p99 / p50 ${ratio(i.p99Ms, i.p50Ms)}), ${i.concurrency} concurrent; ${i.dynamoRequestsPerSignup} DynamoDB requests a signup`,
+  `## Intake on the local runtime: ${i.rps} requests/s, p50 ${i.p50Ms} ms, p99 ${i.p99Ms} ms (p99 / p50 ${ratio(i.p99Ms, i.p50Ms)}), ${i.concurrency} concurrent; ${i.dynamoRequestsPerSignup} DynamoDB requests a signup. With web-inquiry's instant reply sent at once for each post: ${i.withInstantReply.rps} requests/s, p50 ${i.withInstantReply.p50Ms} ms, p99 ${i.withInstantReply.p99Ms} ms`,
   '',
   '## Dashboard, first page',
   '',
