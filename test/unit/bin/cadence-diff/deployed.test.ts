@@ -100,11 +100,9 @@ describe('deployedVersion', () => {
         { stateMachineVersionArn: VERSION, weight: 90 },
       ],
     });
-    sfn
-      .on(DescribeStateMachineCommand, { stateMachineArn: older })
-      .resolves({
-        definition: definitionOf(cadence([{ id: 'old', day: 1, channel: 'email', template: 'old' }])),
-      });
+    sfn.on(DescribeStateMachineCommand, { stateMachineArn: older }).resolves({
+      definition: definitionOf(cadence([{ id: 'old', day: 1, channel: 'email', template: 'old' }])),
+    });
 
     // Act
     const version = await deployedVersion(ALIAS, 'eu-west-1');
