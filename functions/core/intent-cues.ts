@@ -14,10 +14,11 @@ const WHEN = `(?:${DAY}|tomorrow|tmrw|tmr|today|next week|this week|(?:this|tomo
 /** The writer is away and says so in words, in English, German, Spanish or French. */
 export const OUT_OF_OFFICE: Cues = [
   // "soon" or "from next week" announces a leave, it is not an automatic answer
-  /\b(?:i am|i'm|im|i will be|i'll be|currently) (?:currently )?(?:out of (?:the )?office|ooo|away (?:from (?:the|my) (?:office|desk)|on (?:holiday|vacation|leave|business)|until|till|through)|on (?:annual |parental |maternity |paternity |sick )?(?:leave|vacation|holiday|holidays|pto|sabbatical)|travell?ing (?:until|till|through|with limited|and have limited|and will have))(?! soon| from next| starting| next)/,
+  /\b(?:i am|i'm|im|i will be|i'll be|currently) (?:currently )?(?:out of (?:the )?office|ooo|away (?:from (?:the|my) (?:office|desk)|on (?:holiday|vacation|leave|business)|until|till|through)|on (?:annual |parental |maternity |paternity |sick )?(?:leave|vacation|holiday|holidays|pto|sabbatical)|travell?ing (?:until|till|through|with limited|and have limited|and will have)|away at (?:a |an |the )?(?:trade ?show|conference|event|offsite|off-site|summit|expo|fair|workshop|training|retreat))(?! soon| from next| starting| next)/,
+  /\b(?:i'll|i will) be back in (?:the )?office (?:on|from|after|next)\b/,
   /\bout of (?:the )?office[:,-]? (?:until|till|through|thru|from|and|with|on|returning|back)\b/,
   /^out of (?:the )?office\b/,
-  /(?:^|[.!?] )(?:currently )?(?:on (?:annual |parental |maternity |paternity |sick )?(?:leave|vacation|holiday|holidays|pto|sabbatical)|away) (?:until|till|through|thru|returning|back on)\b/,
+  /(?:^|[.!?] )(?:currently )?(?:on (?:annual |parental |maternity |paternity |sick )?(?:leave|vacation|holiday|holidays|pto|sabbatical)|away) (?:until|till|through|thru|returning|back on|this week|all week|for the week)\b/,
   /\b(?:automatic reply|auto-?reply|out of office reply|ooo reply|automatische antwort|respuesta automática|réponse automatique|risposta automatica|automatisch antwoord)(?![\p{L}])/u,
   /\b(?:limited|no|sporadic|intermittent|occasional|little|restricted) access to (?:my )?e-?mails?\b/,
   /\be-?mails? (?:will not|won't) be (?:read|answered|monitored|checked)\b/,
@@ -40,7 +41,7 @@ export const LEFT_COMPANY: Cues = [
   /\b(?:i'm|im|i am|i've|i have) (?:now )?retired\b|\b(?:i'm|im|i am) not (?:with|at|part of|employed by) (?:that|the|this|your|any) (?:company|business|firm|organi[sz]ation)\b|\b(?:i|he|she|they) (?:don't|do not|doesn't|does not|never) work(?:ed)? (?:there|at (?:that|this) company|for (?:that|this) company)\b/,
   // the writer left: a place and when, not "I left you a voicemail"
   /\bi(?:'ve| have)? left (?!(?:you|u|it|a|an|them|him|her|my|your|some|this|that|the (?:note|message|comment|voicemail))\b)(?:[a-z0-9&'.-]+ ){1,4}?(?:ago|last (?:year|month|spring|summer|fall|autumn|winter)|in (?:19|20)\d\d)\b/,
-  /\b(?:left|retired from) (?:the|our|this) (?:company|business|firm|organi[sz]ation|team)\b/,
+  /\b(?:left|retired from|resigned from) (?:the|our|this) (?:company|business|firm|organi[sz]ation|organi[sz]ations|team)\b|\b(?:i|he|she|they)(?:'ve| have| has| had)? (?:just )?resigned\b/,
   /\b(?:doesn't|does not|don't|do not) work (?:here|for us|at|with us) any ?more\b/,
   /\b(?:doesn't|does not) work (?:here|for us)\b/,
   /\b(?:moved on|left us) (?:from|to|in|last|a few|earlier)\b/,
@@ -65,6 +66,10 @@ export const WRONG_PERSON: Cues = [
   /\b(?:i'm|im|i am) not (?:responsible|in charge|the (?:decision ?maker|person|one|buyer))\b/,
   /\b(?:i'm|im|i am) (?:just )?(?:an? )?(?:intern|assistant|student|contractor|temp)\b.*\b(?:not|no|don't|can't|nothing)\b/,
   /\bnever (?:worked|been) (?:at|with|for)\b/,
+  // no longer the one: "I am not handling this anymore"; the number changed hands: "New number", "Wrong #"
+  /\b(?:not|no longer) (?:handling|dealing with|managing|looking after|responsible for|in charge of) (?:this|that|these|it|those)(?: \w+)? any ?more\b|\bwrong #|(?<=^|[.!?] )new (?:number|phone|cell)[.!]?$/,
+  // a private address, not a business: "this is a personal email", "I don't own a business", "a mix-up with the address"
+  /\b(?:this|that|it)(?:'s| is) (?:a |my )?(?:personal|private) (?:email|e-mail|address|inbox|account|number|phone|cell)\b|\bi (?:don't|do not) (?:own|have|run) (?:a|any) (?:business|company)\b|\bmix-?up with (?:the |my |your )?(?:address|email|number|contacts?|names?|records?|list)\b/,
   /\b(?:have|got|get) (?:me|us) (?:confused|mixed up|mistaken) (?:with|for)\b|\bmistaken me for\b|\bthinking of (?:someone|somebody) else\b/,
   /\b(?:isn't|is not|not) (?:something|anything|an area|a topic) (?:i|i'm|im) (?:\w+ )?(?:deal with|handle|work on|look after|own|manage|decide on|cover|am responsible for|involved in)\b/,
   // German, Spanish, French, Italian, Dutch: "nicht zuständig", "no soy la persona indicada", "pas la bonne personne"
@@ -74,7 +79,7 @@ export const WRONG_PERSON: Cues = [
 
 /** Handing over: the words before a name or an address that becomes a new lead. */
 export const HANDOVER =
-  /\b(?:talk to|talk with|speak to|speak with|reach out to|get in touch with|contact|connect with|email|e-mail|write to|forward(?:ing|ed)? (?:this |you |it |your (?:note|email|message) )?(?:on )?(?:to|over to)|(?:cc'?ing|cc'?d|cced|cc|copying|looping in|looped in|loop in|adding)|the (?:right |best |correct )?(?:person|contact|one) (?:is|would be|you want is|you need is|to talk to is|to speak (?:to|with) is)|try|(?:handles|owns|runs|manages|looks after|is in charge of|is responsible for|takes care of) (?:this|that|these|marketing|sales|purchasing|procurement|it|our|vendor)|(?:is|would be) (?:the|a) (?:right|better|best|correct) (?:person|contact|fit)|(?:is|would be) the (?:one|person|guy|contact) (?:you want|you need|to (?:talk|speak) to|to ask)|(?:my|his|her|their) (?:replacement|successor)(?: is)?|(?:his|her|their) name(?:'s| is)|hand(?:ed|ing)? (?:this|it) (?:over|on) to|pass(?:ed|ing)? (?:this|it) (?:on|along) to|ask for|took over|has taken over|(?:this is|that's|this would be|it's) (?:more |better |really |probably |actually )?(?:one |a question |something )?for)\b/;
+  /\b(?:talk to|talk with|speak to|speak with|reach out to|get in touch with|contact|connect with|email|e-mail|write to|forward(?:ing|ed)? (?:this |you |it |your (?:note|email|message) )?(?:on )?(?:to|over to)|(?:cc'?ing|cc'?d|cced|cc|copying|looping in|looped in|loop in|adding)|the (?:right |best |correct )?(?:person|contact|one|guy) (?:(?:you (?:want|need|should (?:talk|speak) to|'re after|are after)|to talk to|to speak (?:to|with))(?: now| today| instead| here)? )?(?:is|would be)|you(?:'ll|'d)? (?:want|need) (?=[a-z]+(?: [a-z]+)? (?:for|about|on|regarding|instead)\b)|loop(?:ing|ed)? (?=[a-z]+(?: [a-z]+)? in\b)|try|(?:handles|owns|runs|manages|looks after|is in charge of|is responsible for|takes care of) (?:this|that|these|marketing|sales|purchasing|procurement|it|our|vendor)|(?:is|would be) (?:the|a) (?:right|better|best|correct) (?:person|contact|fit)|(?:is|would be) the (?:one|person|guy|contact) (?:you want|you need|to (?:talk|speak) to|to ask)|(?:my|his|her|their) (?:replacement|successor)(?: is)?|(?:his|her|their) name(?:'s| is)|hand(?:ed|ing)? (?:this|it) (?:over|on) to|pass(?:ed|ing)? (?:this|it) (?:on|along) to|ask for|took over|has taken over|(?:this is|that's|this would be|it's) (?:more |better |really |probably |actually )?(?:one |a question |something )?for)\b/;
 
 /** Handing over by phone or chat ("text my colleague Ray"), and in German, Spanish, French, Italian and Dutch. */
 export const HANDOVER_ELSEWHERE =
@@ -92,9 +97,10 @@ export const EVER =
 export const NOT_NOW: Cues = [
   /\bnot (?:right )?now\b/,
   /\bnot (?:at the moment|at this (?:time|point|stage)|yet|today|this (?:year|quarter|month|week))\b/,
-  /\b(?:can't|cannot|can not|won't|couldn't|unable to) (?:do|commit|take|look at|prioriti[sz]e|move forward|start|think about|consider|afford|add|fit)\b(?: [a-z']+){0,3}? (?:(?:right )?now|at the moment|at this (?:time|point)|this (?:year|quarter|month)|until|before|till|yet)\b|\b(?:can't|cannot) do (?:it|this) now\b/,
+  /\b(?:can't|cannot|can not|won't|couldn't|unable to) (?:do|commit|take|look at|prioriti[sz]e|move forward|start|think about|consider|afford|justify|add|fit)\b(?: [a-z']+){0,3}? (?:(?:right )?now|at the moment|at this (?:time|point)|this (?:year|quarter|month)|until|before|till|yet)\b|\b(?:can't|cannot) do (?:it|this) now\b/,
   /\bnot (?:until|till|before)\b|\bnot in (?:the|our|this year's) budget\b/,
-  /\b(?:try|ping|email|contact|call|text|bug|nudge|remind|write|ask|hit) (?:me|us) (?:up |again |back )?(?:in|after|next|around|later|closer|early|towards|toward|once|when|at the|on|mid)\b/,
+  // "call me on 0412 555 010" gives a number, not a time
+  /\b(?:try|ping|email|contact|call|text|bug|nudge|remind|write|ask|hit) (?:me|us) (?:up |again |back )?(?:in|after|next|around|later|closer|early|towards|toward|once|when|at the|on|mid)\b(?! \+?\(?\d{3})/,
   /\b(?:try|ask) (?:again|back) (?:in|after|next|around|later|closer|early|once|when|on)\b/,
   /\b(?:check|circle|come|get|reach|follow|touch|loop) (?:back|up|base|out)(?: out)?(?: (?:with|to) (?:me|us))?(?: again)? (?:in|after|next|around|later|closer|early|towards|toward|once|when|at the|on)\b/,
   /\b(?:reconnect|revisit|regroup|talk again|speak again|pick this up|pick it up|chat again)\b.*\b(?:in|after|next|later|around)\b/,
@@ -116,6 +122,11 @@ export const NOT_NOW: Cues = [
   /\bnot (?:a |an |the )?(?:good|great|right|ideal) time\b|\b(?:no|zero|limited) (?:bandwidth|capacity|headcount)\b(?! (?:issues?|problems?|limits?|constraints?))|\bno time (?:for (?:this|it|that)|to (?:look|review|evaluate|take))\b/,
   /\b(?:after|until|till|once) (?:q[1-4]|(?:the|our) (?:new |next )?(?:fiscal|financial|budget|new year|holidays|summer|launch|quarter|migration|merger|audit|reorg|busy season|renewal|contract|funding|rollout|implementation|board)|we (?:finish|wrap|close|launch|hire|get through))\b/,
   /\b(?:next|in the new) (?:year|quarter|fiscal year)\b/,
+  // a pause asked for or imposed: "hold off for now", "money's tight til payday", "leadership froze all new spend"
+  /\bhold (?:off|fire)\b|\b(?:money|cash|budgets?|funds|things)(?:'s| is| are) (?:a bit |really |very |pretty )?tight\b/,
+  /\b(?:froze|frozen|freezing|paused|halted) (?:all |our |any )?(?:new )?(?:spend|spending|budgets?|purchas\w*|projects?|hiring)\b/,
+  // readiness put off to a time: "we'll be ready to look at this mid-September", "I'll probably be ready after May"
+  /\b(?:we'll|we will|i'll|i will|we should|i should)(?: probably| likely)? be ready (?:to \w+ (?:at |into )?(?:this|it|that) )?(?:in|after|by|around|once|when|mid|early|late|next|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*)\b/,
 ];
 
 /** A refusal that means "never": no interest, another vendor, no need. */
@@ -130,14 +141,20 @@ export const NO: Cues = [
   /\b(?:going to|gonna|have to|will|must|'ll|'d|respectfully|politely|i|we|to) (?:have to |respectfully |politely )?declin(?:e|ing)\b(?! (?:the|your|this) (?:meeting|invite|invitation|call))/,
   /\bsit (?:this|it) (?:one )?out\b/,
   /\b(?:went|go|going|gone|moving|moved) (?:in )?(?:a|another) (?:different )?direction\b/,
-  /\b(?:won't|will not|wont|aren't|are not|not) (?:be )?(?:moving|going|move|go) (?:forward|ahead)\b/,
+  /\b(?:won't|will not|wont|aren't|are not|not) (?:be )?(?:moving|going|move|go) (?:forward|ahead)\b|\b(?:won't|will not|wont|not) (?:be )?proceed(?:ing)?\b(?! (?:without|unless|if|until we|till we|before|with (?:the other|another|them|the competitor|our current)))/,
   /\b(?:we're|we are|i'm|i am|we've been|we have been) (?:very |really |quite |pretty |perfectly )?(?:happy|satisfied|content) with (?!(?:this|that|it|your|you|the (?:proposal|quote|demo|idea|offer|price|pricing|terms|plan|call|meeting))\b)/,
-  /\b(?:just |recently )?(?:renewed|extended) (?:our|the|a) (?:contract|agreement|subscription|deal)\b/,
+  /\b(?:just |recently )?(?:renewed|extended) (?:our|the|a) (?:contract|agreement|subscription|deal)\b|\brenew(?:ed|ing)? with (?:our|the) (?:existing|current|old|incumbent)\b/,
+  // the decision taken, elsewhere: "this one's off the table", "we have made our decision and it is not you"
+  /\b(?:this(?: one)?|it|that|the (?:project|deal|purchase))(?:'s| is) off the table\b|\b(?:made|reached) (?:our|a|the|my) decision\b.{0,30}\b(?:isn't|is not|it's not|not) (?:you|your (?:company|team|product|offer))\b/,
+  // doing it without a vendor: "we'll keep doing it ourselves", "we handle all of this internally"
+  /\b(?:keep|keeping|continue|continuing|carry on) (?:to )?(?:doing|do|handling|handle|running|managing) (?:it|this|that|everything|things|all of (?:it|this|that)) (?:ourselves|myself|internally|in-?house)\b/,
   // German, Spanish, French, Italian, Dutch: "kein Interesse", "no nos interesa", "pas intéressé"
   /\b(?:(?:ce )?n'est pas pour nous|pas pour nous|no es para nosotros|nichts für uns|nicht für uns|non fa per noi|niets voor ons|niet voor ons|(?:wir )?haben (?:bereits|schon) (?:einen|eine|ein) (?:anbieter|lösung|partner|dienstleister|tool|system))/,
   /\b(?:kein bedarf|nein,? danke|brauchen wir nicht|no,? gracias|no (?:lo )?necesitamos|ya (?:tenemos|contamos con) (?:una?|nuestr[oa]) (?:soluci|proveedor|herramienta|sistema|equipo|agencia)|non,? merci|pas besoin|nous avons déjà (?:une? )?(?:solution|prestataire|fournisseur|outil)|no,? grazie|non ci serve|non ne abbiamo bisogno|abbiamo già (?:una?|il nostro) (?:soluzione|fornitore|strumento)|nee,? (?:dank (?:je|u)(?:wel)?|bedankt)|geen behoefte|(?:we )?hebben (?:al|reeds) (?:een )?(?:oplossing|leverancier|tool))/,
   /\b(?:kein interesse|nicht interessiert|no (?:nos|me) interesa|no estamos interesados|no estoy interesad[oa]|(?:pas|plus) intéressée?s?|ne (?:nous|m'|me) intéresse pas|non (?:ci|mi) interessa|non siamo interessati|geen interesse|niet geïnteresseerd)(?![a-zà-ÿ])/,
-  /\b(?:we|i|they)(?:'re|'ve| are| have)? (?:(?:went|go|gone|decided to go|going|ended up going|partnered|moved forward|moving forward|going ahead|gone ahead|went ahead) with|chose|chosen|selected|picked|signed with|signed up with|decided on|ended up with) (?:another|a different|an other|someone|somebody|a competitor|your competitor|a local|an in-house|our own|(?!(?:you|your|yours|u|ur|it|this|that|the|a|an|one|which|what)\b)[a-z0-9]+)\b/,
+  /\b(?:we|i|they)(?:'re|'ve| are| have)? (?:(?:went|go|gone|decided to go|going|ended up going|partnered|moved forward|moving forward|going ahead|gone ahead|went ahead) with|chose|chosen|selected|picked|signed with|signed up with|decided on|ended up with) (?:another|a different|an other|someone|somebody|a competitor|your competitor|one of (?:your|the|their) (?:competitors|rivals)|a local|an in-house|our own|(?!(?:you|your|yours|u|ur|it|this|that|the|a|an|one|which|what)\b)[a-z0-9]+)\b/,
+  // "went w someone else", "went w/ another vendor": the texting short form of "with"
+  /\b(?:went|gone|going|go) w\/? (?:someone|somebody|another|a different|a competitor|one of)\b/,
   /\b(?:built|build|building|have|use|run) (?:something |one |it |our own )?(?:similar |like (?:this|that|it) )?in-?house\b/,
   /\b(?:we|i) (?:use|have|built|build|run) (?:our own|an in-house|in-house|something in-house)\b/,
   /^(?:no|nope|nah)[.!,]+ (?:we|i|thanks|thank|not|our)\b/,
@@ -154,8 +171,9 @@ export const NO: Cues = [
   /\b(?:we're|were|we are|i'm|im|i am) (?:all )?(?:set|good|covered|sorted|happy with|fine with|satisfied with|locked in|committed to|sticking with)(?: (?:thanks|thank you|with|for now|here|on this|on that)|$|[.,!])/,
   /\b(?:we'll|well|we will|i'll|ill|i will|gonna|going to) (?:stick with|pass)\b(?! (?:this|it|that|your \w+|the \w+|them)? ?(?:along|on to|to|over|around|round|up|through|onto))/,
   /\b(?:pass on this|hard pass|not for (?:us|me)(?! to\b)|(?:not|isn't|is not|aren't|wasn't) (?:really )?(?:a |the )?(?:good |great |right |strong )?(?:fit|match)|(?:not|isn't|is not) (?:really )?something (?:we|i)(?:'d| would| will|'ll|'re| are|'m| am)? (?:\w+ )?(?:need|want|use|using|buy|consider|pursu|interested)\w*|(?:not|isn't|is not) relevant|no (?:thanks?|thx|thank you|ty)|nope|nah)\b/,
-  /\b(?:don't|do not|won't|will not|wouldn't) (?:need|want|require|use|buy)\b/,
-  /\bnot (?:looking|in the market|buying|pursuing|going to (?:move forward|proceed|pursue|buy|purchase|go ahead))\b/,
+  /\b(?:don't|do not|won't|will not|wouldn't|dont|wont|wouldnt) (?:really )?(?:need|want|require|use|buy)\b(?! to (?:miss|lose|forget|delay|wait|rush|keep you waiting))/,
+  /\b(?:not|no longer) (?:looking|in the market|buying|pursuing|going to (?:move forward|proceed|pursue|buy|purchase|go ahead))\b/,
+  /^(?:i'll |we'll |i will |we will )?pass(?:[.!,]+ ?(?:thanks|thank you|thx)?)?[.!]*$/,
   /\bdecided (?:not to|against|to go (?:another|a different) (?:way|direction))\b/,
   /\b(?:please )?(?:don't|do not) (?:follow up|bother)\b/,
   /^(?:no|nope|nah|non|nein|nee)[.!]*$/,
@@ -178,7 +196,7 @@ export const HEDGE =
 
 /** A time proposed or accepted, or a call to be booked. */
 export const MEETING: Cues = [
-  /\b(?:book|schedule|set up|setup|arrange|grab|hop on|jump on|have|find) (?:a |some |an? )?(?:quick |short |brief |15 ?min(?:ute)? |30 ?min(?:ute)? )?(?:call|meeting|demo|time|chat|zoom|teams call|slot|walkthrough)\b/,
+  /\b(?:book|schedule|set up|setup|arrange|grab|hop on|jump on|have|find|do) (?:a |some |an? )?(?:quick |short |brief |15 ?min(?:ute)? |30 ?min(?:ute)? )?(?:call|meeting|demo|time|chat|zoom|teams call|slot|walkthrough)\b/,
   /\b(?:calendar invite|send (?:me |us |over )?(?:an? |the )?(?:invite|calendar)|my calendar|calendly|booking link|booked a (?:slot|time|call))\b/,
   new RegExp(
     `\\b${WHEN} (?:works|would work|is good|is fine|sounds good|is perfect|at \\d+|afternoon|morning)\\b`,
@@ -193,17 +211,26 @@ export const MEETING: Cues = [
   /\b(?:accepted|accepting) (?:the|your) (?:calendar )?(?:invite|invitation|meeting request)\b|\blooking forward to (?:our|the) (?:call|chat|meeting|demo|conversation)\b|\blooking forward to (?:speaking|chatting|meeting|talking)\b/,
   // German, Spanish, French, Italian, Dutch: "Montag um 10 Uhr", "el martes a las 10", "mardi à 10h", "alle 10", "om 10 uur"
   /\bum \d{1,2}(?:[:.]\d\d)? ?uhr\b|\ba las \d{1,2}(?:[:.]\d\d)?\b|(?:^|\s)à \d{1,2} ?h(?:\d\d)?\b|\balle (?:ore )?\d{1,2}(?:[:.]\d\d)?\b|\bom \d{1,2}(?:[:.]\d\d)? ?uur\b/,
-  /\b(?:up for|down for|game for) (?:a |an )?(?:quick |short )?(?:call|chat|meeting|demo|zoom)\b|\b(?:mornings|afternoons|evenings) (?:are|work) (?:best|better|good)\b/,
+  /\b(?:up for|down for|game for|open to) (?:a |an )?(?:quick |short )?(?:call|chat|meeting|demo|zoom)\b|\bgive (?:me|us) a (?:call|ring|buzz)\b|\b(?:mornings|afternoons|evenings) (?:are|work) (?:best|better|good)\b/,
   /\b(?:at )?\d{1,2}(?::\d\d)? ?(?:am|pm|a\.m\.|p\.m\.|est|et|pst|pt|cst|ct|cet|gmt)\b/,
   /\b(?:send|share|give) (?:me|us) (?:a few|some|your|a couple of) (?:times|slots|availability|options)\b|\byour availability\b/,
   /\b(?:let's|lets|let us|happy to|glad to|keen to|love to|like to|want to|could we|can we|shall we) (?:talk|chat|meet|connect|hop on|jump on|speak|get on a call|do a call|set something up|see a demo(?! recording| video)|schedule)\b/,
   new RegExp(`\\bcall me (?:at|on|any ?time|${WHEN})\\b`),
+  // a time moved, held or taken: "move our call to Thursday", "lock in Thursday", "available for the call on Monday"
+  new RegExp(
+    `\\b(?:move|push|shift|reschedule|bump|change) (?:our|the|my|this|today's|tomorrow's) (?:call|meeting|demo|chat|appointment) (?:to|till|until) (?:${WHEN}|\\d)|\\b(?:lock|pencil) (?:in|(?:it|that|me|us) in)\\b`,
+  ),
+  new RegExp(
+    `\\b(?:i'm|im|i am|we're|we are|i'll be|i will be) (?:free|available) (?:for (?:a|the|our) (?:call|meeting|demo|chat)|on ${DAY}|at \\d)|\\bslot (?:on [^.?!,]{1,20} )?(?:is fine|is good|is great|is perfect|works|would work|suits)\\b`,
+  ),
 ];
 
 /** Asking rather than deciding. */
 export const QUESTION: Cues = [
   /[^.!?\n]*\p{L}[^.!?\n]*\?/u,
-  /^(?:(?:hi|hey|hello|ok|so|and|also|quick question)[,!]? )?(?:how|what|when|where|who|which|why|does|do|is|are|can|could|would) /,
+  /^(?:(?:hi|hey|hello|ok|so|and|also|quick question)[,!]? )?(?:how|what|what's|whats|wats|how's|hows|when|where|who|which|why|does|do|is|are|can|could|would) /,
+  // asked without a question mark: "I want to know if the price includes shipping", "wondering whether it works"
+  /\b(?:want|wanted|would like|'d like|need|like) to know (?:if|whether|how|what|when|where|why|which|who)\b|\bwondering (?:if|whether|how|what|when|where|why)\b/,
   /\b(?:how much|what (?:does|do) (?:it|you) cost)\b/,
 ];
 
@@ -219,8 +246,20 @@ export const INTERESTED: Cues = [
   /\b(?:sounds|looks|seems) (?:good|great|interesting|promising|useful|like a (?:fit|plan|good))\b/,
   /\b(?:tell me more|send (?:me |us |over )?(?:more|some|the|your)? ?(?:info|information|details|deck|brochure|pricing|case stud(?:y|ies)|overview|proposal|quote|one-?pager|one pager|slides|materials?|samples?|examples?|documentation|docs)|more info|send (?:me |us )?(?:over )?(?:whatever|what|anything) you(?:'ve| have)?)\b/,
   /^(?:yes|yeah|yep|yup|sure|absolutely|definitely|ok let's|go for it)\b/,
-  /\b(?:yes please|(?:i'm|im|we're) in(?=$|[.!,]| for| too)|count (?:me|us) in|sign (?:me|us) up|let's do (?:it|this)|go ahead|keen|love to (?:learn|hear|see|try)|(?:would|i'd|we'd) (?:definitely |really |certainly |very much )?(?:like|love) to (?:learn|know|hear|see|try|get)|want to (?:learn|know|hear|see|try)|let's (?:go|proceed)|please proceed|move forward)\b/,
+  /\b(?:yes please|(?:i'm|im|we're) in(?=$|[.!,]| for| too)|count (?:me|us) in|sign (?:me|us) up|let'?s do (?:it|this)|go ahead|keen|love to (?:learn|hear|see|try)|(?:would|i'd|we'd) (?:definitely |really |certainly |very much )?(?:like|love) to (?:learn|know|hear|see|try|get|receive)|want to (?:learn|know(?! (?:if|whether|how|what|when|where|why|which|who)\b)|hear|see|try)|let'?s (?:go|proceed)|please proceed|move forward)\b/,
+  /\b(?:is|be|looks like|seems like|sounds like|would be) (?:a )?(?:good|great|perfect|strong|solid|right) fit\b|\b(?:are|am|i'm|im|we're) interesting in\b|\b(?:you've |you have )?convinced (?:me|us)\b|\b(?:i'm|im|i am|we're|we are) sold\b/,
   /\b(?:need (?:this|something like this)|exactly what we need|been looking for|perfect timing|great timing|good timing)\b/,
+];
+
+/**
+ * Going ahead: the step that closes a deal (a contract, an order form, a payment link), a commitment, or asking what
+ * comes next. Such a reply is interested even when it asks something: the question is about going ahead.
+ */
+export const GO_AHEAD: Cues = [
+  /\b(?:send|email|forward|share|give)(?: (?:me|us|over|through|across|it))*(?: (?:the|your|a|an|our))?(?: (?:final|formal|signed|updated|revised|new|official))? (?:contract|order form|agreement|paperwork|payment link|link to pay|checkout link|sign-?up link|purchase order|offer|quote|proposal)\b/,
+  /\b(?:i|we)(?:'ll| will) (?:sign|pay|order|buy|check out|place (?:the|an|our) order)\b|\bready to (?:sign|buy|order|purchase|start|proceed|go ahead|get started|move forward)\b/,
+  /\b(?:want|like|keen|ready|happy) to (?:continue with (?:you|your)|proceed|go ahead|get started|sign up|place an order)\b|\bstill (?:want|keen on|interested in)\b|\b(?:i'd|i would|we'd|we would) still (?:like|love|want)\b(?! to (?:keep|think|wait|hold|look around|shop around|compare))/,
+  /\b(?:what(?:'s| is| are)|whats|wats) (?:the )?next(?: steps?)?(?=$|[?.!,]| (?:on|from|for) (?:your|my|our|us|me)\b)|\bnext steps\b|\bget the ball rolling\b|\bwhat do you need (?:from (?:me|us))\b|\bhow do (?:we|i) (?:proceed|sign up|move forward|pay|get started|start|kick off)\b|\bwhen can (?:we|i) (?:start|begin|get started|sign|kick off)\b|\bwhere do (?:i|we) sign\b|\bready when you are\b|\blet'?s get (?:this|it) (?:done|going|started)\b/,
 ];
 
 /** Negation in the three words before a cue turns it round: "not interested"; "no problem, Tuesday works" is none. */

@@ -41,6 +41,24 @@ function nameIn(words: string | undefined): string | undefined {
   return kept.length > 0 ? kept.join(' ') : undefined;
 }
 
+/** A pronoun after the cue points back to the sentence before: "Our CTO, Aisha Rahman, owns this. Reach out to her." */
+const PRONOUN = /^(?:her|him|them)\b/i;
+/** The sentence before names the person by a role or what they do: a pronoun is not read back into small talk. */
+const ROLE =
+  /\b(?:ceo|cfo|cto|coo|cmo|cio|vp|head of|director|manager|lead|owner|founder|partner|colleague|boss|handles|owns|runs|in charge|responsible|evaluating|looks after|took over|takes care)\b/i;
+/** A first name written in lower case after a role, with a number or an address: "try my business partner luis 555-0134". */
+const LOWER_NAME =
+  /^(?:my|our) (?:[a-z-]+ ){0,3}?(?:partner|colleague|co-?worker|manager|boss|assistant|associate|husband|wife|son|daughter|brother|sister|accountant|bookkeeper|director|owner) ([a-z][a-z'-]{1,20})(?=[\s,:-]*(?:\+?\d[\d\s().-]{6,}|[\p{L}\p{N}._%+-]+@))/u;
+
+function nameBefore(previous: string | undefined): string | undefined {
+  if (!previous || !ROLE.test(previous)) return undefined;
+  for (const m of previous.matchAll(/\p{Lu}[\p{L}'’-]+(?: \p{Lu}[\p{L}'’-]+)*/gu)) {
+    const name = nameIn(m[0]);
+    if (name) return name;
+  }
+  return undefined;
+}
+
 /** Cues that follow the name they hand over to: "Maria handles this", "Dan is the right person". */
 const AFTER_NAME =
   /^(?:handles|owns|runs|manages|looks after|is in charge|is responsible|takes care|is |would be)/;
@@ -48,7 +66,8 @@ const AFTER_NAME =
 /** The person the reply hands over to, or undefined; `self` (the lead's own address) is never a referral. */
 export function findReferral(text: string, self?: string): ReferralFound | undefined {
   const own = self?.trim().toLowerCase();
-  for (const sentence of sentences(text)) {
+  const all = sentences(text);
+  for (const [i, sentence] of all.entries()) {
     const lower = sentence.toLowerCase().replace(/[’‘`´]/g, "'");
     const cue = HANDOVER.exec(lower) ?? HANDOVER_ELSEWHERE.exec(lower);
     if (!cue) continue;
@@ -58,9 +77,13 @@ export function findReferral(text: string, self?: string): ReferralFound | undef
       .slice(cue.index + cue[0].length)
       .replace(/^[\s:,-]+/, '')
       .replace(/^(?:à|an|con|a)\s+/u, '');
+    const lowerName = LOWER_NAME.exec(afterCue)?.[1];
     const name = AFTER_NAME.test(cue[0])
       ? nameIn(NAME_BEFORE.exec(sentence.slice(0, cue.index))?.[1])
-      : nameIn(NAME.exec(afterCue)?.[1]);
+      : PRONOUN.test(afterCue)
+        ? nameBefore(all[i - 1])
+        : (nameIn(NAME.exec(afterCue)?.[1]) ??
+          (lowerName ? `${lowerName[0]?.toUpperCase()}${lowerName.slice(1)}` : undefined));
     const email = emails[0];
     if (!email && !name) continue;
     return {

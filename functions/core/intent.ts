@@ -5,6 +5,7 @@ import {
   type Cues,
   EVER,
   FOR_NOW,
+  GO_AHEAD,
   HEDGE,
   INTERESTED,
   LEFT_COMPANY,
@@ -83,6 +84,11 @@ function find(cues: Cues, lower: string, original: string, negatable = false): H
   return undefined;
 }
 
+/** Every cue of `cues` in `text` that no negation turns round, in the order of the list. */
+function findEach(cues: Cues, lower: string, original: string): Hit[] {
+  return cues.flatMap((cue) => find([cue], lower, original, true) ?? []);
+}
+
 /** Where the last contrast starts: "…, but interested" is read from "interested". */
 const CONTRAST =
   /(?:^|[\s,;.!-])(?:but|however|though|although|that said|having said that|even so|aber|mais|pero)[\s,]/g;
@@ -123,10 +129,12 @@ function readClause(lower: string, original: string, context: ReplyContext): Int
   const complaint = find([COMPLAINT], lower, original);
   if (complaint) return reading('unsure', 0.4, complaint);
   const question = find(QUESTION, lower, original);
-  const interested = find(INTERESTED, lower, original, true);
+  const goAhead = find(GO_AHEAD, lower, original, true);
+  const interested = find(INTERESTED, lower, original, true) ?? goAhead;
   // A stated interest beside the request, not the request itself ("send pricing?" is still a question).
-  const wantsMaterial =
-    interested && !/^send\b/i.test(interested.cue) && !SOFT.test(lower) && ASKS_FOR_MATERIAL.test(lower);
+  const stated = findEach(INTERESTED, lower, original).some((hit) => !/^send\b/i.test(hit.cue));
+  const wantsMaterial = stated && !SOFT.test(lower) && ASKS_FOR_MATERIAL.test(lower);
+  if (question && goAhead && !SOFT.test(lower)) return reading('interested', 0.75, goAhead);
   if (question && !wantsMaterial) return reading('question', 0.7, question);
   if (interested)
     return SOFT.test(lower) ? reading('unsure', 0.45, interested) : reading('interested', 0.8, interested);

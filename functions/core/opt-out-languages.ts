@@ -44,7 +44,7 @@ export const OTHER_LANGUAGES: readonly { readonly id: string; readonly pattern: 
   {
     id: 'it-remove',
     pattern:
-      /\b(?:cancellatemi|rimuovetemi|toglietemi|eliminatemi|disiscrivetemi|cancellami|rimuovimi|toglimi|disiscriver\w*|disiscrizione)\b|\b(?:cancellate|rimuovete|eliminate|cancellare|rimuovere) (?:il mio (?:indirizzo|contatto|nominativo)|i miei dati|la mia email)\b/,
+      /\b(?:cancellatemi|rimuovetemi|toglietemi|eliminatemi|disiscrivetemi|cancellami|rimuovimi|toglimi|disiscriver\w*|disiscrizione)\b|\b(?:cancellarmi|rimuovermi|togliermi|eliminarmi) (?:dalla|dal|dai|dalle|da)\b|\b(?:cancellate|rimuovete|eliminate|cancellare|rimuovere) (?:il mio (?:indirizzo|contatto|nominativo)|i miei dati|la mia email)\b/,
   },
   {
     id: 'it-stop',

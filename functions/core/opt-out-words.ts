@@ -53,7 +53,7 @@ const ME = alt(
   'us',
   'this number',
   `this ${alt('phone', 'phone number', 'cell', 'email', 'email address', 'address')}`,
-  `my ${alt('number', 'phone', 'phone number', 'cell', 'email', 'email address', 'address', 'name', 'details', 'contact details', 'info', 'information', 'data')}`,
+  `my ${alt('number', 'phone', 'phone number', 'cell', 'email', 'email address', 'email id', 'address', 'name', 'details', 'contact details', 'info', 'information', 'data')}`,
 );
 const MESSAGES = alt(
   'texts?',
@@ -223,7 +223,7 @@ const RULES: readonly Rule[] = [
   {
     id: 'no-longer-want',
     pattern: new RegExp(
-      `\\b${alt('dont', 'do not', 'no longer', 'never')} ${alt('want', 'wish', 'need', 'care')} to (?:${alt('receive', 'get', 'be sent')} ${DETERMINERS}${MESSAGES}\\b|${alt('be contacted', 'be texted', 'be emailed', 'be messaged', 'hear from you', 'hear from u')}\\b)`,
+      `\\b${alt('dont', 'do not', 'no longer', 'never')} ${alt('want', 'wish', 'need', 'care')} to (?:${alt('receive', 'get', 'be sent')} ${DETERMINERS}${CONTACT}\\b|${alt('be contacted', 'be texted', 'be emailed', 'be messaged', 'hear from you', 'hear from u')}\\b)`,
     ),
     negative: true,
   },

@@ -50,10 +50,15 @@ const SPAN_BEFORE =
 const CONTACT_BEFORE =
   /\b(?:try|ping|email|e-mail|contact|call|text|reach(?: out)?|check|circle|follow|touch|write|ask|remind\w*|revisit|reconnect|talk|speak|chat|melden|contact\w*|escrib\w*|recontact\w*|ricontatt\w*|scriv\w*|neem|bel)\b.{0,24}$/i;
 
+/** Two letters name no date in a reply: German "So" (Sunday) is English "so", "Do" (Thursday) is "do". */
+const isWord = (found: Found) => /^\p{L}{1,2}\.?$/u.test(found.text.trim());
+
 /** Each sentence read by the first reader that finds a date in it, English first. */
 function readSentence(sentence: string, received: Date, zone: string): Found[] {
   for (const chrono of READERS) {
-    const found = chrono.parse(sentence, reference(received, zone), { forwardDate: true });
+    const found = chrono
+      .parse(sentence, reference(received, zone), { forwardDate: true })
+      .filter((f) => !isWord(f));
     if (found.length > 0) return found;
   }
   return [];

@@ -9,7 +9,33 @@ import EmailReplyParser from 'email-reply-parser';
 
 const parser = new EmailReplyParser();
 
-/** The reply above its quoted history, without "> " lines or a signature below "-- ". */
+/**
+ * A legal notice a company's mail server appends ("If you are not the intended recipient, … delete this e-mail"):
+ * not the writer's words, and its "delete this e-mail" must never read as a removal request. Known by phrases that
+ * only such notices use, in the languages the reader reads.
+ */
+const LEGAL_NOTICE = new RegExp(
+  [
+    'intended recipient',
+    'received this (?:e-?mail|message|communication) in error',
+    'confidential(?:ity)? notice',
+    'richtige[nr]? (?:adressat|empf[äa]nger)',
+    'irrt[üu]mlich erhalten',
+    'destinatario (?:indicado|previsto)',
+    'destinataire (?:pr[ée]vu|de ce message)',
+    'destinatario (?:di questo|indicato)',
+    'beoogde (?:ontvanger|geadresseerde)',
+  ].join('|'),
+  'i',
+);
+
+/** The reply above its quoted history, without "> " lines, a signature below "-- " or a legal notice paragraph. */
 export function newReplyText(text: string): string {
-  return parser.parseReply(text.replace(/\r\n?/g, '\n')).trim();
+  const reply = parser.parseReply(text.replace(/\r\n?/g, '\n')).trim();
+  if (!LEGAL_NOTICE.test(reply)) return reply;
+  return reply
+    .split(/\n\s*\n/)
+    .filter((paragraph) => !LEGAL_NOTICE.test(paragraph))
+    .join('\n\n')
+    .trim();
 }

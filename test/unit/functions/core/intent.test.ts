@@ -213,7 +213,8 @@ describe('readIntent: refusals, people and hedges in more words', () => {
     ['Pas intéressé, merci.', 'no'],
     ['We went in a different direction.', 'no'],
     ["We won't be moving forward this quarter.", 'not-now'],
-    ['We decided to go with you, send the contract.', 'unsure'],
+    // going with us is no refusal; asking for the contract is a yes (after-rules-4; unsure before)
+    ['We decided to go with you, send the contract.', 'interested'],
     ["We're happy with the proposal.", 'unsure'],
     ['Possibly. Depends on what the numbers look like next quarter.', 'unsure'],
     ['Jordan passed away last year.', 'wrong-person'],
@@ -250,6 +251,130 @@ describe('readIntent: refusals, people and hedges in more words', () => {
 
     // Assess
     expect(reading).toMatchObject({ label: 'referral', referral: { name } });
+  });
+});
+
+describe('readIntent: the rules of after-rules-4 (going ahead, a handover by role, a stop in more words)', () => {
+  it.each<[string, Intent]>([
+    // a yes whose question is about going ahead is interested; a request for the closing step is a yes
+    ["We're keen to go ahead. What do you need from me to get the ball rolling?", 'interested'],
+    ['Ok lets do it. whats next', 'interested'],
+    ['Please send the order form.', 'interested'],
+    ['Send the contract over and I’ll sign it today.', 'interested'],
+    ['I think the Growth plan is a good fit for us. Could you send over a formal quote?', 'interested'],
+    ['We are interesting in your offer and would like to receive more informations.', 'interested'],
+    ["I'd still like them! Please send the code.", 'interested'],
+    // ...but not a question about something else, nor a hedge
+    ['What’s next for the product roadmap?', 'question'],
+    ['Can you send the invoice again? I think we were double charged.', 'question'],
+    ["I'd still like to keep my options open.", 'unsure'],
+    ['I still need to think about it.', 'unsure'],
+    ["We're not ready to sign yet.", 'unsure'],
+    // a question asked without a question mark, and one that only looks like interest
+    ['I want to know if the price includes shipping to Spain.', 'question'],
+    ['wats the price for weekly vs fortnightly mowing', 'question'],
+    ['I want to know more.', 'interested'],
+    // a time moved, held or taken
+    ['Can we move our call to Thursday, same time?', 'meeting'],
+    ['Could we do a quick call on Wednesday?', 'meeting'],
+    ["No worries, let's lock in Thursday arvo.", 'meeting'],
+    ['I am available for the call on Monday. Please confirm.', 'meeting'],
+    ['Yes, the 10:00 slot on the 22nd is fine. Will you call me?', 'meeting'],
+    ["we don't do calls, email only", 'unsure'],
+    // a pause without a date word
+    ["Hold off for now pls, money's tight til payday", 'not-now'],
+    ['Leadership has frozen all new spend. Reach back out then.', 'not-now'],
+    ["We'll be ready to look at this once the new hires are in.", 'not-now'],
+    // an actual no in more words, and the look-alikes that are not one
+    ['Funny you should ask — we signed with one of your competitors yesterday.', 'no'],
+    ['We regret to inform you that we will not be proceeding further.', 'no'],
+    ['We will not be proceeding for now.', 'not-now'],
+    ["We won't proceed without seeing pricing.", 'unsure'],
+    ["We're not proceeding with the other vendor, so let's talk.", 'meeting'],
+    ['changed my mind about the chairs, dont want them anymore', 'no'],
+    ['I dont want to miss the demo, Thursday works.', 'meeting'],
+    ['we went w someone else sorry', 'no'],
+    ['The board decided to renew with our existing vendor, so this one’s off the table.', 'no'],
+    ["This one's off the table for now.", 'not-now'],
+    ['Is the discount off the table?', 'question'],
+    ["Thanks but we'll keep doing it ourselves.", 'no'],
+    ['We have made our decision and it is not you. Good luck.', 'no'],
+    // not the one: resigned, the number changed hands, a private address
+    ['Sir, I am not handling this anymore as I have resigned from the organisation.', 'wrong-person'],
+    ["I'm not dealing with this right now.", 'unsure'],
+    ["This isn't Mike. New number", 'wrong-person'],
+    ['Not Karen. Wrong #', 'wrong-person'],
+    ["This is a personal email, I don't own a business.", 'wrong-person'],
+    // an away notice in plain words
+    ["I'm away at a trade show and will be back in the office on Thursday 10 December.", 'out-of-office'],
+    ['on vacation this week with spotty wifi, back on the 14th', 'out-of-office'],
+    ["I'm back in the office on Monday, let's talk then.", 'meeting'],
+    // more of the same kinds, written for this rule set: a number to call is no time to wait for
+    ['Please call me on 555-0123', 'meeting'],
+    ['Interested! When can we start?', 'interested'],
+    ['Where do I sign?', 'interested'],
+    ["I'd be open to a quick chat.", 'meeting'],
+    ['Not open to a call, sorry.', 'unsure'],
+    ['We are no longer looking.', 'no'],
+    ["We can't justify the cost right now.", 'not-now'],
+    ['Pass, thanks.', 'no'],
+    ['Pass this to Maria please.', 'unsure'],
+  ])('"%s" → %s', (text, label) => {
+    // Act
+    const reading = readIntent(text, EMAIL);
+
+    // Assess
+    expect(reading.label).toBe(label);
+  });
+
+  it.each([
+    [
+      'Our new CTO, Aisha Rahman, is evaluating tools like this now. I’d reach out to her directly.',
+      { name: 'Aisha Rahman' },
+    ],
+    ['not me, try my business partner luis 555-0134', { name: 'Luis' }],
+    [
+      'I moved out of marketing; the person you want now is Kevin Osei — kosei@brightpath.example.',
+      { email: 'kosei@brightpath.example', name: 'Kevin Osei' },
+    ],
+    ['Mate I just do the books, you want Shane for anything to do with the fleet.', { name: 'Shane' }],
+    [
+      'Jamie took over my accounts. Looping Jamie in here — jamie.lee@copperline.example',
+      { email: 'jamie.lee@copperline.example', name: 'Jamie' },
+    ],
+  ])('"%s" hands over to %o', (text, referral) => {
+    // Act
+    const reading = readIntent(text, EMAIL);
+
+    // Assess
+    expect(reading).toMatchObject({ label: 'referral', referral });
+  });
+
+  it('"Thanks John. I’d reach out to him directly." names nobody by a role, so hands nothing over', () => {
+    // Act
+    const reading = readIntent('Thanks John. I’d reach out to him directly if I were you.', EMAIL);
+
+    // Assess
+    expect(reading.label).not.toBe('referral');
+  });
+
+  it('a two-letter word is no date: "so" is not German Sunday, "after May" is 1 June', () => {
+    // Prepare: Wednesday 25 March, evening in Denver
+    const context: ReplyContext = {
+      receivedAt: new Date('2026-03-26T02:10:00Z'),
+      zone: 'America/Denver',
+      channel: 'email',
+    };
+
+    // Act
+    const reading = readIntent(
+      "The reno got pushed back, so I don't need the cabinets yet. I'll probably be ready after May.",
+      context,
+    );
+
+    // Assess
+    expect(reading.label).toBe('not-now');
+    expect(DateTime.fromISO(reading.until ?? '', { zone: context.zone }).toISODate()).toBe('2026-06-01');
   });
 });
 

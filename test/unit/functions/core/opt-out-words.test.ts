@@ -116,6 +116,10 @@ const OPT_OUTS: readonly [string, '' | 'sms' | 'email'][] = [
   ['Quiten mi correo de su lista.', 'email'],
   ['Retirez mon adresse de votre liste.', ''],
   ['Bitte aus dem Verteiler nehmen.', 'email'],
+  // after-rules-4: the address called an "email id", "communication" as what is received, Italian's infinitive
+  ['Kindly remove my email id from your database.', 'email'],
+  ['I do not wish to receive any further communication.', ''],
+  ['Vi prego di cancellarmi dalla vostra mailing list.', ''],
 ];
 
 const LOOK_ALIKES: readonly string[] = [
@@ -172,6 +176,8 @@ const LOOK_ALIKES: readonly string[] = [
   'That was an unsubtle pitch, but I like it',
   "I'm unsure, send more info",
   'Please remove the attachment, it was the wrong one',
+  "I'd like to receive any further communication about the pilot.",
+  'Did you remove my email id from the old thread? Just checking.',
 ];
 
 describe('opt-outs in words', () => {
@@ -255,6 +261,40 @@ describe('the new text of an email reply', () => {
 
     // Assess
     expect(text).toBe('Please remove me from your list.');
+  });
+
+  it('drops a mail server\'s legal notice: its "delete this e-mail" is no removal request, in English or German', () => {
+    // Prepare
+    const reply = [
+      'Please send me the contract documents, then I will sign it.',
+      '',
+      'Katrin Bauer',
+      'Blumenhaus Bauer GmbH',
+      '',
+      'Diese E-Mail kann vertrauliche Informationen enthalten. Wenn Sie nicht der richtige Adressat sind, informieren Sie bitte sofort den Absender und löschen Sie diese E-Mail. / This e-mail may contain confidential information. If you are not the intended recipient, please notify the sender immediately and delete this e-mail.',
+    ].join('\n');
+
+    // Act
+    const text = newReplyText(reply);
+
+    // Assess
+    expect(text).toBe(
+      'Please send me the contract documents, then I will sign it.\n\nKatrin Bauer\nBlumenhaus Bauer GmbH',
+    );
+    expect(findOptOut(text)).toBeUndefined();
+    // The notice alone would have read as one: the test can fail.
+    expect(findOptOut('If you are not the intended recipient, please delete this e-mail.')).toBeDefined();
+  });
+
+  it('keeps a removal request written above a legal notice', () => {
+    // Act
+    const text = newReplyText(
+      'Please delete this email address from your list.\n\nIf you have received this message in error, please delete it.',
+    );
+
+    // Assess
+    expect(text).toBe('Please delete this email address from your list.');
+    expect(findOptOut(text)).toMatchObject({ channel: 'email' });
   });
 
   it('keeps interleaved answers between quoted lines', () => {
