@@ -219,6 +219,15 @@ export function intentBudgets(figures: IntentFigures): Budget[] {
             pass: held.accuracy >= MIN_ACCURACY,
             figure: `${held.accuracy} of ${held.rows} replies`,
           },
+          // The whole set's stop precision is in-sample; a wrong stop on replies the rules never saw is the real risk.
+          ...(['no', 'unsubscribe'] as const).map((label) => {
+            const figure = held.perLabel.find((l) => l.label === label)?.precision ?? 0;
+            return {
+              budget: `intent: precision of "${label}" ≥ ${MIN_STOP_PRECISION} over the held-out replies`,
+              pass: figure >= MIN_STOP_PRECISION,
+              figure: `${figure}`,
+            };
+          }),
         ]
       : []),
   ];
