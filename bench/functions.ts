@@ -2,13 +2,13 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { pathToFileURL } from 'node:url';
 import { type BuildOptions, build, type Metafile } from 'esbuild';
 import { loadCadencesSync } from '../functions/adapters/cadence-files.ts';
 import { loadConfig } from '../functions/adapters/config-file.ts';
 import { environmentFor, FUNCTION_NAMES } from '../functions/runtime/env.ts';
 import { settingsFromConfig } from '../functions/runtime/settings.ts';
-import { BUNDLE_ALIASES, LAMBDA_BUNDLING, ROOT } from '../lib/followup-function.ts';
+import { BUNDLE_FILE, bundleFunction, LAMBDA_BUILD_OPTIONS, ROOT } from '../scripts/lambda-bundle.ts';
 import type { Budget, Measured } from './budget.ts';
 
 export interface FunctionFigures {
@@ -31,7 +31,7 @@ export const MAX_BUNDLE_BYTES = 600 * 1024;
 export const MAX_LOAD_RATIO = 0.25;
 
 /** What the entry files need in their environment to load (they validate it at cold start), as the stack sets it. */
-function loadEnvironment(root: string): Record<string, string> {
+export function lambdaEnvironment(root: string): Record<string, string> {
   const cadences = loadCadencesSync(join(root, 'cadences'));
   const config = loadConfig(join(root, 'followup.config.json'), new Set(cadences.map((c) => c.id)));
   const arn = (service: string, resource: string) => `arn:aws:${service}:us-east-1:123456789012:${resource}`;
@@ -55,22 +55,11 @@ function loadEnvironment(root: string): Record<string, string> {
 /** Lambda's own marker, by which Powertools would turn tracing on. */
 const ON_LAMBDA = { AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x' };
 
-/** The Lambda bundle exactly as FollowupFunction builds it (LAMBDA_BUNDLING in lib/followup-function.ts). */
-export const BUNDLE_OPTIONS: BuildOptions = {
-  bundle: true,
-  platform: 'node',
-  format: LAMBDA_BUNDLING.format === OutputFormat.ESM ? 'esm' : 'cjs',
-  target: LAMBDA_BUNDLING.target,
-  minify: LAMBDA_BUNDLING.minify,
-  sourcemap: LAMBDA_BUNDLING.sourceMap,
-  sourcesContent: LAMBDA_BUNDLING.sourcesContent,
-  mainFields: LAMBDA_BUNDLING.mainFields,
-  banner: { js: LAMBDA_BUNDLING.banner },
-  // LAMBDA_BUNDLING passes these as --alias flags, resolved where NodejsFunction runs esbuild: the project root.
-  alias: BUNDLE_ALIASES,
-  absWorkingDir: ROOT,
-  // NodejsFunction leaves the SDK to the runtime unless told to bundle it.
-  external: LAMBDA_BUNDLING.bundleAwsSDK ? [] : ['@aws-sdk/*'],
+/** The unbundled baseline: the same build with every package loaded from node_modules, unminified. */
+const UNBUNDLED_OPTIONS: BuildOptions = {
+  ...LAMBDA_BUILD_OPTIONS,
+  packages: 'external',
+  minify: false,
   logLevel: 'silent',
 };
 
@@ -149,7 +138,7 @@ function budgetsOf(f: FunctionFigures): Budget[] {
  */
 export async function measureFunctionBundles(root: string, runs = 21): Promise<Measured<FunctionFigures[]>> {
   const entryDir = join(root, 'functions/entry');
-  const environment = loadEnvironment(root);
+  const environment = lambdaEnvironment(root);
   const out = mkdtempSync(join(tmpdir(), 'followup-bench-'));
   const figures: FunctionFigures[] = [];
   for (const file of readdirSync(entryDir)
@@ -157,21 +146,15 @@ export async function measureFunctionBundles(root: string, runs = 21): Promise<M
     .sort()) {
     const name = basename(file, '.ts');
     const entry = join(entryDir, file);
-    const bundled = join(out, `${name}.bundled.mjs`);
+    // The asset FollowupFunction deploys, built by the same function (scripts/lambda-bundle.ts).
+    const bundled = join(out, name, BUNDLE_FILE);
     // The unbundled build lives beside node_modules so its imports resolve there.
     const unbundled = join(root, 'node_modules/.cache/followup-bench', `${name}.mjs`);
-    const { metafile } = await build({
-      ...BUNDLE_OPTIONS,
-      entryPoints: [entry],
-      outfile: bundled,
-      metafile: true,
-    });
+    const metafile = await bundleFunction(entry, join(out, name));
     await build({
-      ...BUNDLE_OPTIONS,
+      ...UNBUNDLED_OPTIONS,
       entryPoints: [entry],
       outfile: unbundled,
-      packages: 'external',
-      minify: false,
     });
     const [loadMsBundled = 0, loadMsUnbundled = 0, loadMsBundledTraced = 0] = loadMs(
       [
@@ -197,4 +180,10 @@ export async function measureFunctionBundles(root: string, runs = 21): Promise<M
     process.stderr.write(`${f.name} is ${kb(f.bundleBytes)}: ${parts}\n`);
   }
   return { figures, budgets: figures.flatMap(budgetsOf) };
+}
+
+// `npx tsx bench/functions.ts [runs]`: this part of `npm run bench` alone, its PASS/FAIL lines on stdout.
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const { budgets } = await measureFunctionBundles(ROOT, Number(process.argv[2] ?? 21));
+  for (const b of budgets) process.stdout.write(`${b.pass ? 'PASS' : 'FAIL'} ${b.budget}: ${b.figure}\n`);
 }

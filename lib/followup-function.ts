@@ -1,47 +1,18 @@
-import { AssetStaging, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { spawnSync } from 'node:child_process';
+import { AssetHashType, type BundlingOptions, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { readTemplateManifest } from '../functions/adapters/template-files.ts';
 import { TEMPLATE_MANIFEST } from '../functions/core/template-source.ts';
+import { ROOT } from '../scripts/lambda-bundle.ts';
 
-export const ROOT = new URL('..', import.meta.url).pathname;
-/** Where the bundle's cadences and template manifest are on Lambda (see afterBundling below). */
+export { ROOT };
+/** Where the bundle's cadences and template manifest are on Lambda (see bundleCommand below). */
 export const BUNDLED_CADENCES_DIR = '/var/task/cadences';
 export const BUNDLED_TEMPLATES_DIR = '/var/task/templates';
-
-/**
- * Modules the bundles replace (docs/architecture.md §9): the SDK's default credential chain by the environment's
- * credentials, which is where Lambda puts the role's. Paths are relative to the project root, where esbuild runs.
- */
-export const BUNDLE_ALIASES = {
-  '@aws-sdk/credential-provider-node': './functions/runtime/env-credentials.ts',
-} as const;
-
-/**
- * How every function is bundled: an ESM bundle minified with the AWS SDK inside (a bundled SDK loads ~200 ms faster
- * than the runtime's), source maps without sources, BUNDLE_ALIASES applied. bench/functions.ts builds from these same
- * options, so its sizes and load times are the deployed ones (test/infra/bundling.test.ts).
- */
-export const LAMBDA_BUNDLING = {
-  format: OutputFormat.ESM,
-  target: 'node22',
-  minify: true,
-  sourceMap: true,
-  sourcesContent: false,
-  bundleAwsSDK: true,
-  mainFields: ['module', 'main'],
-  // Some CommonJS dependencies call require(); ESM output needs it defined.
-  banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
-  esbuildArgs: {
-    '--alias': Object.entries(BUNDLE_ALIASES).map(([module, replacement]) => `${module}=${replacement}`),
-  },
-  // Docker bundling (when esbuild is not installed) runs in the project's copy, so the aliases resolve there too.
-  workingDirectory: AssetStaging.BUNDLING_INPUT_DIR,
-} satisfies BundlingOptions;
 
 const manifests = new Map<string, string>();
 
@@ -64,6 +35,41 @@ export function writeManifestCommand(json: string, outputDir: string): string {
   return `mkdir -p "${outputDir}/templates" && printf '%s' ${quoted} > "${outputDir}/templates/${TEMPLATE_MANIFEST}"`;
 }
 
+/**
+ * The shell command that builds one function's asset in `outputDir`: the bundle (scripts/lambda-bundle.ts, run with
+ * the project's tsx), the cadences beside it and the templates' manifest. `inputDir` is the project's root.
+ */
+export function bundleCommand(
+  node: string,
+  inputDir: string,
+  outputDir: string,
+  handler: string,
+  manifest: string,
+): string {
+  return [
+    `"${node}" "${inputDir}/node_modules/tsx/dist/cli.mjs" "${inputDir}/scripts/lambda-bundle.ts" "${inputDir}/functions/entry/${handler}.ts" "${outputDir}"`,
+    `cp -r "${inputDir}/cadences" "${outputDir}/cadences"`,
+    writeManifestCommand(manifest, outputDir),
+  ].join(' && ');
+}
+
+/** Bundles on this machine with the project's own esbuild, or says why it cannot. */
+function localBundling(handler: string, manifest: string): NonNullable<BundlingOptions['local']> {
+  return {
+    tryBundle(outputDir) {
+      const command = bundleCommand(process.execPath, ROOT.replace(/\/$/, ''), outputDir, handler, manifest);
+      const result = spawnSync('bash', ['-c', command], { cwd: ROOT, encoding: 'utf8' });
+      if (result.status !== 0) {
+        const why = (result.stderr || result.error?.message || '').trim();
+        throw new Error(
+          `bundling the ${handler} function failed (is the project installed? run npm ci): ${why}`,
+        );
+      }
+      return true;
+    },
+  };
+}
+
 export interface FollowupFunctionProps {
   /** The entry module under functions/entry, without extension, e.g. "touch". */
   readonly handler: string;
@@ -75,11 +81,11 @@ export interface FollowupFunctionProps {
 }
 
 /**
- * Every Followup Lambda, with the team's defaults in one place: nodejs22.x on arm64, bundled as LAMBDA_BUNDLING says,
- * X-Ray, a log group with retention, and its own role that can write only its own logs.
+ * Every Followup Lambda, with the team's defaults in one place: nodejs22.x on arm64, bundled by
+ * scripts/lambda-bundle.ts, X-Ray, a log group with retention, and its own role that can write only its own logs.
  * The cadences and the templates' manifest ship inside the bundle so a send reads the deployed wording.
  */
-export class FollowupFunction extends NodejsFunction {
+export class FollowupFunction extends lambda.Function {
   constructor(scope: Construct, id: string, props: FollowupFunctionProps) {
     const logGroup = new logs.LogGroup(scope, `${id}Logs`, {
       retention: logs.RetentionDays.THREE_MONTHS,
@@ -92,11 +98,26 @@ export class FollowupFunction extends NodejsFunction {
     logGroup.grantWrite(role);
     // Parsed here, not when bundling, so synth reports a bad template even when bundling is skipped.
     const manifest = templateManifestJson(`${ROOT}templates`);
+    const runtime = lambda.Runtime.NODEJS_22_X;
     super(scope, id, {
-      entry: `${ROOT}functions/entry/${props.handler}.ts`,
-      handler: 'handler',
+      // The asset is the bundle, hashed by its output, so the project folder is never fingerprinted.
+      code: lambda.Code.fromAsset(ROOT, {
+        assetHashType: AssetHashType.OUTPUT,
+        bundling: {
+          local: localBundling(props.handler, manifest),
+          // Required by CDK, used only where local bundling is not tried: the same command in the runtime's image.
+          image: runtime.bundlingImage,
+          command: [
+            'bash',
+            '-c',
+            bundleCommand('node', '/asset-input', '/asset-output', props.handler, manifest),
+          ],
+        },
+      }),
+      // The `handler` export of the bundle's index.mjs (BUNDLE_FILE in scripts/lambda-bundle.ts).
+      handler: 'index.handler',
       description: props.description,
-      runtime: lambda.Runtime.NODEJS_22_X,
+      runtime,
       architecture: lambda.Architecture.ARM_64,
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout ?? Duration.seconds(30),
@@ -105,17 +126,6 @@ export class FollowupFunction extends NodejsFunction {
       role,
       loggingFormat: lambda.LoggingFormat.JSON,
       environment: { NODE_OPTIONS: '--enable-source-maps', ...props.environment },
-      bundling: {
-        ...LAMBDA_BUNDLING,
-        commandHooks: {
-          beforeBundling: () => [],
-          beforeInstall: () => [],
-          afterBundling: (inputDir: string, outputDir: string) => [
-            `cp -r "${inputDir}/cadences" "${outputDir}/cadences"`,
-            writeManifestCommand(manifest, outputDir),
-          ],
-        },
-      },
     });
     Validations.of(role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',

@@ -2,12 +2,12 @@ import { readdirSync } from 'node:fs';
 import { basename } from 'node:path';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
-import { BUNDLE_OPTIONS } from '../../bench/functions.ts';
-import { BUNDLE_ALIASES, LAMBDA_BUNDLING } from '../../lib/followup-function.ts';
+import { LAMBDA_BUILD_OPTIONS, literalSchemaKeys } from '../../scripts/lambda-bundle.ts';
 
 /*
- * The Lambda bundles (docs/architecture.md §9): the bench builds them as the stack does, and each holds only the SDK
- * clients its entry file uses and none of the packages a cold start must not pay for: a future import that brings
+ * The Lambda bundles (docs/architecture.md §9), built with the options of the stack's bundler
+ * (scripts/lambda-bundle.ts): each holds only the SDK clients its entry file uses, none of the SDK schemas of
+ * operations it never calls, and none of the packages a cold start must not pay for: a future import that brings
  * one back fails here, naming the function and the package.
  */
 
@@ -63,52 +63,72 @@ function packagesIn(inputs: readonly string[]): Set<string> {
   return new Set(inputs.flatMap((f) => f.match(/node_modules\/((?:@[^/]+\/)?[^/]+)\//)?.[1] ?? []));
 }
 
-async function metafileOf(entry: string) {
-  const { metafile } = await build({
-    ...BUNDLE_OPTIONS,
+/** What a bundle holds: its metafile and its code. */
+async function bundleOf(entry: string) {
+  const { metafile, outputFiles } = await build({
+    ...LAMBDA_BUILD_OPTIONS,
     entryPoints: [`${ROOT}functions/entry/${entry}`],
     outdir: '/nonexistent',
     write: false,
     sourcemap: false,
     metafile: true,
   });
-  return metafile;
+  return { metafile, code: outputFiles.map((f) => f.text).join('') };
 }
 
-describe('the bench bundles as the stack does', () => {
-  it('mirrors every option of LAMBDA_BUNDLING', () => {
-    // Assess: a new option in the stack that the bench does not apply fails here.
-    expect(Object.keys(LAMBDA_BUNDLING).sort()).toEqual(
+async function metafileOf(entry: string) {
+  return (await bundleOf(entry)).metafile;
+}
+
+/** Schemas (S3, SES v2, DynamoDB) of operations a function never calls: there only if esbuild could not drop them. */
+const UNCALLED: Record<string, readonly string[]> = {
+  'inbound-email': ['PutBucketLifecycleConfiguration', 'CreateEmailIdentity', 'PutResourcePolicyInput'],
+  'sms-inbound': ['CreateEmailIdentity', 'PutResourcePolicyInput'],
+  touch: ['CreateEmailIdentity', 'PutResourcePolicyInput'],
+};
+
+describe('the SDK schemas get literal keys, so esbuild drops those no call uses', () => {
+  it('rewrites a computed key that names a string constant to the constant’s literal', () => {
+    // Arrange
+    const source = [
+      'const _e = "error";',
+      'const _hE = "httpError";',
+      'export var A$ = [-3, n0, _A, { [_e]: _c, [_hE]: 400 }, [() => B$, 0], []];',
+    ].join('\n');
+
+    // Act / Assess
+    expect(literalSchemaKeys(source)).toBe(
       [
-        'banner',
-        'bundleAwsSDK',
-        'esbuildArgs',
-        'format',
-        'mainFields',
-        'minify',
-        'sourceMap',
-        'sourcesContent',
-        'target',
-        'workingDirectory',
-      ].sort(),
+        'const _e = "error";',
+        'const _hE = "httpError";',
+        'export var A$ = [-3, n0, _A, { "error": _c, "httpError": 400 }, [() => B$, 0], []];',
+      ].join('\n'),
     );
-    expect(LAMBDA_BUNDLING.esbuildArgs['--alias']).toEqual(
-      Object.entries(BUNDLE_ALIASES).map(([module, replacement]) => `${module}=${replacement}`),
-    );
-    expect(BUNDLE_OPTIONS).toMatchObject({
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: LAMBDA_BUNDLING.target,
-      minify: LAMBDA_BUNDLING.minify,
-      sourcemap: LAMBDA_BUNDLING.sourceMap,
-      sourcesContent: LAMBDA_BUNDLING.sourcesContent,
-      mainFields: LAMBDA_BUNDLING.mainFields,
-      banner: { js: LAMBDA_BUNDLING.banner },
-      alias: BUNDLE_ALIASES,
-      absWorkingDir: ROOT,
-      external: [],
-    });
+  });
+
+  it('leaves what is not an object key, a name that is no string constant, and code that could shadow one', () => {
+    const notKeys = 'const _e = "error";\nexport var A$ = [x ? [_e] : 0, { [_q]: 1 }];';
+    expect(literalSchemaKeys(notKeys)).toBe(notKeys);
+    const shadowing = 'const _e = "error";\nfunction f(_e) { return { [_e]: 1 }; }';
+    expect(literalSchemaKeys(shadowing)).toBe(shadowing);
+    const arrowWithParameter = 'const _e = "error";\nconst f = (_e) => ({ [_e]: 1 });';
+    expect(literalSchemaKeys(arrowWithParameter)).toBe(arrowWithParameter);
+  });
+
+  it.each(Object.entries(UNCALLED))(
+    '%s holds no schema of an operation it never calls',
+    async (name, uncalled) => {
+      // Act
+      const { code } = await bundleOf(`${name}.ts`);
+
+      // Assess
+      expect(uncalled.filter((operation) => code.includes(`"${operation}`))).toEqual([]);
+    },
+  );
+
+  it('would see a schema that is there: the touch sends with SendEmail', async () => {
+    const { code } = await bundleOf('touch.ts');
+    expect(code).toContain('"SendEmail');
   });
 });
 

@@ -1,0 +1,102 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { type BuildOptions, build, type Metafile, type Plugin } from 'esbuild';
+
+/*
+ * How every Lambda function is bundled (docs/architecture.md §9): FollowupFunction runs this file once per function
+ * at synth (`tsx scripts/lambda-bundle.ts <entry> <outDir>`), and bench/functions.ts and test/infra build with the
+ * same LAMBDA_BUILD_OPTIONS, so the sizes and load times they report are the deployed ones. It uses esbuild's API,
+ * not its command line, because the SDK's schemas need a plugin (sdkSchemaKeys below).
+ */
+
+export const ROOT = new URL('..', import.meta.url).pathname;
+
+/** The file each bundle's code is written to: Lambda's handler is `index.handler`. */
+export const BUNDLE_FILE = 'index.mjs';
+
+/**
+ * Modules the bundles replace: the SDK's default credential chain by the environment's credentials, which is where
+ * Lambda puts the role's (docs/architecture.md §9). Paths are relative to the project root.
+ */
+export const BUNDLE_ALIASES = {
+  '@aws-sdk/credential-provider-node': './functions/runtime/env-credentials.ts',
+} as const;
+
+/** An SDK client's generated schemas: one module of constants and static schemas per client. */
+const SDK_SCHEMAS = /[\\/]@aws-sdk[\\/]client-[^\\/]+[\\/]dist-es[\\/]schemas[\\/]schemas_\d+\.js$/;
+/** `const _hE = "httpError";`: the generated file's string constants. */
+const STRING_CONSTANT = /^const (_\w+) = ("(?:[^"\\\n]|\\.)*");$/gm;
+/** A computed key naming one of them, where only an object key can stand: after `{` or `,`, before `:`. */
+const COMPUTED_KEY = /([{,]\s*)\[(_\w+)\](\s*:)/g;
+/** The only functions such a file holds: thunks `() => Name`, which declare nothing that could shadow a constant. */
+const THUNK = /\(\)\s*=>\s*[A-Za-z_$][\w$]*/g;
+
+/**
+ * `{ [_e]: _c }` → `{ "error": _c }` in the SDK's generated schemas. esbuild counts a computed key as a possible side
+ * effect and so keeps every schema of the client, used or not (aws-sdk-js-v3 #7607; the same rewrite is pending in
+ * smithy-typescript's code generator, #1889). A constant's value is its own literal, so the object is the same; a
+ * file of another shape is left as it is (test/infra/bundling.test.ts then fails on the schemas that come back).
+ */
+export function literalSchemaKeys(source: string): string {
+  if (/\bfunction\b/.test(source)) return source;
+  if (source.split('=>').length - 1 !== (source.match(THUNK) ?? []).length) return source;
+  const constants = new Map([...source.matchAll(STRING_CONSTANT)].map((m) => [m[1], m[2]]));
+  return source.replace(COMPUTED_KEY, (whole, before: string, name: string, after: string) => {
+    const literal = constants.get(name);
+    return literal === undefined ? whole : `${before}${literal}${after}`;
+  });
+}
+
+export const sdkSchemaKeys: Plugin = {
+  name: 'sdk-schema-literal-keys',
+  setup(plugin) {
+    plugin.onLoad({ filter: SDK_SCHEMAS }, async ({ path }) => ({
+      contents: literalSchemaKeys(await readFile(path, 'utf8')),
+      loader: 'js',
+    }));
+  },
+};
+
+/**
+ * An ESM bundle minified with the AWS SDK inside (a bundled SDK loads ~200 ms faster than the runtime's), source maps
+ * without sources, BUNDLE_ALIASES applied, the SDK's schemas with literal keys.
+ */
+export const LAMBDA_BUILD_OPTIONS = {
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node22',
+  minify: true,
+  sourcemap: true,
+  sourcesContent: false,
+  mainFields: ['module', 'main'],
+  // Some CommonJS dependencies call require(); ESM output needs it defined.
+  banner: {
+    js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+  },
+  alias: BUNDLE_ALIASES,
+  absWorkingDir: ROOT,
+  plugins: [sdkSchemaKeys],
+  logLevel: 'warning',
+} satisfies BuildOptions;
+
+/** Bundles one entry file (functions/entry/<name>.ts) into `outDir`/index.mjs with its source map. */
+export async function bundleFunction(entry: string, outDir: string): Promise<Metafile> {
+  const { metafile } = await build({
+    ...LAMBDA_BUILD_OPTIONS,
+    entryPoints: [entry],
+    outfile: join(outDir, BUNDLE_FILE),
+    metafile: true,
+  });
+  return metafile;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const [entry, outDir] = process.argv.slice(2);
+  if (!entry || !outDir) {
+    process.stderr.write('usage: tsx scripts/lambda-bundle.ts functions/entry/<name>.ts <output folder>\n');
+    process.exit(2);
+  }
+  await bundleFunction(entry, outDir);
+}
