@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import { registerCadenceEdits } from './cadence-diff/register.ts';
+import { REPORT_JSON_HELP, SPEED_TO_LEAD_HELP } from './commands/report-help.ts';
 import { fail } from './output.ts';
 
 const program = new Command('followup')
@@ -205,10 +206,7 @@ program
   .option('--cadence <id>', 'only this cadence (default: every cadence, and each on its own)')
   .option('--since <yyyy-mm>', 'leads first contacted in this month (UTC) or later, e.g. 2026-01')
   .option('--until <yyyy-mm>', 'leads first contacted up to and including this month (UTC), e.g. 2026-06')
-  .option(
-    '--json',
-    'print {byTouch: [{touch, sent, replies, responseRate, positiveReplies, positiveReplyRate, ...}], positiveReplyRate, meetingsPer100Enrolled, conversionRate, avgTouchesToClose, revenueRecovered, cadences, ...}',
-  )
+  .option('--json', REPORT_JSON_HELP)
   .option('--csv', 'print one row per cadence × touch number, and a "total" row per cadence')
   .option('--aws', 'read the deployed stack (also FOLLOWUP_TARGET=aws); default: the local runtime')
   .option('--stack <name>', 'with --aws: the stack whose TableName output names the table', 'Followup')
@@ -228,6 +226,7 @@ whatever the number of leads; it never scans the table.
   conversion           leads that needed 2+ touches and then won, over leads that got 2+ touches
   touches to close     the mean touch count of won leads
   revenue recovered    the value of deals won after the 2nd or later touch
+${SPEED_TO_LEAD_HELP}
 --since/--until pick leads by the month of their first touch (a cohort): a month shows what the leads first
 contacted that month went on to do, whenever it happened. Deals are also listed by the month they were won.
 

@@ -1,6 +1,7 @@
 import { html, raw, type SafeHtml } from '../functions/core/html.ts';
 import { formatNumber } from './format.ts';
 import type { FollowUpFigures } from './model.ts';
+import { speedToLeadChart } from './speed-chart.ts';
 
 /*
  * The follow-up measures as pictures, drawn on the server as inline SVG (no script, no chart library): response rate
@@ -33,6 +34,9 @@ export const CHART_STYLES = raw(`
 .chart .legend { display: inline-block; width: .7rem; height: .7rem; border-radius: 2px; margin: 0 .3rem 0 .6rem; vertical-align: -1px; }
 .chart .legend.recovered { background: var(--good); }
 .chart .legend.other { background: color-mix(in srgb, var(--muted) 35%, transparent); }
+.chart .bar.human { fill: var(--good); }
+.chart .legend.first { background: var(--accent); }
+.chart .legend.human { background: var(--good); }
 `);
 
 const percent = (rate: number) => `${(rate * 100).toFixed(rate > 0 && rate < 0.1 ? 1 : 0)}%`;
@@ -245,5 +249,6 @@ export function followUpCharts(f: FollowUpFigures | undefined): SafeHtml {
 ${responseRateChart(f.byTouch)}
 ${funnelChart(f.funnel)}
 ${revenueChart(f.revenueByMonth)}
+${speedToLeadChart(f.speedToLead)}
 </div>`;
 }

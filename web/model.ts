@@ -1,4 +1,5 @@
 import type { Channel } from '../functions/core/cadence-schema.ts';
+import type { SpeedToLead } from '../functions/core/speed-to-lead.ts';
 import type { LeadStatus } from '../functions/domain/lead.ts';
 import type { EnrollmentStatus, TouchStatus } from '../functions/domain/ports.ts';
 
@@ -127,6 +128,8 @@ export interface FollowUpFigures {
   readonly positiveReplyRate: number | null;
   /** Meetings per 100 leads contacted (enrollments that got their first touch). */
   readonly meetingsPer100Enrolled: number | null;
+  /** Arrival to first touch and to first task done, as histogram buckets (absent from an older report). */
+  readonly speedToLead?: SpeedToLead;
 }
 
 /** An enrollment whose execution has not started: its start failed and is retried, or it was given up. */

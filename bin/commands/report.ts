@@ -8,6 +8,7 @@ import {
   type ReportFigures,
   type TouchReport,
 } from '../../functions/core/report.ts';
+import type { SpeedFigures, SpeedToLeadFigures } from '../../functions/core/speed-to-lead.ts';
 import { type CsvColumn, csvTable } from '../csv.ts';
 import { type Terminal, table } from '../output.ts';
 import { dataFolderLabel, openTable, type TargetOptions } from '../targets.ts';
@@ -131,6 +132,37 @@ function summary(f: ReportFigures): string {
   ]);
 }
 
+const bound = (f: SpeedFigures, p: 'p50' | 'p95') => f[p]?.label ?? '–';
+
+/** Speed to lead overall, per cadence and per rep; empty when nothing was timed. */
+function speedTable(report: Report): string[] {
+  const speed = report.speedToLead;
+  if (speed.firstTouch.leads === 0 && speed.humanTouch.leads === 0) return [];
+  const row = (scope: string, f: SpeedToLeadFigures) => [
+    scope,
+    count(f.firstTouch.leads),
+    bound(f.firstTouch, 'p50'),
+    bound(f.firstTouch, 'p95'),
+    percent(f.firstTouch.withinHourRate),
+    count(f.humanTouch.leads),
+    bound(f.humanTouch, 'p50'),
+    bound(f.humanTouch, 'p95'),
+  ];
+  return [
+    '',
+    'Speed to lead: from a lead’s arrival (the start of the enrollment it came in by) to its first touch, and to its',
+    'first human touch (a call or task its rep marked done). p50 and p95 are the bound of the delay bucket they fall',
+    `in (${speed.buckets.join(', ')}), not exact times.`,
+    '',
+    table([
+      ['', 'timed', 'first touch p50', 'p95', 'within 1 h', 'task done', 'human p50', 'p95'],
+      row('all', speed),
+      ...speed.byCadence.map((c) => row(`cadence ${c.cadence}`, c)),
+      ...speed.byOwner.map((o) => row(`rep ${o.owner || '(default owner)'}`, o)),
+    ]),
+  ];
+}
+
 /** The report for a person at a terminal; `cadence` is the one asked for, if any. */
 export function formatReport(report: Report, source?: string, cadence?: string): string {
   const range =
@@ -164,6 +196,7 @@ export function formatReport(report: Report, source?: string, cadence?: string):
       ]),
     );
   }
+  lines.push(...speedTable(report));
   if (report.cadences.length > 1) {
     lines.push('', 'By cadence:', '');
     lines.push(

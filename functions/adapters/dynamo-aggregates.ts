@@ -6,7 +6,13 @@ import {
   type Counter,
   type Counts,
 } from '../core/report.ts';
-import type { AggregateKey, AggregateQuery, Aggregates, EnrollmentMarks } from '../domain/report-ports.ts';
+import type {
+  AggregateKey,
+  AggregateQuery,
+  Aggregates,
+  EnrollmentMarks,
+  MarkedEnrollment,
+} from '../domain/report-ports.ts';
 import { rethrow } from './aws-errors.ts';
 import { AGG_PK as AGG, enrollmentItemKey } from './dynamo/keys.ts';
 
@@ -16,6 +22,7 @@ import { AGG_PK as AGG, enrollmentItemKey } from './dynamo/keys.ts';
  *   pk                        sk                          item
  *   AGG#<cadence>#<yyyy-mm>   TOUCH#<nnn>                 counters of the leads' n-th touches made by the cadence
  *   AGG#<cadence>#<yyyy-mm>   CLOSED                      deals won that month (by win date)
+ *   AGG#<cadence>#<yyyy-mm>   SPEED#<owner>               speed-to-lead histograms of the owner's leads ("" for none)
  *   AGG                       MONTH#<yyyy-mm>#<cadence>   an index: which cadence has counters in which month
  *
  * Counters only ever grow by `ADD`, which DynamoDB applies atomically, so concurrent touches and signals never lose
@@ -24,15 +31,27 @@ import { AGG_PK as AGG, enrollmentItemKey } from './dynamo/keys.ts';
  */
 
 const partition = (cadenceId: string, month: string) => `${AGG}#${cadenceId}#${month}`;
-const slotSk = (slot: AggregateSlot) =>
-  slot === 'closed' ? 'CLOSED' : `TOUCH#${String(slot).padStart(3, '0')}`;
+function slotSk(slot: AggregateSlot, owner = ''): string {
+  if (slot === 'closed') return 'CLOSED';
+  if (slot === 'speed') return `SPEED#${owner}`;
+  return `TOUCH#${String(slot).padStart(3, '0')}`;
+}
 const indexSk = (month: string, cadenceId: string) => `MONTH#${month}#${cadenceId}`;
 const INDEX_ITEM = /^MONTH#(\d{4}-\d{2})#(.+)$/;
 
-function slotOf(sk: string): AggregateSlot | undefined {
-  if (sk === 'CLOSED') return 'closed';
+function slotOf(sk: string): { slot: AggregateSlot; owner?: string } | undefined {
+  if (sk === 'CLOSED') return { slot: 'closed' };
+  if (sk.startsWith('SPEED#')) return { slot: 'speed', owner: sk.slice('SPEED#'.length) };
   const touch = /^TOUCH#(\d+)$/.exec(sk);
-  return touch ? Number(touch[1]) : undefined;
+  return touch ? { slot: Number(touch[1]) } : undefined;
+}
+
+/** The enrollment as an ALL_OLD answer holds it: what speed to lead is timed from. */
+function markedEnrollment(old: Record<string, unknown>): MarkedEnrollment | undefined {
+  const { cadenceId, enrolledAt, source } = old;
+  return typeof cadenceId === 'string' && typeof enrolledAt === 'string'
+    ? { cadenceId, enrolledAt, source: typeof source === 'string' ? source : '' }
+    : undefined;
 }
 
 const isConditionFailed = (error: unknown) =>
@@ -77,7 +96,7 @@ export class DynamoAggregates implements Aggregates {
       this.client.send(
         new UpdateCommand({
           TableName: this.table,
-          Key: { pk: partition(key.cadenceId, key.month), sk: slotSk(key.slot) },
+          Key: { pk: partition(key.cadenceId, key.month), sk: slotSk(key.slot, key.owner) },
           UpdateExpression: `SET #type = :type, cadenceId = :cadence, #month = :month ADD ${adds.join(', ')}`,
           ExpressionAttributeNames: { ...names, '#type': 'type', '#month': 'month' },
           ExpressionAttributeValues: values,
@@ -95,7 +114,8 @@ export class DynamoAggregates implements Aggregates {
     const sets = ['firstTouchAt = if_not_exists(firstTouchAt, :at)'];
     if (ask.reachedTwo) sets.push('reachedTwoAt = if_not_exists(reachedTwoAt, :at)');
     try {
-      // The old values of the same write say which marks were not there: exactly one caller sets each.
+      // The old item of the same write says which marks were not there (exactly one caller sets each) and when
+      // the enrollment started, for speed to lead, at no extra request.
       const result = await this.client.send(
         new UpdateCommand({
           TableName: this.table,
@@ -103,17 +123,44 @@ export class DynamoAggregates implements Aggregates {
           UpdateExpression: `SET ${sets.join(', ')}`,
           ConditionExpression: 'attribute_exists(pk)',
           ExpressionAttributeValues: { ':at': at },
-          ReturnValues: 'UPDATED_OLD',
+          ReturnValues: 'ALL_OLD',
         }),
       );
       const old = result.Attributes ?? {};
+      const first = old.firstTouchAt === undefined;
+      const enrollment = first ? markedEnrollment(old) : undefined;
       return {
-        first: old.firstTouchAt === undefined,
+        first,
         reachedTwo: ask.reachedTwo && old.reachedTwoAt === undefined,
+        ...(enrollment ? { enrollment } : {}),
       };
     } catch (error) {
       // No enrollment record (never happens for an enrolled lead): nothing is marked, nothing counted twice.
       if (isConditionFailed(error)) return { first: false, reachedTwo: false };
+      return rethrow(error, 'DynamoDB');
+    }
+  }
+
+  async markHumanTouch(
+    leadId: string,
+    enrollmentId: string,
+    at: string,
+  ): Promise<MarkedEnrollment | undefined> {
+    try {
+      const result = await this.client.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: enrollmentItemKey(leadId, enrollmentId),
+          UpdateExpression: 'SET humanTouchAt = if_not_exists(humanTouchAt, :at)',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':at': at },
+          ReturnValues: 'ALL_OLD',
+        }),
+      );
+      const old = result.Attributes ?? {};
+      return old.humanTouchAt === undefined ? markedEnrollment(old) : undefined;
+    } catch (error) {
+      if (isConditionFailed(error)) return undefined;
       return rethrow(error, 'DynamoDB');
     }
   }
@@ -144,7 +191,7 @@ export class DynamoAggregates implements Aggregates {
           for (const counter of COUNTERS) {
             if (typeof item[counter] === 'number') counts[counter] = item[counter] as number;
           }
-          rows.push({ cadenceId, month, slot, counts: counts as Partial<Counts> });
+          rows.push({ cadenceId, month, ...slot, counts: counts as Partial<Counts> });
         }
       }
     };

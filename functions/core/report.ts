@@ -1,4 +1,5 @@
 import { CHANNELS, type Channel } from './cadence-schema.ts';
+import { SPEED_COUNTERS, type SpeedCounter, type SpeedToLead, speedToLead } from './speed-to-lead.ts';
 
 /*
  * The seed's "measuring your follow-up effectiveness" as pure maths over the aggregate counters
@@ -15,7 +16,7 @@ import { CHANNELS, type Channel } from './cadence-schema.ts';
  * month. Months are UTC.
  */
 
-export const COUNTERS = [
+const TOUCH_COUNTERS = [
   'sent',
   'sentEmail',
   'sentSms',
@@ -42,17 +43,24 @@ export const COUNTERS = [
   'wonAfterTwo',
   'revenueRecovered',
 ] as const;
-export type Counter = (typeof COUNTERS)[number];
+/** `speed` slot only: enrollments per delay bucket, to the first touch and to the first task done (speed-to-lead.ts). */
+export type Counter = (typeof TOUCH_COUNTERS)[number] | SpeedCounter;
+export const COUNTERS: readonly Counter[] = [...TOUCH_COUNTERS, ...SPEED_COUNTERS];
 export type Counts = Readonly<Record<Counter, number>>;
 
-/** The n-th touch (0: before the lead's first touch), or the deals closed in the month. */
-export type AggregateSlot = number | 'closed';
+/**
+ * The n-th touch (0: before the lead's first touch), the deals closed in the month, or the speed-to-lead histograms
+ * of one owner (`speed`, with `owner`).
+ */
+export type AggregateSlot = number | 'closed' | 'speed';
 
 export interface AggregateRow {
   readonly cadenceId: string;
   /** yyyy-mm, UTC: the month of the leads' first touch (the `closed` slot: the month deals were won). */
   readonly month: string;
   readonly slot: AggregateSlot;
+  /** `speed` rows only: the leads' owner ("" for none), so speed is read per rep without a row per lead. */
+  readonly owner?: string;
   readonly counts: Partial<Counts>;
 }
 
@@ -166,6 +174,8 @@ export interface Report extends ReportFigures {
   /** The months with data in the range. */
   readonly months: readonly string[];
   readonly cadences: readonly CadenceReport[];
+  /** Arrival to first touch and to first task done, p50/p95 as histogram bucket bounds, per cadence and per owner. */
+  readonly speedToLead: SpeedToLead;
 }
 
 export interface ReportOptions {
@@ -190,7 +200,7 @@ const byChannel = (counts: Counts): Record<Channel, number> =>
 export function mergeRows(rows: readonly AggregateRow[]): AggregateRow[] {
   const merged = new Map<string, { row: AggregateRow; counts: Record<Counter, number> }>();
   for (const row of rows) {
-    const key = `${row.cadenceId}\u0000${row.month}\u0000${row.slot}`;
+    const key = `${row.cadenceId}\u0000${row.month}\u0000${row.slot}\u0000${row.owner ?? ''}`;
     let entry = merged.get(key);
     if (!entry) {
       entry = { row, counts: zero() };
@@ -209,6 +219,7 @@ function figures(rows: readonly AggregateRow[], scope: 'overall' | 'cadence'): R
   const touches = new Map<number, Record<Counter, number>>();
   const closed = new Map<string, Record<Counter, number>>();
   for (const row of rows) {
+    if (row.slot === 'speed') continue;
     const target =
       row.slot === 'closed'
         ? (closed.get(row.month) ?? closed.set(row.month, zero()).get(row.month))
@@ -311,5 +322,6 @@ export function buildReport(rows: readonly AggregateRow[], options: ReportOption
         'cadence',
       ),
     })),
+    speedToLead: speedToLead(kept.filter((row) => row.slot === 'speed')),
   };
 }

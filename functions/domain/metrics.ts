@@ -1,9 +1,10 @@
 import type { Channel } from '../core/cadence-schema.ts';
 import { type Counter, monthOf, SENT_COUNTER } from '../core/report.ts';
+import { bucketOf, type SpeedMeasure, speedCounter } from '../core/speed-to-lead.ts';
 import { assertUnreachable } from '../core/unreachable.ts';
 import type { Lead, LeadStatus } from './lead.ts';
 import type { ContactRecorded, Logger } from './ports.ts';
-import type { AggregateKey, Aggregates, MetricName, MetricSink } from './report-ports.ts';
+import type { AggregateKey, Aggregates, MarkedEnrollment, MetricName, MetricSink } from './report-ports.ts';
 import type { ReadingLabel, Signal } from './signal-schema.ts';
 
 /*
@@ -40,6 +41,30 @@ export interface SentTouch {
   readonly enrollmentId: string;
   readonly channel: Channel;
   readonly at: string;
+  /** The lead's owner: speed to lead is also counted per owner ("" for a lead with none: the default owner's). */
+  readonly owner?: string;
+}
+
+/**
+ * Whether speed to lead is timed for the enrollment: it is how the lead arrived (a signup, an import row, a cart, a
+ * referral), not a continuation — a cadence's `then` or a snooze's re-engage starts on a schedule, not on an arrival.
+ */
+export const isArrival = (enrollment: MarkedEnrollment) =>
+  !enrollment.source.startsWith('cadence:') && !enrollment.source.startsWith('signal:');
+
+/** The counter a delay from the enrollment's start to `at` adds to, in its cohort's `speed` row of the owner. */
+function speedCount(
+  measure: SpeedMeasure,
+  enrollment: MarkedEnrollment,
+  at: string,
+  cohortAt: string,
+  owner: string | undefined,
+): { key: AggregateKey; counts: Additions } {
+  const delay = Date.parse(at) - Date.parse(enrollment.enrolledAt);
+  return {
+    key: { cadenceId: enrollment.cadenceId, month: monthOf(cohortAt), slot: 'speed', owner: owner ?? '' },
+    counts: { [speedCounter(measure, bucketOf(delay))]: 1 },
+  };
 }
 
 /** A touch went out; `recorded` is what recording it on the lead returned (its touch number), if that worked. */
@@ -70,6 +95,42 @@ export async function measureSent(
         ...(marks.reachedTwo ? { reachedTwo: 1 } : {}),
       },
     );
+    // Timed once per enrollment: only the call that set its first mark gets the enrollment back.
+    if (marks.enrollment && isArrival(marks.enrollment)) {
+      const speed = speedCount(
+        'firstTouch',
+        marks.enrollment,
+        touch.at,
+        recorded.firstContactAt,
+        touch.owner,
+      );
+      await aggregates.add(speed.key, speed.counts);
+    }
+  });
+}
+
+export interface DoneTask {
+  readonly leadId: string;
+  readonly enrollmentId: string;
+  /** When the rep marked it done: the first evidence the human touch happened. */
+  readonly at: string;
+  readonly owner?: string;
+  /** The lead's first touch (its cohort); the task's own instant when unknown. */
+  readonly cohortAt?: string;
+}
+
+/**
+ * A rep marked a task done (called from inside the task's once, docs/architecture.md §4.2): the enrollment's first
+ * human touch, timed from its start, is counted once per enrollment however many of its tasks are done.
+ */
+export async function measureHumanTouch(deps: MeasureDeps, task: DoneTask): Promise<void> {
+  const { aggregates } = deps;
+  if (!aggregates) return;
+  await safely(deps, task.leadId, async () => {
+    const enrollment = await aggregates.markHumanTouch(task.leadId, task.enrollmentId, task.at);
+    if (!enrollment || !isArrival(enrollment)) return;
+    const speed = speedCount('humanTouch', enrollment, task.at, task.cohortAt ?? task.at, task.owner);
+    await aggregates.add(speed.key, speed.counts);
   });
 }
 

@@ -2,20 +2,23 @@ import { DateTime } from 'luxon';
 import * as z from 'zod';
 import { isTimeZone } from '../core/schedule.ts';
 import { returnInstant } from '../core/snooze-time.ts';
+import type { TaskRef } from './outcome-links.ts';
+import { markTaskDone } from './outcome-task.ts';
 import { MAX_SNOOZE_DAYS, snoozeLimit } from './signal-rules.ts';
-import { OUTCOME_RESULTS } from './signal-schema.ts';
+import { TASK_RESULTS } from './signal-schema.ts';
 import { applySignal, type SignalDeps, type SignalResult } from './signals.ts';
 
 /*
  * A rep's outcome for a lead (docs/architecture.md §4.3): replied, meeting, won (with the deal's value), lost, or not
  * now (until a date: the lead is snoozed and re-engaged then). From the API (POST /leads/{id}/outcome), the
- * dashboard, or a signed link in a task email.
+ * dashboard, or a signed link in a task email; from a task's link, also `done`, and whatever it records marks that
+ * task done (outcome-task.ts).
  */
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 export const OutcomeFieldsSchema = z.object({
-  result: z.enum(OUTCOME_RESULTS, { error: `must be one of ${OUTCOME_RESULTS.join(', ')}` }),
+  result: z.enum(TASK_RESULTS, { error: `must be one of ${TASK_RESULTS.join(', ')}` }),
   value: z.coerce
     .number({ error: 'must be a number, e.g. 1200' })
     .nonnegative({ error: 'must be 0 or more' })
@@ -44,6 +47,8 @@ export interface OutcomeRequest extends OutcomeFields {
   readonly source: string;
   /** A correction of a reply's reading: that reply's signal id. */
   readonly corrects?: string;
+  /** The task whose email the outcome came from: it is marked done. */
+  readonly task?: TaskRef;
 }
 
 export type RecordedOutcome = SignalResult | { readonly outcome: 'invalid'; readonly message: string };
@@ -57,7 +62,10 @@ function lastSnoozeDate(now: Date, zone: string): string {
   return (fits(day) ? day : day.minus({ days: 1 })).toISODate() ?? '';
 }
 
-/** Records the outcome; a `not-now` date is the start of the lead's working day there. */
+/**
+ * Records the outcome; a `not-now` date is the start of the lead's working day there. With a task, the task is marked
+ * done too (after the outcome, so a retry of a failed outcome still finds the task to mark); `done` only marks it.
+ */
 export async function recordOutcome(
   deps: SignalDeps,
   request: OutcomeRequest,
@@ -65,6 +73,12 @@ export async function recordOutcome(
 ): Promise<RecordedOutcome> {
   const lead = await deps.store.getLead(request.leadId);
   if (!lead) return { outcome: 'no-lead' };
+  const { task, result } = request;
+  if (result === 'done') {
+    if (!task)
+      return { outcome: 'invalid', message: 'done marks a task done: use the link in the task email' };
+    return markTaskDone(deps, lead, { task, result, source: request.source }, now);
+  }
   let until: string | undefined;
   if (request.until) {
     const zone = lead.zone && isTimeZone(lead.zone) ? lead.zone : deps.defaultTimeZone;
@@ -81,7 +95,7 @@ export async function recordOutcome(
       };
     }
   }
-  return applySignal(
+  const recorded = await applySignal(
     deps,
     {
       v: 1,
@@ -90,7 +104,7 @@ export async function recordOutcome(
       leadId: lead.leadId,
       at: now.toISOString(),
       source: request.source,
-      result: request.result,
+      result,
       ...(request.value !== undefined ? { value: request.value } : {}),
       ...(request.currency ? { currency: request.currency } : {}),
       ...(until ? { until } : {}),
@@ -99,4 +113,8 @@ export async function recordOutcome(
     },
     now,
   );
+  if (task && recorded.outcome !== 'no-lead') {
+    await markTaskDone(deps, lead, { task, result, source: request.source }, now);
+  }
+  return recorded;
 }

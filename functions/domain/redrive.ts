@@ -153,7 +153,10 @@ export async function redriveTouch(
       `not sent (${name}: ${message}); the touch is still unconfirmed${error instanceof TransientError ? ': try again in a minute' : ''}`,
     );
   }
-  await recordSent(deps, event, at, messageId, { nextTouch: false });
+  await recordSent(deps, event, at, messageId, {
+    nextTouch: false,
+    ...(lead.owner ? { owner: lead.owner } : {}),
+  });
   await store.clearUnconfirmed(key);
   await store.recordEvent(key.leadId, {
     at,

@@ -7,6 +7,8 @@ export interface AggregateKey {
   /** yyyy-mm, UTC: the month of the lead's first touch, or (closed) the month won. */
   readonly month: string;
   readonly slot: AggregateSlot;
+  /** `speed` slot only: the lead's owner ("" for none). */
+  readonly owner?: string;
 }
 
 export interface AggregateQuery {
@@ -17,12 +19,23 @@ export interface AggregateQuery {
   readonly until?: string;
 }
 
+/** The enrollment a mark was set on, as it was stored: where speed to lead is timed from. */
+export interface MarkedEnrollment {
+  readonly cadenceId: string;
+  /** The enrollment's start (its schedule's instant E, docs/architecture.md §2.3): the lead's arrival in it. */
+  readonly enrolledAt: string;
+  /** What enrolled it: "intake", "import", "cadence:<id>" (a `then`), "signal:<type>" (a snooze's re-engage). */
+  readonly source: string;
+}
+
 /** What an enrollment's touch marked for the first time. */
 export interface EnrollmentMarks {
   /** This was the enrollment's first sent touch. */
   readonly first: boolean;
   /** This was the first of its touches after which its lead had had 2 touches. */
   readonly reachedTwo: boolean;
+  /** The enrollment, when this call set its first mark (read in the same write, so it costs no request). */
+  readonly enrollment?: MarkedEnrollment;
 }
 
 /**
@@ -42,6 +55,11 @@ export interface Aggregates {
     at: string,
     ask: { readonly reachedTwo: boolean },
   ): Promise<EnrollmentMarks>;
+  /**
+   * Marks the enrollment's first human touch (a task its rep marked done) at `at`, once: the enrollment as stored
+   * when this call set the mark, undefined when it was set already (or there is no such enrollment).
+   */
+  markHumanTouch(leadId: string, enrollmentId: string, at: string): Promise<MarkedEnrollment | undefined>;
   /** The aggregate rows of the cadences and months asked for: reads that grow with cadences × months, not leads. */
   read(query?: AggregateQuery): Promise<AggregateRow[]>;
 }

@@ -40,6 +40,12 @@ const reading = ReadingSchema.optional();
 
 export const OUTCOME_RESULTS = ['replied', 'meeting', 'won', 'lost', 'not-now'] as const;
 export type OutcomeResult = (typeof OUTCOME_RESULTS)[number];
+/**
+ * What a rep can record from a task email: an outcome, or `done` — the call or step is done (e.g. called, no answer
+ * yet), the lead's status stays. Each of them marks the task done (functions/domain/outcome-task.ts).
+ */
+export const TASK_RESULTS = ['done', ...OUTCOME_RESULTS] as const;
+export type TaskResult = (typeof TASK_RESULTS)[number];
 
 export const SignalSchema = z.discriminatedUnion('type', [
   z.object({ ...base, type: z.literal('reply'), messageId: MessageId, reading }),

@@ -80,7 +80,10 @@ export async function deliver(
     case 'task': {
       const message = renderTemplate(source, event.channel, ctx);
       const links = settings.apiBaseUrl
-        ? outcomeLinks(settings.apiBaseUrl, lead.leadId, key, new Date(at))
+        ? outcomeLinks(settings.apiBaseUrl, lead.leadId, key, new Date(at), {
+            enrollmentId: event.enrollmentId,
+            stepIndex: event.stepIndex,
+          })
         : [];
       const email = ownerTaskEmail(lead, event, message, zone, settings, links);
       await deps.store.putTask({

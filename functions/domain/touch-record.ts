@@ -19,14 +19,15 @@ export const errorName = (error: unknown) => (error instanceof Error ? error.nam
 
 /**
  * After the message is out: the touch `sent`, the contact on the lead, the measures. A failure from here on must not
- * release the claim, or a retry would send it again; `nextTouch` also moves the lead's next-touch date.
+ * release the claim, or a retry would send it again; `nextTouch` also moves the lead's next-touch date; `owner` (the
+ * lead's rep) is what speed to lead is counted under.
  */
 export async function recordSent(
   deps: RecordDeps,
   event: TouchEvent,
   at: string,
   messageId: string,
-  options: { readonly nextTouch: boolean },
+  options: { readonly nextTouch: boolean; readonly owner?: string },
 ): Promise<void> {
   const { store, logger } = deps;
   const key: TouchKey = {
@@ -64,6 +65,7 @@ export async function recordSent(
       enrollmentId: event.enrollmentId,
       channel: event.channel,
       at,
+      ...(options.owner ? { owner: options.owner } : {}),
     },
     recorded,
   );

@@ -179,7 +179,10 @@ export async function performTouch(deps: TouchDeps, event: TouchEvent, now: Date
     throw error;
   }
 
-  await recordSent(deps, event, at, messageId, { nextTouch: true });
+  await recordSent(deps, event, at, messageId, {
+    nextTouch: true,
+    ...(current.owner ? { owner: current.owner } : {}),
+  });
   return { status: 'sent' };
 }
 

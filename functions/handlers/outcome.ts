@@ -174,6 +174,7 @@ export function makeOutcomeHandler(deps: OutcomeDeps): HttpHandler {
         id,
         source: claim.corrects ? 'reading-correction' : 'outcome-link',
         ...(claim.corrects ? { corrects: claim.corrects } : {}),
+        ...(claim.task ? { task: claim.task } : {}),
       },
       now,
     );

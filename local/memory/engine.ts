@@ -124,7 +124,9 @@ export function createMemoryEngine(options: MemoryEngineOptions): MemoryEngine {
 
   const requests: Requests = { reads: 0, writes: 0 };
   const store = new MemoryLeadStore();
-  const aggregates = new MemoryAggregates();
+  const aggregates = new MemoryAggregates((leadId, enrollmentId) =>
+    store.getEnrollment(leadId, enrollmentId),
+  );
   const mailer = new MemoryMailer();
   const sms = new MemorySmsSender();
   const rawMail = new MemoryRawMailStore();

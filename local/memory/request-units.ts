@@ -129,6 +129,7 @@ export const AGGREGATES_REQUESTS: Table<Aggregates, MemoryAggregates> = {
           : 0,
       ),
   markEnrollment: one.write,
+  markHumanTouch: one.write,
   // The index, then one partition per cadence × month.
   read: () => (rows) => reads(1 + new Set(rows.map((r) => `${r.cadenceId}|${r.month}`)).size),
 };
