@@ -25,7 +25,8 @@ import type {
  *   SUPPRESS#<sha256>  SUPPRESS                        an address nothing may be sent to
  *   PHONE#<sha256>     PHONE                           the lead a phone number (E.164) belongs to
  *   CART#<sha256>      CART                            the lead a shop's cart belongs to
- *   AGG#<cadence>#<yyyy-mm>  TOUCH#<nnn> | CLOSED      report counters (see dynamo-aggregates.ts)
+ *   AGG#<cadence>#<yyyy-mm>  TOUCH#<nnn> | CLOSED | SPEED#<owner>
+ *                                                      report counters and speed-to-lead histograms (dynamo-aggregates.ts)
  *   AGG                MONTH#<yyyy-mm>#<cadence>       which cadences have counters in which month
  *   RETRY              <dueAt>#<leadId>#<enrollmentId> an enrollment whose start the sweeper retries once due
  *   STUCK              <endedAt>#<leadId>#<enrollmentId>
