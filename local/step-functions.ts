@@ -1,10 +1,10 @@
 import './polyfills.ts';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
-import { StateMachine } from 'aws-local-stepfunctions';
 import type { StateMachineDefinition } from '../functions/core/compile.ts';
 import type { Clock } from './clock.ts';
 import { Slots } from './slots.ts';
+import { type LocalMachine, stateMachineOf } from './step-functions-machines.ts';
 
 export const LOCAL_REGION = 'local';
 export const LOCAL_ACCOUNT = '000000000000';
@@ -95,7 +95,7 @@ export const executionContext = new AsyncLocalStorage<{ executionArn: string; no
 export class LocalStepFunctions {
   private readonly records = new Map<string, ExecutionRecord>();
   private readonly running = new Map<string, { abort: AbortController; done: Promise<void> }>();
-  private readonly machines = new Map<string, StateMachine>();
+  private readonly machines = new Map<string, LocalMachine>();
   /** Each execution's latest touch instant: the virtual "now" of its Complete task under a simulated clock. */
   private readonly lastDue = new Map<string, Date>();
   readonly counters: Counters = { transitions: 0, lambdaInvocations: 0 };
@@ -242,7 +242,7 @@ export class LocalStepFunctions {
 
   private launch(record: ExecutionRecord): void {
     const machineName = this.machineName(record.stateMachineArn);
-    const machine = this.machines.get(machineName) as StateMachine;
+    const { machine, parameters } = this.machines.get(machineName) as LocalMachine;
     const definition = this.options.definitions.get(machineName) as StateMachineDefinition;
     const abort = new AbortController();
     const taskHandlers: Record<string, (input: unknown) => Promise<never>> = {};
@@ -252,8 +252,10 @@ export class LocalStepFunctions {
       if (state.Type === 'Wait') waits[stateName] = 0;
       if (state.Type !== 'Task') continue;
       retries[stateName] = this.options.retryIntervalMs ?? 50;
+      const resolve = parameters.get(stateName);
+      // Not async: a path that finds nothing throws before the Task starts, as the library's own Parameters would.
       taskHandlers[stateName] = (input) =>
-        this.invoke(record, input as TaskInput, abort.signal) as Promise<never>;
+        this.invoke(record, (resolve ? resolve(input) : input) as TaskInput, abort.signal) as Promise<never>;
     }
     const execution = machine.run(JSON.parse(record.input), {
       overrides: {
@@ -353,43 +355,6 @@ export class LocalStepFunctions {
   }
   private queued: Promise<void> | undefined;
   private readonly dirty = new Set<ExecutionRecord>();
-}
-
-/**
- * The longest Task timeout a Node timer can hold (2^31-1 ms, 24.8 days). aws-local-stepfunctions times a Task that
- * names no TimeoutSeconds out after 60 s of real time, but here a touch sleeps inside its Task until it is due: a
- * touch more than a minute away would fail its execution with States.Timeout.
- */
-const LOCAL_TASK_TIMEOUT_SECONDS = 2_147_483;
-
-/**
- * The state machines of each definition text: ajv checks an ASL in every `new StateMachine`, which costs seconds
- * for the shipped cadences, so each definition is validated once per process and machines are shared by runtimes
- * (a StateMachine keeps nothing of its runs).
- */
-const machinesByDefinition = new Map<string, StateMachine>();
-
-function stateMachineOf(definition: StateMachineDefinition, validate: boolean): StateMachine {
-  const untimed = untimedTasks(definition);
-  // A machine built unchecked is never handed to a runtime that asked for the check.
-  const key = `${validate ? 'checked' : 'unchecked'} ${JSON.stringify(untimed)}`;
-  let machine = machinesByDefinition.get(key);
-  if (!machine) {
-    const validationOptions = validate ? { checkArn: false } : { noValidate: true };
-    machine = new StateMachine(untimed as never, { validationOptions });
-    machinesByDefinition.set(key, machine);
-  }
-  return machine;
-}
-
-function untimedTasks(definition: StateMachineDefinition): StateMachineDefinition {
-  const states = Object.fromEntries(
-    Object.entries(definition.States).map(([name, state]) => [
-      name,
-      state.Type === 'Task' ? { ...state, TimeoutSeconds: LOCAL_TASK_TIMEOUT_SECONDS } : state,
-    ]),
-  );
-  return { ...definition, States: states };
 }
 
 interface TaskInput {
