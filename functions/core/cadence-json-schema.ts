@@ -1,5 +1,5 @@
-import * as z from 'zod';
 import { CadenceSchema } from './cadence-schema.ts';
+import * as z from './zod.ts';
 
 /**
  * The JSON Schema editors use to autocomplete and flag cadence files (committed as cadences/cadence.schema.json).

@@ -1,6 +1,6 @@
 import { DateTime, IANAZone } from 'luxon';
-import * as z from 'zod';
 import { DURATION_PATTERN, parseDuration } from './duration.ts';
+import * as z from './zod.ts';
 
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
@@ -47,26 +47,27 @@ function says(what: string, use: string) {
 }
 
 const id = (what: string, example: string) =>
-  z.string({ error: says(what, example) }).regex(ID_RE, { error: says(what, example) });
+  z.string({ error: says(what, example) }).check(z.regex(ID_RE, { error: says(what, example) }));
 
 const Time = z
   .string({ error: says('a time', '"HH:MM" on a 24-hour clock, e.g. "09:00"') })
-  .regex(TIME_RE, { error: says('a time', '"HH:MM" on a 24-hour clock, e.g. "09:00"') });
+  .check(z.regex(TIME_RE, { error: says('a time', '"HH:MM" on a 24-hour clock, e.g. "09:00"') }));
 
 const Weekdays = z
   .array(z.enum(WEEKDAYS, { error: says('a weekday', `one of ${WEEKDAYS.join(', ')}`) }), {
     error: says('a list of weekdays', '["mon", "tue", "wed", "thu", "fri"]'),
   })
-  .min(1, { error: 'must name at least one day; use e.g. ["mon", "tue", "wed", "thu", "fri"]' });
+  .check(
+    z.minLength(1, { error: 'must name at least one day; use e.g. ["mon", "tue", "wed", "thu", "fri"]' }),
+  );
 
 const WINDOW_EXAMPLE = '{ "days": ["mon", "tue"], "start": "09:00", "end": "17:00" }';
 
 const windowObject = (error: (issue: { input?: unknown }) => string) =>
-  z
-    .strictObject({ days: Weekdays.optional(), start: Time.optional(), end: Time.optional() }, { error })
-    .describe(
-      "When touches may go out, in the lead's local time. Fields left out fall back to the cadence's.",
-    );
+  z.described(
+    z.strictObject({ days: z.optional(Weekdays), start: z.optional(Time), end: z.optional(Time) }, { error }),
+    "When touches may go out, in the lead's local time. Fields left out fall back to the cadence's.",
+  );
 
 export const SendWindowSchema = windowObject((issue) =>
   issue.input === IMMEDIATE
@@ -74,20 +75,25 @@ export const SendWindowSchema = windowObject((issue) =>
     : says('a send window', WINDOW_EXAMPLE)(issue),
 );
 
-const StepWindowSchema = z
-  .union([z.literal(IMMEDIATE), windowObject(says('a send window', `"${IMMEDIATE}" or ${WINDOW_EXAMPLE}`))], {
-    error: says('a send window', `"${IMMEDIATE}" (a transactional touch, sent at once) or ${WINDOW_EXAMPLE}`),
-  })
-  .describe(
-    `When this touch may go out; fields left out fall back to the cadence's. "${IMMEDIATE}": a transactional touch ` +
-      'sent as soon as its wait is over, at any hour, on any day, holidays included, with no minGap before it ' +
-      '(email, call and task steps; never SMS).',
-  );
+const StepWindowSchema = z.described(
+  z.union(
+    [z.literal(IMMEDIATE), windowObject(says('a send window', `"${IMMEDIATE}" or ${WINDOW_EXAMPLE}`))],
+    {
+      error: says(
+        'a send window',
+        `"${IMMEDIATE}" (a transactional touch, sent at once) or ${WINDOW_EXAMPLE}`,
+      ),
+    },
+  ),
+  `When this touch may go out; fields left out fall back to the cadence's. "${IMMEDIATE}": a transactional touch ` +
+    'sent as soon as its wait is over, at any hour, on any day, holidays included, with no minGap before it ' +
+    '(email, call and task steps; never SMS).',
+);
 
 const DurationText = (example: string) =>
   z
     .string({ error: says('a duration', example) })
-    .regex(new RegExp(DURATION_PATTERN), { error: says('a duration', example), abort: true });
+    .check(z.regex(new RegExp(DURATION_PATTERN), { error: says('a duration', example), abort: true }));
 
 function spreadMessage(input: unknown): string {
   const duration = typeof input === 'string' ? parseDuration(input) : undefined;
@@ -97,100 +103,119 @@ function spreadMessage(input: unknown): string {
   return `${showValue(input)} is longer than a send window can be; use minutes or hours, ${SPREAD_EXAMPLE}`;
 }
 
-const IsoDate = z
-  .string({ error: says('a date', '"YYYY-MM-DD", e.g. "2026-12-25"') })
-  .regex(DATE_RE, { error: says('a date', '"YYYY-MM-DD", e.g. "2026-12-25"'), abort: true })
-  .refine((d) => DateTime.fromISO(d, { zone: 'UTC' }).isValid, {
+const IsoDate = z.string({ error: says('a date', '"YYYY-MM-DD", e.g. "2026-12-25"') }).check(
+  z.regex(DATE_RE, { error: says('a date', '"YYYY-MM-DD", e.g. "2026-12-25"'), abort: true }),
+  z.refine((d) => DateTime.fromISO(d, { zone: 'UTC' }).isValid, {
     error: (issue) => `${showValue(issue.input)} is not a calendar date; use "YYYY-MM-DD", e.g. "2026-12-25"`,
-  });
+  }),
+);
 
-export const StepSchema = z
-  .strictObject(
+const dayNumber = says('a day number', 'a whole number of 1 or more; day 1 is the enrollment day');
+
+export const StepSchema = z.described(
+  z.strictObject(
     {
       id: id('a step id', 'lowercase letters, digits and dashes, e.g. "did-you-get-it"'),
-      day: z
-        .number({ error: says('a day number', 'a whole number of 1 or more; day 1 is the enrollment day') })
-        .int({ error: says('a day number', 'a whole number of 1 or more; day 1 is the enrollment day') })
-        .min(1, { error: says('a day number', 'a whole number of 1 or more; day 1 is the enrollment day') })
-        .optional()
-        .describe(
-          'Calendar day counted from enrollment (day 1 = the enrollment day), at the enrollment time.',
+      day: z.described(
+        z.optional(
+          z.number({ error: dayNumber }).check(z.int({ error: dayNumber }), z.gte(1, { error: dayNumber })),
         ),
-      wait: DurationText('e.g. "3 business days"; units: minutes, hours, days, business days, weeks, months')
-        .optional()
-        .describe('Time after the previous touch, e.g. "2 hours", "3 business days", "1 month".'),
+        'Calendar day counted from enrollment (day 1 = the enrollment day), at the enrollment time.',
+      ),
+      wait: z.described(
+        z.optional(
+          DurationText('e.g. "3 business days"; units: minutes, hours, days, business days, weeks, months'),
+        ),
+        'Time after the previous touch, e.g. "2 hours", "3 business days", "1 month".',
+      ),
       channel: z.enum(CHANNELS, { error: says('a channel', `one of ${CHANNELS.join(', ')}`) }),
       template: id(
         'a template name',
         'the name of a file in templates/ without extension, e.g. "proposal-sent"',
       ),
-      sendWindow: StepWindowSchema.optional(),
+      sendWindow: z.optional(StepWindowSchema),
     },
     { error: says('a step', '{ "id": "intro", "day": 1, "channel": "email", "template": "intro" }') },
-  )
-  .describe(
-    'One touch. Exactly one of "day" or "wait" (checked by parseCadence; the JSON Schema says oneOf).',
-  );
+  ),
+  'One touch. Exactly one of "day" or "wait" (checked by parseCadence; the JSON Schema says oneOf).',
+);
 
-export const CadenceSchema = z
-  .strictObject(
+export const CadenceSchema = z.described(
+  z.strictObject(
     {
-      $schema: z.string().optional(),
+      $schema: z.optional(z.string()),
       id: id('a cadence id', 'lowercase letters, digits and dashes matching the file name, e.g. "proposal"'),
       name: z
         .string({ error: says('a name', 'a short title such as "Proposal follow-up"') })
-        .min(1, { error: 'must not be empty; use a short title such as "Proposal follow-up"' }),
-      description: z.string({ error: says('a description', 'a sentence of text') }).optional(),
-      timezone: z
-        .string({ error: says('a time zone', 'an IANA zone such as "America/Chicago"') })
-        .refine((zone) => IANAZone.isValidZone(zone), {
-          error: (issue) =>
-            `${showValue(issue.input)} is not a time zone; use an IANA zone such as "America/Chicago"`,
-        })
-        .optional()
-        .describe('Fallback zone for leads that have none.'),
-      sendWindow: SendWindowSchema.optional(),
-      holidays: z
-        .array(IsoDate, { error: says('a list of dates', '["2026-12-25", "2027-01-01"]') })
-        .optional()
-        .describe('Dates (YYYY-MM-DD) on which no touch goes out and that do not count as business days.'),
-      minGap: DurationText('e.g. "12 hours"; units: minutes, hours, days, weeks')
-        .refine(
-          (text) => parseDuration(text)?.unit !== 'business day' && parseDuration(text)?.unit !== 'month',
-          {
-            error: (issue) =>
-              `${showValue(issue.input)} is not an exact gap; use minutes, hours, days or weeks, e.g. "12 hours"`,
-          },
-        )
-        .optional()
-        .describe('Least time between two touches of this cadence. Default "12 hours".'),
-      spread: z
-        .string({ error: says('a duration', SPREAD_EXAMPLE) })
-        .regex(SPREAD_RE, { error: (issue) => spreadMessage(issue.input) })
-        .optional()
-        .describe(
-          "Spreads touches that were moved to a window's start over this span from it, each lead at its own " +
-            'offset (from its lead id, so the preview shows what production does), e.g. "90 minutes". ' +
-            'Minutes or hours, at most as long as the shortest window it applies to. Default: none.',
+        .check(
+          z.minLength(1, { error: 'must not be empty; use a short title such as "Proposal follow-up"' }),
         ),
-      exitOn: z
-        .array(z.enum(EXIT_SIGNALS, { error: says('an exit signal', `one of ${EXIT_SIGNALS.join(', ')}`) }), {
-          error: says('a list of exit signals', `a list drawn from ${EXIT_SIGNALS.join(', ')}`),
-        })
-        .optional()
-        .describe('Signals that end this cadence for the lead. Default: all five.'),
+      description: z.optional(z.string({ error: says('a description', 'a sentence of text') })),
+      timezone: z.described(
+        z.optional(
+          z.string({ error: says('a time zone', 'an IANA zone such as "America/Chicago"') }).check(
+            z.refine((zone) => IANAZone.isValidZone(zone), {
+              error: (issue) =>
+                `${showValue(issue.input)} is not a time zone; use an IANA zone such as "America/Chicago"`,
+            }),
+          ),
+        ),
+        'Fallback zone for leads that have none.',
+      ),
+      sendWindow: z.optional(SendWindowSchema),
+      holidays: z.described(
+        z.optional(z.array(IsoDate, { error: says('a list of dates', '["2026-12-25", "2027-01-01"]') })),
+        'Dates (YYYY-MM-DD) on which no touch goes out and that do not count as business days.',
+      ),
+      minGap: z.described(
+        z.optional(
+          DurationText('e.g. "12 hours"; units: minutes, hours, days, weeks').check(
+            z.refine(
+              (text) => parseDuration(text)?.unit !== 'business day' && parseDuration(text)?.unit !== 'month',
+              {
+                error: (issue) =>
+                  `${showValue(issue.input)} is not an exact gap; use minutes, hours, days or weeks, e.g. "12 hours"`,
+              },
+            ),
+          ),
+        ),
+        'Least time between two touches of this cadence. Default "12 hours".',
+      ),
+      spread: z.described(
+        z.optional(
+          z
+            .string({ error: says('a duration', SPREAD_EXAMPLE) })
+            .check(z.regex(SPREAD_RE, { error: (issue) => spreadMessage(issue.input) })),
+        ),
+        "Spreads touches that were moved to a window's start over this span from it, each lead at its own " +
+          'offset (from its lead id, so the preview shows what production does), e.g. "90 minutes". ' +
+          'Minutes or hours, at most as long as the shortest window it applies to. Default: none.',
+      ),
+      exitOn: z.described(
+        z.optional(
+          z.array(
+            z.enum(EXIT_SIGNALS, { error: says('an exit signal', `one of ${EXIT_SIGNALS.join(', ')}`) }),
+            {
+              error: says('a list of exit signals', `a list drawn from ${EXIT_SIGNALS.join(', ')}`),
+            },
+          ),
+        ),
+        'Signals that end this cadence for the lead. Default: all five.',
+      ),
       steps: z
         .array(StepSchema, {
           error: says('a list of steps', 'an array of steps, e.g. [{ "id": "intro", ... }]'),
         })
-        .min(1, { error: 'must have at least one step' }),
-      then: id('a cadence id', 'the id of another cadence, e.g. "quarterly-nurture"')
-        .optional()
-        .describe('The cadence a lead who never answered moves on to when this one ends.'),
+        .check(z.minLength(1, { error: 'must have at least one step' })),
+      then: z.described(
+        z.optional(id('a cadence id', 'the id of another cadence, e.g. "quarterly-nurture"')),
+        'The cadence a lead who never answered moves on to when this one ends.',
+      ),
     },
     { error: says('a cadence', 'a JSON object with "id", "name" and "steps"') },
-  )
-  .describe('A Followup cadence: the touches a lead receives, and when.');
+  ),
+  'A Followup cadence: the touches a lead receives, and when.',
+);
 
 export type CadenceInput = z.input<typeof CadenceSchema>;
 export type Cadence = z.output<typeof CadenceSchema>;

@@ -1,4 +1,3 @@
-import type * as z from 'zod';
 import {
   type Cadence,
   CadenceSchema,
@@ -13,6 +12,7 @@ import {
 import { type Duration, parseDuration } from './duration.ts';
 import { UserError } from './errors.ts';
 import { isImmediate, minutesOfDay, resolveWindow, type SendWindow, spreadMinutes } from './schedule.ts';
+import type * as z from './zod.ts';
 
 export interface CadenceIssue {
   /** JSON path as a person writes it: `steps[3].wait`, or `(file)` for the whole document. */

@@ -1,8 +1,8 @@
 import { IANAZone } from 'luxon';
-import * as z from 'zod';
 import { formatPath } from './cadence.ts';
 import { UserError } from './errors.ts';
 import { formatMailbox, MailboxInvalid } from './mailbox.ts';
+import * as z from './zod.ts';
 
 const email = z.email({
   error: (i) => `${JSON.stringify(i.input)} is not an email address; use e.g. "sales@acme.com"`,
@@ -11,12 +11,18 @@ const https = z.url({
   protocol: /^https$/,
   error: (i) => `${JSON.stringify(i.input)} is not an https URL; use e.g. "https://www.acme.com"`,
 });
-const domain = z.string().regex(/^(?!-)[a-z0-9-]+(\.[a-z0-9-]+)+$/i, {
-  error: (i) => `${JSON.stringify(i.input)} is not a domain; use e.g. "acme.com"`,
-});
-const e164 = z.string().regex(/^\+[1-9][0-9]{6,14}$/, {
-  error: (i) => `${JSON.stringify(i.input)} is not an E.164 phone number; use e.g. "+12175550100"`,
-});
+const domain = z.string().check(
+  z.regex(/^(?!-)[a-z0-9-]+(\.[a-z0-9-]+)+$/i, {
+    error: (i) => `${JSON.stringify(i.input)} is not a domain; use e.g. "acme.com"`,
+  }),
+);
+const e164 = z.string().check(
+  z.regex(/^\+[1-9][0-9]{6,14}$/, {
+    error: (i) => `${JSON.stringify(i.input)} is not an E.164 phone number; use e.g. "+12175550100"`,
+  }),
+);
+const nonEmpty = () => z.string().check(z.minLength(1));
+const count = () => z.number().check(z.int(), z.gte(1));
 
 /** How long a not-now that names no date snoozes the lead. */
 export const DEFAULT_REPLY_SNOOZE_DAYS = 90;
@@ -30,73 +36,88 @@ export const DEFAULT_REENGAGE_CADENCE = 're-engage';
  */
 
 export const FollowupConfigSchema = z.strictObject({
-  $comment: z.string().optional(),
+  $comment: z.optional(z.string()),
   business: z.strictObject({
-    name: z.string().min(1, { error: 'is empty; use the name leads know you by' }),
-    postalAddress: z
-      .string()
-      .min(10, { error: 'is too short; CAN-SPAM needs a full postal address in every marketing email' }),
+    name: z.string().check(z.minLength(1, { error: 'is empty; use the name leads know you by' })),
+    postalAddress: z.string().check(
+      z.minLength(10, {
+        error: 'is too short; CAN-SPAM needs a full postal address in every marketing email',
+      }),
+    ),
     website: https,
   }),
   sender: z
     .strictObject({
       email,
-      name: z.string().min(1),
-      identity: domain.or(email),
-      createIdentity: z.boolean().default(false),
+      name: nonEmpty(),
+      identity: z.union([domain, email]),
+      createIdentity: z._default(z.boolean(), false),
     })
     // The From header is built from both: a name SES would refuse fails here, not on every touch.
-    .superRefine((sender, ctx) => {
-      try {
-        formatMailbox(sender.name, sender.email);
-      } catch (error) {
-        if (!(error instanceof MailboxInvalid)) throw error;
-        ctx.addIssue({ code: 'custom', path: ['name'], input: sender.name, message: error.message });
-      }
-    }),
+    .check(
+      z.superRefine((sender, ctx) => {
+        try {
+          formatMailbox(sender.name, sender.email);
+        } catch (error) {
+          if (!(error instanceof MailboxInvalid)) throw error;
+          ctx.addIssue({ code: 'custom', path: ['name'], input: sender.name, message: error.message });
+        }
+      }),
+    ),
   replyDomain: domain,
-  owner: z.strictObject({ name: z.string().min(1), email, phone: e164.nullish() }),
-  allowedOrigins: z.array(https).min(1, { error: 'must list the site(s) whose forms post leads' }),
-  defaultTimeZone: z.string().refine((zone) => IANAZone.isValidZone(zone), {
-    error: (i) => `${JSON.stringify(i.input)} is not an IANA time zone; use e.g. "America/Chicago"`,
-  }),
+  owner: z.strictObject({ name: nonEmpty(), email, phone: z.nullish(e164) }),
+  allowedOrigins: z
+    .array(https)
+    .check(z.minLength(1, { error: 'must list the site(s) whose forms post leads' })),
+  defaultTimeZone: z.string().check(
+    z.refine((zone) => IANAZone.isValidZone(zone), {
+      error: (i) => `${JSON.stringify(i.input)} is not an IANA time zone; use e.g. "America/Chicago"`,
+    }),
+  ),
   defaultCadence: z.string(),
-  formCadences: z.array(z.string()).min(1),
-  frequencyCap: z.string().regex(/^[1-9][0-9]* per [1-9][0-9]* days?$/, {
-    error: (i) => `${JSON.stringify(i.input)} is not a cap; use e.g. "3 per 7 days"`,
-  }),
-  sms: z
-    .strictObject({
-      originationNumber: e164.nullish(),
+  formCadences: z.array(z.string()).check(z.minLength(1)),
+  frequencyCap: z.string().check(
+    z.regex(/^[1-9][0-9]* per [1-9][0-9]* days?$/, {
+      error: (i) => `${JSON.stringify(i.input)} is not a cap; use e.g. "3 per 7 days"`,
+    }),
+  ),
+  sms: z._default(
+    z.strictObject({
+      originationNumber: z.nullish(e164),
       // Must match the number's SelfManagedOptOutsEnabled, or STOP and HELP are answered twice or not at all.
-      optOuts: z
-        .enum(['aws', 'self'], {
+      optOuts: z._default(
+        z.enum(['aws', 'self'], {
           error: (i) =>
             `${JSON.stringify(i.input)} is not an opt-out mode; use "aws" (the number's SelfManagedOptOutsEnabled is false: AWS answers STOP and HELP, the default, and the only choice on a US toll-free number) or "self" (SelfManagedOptOutsEnabled is true: Followup answers them)`,
-        })
-        .default('aws'),
-    })
-    .default({ originationNumber: null, optOuts: 'aws' }),
+        }),
+        'aws',
+      ),
+    }),
+    { originationNumber: null, optOuts: 'aws' },
+  ),
   // Activating a receipt rule set switches off whichever one the region had active: opt in.
   // What a reply read as not-now or a referral starts (#14); the referral cadence defaults to defaultCadence.
-  replies: z
-    .strictObject({
-      activateRuleSet: z.boolean().default(false),
-      snoozeDays: z
-        .number()
-        .int()
-        .min(1)
-        .max(MAX_REPLY_SNOOZE_DAYS, {
-          error: `must be at most ${MAX_REPLY_SNOOZE_DAYS}: re-engage has to finish within Step Functions' one-year limit`,
-        })
-        .optional(),
-      referralCadence: z.string().min(1).optional(),
-      reengageCadence: z.string().min(1).optional(),
-    })
-    .default({ activateRuleSet: false }),
-  api: z
-    .strictObject({ rateLimit: z.number().int().min(1), burstLimit: z.number().int().min(1) })
-    .default({ rateLimit: 20, burstLimit: 40 }),
+  replies: z._default(
+    z.strictObject({
+      activateRuleSet: z._default(z.boolean(), false),
+      snoozeDays: z.optional(
+        z.number().check(
+          z.int(),
+          z.gte(1),
+          z.lte(MAX_REPLY_SNOOZE_DAYS, {
+            error: `must be at most ${MAX_REPLY_SNOOZE_DAYS}: re-engage has to finish within Step Functions' one-year limit`,
+          }),
+        ),
+      ),
+      referralCadence: z.optional(nonEmpty()),
+      reengageCadence: z.optional(nonEmpty()),
+    }),
+    { activateRuleSet: false },
+  ),
+  api: z._default(z.strictObject({ rateLimit: count(), burstLimit: count() }), {
+    rateLimit: 20,
+    burstLimit: 40,
+  }),
 });
 
 export type FollowupConfig = z.output<typeof FollowupConfigSchema>;

@@ -1,14 +1,14 @@
 import { createHash } from 'node:crypto';
-import * as z from 'zod';
 import { type Cadence, CHANNELS } from './cadence-schema.ts';
 import { computeSchedule, InvalidInstant, isTimeZone, toUtc } from './schedule.ts';
+import * as z from './zod.ts';
 
 /*
  * What a compiled cadence's execution starts with, and what its Task states hand the touch and complete
  * functions. The Wait states read `schedule[i].at`, which Step Functions needs as RFC 3339 with an uppercase Z.
  */
 
-const Id = z.string().min(1);
+const Id = z.string().check(z.minLength(1));
 const UtcInstant = z.iso.datetime({ error: 'must be an RFC 3339 UTC instant, e.g. "2026-12-21T15:00:00Z"' });
 
 export const ScheduledTouchSchema = z.object({
@@ -24,8 +24,8 @@ export const ExecutionInputSchema = z.object({
   cadenceId: Id,
   enrolledAt: UtcInstant,
   // Checked on every start and every touch: isTimeZone answers from luxon's zone cache.
-  zone: z.string().refine(isTimeZone, { error: 'must be an IANA time zone' }),
-  schedule: z.array(ScheduledTouchSchema).min(1),
+  zone: z.string().check(z.refine(isTimeZone, { error: 'must be an IANA time zone' })),
+  schedule: z.array(ScheduledTouchSchema).check(z.minLength(1)),
 });
 export type ExecutionInput = z.infer<typeof ExecutionInputSchema>;
 
@@ -34,12 +34,12 @@ export const TouchPayloadSchema = z.object({
   leadId: Id,
   enrollmentId: Id,
   cadenceId: Id,
-  stepIndex: z.number().int().min(0),
+  stepIndex: z.number().check(z.int(), z.gte(0)),
   stepId: Id,
   channel: z.enum(CHANNELS),
   template: Id,
   scheduledAt: UtcInstant,
-  nextAt: UtcInstant.optional(),
+  nextAt: z.optional(UtcInstant),
 });
 export type TouchPayload = z.infer<typeof TouchPayloadSchema>;
 
@@ -48,7 +48,7 @@ export const CompletePayloadSchema = z.object({
   leadId: Id,
   enrollmentId: Id,
   cadenceId: Id,
-  then: Id.nullable(),
+  then: z.nullable(Id),
 });
 export type CompletePayload = z.infer<typeof CompletePayloadSchema>;
 

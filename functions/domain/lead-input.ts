@@ -1,8 +1,8 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { IANAZone } from 'luxon';
-import * as z from 'zod';
 import { type FieldErrors, fieldErrors } from '../core/field-errors.ts';
 import { oneLine } from '../core/one-line.ts';
+import * as z from '../core/zod.ts';
 import type { LeadProfile, Utm } from './lead.ts';
 import { normalizeEmail } from './lead.ts';
 
@@ -42,22 +42,26 @@ function scalar(value: unknown): unknown {
 const text = (max: number, what = 'text') =>
   z.preprocess(
     scalar,
-    z
-      .string({ error: `must be ${what}` })
-      .max(max, { error: `is too long; keep it under ${max} characters` })
-      .optional(),
+    z.optional(
+      z
+        .string({ error: `must be ${what}` })
+        .check(z.maxLength(max, { error: `is too long; keep it under ${max} characters` })),
+    ),
   );
 
 /** A one-line field (a name, a company): cleaned as every header value is, so it can reach a subject as it is. */
 const line = (max: number) =>
   z.preprocess(
     scalar,
-    z
-      .string({ error: 'must be text' })
-      .max(max, { error: `is too long; keep it under ${max} characters` })
-      // Cleaning never lengthens: a value within `max` comes back whole; one of only controls is no value.
-      .transform((value) => oneLine(value, max) || undefined)
-      .optional(),
+    z.optional(
+      z.pipe(
+        z
+          .string({ error: 'must be text' })
+          .check(z.maxLength(max, { error: `is too long; keep it under ${max} characters` })),
+        // Cleaning never lengthens: a value within `max` comes back whole; one of only controls is no value.
+        z.transform((value: string) => oneLine(value, max) || undefined),
+      ),
+    ),
   );
 
 // A domain label: letters, digits and inner hyphens; a top-level domain is letters, or an IDN's xn-- form.
@@ -112,32 +116,38 @@ function knownZone(zone: string): boolean {
 }
 
 /** An email address as every entry point takes it (form, import, shop): normalized, its domain one that can exist. */
-export const EmailAddress = z
-  .string({ error: 'is required; enter an email address, e.g. jordan@example.com' })
-  .max(254, { error: 'is too long for an email address' })
-  .transform(normalizeEmail)
-  .superRefine((email, ctx) => {
-    const problem = emailDomainProblem(email);
-    if (problem) ctx.addIssue({ code: 'custom', message: problem });
-  })
-  .pipe(z.email({ pattern: ADDRESS, error: 'is not an email address; use e.g. jordan@example.com' }));
+export const EmailAddress = z.pipe(
+  z
+    .pipe(
+      z
+        .string({ error: 'is required; enter an email address, e.g. jordan@example.com' })
+        .check(z.maxLength(254, { error: 'is too long for an email address' })),
+      z.transform(normalizeEmail),
+    )
+    .check(
+      z.superRefine((email, ctx) => {
+        const problem = emailDomainProblem(email);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      }),
+    ),
+  z.email({ pattern: ADDRESS, error: 'is not an email address; use e.g. jordan@example.com' }),
+);
 
 const CHECKED = new Set(['on', 'true', 'yes', '1']);
 const UNCHECKED = new Set(['off', 'false', 'no', '0']);
 
 const checkbox = z.preprocess(
   scalar,
-  z
-    .string()
-    .optional()
-    .transform((value, ctx) => {
+  z.pipe(
+    z.optional(z.string()),
+    z.transform((value: string | undefined, ctx) => {
       if (value === undefined) return false;
       const v = value.toLowerCase();
       if (CHECKED.has(v)) return true;
       if (UNCHECKED.has(v)) return false;
-      ctx.addIssue({ code: 'custom', message: 'must be checked ("on" or true) or left out' });
-      return z.NEVER;
+      return z.reject(ctx, 'must be checked ("on" or true) or left out');
     }),
+  ),
 );
 
 const EXAMPLE_PHONE = '(312) 555-0142, or +44 20 7946 0958 outside the US';
@@ -158,39 +168,40 @@ function buildSchema(allowed: ReadonlySet<string>) {
     company: line(200),
     phone: z.preprocess(
       scalar,
-      z
-        .string({ error: 'must be text' })
-        .max(40, { error: 'is too long for a phone number' })
-        .transform((value, ctx) => {
-          const phone = parsePhoneNumberFromString(value, 'US');
-          if (phone?.isValid()) return phone.number;
-          ctx.addIssue({
-            code: 'custom',
-            message: `is not a phone number; include the area code, e.g. ${EXAMPLE_PHONE}`,
-          });
-          return z.NEVER;
-        })
-        .optional(),
+      z.optional(
+        z.pipe(
+          z
+            .string({ error: 'must be text' })
+            .check(z.maxLength(40, { error: 'is too long for a phone number' })),
+          z.transform((value: string, ctx) => {
+            const phone = parsePhoneNumberFromString(value, 'US');
+            if (phone?.isValid()) return phone.number;
+            return z.reject(ctx, `is not a phone number; include the area code, e.g. ${EXAMPLE_PHONE}`);
+          }),
+        ),
+      ),
     ),
     smsConsent: checkbox,
     consentText: text(1000),
     timezone: z.preprocess(
       scalar,
-      z
-        .string({ error: 'must be text' })
-        .refine(knownZone, {
-          error: 'is not a time zone; use an IANA zone such as America/Chicago',
-        })
-        .optional(),
+      z.optional(
+        z.string({ error: 'must be text' }).check(
+          z.refine(knownZone, {
+            error: 'is not a time zone; use an IANA zone such as America/Chicago',
+          }),
+        ),
+      ),
     ),
     note: text(2000),
     interest: line(200),
     cadence: z.preprocess(
       scalar,
-      z
-        .string({ error: 'must be text' })
-        .refine((id) => allowed.has(id), { error: 'is not a follow-up this form can start' })
-        .optional(),
+      z.optional(
+        z
+          .string({ error: 'must be text' })
+          .check(z.refine((id) => allowed.has(id), { error: 'is not a follow-up this form can start' })),
+      ),
     ),
     source: text(2000),
     utm_source: line(200),

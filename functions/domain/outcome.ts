@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
-import * as z from 'zod';
 import { isTimeZone } from '../core/schedule.ts';
 import { returnInstant } from '../core/snooze-time.ts';
+import * as z from '../core/zod.ts';
 import type { TaskRef } from './outcome-links.ts';
 import { markTaskDone } from './outcome-task.ts';
 import { MAX_SNOOZE_DAYS, snoozeLimit } from './signal-rules.ts';
@@ -19,23 +19,25 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 export const OutcomeFieldsSchema = z.object({
   result: z.enum(TASK_RESULTS, { error: `must be one of ${TASK_RESULTS.join(', ')}` }),
-  value: z.coerce
-    .number({ error: 'must be a number, e.g. 1200' })
-    .nonnegative({ error: 'must be 0 or more' })
-    .finite()
-    .optional(),
-  currency: z
-    .string()
-    .regex(/^[A-Za-z]{3}$/, { error: 'must be an ISO 4217 code, e.g. USD' })
-    .transform((c) => c.toUpperCase())
-    .optional(),
-  until: z
-    .string()
-    .refine((v) => DATE.test(v) || z.iso.datetime({ offset: true }).safeParse(v).success, {
-      error: 'must be a date (2027-03-01) or an ISO instant',
-    })
-    .optional(),
-  note: z.string().max(2000, { error: 'is too long; keep it under 2000 characters' }).optional(),
+  value: z.optional(
+    z.coerce.number({ error: 'must be a number, e.g. 1200' }).check(z.gte(0, { error: 'must be 0 or more' })),
+  ),
+  currency: z.optional(
+    z.pipe(
+      z.string().check(z.regex(/^[A-Za-z]{3}$/, { error: 'must be an ISO 4217 code, e.g. USD' })),
+      z.transform((c: string) => c.toUpperCase()),
+    ),
+  ),
+  until: z.optional(
+    z.string().check(
+      z.refine((v) => DATE.test(v) || z.iso.datetime({ offset: true }).safeParse(v).success, {
+        error: 'must be a date (2027-03-01) or an ISO instant',
+      }),
+    ),
+  ),
+  note: z.optional(
+    z.string().check(z.maxLength(2000, { error: 'is too long; keep it under 2000 characters' })),
+  ),
 });
 export type OutcomeFields = z.infer<typeof OutcomeFieldsSchema>;
 

@@ -1,5 +1,5 @@
-import * as z from 'zod';
 import { TransientError, UserError } from '../core/errors.ts';
+import * as z from '../core/zod.ts';
 import { SendRejected, SendUnconfirmed } from './errors.ts';
 import { exitReason } from './lead.ts';
 import type { TouchKey, TouchRecord } from './ports.ts';
@@ -32,21 +32,23 @@ export interface RedriveResult {
 /** What `followup touches redrive --aws` sends the deployed Touch function: the touch, and who checked it. */
 export const RedriveRequestSchema = z.strictObject({
   redrive: z.strictObject({
-    id: z.string().transform((id, ctx) => {
-      const key = parseTouchId(id);
-      if (key) return key;
-      ctx.addIssue({
-        code: 'custom',
-        message: 'not a touch id: copy one from `followup touches unconfirmed` (LEAD/ENROLLMENT/STEP)',
-      });
-      return z.NEVER;
-    }),
-    by: z
-      .string()
-      .trim()
-      .min(1, 'name who checked the touch')
-      .max(100, 'at most 100 characters')
-      .refine((by) => !/\p{Cc}/u.test(by), 'no control characters'),
+    id: z.pipe(
+      z.string(),
+      z.transform(
+        (id: string, ctx) =>
+          parseTouchId(id) ??
+          z.reject(
+            ctx,
+            'not a touch id: copy one from `followup touches unconfirmed` (LEAD/ENROLLMENT/STEP)',
+          ),
+      ),
+    ),
+    by: z.string().check(
+      z.trim(),
+      z.minLength(1, 'name who checked the touch'),
+      z.maxLength(100, 'at most 100 characters'),
+      z.refine((by) => !/\p{Cc}/u.test(by), 'no control characters'),
+    ),
   }),
 });
 

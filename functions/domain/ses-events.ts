@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../core/zod.ts';
 import { leadIdFor } from './lead.ts';
 import type { Signal, UnmatchedSignal } from './signal-schema.ts';
 import { applySignal, type SignalDeps, type SignalResult } from './signals.ts';
@@ -10,37 +10,38 @@ import { applySignal, type SignalDeps, type SignalResult } from './signals.ts';
  * reply: tag `kind`) is not about a lead and is ignored, so a rep's full inbox never bounces a lead.
  */
 
-const Recipients = z.array(z.object({ emailAddress: z.string() })).default([]);
+const text = () => z.optional(z.string());
+const Recipients = z._default(z.array(z.object({ emailAddress: z.string() })), []);
 
 export const SesEventSchema = z.object({
-  id: z.string().min(1),
+  id: z.string().check(z.minLength(1)),
   'detail-type': z.string(),
-  time: z.string().optional(),
+  time: text(),
   detail: z.object({
     eventType: z.string(),
     mail: z.object({
-      messageId: z.string().min(1),
-      destination: z.array(z.string()).default([]),
-      tags: z.record(z.string(), z.array(z.string())).default({}),
+      messageId: z.string().check(z.minLength(1)),
+      destination: z._default(z.array(z.string()), []),
+      tags: z._default(z.record(z.string(), z.array(z.string())), {}),
     }),
-    bounce: z
-      .object({
+    bounce: z.optional(
+      z.object({
         bounceType: z.string(),
-        bounceSubType: z.string().optional(),
+        bounceSubType: text(),
         bouncedRecipients: Recipients,
-        timestamp: z.string().optional(),
-      })
-      .optional(),
-    complaint: z
-      .object({
+        timestamp: text(),
+      }),
+    ),
+    complaint: z.optional(
+      z.object({
         complainedRecipients: Recipients,
-        complaintFeedbackType: z.string().optional(),
-        timestamp: z.string().optional(),
-      })
-      .optional(),
-    delivery: z.object({ timestamp: z.string().optional() }).optional(),
-    open: z.object({ timestamp: z.string().optional() }).optional(),
-    click: z.object({ timestamp: z.string().optional(), link: z.string().optional() }).optional(),
+        complaintFeedbackType: text(),
+        timestamp: text(),
+      }),
+    ),
+    delivery: z.optional(z.object({ timestamp: text() })),
+    open: z.optional(z.object({ timestamp: text() })),
+    click: z.optional(z.object({ timestamp: text(), link: text() })),
   }),
 });
 export type SesEvent = z.infer<typeof SesEventSchema>;

@@ -1,6 +1,6 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import * as z from 'zod';
 import { oneLine } from '../core/one-line.ts';
+import * as z from '../core/zod.ts';
 import { applyOnce } from './apply-once.ts';
 import { type Enrollment, enrollLead } from './enroll.ts';
 import { leadIdFor } from './lead.ts';
@@ -16,44 +16,51 @@ import { applySignal, type SignalDeps, type SignalResult } from './signals.ts';
 
 export const CART_CADENCE = 'abandoned-cart';
 
-const Money = z.number().nonnegative().finite();
-const Currency = z
-  .string()
-  .regex(/^[A-Za-z]{3}$/, { error: 'must be an ISO 4217 code, e.g. USD' })
-  .transform((c) => c.toUpperCase());
-const Email = z.string().trim().pipe(EmailAddress);
+const Money = z.number().check(z.gte(0));
+const Currency = z.pipe(
+  z.string().check(z.regex(/^[A-Za-z]{3}$/, { error: 'must be an ISO 4217 code, e.g. USD' })),
+  z.transform((c: string) => c.toUpperCase()),
+);
+const Email = z.pipe(z.string().check(z.trim()), EmailAddress);
+const Id = () => z.string().check(z.minLength(1), z.maxLength(200));
 
 export const CartAbandonedSchema = z.object({
   email: Email,
   // One line, as the signup form stores a name: it may reach a subject.
-  name: z
-    .string()
-    .max(200)
-    .transform((name) => oneLine(name, 200) || undefined)
-    .optional(),
-  cartId: z.string().min(1).max(200),
+  name: z.optional(
+    z.pipe(
+      z.string().check(z.maxLength(200)),
+      z.transform((name: string) => oneLine(name, 200) || undefined),
+    ),
+  ),
+  cartId: Id(),
   cartUrl: z.url({ protocol: /^https?$/ }),
   items: z
     .array(
-      z.object({ name: z.string().min(1).max(300), quantity: z.number().int().positive(), price: Money }),
+      z.object({
+        name: z.string().check(z.minLength(1), z.maxLength(300)),
+        quantity: z.number().check(z.int(), z.gt(0)),
+        price: Money,
+      }),
     )
-    .min(1)
-    .max(100),
+    .check(z.minLength(1), z.maxLength(100)),
   total: Money,
   currency: Currency,
 });
 
 export const OrderCompletedSchema = z
   .object({
-    email: Email.optional(),
-    cartId: z.string().min(1).max(200).optional(),
-    orderId: z.string().min(1).max(200),
+    email: z.optional(Email),
+    cartId: z.optional(Id()),
+    orderId: Id(),
     total: Money,
     currency: Currency,
   })
-  .refine((order) => order.email !== undefined || order.cartId !== undefined, {
-    error: 'needs the email or the cartId of the shopper',
-  });
+  .check(
+    z.refine((order) => order.email !== undefined || order.cartId !== undefined, {
+      error: 'needs the email or the cartId of the shopper',
+    }),
+  );
 
 export const SHOP_EVENT_TYPES = ['cart.abandoned', 'order.completed'] as const;
 

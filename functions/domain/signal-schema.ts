@@ -1,5 +1,5 @@
-import * as z from 'zod';
 import { INTENTS } from '../core/intent-labels.ts';
+import * as z from '../core/zod.ts';
 
 /*
  * Every way a cadence must stop (docs/architecture.md §4), as one versioned, discriminated signal type: what each
@@ -7,20 +7,20 @@ import { INTENTS } from '../core/intent-labels.ts';
  */
 
 const Instant = z.iso.datetime({ offset: true });
-const Phone = z.string().regex(/^\+[1-9][0-9]{6,14}$/, { error: 'must be an E.164 number' });
-const Currency = z.string().regex(/^[A-Z]{3}$/, { error: 'must be an ISO 4217 code, e.g. USD' });
-const MessageId = z.string().min(1).optional();
-const OptOutWords = z.string().min(1).max(500);
+const Phone = z.string().check(z.regex(/^\+[1-9][0-9]{6,14}$/, { error: 'must be an E.164 number' }));
+const Currency = z.string().check(z.regex(/^[A-Z]{3}$/, { error: 'must be an ISO 4217 code, e.g. USD' }));
+const MessageId = z.optional(z.string().check(z.minLength(1)));
+const OptOutWords = z.string().check(z.minLength(1), z.maxLength(500));
 
 const base = {
   v: z.literal(1),
   /** The dedupe id: the same fact delivered twice carries the same id. */
-  id: z.string().min(1).max(512),
-  leadId: z.string().min(1),
+  id: z.string().check(z.minLength(1), z.maxLength(512)),
+  leadId: z.string().check(z.minLength(1)),
   /** When it happened, as its provider says (SES, SNS, EventBridge), so a redelivery records the same instant. */
   at: Instant,
   /** What reported it: "ses-inbound", "ses-events", "list-unsubscribe", "sms", "rep", "shop". */
-  source: z.string().min(1),
+  source: z.string().check(z.minLength(1)),
 };
 
 /** The reply reader's labels: the signal carries what the reply was read as. */
@@ -30,13 +30,13 @@ export type ReadingLabel = (typeof READING_LABELS)[number];
 /** What a reply was read as; `until` is the snooze's end, already resolved to an instant (a default when none). */
 export const ReadingSchema = z.object({
   label: z.enum(READING_LABELS),
-  confidence: z.number().min(0).max(1),
-  cue: z.string().max(500),
-  until: Instant.optional(),
-  reason: z.enum(['wrong-person', 'left-company']).optional(),
+  confidence: z.number().check(z.gte(0), z.lte(1)),
+  cue: z.string().check(z.maxLength(500)),
+  until: z.optional(Instant),
+  reason: z.optional(z.enum(['wrong-person', 'left-company'])),
 });
 export type SignalReading = z.infer<typeof ReadingSchema>;
-const reading = ReadingSchema.optional();
+const reading = z.optional(ReadingSchema);
 
 export const OUTCOME_RESULTS = ['replied', 'meeting', 'won', 'lost', 'not-now'] as const;
 export type OutcomeResult = (typeof OUTCOME_RESULTS)[number];
@@ -54,34 +54,34 @@ export const SignalSchema = z.discriminatedUnion('type', [
     ...base,
     type: z.literal('auto-reply'),
     messageId: MessageId,
-    until: Instant.optional(),
+    until: z.optional(Instant),
     reading,
   }),
   z.object({
     ...base,
     type: z.literal('bounce'),
     bounceType: z.enum(['Permanent', 'Transient', 'Undetermined']),
-    bounceSubType: z.string().optional(),
+    bounceSubType: z.optional(z.string()),
     /** The bounced recipients; the lead's email when absent. */
-    addresses: z.array(z.string()).optional(),
+    addresses: z.optional(z.array(z.string())),
     messageId: MessageId,
   }),
   z.object({
     ...base,
     type: z.literal('complaint'),
-    addresses: z.array(z.string()).optional(),
-    feedbackType: z.string().optional(),
+    addresses: z.optional(z.array(z.string())),
+    feedbackType: z.optional(z.string()),
     messageId: MessageId,
   }),
   /** `words`: the request to stop, as the lead wrote it, when it came in words rather than a link. */
-  z.object({ ...base, type: z.literal('unsubscribe'), words: OptOutWords.optional(), reading }),
+  z.object({ ...base, type: z.literal('unsubscribe'), words: z.optional(OptOutWords), reading }),
   /** A STOP keyword, or an opt-out in words ("please stop texting me"): either revokes SMS consent. */
   z.object({
     ...base,
     type: z.literal('sms-stop'),
     phone: Phone,
-    keyword: z.string().optional(),
-    words: OptOutWords.optional(),
+    keyword: z.optional(z.string()),
+    words: z.optional(OptOutWords),
     reading,
   }),
   z.object({
@@ -90,7 +90,7 @@ export const SignalSchema = z.discriminatedUnion('type', [
     phone: Phone,
     keyword: z.string(),
     /** AWS still has the number on its opt-out list: the START is recorded, and consent stays revoked. */
-    stillOptedOut: z.literal(true).optional(),
+    stillOptedOut: z.optional(z.literal(true)),
   }),
   z.object({ ...base, type: z.literal('sms-help'), phone: Phone }),
   z.object({ ...base, type: z.literal('sms-reply'), phone: Phone, reading }),
@@ -98,24 +98,24 @@ export const SignalSchema = z.discriminatedUnion('type', [
     ...base,
     type: z.literal('outcome'),
     result: z.enum(OUTCOME_RESULTS),
-    value: z.number().nonnegative().optional(),
-    currency: Currency.optional(),
+    value: z.optional(z.number().check(z.gte(0))),
+    currency: z.optional(Currency),
     /** For `not-now`: when to try again; DEFAULT_SNOOZE_DAYS from `at` when absent. */
-    until: Instant.optional(),
-    note: z.string().max(2000).optional(),
+    until: z.optional(Instant),
+    note: z.optional(z.string().check(z.maxLength(2000))),
     /** A correction of a reading: the id of the reply signal it overrules (functions/domain/signal-reading.ts). */
-    corrects: z.string().min(1).max(512).optional(),
+    corrects: z.optional(z.string().check(z.minLength(1), z.maxLength(512))),
   }),
   z.object({
     ...base,
     type: z.literal('conversion'),
-    orderId: z.string().min(1),
-    revenue: z.number().nonnegative(),
+    orderId: z.string().check(z.minLength(1)),
+    revenue: z.number().check(z.gte(0)),
     currency: Currency,
   }),
   z.object({ ...base, type: z.literal('delivery'), messageId: MessageId }),
   z.object({ ...base, type: z.literal('open'), messageId: MessageId }),
-  z.object({ ...base, type: z.literal('click'), messageId: MessageId, link: z.string().optional() }),
+  z.object({ ...base, type: z.literal('click'), messageId: MessageId, link: z.optional(z.string()) }),
 ]);
 export type Signal = z.infer<typeof SignalSchema>;
 /** A signal whose lead is not known yet (an SES event before its tags are read). */

@@ -1,5 +1,5 @@
-import * as z from 'zod';
 import { TransientError } from '../core/errors.ts';
+import * as z from '../core/zod.ts';
 import { applyOnce } from './apply-once.ts';
 import { type EnrollDeps, type Enrollment, enrollLead } from './enroll.ts';
 import { InvalidPayload } from './errors.ts';

@@ -1,18 +1,18 @@
-import * as z from 'zod';
 import { EXIT_SIGNALS } from '../core/cadence-schema.ts';
 import { TouchPayloadSchema } from '../core/execution-input.ts';
 import type { BusinessVariables, OwnerVariables } from '../core/template-context.ts';
+import * as z from '../core/zod.ts';
 import type { FrequencyCap } from './frequency-cap.ts';
 
 /* What a touch is given: the state machine's payload for its step (docs/architecture.md §3.1) and the settings. */
 
-export const TouchEventSchema = TouchPayloadSchema.extend({
+export const TouchEventSchema = z.extend(TouchPayloadSchema, {
   /** The next touch of this enrollment (`$.schedule[i+1].at`), for the lead's "next touch" field. */
-  nextAt: z.iso.datetime().optional(),
+  nextAt: z.optional(z.iso.datetime()),
   /** The cadence's exit signals, when the definition passes them; else they are read from the cadence file. */
-  exitOn: z.array(z.enum(EXIT_SIGNALS)).optional(),
+  exitOn: z.optional(z.array(z.enum(EXIT_SIGNALS))),
   /** Set by the compiled definition on an immediate step: a transactional answer, outside the frequency cap. */
-  transactional: z.boolean().optional(),
+  transactional: z.optional(z.boolean()),
 });
 export type TouchEvent = z.infer<typeof TouchEventSchema>;
 

@@ -1,5 +1,5 @@
-import * as z from 'zod';
 import { CompletePayloadSchema } from '../core/execution-input.ts';
+import * as z from '../core/zod.ts';
 import { completeEnrollment } from '../domain/complete.ts';
 import type { EnrollDeps } from '../domain/enroll.ts';
 import { InvalidPayload } from '../domain/errors.ts';

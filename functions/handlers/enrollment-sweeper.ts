@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../core/zod.ts';
 import { type SweepDeps, type SweepResult, sweepEnrollments } from '../domain/enrollment-retry.ts';
 import { InvalidPayload } from '../domain/errors.ts';
 import { type ClaimSweepResult, STALE_CLAIM_MS, sweepStaleClaims } from '../domain/unconfirmed-touches.ts';
@@ -10,7 +10,7 @@ import { type ClaimSweepResult, STALE_CLAIM_MS, sweepStaleClaims } from '../doma
  */
 
 /** EventBridge's scheduled event, or `{}` from the local runtime: nothing in it is needed. */
-const ScheduledEventSchema = z.looseObject({ 'detail-type': z.literal('Scheduled Event').optional() });
+const ScheduledEventSchema = z.looseObject({ 'detail-type': z.optional(z.literal('Scheduled Event')) });
 
 /** Some markers could not be handled (the table, say): they stay due and the next sweep tries them again. */
 export class SweepIncomplete extends Error {

@@ -1,5 +1,5 @@
-import * as z from 'zod';
 import { parseMime } from '../adapters/mime.ts';
+import * as z from '../core/zod.ts';
 import { InvalidPayload } from '../domain/errors.ts';
 import {
   type InboundEmailDeps,
@@ -21,10 +21,11 @@ export class MailNotFound extends Error {
 }
 
 // A status SES may add later reads as no verdict rather than failing the whole event.
-const verdict = z
-  .object({ status: z.enum(['PASS', 'FAIL', 'GRAY', 'PROCESSING_FAILED']) })
-  .optional()
-  .catch(undefined);
+const verdict = z.catch(
+  z.optional(z.object({ status: z.enum(['PASS', 'FAIL', 'GRAY', 'PROCESSING_FAILED']) })),
+  undefined,
+);
+const text = () => z.optional(z.string());
 
 export const SesReceiptEventSchema = z.object({
   Records: z
@@ -32,26 +33,27 @@ export const SesReceiptEventSchema = z.object({
       z.object({
         ses: z.object({
           mail: z.object({
-            messageId: z.string().min(1),
-            timestamp: z.string().optional(),
+            messageId: z.string().check(z.minLength(1)),
+            timestamp: text(),
             // The envelope MAIL FROM: the address SES's SPF verdict is about.
-            source: z.string().optional(),
+            source: text(),
           }),
-          receipt: z
-            .object({
-              timestamp: z.string().optional(),
-              recipients: z.array(z.string()).default([]),
+          receipt: z._default(
+            z.object({
+              timestamp: text(),
+              recipients: z._default(z.array(z.string()), []),
               spamVerdict: verdict,
               virusVerdict: verdict,
               spfVerdict: verdict,
               dkimVerdict: verdict,
               dmarcVerdict: verdict,
-            })
-            .default({ recipients: [] }),
+            }),
+            { recipients: [] },
+          ),
         }),
       }),
     )
-    .min(1),
+    .check(z.minLength(1)),
 });
 
 type SesReceipt = z.output<typeof SesReceiptEventSchema>['Records'][number]['ses']['receipt'];

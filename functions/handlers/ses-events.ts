@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../core/zod.ts';
 import { InvalidPayload } from '../domain/errors.ts';
 import { receiveSesEvent, type SesEventResult, SesEventSchema } from '../domain/ses-events.ts';
 import type { SignalDeps } from '../domain/signals.ts';

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../core/zod.ts';
 import { InvalidPayload } from '../domain/errors.ts';
 import {
   receiveShopEventOnce,
@@ -15,7 +15,7 @@ import {
  */
 
 export const ShopEnvelopeSchema = z.object({
-  id: z.string().min(1).max(200),
+  id: z.string().check(z.minLength(1), z.maxLength(200)),
   'detail-type': z.enum(SHOP_EVENT_TYPES),
   detail: z.unknown(),
 });

@@ -1,5 +1,5 @@
-import * as z from 'zod';
 import { fieldErrors } from '../core/field-errors.ts';
+import * as z from '../core/zod.ts';
 import {
   receiveWebhookEvent,
   type ShopDeps,
@@ -46,7 +46,7 @@ const HOW_TO_SIGN =
 
 /** The event's own id, optional: a shop that sends one gets duplicates recognised by it. */
 const EnvelopeSchema = z.object({
-  id: z.string({ error: 'must be text, the event id' }).min(1).max(200).optional(),
+  id: z.optional(z.string({ error: 'must be text, the event id' }).check(z.minLength(1), z.maxLength(200))),
 });
 
 function refusal(verdict: Exclude<WebhookVerdict, { ok: true }>): string {

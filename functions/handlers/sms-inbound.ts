@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../core/zod.ts';
 import { InvalidPayload } from '../domain/errors.ts';
 import { type InboundSmsDeps, type InboundSmsResult, receiveSms } from '../domain/inbound-sms.ts';
 
@@ -8,10 +8,10 @@ import { type InboundSmsDeps, type InboundSmsResult, receiveSms } from '../domai
  */
 
 export const InboundSmsMessageSchema = z.object({
-  originationNumber: z.string().regex(/^\+[1-9][0-9]{6,14}$/),
-  destinationNumber: z.string().min(1),
-  messageBody: z.string().default(''),
-  inboundMessageId: z.string().min(1).optional(),
+  originationNumber: z.string().check(z.regex(/^\+[1-9][0-9]{6,14}$/)),
+  destinationNumber: z.string().check(z.minLength(1)),
+  messageBody: z._default(z.string(), ''),
+  inboundMessageId: z.optional(z.string().check(z.minLength(1))),
 });
 
 export const SnsEventSchema = z.object({
@@ -19,13 +19,13 @@ export const SnsEventSchema = z.object({
     .array(
       z.object({
         Sns: z.object({
-          MessageId: z.string().min(1),
+          MessageId: z.string().check(z.minLength(1)),
           Message: z.string(),
-          Timestamp: z.string().optional(),
+          Timestamp: z.optional(z.string()),
         }),
       }),
     )
-    .min(1),
+    .check(z.minLength(1)),
 });
 
 export interface SmsInboundDeps extends InboundSmsDeps {

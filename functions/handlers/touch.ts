@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../core/zod.ts';
 import { InvalidPayload } from '../domain/errors.ts';
 import type { TouchKey } from '../domain/ports.ts';
 import { type RedriveAnswer, RedriveRefused, RedriveRequestSchema, redriveTouch } from '../domain/redrive.ts';

@@ -1,3 +1,4 @@
+import * as z from '../core/zod.ts';
 import { type FrequencyCap, parseFrequencyCap } from '../domain/frequency-cap.ts';
 import { type SettingName, type Settings, SettingsSchema } from './settings.ts';
 
@@ -158,7 +159,7 @@ export function readEnvironment<F extends FunctionName>(functionName: F, env: En
   const names: readonly SettingName[] = FUNCTIONS[functionName];
   const mask = Object.fromEntries(names.map((name) => [name, true])) as { [K in SettingName]?: true };
   const raw = Object.fromEntries(names.map((name) => [name, fromVariable(name, env[VARIABLES[name]])]));
-  const result = SettingsSchema.pick(mask).safeParse(raw);
+  const result = z.pick(SettingsSchema, mask).safeParse(raw);
   if (result.success) return result.data as SettingsOf<F>;
   const problems = result.error.issues.map((issue) => {
     const setting = issue.path[0] as SettingName;

@@ -1,8 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { IANAZone } from 'luxon';
-import * as z from 'zod';
 import { ConfigInvalid, type FollowupConfig, replySettings } from '../core/config.ts';
 import { formatMailbox } from '../core/mailbox.ts';
+import * as z from '../core/zod.ts';
 import { parseFrequencyCap } from '../domain/frequency-cap.ts';
 
 /*
@@ -20,21 +20,27 @@ export const SERVICE_NAME = 'followup';
 const EMAIL = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/;
 
 const text = (what: string) => z.string({ error: `is not set; it holds ${what}` });
-const optionalText = (what: string) => z.string({ error: `must hold ${what}` }).optional();
-const zone = text('an IANA time zone, e.g. America/Chicago').refine((v) => IANAZone.isValidZone(v), {
-  error: 'is not an IANA time zone; use e.g. America/Chicago',
-});
-const origins = z
-  .array(z.string({ error: 'must list origins, e.g. https://www.acme.com' }), {
-    error: 'must hold a comma-separated list of origins, e.g. https://www.acme.com',
-  })
-  .refine((list) => list.every((o) => URL.canParse(o) && new URL(o).origin === o), {
-    error: 'must list origins only (scheme and host, no path), e.g. https://www.acme.com',
-  })
-  .default([]);
+const optionalText = (what: string) => z.optional(z.string({ error: `must hold ${what}` }));
+const zone = text('an IANA time zone, e.g. America/Chicago').check(
+  z.refine((v) => IANAZone.isValidZone(v), {
+    error: 'is not an IANA time zone; use e.g. America/Chicago',
+  }),
+);
+const origins = z._default(
+  z
+    .array(z.string({ error: 'must list origins, e.g. https://www.acme.com' }), {
+      error: 'must hold a comma-separated list of origins, e.g. https://www.acme.com',
+    })
+    .check(
+      z.refine((list) => list.every((o) => URL.canParse(o) && new URL(o).origin === o), {
+        error: 'must list origins only (scheme and host, no path), e.g. https://www.acme.com',
+      }),
+    ),
+  [],
+);
 
 export const FrequencyCapSchema = z.object(
-  { count: z.number().int().min(1), days: z.number().int().min(1) },
+  { count: z.number().check(z.int(), z.gte(1)), days: z.number().check(z.int(), z.gte(1)) },
   { error: (issue) => `${JSON.stringify(issue.input)} is not a cap; use e.g. "3 per 7 days"` },
 );
 
@@ -43,86 +49,96 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export const SettingsSchema = z.object({
   tableName: text('the DynamoDB table name'),
-  stateMachineArnTemplate: text('the state machine ARN with "{cadence}" for the cadence id').refine(
-    (v) => v.includes('{cadence}'),
-    {
+  stateMachineArnTemplate: text('the state machine ARN with "{cadence}" for the cadence id').check(
+    z.refine((v) => v.includes('{cadence}'), {
       error:
         'must contain "{cadence}", e.g. arn:aws:states:us-east-1:123456789012:stateMachine:Followup-{cadence}:live',
-    },
+    }),
   ),
-  cadencesDir: optionalText('the folder of cadence files').default(`${REPO}cadences`),
-  templatesDir: optionalText('the folder of templates').default(`${REPO}templates`),
+  cadencesDir: z._default(optionalText('the folder of cadence files'), `${REPO}cadences`),
+  templatesDir: z._default(optionalText('the folder of templates'), `${REPO}templates`),
   /** The cadences a form may start; unset: every cadence. */
-  allowedCadences: z
-    .array(z.string(), { error: 'must hold a comma-separated list of cadence ids' })
-    .optional(),
-  defaultCadence: optionalText('a cadence id').default('web-inquiry'),
+  allowedCadences: z.optional(
+    z.array(z.string(), { error: 'must hold a comma-separated list of cadence ids' }),
+  ),
+  defaultCadence: z._default(optionalText('a cadence id'), 'web-inquiry'),
   defaultTimeZone: zone,
   allowedOrigins: origins,
-  senderEmail: text('the From address, e.g. "Sam at Northwind <sam@northwind.example>"').refine(
-    (v) => /^[\x20-\x7e]+$/.test(v),
-    {
+  senderEmail: text('the From address, e.g. "Sam at Northwind <sam@northwind.example>"').check(
+    z.refine((v) => /^[\x20-\x7e]+$/.test(v), {
       error:
         'must be 7-bit ASCII on one line: SES refuses a raw non-ASCII name; build it with formatMailbox (RFC 2047), as settingsFromConfig does',
-    },
+    }),
   ),
   configurationSet: optionalText('the SES configuration set name'),
-  replyDomain: text('the domain that receives replies, e.g. reply.northwind.example').refine(
-    (v) => /^(?!-)[a-z0-9-]+(\.[a-z0-9-]+)+$/i.test(v),
-    { error: 'is not a domain; use e.g. reply.northwind.example' },
+  replyDomain: text('the domain that receives replies, e.g. reply.northwind.example').check(
+    z.refine((v) => /^(?!-)[a-z0-9-]+(\.[a-z0-9-]+)+$/i.test(v), {
+      error: 'is not a domain; use e.g. reply.northwind.example',
+    }),
   ),
   // https in production; plain http only on loopback, where the local runtime serves it.
-  unsubscribeBaseUrl: text('the https URL unsubscribe tokens are appended to').refine(
-    (v) => /^(https:\/\/[^\s]+|http:\/\/(127\.0\.0\.1|localhost)(:[0-9]+)?)\/u\/$/.test(v),
-    {
+  unsubscribeBaseUrl: text('the https URL unsubscribe tokens are appended to').check(
+    z.refine((v) => /^(https:\/\/[^\s]+|http:\/\/(127\.0\.0\.1|localhost)(:[0-9]+)?)\/u\/$/.test(v), {
       error: 'must be an https URL ending in "/u/", e.g. https://abc.execute-api.us-east-1.amazonaws.com/u/',
-    },
+    }),
   ),
   unsubscribeSecretArn: text('the ARN of the Secrets Manager secret that signs unsubscribe tokens'),
   businessName: text('the business name leads know'),
   postalAddress: text('the postal address every marketing email carries'),
   businessWebsite: optionalText('the https address of the business website'),
   ownerName: text("the lead owner's name"),
-  ownerEmail: text("the lead owner's email address").refine((v) => EMAIL.test(v), {
-    error: 'is not an email address; use e.g. sam@northwind.example',
-  }),
-  ownerPhone: optionalText("the lead owner's phone number"),
-  frequencyCap: FrequencyCapSchema.default({ count: 3, days: 7 }),
-  smsOriginationNumber: optionalText('an E.164 number, e.g. +12175550100').refine(
-    (v) => v === undefined || /^\+[1-9][0-9]{6,14}$/.test(v),
-    { error: 'is not an E.164 number; use e.g. +12175550100' },
+  ownerEmail: text("the lead owner's email address").check(
+    z.refine((v) => EMAIL.test(v), {
+      error: 'is not an email address; use e.g. sam@northwind.example',
+    }),
   ),
-  smsOptOuts: z
-    .enum(['aws', 'self'], {
+  ownerPhone: optionalText("the lead owner's phone number"),
+  frequencyCap: z._default(FrequencyCapSchema, { count: 3, days: 7 }),
+  smsOriginationNumber: optionalText('an E.164 number, e.g. +12175550100').check(
+    z.refine((v) => v === undefined || /^\+[1-9][0-9]{6,14}$/.test(v), {
+      error: 'is not an E.164 number; use e.g. +12175550100',
+    }),
+  ),
+  smsOptOuts: z._default(
+    z.enum(['aws', 'self'], {
       error:
         'must be "aws" (AWS End User Messaging answers STOP and HELP: SelfManagedOptOutsEnabled false) or "self" (Followup does: SelfManagedOptOutsEnabled true)',
-    })
-    .default('aws'),
+    }),
+    'aws',
+  ),
   dashboardUrl: optionalText('the http(s) address of the dashboard'),
   apiBaseUrl: optionalText(
     'the https address of the API, e.g. https://abc.execute-api.us-east-1.amazonaws.com',
-  ).refine(
-    (v) =>
-      v === undefined ||
-      /^(https:\/\/[^\s/]+|http:\/\/(127\.0\.0\.1|localhost)(:[0-9]+)?)(\/[^\s]*)?$/.test(v),
-    { error: 'must be an https URL, e.g. https://abc.execute-api.us-east-1.amazonaws.com' },
+  ).check(
+    z.refine(
+      (v) =>
+        v === undefined ||
+        /^(https:\/\/[^\s/]+|http:\/\/(127\.0\.0\.1|localhost)(:[0-9]+)?)(\/[^\s]*)?$/.test(v),
+      { error: 'must be an https URL, e.g. https://abc.execute-api.us-east-1.amazonaws.com' },
+    ),
   ),
-  fallbackEmail: optionalText('the address that gets replies matching no lead').refine(
-    (v) => v === undefined || EMAIL.test(v),
-    { error: 'is not an email address; use e.g. sales@northwind.example' },
+  fallbackEmail: optionalText('the address that gets replies matching no lead').check(
+    z.refine((v) => v === undefined || EMAIL.test(v), {
+      error: 'is not an email address; use e.g. sales@northwind.example',
+    }),
   ),
   inboundBucket: text('the S3 bucket the SES receipt rule stores received mail in'),
-  inboundPrefix: optionalText('the key prefix of received mail in the bucket, e.g. "inbound/"').default(''),
+  inboundPrefix: z._default(
+    optionalText('the key prefix of received mail in the bucket, e.g. "inbound/"'),
+    '',
+  ),
   shopWebhookSecretArn: text('the ARN of the Secrets Manager secret that signs shop webhooks'),
-  serviceName: optionalText('the service name in logs').default(SERVICE_NAME),
+  serviceName: z._default(optionalText('the service name in logs'), SERVICE_NAME),
   /** Unset: Powertools' own default (INFO, or what Lambda's log-level control says). */
-  logLevel: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).optional(),
+  logLevel: z.optional(z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` })),
   /** What a reply's reading starts (#14): the default snooze, the referral and re-engage cadences. */
-  snoozeDays: z.coerce.number({ error: 'must be a whole number of days, e.g. 90' }).int().min(1).optional(),
+  snoozeDays: z.optional(
+    z.coerce.number({ error: 'must be a whole number of days, e.g. 90' }).check(z.int(), z.gte(1)),
+  ),
   referralCadence: optionalText('the cadence id a referred person is enrolled in'),
   reengageCadence: optionalText('the cadence id a snoozed lead is enrolled in when the snooze ends'),
   /** CloudWatch EMF lines; off where nothing reads them (the local runtime). */
-  metrics: z.boolean({ error: 'must be true or false' }).default(true),
+  metrics: z._default(z.boolean({ error: 'must be true or false' }), true),
 });
 
 export type Settings = z.output<typeof SettingsSchema>;
