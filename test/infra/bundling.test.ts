@@ -162,6 +162,9 @@ describe('each function bundles only what it uses', () => {
       inputs.flatMap((f) => f.match(/chrono-node\/dist\/\w+\/locales\/(\w+)\//)?.[1] ?? []),
     );
     expect(UNREAD_CHRONO_LOCALES.filter((locale) => locales.has(locale))).toEqual([]);
+    // zod/mini only (functions/core/zod.ts): classic zod's API does not tree-shake.
+    expect(inputs.filter((f) => /node_modules\/zod\/v4\/classic\//.test(f))).toEqual([]);
+    expect(inputs.some((f) => /node_modules\/zod\/v4\/mini\//.test(f))).toBe(true);
   });
 
   it('finds a package that is there: the touch renders with liquidjs, the reply reader reads English dates', async () => {
