@@ -53,7 +53,10 @@ export interface OutcomeRequest extends OutcomeFields {
   readonly task?: TaskRef;
 }
 
-export type RecordedOutcome = SignalResult | { readonly outcome: 'invalid'; readonly message: string };
+export type RecordedOutcome =
+  | SignalResult
+  /** `field`: the request field to fix, which the API names in its errors. */
+  | { readonly outcome: 'invalid'; readonly field: 'result' | 'until'; readonly message: string };
 
 /** The last date a rep may snooze until: its RETURN_HOUR there must not pass the limit. */
 function lastSnoozeDate(now: Date, zone: string): string {
@@ -78,7 +81,11 @@ export async function recordOutcome(
   const { task, result } = request;
   if (result === 'done') {
     if (!task)
-      return { outcome: 'invalid', message: 'done marks a task done: use the link in the task email' };
+      return {
+        outcome: 'invalid',
+        field: 'result',
+        message: 'done marks a task done: use the link in the task email',
+      };
     return markTaskDone(deps, lead, { task, result, source: request.source }, now);
   }
   let until: string | undefined;
@@ -88,11 +95,12 @@ export async function recordOutcome(
       ? returnInstant(request.until, zone)
       : new Date(request.until).toISOString();
     if (!until || Date.parse(until) <= now.getTime()) {
-      return { outcome: 'invalid', message: 'until must be a date in the future' };
+      return { outcome: 'invalid', field: 'until', message: 'until must be a date in the future' };
     }
     if (Date.parse(until) > snoozeLimit(now).getTime()) {
       return {
         outcome: 'invalid',
+        field: 'until',
         message: `until must be at most ${MAX_SNOOZE_DAYS} days ahead (${lastSnoozeDate(now, zone)} or earlier): the follow-up after a snooze has to finish within Step Functions' one-year limit`,
       };
     }

@@ -68,7 +68,7 @@ export function makeOutcomeHandler(deps: OutcomeDeps): HttpHandler {
       case 'no-lead':
         return jsonResponse(404, { message: `no lead ${leadId}` });
       case 'invalid':
-        return jsonResponse(400, { message: result.message, errors: { until: result.message } });
+        return jsonResponse(400, { message: result.message, errors: { [result.field]: result.message } });
       case 'duplicate':
         return jsonResponse(200, { ok: true, outcome: 'duplicate' });
       case 'applied':

@@ -110,6 +110,18 @@ describe('POST /leads/{id}/outcome', () => {
     expect(lead()?.status).toBe('active');
   });
 
+  it('refuses "done" without a task, naming the result field (not the date), and changes nothing', async () => {
+    // Act
+    const response = await postOutcome({ result: 'done' });
+
+    // Assess
+    expect(response.statusCode).toBe(400);
+    expect(JSON.parse(response.body ?? '').errors).toEqual({
+      result: 'done marks a task done: use the link in the task email',
+    });
+    expect(lead()?.status).toBe('active');
+  });
+
   it('refuses a not-now date 400 days out, naming the limit and the last date it allows', async () => {
     // Prepare
     const started = starts().length;
