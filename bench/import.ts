@@ -116,3 +116,9 @@ export async function measureImport(rows = 10_000, rate?: string): Promise<Measu
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { figures, budgets } = await measureImport(Number(process.argv[2] ?? 10_000), process.argv[3]);
+  process.stdout.write(`${JSON.stringify(figures)}\n`);
+  for (const b of budgets) process.stdout.write(`${b.pass ? 'PASS' : 'FAIL'} ${b.budget}: ${b.figure}\n`);
+}

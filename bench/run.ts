@@ -8,6 +8,7 @@ import { measureFunctionBundles } from './functions.ts';
 import { measureImport } from './import.ts';
 import { measureIntakeBudget } from './intake.ts';
 import { intentMarkdown, measureIntent } from './intent.ts';
+import { measureQuotas } from './quotas.ts';
 import { agreesWithRecount } from './recount.ts';
 import { measureRestart } from './restart.ts';
 import { measureSimulate } from './simulate.ts';
@@ -50,6 +51,11 @@ const restart = await measureRestart();
 step('importing 10,000 CSV rows into the local runtime');
 const imported = await measureImport();
 
+step(
+  'simulating 100,000 web-inquiry signups through SES, Lambda and Step Functions quotas, without and with the governor and a spread',
+);
+const quotas = measureQuotas();
+
 step('reading the evaluation set of replies (test/fixtures/replies)');
 const intent = measureIntent();
 
@@ -81,6 +87,7 @@ const budgets: Budget[] = [
   ...restart.budgets,
   ...imported.budgets,
   ...intent.budgets,
+  ...quotas.budgets,
 ];
 
 const { histories: _histories, ...simulation } = sim.result;
@@ -95,6 +102,7 @@ const results = {
   restart: restart.figures,
   import: imported.figures,
   intent: intent.figures,
+  quotas: quotas.figures,
   budgets,
 };
 writeFileSync(join(ROOT, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`);
@@ -137,6 +145,8 @@ const lines = [
   `## Import: ${imported.figures.rows} rows in ${imported.figures.seconds} s, ${imported.figures.rowsPerSecond} rows/s`,
   '',
   ...intentMarkdown(intent.figures),
+  '',
+  `## AWS quotas, ${quotas.figures.leads} leads: ${quotas.figures.runs.map((r) => `${r.world}/${r.spread ?? 'no spread'}: ${r.failedExecutions} failed, p95 ${r.lateness.p95Seconds} s`).join('; ')}`,
   '',
   '## Budgets (docs/architecture.md §9)',
   '',

@@ -1,9 +1,9 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
-import type * as iam from 'aws-cdk-lib/aws-iam';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { METRIC_NAMESPACE } from '../functions/domain/metrics.ts';
@@ -30,7 +30,12 @@ export interface EnrollmentSweeperProps {
   readonly startExecutions: (cadenceIds: readonly string[]) => iam.PolicyStatement;
   /** Where the alarm goes: the topic that emails the owner. */
   readonly alarmTopic: sns.ITopic;
+  /** What ses:SendEmail is authorized against: an SLA escalation is an email from the sender. */
+  readonly senderIdentityArns: readonly string[];
 }
+
+/** How often the reps' SLA deadlines are looked at: an escalation goes out within a minute or two of its deadline. */
+export const SLA_SWEEP_EVERY = Duration.minutes(1);
 
 /**
  * No enrollment is left pending: every 5 minutes a function retries the starts that failed, with backoff, and the
@@ -62,6 +67,31 @@ export class EnrollmentSweeper extends Construct {
       // A missed or failed sweep leaves every marker due: the next tick is its retry, so nothing is kept.
       targets: [new targets.LambdaFunction(this.function, { retryAttempts: 0 })],
     });
+
+    // Only with `owners`: without reps there are no deadlines, so no rule, no send grant.
+    if (props.settings.reps?.length) {
+      new events.Rule(this, 'SlaSchedule', {
+        description: "Escalates reps' tasks not done within their SLA",
+        schedule: events.Schedule.rate(SLA_SWEEP_EVERY),
+        targets: [
+          new targets.LambdaFunction(this.function, {
+            retryAttempts: 0,
+            event: events.RuleTargetInput.fromObject({ sweep: 'sla' }),
+          }),
+        ],
+      });
+      this.function.addToRolePolicy(
+        new iam.PolicyStatement({ actions: ['ses:SendEmail'], resources: [...props.senderIdentityArns] }),
+      );
+      if (props.settings.smsOriginationNumber) {
+        this.function.allowSmsOnly();
+        Validations.of(this.function).acknowledge({
+          id: 'AwsSolutions-IAM5[Resource::*]',
+          reason:
+            'SNS Publish to a phone number (the SLA text to a rep) has no resource ARN; topics are denied.',
+        });
+      }
+    }
 
     this.stuckAlarm = new cloudwatch.Metric({
       namespace: METRIC_NAMESPACE,

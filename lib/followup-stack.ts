@@ -258,6 +258,7 @@ export class FollowupStack extends Stack {
       cadenceIds: cadences.map((c) => c.id),
       startExecutions,
       alarmTopic,
+      senderIdentityArns,
     });
 
     const observability = new Observability(this, 'Observability', {

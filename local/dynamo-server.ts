@@ -20,12 +20,22 @@ type WorkerMessage =
   | { readonly port: number }
   | { readonly error: string; readonly code?: string }
   | { readonly closed: true; readonly error?: string }
-  | {
-      readonly id: number;
-      readonly statusCode: number;
-      readonly headers: Record<string, string>;
-      readonly body: string;
-    };
+  | readonly Answer[];
+
+interface Answer {
+  readonly id: number;
+  readonly statusCode: number;
+  readonly headers: Record<string, string>;
+  readonly body: string;
+}
+
+interface Request {
+  readonly id: number;
+  readonly method: string;
+  readonly path: string;
+  readonly headers: Record<string, string>;
+  readonly body: string;
+}
 
 /** dynalite on its thread, its table on disk at `path`, or in memory without one. */
 export async function startDynamo(path: string | undefined): Promise<DynamoServer> {
@@ -33,7 +43,6 @@ export async function startDynamo(path: string | undefined): Promise<DynamoServe
   const worker = new Worker(new URL('./dynamo-thread.cjs', import.meta.url), {
     workerData: { module, path, settings: SETTINGS },
   });
-  type Answer = Extract<WorkerMessage, { id: number }>;
   const pending = new Map<number, { resolve: (answer: Answer) => void; reject: (error: Error) => void }>();
   let nextId = 0;
   let lifecycle: { resolve: (message: WorkerMessage) => void; reject: (error: Error) => void } | undefined;
@@ -53,10 +62,11 @@ export async function startDynamo(path: string | undefined): Promise<DynamoServe
       lifecycle = { resolve, reject };
     });
   worker.on('message', (message: WorkerMessage) => {
-    if ('id' in message) {
-      pending.get(message.id)?.resolve(message);
-      pending.delete(message.id);
-    } else lifecycle?.resolve(message);
+    if (!Array.isArray(message)) return lifecycle?.resolve(message);
+    for (const answer of message) {
+      pending.get(answer.id)?.resolve(answer);
+      pending.delete(answer.id);
+    }
   });
   worker.on('error', (error) =>
     fail(new Error(`the local DynamoDB failed: ${error.message}`, { cause: error })),
@@ -70,12 +80,21 @@ export async function startDynamo(path: string | undefined): Promise<DynamoServe
       code: 'code' in started ? started.code : undefined,
     });
   }
+  // The requests of one turn of the event loop cross to the thread as one message: a signup's and an import's
+  // concurrent requests share the hop, and the thread answers them the same way.
+  let outgoing: Request[] = [];
+  const send = () => {
+    const batch = outgoing;
+    outgoing = [];
+    if (!failed) worker.postMessage(batch);
+  };
   const requestHandler = inProcessHandler((request) => {
     if (failed) return Promise.reject(failed);
     const id = nextId++;
     return new Promise((resolve, reject) => {
       pending.set(id, { resolve, reject });
-      worker.postMessage({
+      if (outgoing.length === 0) setImmediate(send);
+      outgoing.push({
         id,
         method: request.method,
         path: pathOf(request),

@@ -3,12 +3,74 @@
 //
 // It listens on loopback for other processes (`followup report` reads the table of a running `npm start`), and
 // answers the runtime's own requests over the worker's port: the same handler, without a socket on either side.
+// Requests come in batches (one message per turn of the runtime's event loop) and answers go back the same way.
 const { EventEmitter } = require('node:events');
+const { dirname, join } = require('node:path');
 const { parentPort, workerData } = require('node:worker_threads');
+
+const TABLE_OPERATIONS = new Set(['CreateTable', 'DeleteTable', 'UpdateTable']);
+
+// dynalite reads a table's description from LevelDB on every item request (another trip to the thread pool): an
+// ACTIVE table's is kept here, and forgotten whenever a request may change a table (docs/architecture.md §7).
+const stores = require(join(dirname(workerData.module), 'db'));
+const tables = new Map();
+/** Table requests in flight, and a count of every one begun or ended: a read that overlapped one is not kept. */
+let changing = 0;
+let generation = 0;
+const createStore = stores.create;
+stores.create = (options) => {
+  const store = createStore(options);
+  const getTable = store.getTable;
+  store.getTable = (name, checkStatus, cb) => {
+    const callback = typeof checkStatus === 'function' ? checkStatus : cb;
+    const kept = tables.get(name);
+    if (kept !== undefined) return callback(null, JSON.parse(kept));
+    const readAt = generation;
+    getTable(name, checkStatus, (error, table) => {
+      if (!error && table?.TableStatus === 'ACTIVE' && changing === 0 && readAt === generation) {
+        tables.set(name, JSON.stringify(table));
+      }
+      callback(error, table);
+    });
+  };
+  return store;
+};
 const dynalite = require(workerData.module);
 
 const server = dynalite({ ...workerData.settings, ...(workerData.path ? { path: workerData.path } : {}) });
-const handle = server.listeners('request')[0];
+const dynaliteHandler = server.listeners('request')[0];
+
+/** dynalite's handler, with the kept descriptions forgotten around any request that may change a table. */
+function handle(request, response) {
+  const target = String(request.headers['x-amz-target'] ?? '');
+  if (!TABLE_OPERATIONS.has(target.slice(target.lastIndexOf('.') + 1)))
+    return dynaliteHandler(request, response);
+  changing++;
+  generation++;
+  tables.clear();
+  let ended = false;
+  const end = () => {
+    if (ended) return;
+    ended = true;
+    changing--;
+    generation++;
+    tables.clear();
+  };
+  response.once?.('finish', end);
+  response.once?.('close', end);
+  request.once('ended-in-thread', end);
+  return dynaliteHandler(request, response);
+}
+server.removeAllListeners('request');
+server.on('request', handle);
+
+/** Answers not yet sent: they go back together once this turn's requests are all handled. */
+let answers = [];
+const flush = () => {
+  const batch = answers;
+  answers = [];
+  parentPort.postMessage(batch);
+};
 
 /** One request as dynalite's handler reads it (headers, method, url, a body in data events) and what it answers. */
 function serve({ id, method, path, headers, body }) {
@@ -29,7 +91,9 @@ function serve({ id, method, path, headers, body }) {
     },
     end(chunk) {
       if (chunk !== undefined) chunks.push(Buffer.from(chunk));
-      parentPort.postMessage({
+      request.emit('ended-in-thread');
+      if (answers.length === 0) setImmediate(flush);
+      answers.push({
         id,
         statusCode: response.statusCode,
         headers: answerHeaders,
@@ -51,5 +115,5 @@ parentPort.on('message', (message) => {
     );
     return;
   }
-  serve(message);
+  for (const request of message) serve(request);
 });

@@ -1,7 +1,7 @@
 import './polyfills.ts';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -31,6 +31,7 @@ import { FileExecutionStore, readJson, writeJsonAtomically } from './runtime/sta
 import { warmUp } from './runtime/warm-up.ts';
 import { handOver } from './sdk-handler.ts';
 import type { SignalHandlers } from './signal-events.ts';
+import { Foreground } from './slots.ts';
 import {
   executionContext,
   LOCAL_ACCOUNT,
@@ -168,6 +169,11 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     throw error;
   });
   const url = `http://127.0.0.1:${appPort}`;
+  // Each request to the dashboard and API is in the foreground until answered: touches give way (§7).
+  const foreground = new Foreground();
+  app.server.on('request', (_req: IncomingMessage, res: ServerResponse) =>
+    res.once('close', foreground.enter()),
+  );
   // The same settings the stack gives its functions, with the local runtime's names (docs/architecture.md §7).
   const settings = localSettings(config, {
     root,
@@ -220,6 +226,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     store: dataDir ? new FileExecutionStore(file('executions.json')) : new MemoryExecutionStore(),
     retryIntervalMs: 200,
     maxConcurrentInvocations: options.taskConcurrency ?? DEFAULT_TASK_CONCURRENCY,
+    foreground,
   });
   const shim = await startAwsShim({
     sfn,
@@ -274,6 +281,15 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     async () => functions.get('enrollment-sweeper')?.({}),
     (error) => process.stderr.write(`enrollment sweep failed: ${(error as Error)?.message ?? error}\n`),
   );
+  // With `owners`, the stack's every-minute SLA sweep (lib/enrollment-sweeper.ts), on the same clock.
+  const slaSweeps = settings.reps?.length
+    ? runEvery(
+        clock,
+        60_000,
+        async () => functions.get('enrollment-sweeper')?.({ sweep: 'sla' }),
+        (error) => process.stderr.write(`SLA sweep failed: ${(error as Error)?.message ?? error}\n`),
+      )
+    : undefined;
 
   const saveState = () => {
     if (!dataDir) return;
@@ -318,6 +334,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     async stop() {
       if (autosave) clearInterval(autosave);
       await sweeps.stop();
+      await slaSweeps?.stop();
       await sfn.shutdown();
       saveState();
       if (dataDir) rmSync(file(RUNTIME_FILE), { force: true });

@@ -3,8 +3,10 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { StateMachineDefinition } from '../functions/core/compile.ts';
 import type { Clock } from './clock.ts';
-import { Slots } from './slots.ts';
+import { type Foreground, Slots } from './slots.ts';
+import { awaitCapacity } from './step-functions-capacity.ts';
 import { type LocalMachine, stateMachineOf } from './step-functions-machines.ts';
+import { CatchUp, inDueOrder } from './step-functions-resume.ts';
 
 export const LOCAL_REGION = 'local';
 export const LOCAL_ACCOUNT = '000000000000';
@@ -59,6 +61,8 @@ export interface LocalStepFunctionsOptions {
   readonly maxConcurrentInvocations?: number;
   /** How many resumed executions are launched before the runtime answers other work again (default 25). */
   readonly resumeBatch?: number;
+  /** Requests being answered: background invocations give way to them (local/slots.ts, docs/architecture.md §7). */
+  readonly foreground?: Foreground;
   /**
    * Whether each definition is checked against the ASL schema (default true). Definitions straight from
    * compileCadence may skip it: the compiler's output is validated by its tests, and ajv costs a second per process.
@@ -106,7 +110,7 @@ export class LocalStepFunctions {
   private readonly slots: Slots;
 
   constructor(private readonly options: LocalStepFunctionsOptions) {
-    this.slots = new Slots(options.maxConcurrentInvocations ?? Number.POSITIVE_INFINITY);
+    this.slots = new Slots(options.maxConcurrentInvocations ?? Number.POSITIVE_INFINITY, options.foreground);
     const validate = options.validateDefinitions ?? true;
     for (const [name, definition] of options.definitions) {
       this.machines.set(name, stateMachineOf(definition, validate));
@@ -120,13 +124,15 @@ export class LocalStepFunctions {
   /**
    * Resumes every execution that was running when the runtime last stopped, a batch at a time with a turn of the
    * event loop between batches, so thousands in flight never keep the API from answering (docs/architecture.md §7).
-   * Resolves with how many there are; `idle()` waits for the last batch to be launched too.
+   * Their touches then take the invocation slots in due order. Resolves with how many there are; `idle()` waits
+   * for the last batch to be launched too, and `caughtUp()` for each of them to reach a touch still to come.
    */
   async resume(): Promise<number> {
     const saved = (await this.options.store?.load()) ?? [];
     for (const record of saved) this.records.set(record.executionArn, record);
-    const running = saved.filter((r) => r.status === 'RUNNING');
+    const running = inDueOrder(saved);
     for (const record of running) this.active.add(record);
+    this.catchUp = new CatchUp(running.map((r) => r.executionArn));
     const batch = this.options.resumeBatch ?? 25;
     this.resuming = (async () => {
       for (let i = 0; i < running.length && !this.shuttingDown; i += batch) {
@@ -135,10 +141,22 @@ export class LocalStepFunctions {
         for (const record of running.slice(i, i + batch))
           if (record.status === 'RUNNING') this.launch(record);
       }
+      // Stopped before its turn, or never launched because the runtime is shutting down.
+      for (const record of running) if (!this.running.has(record.executionArn)) this.caughtUpWith(record);
     })();
     return running.length;
   }
   private resuming: Promise<void> = Promise.resolve();
+  private catchUp = new CatchUp([]);
+
+  /** Resolves when every resumed execution sleeps until a touch still to come, or has ended (or been shut down). */
+  caughtUp(): Promise<void> {
+    return this.catchUp.done;
+  }
+
+  private caughtUpWith(record: ExecutionRecord): void {
+    this.catchUp.caughtUp(record.executionArn);
+  }
 
   async startExecution(request: { stateMachineArn: string; name?: string; input?: string }) {
     const machineName = this.machineName(request.stateMachineArn);
@@ -293,6 +311,7 @@ export class LocalStepFunctions {
       }
       await events.catch(() => undefined);
       this.running.delete(record.executionArn);
+      this.caughtUpWith(record);
       await this.persist(record);
     })();
     this.running.set(record.executionArn, { abort, done });
@@ -307,24 +326,32 @@ export class LocalStepFunctions {
     const due =
       typeof input.Payload?.scheduledAt === 'string' ? new Date(input.Payload.scheduledAt) : undefined;
     if (due) {
+      if (due.getTime() > this.options.clock.now().getTime()) this.caughtUpWith(record);
       await this.options.clock.sleepUntil(due, signal);
       this.lastDue.set(record.executionArn, due);
     }
     // An aborted execution (stopped, or the runtime shutting down) runs nothing more, not even a Retry.
     signal.throwIfAborted();
-    // Only a due invocation waits for a slot, so an execution asleep until next week never blocks one due now.
-    return this.slots.run(signal, () => {
-      this.counters.lambdaInvocations++;
-      const now = due ?? this.lastDue.get(record.executionArn);
-      const invocation = executionContext.run(
-        { executionArn: record.executionArn, ...(now ? { now } : {}) },
-        async () => fn(input.Payload),
-      );
-      this.invocations.add(invocation);
-      const forget = () => this.invocations.delete(invocation);
-      invocation.then(forget, forget);
-      return invocation;
-    });
+    const now = due ?? this.lastDue.get(record.executionArn);
+    // Only a due invocation waits for a slot, so an execution asleep until next week never blocks one due now; the
+    // earliest due goes first.
+    return this.slots
+      .run(
+        signal,
+        () => {
+          this.counters.lambdaInvocations++;
+          const invocation = executionContext.run(
+            { executionArn: record.executionArn, ...(now ? { now } : {}) },
+            async () => fn(input.Payload),
+          );
+          this.invocations.add(invocation);
+          const forget = () => this.invocations.delete(invocation);
+          invocation.then(forget, forget);
+          return invocation;
+        },
+        now?.getTime() ?? 0,
+      )
+      .catch((error: unknown) => awaitCapacity(error, this.options.clock, signal));
   }
 
   private finish(record: ExecutionRecord, status: ExecutionStatus, details: Partial<ExecutionRecord>): void {

@@ -58,9 +58,45 @@ export const sdkSchemaKeys: Plugin = {
   },
 };
 
+/** An SDK client's own package.json, which it imports whole to read one field: its version, for the User-Agent. */
+const SDK_PACKAGE_JSON = /[\\/]@aws-sdk[\\/]client-[^\\/]+[\\/]package\.json$/;
+
+/**
+ * A client's package.json reduced to its `version`, the only field the client reads (`packageInfo.version` in its
+ * runtimeConfig): ~2 KB a client, the same User-Agent (test/infra/lambda-assets.test.ts).
+ */
+export const sdkPackageVersion: Plugin = {
+  name: 'sdk-package-version',
+  setup(plugin) {
+    plugin.onLoad({ filter: SDK_PACKAGE_JSON }, async ({ path }) => {
+      const { version } = JSON.parse(await readFile(path, 'utf8')) as { version: string };
+      return { contents: JSON.stringify({ version }), loader: 'json' };
+    });
+  },
+};
+
+/** The module the SDK's protocols load lazily, and only for an operation with an event stream in or out. */
+const EVENT_STREAMS = /^@smithy\/core\/event-streams$/;
+
+/**
+ * Leaves the SDK's lazy `import("@smithy/core/event-streams")` (HttpProtocol.loadEventStreamCapability) out of the
+ * bundle, as the SDK meant it: ~15 KB of event-stream codec no function runs, since no operation a function calls
+ * has an event stream (test/infra/lambda-assets.test.ts runs the reply functions' bundles through their calls). Were
+ * one added, it would fail loudly naming the module, never send wrong bytes. S3's client imports it statically: kept.
+ */
+export const lazyEventStreams: Plugin = {
+  name: 'lazy-event-streams',
+  setup(plugin) {
+    plugin.onResolve({ filter: EVENT_STREAMS }, ({ path, kind }) =>
+      kind === 'dynamic-import' ? { path, external: true } : undefined,
+    );
+  },
+};
+
 /**
  * An ESM bundle minified with the AWS SDK inside (a bundled SDK loads ~200 ms faster than the runtime's), source maps
- * without sources, BUNDLE_ALIASES applied, the SDK's schemas with literal keys.
+ * without sources, BUNDLE_ALIASES applied, the SDK's schemas with literal keys, its package files reduced to their
+ * version and its lazy event-stream module left out.
  */
 export const LAMBDA_BUILD_OPTIONS = {
   bundle: true,
@@ -75,9 +111,11 @@ export const LAMBDA_BUILD_OPTIONS = {
   banner: {
     js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
   },
+  // Non-ASCII text (chrono's month names, postal-mime's HTML entities, the opt-out words) as itself, not as escapes.
+  charset: 'utf8',
   alias: BUNDLE_ALIASES,
   absWorkingDir: ROOT,
-  plugins: [sdkSchemaKeys],
+  plugins: [sdkSchemaKeys, sdkPackageVersion, lazyEventStreams],
   logLevel: 'warning',
 } satisfies BuildOptions;
 

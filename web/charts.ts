@@ -1,4 +1,6 @@
 import { html, raw, type SafeHtml } from '../functions/core/html.ts';
+import { WINNER_PROBABILITY, wilson } from '../functions/core/stats.ts';
+import type { HoldoutFigures, VariantFigures } from '../functions/core/variant-report.ts';
 import { formatNumber } from './format.ts';
 import type { FollowUpFigures } from './model.ts';
 import { speedToLeadChart } from './speed-chart.ts';
@@ -37,6 +39,10 @@ export const CHART_STYLES = raw(`
 .chart .bar.human { fill: var(--good); }
 .chart .legend.first { background: var(--accent); }
 .chart .legend.human { background: var(--good); }
+.chart .whisker { stroke: var(--accent); stroke-width: 2; }
+.chart .whisker.best { stroke: var(--good); }
+.chart .point { fill: var(--accent); }
+.chart .point.best { fill: var(--good); }
 `);
 
 const percent = (rate: number) => `${(rate * 100).toFixed(rate > 0 && rate < 0.1 ? 1 : 0)}%`;
@@ -250,5 +256,99 @@ ${responseRateChart(f.byTouch)}
 ${funnelChart(f.funnel)}
 ${revenueChart(f.revenueByMonth)}
 ${speedToLeadChart(f.speedToLead)}
+${variantChart(f.byVariant ?? [])}
+${holdoutChart(f.holdout)}
 </div>`;
+}
+
+interface IntervalRow {
+  readonly label: string;
+  readonly rate: number | null;
+  readonly low: number;
+  readonly high: number;
+  readonly note: string;
+  readonly best: boolean;
+  readonly title: string;
+}
+
+/** Rates as points on their 95% intervals, one row each, on one axis from 0: the spread is as visible as the point. */
+function intervalRows(rows: readonly IntervalRow[], id: string): SafeHtml {
+  const frame = { width: 440, left: 130, right: 70, top: 10, row: 30 };
+  const height = frame.top + rows.length * frame.row + 30;
+  const { top, step } = niceScale(Math.max(...rows.map((r) => r.high), 0.01));
+  const plotW = frame.width - frame.left - frame.right;
+  const x = (v: number) => round(frame.left + (v / top) * plotW);
+  const ticks: SafeHtml[] = [];
+  for (let v = 0; v <= top + step / 2; v += step) {
+    ticks.push(
+      html`<line class="${v === 0 ? 'axis' : 'grid'}" x1="${x(v)}" x2="${x(v)}" y1="${frame.top}" y2="${height - 24}"></line><text class="tick" x="${x(v)}" y="${height - 8}" text-anchor="middle">${percent(v)}</text>`,
+    );
+  }
+  const drawn = rows.map((r, i) => {
+    const y = round(frame.top + i * frame.row + frame.row / 2);
+    const cls = r.best ? ' best' : '';
+    return html`<g><title>${r.title}</title><text x="${frame.left - 8}" y="${y + 4}" text-anchor="end">${r.label}</text><line class="whisker${cls}" x1="${x(r.low)}" x2="${x(r.high)}" y1="${y}" y2="${y}"></line>${r.rate === null ? '' : html`<circle class="point${cls}" cx="${x(r.rate)}" cy="${y}" r="5"></circle>`}<text class="count" x="${frame.width - frame.right + 6}" y="${y + 4}">${r.note}</text></g>`;
+  });
+  return html`<svg viewBox="0 0 ${frame.width} ${height}" role="img" aria-labelledby="${id}-title">${ticks}${drawn}</svg>`;
+}
+
+/** Each step's variants: the decision rate per touch sent as a point on its 95% Wilson interval, and P(best). */
+export function variantChart(variants: readonly VariantFigures[], id = 'chart-variants'): SafeHtml {
+  if (variants.length === 0) return html``;
+  const rows = variants.map(
+    (v): IntervalRow => ({
+      label: `${v.step} · ${v.variant}`,
+      rate: v.rate,
+      low: v.rateLow,
+      high: v.rateHigh,
+      note: `P(best) ${percent(v.probabilityBest)}`,
+      best: v.probabilityBest >= WINNER_PROBABILITY,
+      title: `${v.step}, variant ${v.variant}: ${count(v.sent)} sent, ${v.rate === null ? 'no rate yet' : percent(v.rate)} ${v.decideOn} (95% ${percent(v.rateLow)}–${percent(v.rateHigh)})`,
+    }),
+  );
+  return html`<figure class="chart">
+<h3 id="${id}-title">Step variants</h3>
+${intervalRows(rows, id)}
+<figcaption>Dots: ${variants[0]?.decideOn} per touch sent; lines: 95% intervals. Green: best with probability ≥ ${percent(WINNER_PROBABILITY)}; promote it with <code>followup cadence promote</code>.</figcaption>
+${dataTable(
+  ['Variant', 'Sent', 'Replies', 'Positive', 'Meetings', 'Wins', 'Rate', '95% interval', 'P(best)'],
+  variants.map((v) => [
+    `${v.cadence} · ${v.step} · ${v.variant}`,
+    count(v.sent),
+    count(v.replies),
+    count(v.positiveReplies),
+    count(v.meetings),
+    count(v.wins),
+    v.rate === null ? '—' : percent(v.rate),
+    `${percent(v.rateLow)}–${percent(v.rateHigh)}`,
+    percent(v.probabilityBest),
+  ]),
+)}
+</figure>`;
+}
+
+/** Treated against held-out conversion, each on its 95% Wilson interval, and the lift with its interval. */
+export function holdoutChart(holdout: HoldoutFigures | undefined, id = 'chart-holdout'): SafeHtml {
+  if (!holdout) return html``;
+  const arm = (label: string, won: number, leads: number): IntervalRow => {
+    const interval = wilson(won, leads);
+    return {
+      label,
+      rate: leads > 0 ? won / leads : null,
+      low: interval.low,
+      high: interval.high,
+      note: `${count(won)}/${count(leads)}`,
+      best: false,
+      title: `${label}: ${count(won)} conversions of ${count(leads)} leads`,
+    };
+  };
+  const lift =
+    holdout.lift === null
+      ? 'Lift: not yet measurable (both groups need leads).'
+      : `Lift: ${(holdout.lift * 100).toFixed(1)} points (95% ${((holdout.liftLow ?? 0) * 100).toFixed(1)} to ${((holdout.liftHigh ?? 0) * 100).toFixed(1)}).`;
+  return html`<figure class="chart">
+<h3 id="${id}-title">Holdout: what the follow-up caused</h3>
+${intervalRows([arm('treated', holdout.treatedConversions, holdout.treatedLeads), arm('held out', holdout.conversions, holdout.leads)], id)}
+<figcaption>Conversion rate of leads sent to against held-out leads (enrolled, never sent to). ${lift}</figcaption>
+</figure>`;
 }

@@ -1,5 +1,6 @@
 import type { Channel } from '../functions/core/cadence-schema.ts';
 import type { SpeedToLead } from '../functions/core/speed-to-lead.ts';
+import type { HoldoutFigures, VariantFigures } from '../functions/core/variant-report.ts';
 import type { LeadStatus } from '../functions/domain/lead.ts';
 import type { EnrollmentStatus, TouchStatus } from '../functions/domain/ports.ts';
 
@@ -130,6 +131,10 @@ export interface FollowUpFigures {
   readonly meetingsPer100Enrolled: number | null;
   /** Arrival to first touch and to first task done, as histogram buckets (absent from an older report). */
   readonly speedToLead?: SpeedToLead;
+  /** Each step variant with its rate's interval (absent without variants: functions/core/variant-report.ts). */
+  readonly byVariant?: readonly VariantFigures[];
+  /** Treated against held-out leads (absent without a holdout). */
+  readonly holdout?: HoldoutFigures;
 }
 
 /** An enrollment whose execution has not started: its start failed and is retried, or it was given up. */

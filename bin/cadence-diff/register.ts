@@ -1,7 +1,7 @@
 import { type Command, Option } from 'commander';
 
 /*
- * The CLI's `cadence diff` and `cadence test` (docs/architecture.md §6), added to the `cadence` command of
+ * The CLI's `cadence diff`, `cadence test` and `cadence promote` (docs/architecture.md §6), added to the `cadence` command of
  * bin/followup.ts. Each command module is imported when it runs, as the other commands are.
  */
 
@@ -17,6 +17,7 @@ export function registerCadenceEdits(cadence: Command, parts: CadenceCommandPart
 
   const cadenceDiff = () => import('../commands/cadence-diff.ts');
   const cadenceTest = () => import('../commands/cadence-test.ts');
+  const cadencePromote = () => import('../commands/cadence-promote.ts');
   const targetOptions = (command: Command) =>
     command
       .option('--stack <name>', 'with --aws: the deployed stack', 'Followup')
@@ -108,5 +109,28 @@ Examples:
     )
     .action((file: string, options) =>
       run(async () => (await cadenceTest()).cadenceTestCommand(file, options)),
+    );
+
+  cadence
+    .command('promote')
+    .description("make a step's winning variant its template: a normal, validated edit of the cadence file")
+    .argument('<cadence>', 'a cadence id (a file in --cadences) or a path to a .json file')
+    .argument('<step>', 'the id of the step whose variants are tested')
+    .argument('<variant>', 'the id of the variant to keep')
+    .addOption(cadencesOption)
+    .addHelpText(
+      'after',
+      `
+Rewrites the cadence file: the step's "variants" are replaced by "template": the winner's template. The file is
+validated first and left as it was if the result is not a valid cadence. Use it when \`followup report\` names a
+winner (or, with "autoPromote": true, the promotion to make): nothing switches by itself.
+Leads already enrolled keep the schedule of their version; every touch from now on sends the promoted template.
+
+Examples:
+  $ followup cadence promote proposal did-it-arrive b
+  $ followup cadence promote drafts/spring-promo.json intro short`,
+    )
+    .action((file: string, step: string, variant: string, options) =>
+      run(async () => (await cadencePromote()).promoteCommand(file, step, variant, options)),
     );
 }

@@ -1,8 +1,10 @@
 import { DateTime, IANAZone } from 'luxon';
 import * as z from 'zod';
 import { readCadenceFile } from '../../functions/adapters/cadence-files.ts';
+import type { Cadence, Step } from '../../functions/core/cadence-schema.ts';
 import { UsageError } from '../../functions/core/errors.ts';
 import { explainSchedule, InvalidTimeZone, spreadMinutes } from '../../functions/core/schedule.ts';
+import { isHeldOut, stepChoice } from '../../functions/core/variant.ts';
 import { leadIdFor } from '../../functions/domain/lead.ts';
 import { printJson, table } from '../output.ts';
 
@@ -54,14 +56,24 @@ export async function previewCommand(
   const start = options.start ?? now.toISOString();
   const leadId = previewLead(options);
   const touches = explainSchedule(cadence, start, zone, leadId === undefined ? {} : { leadId });
+  const stepOf = (i: number) => cadence.steps[i] as Step;
   if (options.json) {
-    printJson(touches.map(({ step, channel, template, at }) => ({ step, channel, template, at })));
+    printJson(
+      touches.map(({ step, channel, template, at }, i) => ({
+        step,
+        channel,
+        template,
+        at,
+        ...variantJson(cadence, stepOf(i), leadId),
+      })),
+    );
     return 0;
   }
   const enrolled = DateTime.fromISO(start, { setZone: true }).setZone(zone);
   const lines = [
     `${cadence.name} (${cadence.id}) — enrolled ${enrolled.toFormat('ccc d LLL yyyy HH:mm')} ${zone} (${enrolled.toFormat('ZZZZ')})`,
     ...spreadLines(spreadMinutes(cadence), leadId, options),
+    ...holdoutLines(cadence, leadId),
     '',
   ];
   let previous = enrolled;
@@ -74,7 +86,7 @@ export async function previewCommand(
       at.toFormat('d LLL yyyy'),
       at.toFormat('HH:mm ZZZZ'),
       touch.channel,
-      touch.template,
+      templateCell(cadence, stepOf(i), leadId),
       touch.step,
       `+${gap(previous, at)}`,
       touch.reason ?? '',
@@ -85,6 +97,45 @@ export async function previewCommand(
   lines.push(cadence.then ? `Then: the lead moves on to "${cadence.then}".` : 'Then: the cadence ends.');
   process.stdout.write(`${lines.join('\n')}\n`);
   return 0;
+}
+
+/** A variant step's share of leads per variant, e.g. "a: proposal-sent 50%". */
+function variantShares(step: Step): string[] {
+  const variants = step.variants ?? [];
+  const total = variants.reduce((sum, v) => sum + (v.weight ?? 1), 0);
+  return variants.map(
+    (v) => `${v.id}: ${v.template} ${total > 0 ? Math.round((100 * (v.weight ?? 1)) / total) : 0}%`,
+  );
+}
+
+/** The template column: each variant with its share, or the one the lead gets when a lead is named. */
+function templateCell(cadence: Cadence, step: Step, leadId: string | undefined): string {
+  if (!step.variants) return step.template;
+  if (leadId === undefined) return variantShares(step).join(' | ');
+  const choice = stepChoice(step, leadId, cadence.id);
+  return `${choice.variant}: ${choice.template}`;
+}
+
+/** The JSON preview of a variant step adds its variants, and the lead's own when a lead is named. */
+function variantJson(cadence: Cadence, step: Step, leadId: string | undefined) {
+  if (!step.variants) return {};
+  const choice = leadId === undefined ? undefined : stepChoice(step, leadId, cadence.id);
+  return {
+    variants: step.variants.map((v) => ({ id: v.id, template: v.template, weight: v.weight ?? 1 })),
+    ...(choice ? { variant: choice.variant, template: choice.template } : {}),
+  };
+}
+
+/** What the header says of a holdout: its share, and whether the named lead is in it. */
+function holdoutLines(cadence: Cadence, leadId: string | undefined): string[] {
+  if (!cadence.holdout) return [];
+  const share = `Holdout ${Math.round(cadence.holdout * 100)}%: that share of leads is enrolled and tracked but never sent to`;
+  if (leadId === undefined) return [`${share}; pass --email or --lead to see whether a lead is.`];
+  return [
+    isHeldOut(cadence, leadId)
+      ? `${share}; lead ${leadId} is held out: none of these touches go out.`
+      : `${share}; lead ${leadId} is treated.`,
+  ];
 }
 
 /** What the header says of a spread: whose times these are, or how to see one lead's. */

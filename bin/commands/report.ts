@@ -12,6 +12,7 @@ import type { SpeedFigures, SpeedToLeadFigures } from '../../functions/core/spee
 import { type CsvColumn, csvTable } from '../csv.ts';
 import { type Terminal, table } from '../output.ts';
 import { dataFolderLabel, openTable, type TargetOptions } from '../targets.ts';
+import { experimentLines, experimentRulesIn } from './report-experiments.ts';
 
 /*
  * `followup report` (docs/architecture.md §6): the seed's follow-up measures from the aggregates the engine keeps on
@@ -50,7 +51,11 @@ export function parseMonths(options: Pick<ReportCliOptions, 'since' | 'until'>):
 /** Reads the aggregates of the table the options point at (bin/targets.ts) and computes the report. */
 export async function readReport(options: ReportCliOptions): Promise<{ report: Report; source?: string }> {
   const months = parseMonths(options);
-  const scope = { ...months, ...(options.cadence ? { cadences: [options.cadence] } : {}) };
+  const scope = {
+    ...months,
+    ...(options.cadence ? { cadences: [options.cadence] } : {}),
+    experiments: experimentRulesIn(),
+  };
   const table = await openTable(options, 'report');
   if (!table) return { report: buildReport([], scope) };
   try {
@@ -196,7 +201,7 @@ export function formatReport(report: Report, source?: string, cadence?: string):
       ]),
     );
   }
-  lines.push(...speedTable(report));
+  lines.push(...speedTable(report), ...experimentLines(report));
   if (report.cadences.length > 1) {
     lines.push('', 'By cadence:', '');
     lines.push(

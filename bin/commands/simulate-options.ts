@@ -1,5 +1,8 @@
 import { DateTime } from 'luxon';
+import { SPREAD_PATTERN } from '../../functions/core/cadence-schema.ts';
 import { UsageError } from '../../functions/core/errors.ts';
+import type { Quotas } from '../../local/quota-sim/quotas.ts';
+import type { SimulatedEffects } from '../../local/simulate/answers.ts';
 import {
   nextMonday,
   parseReplyMix,
@@ -18,9 +21,70 @@ export interface SimulateCliOptions {
   readonly winRate?: string;
   readonly dealValue?: string;
   readonly replyMix?: string;
+  /** `--variant-effect b=+0.02,c=-0.01`: reply-rate points added to a step variant's touches. */
+  readonly variantEffect?: string;
+  /** `--lift 0.03`: treated leads of a cadence with a holdout convert this many points more than held-out ones. */
+  readonly lift?: string;
   readonly start?: string;
   readonly store?: string;
   readonly json?: boolean;
+  /** `--aws-quotas` and the quota values it runs against (local/quota-sim). */
+  readonly awsQuotas?: boolean;
+  readonly spread?: string;
+  readonly sesRate?: string;
+  readonly lambdaConcurrency?: string;
+  readonly startBurst?: string;
+  readonly startRate?: string;
+  readonly transitionBurst?: string;
+  readonly transitionRate?: string;
+}
+
+/** What `--aws-quotas` runs with: the leads, seed and day, the spread to compare, and any quota a flag overrides. */
+export interface QuotaCliOptions {
+  readonly cadenceId: string;
+  readonly leads: number;
+  readonly seed: number;
+  readonly day: Date;
+  readonly spread?: string;
+  readonly quotas: Partial<Quotas>;
+}
+
+const QUOTA_FLAGS = [
+  ['sesRate', '--ses-rate', '14'],
+  ['lambdaConcurrency', '--lambda-concurrency', '1000'],
+  ['startBurst', '--start-burst', '1300'],
+  ['startRate', '--start-rate', '300'],
+  ['transitionBurst', '--transition-burst', '5000'],
+  ['transitionRate', '--transition-rate', '1500'],
+] as const;
+
+/** The `--aws-quotas` options, or a UsageError naming the flag that is wrong. */
+export function parseQuotaOptions(options: SimulateCliOptions, now: Date = new Date()): QuotaCliOptions {
+  const { leads, seed, start } = parseSimulateOptions(options, now);
+  const quotas: Partial<Record<keyof Quotas, number>> = {};
+  for (const [key, flag, example] of QUOTA_FLAGS) {
+    const value = options[key];
+    if (value === undefined) continue;
+    const number = decimal(flag, value, example);
+    if (
+      !(number > 0) ||
+      (key !== 'sesRate' && key !== 'startRate' && key !== 'transitionRate' && number < 1)
+    ) {
+      throw new UsageError(`${flag} must be a positive number, e.g. ${flag} ${example} (got "${value}")`);
+    }
+    quotas[key] = number;
+  }
+  if (options.spread !== undefined && !new RegExp(SPREAD_PATTERN).test(options.spread)) {
+    throw new UsageError(`--spread must be a duration, e.g. --spread "90 minutes" (got "${options.spread}")`);
+  }
+  return {
+    cadenceId: options.cadence,
+    leads,
+    seed: seed ?? 1,
+    day: start ?? nextMonday(now),
+    ...(options.spread === undefined ? {} : { spread: options.spread }),
+    quotas,
+  };
 }
 
 const wholeNumber = (flag: string, value: string, example: string): number => {
@@ -37,7 +101,10 @@ const decimal = (flag: string, value: string, example: string): number => {
 };
 
 /** The typed options, or a UsageError saying which flag is wrong and what it takes. */
-export function parseSimulateOptions(options: SimulateCliOptions, now: Date = new Date()): SimulateOptions {
+export function parseSimulateOptions(
+  options: SimulateCliOptions,
+  now: Date = new Date(),
+): SimulateOptions & SimulatedEffects {
   let start = nextMonday(now);
   if (options.start !== undefined) {
     const parsed = DateTime.fromISO(options.start, { zone: 'utc' });
@@ -54,7 +121,7 @@ export function parseSimulateOptions(options: SimulateCliOptions, now: Date = ne
       `--store must be one of ${STORES.join(', ')}, e.g. --store dynalite (got "${store}")`,
     );
   }
-  const parsed: SimulateOptions = {
+  const parsed: SimulateOptions & SimulatedEffects = {
     cadenceId: options.cadence,
     store: store as Store,
     leads: wholeNumber('--leads', options.leads, '1000'),
@@ -67,6 +134,10 @@ export function parseSimulateOptions(options: SimulateCliOptions, now: Date = ne
       ? {}
       : { dealValue: decimal('--deal-value', options.dealValue, '1000') }),
     ...(options.replyMix === undefined ? {} : { replyMix: parseReplyMix(options.replyMix) }),
+    ...(options.variantEffect === undefined
+      ? {}
+      : { variantEffect: parseVariantEffect(options.variantEffect) }),
+    ...(options.lift === undefined ? {} : { lift: parseLift(options.lift) }),
     start,
   };
   checkSimulateOptions(parsed);
@@ -103,4 +174,33 @@ export function checkSimulateOptions(options: SimulateOptions): void {
   if (start !== undefined && Number.isNaN(start.getTime())) {
     throw new UsageError('--start must be an ISO 8601 instant, e.g. --start 2026-07-06T09:00:00Z');
   }
+}
+
+const EFFECT = /^([a-z0-9]+(?:-[a-z0-9]+)*)=([+-]?(?:\d+\.?\d*|\.\d+))$/;
+
+/** `b=+0.02,c=-0.01` → { b: 0.02, c: -0.01 }: reply-rate points per variant id, each within ±1. */
+export function parseVariantEffect(text: string): Record<string, number> {
+  const effects: Record<string, number> = {};
+  for (const part of text.split(',')) {
+    const match = EFFECT.exec(part.trim());
+    const value = match ? Number(match[2]) : Number.NaN;
+    if (!match || !(Math.abs(value) < 1)) {
+      throw new UsageError(
+        `--variant-effect takes variant=points pairs, points between -1 and 1, e.g. --variant-effect b=+0.02 (got "${part.trim()}")`,
+      );
+    }
+    effects[match[1] as string] = value;
+  }
+  return effects;
+}
+
+/** `0.03` → 0.03: conversion-rate points, within ±1. */
+export function parseLift(text: string): number {
+  const value = text.trim() === '' ? Number.NaN : Number(text);
+  if (!(Math.abs(value) < 1)) {
+    throw new UsageError(
+      `--lift must be conversion-rate points between -1 and 1, e.g. --lift 0.03 (got "${text}")`,
+    );
+  }
+  return value;
 }

@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import { LAMBDA_ASSUMPTION, type SimulationResult, simulate } from '../../local/simulate/index.ts';
 import { table } from '../output.ts';
-import { parseSimulateOptions, type SimulateCliOptions } from './simulate-options.ts';
+import { parseQuotaOptions, parseSimulateOptions, type SimulateCliOptions } from './simulate-options.ts';
 
 /** What the command writes to: the terminal, or a test's buffers. */
 export interface Terminal {
@@ -196,6 +196,7 @@ export async function simulateCommand(
   terminal: Terminal = process,
   now: Date = new Date(),
 ): Promise<number> {
+  if (options.awsQuotas) return quotaCommand(options, terminal, now);
   const parsed = parseSimulateOptions(options, now);
   const startedAt = Date.now();
   // Only for a person at a terminal: never with --json, whose reader wants stdout alone.
@@ -218,4 +219,30 @@ export async function simulateCommand(
     `followup: ${result.executions.failed} of ${result.executions.started} executions failed, e.g. ${failure.error}: ${failure.cause}\n`,
   );
   return 1;
+}
+
+/** `followup simulate --aws-quotas`: the cadence's touches through SES, Lambda and Step Functions quotas (local/quota-sim). */
+async function quotaCommand(options: SimulateCliOptions, terminal: Terminal, now: Date): Promise<number> {
+  const parsed = parseQuotaOptions(options, now);
+  const [{ cadenceIn }, { simulateQuotas }, { formatQuotaSummary }] = await Promise.all([
+    import('../../local/simulate/chosen-cadence.ts'),
+    import('../../local/quota-sim/index.ts'),
+    import('../../local/quota-sim/format.ts'),
+  ]);
+  const cadence = cadenceIn(new URL('../..', import.meta.url).pathname, parsed.cadenceId);
+  const startedAt = Date.now();
+  // A line per run on stderr, as the lead simulation draws its bar: never with --json, whose reader wants stdout.
+  const progress = options.json
+    ? undefined
+    : ({ runs, of, label }: { runs: number; of: number; label: string }) =>
+        terminal.stderr.write(
+          `quota simulation: run ${runs}/${of} done (${label}), ${((Date.now() - startedAt) / 1000).toFixed(1)} s\n`,
+        );
+  const result = simulateQuotas({ ...parsed, cadence, ...(progress ? { onProgress: progress } : {}) });
+  terminal.stdout.write(
+    options.json
+      ? `${JSON.stringify(result, null, 2)}\n`
+      : formatQuotaSummary(result, (Date.now() - startedAt) / 1000),
+  );
+  return 0;
 }

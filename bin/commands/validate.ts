@@ -28,8 +28,12 @@ async function filesToCheck(files: readonly string[], options: CheckOptions): Pr
 async function templatesOf(cadence: Cadence, dir: string) {
   const seen = new Map<string, { path: string; channel: Cadence['steps'][number]['channel'] }>();
   cadence.steps.forEach((step, i) => {
-    if (!seen.has(step.template))
-      seen.set(step.template, { path: `steps[${i}].template`, channel: step.channel });
+    // A variant step's templates are each checked, at the path of the variant that names it.
+    const uses = step.variants
+      ? step.variants.map((v, k) => ({ name: v.template, path: `steps[${i}].variants[${k}].template` }))
+      : [{ name: step.template, path: `steps[${i}].template` }];
+    for (const use of uses)
+      if (!seen.has(use.name)) seen.set(use.name, { path: use.path, channel: step.channel });
   });
   return Promise.all(
     [...seen].map(async ([name, use]) => {

@@ -23,6 +23,8 @@ import { AGG_PK as AGG, enrollmentItemKey } from './dynamo/keys.ts';
  *   AGG#<cadence>#<yyyy-mm>   TOUCH#<nnn>                 counters of the leads' n-th touches made by the cadence
  *   AGG#<cadence>#<yyyy-mm>   CLOSED                      deals won that month (by win date)
  *   AGG#<cadence>#<yyyy-mm>   SPEED#<owner>               speed-to-lead histograms of the owner's leads ("" for none)
+ *   AGG#<cadence>#<yyyy-mm>   VARIANT#<step>/<variant>    a step variant's sends and the answers credited to it
+ *   AGG#<cadence>#<yyyy-mm>   HOLDOUT                     the cadence's held-out and treated leads and their deals
  *   AGG                       MONTH#<yyyy-mm>#<cadence>   an index: which cadence has counters in which month
  *
  * Counters only ever grow by `ADD`, which DynamoDB applies atomically, so concurrent touches and signals never lose
@@ -34,6 +36,8 @@ const partition = (cadenceId: string, month: string) => `${AGG}#${cadenceId}#${m
 function slotSk(slot: AggregateSlot, owner = ''): string {
   if (slot === 'closed') return 'CLOSED';
   if (slot === 'speed') return `SPEED#${owner}`;
+  if (slot === 'variant') return `VARIANT#${owner}`;
+  if (slot === 'holdout') return 'HOLDOUT';
   return `TOUCH#${String(slot).padStart(3, '0')}`;
 }
 const indexSk = (month: string, cadenceId: string) => `MONTH#${month}#${cadenceId}`;
@@ -42,6 +46,8 @@ const INDEX_ITEM = /^MONTH#(\d{4}-\d{2})#(.+)$/;
 function slotOf(sk: string): { slot: AggregateSlot; owner?: string } | undefined {
   if (sk === 'CLOSED') return { slot: 'closed' };
   if (sk.startsWith('SPEED#')) return { slot: 'speed', owner: sk.slice('SPEED#'.length) };
+  if (sk.startsWith('VARIANT#')) return { slot: 'variant', owner: sk.slice('VARIANT#'.length) };
+  if (sk === 'HOLDOUT') return { slot: 'holdout' };
   const touch = /^TOUCH#(\d+)$/.exec(sk);
   return touch ? { slot: Number(touch[1]) } : undefined;
 }

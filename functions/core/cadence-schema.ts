@@ -110,34 +110,119 @@ const IsoDate = z.string({ error: says('a date', '"YYYY-MM-DD", e.g. "2026-12-25
   }),
 );
 
+const holdoutError = says('a share', 'a number from 0 up to (not including) 1, e.g. 0.1 for 10%');
+/** A rep's SLA on a call or task: whole minutes or hours, "business" counting only the rep's working hours. */
+export const SLA_PATTERN = '^[1-9][0-9]* (business )?(minute|hour)s?$';
+const SLA_EXAMPLE = 'e.g. "15 business minutes" or "2 hours"';
 const dayNumber = says('a day number', 'a whole number of 1 or more; day 1 is the enrollment day');
 
-export const StepSchema = z.described(
+const TemplateName = id(
+  'a template name',
+  'the name of a file in templates/ without extension, e.g. "proposal-sent"',
+);
+const VARIANT_EXAMPLE = '{ "id": "a", "template": "proposal-received", "weight": 1 }';
+const weight = says('a weight', 'a number of 0 or more, e.g. 1 (leads split in proportion to the weights)');
+
+/** The metrics a variant may be judged on; never opens (a pixel, not a person: docs/architecture.md §5.3). */
+export const DECIDE_ON = ['positiveReplies', 'meetings', 'wins'] as const;
+export type DecideOn = (typeof DECIDE_ON)[number];
+export const DEFAULT_DECIDE_ON: DecideOn = 'positiveReplies';
+/** A holdout above half leaves more leads unsent than sent: lint warns (lint.ts). */
+export const LINT_MAX_HOLDOUT = 0.5;
+
+export const VariantSchema = z.described(
   z.strictObject(
     {
-      id: id('a step id', 'lowercase letters, digits and dashes, e.g. "did-you-get-it"'),
-      day: z.described(
-        z.optional(
-          z.number({ error: dayNumber }).check(z.int({ error: dayNumber }), z.gte(1, { error: dayNumber })),
-        ),
-        'Calendar day counted from enrollment (day 1 = the enrollment day), at the enrollment time.',
+      id: id('a variant id', 'lowercase letters, digits and dashes, e.g. "a" or "short"'),
+      template: TemplateName,
+      weight: z.described(
+        z.optional(z.number({ error: weight }).check(z.gte(0, { error: weight }))),
+        'Share of leads relative to the other variants of the step. Default 1.',
       ),
-      wait: z.described(
-        z.optional(
-          DurationText('e.g. "3 business days"; units: minutes, hours, days, business days, weeks, months'),
-        ),
-        'Time after the previous touch, e.g. "2 hours", "3 business days", "1 month".',
-      ),
-      channel: z.enum(CHANNELS, { error: says('a channel', `one of ${CHANNELS.join(', ')}`) }),
-      template: id(
-        'a template name',
-        'the name of a file in templates/ without extension, e.g. "proposal-sent"',
-      ),
-      sendWindow: z.optional(StepWindowSchema),
     },
-    { error: says('a step', '{ "id": "intro", "day": 1, "channel": "email", "template": "intro" }') },
+    { error: says('a variant', VARIANT_EXAMPLE) },
   ),
-  'One touch. Exactly one of "day" or "wait" (checked by parseCadence; the JSON Schema says oneOf).',
+  'One version of a touch: its id (recorded on the touch and in the report) and its template.',
+);
+
+export const StepSchema = z.described(
+  z
+    .strictObject(
+      {
+        id: id('a step id', 'lowercase letters, digits and dashes, e.g. "did-you-get-it"'),
+        day: z.described(
+          z.optional(
+            z.number({ error: dayNumber }).check(z.int({ error: dayNumber }), z.gte(1, { error: dayNumber })),
+          ),
+          'Calendar day counted from enrollment (day 1 = the enrollment day), at the enrollment time.',
+        ),
+        wait: z.described(
+          z.optional(
+            DurationText('e.g. "3 business days"; units: minutes, hours, days, business days, weeks, months'),
+          ),
+          'Time after the previous touch, e.g. "2 hours", "3 business days", "1 month".',
+        ),
+        channel: z.enum(CHANNELS, { error: says('a channel', `one of ${CHANNELS.join(', ')}`) }),
+        template: z.optional(TemplateName),
+        variants: z.described(
+          z.optional(
+            z
+              .array(VariantSchema, {
+                error: says('a list of variants', `[${VARIANT_EXAMPLE}, ...]`),
+              })
+              .check(
+                z.minLength(1, { error: `must name at least one variant; use e.g. [${VARIANT_EXAMPLE}]` }),
+                z.refine((list) => new Set(list.map((v) => v.id)).size === list.length, {
+                  error: 'names the same variant id twice; give each variant its own id',
+                }),
+              ),
+          ),
+          'Instead of "template": the versions of this touch to compare. Each lead gets one, fixed by its lead id ' +
+            '(SHA-256 of lead, cadence and step id), in proportion to the weights; the touch records which.',
+        ),
+        sendWindow: z.optional(StepWindowSchema),
+        sla: z.described(
+          z.optional(
+            z
+              .string({ error: says('an SLA', SLA_EXAMPLE) })
+              .check(z.regex(new RegExp(SLA_PATTERN), { error: says('an SLA', SLA_EXAMPLE) })),
+          ),
+          'Call and task steps only: how long the rep has to mark the task done before the lead is escalated ' +
+            '(to the next rep in "owners", then to "owner"). "business" counts only the rep\'s working hours; ' +
+            'e.g. "15 business minutes", "2 hours".',
+        ),
+      },
+      { error: says('a step', '{ "id": "intro", "day": 1, "channel": "email", "template": "intro" }') },
+    )
+    .check(
+      // A deadline is for a person: an email or text has no one to mark it done (#15).
+      z.refine((step) => step.sla === undefined || step.channel === 'call' || step.channel === 'task', {
+        error: (issue) =>
+          `"sla" is only for call and task steps (a rep's task to mark done); remove it from this ${
+            (issue.input as { channel?: string } | undefined)?.channel ?? ''
+          } step, or make the step a call or task`,
+        path: ['sla'],
+      }),
+      z.refine((step) => (step.template === undefined) !== (step.variants === undefined), {
+        error: (issue) =>
+          (issue.input as { variants?: unknown } | undefined)?.variants === undefined
+            ? 'required; use the name of a file in templates/ without extension, e.g. "proposal-sent"'
+            : 'has both "template" and "variants"; keep "variants" (or make the winner the template with `followup cadence promote`)',
+        path: ['template'],
+      }),
+    ),
+  'One touch. Exactly one of "day" or "wait" (checked by parseCadence; the JSON Schema says oneOf), and exactly ' +
+    'one of "template" or "variants".',
+);
+
+/** A variant step's `template` is its first variant's: what the compiled definition pins (docs/architecture.md §2.1). */
+const StepOutputSchema = z.pipe(
+  StepSchema,
+  z.transform((step) =>
+    step.template !== undefined
+      ? (step as typeof step & { template: string })
+      : { ...step, template: (step.variants?.[0]?.template ?? '') as string },
+  ),
 );
 
 export const CadenceSchema = z.described(
@@ -202,8 +287,26 @@ export const CadenceSchema = z.described(
         ),
         'Signals that end this cadence for the lead. Default: all five.',
       ),
+      holdout: z.described(
+        z.optional(
+          z
+            .number({ error: holdoutError })
+            .check(z.gte(0, { error: holdoutError }), z.lt(1, { error: holdoutError })),
+        ),
+        'Share of enrolled leads kept as a control group: enrolled and tracked, never sent to, so conversions of ' +
+          'treated and held-out leads give the lift. Fixed by the lead id. Default 0 (none); lint warns above 0.5.',
+      ),
+      decideOn: z.described(
+        z.optional(z.enum(DECIDE_ON, { error: says('a decision metric', `one of ${DECIDE_ON.join(', ')}`) })),
+        'What a variant is judged on: positiveReplies (default), meetings or wins. Never opens.',
+      ),
+      autoPromote: z.described(
+        z.optional(z.boolean({ error: says('true or false', 'true or false') })),
+        'When true, the report names the winner to promote once a variant is best with probability >= 0.95; ' +
+          'the file changes only through `followup cadence promote`. Default false.',
+      ),
       steps: z
-        .array(StepSchema, {
+        .array(StepOutputSchema, {
           error: says('a list of steps', 'an array of steps, e.g. [{ "id": "intro", ... }]'),
         })
         .check(z.minLength(1, { error: 'must have at least one step' })),
@@ -219,6 +322,7 @@ export const CadenceSchema = z.described(
 
 export type CadenceInput = z.input<typeof CadenceSchema>;
 export type Cadence = z.output<typeof CadenceSchema>;
-export type Step = z.output<typeof StepSchema>;
+export type Step = z.output<typeof StepOutputSchema>;
+export type StepVariant = z.output<typeof VariantSchema>;
 export type SendWindowInput = z.output<typeof SendWindowSchema>;
 export type StepWindow = z.output<typeof StepWindowSchema>;

@@ -1,5 +1,5 @@
 import type { Cadence, Step } from './cadence-schema.ts';
-import type { LeadExited, TransientError } from './errors.ts';
+import type { LeadExited, SendingCapacity, TransientError } from './errors.ts';
 import { isImmediate } from './schedule.ts';
 
 /*
@@ -109,6 +109,23 @@ export const RETRY_TRANSIENT: Retrier = {
   JitterStrategy: 'FULL',
 };
 
+const SENDING_CAPACITY: SendingCapacity['name'] = 'SendingCapacity';
+
+/**
+ * A touch that found no sending capacity (the governor's rate, daily cap or reputation pause) sent nothing and gave its
+ * claim back: it waits for hours, not minutes. 30 s doubling to at most 1 h, FULL jitter so a capped morning's
+ * touches do not come back together; 150 attempts average about three days (half of each capped delay), past
+ * a day's cap and a weekend. Exported for the quota simulation (local/quota-sim).
+ */
+export const RETRY_SENDING_CAPACITY: Retrier = {
+  ErrorEquals: [SENDING_CAPACITY],
+  IntervalSeconds: 30,
+  BackoffRate: 2,
+  MaxAttempts: 150,
+  MaxDelaySeconds: 3600,
+  JitterStrategy: 'FULL',
+};
+
 export interface TouchStateNames {
   readonly wait: string;
   readonly touch: string;
@@ -140,6 +157,7 @@ export function compileCadence(cadence: Cadence, targets: TaskTargets): StateMac
     states[wait] = { Type: 'Wait', TimestampPath: `$.schedule[${i}].at`, Next: touch };
     states[touch] = lambdaTask(targets.touchFunction, touchPayload(cadence, step, i), {
       next: names[i + 1]?.wait ?? COMPLETE_STATE,
+      retry: [RETRY_SENDING_CAPACITY],
     });
   });
   Object.assign(states, endStates(cadence, targets));
@@ -244,6 +262,8 @@ interface TaskOptions {
   readonly resultSelector?: PayloadTemplate;
   /** Where the result goes; null (the default) keeps the state's input as its output. */
   readonly resultPath?: string;
+  /** Retriers before the transient one (a touch's own errors). */
+  readonly retry?: readonly Retrier[];
 }
 
 function lambdaTask(functionName: string, payload: PayloadTemplate, options: TaskOptions): TaskState {
@@ -253,7 +273,10 @@ function lambdaTask(functionName: string, payload: PayloadTemplate, options: Tas
     Parameters: { FunctionName: functionName, Payload: payload },
     ...(options.resultSelector ? { ResultSelector: options.resultSelector } : {}),
     ResultPath: options.resultPath ?? null,
-    Retry: [{ ...RETRY_TRANSIENT, ErrorEquals: [...RETRY_TRANSIENT.ErrorEquals] }],
+    Retry: [
+      ...(options.retry ?? []).map((r) => ({ ...r, ErrorEquals: [...r.ErrorEquals] })),
+      { ...RETRY_TRANSIENT, ErrorEquals: [...RETRY_TRANSIENT.ErrorEquals] },
+    ],
     // Only an exit is caught: a catch-all would turn a permanent failure into a quiet success.
     Catch: [{ ErrorEquals: [LEAD_EXITED], Next: EXITED_STATE }],
     Next: options.next,

@@ -23,12 +23,132 @@ const e164 = z.string().check(
 );
 const nonEmpty = () => z.string().check(z.minLength(1));
 const count = () => z.number().check(z.int(), z.gte(1));
+const zone = z.string().check(
+  z.refine((name) => IANAZone.isValidZone(name), {
+    error: (i) => `${JSON.stringify(i.input)} is not an IANA time zone; use e.g. "America/Chicago"`,
+  }),
+);
+
+// Working hours of a rep in `owners` (#15): the same days grammar as functions/domain/owners.ts parses.
+const DAY = '(mon|tue|wed|thu|fri|sat|sun)[a-z]*';
+const DAYS_RE = new RegExp(`^${DAY}(-${DAY})?(, *${DAY}(-${DAY})?)*$`, 'i');
+const clock = z.string().check(
+  z.regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, {
+    error: (i) => `${JSON.stringify(i.input)} is not a time; use "HH:MM" on a 24-hour clock, e.g. "09:00"`,
+  }),
+);
+const WorkingHoursSchema = z.described(
+  z
+    .strictObject({
+      days: z._default(
+        z.string().check(
+          z.regex(DAYS_RE, {
+            error: (i) =>
+              `${JSON.stringify(i.input)} is not a list of days; use e.g. "Mon-Fri" or "Mon,Wed,Fri"`,
+          }),
+        ),
+        'Mon-Fri',
+      ),
+      from: clock,
+      to: clock,
+    })
+    .check(
+      z.refine((h) => h.to > h.from, {
+        path: ['to'],
+        error: 'must be after "from" (hours that pass midnight are not supported; split them across days)',
+      }),
+    ),
+  'When the rep works, in the rep\'s zone, e.g. { "days": "Mon-Fri", "from": "09:00", "to": "17:00" }; absent, always on duty.',
+);
+const RepSchema = z.strictObject({
+  name: nonEmpty(),
+  email,
+  phone: z.nullish(e164),
+  weight: z.described(
+    z._default(z.number().check(z.int(), z.gte(1), z.lte(100)), 1),
+    'The share of new leads this rep gets, relative to the others (a whole number 1–100; default 1).',
+  ),
+  timeZone: z.described(z.optional(zone), "The rep's IANA zone; default the deployment's defaultTimeZone."),
+  hours: z.optional(WorkingHoursSchema),
+});
 
 /** How long a not-now that names no date snoozes the lead. */
 export const DEFAULT_REPLY_SNOOZE_DAYS = 90;
 /** A snooze's re-engage must still end inside a Standard execution's year (docs/architecture.md §4.2). */
 const MAX_REPLY_SNOOZE_DAYS = 330;
 export const DEFAULT_REENGAGE_CADENCE = 're-engage';
+
+/*
+ * The sending governor (#15; functions/domain/sending-governor.ts). SES puts an account under review at a 5% bounce
+ * rate or a 0.1% complaint rate (and may pause it at 10% / 0.5%): the defaults pause marketing sends below both.
+ */
+const rate = (what: string) =>
+  z.number({ error: `must be a ${what} between 0 and 1, e.g. 0.04` }).check(z.gt(0), z.lt(1));
+export const SendingConfigSchema = z.described(
+  z.strictObject({
+    dailyCap: z.optional(
+      z.described(
+        count(),
+        'Most emails the sender sends in a day (the day of timeZone); immediate steps count but are never held. Unset: no cap.',
+      ),
+    ),
+    ramp: z._default(
+      z.described(
+        z.array(count()),
+        'Daily caps for a new domain: day n after rampStart caps at ramp[n], then dailyCap, e.g. [50, 100, 200, 400].',
+      ),
+      [],
+    ),
+    rampStart: z.optional(
+      z.described(
+        z.iso.date({ error: (i) => `${JSON.stringify(i.input)} is not a date; use e.g. "2026-12-01"` }),
+        'The first day of the ramp (ramp[0]), YYYY-MM-DD.',
+      ),
+    ),
+    timeZone: z.optional(
+      z.described(
+        z.string().check(
+          z.refine((zone) => IANAZone.isValidZone(zone), {
+            error: (i) => `${JSON.stringify(i.input)} is not an IANA time zone; use e.g. "America/Chicago"`,
+          }),
+        ),
+        'Where a sending day begins and ends; default: defaultTimeZone.',
+      ),
+    ),
+    ratePerSecond: z._default(
+      z.described(
+        z.number().check(z.gt(0)),
+        "Emails a second across all touches (a token bucket in DynamoDB): your SES account's maximum send rate.",
+      ),
+      14,
+    ),
+    pause: z._default(
+      z.described(
+        z.strictObject({
+          bounceRate: z._default(
+            z.described(rate('bounce rate'), 'Hard bounces over the window that pause; SES reviews at 0.05.'),
+            0.04,
+          ),
+          complaintRate: z._default(
+            z.described(
+              rate('complaint rate'),
+              'Complaints over the window that pause; SES reviews at 0.001.',
+            ),
+            0.0008,
+          ),
+          overLast: z._default(
+            z.described(count(), 'How many of the latest sends the rates are over.'),
+            1000,
+          ),
+        }),
+        'Pause every marketing email when bounces or complaints over the last overLast sends reach the rate; `followup sending resume` resumes.',
+      ),
+      { bounceRate: 0.04, complaintRate: 0.0008, overLast: 1000 },
+    ),
+  }),
+  'The sending governor: a daily cap with a ramp, an account-wide send rate and a reputation pause. Immediate (transactional) steps are never capped or paused.',
+);
+export type SendingConfig = z.output<typeof SendingConfigSchema>;
 
 /*
  * followup.config.json, validated: the deployment's business, sender, owner, cadences offered to forms and limits.
@@ -66,6 +186,19 @@ export const FollowupConfigSchema = z.strictObject({
     ),
   replyDomain: domain,
   owner: z.strictObject({ name: nonEmpty(), email, phone: z.nullish(e164) }),
+  owners: z.described(
+    z.optional(
+      z.array(RepSchema).check(
+        z.minLength(1, {
+          error: 'is empty; list the reps, or leave "owners" out to give every lead to "owner"',
+        }),
+        z.refine((reps) => new Set(reps.map((r) => r.email.toLowerCase())).size === reps.length, {
+          error: 'names a rep twice; each email may appear once',
+        }),
+      ),
+    ),
+    'The reps new leads are shared between: weighted round-robin, skipping reps off duty. "owner" stays the fallback: it gets escalations no rep took.',
+  ),
   allowedOrigins: z
     .array(https)
     .check(z.minLength(1, { error: 'must list the site(s) whose forms post leads' })),
@@ -114,6 +247,7 @@ export const FollowupConfigSchema = z.strictObject({
     }),
     { activateRuleSet: false },
   ),
+  sending: z.optional(SendingConfigSchema),
   api: z._default(z.strictObject({ rateLimit: count(), burstLimit: count() }), {
     rateLimit: 20,
     burstLimit: 40,

@@ -23,5 +23,21 @@ export class LeadExited extends Error {
 
 /** A throttle or throughput error from SES, SNS or DynamoDB: the state machine retries with backoff and jitter. */
 export class TransientError extends Error {
-  override readonly name = 'TransientError';
+  override readonly name: string = 'TransientError';
+}
+
+/**
+ * The sending governor has no capacity for this email now (rate, daily cap, or a reputation pause): nothing was sent
+ * and the claim is given back, as for any TransientError, but the Task retries it for hours with its own Retrier.
+ */
+export class SendingCapacity extends TransientError {
+  override readonly name = 'SendingCapacity';
+  constructor(
+    /** `window`: capacity came back outside the step's send window, which it waits for (§8.12). */
+    readonly reason: 'rate' | 'daily-cap' | 'paused' | 'contention' | 'window',
+    /** When capacity is expected back (epoch ms); undefined while paused: only `followup sending resume` ends it. */
+    readonly retryAt?: number,
+  ) {
+    super(`no sending capacity (${reason}); the touch retries later`);
+  }
 }

@@ -1,4 +1,4 @@
-import { type Cadence, type Channel, IMMEDIATE } from './cadence-schema.ts';
+import { type Cadence, type Channel, IMMEDIATE, LINT_MAX_HOLDOUT } from './cadence-schema.ts';
 import { parseDuration } from './duration.ts';
 import { isImmediate } from './schedule.ts';
 import { SAMPLE_CONTEXT, SPARSE_CONTEXT, type TemplateContext } from './template-context.ts';
@@ -14,6 +14,8 @@ export const LINT_RULES = [
   'sms-no-sender',
   'no-value-add',
   'immediate-after-wait',
+  'variant-weights-zero',
+  'holdout-range',
 ] as const;
 export type LintRule = (typeof LINT_RULES)[number];
 
@@ -197,6 +199,43 @@ function dueWithinTheHour(step: Cadence['steps'][number]): boolean {
  * the lead at, say, 03:00; "immediate" is for answering at once what the lead just did (docs/architecture.md §2.3).
  */
 export function lintCadence(cadence: Cadence): CadenceFinding[] {
+  return [...timingFindings(cadence), ...experimentFindings(cadence)];
+}
+
+/**
+ * Experiment advice (docs/architecture.md §2.1): variants whose weights add up to 0 leave the pick to the first one,
+ * and a holdout over half keeps more leads from the follow-up than it measures it on.
+ */
+function experimentFindings(cadence: Cadence): CadenceFinding[] {
+  const findings: CadenceFinding[] = cadence.steps.flatMap((step, i) =>
+    step.variants && step.variants.reduce((sum, v) => sum + (v.weight ?? 1), 0) <= 0
+      ? [
+          {
+            path: `steps[${i}].variants`,
+            template: step.template,
+            rule: 'variant-weights-zero' as const,
+            message:
+              'the weights of these variants add up to 0, so no lead is split between them; give each variant a ' +
+              'weight above 0, e.g. "weight": 1',
+          },
+        ]
+      : [],
+  );
+  const holdout = cadence.holdout ?? 0;
+  if (holdout < 0 || holdout > LINT_MAX_HOLDOUT) {
+    findings.push({
+      path: 'holdout',
+      template: '',
+      rule: 'holdout-range',
+      message:
+        `a holdout of ${holdout} keeps ${Math.round(holdout * 100)}% of leads from every touch; keep it between 0 and ` +
+        `${LINT_MAX_HOLDOUT} (e.g. 0.1): a tenth is enough to measure the lift once a few hundred leads have enrolled`,
+    });
+  }
+  return findings;
+}
+
+function timingFindings(cadence: Cadence): CadenceFinding[] {
   return cadence.steps.flatMap((step, i) =>
     isImmediate(step) && !dueWithinTheHour(step)
       ? [

@@ -1,5 +1,14 @@
 import { CHANNELS, type Channel } from './cadence-schema.ts';
 import { SPEED_COUNTERS, type SpeedCounter, type SpeedToLead, speedToLead } from './speed-to-lead.ts';
+import {
+  type ExperimentRules,
+  type HoldoutFigures,
+  holdoutFigures,
+  type StepWinner,
+  type VariantFigures,
+  variantFigures,
+  winners,
+} from './variant-report.ts';
 
 /*
  * The seed's "measuring your follow-up effectiveness" as pure maths over the aggregate counters
@@ -43,16 +52,26 @@ const TOUCH_COUNTERS = [
   'wonAfterTwo',
   'revenueRecovered',
 ] as const;
+/** `holdout` slot only: a cadence's leads per arm at their first touch, and each arm's deals (variant.ts). */
+const HOLDOUT_COUNTERS = [
+  'heldOut',
+  'heldOutWon',
+  'heldOutRevenue',
+  'treated',
+  'treatedWon',
+  'treatedRevenue',
+] as const;
 /** `speed` slot only: enrollments per delay bucket, to the first touch and to the first task done (speed-to-lead.ts). */
-export type Counter = (typeof TOUCH_COUNTERS)[number] | SpeedCounter;
-export const COUNTERS: readonly Counter[] = [...TOUCH_COUNTERS, ...SPEED_COUNTERS];
+export type Counter = (typeof TOUCH_COUNTERS)[number] | (typeof HOLDOUT_COUNTERS)[number] | SpeedCounter;
+export const COUNTERS: readonly Counter[] = [...TOUCH_COUNTERS, ...HOLDOUT_COUNTERS, ...SPEED_COUNTERS];
 export type Counts = Readonly<Record<Counter, number>>;
 
 /**
- * The n-th touch (0: before the lead's first touch), the deals closed in the month, or the speed-to-lead histograms
- * of one owner (`speed`, with `owner`).
+ * The n-th touch (0: before the lead's first touch), the deals closed in the month, the speed-to-lead histograms
+ * of one owner (`speed`, with `owner`), one step's variant (`variant`, with `owner` = "<step>/<variant>"), or a
+ * cadence's holdout arms (`holdout`).
  */
-export type AggregateSlot = number | 'closed' | 'speed';
+export type AggregateSlot = number | 'closed' | 'speed' | 'variant' | 'holdout';
 
 export interface AggregateRow {
   readonly cadenceId: string;
@@ -165,6 +184,8 @@ export interface ReportFigures {
 
 export interface CadenceReport extends ReportFigures {
   readonly cadence: string;
+  /** The cadence's holdout: present only for a cadence that has one (§5.3). */
+  readonly holdout?: HoldoutFigures;
 }
 
 export interface Report extends ReportFigures {
@@ -176,6 +197,12 @@ export interface Report extends ReportFigures {
   readonly cadences: readonly CadenceReport[];
   /** Arrival to first touch and to first task done, p50/p95 as histogram bucket bounds, per cadence and per owner. */
   readonly speedToLead: SpeedToLead;
+  /** Each step variant's figures; present only when a cadence has variants, so other reports read as before. */
+  readonly byVariant?: readonly VariantFigures[];
+  /** The variants a test declared better (P(best) ≥ 0.95 on the cadence's `decideOn`). */
+  readonly winners?: readonly StepWinner[];
+  /** Every holdout's arms added up; present only when a cadence has a holdout (each cadence's is on it). */
+  readonly holdout?: HoldoutFigures;
 }
 
 export interface ReportOptions {
@@ -183,6 +210,8 @@ export interface ReportOptions {
   readonly until?: string;
   /** Only these cadences (default: every cadence with data). */
   readonly cadences?: readonly string[];
+  /** A cadence's `decideOn` and `autoPromote` (default: positiveReplies, no promotion). */
+  readonly experiments?: (cadence: string) => ExperimentRules | undefined;
 }
 
 const zero = (): Record<Counter, number> =>
@@ -219,7 +248,7 @@ function figures(rows: readonly AggregateRow[], scope: 'overall' | 'cadence'): R
   const touches = new Map<number, Record<Counter, number>>();
   const closed = new Map<string, Record<Counter, number>>();
   for (const row of rows) {
-    if (row.slot === 'speed') continue;
+    if (typeof row.slot === 'string' && row.slot !== 'closed') continue;
     const target =
       row.slot === 'closed'
         ? (closed.get(row.month) ?? closed.set(row.month, zero()).get(row.month))
@@ -310,18 +339,24 @@ export function buildReport(rows: readonly AggregateRow[], options: ReportOption
       (!wanted || wanted.has(row.cadenceId)),
   );
   const cadenceIds = [...new Set(kept.map((row) => row.cadenceId))].sort();
+  const rules = options.experiments ?? (() => undefined);
+  const byVariant = variantFigures(kept, rules);
+  const holdout = holdoutFigures(kept);
+  const experiments = {
+    ...(byVariant.length > 0 ? { byVariant, winners: winners(byVariant, rules) } : {}),
+    ...(holdout ? { holdout } : {}),
+  };
   return {
     since: since ?? null,
     until: until ?? null,
     months: [...new Set(kept.map((row) => row.month))].sort(),
     ...figures(kept, 'overall'),
-    cadences: cadenceIds.map((cadence) => ({
-      cadence,
-      ...figures(
-        kept.filter((row) => row.cadenceId === cadence),
-        'cadence',
-      ),
-    })),
+    cadences: cadenceIds.map((cadence) => {
+      const own = kept.filter((row) => row.cadenceId === cadence);
+      const held = holdoutFigures(own);
+      return { cadence, ...figures(own, 'cadence'), ...(held ? { holdout: held } : {}) };
+    }),
     speedToLead: speedToLead(kept.filter((row) => row.slot === 'speed')),
+    ...experiments,
   };
 }

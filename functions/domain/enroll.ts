@@ -4,6 +4,7 @@ import {
   executionInput,
   executionName,
 } from '../core/execution-input.ts';
+import { assignRep } from './assignment.ts';
 import { type EnrollStore, type EnrollWrite, writeTogether } from './enroll-writes.ts';
 import { firstStartRetry, pendingRecordOf, retryLater, startEnrollment } from './enrollment-retry.ts';
 import { CadenceNotFound, ExecutionTooLong, LeadNotFound } from './errors.ts';
@@ -25,6 +26,7 @@ import type {
   LeadUpsert,
   Logger,
 } from './ports.ts';
+import { armSlaTimers, type RepDesk } from './sla.ts';
 
 /*
  * Enrolling a lead in a cadence (docs/architecture.md §3.3), for every way a lead arrives: the form, a shop event, a
@@ -42,6 +44,8 @@ export interface EnrollDeps {
   readonly defaultTimeZone: string;
   /** The rep new leads are assigned to. */
   readonly owner?: string;
+  /** With `owners`: new leads go round-robin (one UpdateItem a signup) and SLA steps arm their deadlines (sla.ts). */
+  readonly desk?: RepDesk;
   readonly logger?: Logger;
 }
 
@@ -128,7 +132,9 @@ export async function enrollLead(deps: EnrollDeps, input: EnrollInput, now: Date
   const facts: EnrollWrite[] = [];
   if ('profile' in input) {
     const leadId = leadIdFor(input.profile.email);
-    ({ lead, created } = await store.upsertLead(leadUpsert(leadId, input.profile, at, deps.owner)));
+    const owner =
+      deps.owner ?? (deps.desk?.reps.length ? (await assignRep(deps.desk, now)).email : undefined);
+    ({ lead, created } = await store.upsertLead(leadUpsert(leadId, input.profile, at, owner)));
     if (created) {
       facts.push({
         kind: 'event',
@@ -155,12 +161,28 @@ export async function enrollLead(deps: EnrollDeps, input: EnrollInput, now: Date
     enrollment: { status: 'not-enrolled', cadence: cadence.id, reason },
   });
 
+  const zone = lead.zone ?? cadence.timezone ?? deps.defaultTimeZone;
+  const startAt = input.startAt ?? now;
+  const enrollmentId = executionName(leadId, cadence.id, startAt);
+  const execution = executionInput(cadence, { leadId, enrollmentId, enrolledAt: startAt, zone });
+  const lastTouchAt = execution.schedule.at(-1)?.at ?? at;
+  const tooLong = Date.parse(lastTouchAt) - now.getTime() >= MAX_EXECUTION_DAYS * DAY_MS;
+  // Before the slot is taken: whatever stops this call from here on (a failed start, a crash), the sweeper finds it.
+  const retry = firstStartRetry({ leadId, enrollmentId, cadenceId: cadence.id }, now);
+  // A lead this call created is almost always enrolled: its marker goes with its events, a request saved. A marker
+  // whose enrollment is never written is dropped by the sweeper, and cleared below when the lead is suppressed.
+  const markedEarly = created && !tooLong && statusAllows(lead.status, cadence);
+  const early: EnrollWrite[] = markedEarly ? [{ kind: 'start-retry', retry }] : [];
+
   // The lead's events and the suppression check at once: different items, and neither decides the other.
   const [, suppressed] = await Promise.all([
-    writeTogether(store, facts),
+    writeTogether(store, [...facts, ...early]),
     SUPPRESSED_STATUSES.has(lead.status) || store.isSuppressed([suppressionKey(lead.email)]),
   ]);
-  if (suppressed) return notEnrolled('suppressed');
+  if (suppressed) {
+    await writeTogether(store, markedEarly ? [{ kind: 'start-retry-cleared', retry }] : []);
+    return notEnrolled('suppressed');
+  }
   // A slot held while the lead was not eligible belongs to an execution that has exited or will at its next touch.
   let slotsAreStale = false;
   const wakesFromSnooze = input.startAt !== undefined && lead.status === 'snoozed';
@@ -180,15 +202,8 @@ export async function enrollLead(deps: EnrollDeps, input: EnrollInput, now: Date
     slotsAreStale = true;
   }
 
-  const zone = lead.zone ?? cadence.timezone ?? deps.defaultTimeZone;
-  const startAt = input.startAt ?? now;
-  const enrollmentId = executionName(leadId, cadence.id, startAt);
-  const execution = executionInput(cadence, { leadId, enrollmentId, enrolledAt: startAt, zone });
-  const lastTouchAt = execution.schedule.at(-1)?.at ?? at;
   // Refused before the enrollment is written: an execution that would time out must never start.
-  if (Date.parse(lastTouchAt) - now.getTime() >= MAX_EXECUTION_DAYS * DAY_MS) {
-    throw new ExecutionTooLong(cadence.id, at, lastTouchAt, MAX_EXECUTION_DAYS);
-  }
+  if (tooLong) throw new ExecutionTooLong(cadence.id, at, lastTouchAt, MAX_EXECUTION_DAYS);
   const inputJson = JSON.stringify(execution);
   const pointer: ActivePointer = {
     leadId,
@@ -199,10 +214,8 @@ export async function enrollLead(deps: EnrollDeps, input: EnrollInput, now: Date
     endsAt: lastTouchAt,
   };
 
-  // Before the slot is taken: whatever stops this call from here on (a failed start, a crash), the sweeper finds it.
-  const retry = firstStartRetry({ leadId, enrollmentId, cadenceId: cadence.id }, now);
   // Unconditional, so concurrent enrollments (an import) share a request: the marker is the same whoever writes it.
-  await writeTogether(store, [{ kind: 'start-retry', retry }]);
+  if (!markedEarly) await writeTogether(store, [{ kind: 'start-retry', retry }]);
   let holder = await store.claimActive(pointer);
   if (holder && (slotsAreStale || pointerEnded(holder, now))) {
     deps.logger?.info('enrollment-slot-replaced', {
@@ -239,6 +252,8 @@ export async function enrollLead(deps: EnrollDeps, input: EnrollInput, now: Date
     createdAt: at,
   };
   await store.putEnrollment(record);
+  const ids = { leadId, enrollmentId, cadenceId: cadence.id };
+  if (deps.desk) await armSlaTimers(deps.desk, ids, cadence.steps, execution.schedule, lead.owner);
   // Before the start: a first touch due at once may run, and move "next touch" on, before this line would.
   const first = execution.schedule[0];
   if (first) await store.setNextTouch(leadId, first.at, at);

@@ -2,8 +2,9 @@ import type { Channel } from '../core/cadence-schema.ts';
 import { type Counter, monthOf, SENT_COUNTER } from '../core/report.ts';
 import { bucketOf, type SpeedMeasure, speedCounter } from '../core/speed-to-lead.ts';
 import { assertUnreachable } from '../core/unreachable.ts';
+import { isHeldOut, stepChoice } from '../core/variant.ts';
 import type { Lead, LeadStatus } from './lead.ts';
-import type { ContactRecorded, Logger } from './ports.ts';
+import type { CadenceCatalog, ContactRecorded, Logger } from './ports.ts';
 import type { AggregateKey, Aggregates, MarkedEnrollment, MetricName, MetricSink } from './report-ports.ts';
 import type { ReadingLabel, Signal } from './signal-schema.ts';
 
@@ -25,6 +26,9 @@ export interface MeasureDeps {
   readonly logger: Logger;
 }
 
+/** A signal's measures also need the cadences, to credit the variants and holdout arm its lead had (absent: neither). */
+export type SignalMeasureDeps = MeasureDeps & { readonly cadences?: CadenceCatalog };
+
 type Additions = Partial<Record<Counter, number>>;
 
 async function safely(deps: MeasureDeps, leadId: string, work: () => Promise<void>): Promise<void> {
@@ -43,6 +47,45 @@ export interface SentTouch {
   readonly at: string;
   /** The lead's owner: speed to lead is also counted per owner ("" for a lead with none: the default owner's). */
   readonly owner?: string;
+  /** The step's variant the touch sent, on a step with `variants`. */
+  readonly variant?: { readonly step: string; readonly id: string };
+}
+
+/** Why a held-out lead's touch did not go out: it is in the cadence's control group (§5.3). */
+export const HELD_OUT = 'holdout';
+
+/** The `variant` row of a step's variant: its sub-key is `<step>/<variant>`. */
+const variantKey = (cadenceId: string, cohortAt: string, step: string, variant: string): AggregateKey => ({
+  cadenceId,
+  month: monthOf(cohortAt),
+  slot: 'variant',
+  owner: `${step}/${variant}`,
+});
+
+/** A cadence's holdout row, in the month the lead was created: both arms and their conversions, per cohort. */
+const holdoutKey = (cadenceId: string, createdAt: string): AggregateKey => ({
+  cadenceId,
+  month: monthOf(createdAt),
+  slot: 'holdout',
+});
+
+export interface ArmLead {
+  readonly leadId: string;
+  readonly cadenceId: string;
+  readonly createdAt: string;
+}
+
+/** The first touch of a cadence with a holdout counts its lead in its arm, once (after the touch's claim). */
+export async function measureArm(
+  deps: MeasureDeps,
+  lead: ArmLead,
+  arm: 'heldOut' | 'treated',
+): Promise<void> {
+  const { aggregates } = deps;
+  if (!aggregates) return;
+  await safely(deps, lead.leadId, () =>
+    aggregates.add(holdoutKey(lead.cadenceId, lead.createdAt), { [arm]: 1 }),
+  );
 }
 
 /**
@@ -95,6 +138,10 @@ export async function measureSent(
         ...(marks.reachedTwo ? { reachedTwo: 1 } : {}),
       },
     );
+    if (touch.variant) {
+      const { step, id } = touch.variant;
+      await aggregates.add(variantKey(touch.cadenceId, recorded.firstContactAt, step, id), { sent: 1 });
+    }
     // Timed once per enrollment: only the call that set its first mark gets the enrollment back.
     if (marks.enrollment && isArrival(marks.enrollment)) {
       const speed = speedCount(
@@ -246,7 +293,7 @@ const METRIC_OF: Partial<Record<Counter, MetricName>> = {
  * the month it was won. `activeCadence` finds a cadence for a lead no touch has reached yet (a purchase within the hour).
  */
 export async function measureSignal(
-  deps: MeasureDeps,
+  deps: SignalMeasureDeps,
   change: SignalChange,
   activeCadence: () => Promise<string | undefined>,
 ): Promise<void> {
@@ -276,5 +323,44 @@ export async function measureSignal(
         { won: 1, revenue: value, ...(n >= 2 ? { wonAfterTwo: 1, revenueRecovered: value } : {}) },
       );
     }
+    await measureExperiments(deps, lead, cadenceId, cohort, counts);
   });
+}
+
+/** What an answer counts for a variant: the decision metrics (§5.3). */
+const VARIANT_COUNTERS = ['replies', 'positiveReplies', 'meetings', 'won'] as const;
+
+/**
+ * Credits an answer to the variants its lead had been sent in the cadence of its last touch (every variant step up
+ * to the one its last template came from), and a deal to the lead's holdout arm.
+ */
+async function measureExperiments(
+  deps: SignalMeasureDeps,
+  lead: Lead,
+  cadenceId: string,
+  cohort: string,
+  counts: Additions,
+): Promise<void> {
+  const { aggregates, cadences } = deps;
+  if (!aggregates || !cadences) return;
+  const credit = Object.fromEntries(
+    VARIANT_COUNTERS.filter((c) => counts[c]).map((c) => [c, counts[c] as number]),
+  ) as Additions;
+  if (Object.keys(credit).length === 0) return;
+  const cadence = await cadences.get(cadenceId);
+  if (!cadence) return;
+  if (cadence.holdout && counts.won) {
+    const arm = isHeldOut(cadence, lead.leadId) ? 'heldOut' : 'treated';
+    await aggregates.add(holdoutKey(cadenceId, lead.createdAt), {
+      [`${arm}Won`]: 1,
+      [`${arm}Revenue`]: counts.revenue ?? 0,
+    });
+  }
+  if (lead.lastCadence !== cadenceId || !lead.lastTemplate) return;
+  const choices = cadence.steps.map((step) => ({ step, ...stepChoice(step, lead.leadId, cadenceId) }));
+  const reached = choices.findLastIndex((c) => c.template === lead.lastTemplate);
+  for (const choice of choices.slice(0, reached + 1)) {
+    if (choice.variant)
+      await aggregates.add(variantKey(cadenceId, cohort, choice.step.id, choice.variant), credit);
+  }
 }

@@ -102,6 +102,8 @@ export interface TouchRecord extends TouchKey {
   readonly stepId: string;
   readonly channel: Channel;
   readonly template: string;
+  /** The step's variant this lead got, on a step with `variants` (functions/core/variant.ts). */
+  readonly variant?: string;
   readonly scheduledAt: string;
   readonly status: TouchStatus;
   /** Why a touch was skipped, failed or is unconfirmed, e.g. "frequency-cap", "MessageRejected". */

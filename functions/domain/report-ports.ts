@@ -7,7 +7,7 @@ export interface AggregateKey {
   /** yyyy-mm, UTC: the month of the lead's first touch, or (closed) the month won. */
   readonly month: string;
   readonly slot: AggregateSlot;
-  /** `speed` slot only: the lead's owner ("" for none). */
+  /** `speed` slot: the lead's owner ("" for none); `variant` slot: "<step>/<variant>". Absent on other slots. */
   readonly owner?: string;
 }
 

@@ -1,5 +1,6 @@
 import * as z from '../core/zod.ts';
 import { leadIdFor } from './lead.ts';
+import type { SendingGovernor } from './sending-governor-service.ts';
 import type { Signal, UnmatchedSignal } from './signal-schema.ts';
 import { applySignal, type SignalDeps, type SignalResult } from './signals.ts';
 
@@ -109,7 +110,16 @@ export function sesSignal(event: SesEvent, now: Date): UnmatchedSignal | undefin
   }
 }
 
-export async function receiveSesEvent(deps: SignalDeps, event: SesEvent, now: Date): Promise<SesEventResult> {
+/** With a `sending` block, hard bounces and complaints also fill the governor's reputation window. */
+export interface SesEventDeps extends SignalDeps {
+  readonly sending?: Pick<SendingGovernor, 'recordOutcome'>;
+}
+
+export async function receiveSesEvent(
+  deps: SesEventDeps,
+  event: SesEvent,
+  now: Date,
+): Promise<SesEventResult> {
   const { tags, destination } = event.detail.mail;
   if (tags.kind?.length)
     return { outcome: 'ignored', reason: `an email to a person of ours (${tags.kind[0]})` };
@@ -119,5 +129,11 @@ export async function receiveSesEvent(deps: SignalDeps, event: SesEvent, now: Da
   const leadId = tagged ?? (destination[0] ? leadIdFor(destination[0]) : undefined);
   if (!leadId) return { outcome: 'ignored', reason: 'no leadId tag and no destination' };
   const result = await applySignal(deps, { ...signal, leadId } as Signal, now);
+  // Counted once per message, as SES's own reputation counts hard bounces and complaints.
+  const counted =
+    signal.type === 'complaint' || (signal.type === 'bounce' && signal.bounceType === 'Permanent');
+  if (deps.sending && counted && result.outcome !== 'duplicate') {
+    await deps.sending.recordOutcome(signal.type === 'bounce' ? 'bounce' : 'complaint', now);
+  }
   return { outcome: result.outcome, type: signal.type, leadId };
 }

@@ -5,6 +5,7 @@ import type { Lead } from './lead.ts';
 import { outcomeLinks } from './outcome-links.ts';
 import { ownerTaskEmail } from './owner-task-email.ts';
 import type { LeadStore, Mailer, SmsSender, TemplateLoader } from './ports.ts';
+import type { SendingGovernor } from './sending-governor-service.ts';
 import { type SigningKey, signToken } from './tokens.ts';
 import type { TouchEvent, TouchSettings } from './touch-input.ts';
 
@@ -21,6 +22,10 @@ export interface DeliveryDeps {
   /** The HMAC key of unsubscribe and reply tokens. */
   readonly signingKey: () => Promise<SigningKey>;
   readonly settings: TouchSettings;
+  /** The `sending` block's governor; absent, emails go out as before, with no request of its own. */
+  readonly governor?: Pick<SendingGovernor, 'take'>;
+  /** The moving clock the local runtime passes (TouchDeps.claimClock): its `now` is the due instant, retries too. */
+  readonly claimClock?: () => Date;
 }
 
 export const SMS_OPT_OUT = ' Reply STOP to opt out.';
@@ -56,6 +61,8 @@ export async function deliver(
   switch (event.channel) {
     case 'email': {
       const message = renderTemplate(source, 'email', ctx);
+      // Decided before SES is called: no capacity throws SendingCapacity, the claim is given back and the Task retries.
+      await deps.governor?.take(deps.claimClock?.() ?? new Date(at), event.transactional === true);
       const sent = await deps.mailer.send({
         to: lead.email,
         subject: message.subject ?? '',
@@ -86,6 +93,9 @@ export async function deliver(
           })
         : [];
       const email = ownerTaskEmail(lead, event, message, zone, settings, links);
+      // The rep's notice is SES mail too: it takes a token (or a wave of them throttles SES), but as our own mail to
+      // our own rep it is never capped or paused, like a transactional reply (docs/architecture.md §8.12).
+      await deps.governor?.take(deps.claimClock?.() ?? new Date(at), true);
       await deps.store.putTask({
         leadId: lead.leadId,
         enrollmentId: event.enrollmentId,

@@ -27,7 +27,7 @@ export async function recordSent(
   event: TouchEvent,
   at: string,
   messageId: string,
-  options: { readonly nextTouch: boolean; readonly owner?: string },
+  options: { readonly nextTouch: boolean; readonly owner?: string; readonly variant?: string },
 ): Promise<void> {
   const { store, logger } = deps;
   const key: TouchKey = {
@@ -66,6 +66,7 @@ export async function recordSent(
       channel: event.channel,
       at,
       ...(options.owner ? { owner: options.owner } : {}),
+      ...(options.variant ? { variant: { step: event.stepId, id: options.variant } } : {}),
     },
     recorded,
   );

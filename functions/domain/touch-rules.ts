@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
+import type { Cadence } from '../core/cadence-schema.ts';
 import { SMS_EARLIEST, SMS_LATEST } from '../core/cadence-schema.ts';
-import { isTimeZone, minutesOfDay } from '../core/schedule.ts';
+import { fitWindow, isImmediate, isTimeZone, minutesOfDay, resolveWindow } from '../core/schedule.ts';
 import { assertUnreachable } from '../core/unreachable.ts';
 import { type Lead, SUPPRESSED_STATUSES, suppressionKey } from './lead.ts';
 import type { LeadStore } from './ports.ts';
@@ -58,4 +59,16 @@ export async function skipReason(
     default:
       return assertUnreachable(event.channel);
   }
+}
+
+/**
+ * When a step's send window next opens, if `now` is outside it; undefined inside it (or for an immediate step). An
+ * email that waited for sending capacity through the night goes at the window's opening, never at midnight (§8.12).
+ */
+export function windowReopens(cadence: Cadence, stepId: string, zone: string, now: Date): Date | undefined {
+  const step = cadence.steps.find((s) => s.id === stepId);
+  if (!step || isImmediate(step)) return undefined;
+  const local = DateTime.fromJSDate(now, { zone });
+  const opens = fitWindow(local, resolveWindow(cadence, step), new Set(cadence.holidays ?? []));
+  return opens.toMillis() > now.getTime() ? opens.toJSDate() : undefined;
 }

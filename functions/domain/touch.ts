@@ -1,15 +1,16 @@
-import { LeadExited, TransientError } from '../core/errors.ts';
+import { LeadExited, SendingCapacity, TransientError } from '../core/errors.ts';
+import { isHeldOut, stepChoice } from '../core/variant.ts';
 import { SendUnconfirmed } from './errors.ts';
 import { capApplies } from './frequency-cap.ts';
 import { exitReason, type Lead } from './lead.ts';
 import { compact } from './lead-input.ts';
-import { measureUnsent } from './metrics.ts';
+import { HELD_OUT, measureArm, measureUnsent } from './metrics.ts';
 import type { CadenceCatalog, TouchKey, TouchRecord } from './ports.ts';
 import { takeSendSlot } from './send-slot.ts';
 import { type DeliveryDeps, deliver } from './touch-delivery.ts';
 import type { TouchEvent } from './touch-input.ts';
 import { errorName, type RecordDeps, recordSent, undoSend } from './touch-record.ts';
-import { skipReason, touchZone } from './touch-rules.ts';
+import { skipReason, touchZone, windowReopens } from './touch-rules.ts';
 import {
   claimIsStale,
   giveUpClaim,
@@ -48,8 +49,13 @@ export interface TouchResult {
   readonly reason?: string;
 }
 
-export async function performTouch(deps: TouchDeps, event: TouchEvent, now: Date): Promise<TouchResult> {
+export async function performTouch(deps: TouchDeps, input: TouchEvent, now: Date): Promise<TouchResult> {
   const { store, logger } = deps;
+  const cadence = await deps.cadences.get(input.cadenceId);
+  // A step with variants sends the lead's own variant, read from the cadence as it is now like its wording (§2.2).
+  const step = cadence?.steps.find((s) => s.id === input.stepId && s.variants);
+  const choice = step ? stepChoice(step, input.leadId, input.cadenceId) : undefined;
+  const event = choice ? { ...input, template: choice.template } : input;
   const at = now.toISOString();
   const ids = {
     leadId: event.leadId,
@@ -63,7 +69,6 @@ export async function performTouch(deps: TouchDeps, event: TouchEvent, now: Date
     stepIndex: event.stepIndex,
   };
 
-  const cadence = await deps.cadences.get(event.cadenceId);
   const exitRule = { id: event.cadenceId, then: cadence?.then, exitOn: event.exitOn ?? cadence?.exitOn };
   const exitOf = (current: Lead | undefined) =>
     current ? exitReason(current.status, exitRule) : 'lead not found';
@@ -87,6 +92,7 @@ export async function performTouch(deps: TouchDeps, event: TouchEvent, now: Date
       stepId: event.stepId,
       channel: event.channel,
       template: event.template,
+      ...(choice?.variant ? { variant: choice.variant } : {}),
       scheduledAt: event.scheduledAt,
       status,
       reason,
@@ -112,17 +118,40 @@ export async function performTouch(deps: TouchDeps, event: TouchEvent, now: Date
     touchCount: l.touchCount,
   });
 
+  // The first touch of a cadence with a holdout counts its lead once in its arm: held out or treated (§5.3).
+  const arm =
+    cadence?.holdout && event.stepIndex === 0
+      ? { leadId: lead.leadId, cadenceId: event.cadenceId, createdAt: lead.createdAt }
+      : undefined;
+  if (cadence && isHeldOut(cadence, lead.leadId)) {
+    // The control group: its execution runs its schedule, so it stays enrolled and its conversion is counted here.
+    const existing = await store.claimTouch(record('skipped', HELD_OUT));
+    if (existing) return duplicate(existing);
+    logger.info('touch-skipped', { ...ids, reason: HELD_OUT });
+    if (arm) await measureArm(deps, arm, 'heldOut');
+    return { status: 'skipped', reason: HELD_OUT };
+  }
+
   const skip = await skipReason(deps, lead, event, zone, now);
   if (skip) {
     const existing = await store.claimTouch(record('skipped', skip));
     if (existing) return duplicate(existing);
+    if (arm) await measureArm(deps, arm, 'treated');
     logger.info('touch-skipped', { ...ids, reason: skip });
     await measureUnsent(deps, unsent(lead), 'skipped');
     return { status: 'skipped', reason: skip };
   }
 
+  // A governed email late from waiting for capacity goes only inside its window: nothing is claimed before (§8.12).
+  const reopens =
+    deps.governor && event.channel === 'email' && cadence
+      ? windowReopens(cadence, event.stepId, zone, now)
+      : undefined;
+  if (reopens) throw new SendingCapacity('window', reopens.getTime());
+
   const existing = await store.claimTouch(record('claimed'));
   if (existing) return duplicate(existing);
+  if (arm) await measureArm(deps, arm, 'treated');
 
   // A reply, an opt-out or a bounce may have landed since the first read: this touch goes out only if the lead is
   // still here now. Signals write before they stop executions, so what they wrote is seen by this read.
@@ -169,6 +198,11 @@ export async function performTouch(deps: TouchDeps, event: TouchEvent, now: Date
     }
     await undoSend(deps, key, slot, error, at);
     if (error instanceof LeadExited) return leave(error.message, 'claim');
+    // Waiting for sending capacity is the governor working, not a failure: no ERROR line per wait (§8.12).
+    if (error instanceof SendingCapacity) {
+      logger.info('touch-waiting', { ...ids, reason: error.reason });
+      throw error;
+    }
     logger.error('touch-failed', {
       ...ids,
       error: errorName(error),
@@ -182,6 +216,7 @@ export async function performTouch(deps: TouchDeps, event: TouchEvent, now: Date
   await recordSent(deps, event, at, messageId, {
     nextTouch: true,
     ...(current.owner ? { owner: current.owner } : {}),
+    ...(choice?.variant ? { variant: choice.variant } : {}),
   });
   return { status: 'sent' };
 }

@@ -1,5 +1,5 @@
 import { makeEnrollmentSweeperHandler } from '../handlers/enrollment-sweeper.ts';
-import { documents, sfn } from '../runtime/client-factories.ts';
+import { documents, ses, sfn, sns } from '../runtime/client-factories.ts';
 import { lambdaClients } from '../runtime/clients.ts';
 import { enrollmentSweeperDependencies } from '../runtime/enroll-dependencies.ts';
 import { enrollmentSweeperEnv } from '../runtime/env.ts';
@@ -8,5 +8,5 @@ import { enrollmentSweeperEnv } from '../runtime/env.ts';
 // wiring it uses, so the bundle and its load stay small (docs/architecture.md §9).
 const settings = enrollmentSweeperEnv(process.env);
 export const handler = makeEnrollmentSweeperHandler(
-  enrollmentSweeperDependencies(settings, lambdaClients({ documents, sfn })),
+  enrollmentSweeperDependencies(settings, lambdaClients({ documents, sfn, ses, sns })),
 );

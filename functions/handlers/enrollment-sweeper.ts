@@ -1,6 +1,7 @@
 import * as z from '../core/zod.ts';
 import { type SweepDeps, type SweepResult, sweepEnrollments } from '../domain/enrollment-retry.ts';
 import { InvalidPayload } from '../domain/errors.ts';
+import { type SlaDeps, type SlaSweepResult, sweepSla } from '../domain/sla.ts';
 import { type ClaimSweepResult, STALE_CLAIM_MS, sweepStaleClaims } from '../domain/unconfirmed-touches.ts';
 
 /*
@@ -10,7 +11,11 @@ import { type ClaimSweepResult, STALE_CLAIM_MS, sweepStaleClaims } from '../doma
  */
 
 /** EventBridge's scheduled event, or `{}` from the local runtime: nothing in it is needed. */
-const ScheduledEventSchema = z.looseObject({ 'detail-type': z.optional(z.literal('Scheduled Event')) });
+const ScheduledEventSchema = z.looseObject({
+  'detail-type': z.optional(z.literal('Scheduled Event')),
+  // The every-minute rule of the SLA sweep (lib/enrollment-sweeper.ts) sends this as its input.
+  sweep: z.optional(z.literal('sla')),
+});
 
 /** Some markers could not be handled (the table, say): they stay due and the next sweep tries them again. */
 export class SweepIncomplete extends Error {
@@ -18,6 +23,8 @@ export class SweepIncomplete extends Error {
 }
 
 export interface EnrollmentSweeperDeps extends SweepDeps {
+  /** With `owners`: the reps' SLA deadlines, swept every minute. */
+  readonly sla?: SlaDeps;
   readonly clock?: () => Date;
   /** How old an unfinished claim must be to be given up (default STALE_CLAIM_MS; scaled with a faster clock). */
   readonly staleClaimMs?: number;
@@ -29,10 +36,18 @@ export interface SweeperResult extends SweepResult {
 
 export function makeEnrollmentSweeperHandler(deps: EnrollmentSweeperDeps) {
   const clock = deps.clock ?? (() => new Date());
-  return async (event: unknown): Promise<SweeperResult> => {
+  return async (event: unknown): Promise<SweeperResult | SlaSweepResult | undefined> => {
     const parsed = ScheduledEventSchema.safeParse(event);
     if (!parsed.success) throw new InvalidPayload(`sweeper event: ${z.prettifyError(parsed.error)}`);
     const now = clock();
+    if (parsed.data.sweep === 'sla') {
+      if (!deps.sla) return undefined;
+      const sla = await sweepSla(deps.sla, now);
+      if (sla.due > 0) deps.logger.info('sla-swept', { ...sla });
+      if (sla.errors > 0)
+        throw new SweepIncomplete(`${sla.errors} of ${sla.due} due SLA deadlines not handled`);
+      return sla;
+    }
     const result = await sweepEnrollments(deps, now);
     if (result.due > 0) deps.logger.info('enrollments-swept', { ...result });
     const claims = await sweepStaleClaims(deps, now, deps.staleClaimMs ?? STALE_CLAIM_MS);

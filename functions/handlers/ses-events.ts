@@ -1,14 +1,18 @@
 import * as z from '../core/zod.ts';
 import { InvalidPayload } from '../domain/errors.ts';
-import { receiveSesEvent, type SesEventResult, SesEventSchema } from '../domain/ses-events.ts';
-import type { SignalDeps } from '../domain/signals.ts';
+import {
+  receiveSesEvent,
+  type SesEventDeps,
+  type SesEventResult,
+  SesEventSchema,
+} from '../domain/ses-events.ts';
 
 /*
  * EventBridge rule on the SES configuration set's events ("Email Bounced", "Email Complaint Received",
  * "Email Delivered", "Email Opened", "Email Clicked"): each becomes a signal on the lead the email's tags name.
  */
 
-export interface SesEventsDeps extends SignalDeps {
+export interface SesEventsDeps extends SesEventDeps {
   readonly clock?: () => Date;
 }
 

@@ -1,11 +1,16 @@
 import { CadenceDirectory } from '../adapters/cadence-catalog.ts';
 import { DynamoLeadStore } from '../adapters/dynamo/lead-store.ts';
 import { DynamoAggregates } from '../adapters/dynamo-aggregates.ts';
+import { DynamoRotation, DynamoSlaTimers } from '../adapters/dynamo-rep-desk.ts';
+import { SesMailer } from '../adapters/ses-mailer.ts';
 import { SfnExecutions } from '../adapters/sfn-executions.ts';
+import { SnsSmsSender } from '../adapters/sns-sms-sender.ts';
 import type { EnrollDeps } from '../domain/enroll.ts';
 import type { SweepDeps } from '../domain/enrollment-retry.ts';
 import type { MeasureDeps } from '../domain/metrics.ts';
+import type { Rep } from '../domain/owners.ts';
 import type { Logger } from '../domain/ports.ts';
+import type { SlaDeps } from '../domain/sla.ts';
 import type { IntakeDeps } from '../handlers/intake.ts';
 import type { AwsClients } from './clients.ts';
 import type { SettingsOf } from './env.ts';
@@ -55,9 +60,14 @@ export function measures(
 }
 
 export function enrollDependencies(
-  settings: Enrolling & Observed,
+  settings: Enrolling & Observed & { readonly reps?: readonly Rep[] },
   clients: AwsClients,
 ): EnrollDeps & { logger: Logger } {
+  const table = { client: clients.documents, tableName: settings.tableName };
+  // Only with `owners`: a deployment without reps makes no rotation or SLA request (docs/architecture.md §3.3).
+  const desk = settings.reps?.length
+    ? { reps: settings.reps, rotation: new DynamoRotation(table), timers: new DynamoSlaTimers(table) }
+    : undefined;
   return {
     store: new DynamoLeadStore({ client: clients.documents, tableName: settings.tableName }),
     executions: new SfnExecutions({
@@ -66,6 +76,7 @@ export function enrollDependencies(
     }),
     cadences: new CadenceDirectory(settings.cadencesDir),
     defaultTimeZone: settings.defaultTimeZone,
+    ...(desk ? { desk } : {}),
     logger: loggerFor(settings),
   };
 }
@@ -88,10 +99,41 @@ export function completeDependencies(
   return enrollDependencies(settings, clients);
 }
 
-/** The scheduled sweeper retries failed starts: what enrollment needs, and the metric its alarm watches. */
+/**
+ * The scheduled sweeper retries failed starts: what enrollment needs, and the metric its alarm watches; with
+ * `owners`, also what the SLA sweep escalates with (functions/domain/sla.ts).
+ */
 export function enrollmentSweeperDependencies(
   settings: SettingsOf<'EnrollmentSweeper'>,
   clients: AwsClients,
-): SweepDeps {
-  return { ...enrollDependencies(settings, clients), metrics: metricsFor(settings) };
+): SweepDeps & { readonly sla?: SlaDeps } {
+  const base = enrollDependencies(settings, clients);
+  const reps = settings.reps ?? [];
+  const table = { client: clients.documents, tableName: settings.tableName };
+  const sla: SlaDeps | undefined =
+    reps.length > 0
+      ? {
+          store: new DynamoLeadStore(table),
+          timers: new DynamoSlaTimers(table),
+          // To people of ours: without the configuration set, so their bounces are not a lead's.
+          mailer: new SesMailer({ client: clients.ses, from: settings.senderEmail }),
+          ...(settings.smsOriginationNumber
+            ? {
+                sms: new SnsSmsSender({
+                  client: clients.sns,
+                  originationNumber: settings.smsOriginationNumber,
+                }),
+              }
+            : {}),
+          reps,
+          fallback: {
+            name: settings.ownerName,
+            email: settings.ownerEmail,
+            ...(settings.ownerPhone ? { phone: settings.ownerPhone } : {}),
+          },
+          ...(settings.dashboardUrl ? { dashboardUrl: settings.dashboardUrl } : {}),
+          logger: base.logger,
+        }
+      : undefined;
+  return { ...base, metrics: metricsFor(settings), ...(sla ? { sla } : {}) };
 }

@@ -47,6 +47,8 @@ const VARIABLES = {
   snoozeDays: 'REPLY_SNOOZE_DAYS',
   referralCadence: 'REFERRAL_CADENCE',
   reengageCadence: 'REENGAGE_CADENCE',
+  reps: 'OWNERS',
+  sending: 'SENDING_POLICY',
   serviceName: 'POWERTOOLS_SERVICE_NAME',
   logLevel: 'POWERTOOLS_LOG_LEVEL',
   // Powertools reads the same variable; the engine also swaps in a sink that writes nothing.
@@ -59,6 +61,8 @@ export type VariableName = (typeof VARIABLES)[SettingName];
 export const variableOf = (setting: SettingName): VariableName => VARIABLES[setting];
 
 const LISTS = new Set<SettingName>(['allowedCadences', 'allowedOrigins']);
+/** Settings that travel as JSON: the reps of `owners`, the `sending` block. */
+const JSON_SETTINGS = new Set<SettingName>(['reps', 'sending']);
 
 /** The variable's text as the setting's value; unset and empty are the same for a variable. */
 function fromVariable(name: SettingName, raw: string | undefined): unknown {
@@ -71,6 +75,13 @@ function fromVariable(name: SettingName, raw: string | undefined): unknown {
       .filter(Boolean);
   }
   if (name === 'frequencyCap') return parseFrequencyCap(value) ?? value;
+  if (JSON_SETTINGS.has(name)) {
+    try {
+      return JSON.parse(value);
+    } catch {
+      return value;
+    }
+  }
   if (name === 'logLevel') return value.toUpperCase();
   if (name === 'metrics') return !/^(true|1)$/i.test(value);
   return value;
@@ -79,6 +90,7 @@ function fromVariable(name: SettingName, raw: string | undefined): unknown {
 /** The setting's value as the variable's text; undefined leaves the variable unset. */
 function toVariable(name: SettingName, value: Settings[SettingName]): string | undefined {
   if (value === undefined) return undefined;
+  if (JSON_SETTINGS.has(name)) return JSON.stringify(value);
   if (Array.isArray(value)) return value.join(',');
   if (name === 'frequencyCap') {
     const cap = value as FrequencyCap;
@@ -89,7 +101,7 @@ function toVariable(name: SettingName, value: Settings[SettingName]): string | u
 }
 
 const COMMON = ['tableName', 'cadencesDir', 'defaultTimeZone', 'serviceName', 'logLevel', 'metrics'] as const;
-const ENROLL = [...COMMON, 'stateMachineArnTemplate'] as const;
+const ENROLL = [...COMMON, 'stateMachineArnTemplate', 'reps'] as const;
 /** What a reply's reading starts (#14). */
 const REPLIES = ['snoozeDays', 'referralCadence', 'reengageCadence'] as const;
 
@@ -115,6 +127,7 @@ const FUNCTIONS = {
     'smsOriginationNumber',
     'dashboardUrl',
     'apiBaseUrl',
+    'sending',
   ],
   InboundEmail: [
     ...ENROLL,
@@ -127,7 +140,7 @@ const FUNCTIONS = {
     'apiBaseUrl',
     ...REPLIES,
   ],
-  SesEvents: ENROLL,
+  SesEvents: [...ENROLL, 'sending'],
   Unsubscribe: [...ENROLL, 'unsubscribeSecretArn', 'businessName'],
   SmsInbound: [
     ...ENROLL,
@@ -143,7 +156,15 @@ const FUNCTIONS = {
   Outcome: [...ENROLL, 'unsubscribeSecretArn', 'businessName', ...REPLIES],
   ShopEvents: ENROLL,
   ShopWebhook: [...ENROLL, 'shopWebhookSecretArn'],
-  EnrollmentSweeper: ENROLL,
+  EnrollmentSweeper: [
+    ...ENROLL,
+    'senderEmail',
+    'ownerName',
+    'ownerEmail',
+    'ownerPhone',
+    'smsOriginationNumber',
+    'dashboardUrl',
+  ],
 } as const satisfies Record<string, readonly SettingName[]>;
 
 export type FunctionName = keyof typeof FUNCTIONS;

@@ -1,9 +1,10 @@
 import { fileURLToPath } from 'node:url';
 import { IANAZone } from 'luxon';
-import { ConfigInvalid, type FollowupConfig, replySettings } from '../core/config.ts';
+import { ConfigInvalid, type FollowupConfig, replySettings, SendingConfigSchema } from '../core/config.ts';
 import { formatMailbox } from '../core/mailbox.ts';
 import * as z from '../core/zod.ts';
 import { parseFrequencyCap } from '../domain/frequency-cap.ts';
+import { repsOf } from '../domain/owners.ts';
 
 /*
  * Everything the engine's functions are configured with, as typed values (docs/architecture.md §1.1). One
@@ -137,6 +138,22 @@ export const SettingsSchema = z.object({
   ),
   referralCadence: optionalText('the cadence id a referred person is enrolled in'),
   reengageCadence: optionalText('the cadence id a snoozed lead is enrolled in when the snooze ends'),
+  /** The reps of `owners` (#15), defaults filled in; unset: every lead goes to the owner. */
+  reps: z.optional(
+    z.array(
+      z.object({
+        name: z.string(),
+        email: z.string(),
+        phone: z.nullish(z.string()),
+        weight: z.number(),
+        timeZone: z.string(),
+        hours: z.optional(z.object({ days: z.string(), from: z.string(), to: z.string() })),
+      }),
+      { error: 'must hold the reps as JSON: [{"name", "email", "weight", "timeZone", "hours"?}]' },
+    ),
+  ),
+  /** The `sending` block (#15): the governor's cap, ramp, rate and pause; unset, emails go out ungoverned. */
+  sending: z.optional(SendingConfigSchema),
   /** CloudWatch EMF lines; off where nothing reads them (the local runtime). */
   metrics: z._default(z.boolean({ error: 'must be true or false' }), true),
 });
@@ -209,6 +226,8 @@ export function settingsFromConfig(config: FollowupConfig, outputs: StackOutputs
       inboundPrefix: outputs.inboundPrefix,
       shopWebhookSecretArn: outputs.shopWebhookSecretArn,
       ...replySettings(config),
+      ...(config.owners ? { reps: [...repsOf(config)] } : {}),
+      ...(config.sending ? { sending: config.sending } : {}),
     },
     'followup.config.json',
   );

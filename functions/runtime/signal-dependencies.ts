@@ -3,6 +3,7 @@ import { SecretsManagerSecrets } from '../adapters/secrets-manager.ts';
 import { SesMailer } from '../adapters/ses-mailer.ts';
 import { SnsOptOutList } from '../adapters/sns-opt-out-list.ts';
 import { SnsSmsSender } from '../adapters/sns-sms-sender.ts';
+import type { SesEventDeps } from '../domain/ses-events.ts';
 import type { SignalDeps } from '../domain/signals.ts';
 import type { InboundEmailHandlerDeps } from '../handlers/inbound-email.ts';
 import type { OutcomeDeps } from '../handlers/outcome.ts';
@@ -18,6 +19,7 @@ import {
   type Observed,
 } from './enroll-dependencies.ts';
 import type { SettingsOf } from './env.ts';
+import { sendingGovernor } from './sending-governor.ts';
 import type { Settings } from './settings.ts';
 
 /*
@@ -71,8 +73,12 @@ export function inboundEmailDependencies(
   };
 }
 
-export function sesEventsDependencies(settings: SettingsOf<'SesEvents'>, clients: AwsClients): SignalDeps {
-  return signalDependencies(settings, clients);
+export function sesEventsDependencies(settings: SettingsOf<'SesEvents'>, clients: AwsClients): SesEventDeps {
+  return {
+    ...signalDependencies(settings, clients),
+    // Hard bounces and complaints fill the governor's reputation window (#15, docs/architecture.md §8.12).
+    ...(settings.sending ? { sending: sendingGovernor(settings.sending, settings, clients) } : {}),
+  };
 }
 
 export function unsubscribeDependencies(

@@ -7,6 +7,7 @@ import type { TouchDeps } from '../domain/touch.ts';
 import type { AwsClients } from './clients.ts';
 import { loggerFor, measures, memoize } from './enroll-dependencies.ts';
 import type { SettingsOf } from './env.ts';
+import { sendingGovernor } from './sending-governor.ts';
 import { touchSettings } from './touch-settings.ts';
 
 /*
@@ -38,5 +39,6 @@ export function touchDependenciesWith(
     settings: touchSettings(settings),
     logger: loggerFor(settings),
     ...measures(settings, clients),
+    ...(settings.sending ? { governor: sendingGovernor(settings.sending, settings, clients) } : {}),
   };
 }

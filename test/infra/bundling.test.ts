@@ -17,7 +17,7 @@ const ENTRIES = readdirSync(`${ROOT}functions/entry`).filter((f) => f.endsWith('
 /** The SDK clients each function calls, from its dependencies (functions/runtime/*-dependencies.ts). */
 const CLIENTS: Record<string, string[]> = {
   complete: ['dynamodb', 'sfn'],
-  'enrollment-sweeper': ['dynamodb', 'sfn'],
+  'enrollment-sweeper': ['dynamodb', 'sesv2', 'sfn', 'sns'],
   'inbound-email': ['dynamodb', 's3', 'secrets-manager', 'sesv2', 'sfn'],
   intake: ['dynamodb', 'sfn'],
   outcome: ['dynamodb', 'secrets-manager', 'sfn'],

@@ -1,5 +1,7 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
@@ -111,4 +113,181 @@ describe('the bundles as deployed', () => {
     // Assess: the error name is what a Step Functions Catch or a failure queue sees
     expect(invoke(name, {})).toEqual({ loaded: true, error: 'InvalidPayload' });
   });
+});
+
+/** What one SDK call looked like on the wire. */
+interface Call {
+  readonly service: string;
+  readonly target: string;
+  readonly path: string;
+  readonly userAgent: string;
+}
+
+/** The SDK's installed version of a client, which its User-Agent must name. */
+const versionOf = (client: string) =>
+  (
+    JSON.parse(readFileSync(`${ROOT}node_modules/@aws-sdk/client-${client}/package.json`, 'utf8')) as {
+      version: string;
+    }
+  ).version;
+
+const RAW_REPLY = [
+  'From: "Zoë Müller" <zoe@example.org>',
+  'To: reply+abc123@reply.example.com',
+  'Subject: =?UTF-8?Q?Re:_Gr=C3=BC=C3=9Fe?=',
+  'Message-ID: <m1@example.org>',
+  'Content-Type: text/plain; charset=utf-8',
+  'Content-Transfer-Encoding: 8bit',
+  '',
+  'Not right now — try me again in March. Schöne Grüße',
+  '',
+].join('\r\n');
+
+/**
+ * A stand-in AWS endpoint: DynamoDB answers as for a table without the lead, S3 returns a reply's MIME, Secrets
+ * Manager a secret, and every
+ * call is recorded, so a bundle's SDK calls run through its own serializers, signer and deserializers.
+ */
+function answer(calls: Call[], request: IncomingMessage, response: ServerResponse): void {
+  const target = String(request.headers['x-amz-target'] ?? '');
+  const path = request.url ?? '';
+  const service = target
+    ? (target.split(/[._]/)[0] ?? target)
+    : path.startsWith('/v2/email/')
+      ? 'sesv2'
+      : request.method === 'GET'
+        ? 's3'
+        : 'other';
+  calls.push({
+    service,
+    target,
+    path,
+    userAgent: String(request.headers['user-agent'] ?? ''),
+  });
+  request.resume();
+  request.on('end', () => {
+    if (service === 's3') {
+      response.writeHead(200, { 'content-type': 'message/rfc822' }).end(RAW_REPLY);
+      return;
+    }
+    // Secrets Manager hands out the signing secret; DynamoDB finds nothing.
+    const body = target.startsWith('secretsmanager.')
+      ? { SecretString: 'a-signing-secret-of-32-characters!' }
+      : {};
+    response.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' }).end(JSON.stringify(body));
+  });
+}
+
+/** Like invoke, with the bundle's clients pointed at `endpoint`; asynchronous, so the endpoint can answer. */
+function invokeAgainst(
+  name: string,
+  event: unknown,
+  endpoint: string,
+): Promise<{ result?: unknown; error?: string }> {
+  const script = `const MARK = ${JSON.stringify(MARK)};
+const { handler } = await import(${JSON.stringify(join(out, name, BUNDLE_FILE))});
+let answer;
+try { answer = { result: await handler(${JSON.stringify(event)}, {}) }; } catch (e) { answer = { error: e.name + ': ' + e.message }; }
+process.stdout.write('\\n' + MARK + JSON.stringify(answer));`;
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+    cwd: tmpdir(),
+    env: { PATH: process.env.PATH, ...environment, AWS_ENDPOINT_URL: endpoint },
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString('utf8');
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString('utf8');
+  });
+  return new Promise((resolve, reject) => {
+    child.on('close', (code) => {
+      if (code !== 0) reject(new Error(`${name} failed: ${stderr.split('\n').slice(0, 5).join(' ')}`));
+      else resolve(JSON.parse(stdout.slice(stdout.lastIndexOf(MARK) + MARK.length)));
+    });
+  });
+}
+
+/** Runs `name`'s bundle on `event` against a stand-in endpoint and says what it answered and called. */
+async function runAgainstEndpoint(name: string, event: unknown) {
+  const calls: Call[] = [];
+  const server = createServer((request, response) => answer(calls, request, response));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const { port } = server.address() as AddressInfo;
+    return { ...(await invokeAgainst(name, event, `http://127.0.0.1:${port}`)), calls };
+  } finally {
+    server.close();
+  }
+}
+
+describe('the bundles on a realistic event (what the bundler leaves out is never reached)', () => {
+  it('inbound-email reads a stored reply from S3 and looks its lead up in DynamoDB', async () => {
+    // Arrange: SES's receipt event for a reply stored under the inbound prefix
+    const event = {
+      Records: [
+        {
+          eventSource: 'aws:ses',
+          ses: {
+            mail: { messageId: 'm1-abc', timestamp: '2026-12-01T10:00:00.000Z', source: 'zoe@example.org' },
+            receipt: {
+              timestamp: '2026-12-01T10:00:01.000Z',
+              recipients: ['reply+abc123@reply.example.com'],
+              spamVerdict: { status: 'PASS' },
+              virusVerdict: { status: 'PASS' },
+              spfVerdict: { status: 'PASS' },
+              dkimVerdict: { status: 'PASS' },
+              dmarcVerdict: { status: 'PASS' },
+            },
+          },
+        },
+      ],
+    };
+
+    // Act
+    const { result, error, calls } = await runAgainstEndpoint('inbound-email', event);
+
+    // Assess: the mail was fetched and read, the lead looked up, each client naming its own version
+    expect(error).toBeUndefined();
+    expect(result).toHaveLength(1);
+    const s3 = calls.find((c) => c.service === 's3');
+    expect(s3?.path).toContain('inbound/m1-abc');
+    expect(s3?.userAgent).toContain(`api/s3#${versionOf('s3')}`);
+    const dynamo = calls.find((c) => c.service === 'DynamoDB');
+    expect(dynamo?.userAgent).toContain(`api/dynamodb#${versionOf('dynamodb')}`);
+    expect(calls.some((c) => c.target === 'secretsmanager.GetSecretValue')).toBe(true);
+  }, 30_000);
+
+  it('sms-inbound reads a text from SNS, looks its sender up and tells the owner of an unmatched text', async () => {
+    // Arrange: a two-way SMS message as SNS delivers it
+    const message = {
+      originationNumber: '+15555550123',
+      destinationNumber: '+15555550100',
+      messageBody: 'Not right now, try me in March',
+      inboundMessageId: 'sms-1',
+    };
+    const event = {
+      Records: [
+        {
+          Sns: {
+            MessageId: 'sns-1',
+            Message: JSON.stringify(message),
+            Timestamp: '2026-12-01T10:00:00.000Z',
+          },
+        },
+      ],
+    };
+
+    // Act
+    const { result, error, calls } = await runAgainstEndpoint('sms-inbound', event);
+
+    // Assess: the sender looked up, and, matching no lead, the owner told by email
+    expect(error).toBeUndefined();
+    expect(result).toHaveLength(1);
+    const dynamo = calls.find((c) => c.service === 'DynamoDB');
+    expect(dynamo?.userAgent).toContain(`api/dynamodb#${versionOf('dynamodb')}`);
+    const ses = calls.find((c) => c.service === 'sesv2');
+    expect(ses?.userAgent).toContain(`api/sesv2#${versionOf('sesv2')}`);
+  }, 30_000);
 });

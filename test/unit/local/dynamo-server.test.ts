@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DeleteTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startDynamo } from '../../../local/dynamo-server.ts';
@@ -68,6 +68,59 @@ describe('dynalite on its own thread', () => {
       expect(read.Item).toEqual({ pk: 'LEAD#2', sk: 'LEAD' });
     } finally {
       await second.close();
+    }
+  });
+
+  it('answers requests sent in the same turn each with its own answer', async () => {
+    const dynamo = await startDynamo(undefined);
+    try {
+      const { client, documents } = clients(dynamo.url, dynamo.requestHandler);
+      await createFollowupTable(client, 'followup');
+      const ids = Array.from({ length: 30 }, (_, i) => `LEAD#${i}`);
+      await Promise.all(
+        ids.map((pk) =>
+          documents.send(new PutCommand({ TableName: 'followup', Item: { pk, sk: 'LEAD', n: pk } })),
+        ),
+      );
+
+      const reads = await Promise.all(
+        ids.map((pk) => documents.send(new GetCommand({ TableName: 'followup', Key: { pk, sk: 'LEAD' } }))),
+      );
+
+      expect(reads.map((r) => r.Item?.n)).toEqual(ids);
+    } finally {
+      await dynamo.close();
+    }
+  });
+
+  it('a table deleted and made again is seen as it is now, over its port and over loopback', async () => {
+    const dynamo = await startDynamo(undefined);
+    try {
+      const own = clients(dynamo.url, dynamo.requestHandler);
+      const other = clients(dynamo.url);
+      await createFollowupTable(own.client, 'followup');
+      await own.documents.send(new PutCommand({ TableName: 'followup', Item: { pk: 'LEAD#3', sk: 'LEAD' } }));
+
+      await other.client.send(new DeleteTableCommand({ TableName: 'followup' }));
+      await expect
+        .poll(() =>
+          own.client.send(new DescribeTableCommand({ TableName: 'followup' })).then(
+            () => 'there',
+            (error: Error) => error.name,
+          ),
+        )
+        .toBe('ResourceNotFoundException');
+      await expect(
+        own.documents.send(new GetCommand({ TableName: 'followup', Key: { pk: 'LEAD#3', sk: 'LEAD' } })),
+      ).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+
+      await createFollowupTable(own.client, 'followup');
+      const read = await own.documents.send(
+        new GetCommand({ TableName: 'followup', Key: { pk: 'LEAD#3', sk: 'LEAD' } }),
+      );
+      expect(read.Item).toBeUndefined();
+    } finally {
+      await dynamo.close();
     }
   });
 });

@@ -5,7 +5,7 @@ import { StaticCadenceCatalog } from '../../../../functions/adapters/cadence-cat
 import { SfnExecutions } from '../../../../functions/adapters/sfn-executions.ts';
 import { type EnrollDeps, enrollLead } from '../../../../functions/domain/enroll.ts';
 import type { EnrollWrite } from '../../../../functions/domain/enroll-writes.ts';
-import { leadIdFor } from '../../../../functions/domain/lead.ts';
+import { leadIdFor, suppressionKey } from '../../../../functions/domain/lead.ts';
 import { MemoryLeadStore } from '../../../../local/memory/lead-store.ts';
 import {
   ALL_CADENCES,
@@ -71,7 +71,7 @@ beforeEach(() => {
 });
 
 describe('an enrollment hands its unconditional writes over together', () => {
-  it("a new signup's events go together, its retry marker before the slot, its removal with the enrolled event", async () => {
+  it("a new signup's events and its retry marker go together before the slot, its removal with the enrolled event", async () => {
     // Prepare
     const store = new BatchingStore();
 
@@ -85,8 +85,7 @@ describe('an enrollment hands its unconditional writes over together', () => {
     // Assess
     expect(result.enrollment.status).toBe('started');
     expect(store.handed).toEqual([
-      ['event created', 'event sms-consent'],
-      ['start-retry'],
+      ['event created', 'event sms-consent', 'start-retry'],
       ['start-retry-cleared', 'event enrolled'],
     ]);
     expect(store.retries.size).toBe(0);
@@ -119,8 +118,53 @@ describe('an enrollment hands its unconditional writes over together', () => {
 
     // Assess
     await expect(enrolled).rejects.toThrow();
-    expect(store.handed).toEqual([['event created'], ['start-retry']]);
+    expect(store.handed).toEqual([['event created', 'start-retry']]);
     expect(store.retries.size).toBe(1);
     expect(kinds(store)).toEqual(['created']);
+  });
+
+  it('a new signup of a suppressed address leaves no retry marker behind, and starts nothing', async () => {
+    // Prepare
+    const store = new BatchingStore();
+    await store.suppress([suppressionKey(EMAIL)], {
+      reason: 'unsubscribe',
+      at: NOW.toISOString(),
+      source: 'test',
+    });
+
+    // Act
+    const result = await enrollLead(
+      deps(store),
+      { profile: { email: EMAIL }, cadenceId: 'web-inquiry', source: 'intake' },
+      NOW,
+    );
+
+    // Assess
+    expect(result.enrollment).toMatchObject({ status: 'not-enrolled', reason: 'suppressed' });
+    expect(store.retries.size).toBe(0);
+    expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
+  });
+
+  it('a lead that signs up again gets its marker only once the checks let it enroll', async () => {
+    // Prepare
+    const store = new BatchingStore();
+    await enrollLead(
+      deps(store),
+      { profile: { email: EMAIL }, cadenceId: 'web-inquiry', source: 'intake' },
+      NOW,
+    );
+    store.handed.length = 0;
+
+    // Act
+    const again = await enrollLead(
+      deps(store),
+      { profile: { email: EMAIL }, cadenceId: 'proposal', source: 'intake' },
+      NOW,
+    );
+
+    // Assess
+    expect(again.enrollment.status).toBe('started');
+    expect(store.handed).toEqual([['start-retry'], ['start-retry-cleared', 'event enrolled']]);
+    expect(store.retries.size).toBe(0);
   });
 });

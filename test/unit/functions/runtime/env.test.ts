@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { createAwsClients } from '../../../../functions/runtime/clients.ts';
 import { intakeEnv, touchEnv } from '../../../../functions/runtime/env.ts';
+import { touchDependencies } from '../../../../functions/runtime/touch-dependencies.ts';
 
 const TOUCH_ENV = {
   TABLE_NAME: 'followup',
@@ -68,5 +70,28 @@ describe('function environment', () => {
         STATE_MACHINE_ARN_TEMPLATE: 'arn:aws:states:us-east-1:1:stateMachine:Followup-web-inquiry',
       }),
     ).toThrow(/STATE_MACHINE_ARN_TEMPLATE must contain "\{cadence\}"/);
+  });
+
+  it("gives the Touch the `sending` block's governor from SENDING_POLICY, and none without it", () => {
+    // Prepare: the block as the stack writes it (#15)
+    const policy = { dailyCap: 2, ramp: [50, 100], rampStart: '2026-12-01', ratePerSecond: 14 };
+    const clients = createAwsClients({ region: 'us-east-1' });
+
+    // Act
+    const governed = touchEnv({ ...TOUCH_ENV, SENDING_POLICY: JSON.stringify(policy) });
+    const plain = touchEnv(TOUCH_ENV);
+    const refused = (() => {
+      try {
+        touchEnv({ ...TOUCH_ENV, SENDING_POLICY: '{"dailyCap": -1}' });
+      } catch (e) {
+        return e as Error;
+      }
+    })();
+
+    // Assess
+    expect(governed.sending).toMatchObject(policy);
+    expect(touchDependencies(governed, clients).governor).toBeDefined();
+    expect(touchDependencies(plain, clients).governor).toBeUndefined();
+    expect(refused?.message).toContain('SENDING_POLICY');
   });
 });

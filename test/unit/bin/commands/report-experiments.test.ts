@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import {
+  experimentLines,
+  powerLines,
+  simulatedExperimentLines,
+} from '../../../../bin/commands/report-experiments.ts';
+import { buildReport } from '../../../../functions/core/report.ts';
+
+/* The experiment sections of `followup report` and `followup simulate`, in words. */
+
+const REPORT = buildReport(
+  [
+    {
+      cadenceId: 'ab',
+      month: '2026-03',
+      slot: 'variant',
+      owner: 'first/a',
+      counts: { sent: 1600, positiveReplies: 80 },
+    },
+    {
+      cadenceId: 'ab',
+      month: '2026-03',
+      slot: 'variant',
+      owner: 'first/b',
+      counts: { sent: 1600, positiveReplies: 144 },
+    },
+    {
+      cadenceId: 'ab',
+      month: '2026-03',
+      slot: 'holdout',
+      counts: { heldOut: 800, heldOutWon: 40, treated: 3200, treatedWon: 320 },
+    },
+  ],
+  { experiments: () => ({ autoPromote: true }) },
+);
+
+describe('experimentLines', () => {
+  it('names the winner and the promotion autoPromote asks for, and says whether the lift excludes none', () => {
+    // Act
+    const text = experimentLines(REPORT).join('\n');
+    // Assess
+    expect(text).toContain('Winner: ab · first · b');
+    expect(text).toContain('followup cadence promote ab first b');
+    expect(text).toContain('nothing switches by itself');
+    expect(text).toMatch(/Lift: \+5\.0 pts .*: the follow-up causes conversions\./);
+  });
+
+  it('prints nothing for a report without experiments', () => {
+    // Assess
+    expect(experimentLines(buildReport([]))).toEqual([]);
+  });
+});
+
+describe('powerLines and simulatedExperimentLines', () => {
+  it('give the leads a two-proportion test needs per variant and, with a holdout, enrolled in all', () => {
+    // Act
+    const text = simulatedExperimentLines(REPORT, {
+      variantEffect: { b: 0.05 },
+      lift: 0.05,
+      holdout: 0.2,
+    }).join('\n');
+    // Assess
+    expect(text).toContain('alpha 0.05, power 0.8): 435 leads per variant');
+    expect(text).toContain('the held-out arm needs 435 leads: 2,175 enrolled in all');
+    expect(powerLines(null, 0.05)).toEqual([]);
+  });
+});
