@@ -8,6 +8,7 @@ import { templatePath } from '../../functions/adapters/template-files.ts';
 import { parseCadence } from '../../functions/core/cadence.ts';
 import type { Cadence } from '../../functions/core/cadence-schema.ts';
 import { UsageError } from '../../functions/core/errors.ts';
+import { stepTemplates } from '../../functions/core/variant.ts';
 
 /*
  * The two sides of `followup cadence diff`: the edited file, and the version in force. Locally the version in force
@@ -96,7 +97,8 @@ export async function changedTemplates(
   const inForceDir = resolve(dirname(resolve(cadencesDir)), 'templates');
   const inPlace = resolve(templatesDir) === inForceDir;
   const changes: TemplateChange[] = [];
-  for (const name of new Set(cadence.steps.map((s) => s.template))) {
+  // Every variant's template too: an edit to a second variant's wording is an edit (#16).
+  for (const name of new Set(cadence.steps.flatMap(stepTemplates))) {
     const file = templatePath(templatesDir, name);
     if (!existsSync(file)) continue;
     const text = await readFile(file, 'utf8');

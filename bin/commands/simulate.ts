@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import { LAMBDA_ASSUMPTION, type SimulationResult, simulate } from '../../local/simulate/index.ts';
 import { table } from '../output.ts';
+import { type AskedEffects, simulatedExperimentLines } from './report-experiments.ts';
 import { parseQuotaOptions, parseSimulateOptions, type SimulateCliOptions } from './simulate-options.ts';
 
 /** What the command writes to: the terminal, or a test's buffers. */
@@ -69,7 +70,7 @@ function readingLines(result: SimulationResult): string[] {
 }
 
 /** The summary a person reads: what was sent, how leads answered, what it would cost on AWS. */
-export function formatSummary(result: SimulationResult, seconds?: number): string {
+export function formatSummary(result: SimulationResult, seconds?: number, asked: AskedEffects = {}): string {
   const perLeads = (usdAmount: number) => usd((usdAmount / result.leads) * 1000, 4);
   const start = DateTime.fromISO(result.start, { zone: 'utc' });
   const channels = Object.entries(result.byChannel)
@@ -163,6 +164,9 @@ export function formatSummary(result: SimulationResult, seconds?: number): strin
         `${count(report.totals.meetings)} meetings; enrolled = leads contacted`,
       ],
     ]),
+    // Variants and a holdout: each rate with its interval, the winner if a test names one, the lift, and the
+    // leads a test needs to see the effect asked for (--variant-effect, --lift).
+    ...simulatedExperimentLines(report, asked),
     '',
     'Cost at us-east-1 list prices',
   );
@@ -211,7 +215,7 @@ export async function simulateCommand(
   terminal.stdout.write(
     options.json
       ? `${JSON.stringify(result, null, 2)}\n`
-      : formatSummary(result, (Date.now() - startedAt) / 1000),
+      : formatSummary(result, (Date.now() - startedAt) / 1000, askedEffects(parsed, result)),
   );
   const failure = result.firstFailure;
   if (!failure) return 0;
@@ -219,6 +223,20 @@ export async function simulateCommand(
     `followup: ${result.executions.failed} of ${result.executions.started} executions failed, e.g. ${failure.error}: ${failure.cause}\n`,
   );
   return 1;
+}
+
+/** What --variant-effect and --lift asked for, and the share the cadence held out, for the power lines. */
+function askedEffects(
+  parsed: { readonly variantEffect?: AskedEffects['variantEffect']; readonly lift?: number },
+  result: SimulationResult,
+): AskedEffects {
+  const holdout = result.report.holdout;
+  const enrolled = holdout ? holdout.leads + holdout.treatedLeads : 0;
+  return {
+    ...(parsed.variantEffect ? { variantEffect: parsed.variantEffect } : {}),
+    ...(parsed.lift !== undefined ? { lift: parsed.lift } : {}),
+    ...(holdout && enrolled > 0 ? { holdout: holdout.leads / enrolled } : {}),
+  };
 }
 
 /** `followup simulate --aws-quotas`: the cadence's touches through SES, Lambda and Step Functions quotas (local/quota-sim). */

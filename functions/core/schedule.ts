@@ -1,13 +1,5 @@
 import { createHash } from 'node:crypto';
-import {
-  DateTime,
-  IANAZone,
-  Info,
-  Duration as Span,
-  Zone,
-  type ZoneOffsetFormat,
-  type ZoneOffsetOptions,
-} from 'luxon';
+import { DateTime, IANAZone, Duration as Span } from 'luxon';
 import {
   type Cadence,
   type Channel,
@@ -20,6 +12,9 @@ import {
 } from './cadence-schema.ts';
 import { type Duration, parseDuration } from './duration.ts';
 import { UserError } from './errors.ts';
+import { rfc3339Millis } from './rfc3339.ts';
+import { atMinuteOf, nextDay, startOfDay } from './schedule-days.ts';
+import { scheduleZone } from './schedule-zone.ts';
 import { assertUnreachable } from './unreachable.ts';
 
 export interface SendWindow {
@@ -127,9 +122,9 @@ export function addDuration(base: DateTime, duration: Duration, holidays: Readon
     case 'month':
       return base.plus({ months: duration.n });
     case 'business day': {
-      let day = base.startOf('day');
+      let day = startOfDay(base);
       for (let counted = 0; counted < duration.n; ) {
-        day = day.plus({ days: 1 });
+        day = nextDay(day);
         if (isBusinessDay(day, holidays)) counted++;
       }
       return atWallTimeOf(day, base);
@@ -157,14 +152,14 @@ export function fitWindow(candidate: DateTime, window: SendWindow, holidays: Rea
   const wall =
     candidate.hour * 60 + candidate.minute + candidate.second / 60 + candidate.millisecond / 60_000;
   if (allowed(candidate) && wall >= start && wall < end) return candidate;
-  let day = candidate.startOf('day');
-  if (!allowed(day) || wall >= start) day = day.plus({ days: 1 });
+  let day = startOfDay(candidate);
+  if (!allowed(day) || wall >= start) day = nextDay(day);
   // Each holiday can cost at most a week (a one-day window whose only day it falls on), so this bound is safe.
   for (let guard = 0; !allowed(day); guard++) {
     if (guard > 7 * (holidays.size + 1)) throw new Error('the send window allows no day');
-    day = day.plus({ days: 1 });
+    day = nextDay(day);
   }
-  return day.set({ hour: Math.floor(start / 60), minute: start % 60, second: 0, millisecond: 0 });
+  return atMinuteOf(day, start);
 }
 
 /**
@@ -173,67 +168,6 @@ export function fitWindow(candidate: DateTime, window: SendWindow, holidays: Rea
  */
 export function isTimeZone(zone: string): boolean {
   return zone !== '' && IANAZone.create(zone).isValid;
-}
-
-/** Offsets remembered per zone at most; a schedule needs a few dozen. */
-const MAX_REMEMBERED_OFFSETS = 4096;
-
-/**
- * An IANA zone that remembers its offset at each instant. luxon asks Intl for the offset of every DateTime it makes
- * (a formatToParts each time); schedules in one zone meet the same instants again and again (window starts,
- * midnights, the gaps after them), and an instant's offset never changes, so the schedule is the same.
- */
-class RememberingZone extends Zone {
-  private readonly offsets = new Map<number, number>();
-
-  constructor(private readonly iana: IANAZone) {
-    super();
-  }
-  override get type() {
-    return 'iana';
-  }
-  override get name() {
-    return this.iana.name;
-  }
-  override get isUniversal() {
-    return false;
-  }
-  override get isValid() {
-    return this.iana.isValid;
-  }
-  override offsetName(ts: number, options: ZoneOffsetOptions) {
-    return this.iana.offsetName(ts, options);
-  }
-  override formatOffset(ts: number, format: ZoneOffsetFormat) {
-    return this.iana.formatOffset(ts, format);
-  }
-  override offset(ts: number) {
-    let offset = this.offsets.get(ts);
-    if (offset === undefined) {
-      offset = this.iana.offset(ts);
-      if (this.offsets.size >= MAX_REMEMBERED_OFFSETS) this.offsets.clear();
-      this.offsets.set(ts, offset);
-    }
-    return offset;
-  }
-  override equals(other: Zone) {
-    return other.type === 'iana' && other.name === this.name;
-  }
-}
-
-const scheduleZones = new Map<string, Zone>();
-
-/** The zone luxon's setZone(zone) would use ("UTC" is its fixed zone, printed "Z"), remembering if it is IANA. */
-function scheduleZone(zone: string): Zone {
-  let found = scheduleZones.get(zone);
-  if (!found) {
-    const normal = Info.normalizeZone(zone);
-    found = normal instanceof IANAZone ? new RememberingZone(normal) : normal;
-    // Spellings differ only in case, so this stays small; the bound is for a caller that makes up names.
-    if (scheduleZones.size >= MAX_REMEMBERED_OFFSETS) scheduleZones.clear();
-    scheduleZones.set(zone, found);
-  }
-  return found;
 }
 
 function toZoned(enrolledAt: Date | string, zone: string): DateTime {
@@ -392,5 +326,11 @@ function why(
 
 /** Instants as RFC 3339 UTC strings, the form Step Functions' Wait `TimestampPath` reads. */
 export function toUtc(at: string): string {
+  // Every enrollment and touch converts its instants: plain arithmetic for the usual spelling, luxon for the rest.
+  const millis = rfc3339Millis(at);
+  if (millis !== undefined) {
+    const iso = new Date(millis).toISOString();
+    if (iso.length === 24) return iso.endsWith('.000Z') ? `${iso.slice(0, 19)}Z` : iso;
+  }
   return DateTime.fromISO(at, { setZone: true }).toUTC().toISO({ suppressMilliseconds: true }) ?? '';
 }

@@ -38,6 +38,8 @@ export async function markTaskDone(
     { leadId: lead.leadId, signalId: taskDoneId(request.task), type: TASK_DONE, source: request.source },
     now,
     async () => {
+      // Off the reps' open list first: the event below is what marks the task done once (§4.2).
+      await deps.store.closeTask({ leadId: lead.leadId, ...request.task }, at);
       await deps.store.recordEvent(lead.leadId, {
         at,
         kind: TASK_DONE,

@@ -154,6 +154,13 @@ export interface ContactRecorded {
 }
 
 /** A call or manual step for the lead's owner. */
+/** One touch's task: a lead's enrollment and the step's index in it. */
+export interface TaskId {
+  readonly leadId: string;
+  readonly enrollmentId: string;
+  readonly stepIndex: number;
+}
+
 export interface RepTask {
   readonly leadId: string;
   readonly enrollmentId: string;
@@ -289,6 +296,8 @@ export interface LeadStore {
    */
   recordContact(leadId: string, contact: Contact): Promise<ContactRecorded | undefined>;
   putTask(task: RepTask): Promise<void>;
+  /** The task done at `at`: off the reps' open list, `done` on its lead; nothing when it is already, or absent. */
+  closeTask(task: TaskId, at: string): Promise<void>;
 
   /** Puts each key (see `suppressionKey`) on the suppression list; a key already there stays as it is. */
   suppress(keys: readonly string[], suppression: Suppression): Promise<void>;

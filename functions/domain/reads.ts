@@ -20,6 +20,8 @@ export interface LeadPage {
 /** A task as the reps' list shows it: `open` until someone closes it. */
 export interface TaskRecord extends RepTask {
   readonly status: string;
+  /** When it was marked done (its task email's links, the outcome API). */
+  readonly doneAt?: string;
 }
 
 /** Everything stored about one lead, each list oldest first: what the lead page shows and simulate recounts. */

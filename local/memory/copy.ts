@@ -15,6 +15,7 @@ export function copyRecord<T>(value: T): T {
   if (Array.isArray(value)) return value.map(copyRecord) as T;
   if (!isPlainObject(value)) return structuredClone(value);
   const copy: Record<string, unknown> = {};
-  for (const [key, field] of Object.entries(value)) copy[key] = copyRecord(field);
+  const record = value as Record<string, unknown>;
+  for (const key of Object.keys(record)) copy[key] = copyRecord(record[key]);
   return copy as T;
 }

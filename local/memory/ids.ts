@@ -12,7 +12,8 @@ import type {
 export const touchId = (key: TouchKey) => `${key.leadId}/${key.enrollmentId}/${key.stepIndex}`;
 export const activeId = (leadId: string, cadenceId: string) => `${leadId}/${cadenceId}`;
 export const enrollmentId = (leadId: string, enrollment: string) => `${leadId}/${enrollment}`;
-export const taskId = (task: RepTask) => `${task.leadId}/${task.enrollmentId}/${task.stepIndex}`;
+export const taskId = (task: Pick<RepTask, 'leadId' | 'enrollmentId' | 'stepIndex'>) =>
+  `${task.leadId}/${task.enrollmentId}/${task.stepIndex}`;
 export const retryId = (retry: StartRetry) =>
   `${new Date(retry.dueAt).toISOString()}#${retry.leadId}#${retry.enrollmentId}`;
 /** Sorted as DynamoLeadStore's sort key: by instant, then by touch with the step padded. */

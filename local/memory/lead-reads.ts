@@ -1,6 +1,6 @@
 import { UserError } from '../../functions/core/errors.ts';
 import type { Lead } from '../../functions/domain/lead.ts';
-import type { EnrollmentRecord } from '../../functions/domain/ports.ts';
+import type { EnrollmentRecord, RepTask } from '../../functions/domain/ports.ts';
 import type {
   LeadPage,
   LeadPageQuery,
@@ -9,6 +9,7 @@ import type {
   TaskRecord,
 } from '../../functions/domain/reads.ts';
 import { copyRecord } from './copy.ts';
+import * as ids from './ids.ts';
 import type { MemoryLeadStore } from './lead-store.ts';
 
 /** A lead's place in the newest-first order: its creation instant, then its id, as DynamoLeadReads sorts them. */
@@ -47,11 +48,9 @@ export class MemoryLeadReads implements LeadReads {
     const byAt = <T extends { readonly at: string }>(a: T, b: T) => a.at.localeCompare(b.at);
     return {
       lead,
-      enrollments: [...this.store.enrollments.values()]
-        .filter((e) => e.leadId === leadId)
-        .sort((a, b) => a.enrolledAt.localeCompare(b.enrolledAt)),
+      enrollments: this.store.enrollments.of(leadId).sort((a, b) => a.enrolledAt.localeCompare(b.enrolledAt)),
       touches: this.store.touchesOf(leadId).sort(byAt),
-      tasks: this.store.tasks.filter((t) => t.leadId === leadId).map((t) => ({ ...t, status: 'open' })),
+      tasks: this.store.tasksByTouch.of(leadId).map((t) => this.taskRecord(t)),
       events: this.store
         .eventsOf(leadId)
         .map(({ leadId: _leadId, ...event }) => event)
@@ -61,8 +60,15 @@ export class MemoryLeadReads implements LeadReads {
 
   async openTasks(): Promise<TaskRecord[]> {
     return this.store.tasks
-      .map((t) => ({ ...t, status: 'open' }))
+      .map((t) => this.taskRecord(t))
+      .filter((t) => t.status === 'open')
       .sort((a, b) => a.dueAt.localeCompare(b.dueAt));
+  }
+
+  /** A task as DynamoLeadReads reads it: `open`, or `done` with when. */
+  private taskRecord(task: RepTask): TaskRecord {
+    const doneAt = this.store.tasksDone.get(ids.taskId(task));
+    return doneAt ? { ...task, status: 'done', doneAt } : { ...task, status: 'open' };
   }
 
   async unstartedEnrollments(): Promise<EnrollmentRecord[]> {

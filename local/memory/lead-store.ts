@@ -15,13 +15,15 @@ import type {
   StartFailure,
   StartRetry,
   Suppression,
+  TaskId,
   TouchKey,
   TouchOutcome,
   TouchRecord,
 } from '../../functions/domain/ports.ts';
+import { ByLeadMap } from './by-lead-map.ts';
 import { copyRecord } from './copy.ts';
 import * as ids from './ids.ts';
-import { ByLead, MemorySignalMarkers } from './signal-markers.ts';
+import { MemorySignalMarkers } from './signal-markers.ts';
 
 /**
  * A LeadStore in memory with the conditional-write semantics of DynamoLeadStore: `followup simulate`'s store
@@ -29,17 +31,18 @@ import { ByLead, MemorySignalMarkers } from './signal-markers.ts';
  * holds both stores to the same behaviour.
  */
 export class MemoryLeadStore extends MemorySignalMarkers implements LeadStore {
-  /** Each lead's touch ids and events, so a lead's timeline is read without a scan. */
-  private readonly touchIds = new ByLead();
+  /** Each lead's events, so a lead's timeline is read without a scan (its touches: `touches.of`). */
   private readonly eventsBy = new Map<string, (LeadEvent & { leadId: string })[]>();
   private readonly eventKeys = new Set<string>();
   readonly leads = new Map<string, Lead>();
   readonly events: (LeadEvent & { leadId: string })[] = [];
   readonly suppressed = new Set<string>();
-  readonly active = new Map<string, ActivePointer>();
-  readonly enrollments = new Map<string, EnrollmentRecord>();
-  readonly touches = new Map<string, TouchRecord>();
-  readonly tasks: RepTask[] = [];
+  readonly active = new ByLeadMap<ActivePointer>();
+  readonly enrollments = new ByLeadMap<EnrollmentRecord>();
+  readonly touches = new ByLeadMap<TouchRecord>();
+  readonly tasksByTouch = new ByLeadMap<RepTask>();
+  /** When each task was marked done, by task id. */
+  readonly tasksDone = new Map<string, string>();
   /** Suppression entries by key hash. */
   readonly suppressions = new Map<string, Suppression>();
   readonly lookups = new Map<string, string>();
@@ -50,6 +53,10 @@ export class MemoryLeadStore extends MemorySignalMarkers implements LeadStore {
   /** The redrive list: touch ids. */
   readonly unconfirmed = new Set<string>();
 
+  get tasks(): RepTask[] {
+    return [...this.tasksByTouch.values()];
+  }
+
   /** Everything stored, to assert that nothing was. */
   get size(): number {
     return (
@@ -58,13 +65,13 @@ export class MemoryLeadStore extends MemorySignalMarkers implements LeadStore {
       this.active.size +
       this.enrollments.size +
       this.touches.size +
-      this.tasks.length
+      this.tasksByTouch.size
     );
   }
 
   /** The lead's touches and events, as stored. */
   touchesOf(leadId: string): TouchRecord[] {
-    return this.touchIds.of(leadId).map((id) => this.touches.get(id) as TouchRecord);
+    return this.touches.of(leadId);
   }
   eventsOf(leadId: string): readonly (LeadEvent & { leadId: string })[] {
     return this.eventsBy.get(leadId) ?? [];
@@ -156,7 +163,7 @@ export class MemoryLeadStore extends MemorySignalMarkers implements LeadStore {
   }
 
   async listActive(leadId: string) {
-    return [...this.active.values()].filter((p) => p.leadId === leadId);
+    return this.active.of(leadId);
   }
 
   async putEnrollment(record: EnrollmentRecord) {
@@ -254,7 +261,6 @@ export class MemoryLeadStore extends MemorySignalMarkers implements LeadStore {
       this.claims.set(ids.claimId(marker), marker);
     }
     this.touches.set(id, record);
-    this.touchIds.add(record.leadId, id);
     return undefined;
   }
 
@@ -270,7 +276,6 @@ export class MemoryLeadStore extends MemorySignalMarkers implements LeadStore {
     const record = this.touches.get(id);
     if (record?.status !== 'claimed') return;
     this.touches.delete(id);
-    this.touchIds.delete(key.leadId, id);
     this.dropMarkerOf(record);
   }
 
@@ -360,11 +365,14 @@ export class MemoryLeadStore extends MemorySignalMarkers implements LeadStore {
     };
   }
 
+  async closeTask(task: TaskId, at: string) {
+    const id = ids.taskId(task);
+    if (this.tasksByTouch.has(id) && !this.tasksDone.has(id)) this.tasksDone.set(id, at);
+  }
+
   async putTask(task: RepTask) {
     // One task per touch: a retried touch replaces its task.
-    const at = this.tasks.findIndex((t) => ids.taskId(t) === ids.taskId(task));
-    if (at === -1) this.tasks.push(task);
-    else this.tasks[at] = task;
+    this.tasksByTouch.set(ids.taskId(task), task);
   }
 
   async suppress(keys: readonly string[], suppression: Suppression) {

@@ -1,7 +1,7 @@
 import type { SignalKey, SignalMarker } from '../../functions/domain/ports.ts';
 import * as ids from './ids.ts';
 
-/* The in-memory store's signal markers (docs/architecture.md §8.2: a signal applied once), and its per-lead index. */
+/* The in-memory store's signal markers (docs/architecture.md §8.2: a signal applied once). */
 
 export class MemorySignalMarkers {
   readonly signals = new Map<
@@ -27,24 +27,5 @@ export class MemorySignalMarkers {
   async releaseSignal(key: SignalKey) {
     const id = ids.signalId(key);
     if (this.signals.get(id)?.state === 'applying') this.signals.delete(id);
-  }
-}
-
-/** Ids by lead, in the order they were added. */
-export class ByLead {
-  private readonly ids = new Map<string, Set<string>>();
-
-  add(leadId: string, id: string): void {
-    const set = this.ids.get(leadId) ?? new Set<string>();
-    set.add(id);
-    this.ids.set(leadId, set);
-  }
-
-  delete(leadId: string, id: string): void {
-    this.ids.get(leadId)?.delete(id);
-  }
-
-  of(leadId: string): string[] {
-    return [...(this.ids.get(leadId) ?? [])];
   }
 }

@@ -1,3 +1,5 @@
+import type { Cadence } from '../../functions/core/cadence-schema.ts';
+import { isHeldOut, pickVariant } from '../../functions/core/variant.ts';
 import { executionContext } from '../step-functions.ts';
 import type { SimEngine } from './engines.ts';
 import { wonEvent } from './events.ts';
@@ -22,7 +24,16 @@ export interface TouchPayload {
   readonly stepIndex: number;
   readonly scheduledAt: string;
   readonly nextAt?: string;
+  /** The compiled Task's constants: which variant the touch sent is derived from them. */
+  readonly cadenceId?: string;
+  readonly stepId?: string;
 }
+
+/** What `--variant-effect` and `--lift` change in how the synthetic leads answer. */
+export type SimulatedEffects = Pick<AnswerRates, 'variantEffect' | 'lift'>;
+
+/** The held-out leads' conversion rate under `--lift`: treated leads convert `lift` points more. */
+export const LIFT_BASE_RATE = 0.05;
 
 export interface AnswerRates {
   readonly seed: number;
@@ -31,6 +42,15 @@ export interface AnswerRates {
   readonly dealValue: number;
   /** The kinds of reply a replying lead writes; without one, every reply is LOCAL_REPLY_TEXT, as before the mix. */
   readonly replyMix?: ReplyMix | undefined;
+  /** `--variant-effect`: points added to the reply rate of a touch that sent this variant id. */
+  readonly variantEffect?: Readonly<Record<string, number>> | undefined;
+  /**
+   * `--lift`: each lead of a cadence with a holdout converts once, held out at LIFT_BASE_RATE, treated `lift` points
+   * more, so the true lift is known; replies then win no deals of their own, which would add to it.
+   */
+  readonly lift?: number | undefined;
+  /** The simulated cadence, for its variants and holdout. */
+  readonly cadence?: Cadence | undefined;
 }
 
 /**
@@ -63,11 +83,17 @@ export class LeadAnswers {
    * maybe, days later, the rep's outcome "won" with the deal's value.
    */
   async answer(touch: TouchPayload): Promise<void> {
+    await this.replyTo(touch);
+    // After the reply, which comes hours after the touch; the conversion comes days after.
+    if (touch.stepIndex === 0) await this.convertWithLift(touch);
+  }
+
+  private async replyTo(touch: TouchPayload): Promise<void> {
     const { seed, replyRate, winRate, dealValue, replyMix } = this.rates;
     // Drawn in a fixed order from a stream of this touch's own: the result does not depend on scheduling. The
     // mix's draws come last, so a run without one draws what it always drew.
     const random = streamFor(seed, `${touch.enrollmentId}#${touch.stepIndex}`);
-    const replies = random() < replyRate;
+    const replies = random() < replyRate + this.variantEffectOf(touch);
     const delay = HOUR + random() * 5 * HOUR;
     const wins = random() < winRate;
     const closeDelay = DAY + random() * 13 * DAY;
@@ -83,8 +109,42 @@ export class LeadAnswers {
     const compose = kind ? (lead: ReplyWriter) => replyText(kind, lead, draws) : undefined;
     const outcome = await this.signalAt(repliedAt, () => this.engine.reply(touch.leadId, compose));
     if (kind && outcome) this.readings.add(kind, outcome);
-    if (!outcome || !WINNABLE.has(outcome.status) || !wins) return;
+    if (!outcome || !WINNABLE.has(outcome.status) || !wins || this.liftRuns()) return;
     await this.signalAt(new Date(repliedAt.getTime() + closeDelay), async () => {
+      const won = (await this.engine.outcome(wonEvent(touch.leadId, dealValue))) as { statusCode?: number };
+      if ((won.statusCode ?? 500) >= 300) throw new Error(`the outcome "won" was refused: ${won.statusCode}`);
+      return 'won';
+    });
+  }
+
+  /** A held-out lead's first touch, which was not sent: under `--lift`, its one conversion draw. */
+  async heldOut(touch: TouchPayload): Promise<void> {
+    if (touch.stepIndex === 0) await this.convertWithLift(touch);
+  }
+
+  private liftRuns(): boolean {
+    return this.rates.lift !== undefined && (this.rates.cadence?.holdout ?? 0) > 0;
+  }
+
+  /** The reply-rate points `--variant-effect` adds to the variant this touch sent. */
+  private variantEffectOf(touch: TouchPayload): number {
+    const { variantEffect, cadence } = this.rates;
+    if (!variantEffect || !cadence || touch.stepId === undefined) return 0;
+    const variants = cadence.steps.find((s) => s.id === touch.stepId)?.variants;
+    const variant = variants && pickVariant(variants, touch.leadId, cadence.id, touch.stepId);
+    return variant ? (variantEffect[variant.id] ?? 0) : 0;
+  }
+
+  /** Under `--lift`, the lead converts once, one to five days after its first touch was due, from a stream of its own. */
+  private async convertWithLift(touch: TouchPayload): Promise<void> {
+    const { cadence, lift, seed, dealValue } = this.rates;
+    if (!cadence || lift === undefined || !this.liftRuns()) return;
+    const random = streamFor(seed, `${touch.leadId}#lift`);
+    const rate = LIFT_BASE_RATE + (isHeldOut(cadence, touch.leadId) ? 0 : lift);
+    const converts = random() < rate;
+    const at = new Date(Date.parse(touch.scheduledAt) + DAY + random() * 4 * DAY);
+    if (!converts) return;
+    await this.signalAt(at, async () => {
       const won = (await this.engine.outcome(wonEvent(touch.leadId, dealValue))) as { statusCode?: number };
       if ((won.statusCode ?? 500) >= 300) throw new Error(`the outcome "won" was refused: ${won.statusCode}`);
       return 'won';

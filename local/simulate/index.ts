@@ -42,6 +42,10 @@ export interface SimulateOptions {
    * text of its kind, read by the real reader. Absent, every reply is one fixed interested text, as before.
    */
   readonly replyMix?: ReplyMix;
+  /** `--variant-effect`: reply-rate points added to a step variant's touches, by variant id. */
+  readonly variantEffect?: Readonly<Record<string, number>>;
+  /** `--lift`: treated leads of a cadence with a holdout convert this many points more than held-out ones. */
+  readonly lift?: number;
   /** The first enrollment instant; leads arrive over the following week. Default: the next Monday 09:00 UTC. */
   readonly start?: Date;
   /** Leads in flight at once, per engine. Default 16. */
@@ -101,6 +105,8 @@ export async function simulate(options: SimulateOptions): Promise<SimulationResu
     start: run.start,
     concurrency: options.concurrency ?? 16,
     ...(run.replyMix ? { replyMix: run.replyMix } : {}),
+    ...(options.variantEffect ? { variantEffect: options.variantEffect } : {}),
+    ...(options.lift !== undefined ? { lift: options.lift } : {}),
   };
   const workers = Math.min(options.workers ?? defaultWorkers(options.leads, run.store), options.leads);
   const bounds = Array.from({ length: workers }, (_, i) => ({

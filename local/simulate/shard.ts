@@ -1,6 +1,7 @@
 import type { Cadence } from '../../functions/core/cadence-schema.ts';
 import { executionName } from '../../functions/core/execution-input.ts';
 import type { AggregateRow } from '../../functions/core/report.ts';
+import { HELD_OUT } from '../../functions/domain/metrics.ts';
 import { CART_CADENCE, type ShopResult } from '../../functions/domain/shop.ts';
 import type { ExecutionRecord, LocalFunction } from '../step-functions.ts';
 import { LeadAnswers, type TouchPayload } from './answers.ts';
@@ -34,6 +35,8 @@ export interface ShardInput {
   readonly concurrency: number;
   /** The kinds of reply leads write (`--reply-mix`); absent, every reply is the one fixed text. */
   readonly replyMix?: ReplyMix;
+  readonly variantEffect?: Readonly<Record<string, number>>;
+  readonly lift?: number;
 }
 
 export interface ExecutionTally {
@@ -81,7 +84,7 @@ export async function runShard(
     engine = await startEngine(input.store, input.root, clock);
     const lambda: LambdaCounts = { intake: 0, touch: 0, complete: 0, signals: 0 };
     settling = new LeadSettling(engine.sfn);
-    const answers = new LeadAnswers(engine, clock, input, lambda);
+    const answers = new LeadAnswers(engine, clock, { ...input, cadence }, lambda);
     const firstEnrollments = new Set(leads.map((l) => executionName(l.leadId, cadence.id, l.enrolledAt)));
     instrumentFunctions(engine, { lambda, answers, settling, firstEnrollments });
     await runLeads(engine, {
@@ -148,7 +151,11 @@ function instrumentFunctions(
   const complete = functions.get('complete') as LocalFunction;
   functions.set('touch', async (payload) => {
     lambda.touch++;
-    const result = (await touch(payload)) as { status?: string } | undefined;
+    const result = (await touch(payload)) as { status?: string; reason?: string } | undefined;
+    if (result?.status === 'skipped' && result.reason === HELD_OUT) {
+      const held = payload as TouchPayload;
+      await settling.whileAnswering(held.leadId, () => answers.heldOut(held));
+    }
     if (result?.status !== 'sent') return result;
     const sent = payload as TouchPayload;
     // The lead is busy until its answer's handlers are done, though the reply stops this execution meanwhile.

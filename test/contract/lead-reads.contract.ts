@@ -177,6 +177,26 @@ export function leadReadsContract(name: string, make: () => Promise<ReadsUnderTe
       ]);
     });
 
+    it('takes a task marked done off the open list and shows it done on its lead', async () => {
+      // Prepare: two calls due; the rep marks the first one done (its task email's "Done" link)
+      const leadId = leadIdFor(await signUp(store, 1));
+      await store.putTask(task(leadId, 1, createdAt(5)));
+      await store.putTask(task(leadId, 2, createdAt(6)));
+
+      // Act
+      await store.closeTask({ leadId, enrollmentId: 'e-1', stepIndex: 1 }, createdAt(7));
+      await store.closeTask({ leadId, enrollmentId: 'e-1', stepIndex: 1 }, createdAt(8));
+      const open = await reads.openTasks();
+      const timeline = await reads.leadTimeline(leadId);
+
+      // Assess: closing twice is closing once
+      expect(open.map((t) => t.stepIndex)).toEqual([2]);
+      expect(timeline?.tasks.map((t) => [t.stepIndex, t.status])).toEqual([
+        [1, 'done'],
+        [2, 'open'],
+      ]);
+    });
+
     it('lists the enrollments whose start failed or was given up, not those started or starting', async () => {
       // Prepare
       const leadId = leadIdFor(await signUp(store, 1));

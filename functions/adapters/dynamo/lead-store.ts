@@ -19,6 +19,7 @@ import type {
   StartFailure,
   StartRetry,
   Suppression,
+  TaskId,
   TouchKey,
   TouchOutcome,
   TouchRecord,
@@ -370,5 +371,9 @@ export class DynamoLeadStore implements LeadStore, WritesTogether {
   }
   putTask(task: RepTask) {
     return this.touches.putTask(task);
+  }
+
+  closeTask(task: TaskId, at: string) {
+    return this.touches.closeTask(task, at);
   }
 }

@@ -17,11 +17,6 @@ export function listingItem(lead: Pick<Lead, 'leadId' | 'createdAt' | 'email' | 
   };
 }
 
-interface Settle {
-  resolve(): void;
-  reject(error: unknown): void;
-}
-
 /**
  * A month's index item counts its listings (`leads`) when it says `counted`: it was made with its count at zero, so
  * the count covers every listing of the month. Index items made before the count have no `counted`, and their month
@@ -38,8 +33,6 @@ export const isCounted = (monthItem: Record<string, unknown>): boolean => monthI
  */
 export class Listings {
   private readonly months = new Set<string>();
-  /** Listings written this turn and not yet counted, by month: one request adds them all (count, below). */
-  private readonly uncounted = new Map<string, { n: number; settle: Settle[] }>();
   constructor(
     private readonly table: DynamoTable,
     private readonly batcher: WriteBatcher = new WriteBatcher(table.client, table.name),
@@ -73,38 +66,14 @@ export class Listings {
     return month;
   }
 
-  /**
-   * Adds one to the month's count, once its listing is written. The listings written in the same turn (concurrent
-   * signups, an import's rows) are added by one request: each is written before it is counted, so still never over.
-   */
-  private count(month: string): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      const waiting = this.uncounted.get(month);
-      if (waiting) {
-        waiting.n++;
-        waiting.settle.push({ resolve, reject });
-        return;
-      }
-      this.uncounted.set(month, { n: 1, settle: [{ resolve, reject }] });
-      setImmediate(() => void this.add(month));
+  /** Adds one to the month's count, once its listing is written. */
+  private async count(month: string): Promise<void> {
+    await this.table.update({
+      Key: listingMonthKey(month),
+      UpdateExpression: 'ADD #leads :one',
+      ExpressionAttributeNames: { '#leads': 'leads' },
+      ExpressionAttributeValues: { ':one': 1 },
     });
-  }
-
-  private async add(month: string): Promise<void> {
-    const waiting = this.uncounted.get(month);
-    if (!waiting) return;
-    this.uncounted.delete(month);
-    try {
-      await this.table.update({
-        Key: listingMonthKey(month),
-        UpdateExpression: 'ADD #leads :n',
-        ExpressionAttributeNames: { '#leads': 'leads' },
-        ExpressionAttributeValues: { ':n': waiting.n },
-      });
-      for (const s of waiting.settle) s.resolve();
-    } catch (error) {
-      for (const s of waiting.settle) s.reject(error);
-    }
   }
 
   /** Puts the listing; true when there was none before. */

@@ -1,4 +1,11 @@
-import type { ClaimMarker, RepTask, TouchKey, TouchOutcome, TouchRecord } from '../../domain/ports.ts';
+import type {
+  ClaimMarker,
+  RepTask,
+  TaskId,
+  TouchKey,
+  TouchOutcome,
+  TouchRecord,
+} from '../../domain/ports.ts';
 import { Expression, strip } from './expression.ts';
 import {
   CLAIM_PK,
@@ -158,6 +165,20 @@ export class TouchItems {
 
   async clearUnconfirmed(key: TouchKey): Promise<void> {
     await this.table.deleteItem(unconfirmedItemKey(key));
+  }
+
+  async closeTask(task: TaskId, at: string): Promise<void> {
+    const key = taskKey(task.leadId, task.enrollmentId, task.stepIndex);
+    const item = await this.table.get(key);
+    if (item?.status !== 'open') return;
+    // The reps' list first: a crash before the lead's item is marked leaves it open, and the retry finishes both.
+    await this.table.deleteItem(openTaskKey(item as unknown as RepTask));
+    await this.table.update({
+      Key: key,
+      UpdateExpression: 'SET #status = :done, doneAt = :at',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':done': 'done', ':at': at },
+    });
   }
 
   async putTask(task: RepTask): Promise<void> {

@@ -3,6 +3,7 @@ import { enrollLead } from '../../../../functions/domain/enroll.ts';
 import { recordOutcome } from '../../../../functions/domain/outcome.ts';
 import { performTouch } from '../../../../functions/domain/touch.ts';
 import { MemoryAggregates } from '../../../../local/memory/aggregates.ts';
+import { MemoryLeadReads } from '../../../../local/memory/lead-reads.ts';
 import { MemoryLeadStore } from '../../../../local/memory/lead-store.ts';
 import { type Engine, engineWith, enroll, FOLLOW_UP, touchEvent } from '../../../support/metrics-world.ts';
 
@@ -95,6 +96,22 @@ describe('a task marked done', () => {
       result: 'done',
     });
     expect((await store.getLead(lead.leadId))?.status).toBe('meeting');
+  });
+
+  it("leaves the reps' open tasks: the dashboard lists only what is still to do", async () => {
+    // Prepare: the call step's task is created by its touch
+    await touch(0, minutes(1));
+    await touch(1, minutes(60 * 3));
+    const reads = new MemoryLeadReads(store);
+    const before = await reads.openTasks();
+
+    // Act
+    await done('done', minutes(60 * 3 + 30));
+
+    // Assess
+    expect(before.map((t) => t.stepIndex)).toEqual([1]);
+    expect(await reads.openTasks()).toEqual([]);
+    expect((await reads.leadTimeline(lead.leadId))?.tasks.map((t) => t.status)).toEqual(['done']);
   });
 
   it('counts an outcome clicked from a task email as the task done', async () => {
