@@ -32,6 +32,9 @@ export class Foreground {
   }
 }
 
+/** How long the foreground must stay idle for the background to get one more slot back without a piece finishing. */
+export const GROW_BACK_MS = 50;
+
 interface Waiter {
   readonly priority: number;
   readonly seq: number;
@@ -43,7 +46,8 @@ interface Waiter {
  * arrival order. A waiter whose signal aborts leaves the queue without running, so a stopped execution never takes
  * a slot. Given a `Foreground`, each grant waits a turn of the event loop (so requests already received are read
  * first), the work in flight drops to one slot while a request is being answered, and it grows back one slot per
- * finished piece, so requests that follow one another keep it low.
+ * finished piece, so requests that follow one another keep it low — and, while no request is in flight, one slot
+ * every GROW_BACK_MS whatever runs, so work that holds its slot long (a slow send) never keeps the rest waiting.
  */
 export class Slots {
   private running = 0;
@@ -60,6 +64,7 @@ export class Slots {
     this.allowance = size;
     foreground?.onChange((busy) => {
       if (busy) this.allowance = 1;
+      else this.growBack();
     });
   }
 
@@ -116,6 +121,21 @@ export class Slots {
     if (!this.foreground?.busy) this.allowance = Math.min(this.size, this.allowance + 1);
     this.schedule();
   }
+
+  /** While idle, one slot more every GROW_BACK_MS up to `size`; a request in flight stops it (and drops to one). */
+  private growBack(): void {
+    if (this.growing || this.allowance >= this.size) return;
+    this.growing = setTimeout(() => {
+      this.growing = undefined;
+      if (this.foreground?.busy) return;
+      this.allowance = Math.min(this.size, this.allowance + 1);
+      this.schedule();
+      this.growBack();
+    }, GROW_BACK_MS);
+    // Never what keeps a process alive.
+    this.growing.unref();
+  }
+  private growing: ReturnType<typeof setTimeout> | undefined;
 
   private schedule(): void {
     if (!this.foreground) {

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { Foreground, Slots } from '../../../local/slots.ts';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { Foreground, GROW_BACK_MS, Slots } from '../../../local/slots.ts';
 
 /*
  * The local runtime's invocation slots: the earliest due first, and background work that gives way to requests
@@ -21,6 +21,47 @@ const turns = async (n = 20) => {
 };
 
 describe('Slots', () => {
+  // The idle grow-back runs on a timer: the tests move it themselves, so no turn count depends on the machine's speed.
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('gives background work its slots back while no request is in flight, though nothing it runs finishes', async () => {
+    // Prepare: a request answered while the first of eight long pieces (slow sends) took the one slot left
+    const foreground = new Foreground();
+    const slots = new Slots(4, foreground);
+    const signal = new AbortController().signal;
+    const pieces = Array.from({ length: 8 }, () => held());
+    let running = 0;
+    const answered = foreground.enter();
+    const all = pieces.map((piece) =>
+      slots.run(signal, async () => {
+        running++;
+        await piece.done;
+      }),
+    );
+    await turns();
+    const during = running;
+    answered();
+
+    // Act: idle time passes, one grow-back period at a time
+    const grown: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      vi.advanceTimersByTime(GROW_BACK_MS);
+      await turns();
+      grown.push(running);
+    }
+    for (const piece of pieces) piece.finish();
+    await Promise.all(all);
+
+    // Assess: one slot while the request was answered, then back to all four with none finished
+    expect(during).toBe(1);
+    expect(grown).toEqual([2, 3, 4, 4]);
+  });
+
   it('grants the lowest priority first, and in arrival order among equals', async () => {
     // Prepare: one slot, taken, and five waiters of mixed priorities
     const slots = new Slots(1);
