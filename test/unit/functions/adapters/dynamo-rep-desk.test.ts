@@ -1,42 +1,18 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import dynalite from 'dynalite';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DynamoLeadStore } from '../../../../functions/adapters/dynamo/lead-store.ts';
 import { DynamoRotation, DynamoSlaTimers } from '../../../../functions/adapters/dynamo-rep-desk.ts';
 import type { SlaTimer } from '../../../../functions/domain/sla.ts';
-import { createFollowupTable } from '../../../../local/table.ts';
+import { dynaliteTables } from '../../../support/dynalite-tables.ts';
 
 /* The rotation counter and the SLA timers on a real DynamoDB protocol (dynalite): ADD and the sort order are the rules. */
 
-let server: Server;
-let raw: DynamoDBClient;
-let client: DynamoDBDocumentClient;
-let tables = 0;
-
-beforeAll(async () => {
-  server = dynalite({ createTableMs: 0 });
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', () => done()));
-  raw = new DynamoDBClient({
-    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-  });
-  client = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
-});
-
-afterAll(async () => {
-  raw.destroy();
-  await new Promise<void>((done) => server.close(() => done()));
-});
+const dynamo = dynaliteTables();
 
 async function table() {
-  const tableName = `followup-desk-${++tables}`;
-  await createFollowupTable(raw, tableName);
-  return { client, tableName };
+  return dynamo.table('followup-desk');
 }
 
 const timer = (dueAt: string, level: 1 | 2 = 1): SlaTimer => ({

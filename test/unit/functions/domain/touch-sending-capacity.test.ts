@@ -1,9 +1,4 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import dynalite from 'dynalite';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { StaticCadenceCatalog } from '../../../../functions/adapters/cadence-catalog.ts';
 import { DynamoSendingLedger } from '../../../../functions/adapters/dynamo/sending-governor.ts';
 import { SendingConfigSchema } from '../../../../functions/core/config.ts';
@@ -15,7 +10,7 @@ import { SendingGovernor } from '../../../../functions/domain/sending-governor-s
 import { performTouch, type TouchDeps } from '../../../../functions/domain/touch.ts';
 import type { TouchEvent } from '../../../../functions/domain/touch-input.ts';
 import { MemoryLeadStore } from '../../../../local/memory/lead-store.ts';
-import { createFollowupTable } from '../../../../local/table.ts';
+import { dynaliteTables } from '../../../support/dynalite-tables.ts';
 import {
   ALL_CADENCES,
   silentLogger,
@@ -29,28 +24,9 @@ import {
  * so the Task's retry (RETRY_SENDING_CAPACITY) sends it once when capacity is back.
  */
 
-let server: Server;
-let raw: DynamoDBClient;
-let client: DynamoDBDocumentClient;
-let tables = 0;
+const dynamo = dynaliteTables();
 let store: MemoryLeadStore;
 let sent: OutgoingEmail[];
-
-beforeAll(async () => {
-  server = dynalite({ createTableMs: 0 });
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', () => done()));
-  raw = new DynamoDBClient({
-    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-  });
-  client = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
-});
-
-afterAll(async () => {
-  raw.destroy();
-  await new Promise<void>((done) => server.close(() => done()));
-});
 
 beforeEach(() => {
   store = new MemoryLeadStore();
@@ -70,8 +46,7 @@ const sms: SmsSender = {
 };
 
 async function governor(sending: z.input<typeof SendingConfigSchema>) {
-  const tableName = `followup-touch-sending-${++tables}`;
-  await createFollowupTable(raw, tableName);
+  const { client, tableName } = await dynamo.table('followup-touch-sending');
   const policy = sendingPolicy(z.parse(SendingConfigSchema, sending), 'America/Chicago');
   return new SendingGovernor(new DynamoSendingLedger({ client, tableName }), policy);
 }
