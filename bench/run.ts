@@ -127,7 +127,7 @@ const lines = [
       `| ${c.id} | ${c.steps} | ${c.transitionsPerLead} | ${c.transitionsPerLeadGenericLoop} | ${ratio(c.transitionsPerLeadGenericLoop, c.transitionsPerLead)} | $${c.costPer1000Leads.toFixed(3)} | $${c.costPer1000LeadsGenericLoop.toFixed(3)} |`,
   ),
   '',
-  `## Simulate (${sim.leads} web-inquiry leads): in-memory engine ${sim.memoryLeadsPerSecond} leads/s, dynalite ${sim.dynaliteLeadsPerSecond} leads/s (${sim.speedup}×); 2,000 leads from the CLI in ${sim.largeRunSeconds} s; all in (Step Functions, Lambda, DynamoDB, SES, SMS) $${sim.result.costPer1000Leads.toFixed(2)} per 1,000 leads`,
+  `## Simulate (web-inquiry): in-memory engine ${sim.memoryLeadsPerSecond} leads/s on ${sim.memoryLeads} leads (${sim.memoryLeadsPerSecondAt200} on ${sim.leads}), dynalite ${sim.dynaliteLeadsPerSecond} leads/s on ${sim.leads} (${sim.speedup}×); 2,000 leads from the CLI in ${sim.largeRunSeconds} s; all in (Step Functions, Lambda, DynamoDB, SES, SMS) $${sim.result.costPer1000Leads.toFixed(2)} per 1,000 leads`,
   '',
   `## Intake on the local runtime: ${i.rps} requests/s, p50 ${i.p50Ms} ms, p99 ${i.p99Ms} ms (p99 / p50 ${ratio(i.p99Ms, i.p50Ms)}), ${i.concurrency} concurrent; ${i.dynamoRequestsPerSignup} DynamoDB requests a signup. With web-inquiry's instant reply sent at once for each post: ${i.withInstantReply.rps} requests/s, p50 ${i.withInstantReply.p50Ms} ms, p99 ${i.withInstantReply.p99Ms} ms`,
   '',
