@@ -156,6 +156,7 @@ export type SendingConfig = z.output<typeof SendingConfigSchema>;
  */
 
 export const FollowupConfigSchema = z.strictObject({
+  $schema: z.optional(z.string()),
   $comment: z.optional(z.string()),
   business: z.strictObject({
     name: z.string().check(z.minLength(1, { error: 'is empty; use the name leads know you by' })),

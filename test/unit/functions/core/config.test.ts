@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { loadCadencesSync } from '../../../../functions/adapters/cadence-files.ts';
 import { cartCadenceIds } from '../../../../functions/adapters/cart-cadences.ts';
 import { ConfigInvalid, parseConfig } from '../../../../functions/core/config.ts';
+import { configJsonSchemaText } from '../../../../functions/core/config-json-schema.ts';
 
 /* A form cadence is one a signup can start: a cadence whose templates need a cart cannot be one. */
 
@@ -42,5 +43,25 @@ describe('formCadences', () => {
     expect(parse).toThrow(
       'formCadences: "abandoned-cart" needs a cart (its templates use cart.*) and a form has none; shop events start it: remove it from formCadences',
     );
+  });
+});
+
+describe('followup.config.schema.json', () => {
+  it('is the schema generated from the zod definition (run `npm run schema` after changing it)', () => {
+    const committed = readFileSync(
+      new URL('../../../../followup.config.schema.json', import.meta.url),
+      'utf8',
+    );
+    expect(committed).toBe(configJsonSchemaText());
+  });
+
+  it('is what the shipped config names, and describes the reps and the sending governor for editors', () => {
+    const schema = JSON.parse(configJsonSchemaText());
+    expect(shipped.$schema).toBe('./followup.config.schema.json');
+    expect(schema.properties.owners.description).toContain('round-robin');
+    expect(schema.properties.owners.items.properties.hours.description).toBeDefined();
+    expect(schema.properties.sending.properties.ramp.description).toContain('new domain');
+    expect(schema.properties.sending.properties.pause.properties.bounceRate.description).toBeDefined();
+    expect(schema.additionalProperties).toBe(false);
   });
 });
