@@ -56,6 +56,11 @@ cadence
     `
 Every problem is reported with its JSON path, what is wrong and what is allowed:
   ✗ cadences/proposal.json: steps[3].wait: "3 bizdays" is not a duration; use e.g. "3 business days"
+Beyond the basics it checks: "sendWindow": "immediate" (never on SMS), "spread" (minutes or hours, within the
+window), a call or task step's "sla" ("15 business minutes": escalated to the next rep, then the owner, when the
+task is not done in time; reps are "owners" in followup.config.json), "variants" instead of "template" (weights,
+templates that exist), "holdout" (0 to 0.5), "decideOn" and "autoPromote". cadences/cadence.schema.json explains
+every field in your editor.
 Exit status: 0 when every file is valid, 1 otherwise.
 
 Examples:
@@ -187,6 +192,11 @@ a meeting, not-now snoozes the lead and starts re-engage on the date asked, no a
 hands it over, an unsubscribe in words suppresses it, an out-of-office lets the cadence go on. Only a lead left
 replied or in a meeting can be won. The summary shows what the reader read each kind as, and what the replies did.
 A lead writes at most 3 replies in a run. Without the flag every reply reads as interested, as before.
+
+On a cadence whose steps have "variants" and that has a "holdout", --variant-effect b=+0.04 makes leads answer
+variant b's touches 4 points more often, and --lift 0.05 makes treated leads convert 5 points more than held-out
+ones: the summary shows each variant's rate with its 95% interval, the winner when the test names one, the lift
+with its interval, and how many leads a test needs to detect an effect of that size (alpha 0.05, power 0.8).
 
 Counts are what AWS would bill: state transitions, Lambda invocations (intake, touch, complete, signals), DynamoDB
 requests (taken as request units), emails and texts. Cost uses us-east-1 list prices and assumes each Lambda invocation uses
