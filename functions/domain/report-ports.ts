@@ -78,7 +78,9 @@ export type MetricName =
   | 'Bounces'
   | 'Complaints'
   | 'EnrollmentsStuck'
-  | 'TouchesUnconfirmed';
+  | 'TouchesUnconfirmed'
+  /** A touch that found no sending capacity and waits (#15): a Lambda error the Touch's alarm leaves out. */
+  | 'SendingWaits';
 
 export interface MetricSink {
   /** Adds `value` to the metric now; `dimensions` split it (e.g. TouchesSent by channel). */

@@ -147,7 +147,11 @@ export async function performTouch(deps: TouchDeps, input: TouchEvent, now: Date
     deps.governor && event.channel === 'email' && cadence
       ? windowReopens(cadence, event.stepId, zone, now)
       : undefined;
-  if (reopens) throw new SendingCapacity('window', reopens.getTime());
+  if (reopens) {
+    logger.info('touch-waiting', { ...ids, reason: 'window' });
+    deps.metrics?.add('SendingWaits', 1);
+    throw new SendingCapacity('window', reopens.getTime());
+  }
 
   const existing = await store.claimTouch(record('claimed'));
   if (existing) return duplicate(existing);
@@ -201,6 +205,7 @@ export async function performTouch(deps: TouchDeps, input: TouchEvent, now: Date
     // Waiting for sending capacity is the governor working, not a failure: no ERROR line per wait (§8.12).
     if (error instanceof SendingCapacity) {
       logger.info('touch-waiting', { ...ids, reason: error.reason });
+      deps.metrics?.add('SendingWaits', 1);
       throw error;
     }
     logger.error('touch-failed', {

@@ -176,6 +176,23 @@ describe('FollowupStack', () => {
     expect(metrics.filter((m) => m === 'Errors')).toHaveLength(11);
   });
 
+  it("does not alarm on the Touch's waits for sending capacity: its alarm counts errors less the waits", () => {
+    // A governed wave throws SendingCapacity by the thousand, each a Lambda error and the governor working (§8.12).
+    const touch = Object.values(template.findResources('AWS::CloudWatch::Alarm')).find((a) =>
+      String((a.Properties as Json).AlarmDescription ?? '').startsWith('The Touch function failed'),
+    );
+    const p = touch?.Properties as {
+      Metrics?: { Id: string; Expression?: string; MetricStat?: { Metric: { MetricName: string } } }[];
+    };
+    const named = Object.fromEntries(
+      (p?.Metrics ?? []).filter((m) => m.MetricStat).map((m) => [m.MetricStat?.Metric.MetricName, m.Id]),
+    );
+    expect(Object.keys(named).sort()).toEqual(['Errors', 'SendingWaits']);
+    expect(p?.Metrics?.find((m) => m.Expression)?.Expression).toBe(
+      `${named.Errors} - FILL(${named.SendingWaits}, 0)`,
+    );
+  });
+
   it('alarms on the SES reputation before SES reviews the account: bounces over 4%, complaints over 0.08%', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: 'AWS/SES',

@@ -27,10 +27,13 @@ import {
 const dynamo = dynaliteTables();
 let store: MemoryLeadStore;
 let sent: OutgoingEmail[];
+/** The business metrics the touches emitted, by name. */
+let metrics: Record<string, number>;
 
 beforeEach(() => {
   store = new MemoryLeadStore();
   sent = [];
+  metrics = {};
 });
 
 const mailer: Mailer = {
@@ -61,7 +64,11 @@ function deps(sending: SendingGovernor): TouchDeps {
     signingKey: async () => 'k3y-for-tests-only-0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJ',
     settings: TOUCH_SETTINGS,
     logger: silentLogger,
-    metrics: { add: () => {} },
+    metrics: {
+      add: (name, value) => {
+        metrics[name] = (metrics[name] ?? 0) + value;
+      },
+    },
     governor: sending,
   };
 }
@@ -117,6 +124,8 @@ describe('a touch under the sending governor', () => {
     expect(again).toBe('duplicate');
     expect(sent.map((email) => email.to)).toEqual(['ana@example.com', 'ben@example.com', 'cy@example.com']);
     expect(store.leads.get(third.leadId)?.recentSends).toHaveLength(1);
+    // Each wait is counted, so the Touch's error alarm can leave the governor's waits out (lib/observability.ts).
+    expect(metrics.SendingWaits).toBe(2);
   });
 
   it('a capped email retried after midnight waits for its send window, not for the new day, and goes then', async () => {
