@@ -249,7 +249,7 @@ async function route(runtime: AppRuntime, readers: Readers, req: IncomingMessage
     );
     const bad = [since, until].find((m) => m !== undefined && !isMonth(m));
     if (bad !== undefined) return sendJson(res, 400, { message: `"${bad}" is not a month; use YYYY-MM` });
-    return sendJson(res, 200, await report(readers, { cadence, since, until }));
+    return sendJson(res, 200, await report(readers, { cadence, since, until, cadences: runtime.cadences }));
   }
   const leadAction = /^\/api\/leads\/([A-Za-z0-9_-]+)\/(signals|outcome)$/.exec(path);
   if (method === 'POST' && leadAction?.[2] === 'signals')

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { loadCadencesSync } from '../../functions/adapters/cadence-files.ts';
 import type { Report } from '../../functions/core/report.ts';
 import { leadsPerArm } from '../../functions/core/stats.ts';
-import type { ExperimentRules } from '../../functions/core/variant-report.ts';
+import { type ExperimentRules, experimentRulesOf } from '../../functions/core/variant-report.ts';
 import { table } from '../output.ts';
 
 /*
@@ -28,15 +28,7 @@ function cadencesIn(dir: string): ReturnType<typeof loadCadencesSync> {
 export function experimentRulesIn(
   root: string = process.cwd(),
 ): (cadence: string) => ExperimentRules | undefined {
-  const dir = join(root, 'cadences');
-  const rules = new Map<string, ExperimentRules>();
-  for (const c of cadencesIn(dir)) {
-    rules.set(c.id, {
-      ...(c.decideOn ? { decideOn: c.decideOn } : {}),
-      ...(c.autoPromote ? { autoPromote: c.autoPromote } : {}),
-    });
-  }
-  return (cadence) => rules.get(cadence);
+  return experimentRulesOf(cadencesIn(join(root, 'cadences')));
 }
 
 /** The report's experiment sections; none for a report without variants or a holdout. */

@@ -1,4 +1,4 @@
-import { DEFAULT_DECIDE_ON, type DecideOn } from './cadence-schema.ts';
+import { type Cadence, DEFAULT_DECIDE_ON, type DecideOn } from './cadence-schema.ts';
 import { differenceInterval, probabilityBest, WINNER_PROBABILITY, wilson } from './stats.ts';
 
 /*
@@ -60,6 +60,20 @@ export interface HoldoutFigures {
 export interface ExperimentRules {
   readonly decideOn?: DecideOn;
   readonly autoPromote?: boolean;
+}
+
+/** Each cadence's `decideOn` and `autoPromote`, from the cadences as loaded; a cadence not among them: the defaults. */
+export function experimentRulesOf(
+  cadences: readonly Pick<Cadence, 'id' | 'decideOn' | 'autoPromote'>[],
+): (cadence: string) => ExperimentRules | undefined {
+  const rules = new Map<string, ExperimentRules>();
+  for (const c of cadences) {
+    rules.set(c.id, {
+      ...(c.decideOn ? { decideOn: c.decideOn } : {}),
+      ...(c.autoPromote ? { autoPromote: c.autoPromote } : {}),
+    });
+  }
+  return (cadence) => rules.get(cadence);
 }
 
 const METRIC = { positiveReplies: 'positiveReplies', meetings: 'meetings', wins: 'won' } as const;

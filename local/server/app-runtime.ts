@@ -1,4 +1,5 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Cadence } from '../../functions/core/cadence-schema.ts';
 import type { TouchKey } from '../../functions/domain/ports.ts';
 import type { SignalRuntime } from '../signal-events.ts';
 import type { HttpAnswer } from './respond.ts';
@@ -16,7 +17,8 @@ export interface AppRuntime extends SignalRuntime {
   /** Every email this engine sent, oldest first. */
   readonly emails: readonly MailboxEmail[];
   readonly outbox: readonly { readonly to: string; readonly body: string; readonly at: string }[];
-  readonly cadences: readonly { readonly id: string }[];
+  /** The cadences as loaded: ids for the dashboard, `decideOn` and `autoPromote` for its variants' report. */
+  readonly cadences: readonly Pick<Cadence, 'id' | 'decideOn' | 'autoPromote'>[];
   readonly config: SignalRuntime['config'] & { readonly defaultCadence: string };
   readonly intake: (event: unknown) => Promise<HttpAnswer>;
   readonly sfn: { list(): unknown };

@@ -1,8 +1,10 @@
 import { DynamoLeadStore } from '../../functions/adapters/dynamo/lead-store.ts';
 import { DynamoLeadReads } from '../../functions/adapters/dynamo/reads.ts';
 import { DynamoAggregates } from '../../functions/adapters/dynamo-aggregates.ts';
+import type { Cadence } from '../../functions/core/cadence-schema.ts';
 import { ExecutionInputSchema } from '../../functions/core/execution-input.ts';
 import { buildReport, type Report } from '../../functions/core/report.ts';
+import { experimentRulesOf } from '../../functions/core/variant-report.ts';
 import type { Lead } from '../../functions/domain/lead.ts';
 import type { EnrollmentRecord, TouchRecord } from '../../functions/domain/ports.ts';
 import type { LeadTimeline, TaskRecord } from '../../functions/domain/reads.ts';
@@ -74,7 +76,13 @@ export function leadRow(lead: Lead): LeadRow {
 /** The report from the aggregates, as `followup report` reads them: by key, never a scan. */
 export async function report(
   readers: Readers,
-  options: { cadence?: string | undefined; since?: string | undefined; until?: string | undefined } = {},
+  options: {
+    cadence?: string | undefined;
+    since?: string | undefined;
+    until?: string | undefined;
+    /** The cadences as loaded: their `decideOn` judges their variants (#16). */
+    cadences?: readonly Pick<Cadence, 'id' | 'decideOn' | 'autoPromote'>[];
+  } = {},
 ): Promise<Report> {
   const { cadence, since, until } = options;
   const rows = await readers.aggregates.read({
@@ -86,6 +94,7 @@ export async function report(
     ...(cadence ? { cadences: [cadence] } : {}),
     ...(since ? { since } : {}),
     ...(until ? { until } : {}),
+    ...(options.cadences ? { experiments: experimentRulesOf(options.cadences) } : {}),
   });
 }
 
@@ -191,7 +200,7 @@ export async function dashboardModel(
     mailbox(runtime),
     readers.aggregates.read(),
   ]);
-  const followUp = buildReport(rows);
+  const followUp = buildReport(rows, { experiments: experimentRulesOf(runtime.cadences) });
   const today = runtime.clock.now().toISOString().slice(0, 10);
   const leads = await leadsById(readers, [
     ...tasks.map((t) => t.leadId),

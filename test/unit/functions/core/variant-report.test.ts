@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type AggregateRow, buildReport } from '../../../../functions/core/report.ts';
+import { experimentRulesOf } from '../../../../functions/core/variant-report.ts';
 
 /* The report's experiments: per-variant figures with intervals, the winner test, the holdout's lift. */
 
@@ -94,5 +95,20 @@ describe('buildReport with variants and a holdout', () => {
     expect(Object.keys(report)).not.toContain('holdout');
     expect(Object.keys(report.cadences[0] ?? {})).not.toContain('holdout');
     expect(report.byTouch.map((t) => t.touch)).toEqual([1]);
+  });
+});
+
+describe('experimentRulesOf', () => {
+  it('gives each cadence its own decideOn and autoPromote, and the defaults to one it does not know', () => {
+    // Prepare: how the dashboard and GET /api/report see the cadences the runtime loaded (#16)
+    const rules = experimentRulesOf([
+      { id: 'proposal', decideOn: 'meetings', autoPromote: true },
+      { id: 'web-inquiry' },
+    ]);
+
+    // Act + Assess
+    expect(rules('proposal')).toEqual({ decideOn: 'meetings', autoPromote: true });
+    expect(rules('web-inquiry')).toEqual({});
+    expect(rules('gone')).toBeUndefined();
   });
 });
