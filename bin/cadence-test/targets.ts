@@ -14,6 +14,7 @@ import { loadConfig } from '../../functions/adapters/config-file.ts';
 import { SesMailer } from '../../functions/adapters/ses-mailer.ts';
 import { SnsSmsSender } from '../../functions/adapters/sns-sms-sender.ts';
 import { UsageError } from '../../functions/core/errors.ts';
+import { SendRejected } from '../../functions/domain/errors.ts';
 import type { Mailer, SmsSender } from '../../functions/domain/ports.ts';
 import type { TouchSettings } from '../../functions/domain/touch-input.ts';
 import { EnvInvalid, touchEnv } from '../../functions/runtime/env.ts';
@@ -127,13 +128,16 @@ export async function awsTarget(options: { stack?: string; region?: string }): P
   const settings = deployedSettings(functionName, environment?.Variables ?? {});
   const ses = new SESv2Client({ region });
   const sns = new SNSClient({ region });
+  // No configuration set: a test message's delivery and open events must not reach the engine as a lead's.
+  const mailer = new SesMailer({ client: ses, from: settings.senderEmail });
+  const sms = new SnsSmsSender({
+    client: sns,
+    ...(settings.smsOriginationNumber ? { originationNumber: settings.smsOriginationNumber } : {}),
+  });
+  const refused = (error: unknown) => sendRefusal(error, settings.senderEmail, region);
   return {
-    // No configuration set: a test message's delivery and open events must not reach the engine as a lead's.
-    mailer: new SesMailer({ client: ses, from: settings.senderEmail }),
-    sms: new SnsSmsSender({
-      client: sns,
-      ...(settings.smsOriginationNumber ? { originationNumber: settings.smsOriginationNumber } : {}),
-    }),
+    mailer: { send: (email) => mailer.send(email).catch(refused) },
+    sms: { send: (text) => sms.send(text).catch(refused) },
     settings: touchSettings(settings),
     label: `SES in ${region} from ${settings.senderEmail} (the stack ${stackName})`,
     close: () => {
@@ -141,4 +145,29 @@ export async function awsTarget(options: { stack?: string; region?: string }): P
       sns.destroy();
     },
   };
+}
+
+/**
+ * What the caller can do about a send AWS refused, in one line: the grant the caller's IAM lacks (SES answers
+ * AccessDeniedException, SNS AuthorizationErrorException), or the SES sandbox's rule that every recipient is verified.
+ */
+function sendRefusal(error: unknown, sender: string, region: string): never {
+  // The mailer wraps a rejection as SendRejected: SES's own error is its cause.
+  const own = error instanceof SendRejected ? error.cause : error;
+  const name = errorName(own);
+  const message = (own as Error | undefined)?.message ?? '';
+  if (name === 'AccessDeniedException' || name === 'AccessDenied') {
+    throw new UsageError(
+      `SES refused: your IAM may not send as ${sender} in ${region}; it needs ses:SendEmail on that sender's identity`,
+    );
+  }
+  if (name === 'AuthorizationErrorException') {
+    throw new UsageError(`SNS refused: your IAM may not send texts in ${region}; it needs sns:Publish`);
+  }
+  if (name === 'MessageRejected' && /not verified/i.test(message)) {
+    throw new UsageError(
+      `SES refused: ${message}. In the SES sandbox every recipient must be verified: verify the --to address (SES console › Identities) or request production access`,
+    );
+  }
+  throw error;
 }

@@ -162,6 +162,44 @@ describe('cadence test --aws', () => {
     expect(sns.calls()).toHaveLength(0);
   });
 
+  it('names ses:SendEmail and the sender when the caller may not send, and the sandbox when --to is not verified', async () => {
+    // Prepare: the caller's IAM lacks ses:SendEmail; then the account is in the SES sandbox
+    ses
+      .on(SendEmailCommand)
+      .rejectsOnce(
+        awsError(
+          'AccessDeniedException',
+          'User: arn:aws:iam::123456789012:user/dana is not authorized to perform: ses:SendEmail on resource: arn:aws:ses:eu-west-1:123456789012:identity/northwind.example',
+        ),
+      )
+      .rejectsOnce(
+        Object.assign(
+          new Error(
+            'Email address is not verified. The following identities failed the check in region EU-WEST-1: me@example.com',
+          ),
+          { name: 'MessageRejected', $fault: 'client', $metadata: { httpStatusCode: 400 } },
+        ),
+      );
+
+    // Act
+    const denied = await cadenceTest(FILE, OPTIONS, undefined, noPause).then(
+      () => new Error('sent'),
+      (e: Error) => e,
+    );
+    const sandbox = await cadenceTest(FILE, OPTIONS, undefined, noPause).then(
+      () => new Error('sent'),
+      (e: Error) => e,
+    );
+
+    // Assess: one line each, saying what to grant or verify; nothing else was tried after the refusal
+    expect(denied).toBeInstanceOf(UsageError);
+    expect(denied.message).toMatch(/ses:SendEmail/);
+    expect(denied.message).toContain('sales@northwind.example');
+    expect(sandbox).toBeInstanceOf(UsageError);
+    expect(sandbox.message).toMatch(/sandbox/);
+    expect(sandbox.message).toContain('--to');
+  });
+
   it('says how to set credentials when AWS rejects them', async () => {
     lambda
       .on(GetFunctionConfigurationCommand)
