@@ -1,44 +1,11 @@
-import { DateTime, Settings } from 'luxon';
+import { DateTime } from 'luxon';
 import { html, joinHtml, raw } from '../core/html.ts';
 import type { RenderedMessage } from '../core/templates.ts';
-import { type Detail, detailLines, detailsTable } from './email-details.ts';
+import { type Detail, detailLines, detailsTable, dueText, leadContact } from './email-details.ts';
 import type { Lead } from './lead.ts';
 import type { OutcomeLink } from './outcome-links.ts';
 import type { OutgoingEmail } from './ports.ts';
 import type { TouchEvent, TouchSettings } from './touch-input.ts';
-
-const DUE_FORMAT = 'ccc d LLL yyyy, HH:mm';
-
-/** When the task is due, e.g. "Tue 7 Jul 2026, 09:00 EDT": luxon's `ZZZZ`, its zone name, with a formatter kept. */
-function dueText(at: DateTime): string {
-  if (!at.isValid || at.zone.type !== 'iana') return at.toFormat(`${DUE_FORMAT} ZZZZ`);
-  return `${at.toFormat(DUE_FORMAT)} ${shortZoneName(at.toMillis(), at.zone.name)}`;
-}
-
-/** One formatter per zone: luxon's `ZZZZ` builds an Intl.DateTimeFormat on every call (a tenth of a simulated run). */
-const zoneNameFormats = new Map<string, Intl.DateTimeFormat>();
-
-/** The zone's short name at `ms`, as luxon's `ZZZZ` reads it: the same locale (toFormat's) and options. */
-function shortZoneName(ms: number, zone: string): string | null {
-  const locale = Settings.defaultLocale || 'en-US';
-  const key = `${locale} ${zone}`;
-  let format = zoneNameFormats.get(key);
-  if (!format) {
-    format = new Intl.DateTimeFormat(locale, {
-      timeZoneName: 'short',
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      timeZone: zone,
-    });
-    zoneNameFormats.set(key, format);
-  }
-  const part = format.formatToParts(ms).find((p) => p.type.toLowerCase() === 'timezonename');
-  return part ? part.value : null;
-}
 
 /** The email that hands a call or a manual step to the lead's owner: who, when, what to say, where to open it. */
 export function ownerTaskEmail(
@@ -56,11 +23,7 @@ export function ownerTaskEmail(
     ? `${DateTime.fromISO(lead.lastContactAt, { zone }).toFormat('d LLL yyyy')} (${lead.lastChannel ?? 'unknown'})`
     : 'none yet';
   const details: Detail[] = [
-    ['Name', lead.name],
-    ['Email', lead.email],
-    ['Phone', lead.phone],
-    ['Company', lead.company],
-    ['Asked about', lead.interest],
+    ...leadContact(lead),
     ['Came from', lead.source],
     ['Note', lead.note],
     ['Time zone', zone],

@@ -1,5 +1,7 @@
+import { DateTime } from 'luxon';
 import { html } from '../core/html.ts';
-import { type Detail, detailLines, detailsTable } from './email-details.ts';
+import { isTimeZone } from '../core/schedule.ts';
+import { type Detail, detailLines, detailsTable, dueText, leadContact } from './email-details.ts';
 import type { Lead } from './lead.ts';
 import type { OutgoingEmail } from './ports.ts';
 
@@ -22,15 +24,11 @@ export function escalationEmail(
 ): OutgoingEmail & { subject: string } {
   const who = lead.name ?? lead.email;
   const subject = `Escalated: ${who} is waiting (${timer.stepId} not done within ${timer.sla})`;
-  const why = `${timer.holder} had ${timer.sla} to do step ${timer.stepId} of ${timer.cadenceId}, due ${timer.taskDueAt}; it is not marked done. Please take it over.`;
-  const details: Detail[] = [
-    ['Name', lead.name],
-    ['Email', lead.email],
-    ['Phone', lead.phone],
-    ['Company', lead.company],
-    ['Asked about', lead.interest],
-    ['Note', lead.note],
-  ];
+  // The due time as the task email gave it: in the lead's zone, with its name, not as an ISO instant.
+  const zone = lead.zone && isTimeZone(lead.zone) ? lead.zone : 'UTC';
+  const due = dueText(DateTime.fromISO(timer.taskDueAt, { zone }));
+  const why = `${timer.holder} had ${timer.sla} to do step ${timer.stepId} of ${timer.cadenceId}, due ${due}; it is not marked done. Please take it over.`;
+  const details: Detail[] = [...leadContact(lead), ['Note', lead.note]];
   const link = dashboardUrl
     ? `${dashboardUrl.replace(/\/+$/, '')}/leads/${encodeURIComponent(lead.leadId)}`
     : undefined;
