@@ -1,9 +1,5 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import dynalite from 'dynalite';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { describe, expect, it } from 'vitest';
 import { enrollmentItemKey, leadKey, taskKey } from '../../functions/adapters/dynamo/keys.ts';
 import { DynamoLeadStore } from '../../functions/adapters/dynamo/lead-store.ts';
 import { DynamoLeadReads } from '../../functions/adapters/dynamo/reads.ts';
@@ -12,7 +8,7 @@ import { leadIdFor } from '../../functions/domain/lead.ts';
 import type { LeadEvent, RepTask } from '../../functions/domain/ports.ts';
 import { MemoryLeadReads } from '../../local/memory/lead-reads.ts';
 import { MemoryLeadStore } from '../../local/memory/lead-store.ts';
-import { createFollowupTable } from '../../local/table.ts';
+import { dynaliteTables } from '../support/dynalite-tables.ts';
 import { leadReadsContract } from './lead-reads.contract.ts';
 import { leadStoreContract, type StoreUnderTest } from './lead-store.contract.ts';
 
@@ -32,31 +28,11 @@ leadReadsContract('MemoryLeadReads', async () => {
 });
 
 // One dynalite for the file, a fresh table per test: creating a table in memory takes milliseconds.
-let server: Server;
-let raw: DynamoDBClient;
-let client: DynamoDBDocumentClient;
-let tables = 0;
-
-beforeAll(async () => {
-  server = dynalite({ createTableMs: 0 });
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', () => done()));
-  raw = new DynamoDBClient({
-    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-  });
-  // As Lambda builds it (functions/runtime/clients.ts).
-  client = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
-});
-
-afterAll(async () => {
-  raw.destroy();
-  await new Promise<void>((done) => server.close(() => done()));
-});
+const dynamo = dynaliteTables();
 
 /** The lead's items of one type, without the adapter's own attributes: found by attribute, so no key is spelled. */
 async function itemsOf(tableName: string, type: string, leadId: string, adapterOnly: readonly string[]) {
-  const { Items = [] } = await client.send(
+  const { Items = [] } = await dynamo.client().send(
     new ScanCommand({
       TableName: tableName,
       FilterExpression: '#type = :type AND leadId = :leadId',
@@ -72,8 +48,7 @@ async function itemsOf(tableName: string, type: string, leadId: string, adapterO
 }
 
 leadStoreContract('DynamoLeadStore on dynalite', async (): Promise<StoreUnderTest> => {
-  const tableName = `followup-contract-${++tables}`;
-  await createFollowupTable(raw, tableName);
+  const { client, tableName } = await dynamo.table('followup-contract');
   return {
     store: new DynamoLeadStore({ client, tableName }),
     // A task's open/done state belongs to the dashboard, not to the port.
@@ -84,8 +59,7 @@ leadStoreContract('DynamoLeadStore on dynalite', async (): Promise<StoreUnderTes
 });
 
 leadReadsContract('DynamoLeadReads on dynalite', async () => {
-  const tableName = `followup-contract-${++tables}`;
-  await createFollowupTable(raw, tableName);
+  const { client, tableName } = await dynamo.table('followup-contract');
   return {
     store: new DynamoLeadStore({ client, tableName }),
     reads: new DynamoLeadReads({ client, tableName }),
@@ -95,8 +69,7 @@ leadReadsContract('DynamoLeadReads on dynalite', async () => {
 describe('DynamoLeadReads on a table written before the listings existed', () => {
   it('lists its leads, tasks and stuck enrollments on the first read, once', async () => {
     // Prepare: items as the older store wrote them: a lead, a task and a stuck enrollment, no listing or list entry
-    const tableName = `followup-contract-${++tables}`;
-    await createFollowupTable(raw, tableName);
+    const { client, tableName } = await dynamo.table('followup-contract');
     const old = leadIdFor('old@example.com');
     const { create } = leadUpsert(
       old,

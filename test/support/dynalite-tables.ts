@@ -15,6 +15,10 @@ import { createFollowupTable } from '../../local/table.ts';
 export interface DynaliteTables {
   /** A new, empty table named `<prefix>-<n>`, with the document client that reaches it. */
   table(prefix: string): Promise<{ readonly client: DynamoDBDocumentClient; readonly tableName: string }>;
+  /** The document client, as Lambda builds it (functions/runtime/clients.ts); once the file's tests have started. */
+  client(): DynamoDBDocumentClient;
+  /** A client of the test's own on the same server (e.g. to count its requests with middleware). */
+  ownClient(): DynamoDBClient;
 }
 
 export function dynaliteTables(): DynaliteTables {
@@ -22,14 +26,16 @@ export function dynaliteTables(): DynaliteTables {
   let raw: DynamoDBClient;
   let client: DynamoDBDocumentClient;
   let made = 0;
-  beforeAll(async () => {
-    server = dynalite({ createTableMs: 0 });
-    await new Promise<void>((done) => server.listen(0, '127.0.0.1', () => done()));
-    raw = new DynamoDBClient({
+  const connect = () =>
+    new DynamoDBClient({
       endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
       region: 'us-east-1',
       credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
     });
+  beforeAll(async () => {
+    server = dynalite({ createTableMs: 0 });
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', () => done()));
+    raw = connect();
     client = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
   });
   afterAll(async () => {
@@ -42,5 +48,7 @@ export function dynaliteTables(): DynaliteTables {
       await createFollowupTable(raw, tableName);
       return { client, tableName };
     },
+    client: () => client,
+    ownClient: connect,
   };
 }

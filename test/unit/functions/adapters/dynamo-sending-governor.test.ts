@@ -1,43 +1,22 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import dynalite from 'dynalite';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DynamoSendingLedger } from '../../../../functions/adapters/dynamo/sending-governor.ts';
 import { SendingConfigSchema } from '../../../../functions/core/config.ts';
 import { SendingCapacity } from '../../../../functions/core/errors.ts';
 import * as z from '../../../../functions/core/zod.ts';
 import { sendingPolicy } from '../../../../functions/domain/sending-governor.ts';
 import { SendingGovernor } from '../../../../functions/domain/sending-governor-service.ts';
-import { createFollowupTable } from '../../../../local/table.ts';
+import { dynaliteTables } from '../../../support/dynalite-tables.ts';
 
 /* The governor's conditional writes on a real DynamoDB protocol (dynalite): the conditions are the rules. */
 
-let server: Server;
-let raw: DynamoDBClient;
-let client: DynamoDBDocumentClient;
-let tables = 0;
-
-beforeAll(async () => {
-  server = dynalite({ createTableMs: 0 });
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', () => done()));
-  raw = new DynamoDBClient({
-    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-  });
-  client = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
-});
-
-afterAll(async () => {
-  raw.destroy();
-  await new Promise<void>((done) => server.close(() => done()));
-});
+const dynamo = dynaliteTables();
+/** The table the last `governors` call made. */
+let latestTable = '';
 
 async function governors(sending: z.input<typeof SendingConfigSchema>, count = 1) {
-  const tableName = `followup-sending-${++tables}`;
-  await createFollowupTable(raw, tableName);
+  const { client, tableName } = await dynamo.table('followup-sending');
+  latestTable = tableName;
   const policy = sendingPolicy(z.parse(SendingConfigSchema, sending), 'America/Chicago');
   // Several governors over one table stand for concurrent Lambdas, each with its own guess.
   return Array.from(
@@ -83,11 +62,7 @@ describe('the sending governor on DynamoDB', () => {
     if (!governor) throw new Error('a governor');
     const requests: string[] = [];
     // A client of its own: middleware on a document client lands on the client it wraps.
-    const own = new DynamoDBClient({
-      endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-    });
+    const own = dynamo.ownClient();
     const counting = DynamoDBDocumentClient.from(own);
     counting.middlewareStack.add(
       (next, context) => async (args) => {
@@ -96,7 +71,7 @@ describe('the sending governor on DynamoDB', () => {
       },
       { step: 'initialize' },
     );
-    const tableName = `followup-sending-${tables}`;
+    const tableName = latestTable;
     const counted = new SendingGovernor(
       new DynamoSendingLedger({ client: counting, tableName }),
       governor.policy,
