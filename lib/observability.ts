@@ -126,6 +126,17 @@ export class Observability extends Construct {
       }),
     );
 
+    // The governor stopped marketing sends on its own (§8.12): nothing more goes out until someone looks and resumes.
+    alarm(
+      business('SendingPaused', Duration.minutes(5)).createAlarm(this, 'SendingPaused', {
+        alarmDescription:
+          'Marketing emails are paused: the bounce or complaint rate over the last sends reached its threshold. Look at the bounces and complaints, fix the list or the wording, then run `npx followup sending resume --aws`',
+        threshold: 1,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+    );
+
     // Unusual for this list (above the anomaly band learned from its history) and more than a handful: both, or a
     // quiet list would page its owner for two unsubscribes.
     const unsubscribes = business('Unsubscribes', Duration.hours(1));

@@ -80,7 +80,9 @@ export type MetricName =
   | 'EnrollmentsStuck'
   | 'TouchesUnconfirmed'
   /** A touch that found no sending capacity and waits (#15): a Lambda error the Touch's alarm leaves out. */
-  | 'SendingWaits';
+  | 'SendingWaits'
+  /** The governor paused marketing sends on a bounce or complaint rate: the owner must look, then resume. */
+  | 'SendingPaused';
 
 export interface MetricSink {
   /** Adds `value` to the metric now; `dimensions` split it (e.g. TouchesSent by channel). */

@@ -92,10 +92,11 @@ export class SendingGovernor {
     const rep = reputation(this.policy, this.windowSends(state), counts);
     if (rep.breach && !state.paused) {
       const rate = rep.breach === 'bounce' ? rep.bounceRate : rep.complaintRate;
-      await this.ledger.pause(
+      const paused = await this.ledger.pause(
         now.toISOString(),
         `${rep.breach} rate ${(rate * 100).toFixed(2)}% over the last ${rep.sends} sends`,
       );
+      if (paused) return { ...rep, paused };
     }
     return rep;
   }

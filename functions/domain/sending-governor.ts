@@ -180,6 +180,8 @@ export interface Reputation extends ReputationCounts {
   readonly complaintRate: number;
   /** Which threshold is reached, if any. */
   readonly breach?: 'bounce' | 'complaint';
+  /** This outcome paused marketing sends (recordOutcome): the owner is told. */
+  readonly paused?: boolean;
 }
 
 // Float noise must not move a count that sits exactly on its threshold (0.04 × 500 = 20 bounces) either way.

@@ -133,7 +133,12 @@ export async function receiveSesEvent(
   const counted =
     signal.type === 'complaint' || (signal.type === 'bounce' && signal.bounceType === 'Permanent');
   if (deps.sending && counted && result.outcome !== 'duplicate') {
-    await deps.sending.recordOutcome(signal.type === 'bounce' ? 'bounce' : 'complaint', now);
+    const rep = await deps.sending.recordOutcome(signal.type === 'bounce' ? 'bounce' : 'complaint', now);
+    // Marketing sends stop until someone looks: the SendingPaused alarm emails the owner (§8.12).
+    if (rep.paused) {
+      deps.logger.warn('sending-paused', { breach: rep.breach, sends: rep.sends });
+      deps.metrics?.add('SendingPaused', 1);
+    }
   }
   return { outcome: result.outcome, type: signal.type, leadId };
 }

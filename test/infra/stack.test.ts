@@ -176,6 +176,15 @@ describe('FollowupStack', () => {
     expect(metrics.filter((m) => m === 'Errors')).toHaveLength(11);
   });
 
+  it('emails the owner when the governor pauses marketing sends, saying how to resume', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'SendingPaused',
+      Threshold: 1,
+      AlarmDescription: Match.stringLikeRegexp('followup sending resume'),
+      AlarmActions: Match.anyValue(),
+    });
+  });
+
   it("does not alarm on the Touch's waits for sending capacity: its alarm counts errors less the waits", () => {
     // A governed wave throws SendingCapacity by the thousand, each a Lambda error and the governor working (§8.12).
     const touch = Object.values(template.findResources('AWS::CloudWatch::Alarm')).find((a) =>

@@ -11,15 +11,30 @@ let w: World;
 let leadId: string;
 let counted: string[];
 let events = 0;
+/** The governor's answer: whether this outcome paused marketing sends. */
+let pausing = false;
+let metrics: Record<string, number>;
 
 const handler = () =>
   makeSesEventsHandler({
     ...w.deps,
     clock: () => NOW,
+    metrics: {
+      add: (name, value) => {
+        metrics[name] = (metrics[name] ?? 0) + value;
+      },
+    },
     sending: {
       recordOutcome: async (kind) => {
         counted.push(kind);
-        return { sends: 0, bounces: 0, complaints: 0, bounceRate: 0, complaintRate: 0 };
+        return {
+          sends: 10,
+          bounces: 2,
+          complaints: 0,
+          bounceRate: 0.2,
+          complaintRate: 0,
+          ...(pausing ? { breach: 'bounce' as const, paused: true } : {}),
+        };
       },
     },
   });
@@ -48,6 +63,8 @@ const complaint = () =>
 beforeEach(async () => {
   w = world();
   counted = [];
+  pausing = false;
+  metrics = {};
   ({ leadId } = await enrolled(w, { email: EMAIL }, 'web-inquiry', new Date('2026-03-04T15:30:00Z')));
 });
 
@@ -64,5 +81,12 @@ describe('SES events and the sending governor', () => {
     await handler()(bounce('Permanent', { kind: ['task'] }));
     await handler()(complaint());
     expect(counted).toEqual(['complaint']);
+  });
+
+  it('tells the owner when a bounce pauses marketing sends: SendingPaused, which an alarm emails', async () => {
+    await handler()(bounce('Permanent'));
+    pausing = true;
+    await handler()(complaint());
+    expect(metrics.SendingPaused).toBe(1);
   });
 });
