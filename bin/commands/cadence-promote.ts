@@ -1,13 +1,16 @@
 import { renameSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { knownCadenceIds, readJsonFile } from '../../functions/adapters/cadence-files.ts';
+import { applyEdits, type FormattingOptions, modify } from 'jsonc-parser';
+import { knownCadenceIds, readJsonDocument } from '../../functions/adapters/cadence-files.ts';
 import { parseCadence } from '../../functions/core/cadence.ts';
 import { UsageError } from '../../functions/core/errors.ts';
 
 /*
  * `followup cadence promote CADENCE STEP VARIANT` (#16): the winner's template becomes the step's `template` and its
  * variants go. A normal edit of the file, validated before it is written, so what a report named the winner is what
- * new leads get once the cadence is deployed (or at once on `npm start`); nothing else in the file changes.
+ * new leads get once the cadence is deployed (or at once on `npm start`); nothing else in the file changes, not even
+ * its formatting: the edit is made in the text (jsonc-parser, VS Code's JSON editing library), so the diff is the step's
+ * lines alone and a formatted file stays formatted.
  */
 
 export interface PromoteOptions {
@@ -48,6 +51,29 @@ export function promoted(raw: unknown, stepId: string, variantId: string): Json 
   return { ...raw, steps: steps.map((s, i) => (i === index ? rewritten : s)) };
 }
 
+/** The file's text with STEP's `variants` replaced by `"template": TEMPLATE` at the same place, all else as it was. */
+export function promotedText(text: string, promotedDocument: Json, stepId: string, template: string): string {
+  const steps = promotedDocument.steps as Json[];
+  const index = steps.findIndex((s) => s.id === stepId);
+  const at = Object.keys(steps[index] as Json).indexOf('template');
+  const formatting: FormattingOptions = {
+    insertSpaces: true,
+    tabSize: 2,
+    eol: text.includes('\r\n') ? '\r\n' : '\n',
+  };
+  const removed = applyEdits(
+    text,
+    modify(text, ['steps', index, 'variants'], undefined, { formattingOptions: formatting }),
+  );
+  return applyEdits(
+    removed,
+    modify(removed, ['steps', index, 'template'], template, {
+      formattingOptions: formatting,
+      getInsertionIndex: () => at,
+    }),
+  );
+}
+
 /** `followup cadence promote`: 0 when the file was rewritten; a UsageError when nothing was. */
 export async function promoteCommand(
   cadence: string,
@@ -57,7 +83,8 @@ export async function promoteCommand(
   out: { write(text: string): unknown } = process.stdout,
 ): Promise<number> {
   const file = promoteFile(cadence, options);
-  const next = promoted(await readJsonFile(file), stepId, variantId);
+  const document = await readJsonDocument(file);
+  const next = promoted(document.value, stepId, variantId);
   const result = parseCadence(next, {
     fileId: basename(file, '.json'),
     knownCadences: await knownCadenceIds(dirname(file)),
@@ -67,10 +94,10 @@ export async function promoteCommand(
       `${file}: not promoted, the result would not be a valid cadence: ${result.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
     );
   }
-  const template = result.cadence.steps.find((s) => s.id === stepId)?.template;
+  const template = result.cadence.steps.find((s) => s.id === stepId)?.template ?? '';
   // Written whole, then renamed over the file: a reader never sees half of it.
   const temporary = `${file}.promote-${process.pid}`;
-  writeFileSync(temporary, `${JSON.stringify(next, null, 2)}\n`);
+  writeFileSync(temporary, promotedText(document.text, next, stepId, template));
   renameSync(temporary, file);
   out.write(
     `${file}: step "${stepId}" now sends "${template}" (variant ${variantId}); its other variants are gone.\n`,

@@ -58,6 +58,13 @@ export async function knownCadenceIds(...dirs: string[]): Promise<Set<string>> {
 }
 
 export async function readJsonFile(file: string): Promise<unknown> {
+  return (await readJsonDocument(file)).value;
+}
+
+/** The file's text with its parsed value, for an edit that keeps the text's formatting (`cadence promote`). */
+export async function readJsonDocument(
+  file: string,
+): Promise<{ readonly text: string; readonly value: unknown }> {
   const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
     throw new UsageError(
       error.code === 'ENOENT'
@@ -65,7 +72,7 @@ export async function readJsonFile(file: string): Promise<unknown> {
         : `${file}: cannot read (${error.code ?? error.message})`,
     );
   });
-  return parseJson(file, text);
+  return { text, value: parseJson(file, text) };
 }
 
 function parseJson(file: string, text: string): unknown {

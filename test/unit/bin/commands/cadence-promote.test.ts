@@ -38,6 +38,21 @@ describe('followup cadence promote', () => {
     expect(parseCadence(after).ok).toBe(true);
   });
 
+  it('edits only the promoted step’s lines: the rest of the file keeps its formatting, so lint stays green', async () => {
+    // Prepare
+    const dir = folderWithFixture();
+    const file = join(dir, 'proposal-variants.json');
+    const before = readFileSync(file, 'utf8').split('\n');
+    // Act
+    await promoteCommand('proposal-variants', 'proposal', 'b', { cadences: dir }, quiet);
+    // Assess: the variants' four lines became one template line; every other line is as it was.
+    const after = readFileSync(file, 'utf8').split('\n');
+    const start = before.findIndex((line) => line.includes('"variants"'));
+    expect(after.slice(0, start)).toEqual(before.slice(0, start));
+    expect(after[start]).toBe('      "template": "proposal-received"');
+    expect(after.slice(start + 1)).toEqual(before.slice(start + 4));
+  });
+
   it('refuses an unknown step or variant, naming the ones there are, and leaves the file as it was', async () => {
     // Prepare
     const dir = folderWithFixture();
