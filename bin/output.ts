@@ -21,6 +21,9 @@ export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
 
+/** An amount as the report prints it: grouped, at most two decimals, in the shop's own currency (no symbol). */
+export const money = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 2 });
+
 /** Pads columns so a table reads well in a terminal. */
 export function table(rows: readonly (readonly string[])[]): string {
   const widths: number[] = [];

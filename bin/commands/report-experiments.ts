@@ -4,7 +4,7 @@ import { loadCadencesSync } from '../../functions/adapters/cadence-files.ts';
 import type { Report } from '../../functions/core/report.ts';
 import { leadsPerArm } from '../../functions/core/stats.ts';
 import { type ExperimentRules, experimentRulesOf } from '../../functions/core/variant-report.ts';
-import { table } from '../output.ts';
+import { money, table } from '../output.ts';
 
 /*
  * The experiments' part of `followup report` and `followup simulate` (docs/architecture.md §5.3): each step
@@ -98,14 +98,14 @@ export function experimentLines(report: Report): string[] {
           String(holdout.treatedLeads),
           String(holdout.treatedConversions),
           pct(rate(holdout.treatedConversions, holdout.treatedLeads)),
-          String(holdout.treatedRevenue),
+          money(holdout.treatedRevenue),
         ],
         [
           'held out',
           String(holdout.leads),
           String(holdout.conversions),
           pct(rate(holdout.conversions, holdout.leads)),
-          String(holdout.revenue),
+          money(holdout.revenue),
         ],
       ]),
       '',

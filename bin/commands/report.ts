@@ -10,7 +10,7 @@ import {
 } from '../../functions/core/report.ts';
 import type { SpeedFigures, SpeedToLeadFigures } from '../../functions/core/speed-to-lead.ts';
 import { type CsvColumn, csvTable } from '../csv.ts';
-import { type Terminal, table } from '../output.ts';
+import { money, type Terminal, table } from '../output.ts';
 import { dataFolderLabel, openTable, type TargetOptions } from '../targets.ts';
 import { experimentLines, experimentRulesIn } from './report-experiments.ts';
 
@@ -78,7 +78,6 @@ export async function readReport(options: ReportCliOptions): Promise<{ report: R
 // ——— output ———
 
 const count = (n: number) => n.toLocaleString('en-US');
-const money = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 2 });
 const percent = (rate: number | null) => (rate === null ? '–' : `${(rate * 100).toFixed(1)}%`);
 const decimal = (n: number | null) => (n === null ? '–' : n.toFixed(1));
 

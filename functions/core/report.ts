@@ -247,7 +247,10 @@ export function mergeRows(rows: readonly AggregateRow[]): AggregateRow[] {
 function figures(rows: readonly AggregateRow[], scope: 'overall' | 'cadence'): ReportFigures {
   const touches = new Map<number, Record<Counter, number>>();
   const closed = new Map<string, Record<Counter, number>>();
+  // A held-out lead is never touched, by design: its deal counts as a deal, not as one closed at no touch (§5.3).
+  let heldOutWon = 0;
   for (const row of rows) {
+    if (row.slot === 'holdout') heldOutWon += row.counts.heldOutWon ?? 0;
     if (typeof row.slot === 'string' && row.slot !== 'closed') continue;
     const target =
       row.slot === 'closed'
@@ -306,7 +309,7 @@ function figures(rows: readonly AggregateRow[], scope: 'overall' | 'cadence'): R
     won,
     wonAfterTwoTouches,
     conversionRate: ratio(wonAfterTwoTouches, leadsWithTwoTouches),
-    avgTouchesToClose: ratio(touchesAtClose, won),
+    avgTouchesToClose: ratio(touchesAtClose, won - heldOutWon),
     revenue: sum('revenue') + before.revenue,
     revenueRecovered: sum('revenue', 2),
     funnel: { contacted: leadsContacted, replied: replies, won: sum('won') },

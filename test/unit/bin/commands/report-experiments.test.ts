@@ -28,7 +28,14 @@ const REPORT = buildReport(
       cadenceId: 'ab',
       month: '2026-03',
       slot: 'holdout',
-      counts: { heldOut: 800, heldOutWon: 40, treated: 3200, treatedWon: 320 },
+      counts: {
+        heldOut: 800,
+        heldOutWon: 40,
+        heldOutRevenue: 40000,
+        treated: 3200,
+        treatedWon: 320,
+        treatedRevenue: 384500.5,
+      },
     },
   ],
   { experiments: () => ({ autoPromote: true }) },
@@ -43,6 +50,14 @@ describe('experimentLines', () => {
     expect(text).toContain('followup cadence promote ab first b');
     expect(text).toContain('nothing switches by itself');
     expect(text).toMatch(/Lift: \+5\.0 pts .*: the follow-up causes conversions\./);
+  });
+
+  it('prints each arm’s revenue as the report prints amounts (grouped), not as a raw number', () => {
+    // Act
+    const text = experimentLines(REPORT).join('\n');
+    // Assess
+    expect(text).toMatch(/treated\s+3200\s+320\s+10\.0%\s+384,500\.5/);
+    expect(text).toMatch(/held out\s+800\s+40\s+5\.0%\s+40,000/);
   });
 
   it('prints nothing for a report without experiments', () => {

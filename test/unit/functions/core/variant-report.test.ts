@@ -87,6 +87,22 @@ describe('buildReport with variants and a holdout', () => {
     expect(report.cadences[0]?.holdout).toEqual(report.holdout);
   });
 
+  it('keeps the held-out leads’ deals (never touched, by design) out of the average touches to close', () => {
+    // Prepare: 10 deals after touch 1 and 20 after touch 2 among the treated; 6 held-out deals at no touch.
+    const rows = [
+      row(0, { won: 6, revenue: 600 }),
+      row(1, { sent: 100, entered: 100, won: 10, revenue: 1000 }),
+      row(2, { sent: 80, reachedTwo: 80, won: 20, revenue: 2000 }),
+      row('holdout', { heldOut: 25, heldOutWon: 6, heldOutRevenue: 600, treated: 100, treatedWon: 30 }),
+    ];
+    // Act
+    const report = buildReport(rows);
+    // Assess: every deal is still a deal; the average is the treated deals' (1×10 + 2×20) / 30.
+    expect(report.won).toBe(36);
+    expect(report.avgTouchesToClose).toBeCloseTo(50 / 30, 10);
+    expect(report.cadences[0]?.avgTouchesToClose).toBeCloseTo(50 / 30, 10);
+  });
+
   it('reports a cadence without variants or holdout exactly as before: no new keys', () => {
     // Act
     const report = buildReport(TOUCHES);
