@@ -86,7 +86,18 @@ export interface HeldOutFigures extends SetFigures {
   readonly files: readonly { readonly file: string; readonly rows: number; readonly accuracy: number }[];
 }
 
+/** One file's figures: a wrong stop must stay rare in every file, not only on the whole set. */
+export interface FileFigures {
+  readonly file: string;
+  readonly rows: number;
+  readonly accuracy: number;
+  /** Precision of the stop labels in this file (1 when the file has no reading of the label). */
+  readonly noPrecision: number;
+  readonly unsubscribePrecision: number;
+}
+
 export interface IntentFigures extends SetFigures {
+  readonly files: readonly FileFigures[];
   /** The rows of the files named held-out*, also counted in the whole-set figures above; absent when there are none. */
   readonly heldOut?: HeldOutFigures;
 }
@@ -167,10 +178,13 @@ function evaluateSet(
 export function evaluate(rows: readonly LoadedReply[], heldOutTexts = false): IntentFigures {
   const shown = (text: (row: LoadedReply) => string) => (row: LoadedReply) =>
     isHeldOut(row) && !heldOutTexts ? undefined : text(row);
-  const whole = evaluateSet(
-    rows,
-    shown((row) => row.text.split('\n')[0] ?? ''),
-  );
+  const whole = {
+    ...evaluateSet(
+      rows,
+      shown((row) => row.text.split('\n')[0] ?? ''),
+    ),
+    files: filesOf(rows),
+  };
   const held = rows.filter(isHeldOut);
   if (held.length === 0) return whole;
   const files = [...new Set(held.map((r) => r.file ?? ''))].sort().map((file) => {
@@ -187,6 +201,23 @@ export function evaluate(rows: readonly LoadedReply[], heldOutTexts = false): In
       files,
     },
   };
+}
+
+function filesOf(rows: readonly LoadedReply[]): FileFigures[] {
+  return [...new Set(rows.map((r) => r.file ?? ''))].sort().map((file) => {
+    const set = evaluateSet(
+      rows.filter((r) => (r.file ?? '') === file),
+      () => undefined,
+    );
+    const precision = (label: Intent) => set.perLabel.find((l) => l.label === label)?.precision ?? 1;
+    return {
+      file,
+      rows: set.rows,
+      accuracy: set.accuracy,
+      noPrecision: precision('no'),
+      unsubscribePrecision: precision('unsubscribe'),
+    };
+  });
 }
 
 export const MIN_STOP_PRECISION = 0.97;
@@ -254,6 +285,12 @@ export function intentMarkdown(figures: IntentFigures): string[] {
     `| expected \\ read | ${INTENTS.map(short).join(' | ')} |`,
     `|---|${INTENTS.map(() => '---:').join('|')}|`,
     ...INTENTS.map((e) => `| ${e} | ${INTENTS.map((r) => figures.confusion[e][r] || '·').join(' | ')} |`),
+    '',
+    '| file | rows | accuracy | precision of no | precision of unsubscribe |',
+    '|---|---:|---:|---:|---:|',
+    ...figures.files.map(
+      (f) => `| ${f.file} | ${f.rows} | ${f.accuracy} | ${f.noPrecision} | ${f.unsubscribePrecision} |`,
+    ),
     '',
     ...(figures.heldOut ? heldOutMarkdown(figures.heldOut) : []),
   ];

@@ -30,6 +30,14 @@ export const OUT_OF_OFFICE: Cues = [
   /\b(?:sono|sarò) (?:attualmente )?(?:fuori (?:ufficio|sede)|in (?:ferie|vacanza)|assente)/,
   /\b(?:ik ben|ben ik) (?:momenteel |op dit moment |tot en met |tot )?(?:afwezig|op vakantie|met vakantie|niet op kantoor|buiten kantoor)/,
   /\babsente? (?:du bureau )?jusqu/,
+  // a closed office or a site without signal: "our clinic is closed for the Easter break", "barely any signal"
+  /\b(?:office|offices|clinic|shop|store|practice|surgery|studio|salon|restaurant|showroom) (?:is|are|will be|remains|remain) (?:currently |now )?(?:closed|shut)\b|\b(?:e-?mails?|messages?|enquiries|inquiries) received (?:during|over|while|between|in) (?:this|that|the)\b/,
+  /\b(?:barely|hardly|limited|patchy|spotty|poor|little|no) (?:any )?(?:phone )?(?:signal|reception|coverage|wi-?fi|connectivity)\b/,
+];
+
+/** The business itself is gone: a no for good, even when its owner also retired ("we closed the shop; retired!"). */
+export const CLOSED_DOWN: Cues = [
+  /\b(?:we|i)(?:'ve| have| had)? (?:closed|shut) (?:down )?(?:the|our|my) (?:business|shop|store|company|practice|salon|restaurant|cafe|café|studio|firm)\b(?! (?:for|until|till|over|during|while|on|early)\b)(?![^.!?]{0,60}\b(?:moved|opened|relocated|reopen\w*|new (?:one|location|store|shop|site)|online)\b)|\b(?:closed|shut|closing|shutting) (?:down )?(?:for good|permanently)\b|\b(?:went|gone|going) out of business\b|\bceased trading\b|\bno longer (?:trading|in business)\b/,
 ];
 
 /** The lead is not the person: wrong contact, or no longer there. */
@@ -41,8 +49,8 @@ export const LEFT_COMPANY: Cues = [
   /\b(?:i'm|im|i am|i've|i have) (?:now )?retired\b|\b(?:i'm|im|i am) not (?:with|at|part of|employed by) (?:that|the|this|your|any) (?:company|business|firm|organi[sz]ation)\b|\b(?:i|he|she|they) (?:don't|do not|doesn't|does not|never) work(?:ed)? (?:there|at (?:that|this) company|for (?:that|this) company)\b/,
   // the writer left: a place and when, not "I left you a voicemail"
   /\bi(?:'ve| have)? left (?!(?:you|u|it|a|an|them|him|her|my|your|some|this|that|the (?:note|message|comment|voicemail))\b)(?:[a-z0-9&'.-]+ ){1,4}?(?:ago|last (?:year|month|spring|summer|fall|autumn|winter)|in (?:19|20)\d\d)\b/,
-  /\b(?:left|retired from|resigned from) (?:the|our|this) (?:company|business|firm|organi[sz]ation|organi[sz]ations|team)\b|\b(?:i|he|she|they)(?:'ve| have| has| had)? (?:just )?resigned\b/,
-  /\b(?:doesn't|does not|don't|do not) work (?:here|for us|at|with us) any ?more\b/,
+  /\b(?:left|retired from|resigned from) (?:the|our|this) (?:company|business|firm|organi[sz]ation|organi[sz]ations|team)\b|\b(?:i|i've|i have|i'm|he|she|they|he's|she's|he has|she has)(?: just| now)? (?:retired|resigned) from (?:the|my|our|this|that|his|her|their)\b|\b(?:i|he|she|they)(?:'ve| have| has| had)? (?:just )?resigned\b/,
+  /\b(?:doesn't|does not|don't|do not) work (?:here|for us|at|with us) any ?more\b|\b(?:doesn't|does not|don't|do not|no longer) work (?:at|for|with|in) [^.!?,;]{1,40}? any ?more\b/,
   /\b(?:doesn't|does not) work (?:here|for us)\b/,
   /\b(?:moved on|left us) (?:from|to|in|last|a few|earlier)\b/,
   /\bretired (?:in|last|a|earlier|recently|this|back|at the|\d)|\b(?:passed away|is deceased|has died)\b/,
@@ -61,9 +69,11 @@ export const WRONG_PERSON: Cues = [
   /\bnot (?:involved|part of|included) (?:in|with) (?:any |the )?(?:purchas|buying|decision|procurement|vendor|tool|software)\w*/,
   /\b(?:don't|do not|doesn't) have (?:any )?(?:say|input|authority|influence) (?:in|on|over)\b|\bno say (?:in|on|over)\b/,
   /\bnot the (?:right|correct|best|appropriate|relevant) (?:person|contact|one|guy|people|team)\b/,
-  /\b(?:don't|do not|no longer) (?:handle|deal with|manage|look after|make|own|work on|run|decide on|buy|purchase)(?: (?:any|the|these|those|this|that|such|our|buying|purchasing))? (?:decisions?|purchas\w*|buying|vendors?|tools?|software|marketing|sales|procurement|hiring|this|that|these|it)\b/,
+  /\b(?:don't|do not|no longer) (?:handle|deal with|manage|look after|make|own|work on|run|decide on|buy|purchase)(?: (?:any|the|these|those|this|that|such|our|buying|purchasing))? (?:decisions?|purchas\w*|buying|vendors?|tools?|software|marketing|sales|procurement|hiring|this|that|these|it|anything like (?:this|that))\b/,
   /\b(?:not|isn't|is not|aren't) (?:my|our) (?:area|department|call|decision|responsibility|role|job|team|remit)\b/,
-  /\b(?:i'm|im|i am) not (?:responsible|in charge|the (?:decision ?maker|person|one|buyer))\b/,
+  /\b(?:i'm|im|i am) not (?:responsible|in charge|the (?:decision ?maker|person|one|buyer|owner|boss|manager|business owner))\b/,
+  /\b(?:meant|intended|supposed to go|supposed to be) (?:for|to) (?:someone|somebody|another person|a different person) ?(?:else)?\b/,
+  /\b(?:i|we)(?:'ve| have)? (?:only |just |recently )?(?:got|had|have had|was given|been given|inherited) this (?:phone |mobile |cell )?(?:number|phone|cell|line) (?:(?:only|just) )?(?:a (?:few|couple)|last|since|recently|\d|this (?:year|month|week)|in (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*)|\b(?:not|isn't|isnt|no longer) (?:\w+'s|his|her|their) (?:number|phone|cell|mobile|email) any ?more\b|(?:^|sorry,? |[.!?] )(?:there's |there is )?no (?!rush|worries|problem|problems|need|budget|time|money|interest|one|thanks|way|idea|pressure|hurry|luck|issue|issues|change|complaints|chance|doubt|capacity|bandwidth|demand|appetite|use|room|space|plans?|staff)[a-z]+ (?:here|at this (?:number|address))\b/,
   /\b(?:i'm|im|i am) (?:just )?(?:an? )?(?:intern|assistant|student|contractor|temp)\b.*\b(?:not|no|don't|can't|nothing)\b/,
   /\bnever (?:worked|been) (?:at|with|for)\b/,
   // no longer the one: "I am not handling this anymore"; the number changed hands: "New number", "Wrong #"
@@ -79,7 +89,7 @@ export const WRONG_PERSON: Cues = [
 
 /** Handing over: the words before a name or an address that becomes a new lead. */
 export const HANDOVER =
-  /\b(?:talk to|talk with|speak to|speak with|reach out to|get in touch with|contact|connect with|email|e-mail|write to|forward(?:ing|ed)? (?:this |you |it |your (?:note|email|message) )?(?:on )?(?:to|over to)|(?:cc'?ing|cc'?d|cced|cc|copying|looping in|looped in|loop in|adding)|the (?:right |best |correct )?(?:person|contact|one|guy) (?:(?:you (?:want|need|should (?:talk|speak) to|'re after|are after)|to talk to|to speak (?:to|with))(?: now| today| instead| here)? )?(?:is|would be)|you(?:'ll|'d)? (?:want|need) (?=[a-z]+(?: [a-z]+)? (?:for|about|on|regarding|instead)\b)|loop(?:ing|ed)? (?=[a-z]+(?: [a-z]+)? in\b)|try|(?:handles|owns|runs|manages|looks after|is in charge of|is responsible for|takes care of) (?:this|that|these|marketing|sales|purchasing|procurement|it|our|vendor)|(?:is|would be) (?:the|a) (?:right|better|best|correct) (?:person|contact|fit)|(?:is|would be) the (?:one|person|guy|contact) (?:you want|you need|to (?:talk|speak) to|to ask)|(?:my|his|her|their) (?:replacement|successor)(?: is)?|(?:his|her|their) name(?:'s| is)|hand(?:ed|ing)? (?:this|it) (?:over|on) to|pass(?:ed|ing)? (?:this|it) (?:on|along) to|ask for|took over|has taken over|(?:this is|that's|this would be|it's) (?:more |better |really |probably |actually )?(?:one |a question |something )?for)\b/;
+  /\b(?:talk to|talk with|speak to|speak with|reach out to|get in touch with|contact|connect with|email|e-mail|write to|forward(?:ing|ed)? (?:this |you |it |your (?:note|email|message) )?(?:on )?(?:to|over to)|(?:cc'?ing|cc'?d|cced|cc|copying|looping in|looped in|loop in|adding)|the (?:right |best |correct )?(?:person|contact|one|guy) (?:(?:you (?:want|need|should (?:talk|speak) to|'re after|are after)|to talk to|to speak (?:to|with))(?: now| today| instead| here)? )?(?:is|would be)|you(?:'ll|'d)? (?:want|need) (?=[a-z]+(?: [a-z]+)? (?:for|about|on|regarding|instead)\b)|you(?:'ll|'d| will| would)? (?:want|need)(?: to (?:talk to|speak (?:to|with)|contact|email|reach|write to))?(?= [\w.+-]+@)|(?:he|she|they)(?:'s| is| are) (?:at|on)(?= [\w.+-]+@)|loop(?:ing|ed)? (?=[a-z]+(?: [a-z]+)? in\b)|try|(?:handles|owns|runs|manages|looks after|is in charge of|is responsible for|takes care of) (?:this|that|these|the|all|marketing|sales|purchasing|procurement|it|our|vendor)|(?:is|would be) (?:the|a) (?:right|better|best|correct) (?:person|contact|fit)|(?:is|would be) the (?:one|person|guy|contact) (?:you want|you need|to (?:talk|speak) to|to ask)|(?:my|his|her|their) (?:replacement|successor)(?: is)?|(?:his|her|their) name(?:'s| is)|hand(?:ed|ing)? (?:this|it) (?:over|on) to|pass(?:ed|ing)? (?:this|it|your (?:email|e-mail|message|note|details)) (?:on|along|over) to|ask for|took over|has taken over|(?:this is|that's|this would be|it's) (?:more |better |really |probably |actually )?(?:one |a question |something )?for)\b/;
 
 /** Handing over by phone or chat ("text my colleague Ray"), and in German, Spanish, French, Italian and Dutch. */
 export const HANDOVER_ELSEWHERE =
@@ -91,26 +101,31 @@ export const FOR_NOW =
 
 /** A time limit widened to always is no limit: "no interest at this time or in the future", "not now, not ever". */
 export const EVER =
-  /\b(?:or|nor|and) (?:ever|in the future|at any (?:point|time)|any ?time in the future)\b|\bnot (?:\w+,? )?(?:(?:or|and|nor) )?(?:not )?ever\b|\b(?:and|or) never will(?: be)?\b/;
+  /\b(?:or|nor|and) (?:ever|in the future|at any (?:point|time)|any ?time in the future)\b|\bnot (?:\w+,? )?(?:(?:or|and|nor) )?(?:not )?ever\b|\b(?:and|or) never will(?: be)?\b|\bfor good\b(?! (?:reason|measure|cause|luck))/;
 
 /** A date or a wait the prospect asks for, or a busy spell that will pass. */
 export const NOT_NOW: Cues = [
   /\bnot (?:right )?now\b/,
   /\bnot (?:at the moment|at this (?:time|point|stage)|yet|today|this (?:year|quarter|month|week))\b/,
   /\b(?:can't|cannot|can not|won't|couldn't|unable to) (?:do|commit|take|look at|prioriti[sz]e|move forward|start|think about|consider|afford|justify|add|fit)\b(?: [a-z']+){0,3}? (?:(?:right )?now|at the moment|at this (?:time|point)|this (?:year|quarter|month)|until|before|till|yet)\b|\b(?:can't|cannot) do (?:it|this) now\b/,
+  // "no chance I'll look at this before the new year": nothing done before a time is a wait until it
+  /\b(?:no chance|not|won't|can't(?! wait)|cannot(?! wait)|unlikely to)\b[^.!?]{0,40}\bbefore (?:the )?(?:new year|next (?:year|month|quarter|week)|q[1-4]|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*|spring|summer|autumn|fall|winter|christmas|the holidays)\b/,
   /\bnot (?:until|till|before)\b|\bnot in (?:the|our|this year's) budget\b/,
-  // "call me on 0412 555 010" gives a number, not a time
-  /\b(?:try|ping|email|contact|call|text|bug|nudge|remind|write|ask|hit) (?:me|us) (?:up |again |back )?(?:in|after|next|around|later|closer|early|towards|toward|once|when|at the|on|mid)\b(?! \+?\(?\d{3})/,
+  // "call me on 0412 555 010" or "on +31 6 …" gives a number, not a time
+  /\b(?:try|ping|email|contact|call|text|bug|nudge|remind|write|ask|hit) (?:me|us) (?:up |again |back )?(?:in|after|next|around|later|closer|early|towards|toward|once|when|at the|on|mid)\b(?! (?:\+|\(?\d{3}|\d{1,4}[ .-]\d{3}))/,
   /\b(?:try|ask) (?:again|back) (?:in|after|next|around|later|closer|early|once|when|on)\b/,
-  /\b(?:check|circle|come|get|reach|follow|touch|loop) (?:back|up|base|out)(?: out)?(?: (?:with|to) (?:me|us))?(?: again)? (?:in|after|next|around|later|closer|early|towards|toward|once|when|at the|on)\b/,
-  /\b(?:reconnect|revisit|regroup|talk again|speak again|pick this up|pick it up|chat again)\b.*\b(?:in|after|next|later|around)\b/,
+  // "revert back in April" is Indian English for "write back"; "follow up on leads" names no time
+  /\b(?:check|circle|come|get|reach|follow|touch|loop|revert)(?: (?:back|up|base|out))?(?: out)?(?: (?:with|to) (?:me|us))?(?: again)? (?:in|after|next|around|later|closer|early|towards|toward|once|when|at the|on (?=the \d|\d|(?:mon|tue|wed|thu|fri|sat|sun|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b))\b/,
+  /\b(?:reconnect|revisit|regroup|talk again|speak again|pick this up|pick it up|pick this back up|chat again)\b.*\b(?:in|after|next|later|around|then|once)\b/,
+  // a reopening or a settling-in first: "we reopen in September", "once she's settled in we'll look at tools"
+  /\b(?:re-?open(?:s|ing)?|back open) (?:in|on|after|from|next|mid|early|late)\b|\bonce (?!you\b|u\b)(?:[a-z']+ ){1,8}?(?:we'll|we will|i'll|i will|we can|i can) (?:\w+ )?(?:look|revisit|review|consider|evaluate|talk|chat|pick (?:this|it) up|get back|reach out|circle back|have a (?:proper )?look)\b/,
   /\bmaybe (?:later|next|in|after|down the road|another time)\b/,
   /\b(?:put|set|make|pop|add|create) (?:in |up )?(?:a |an )?(?:reminder|follow-?up|note|task)(?: in)? (?:for|to (?:reach|follow|check|ping|contact))\b/,
   /\b(?:later this year|down the (?:road|line)|another time|some other time|in a (?:few|couple(?: of)?) (?:weeks|months))\b/,
   /\b(?:too |really |very |super |pretty |crazy |so )?(?:busy|swamped|slammed|buried|flat out|stretched)\b/,
   /\b(?:bad|poor|wrong|tough) timing\b|\btiming(?:'s| isn't| is not| is) (?:right|great|good|ideal|bad|off|tough)\b/,
-  /\b(?:too|a bit|a little|bit) (?:early|soon)\b|\bgive (?:me|us) (?:a few|a couple(?: of)?|some|a|another|more) (?:weeks|months|time|while)\b/,
-  /\b(?:we're|we are|everything's|everything is|budgets? (?:is|are)|spend(?:ing)? is) (?:currently )?(?:frozen|on hold|paused)\b/,
+  /\b(?:too|a bit|a little|bit) (?:early|soon)\b|\bgive (?:me|us|it|this) (?:a few|a couple(?: of)?|some|a|another|more) (?:more )?(?:weeks|months|time|while)\b/,
+  /\b(?:we're|we are|everything's|everything is|budgets? (?:is|are)|spend(?:ing)? is) (?:currently )?(?:frozen|on hold|paused)\b|\bbudgets?\b[^.!?]{0,40}\b(?:is|are|has been|have been|'s) (?:already |currently |fully )?(?:exhausted|spent|used up|maxed out)\b/,
   // a later period is "better": "Q3 is better for us", "next year would work better"
   /\b(?:q[1-4]|next (?:month|quarter|year)|(?:early |late |mid-?)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*|(?:the )?(?:spring|summer|fall|autumn|winter)) (?:is|would be|might be|will be|could be|works|would work|might work) (?:a )?(?:much |lot )?(?:better|best|more realistic|easier)\b/,
   /\bmaybe (?:in |around )?(?:early |late |mid-?)(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b/,
@@ -141,7 +156,7 @@ export const NO: Cues = [
   /\b(?:going to|gonna|have to|will|must|'ll|'d|respectfully|politely|i|we|to) (?:have to |respectfully |politely )?declin(?:e|ing)\b(?! (?:the|your|this) (?:meeting|invite|invitation|call))/,
   /\bsit (?:this|it) (?:one )?out\b/,
   /\b(?:went|go|going|gone|moving|moved) (?:in )?(?:a|another) (?:different )?direction\b/,
-  /\b(?:won't|will not|wont|aren't|are not|not) (?:be )?(?:moving|going|move|go) (?:forward|ahead)\b|\b(?:won't|will not|wont|not) (?:be )?proceed(?:ing)?\b(?! (?:without|unless|if|until we|till we|before|with (?:the other|another|them|the competitor|our current)))/,
+  /\b(?:won't|will not|wont|aren't|are not|not) (?:be )?(?:able to )?(?:moving|going|move|go) (?:forward|ahead)\b|\b(?:won't|will not|wont|not) (?:be )?(?:able to )?proceed(?:ing)?\b(?! (?:without|unless|if|until we|till we|before|with (?:the other|another|them|the competitor|our current)))/,
   /\b(?:we're|we are|i'm|i am|we've been|we have been) (?:very |really |quite |pretty |perfectly )?(?:happy|satisfied|content) with (?!(?:this|that|it|your|you|the (?:proposal|quote|demo|idea|offer|price|pricing|terms|plan|call|meeting))\b)/,
   /\b(?:just |recently )?(?:renewed|extended) (?:our|the|a) (?:contract|agreement|subscription|deal)\b|\brenew(?:ed|ing)? with (?:our|the) (?:existing|current|old|incumbent)\b/,
   // the decision taken, elsewhere: "this one's off the table", "we have made our decision and it is not you"
@@ -159,18 +174,22 @@ export const NO: Cues = [
   /\b(?:we|i) (?:use|have|built|build|run) (?:our own|an in-house|in-house|something in-house)\b/,
   /^(?:no|nope|nah)[.!,]+ (?:we|i|thanks|thank|not|our)\b/,
   // a reply that ends on a bare "No." (the close of a sarcastic one), or the answer called a no
-  /(?:^|[.!?] )(?:no|nope|nah|non|nein|nee)[.!]*$/,
-  /\b(?:answer|decision|response) (?:is|remains|stays|was|will be)(?: still)? (?:a )?(?:firm |hard |definite |clear )?no(?=$|[.!,])|\bstill (?:a )?(?:hard |firm )?no(?=$|[.!,])|\b(?:it's|its|that's|thats|that is|it is) (?:still )?a (?:hard |firm |definite |clear |big )?no(?=$|[.!,]| from| for)/,
+  /(?:^|[.!?] +)(?:no|nope|nah|non|nein|nee|(?:i'll |we'll |i will |we will )?pass)[.!]*$/,
+  // "no chance", "I'm going to say no", "can't use yours even if we wanted to"
+  /\b(?:no chance|not a chance|fat chance|not a hope|no hope)\b(?! (?:of|to|you|u)\b)|\b(?:going to|gonna|have to|got to|gotta|i'll|we'll|i will|we will|i must|we must|i'm going to|we're going to) (?:politely |respectfully |just |have to )?(?:say|answer) no\b(?! (?:problem|problems|worries|issue|doubt|more|less|fewer|than)\b)/,
+  /\b(?:can't|cannot|can not|couldn't|could not|aren't able to|are not able to|not allowed to|unable to) (?:use|buy from|go with|work with|sign (?:up )?with|switch to) (?:yours|you|your (?:company|firm|agency|offer))\b/,
+  /\b(?:not going to|won't|will not) (?:contract|hire|engage|purchase|buy|take up|sign up for) (?:the|your|this|that) (?:service|services|product|software|offer|proposal|solution|platform|tool|package)\b(?! (?:tier|plan|add-?on|option|upgrade))|\b(?:continue|carry on|keep going|stay|stick) (?:as|the way|how) (?:we are|we were|things are|it is|we have been)\b/,
+  /\b(?:answer|decision|response)(?:'s| is| remains| stays| was| will be)(?: still)? (?:a )?(?:firm |hard |definite |clear )?no(?=$|[.!,])|\bstill (?:a )?(?:hard |firm )?no(?=$|[.!,])|\b(?:it's|its|that's|thats|that is|it is) (?:still )?a (?:hard |firm |definite |clear |big )?no(?=$|[.!,]| from| for)/,
   /\b(?:isn't|is not|'s not|just not|really not|wasn't|aren't) (?:really |quite |right )?for (?:us|me)\b(?! to\b)|\bnothing (?:here |in (?:this|it) |there )?for (?:us|me)\b(?! to\b)/,
   /\b(?:we|i)(?:'ll|'d| will| would) never (?:use|need|buy|want|switch|sign|consider|pay for|work with|go with)\b/,
   /\b(?:and|but|so|eventually|finally|ultimately|instead) (?:went|ended up going|decided to go|signed(?: up)?) with (?!(?:you|your|yours|u|ur|it|this|that|the|a|an|one|which|what)\b)[a-z0-9]+/,
   /\b(?:doesn't|does not|don't|do not|wouldn't|won't) (?:really )?(?:fit|suit|match) (?:us|our|me|my|what we)\b/,
   /\b(?:stay|staying|stick|sticking|remain|remaining) with (?:our (?:current|existing)|what we (?:have|use|got)|them|the current|our (?:provider|vendor|tool|system|solution|setup|agency|crm))\b|\bkeep (?:it|this|things|everything|that) in-?house\b/,
   /\b(?:not|won't be|aren't) (?:switching|changing)(?: (?:vendors?|providers?|tools?|from (?:them|our \w+)))?(?=$|[.,;!])/,
-  /\balready (?:have|use|using|work with|working with|signed|got|chose|picked|went|have a|in a contract|under contract|committed)\b/,
+  /\balready (?:have|use|using|work with|working with|signed|got|chose|picked|went|have a|in a contract|under contract|committed|sorted|covered|taken care of|tied up with|contracted)\b/,
   /\b(?:we're|were|we are|i'm|im|i am) (?:all )?(?:set|good|covered|sorted|happy with|fine with|satisfied with|locked in|committed to|sticking with)(?: (?:thanks|thank you|with|for now|here|on this|on that)|$|[.,!])/,
   /\b(?:we'll|well|we will|i'll|ill|i will|gonna|going to) (?:stick with|pass)\b(?! (?:this|it|that|your \w+|the \w+|them)? ?(?:along|on to|to|over|around|round|up|through|onto))/,
-  /\b(?:pass on this|hard pass|not for (?:us|me)(?! to\b)|(?:not|isn't|is not|aren't|wasn't) (?:really )?(?:a |the )?(?:good |great |right |strong )?(?:fit|match)|(?:not|isn't|is not) (?:really )?something (?:we|i)(?:'d| would| will|'ll|'re| are|'m| am)? (?:\w+ )?(?:need|want|use|using|buy|consider|pursu|interested)\w*|(?:not|isn't|is not) relevant|no (?:thanks?|thx|thank you|ty)|nope|nah)\b/,
+  /\b(?:pass on this|hard pass|not for (?:us|me)(?! to\b)|(?:not|isn't|is not|aren't|wasn't) (?:really )?(?:a |the )?(?:good |great |right |strong )?(?:fit|match)|(?:not|isn't|is not) (?:really )?something (?:we|i)(?:'d| would| will|'ll|'re| are|'m| am)? (?:\w+ )?(?:need|want|use|using|buy|consider|pursu|interested)\w*|(?:not|isn't|is not) relevant|no (?:thanks?|thx|thank you|ty|ta|cheers)|nope|nah)\b/,
   /\b(?:don't|do not|won't|will not|wouldn't|dont|wont|wouldnt) (?:really )?(?:need|want|require|use|buy)\b(?! to (?:miss|lose|forget|delay|wait|rush|keep you waiting))/,
   /\b(?:not|no longer) (?:looking|in the market|buying|pursuing|going to (?:move forward|proceed|pursue|buy|purchase|go ahead))\b/,
   /^(?:i'll |we'll |i will |we will )?pass(?:[.!,]+ ?(?:thanks|thank you|thx)?)?[.!]*$/,
@@ -185,11 +204,12 @@ export const SOFT =
   /\b(?:might|(?:maybe|perhaps|possibly)(?! (?:\d|a (?:dozen|few|couple|handful)|once|twice))|depending|depends|not sure|unsure|can't promise)\b/;
 
 /** A wait that hangs on a condition is no promise of a date: "depends on the numbers next quarter". */
-export const CONDITIONAL = /\b(?:depends|depending|dependent) on\b|\bif (?:the|our|we)\b/;
+export const CONDITIONAL =
+  /\b(?:depends|depending|dependent) on\b|(?<!\b(?:know|see|decide|tell|find out|check|sure|wonder|ask|whether) )\bif (?:the|our|we)\b/;
 
 /** Asking to be sent material is a yes, even with a question mark: "could you send a case study?" */
 export const ASKS_FOR_MATERIAL =
-  /\b(?:could|can|would) you (?:please )?(?:send|share|forward)\b|\b(?:me|nos) (?:puedes|puede|podrías|podría|pueden) (?:mandar|enviar)|\bkönnen sie (?:mir|uns)\b.*\b(?:schicken|senden|zusenden)|\b(?:pourriez|pouvez)-?vous (?:m'|nous )?envoyer|\b(?:mi|ci) (?:può|potete|puoi) (?:inviare|mandare)|\bkunt u (?:me|mij|ons)\b.*\bsturen/;
+  /\b(?:could|can|would) (?:you|someone|somebody|one of you|u) (?:please )?(?:re-?send|send|share|forward|put together|prepare)\b|\bplease (?:you )?(?:can |could )?(?:send|share|forward)\b|\b(?:me|nos) (?:puedes|puede|podrías|podría|pueden) (?:mandar|enviar)|\bkönnen sie (?:mir|uns)\b.*\b(?:schicken|senden|zusenden)|\b(?:pourriez|pouvez)-?vous (?:m'|nous )?envoyer|\b(?:mi|ci) (?:può|potete|puoi) (?:inviare|mandare)|\bkunt u (?:me|mij|ons)\b.*\bsturen/;
 
 export const HEDGE =
   /\b(?:(?:maybe|perhaps|possibly)(?! (?:\d|a (?:dozen|few|couple|handful)|once|twice))|might|not sure|unsure|unless|depends|depending|probably not yet|open to|curious|tell me more|what if)\b|\?/;
@@ -197,16 +217,19 @@ export const HEDGE =
 /** A time proposed or accepted, or a call to be booked. */
 export const MEETING: Cues = [
   /\b(?:book|schedule|set up|setup|arrange|grab|hop on|jump on|have|find|do) (?:a |some |an? )?(?:quick |short |brief |15 ?min(?:ute)? |30 ?min(?:ute)? )?(?:call|meeting|demo|time|chat|zoom|teams call|slot|walkthrough)\b/,
-  /\b(?:calendar invite|send (?:me |us |over )?(?:an? |the )?(?:invite|calendar)|my calendar|calendly|booking link|booked a (?:slot|time|call))\b/,
+  /\b(?:calendar invite|send (?:me |us |over )?(?:an? |the )?(?:invite|calendar)|my calendar|calendly|booking link|(?:calendar|scheduling|booking) link|booked a (?:slot|time|call)|booked (?:the|a) \d{1,2}(?:[:.]\d\d)?)\b/,
+  new RegExp(
+    `\\b(?:i'm |im |i am |we're |we are )?free (?:after|before|from|around|between|until|till) (?:\\d|noon|lunch|${WHEN})`,
+  ),
   new RegExp(
     `\\b${WHEN} (?:works|would work|is good|is fine|sounds good|is perfect|at \\d+|afternoon|morning)\\b`,
   ),
   new RegExp(
     `\\b(?:how about|what about|how's|hows|how is|let's do|lets do|let's say|lets say|we can do|i can do|does|would|can we do|free|available|works for me on|see you) ${WHEN}\\b`,
   ),
-  /\b(?:works for me|that works|i'm free|im free|i am free|we're free|book (?:me|us) in)\b/,
+  /\b(?:works for me|that works|i'm free|im free|i am free|we're free|book (?:me|us) in(?! for (?:the|an?|our) (?:install|installation|setup|set-up|delivery|service|job|work|onboarding|order)))\b/,
   new RegExp(
-    `\\b(?:${DAY}|tomorrow)(?: (?:at )?\\d{1,2}(?:[:.]\\d\\d)?(?: ?(?:am|pm))?)? (?:works|would work|is good|is fine|suits|is perfect)\\b|\\b\\d{1,2}[:.]\\d\\d (?:works|would work|is good|is fine|suits)\\b`,
+    `\\b(?:${DAY}|tomorrow)(?: (?:at )?\\d{1,2}(?:[:.]\\d\\d)?(?: ?(?:am|pm))?)? (?:works|would work|is good|is fine|suits|is perfect|ok|okay|good|fine)\\b|\\b\\d{1,2}[:.]\\d\\d (?:works|would work|is good|is fine|suits)\\b`,
   ),
   /\b(?:accepted|accepting) (?:the|your) (?:calendar )?(?:invite|invitation|meeting request)\b|\blooking forward to (?:our|the) (?:call|chat|meeting|demo|conversation)\b|\blooking forward to (?:speaking|chatting|meeting|talking)\b/,
   // German, Spanish, French, Italian, Dutch: "Montag um 10 Uhr", "el martes a las 10", "mardi à 10h", "alle 10", "om 10 uur"
@@ -227,7 +250,9 @@ export const MEETING: Cues = [
 
 /** Asking rather than deciding. */
 export const QUESTION: Cues = [
-  /[^.!?\n]*\p{L}[^.!?\n]*\?/u,
+  // a sentence with a letter that ends in "?", tried only where a sentence starts: from every position, a long
+  // reply without a "?" took cubic time (minutes for 8,000 characters)
+  /(?:^|(?<=[.!?\n]))(?=[^.!?\n]*\p{L})[^.!?\n]*\?/u,
   /^(?:(?:hi|hey|hello|ok|so|and|also|quick question)[,!]? )?(?:how|what|what's|whats|wats|how's|hows|when|where|who|which|why|does|do|is|are|can|could|would) /,
   // asked without a question mark: "I want to know if the price includes shipping", "wondering whether it works"
   /\b(?:want|wanted|would like|'d like|need|like) to know (?:if|whether|how|what|when|where|why|which|who)\b|\bwondering (?:if|whether|how|what|when|where|why)\b/,
@@ -238,6 +263,13 @@ export const QUESTION: Cues = [
 export const COMPLAINT =
   /\bwhy (?:do|are|did|does|would|is) (?:you|u|your \w+) (?:keep |still |even )?(?:sending|emailing|e-mailing|texting|messaging|writing|contacting|calling|bothering|spamming|following up)\b/;
 
+/**
+ * Asking who is writing or what the message is about, or saying it arrived broken: a question, but not about the
+ * offer, so a person answers it ("who is this", "remind me what this was about", "it came through blank").
+ */
+export const UNCLEAR =
+  /\b(?:who(?:'s| is) (?:this|that|it from|writing|messaging|texting)(?! for\b)|who (?:are|r) (?:you|u)\b|do (?:i|we) know (?:you|u)\b|(?:what|wat)(?:'s| is) (?:this|that|it) (?:about|regarding|re|for|in reference to)\b|remind me (?:what|who|why|how)\b|is (?:this|that|it) (?:about|regarding|re|in regards? to) (?:the|my|our|an?) [a-z]+\b|(?:did|have) (?:you|u) (?:get|receive|see) (?:the|my|our) (?:[a-z]+ ){0,2}(?:i|we) (?:sent|emailed|texted)\b|(?:came|come|comes) (?:through|thru) (?:blank|empty|garbled|broken|corrupted)\b|is (?:this|that|it|you) (?:the same|that) (?:company|person|people|guy|business|firm|one) (?:that|who|as)\b)/;
+
 /** A yes, or wanting more. */
 export const INTERESTED: Cues = [
   /\binterested\b|\b(?:intrigued|timely)\b|\b(?:you(?:'ve)? )?got my attention\b/,
@@ -246,8 +278,8 @@ export const INTERESTED: Cues = [
   /\b(?:sounds|looks|seems) (?:good|great|interesting|promising|useful|like a (?:fit|plan|good))\b/,
   /\b(?:tell me more|send (?:me |us |over )?(?:more|some|the|your)? ?(?:info|information|details|deck|brochure|pricing|case stud(?:y|ies)|overview|proposal|quote|one-?pager|one pager|slides|materials?|samples?|examples?|documentation|docs)|more info|send (?:me |us )?(?:over )?(?:whatever|what|anything) you(?:'ve| have)?)\b/,
   /^(?:yes|yeah|yep|yup|sure|absolutely|definitely|ok let's|go for it)\b/,
-  /\b(?:yes please|(?:i'm|im|we're) in(?=$|[.!,]| for| too)|count (?:me|us) in|sign (?:me|us) up|let'?s do (?:it|this)|go ahead|keen|love to (?:learn|hear|see|try)|(?:would|i'd|we'd) (?:definitely |really |certainly |very much )?(?:like|love) to (?:learn|know|hear|see|try|get|receive)|want to (?:learn|know(?! (?:if|whether|how|what|when|where|why|which|who)\b)|hear|see|try)|let'?s (?:go|proceed)|please proceed|move forward)\b/,
-  /\b(?:is|be|looks like|seems like|sounds like|would be) (?:a )?(?:good|great|perfect|strong|solid|right) fit\b|\b(?:are|am|i'm|im|we're) interesting in\b|\b(?:you've |you have )?convinced (?:me|us)\b|\b(?:i'm|im|i am|we're|we are) sold\b/,
+  /\b(?:yes please|(?:i'm|im|we're) in(?=$|[.!,]| for| too)|count (?:me|us) in|sign (?:me|us) up|let'?s do (?:it|this)|go ahead|keen|love to (?:learn|hear|see|try)|(?:would|i'd|we'd) (?:definitely |really |certainly |very much )?(?:like|love) to (?:learn|know|hear|see|try|get|receive)|want to (?:learn|know(?! (?:if|whether|how|what|when|where|why|which|who)\b)|hear|see|try)|let'?s (?:go|proceed)|please proceed|move forward|move ahead)\b/,
+  /\b(?:is|be|looks like|seems like|sounds like|would be) (?:a )?(?:good|great|perfect|strong|solid|right) fit\b|\b(?:are|am|i'm|im|we're)(?: very| really| so| quite)? interest(?:ing)? in\b|\b(?:spot on|right up our (?:street|alley)|just the (?:thing|ticket)) for (?:us|me)\b|\bright up our (?:street|alley)\b|\b(?:you've |you have )?convinced (?:me|us)\b|\b(?:i'm|im|i am|we're|we are) sold\b/,
   /\b(?:need (?:this|something like this)|exactly what we need|been looking for|perfect timing|great timing|good timing)\b/,
 ];
 
@@ -256,7 +288,9 @@ export const INTERESTED: Cues = [
  * comes next. Such a reply is interested even when it asks something: the question is about going ahead.
  */
 export const GO_AHEAD: Cues = [
-  /\b(?:send|email|forward|share|give)(?: (?:me|us|over|through|across|it))*(?: (?:the|your|a|an|our))?(?: (?:final|formal|signed|updated|revised|new|official))? (?:contract|order form|agreement|paperwork|payment link|link to pay|checkout link|sign-?up link|purchase order|offer|quote|proposal)\b/,
+  /\b(?:re-?send|send|email|forward|share|give)(?: (?:me|us|over|through|across|it|again))*(?: (?:the|your|a|an|our))?(?: (?:final|formal|signed|updated|revised|new|official))? (?:contract|order form|agreement|paperwork|payment link|link to pay|checkout link|sign[- ]?up link|purchase order|offer|quote|proposal|onboarding (?:steps|details|pack|form|docs))\b|\b(?:put together|prepare|draw up|write up) (?:a|the|an|our) (?:formal |final |updated )?(?:quote|proposal|contract|agreement|order|invoice)\b/,
+  // the decision to buy, taken or carried out: "we'll go with it", "agreed to move ahead", "I'll get it signed"
+  /\b(?:we|i)(?:'ll| will|'re going to| are going to|'ve decided to| have decided to) go (?:ahead )?with (?:it|you|this|that|your|the (?:\w+ )?(?:plan|package|offer|option|quote|proposal))\b|\b(?:agreed|decided|voted|approved it) to (?:move ahead|go ahead|proceed|move forward|sign|buy|go with (?:you|it|this|your))\b|\b(?:i|we)(?:'ll| will) (?:get (?:it|this|them|that|the \w+) signed|sort (?:out )?(?:the )?payment|make (?:the )?payment|route (?:it|them|this) for signatures?)\b|\b(?:everyone|everybody|we)(?:'s|'re| is| are) on board\b|\broll (?:it|this) out\b/,
   /\b(?:i|we)(?:'ll| will) (?:sign|pay|order|buy|check out|place (?:the|an|our) order)\b|\bready to (?:sign|buy|order|purchase|start|proceed|go ahead|get started|move forward)\b/,
   /\b(?:want|like|keen|ready|happy) to (?:continue with (?:you|your)|proceed|go ahead|get started|sign up|place an order)\b|\bstill (?:want|keen on|interested in)\b|\b(?:i'd|i would|we'd|we would) still (?:like|love|want)\b(?! to (?:keep|think|wait|hold|look around|shop around|compare))/,
   /\b(?:what(?:'s| is| are)|whats|wats) (?:the )?next(?: steps?)?(?=$|[?.!,]| (?:on|from|for) (?:your|my|our|us|me)\b)|\bnext steps\b|\bget the ball rolling\b|\bwhat do you need (?:from (?:me|us))\b|\bhow do (?:we|i) (?:proceed|sign up|move forward|pay|get started|start|kick off)\b|\bwhen can (?:we|i) (?:start|begin|get started|sign|kick off)\b|\bwhere do (?:i|we) sign\b|\bready when you are\b|\blet'?s get (?:this|it) (?:done|going|started)\b/,
@@ -265,3 +299,7 @@ export const GO_AHEAD: Cues = [
 /** Negation in the three words before a cue turns it round: "not interested"; "no problem, Tuesday works" is none. */
 export const NEGATED =
   /\b(?:not|no(?! (?:problem|problems|worries|rush|pressure|doubt))|never|isn't|aren't|don't|doesn't|nor|hardly|no longer|nicht|kein|keine|pas|non|niet|geen|nunca|jamais)(?: \S+){0,2} ?$/;
+
+/** Where an aside starts: the words after it are about something else ("Random question though, …", "Unrelated, …"). */
+export const ASIDE =
+  /(?:^|[.!?;—–-] *)(?:(?:a |one )?(?:random|unrelated|quick unrelated|separate|side|different) (?:question|note|thing)|unrelated(?: question)?[,:]|off[- ]topic|on (?:a|another) (?:separate|different|side|unrelated) note|on another note)\b/;

@@ -50,6 +50,16 @@ const ROLE =
 const LOWER_NAME =
   /^(?:my|our) (?:[a-z-]+ ){0,3}?(?:partner|colleague|co-?worker|manager|boss|assistant|associate|husband|wife|son|daughter|brother|sister|accountant|bookkeeper|director|owner) ([a-z][a-z'-]{1,20})(?=[\s,:-]*(?:\+?\d[\d\s().-]{6,}|[\p{L}\p{N}._%+-]+@))/u;
 
+/** The name nearest before a cue: "My daughter Emma handles the shop" is Emma, not "My". */
+function nameJustBefore(text: string): string | undefined {
+  const words = text.split(' ');
+  for (let from = 0; from < words.length; from += 1) {
+    const name = nameIn(NAME_BEFORE.exec(words.slice(from).join(' '))?.[1]);
+    if (name) return name;
+  }
+  return undefined;
+}
+
 function nameBefore(previous: string | undefined): string | undefined {
   if (!previous || !ROLE.test(previous)) return undefined;
   for (const m of previous.matchAll(/\p{Lu}[\p{L}'’-]+(?: \p{Lu}[\p{L}'’-]+)*/gu)) {
@@ -79,7 +89,7 @@ export function findReferral(text: string, self?: string): ReferralFound | undef
       .replace(/^(?:à|an|con|a)\s+/u, '');
     const lowerName = LOWER_NAME.exec(afterCue)?.[1];
     const name = AFTER_NAME.test(cue[0])
-      ? nameIn(NAME_BEFORE.exec(sentence.slice(0, cue.index))?.[1])
+      ? nameJustBefore(sentence.slice(0, cue.index))
       : PRONOUN.test(afterCue)
         ? nameBefore(all[i - 1])
         : (nameIn(NAME.exec(afterCue)?.[1]) ??

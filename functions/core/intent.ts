@@ -1,5 +1,7 @@
 import {
+  ASIDE,
   ASKS_FOR_MATERIAL,
+  CLOSED_DOWN,
   COMPLAINT,
   CONDITIONAL,
   type Cues,
@@ -16,6 +18,7 @@ import {
   OUT_OF_OFFICE,
   QUESTION,
   SOFT,
+  UNCLEAR,
   WRONG_PERSON,
 } from './intent-cues.ts';
 import type { Intent } from './intent-labels.ts';
@@ -126,7 +129,7 @@ function readClause(lower: string, original: string, context: ReplyContext): Int
   if (refusal) return HEDGE.test(lower) ? reading('unsure', 0.4, refusal) : reading('no', 0.9, refusal);
   const meeting = find(MEETING, lower, original, true);
   if (meeting) return reading('meeting', 0.8, meeting);
-  const complaint = find([COMPLAINT], lower, original);
+  const complaint = find([COMPLAINT, UNCLEAR], lower, original);
   if (complaint) return reading('unsure', 0.4, complaint);
   const question = find(QUESTION, lower, original);
   const goAhead = find(GO_AHEAD, lower, original, true);
@@ -175,17 +178,26 @@ export function readIntent(text: string, context: ReplyContext): IntentReading {
     return { label: 'referral', confidence, cue: handover.cue, referral: handover.referral };
   }
 
+  const closed = find(CLOSED_DOWN, lower, own);
+  if (closed) return reading('no', 0.85, closed);
   const left = find(LEFT_COMPANY, lower, own);
   if (left) return reading('wrong-person', 0.85, left, { reason: 'left-company' });
   const wrong = find(WRONG_PERSON, lower, own) ?? (optOut ? { cue: optOut.words, index: 0 } : undefined);
   if (wrong) return reading('wrong-person', 0.85, wrong, { reason: 'wrong-person' });
 
-  const contrasts = [...lower.matchAll(CONTRAST)];
-  const last = contrasts.at(-1);
+  // An aside ("Random question though, who did your website?") is about something else: read what comes before it.
+  const aside = ASIDE.exec(lower)?.index ?? 0;
+  const before = aside > 0 ? readContrasted(lower.slice(0, aside), own.slice(0, aside), context) : undefined;
+  return before ?? readContrasted(lower, own, context) ?? reading('unsure', 0.3, undefined);
+}
+
+/** A reply read from its last contrast on when that part carries a reading, else whole. */
+function readContrasted(lower: string, own: string, context: ReplyContext): IntentReading | undefined {
+  const last = [...lower.matchAll(CONTRAST)].at(-1);
   if (last) {
     const from = last.index + last[0].length;
     const after = readClause(lower.slice(from), own.slice(from), context);
     if (after) return after;
   }
-  return readClause(lower, own, context) ?? reading('unsure', 0.3, undefined);
+  return readClause(lower, own, context);
 }

@@ -24,6 +24,8 @@ export const OTHER_LANGUAGES: readonly { readonly id: string; readonly pattern: 
     pattern:
       /\b(?:dejen|deja|dejad|paren|dejar) de (?:enviarme|mandarme|escribirme|contactarme|llamarme|enviarnos|escribirnos|contactarnos|molestarme)\b|\bno (?:me|nos) (?:envíen|envien|manden|escriban|contacten|llamen|envíes|envies|mandes|escribas|contactes) más\b/,
   },
+  // "BAJA" is the Spanish opt-out keyword, as STOP is the English one: "Baja", "baja por favor"
+  { id: 'es-keyword', pattern: /(?:^|\| )baja(?: (?:por favor|porfa|gracias))?(?= \||$)/ },
   {
     id: 'es-remove',
     pattern:

@@ -117,6 +117,9 @@ const DONT = alt(
   'never ever',
 );
 
+/** "data you hold", "the details that you keep": what a request to be forgotten names (theirs, or about them). */
+const ABOUT_ME_HELD = `${alt('data', 'details', 'information', 'info', 'records')} (?:that |which )?${alt('you', 'u', 'your company')} ${alt('hold', 'have', 'keep', 'store', 'retain', 'process')}`;
+
 const RULES: readonly Rule[] = [
   // "stop texting me", "quit emailing my email address"
   {
@@ -186,6 +189,13 @@ const RULES: readonly Rule[] = [
     id: 'delete-my-data',
     pattern: new RegExp(
       `\\b${alt('delete', 'erase', 'remove', 'wipe', 'purge')} ${alt('my', 'all my', 'our')} ${alt('details', 'data', 'personal data', 'info', 'information', 'personal information', 'contact details', 'contact info')}(?:${END}| ${FROM_LIST}\\b)`,
+    ),
+  },
+  // "delete all the personal data you hold about me", "my right to erasure": a data-protection request to be forgotten
+  {
+    id: 'erase-data-held',
+    pattern: new RegExp(
+      `\\b${alt('delete', 'erase', 'remove', 'wipe', 'purge', 'destroy')} (?:${alt('all', 'any')} )?(?:of )?(?:the |my |our )?(?:personal ${ABOUT_ME_HELD}|${ABOUT_ME_HELD} ${alt('about', 'on', 'of', 'for')} ${alt('me', 'us', 'myself')})\\b|\\b(?:my|our) right to (?:erasure|be forgotten)\\b`,
     ),
   },
   // "lose my email address", "bin my number": discarding the details, not "did you lose my email?"

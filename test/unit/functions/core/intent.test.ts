@@ -378,6 +378,121 @@ describe('readIntent: the rules of after-rules-4 (going ahead, a handover by rol
   });
 });
 
+describe('readIntent: the rules of after-rules-5 (how people say each thing, in other words than the rows’)', () => {
+  it.each<[string, Intent]>([
+    // a no in more words: a flat "no chance", saying no, a rule that forbids it, a decision not to buy
+    ['No chance, far too pricey for a shop our size.', 'no'],
+    ["I'll have to say no on this one.", 'no'],
+    ["Head office requires us to use their own system, so we can't use yours.", 'no'],
+    ['We will not be able to proceed further with your quotation.', 'no'],
+    ["We've already tied up with a local agency for this.", 'no'],
+    ["Thanks, but we're going to carry on as we are.", 'no'],
+    ['The decision’s no, sorry.', 'no'],
+    ["Nope. Still not buying. You've emailed six times.\n\nPass.", 'no'],
+    ['No ta, all sorted here', 'no'],
+    ['Not interested, and that is for good.', 'no'],
+    // ...and the look-alikes: a wait, a chance of success, a question
+    ["No chance I'll get to this before next year, try me then.", 'not-now'],
+    ['Is there any chance of a discount?', 'question'],
+    ['We can’t use it until the new budget in April.', 'not-now'],
+    // the business gone is a no, even when its owner retired too
+    ['We shut down the salon in May. Retired now, thanks anyway!', 'no'],
+    ['The shop went out of business last year.', 'no'],
+    ['Our store is closed for the holidays and reopens on 4 January.', 'out-of-office'],
+    // an aside is about something else: the reply is read before it
+    ["We'll pass, it isn't a fit. Unrelated question, who makes your mugs?", 'no'],
+    ['Not interested right now. Side note: who designed your logo?', 'not-now'],
+    // not the person: not the owner, meant for someone else, a number that changed hands, "no Megan here"
+    ["I'm not the owner, I just work the weekend shifts.", 'wrong-person'],
+    ['I think this email was intended for somebody else.', 'wrong-person'],
+    ["I don't handle anything like that in my job.", 'wrong-person'],
+    ['I retired from the practice last spring, sorry.', 'wrong-person'],
+    ["She doesn't work at Baxter & Co anymore.", 'wrong-person'],
+    ['I only got this number last month, no idea who Dave is', 'wrong-person'],
+    ["sorry, there's no Priya here", 'wrong-person'],
+    ['No worries here, Tuesday works.', 'meeting'],
+    // a handover: "you'll want" an address, "she's at" an address, a relative who handles it now
+    ['Not my call — you’ll want ops@harbor.example for this.', 'referral'],
+    ['Our new office manager took over. She’s at jo@harbor.example.', 'referral'],
+    ['My son Tom runs the website side now, I passed your message on to him.', 'referral'],
+    // a yes: agreed to go ahead, going with it, getting it signed, everyone on board, rolling it out
+    ['The partners agreed to go ahead. Send the agreement when you can.', 'interested'],
+    ["Right, we'll go with the standard plan. I'll sort out the payment tomorrow.", 'interested'],
+    ['Send it through and I’ll get it signed this week.', 'interested'],
+    ["Everyone's on board here. Could you put together a formal quote?", 'interested'],
+    ['Looks spot on for us, honestly.', 'interested'],
+    ['This is right up our street.', 'interested'],
+    ['I am very interest in your product, please send the prices.', 'interested'],
+    ['Still interested! Can you resend the signup link? Mine expired.', 'interested'],
+    ['We would love to learn more. Could someone send over the details and a price?', 'interested'],
+    // ...not a hedge nor an unrelated request
+    ['Could you resend the invoice? It never arrived.', 'question'],
+    // a wait without a date word: give it time, once something is done, a budget spent, a reopening
+    ['Give it a few more months and try again?', 'not-now'],
+    ["Once the new system is bedded in we'll look at this properly.", 'not-now'],
+    ['Our marketing budget is fully spent for this year.', 'not-now'],
+    ['Kindly revert after Diwali, we will check then.', 'not-now'],
+    ['We reopen in March after the refit, can we pick it up then?', 'not-now'],
+    ['Once you send the contract I will sign it.', 'interested'],
+    ['nobody here to follow up on the leads, not a fit for us', 'no'],
+    // a time: booked through the link, free after an hour, a day and time that is "ok"
+    ['Just booked the 2:30 on Thursday via your scheduling link.', 'meeting'],
+    ['free after 3 tmrw, ring me', 'meeting'],
+    ['tues 10.30 ok?', 'meeting'],
+    ['Wednesday 14:00 is fine. You can call me on +44 7700 900123.', 'meeting'],
+    ['go ahead and book us in for the installation', 'interested'],
+    // who is writing, what this is about, a broken message: for a person to answer
+    ["who's this?", 'unsure'],
+    ['Sorry, what is this regarding?', 'unsure'],
+    ['Is this about my order?', 'unsure'],
+    ['did u get the pics i sent', 'unsure'],
+    ['Your last email came through empty.', 'unsure'],
+    ["Who's this for, small shops or big chains?", 'question'],
+    // a closed office's autoreply, a site with no signal
+    [
+      'Our office is closed until 5 January. Messages received during this period will be answered on our return.',
+      'out-of-office',
+    ],
+    ['On the road all week with patchy signal, back Friday.', 'out-of-office'],
+  ])('"%s" → %s', (text, label) => {
+    // Act
+    const reading = readIntent(text, EMAIL);
+
+    // Assess
+    expect(reading.label).toBe(label);
+  });
+
+  it('reads a long reply without a sentence end in linear time (a question cue took minutes on 8,000 characters)', () => {
+    // Prepare: the most the reader reads, with no "?" for the question cue to end on
+    const hostile = 'We are interested but once '.repeat(300);
+
+    // Act
+    const reading = readIntent(hostile, EMAIL);
+
+    // Assess
+    expect(reading.label).toBe('interested');
+  });
+
+  it.each<[string, Intent, ReplyContext]>([
+    // a request to be forgotten is an opt-out, in GDPR's words too; BAJA is Spanish for STOP
+    ['Please erase all the personal information you hold about me.', 'unsubscribe', EMAIL],
+    ['I am exercising my right to erasure under the GDPR.', 'unsubscribe', EMAIL],
+    ['BAJA', 'unsubscribe', SMS],
+    ['baja por favor', 'unsubscribe', SMS],
+    // ...not a question about data nor the word in a sentence
+    ['What data do you hold on your customers?', 'question', EMAIL],
+    ['How does your tool handle the right to erasure for our customers?', 'question', EMAIL],
+    ['Please remove the records you have for our old office and use the new address.', 'unsure', EMAIL],
+    ['Los precios bajan en enero?', 'question', SMS],
+  ])('"%s" → %s', (text, label, context) => {
+    // Act
+    const reading = readIntent(text, context);
+
+    // Assess
+    expect(reading.label).toBe(label);
+  });
+});
+
 describe('readIntent: the rules of after-rules-3 (a refusal, an opt-out, a handover as people write them)', () => {
   it.each<[string, Intent]>([
     // a reply that ends on a bare "No.", or the answer called a no
@@ -621,6 +736,29 @@ describe('the evaluation set (test/fixtures/replies)', () => {
     // Assess
     expect(budgets.filter((b) => !b.pass)).toEqual([]);
     expect(figures.rows).toBeGreaterThanOrEqual(300);
+  });
+
+  it('gives each file its accuracy and stop precision, so a wrong stop in one file is not averaged away', () => {
+    // Prepare: one file of a single wrong stop beside one that reads right
+    const row = {
+      text: 'Not interested.',
+      receivedAt: RECEIVED.toISOString(),
+      zone: EMAIL.zone,
+      channel: 'email',
+    } as const;
+    const rows = [
+      { ...row, label: 'interested', file: 'a.jsonl' },
+      { ...row, label: 'no', file: 'b.jsonl' },
+    ] as const;
+
+    // Act
+    const { figures } = measureIntent(rows);
+
+    // Assess
+    expect(figures.files).toEqual([
+      { file: 'a.jsonl', rows: 1, accuracy: 0, noPrecision: 0, unsubscribePrecision: 1 },
+      { file: 'b.jsonl', rows: 1, accuracy: 1, noPrecision: 1, unsubscribePrecision: 1 },
+    ]);
   });
 
   it('the budgets fail when the stops are wrong', () => {
