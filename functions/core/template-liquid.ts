@@ -70,9 +70,19 @@ function byText<T>(compute: (text: string) => T): (text: string) => T {
 
 const parsed = byText((text): Template[] => liquid.parse(text));
 
-/** Renders Liquid text against a context; throws the engine's error, for `liquidProblem` to explain. */
+/**
+ * Renders Liquid text against a context; throws the engine's error, for `liquidProblem` to explain, which reads its
+ * message and never its stack. liquidjs throws and catches an Error for each guarded variable without a value
+ * (`{% if lead.note %}`): capturing those stacks cost more than the render itself (docs/architecture.md §9).
+ */
 export function parseAndRender(text: string, ctx: TemplateContext): string {
-  return String(liquid.renderSync(parsed(text), ctx as unknown as Record<string, unknown>));
+  const stackTraceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return String(liquid.renderSync(parsed(text), ctx as unknown as Record<string, unknown>));
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit;
+  }
 }
 
 /** The context paths a text refers to, as liquidjs's static analysis finds them; throws on a syntax error. */

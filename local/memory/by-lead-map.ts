@@ -37,3 +37,10 @@ export class ByLeadMap<V extends { readonly leadId: string }> extends Map<string
     return [...(this.byLead.get(leadId)?.values() ?? [])];
   }
 }
+
+/** Adds `value` to the list `key` names, in place: a copied list on each add makes a lead's n records cost n². */
+export function appendTo<K, V>(lists: Map<K, V[]>, key: K, value: V): void {
+  const list = lists.get(key);
+  if (list) list.push(value);
+  else lists.set(key, [value]);
+}

@@ -6,6 +6,7 @@ import type {
   StartRetry,
   TouchKey,
 } from '../../functions/domain/ports.ts';
+import { copyRecord } from './copy.ts';
 
 /* How MemoryLeadStore keys its maps: as DynamoLeadStore keys its items, so they sort alike. */
 
@@ -23,7 +24,5 @@ export const signalId = (key: SignalKey) => `${key.leadId ?? '-'}/${key.signalId
 
 /** The facts to write: one passed as undefined leaves the stored value, as DynamoLeadStore skips it. */
 export function definedFacts(facts: LeadFacts): LeadFacts {
-  return structuredClone(
-    Object.fromEntries(Object.entries(facts).filter(([, value]) => value !== undefined)),
-  );
+  return copyRecord(Object.fromEntries(Object.entries(facts).filter(([, value]) => value !== undefined)));
 }

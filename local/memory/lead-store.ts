@@ -20,7 +20,7 @@ import type {
   TouchOutcome,
   TouchRecord,
 } from '../../functions/domain/ports.ts';
-import { ByLeadMap } from './by-lead-map.ts';
+import { appendTo, ByLeadMap } from './by-lead-map.ts';
 import { copyRecord } from './copy.ts';
 import * as ids from './ids.ts';
 import { MemorySignalMarkers } from './signal-markers.ts';
@@ -74,7 +74,7 @@ export class MemoryLeadStore extends MemorySignalMarkers implements LeadStore {
     return this.touches.of(leadId);
   }
   eventsOf(leadId: string): readonly (LeadEvent & { leadId: string })[] {
-    return this.eventsBy.get(leadId) ?? [];
+    return [...(this.eventsBy.get(leadId) ?? [])];
   }
 
   touch(key: TouchKey): TouchRecord | undefined {
@@ -136,7 +136,7 @@ export class MemoryLeadStore extends MemorySignalMarkers implements LeadStore {
     if (this.eventKeys.has(same)) return;
     this.eventKeys.add(same);
     this.events.push({ leadId, ...event });
-    this.eventsBy.set(leadId, [...(this.eventsBy.get(leadId) ?? []), { leadId, ...event }]);
+    appendTo(this.eventsBy, leadId, { leadId, ...event });
   }
 
   async isSuppressed(keys: readonly string[]) {

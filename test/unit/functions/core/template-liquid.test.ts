@@ -30,6 +30,20 @@ describe('parseAndRender', () => {
       expect(() => parseAndRender(broken, SAMPLE_CONTEXT)).toThrow(LiquidError);
     }
   });
+
+  it('leaves the stack traces of the code around it whole, after a render that guards a missing value or fails', () => {
+    // Prepare
+    const before = Error.stackTraceLimit;
+    const lead = { ...SAMPLE_CONTEXT.lead, company: undefined };
+    const sparse = { ...SAMPLE_CONTEXT, lead } as unknown as TemplateContext;
+    // Act
+    const rendered = parseAndRender('Hi{% if lead.company %} {{ lead.company }}{% endif %}.', sparse);
+    expect(() => parseAndRender('{{ lead.nickname }}', SAMPLE_CONTEXT)).toThrow(LiquidError);
+    // Assess
+    expect(rendered).toBe('Hi.');
+    expect(Error.stackTraceLimit).toBe(before);
+    expect(new Error('here').stack).toContain('template-liquid.test.ts');
+  });
 });
 
 describe('templateVariables', () => {

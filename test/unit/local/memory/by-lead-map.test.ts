@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ByLeadMap } from '../../../../local/memory/by-lead-map.ts';
+import { appendTo, ByLeadMap } from '../../../../local/memory/by-lead-map.ts';
+import { MemoryLeadStore } from '../../../../local/memory/lead-store.ts';
 
 describe('ByLeadMap', () => {
   it("lists a lead's records in the Map's own order, through sets, re-sets and deletes", () => {
@@ -28,5 +29,32 @@ describe('ByLeadMap', () => {
     map.clear();
     expect(map.of('b')).toEqual([]);
     expect(map.size).toBe(0);
+  });
+});
+
+describe('appendTo', () => {
+  it('adds to the list it names and starts a list for a new key', () => {
+    // Prepare
+    const lists = new Map<string, number[]>([['a', [1]]]);
+    // Act
+    appendTo(lists, 'a', 2);
+    appendTo(lists, 'b', 3);
+    // Assess
+    expect([...lists]).toEqual([
+      ['a', [1, 2]],
+      ['b', [3]],
+    ]);
+  });
+
+  it("keeps a lead's events read earlier as they were when read", async () => {
+    // Prepare
+    const store = new MemoryLeadStore();
+    await store.recordEvent('a', { kind: 'created', source: 'intake', at: '2026-07-06T09:00:00.000Z' });
+    const before = store.eventsOf('a');
+    // Act
+    await store.recordEvent('a', { kind: 'enrolled', source: 'intake', at: '2026-07-06T09:00:01.000Z' });
+    // Assess
+    expect(before.map((e) => e.kind)).toEqual(['created']);
+    expect(store.eventsOf('a').map((e) => e.kind)).toEqual(['created', 'enrolled']);
   });
 });
