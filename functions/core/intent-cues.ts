@@ -18,7 +18,7 @@ export const OUT_OF_OFFICE: Cues = [
   /\b(?:i'll|i will) be back in (?:the )?office (?:on|from|after|next)\b/,
   /\bout of (?:the )?office[:,-]? (?:until|till|through|thru|from|and|with|on|returning|back)\b/,
   /^out of (?:the )?office\b/,
-  /(?:^|[.!?] )(?:currently )?(?:on (?:annual |parental |maternity |paternity |sick )?(?:leave|vacation|holiday|holidays|pto|sabbatical)|away) (?:until|till|through|thru|returning|back on|this week|all week|for the week)\b/,
+  /(?:^|[.!?] )(?:currently )?(?:on (?:annual |parental |maternity |paternity |sick )?(?:leave|vacation|holiday|holidays|pto|sabbatical)|away) (?:until|till|til|through|thru|returning|back on|this week|all week|for the week)\b/,
   /\b(?:automatic reply|auto-?reply|out of office reply|ooo reply|automatische antwort|respuesta automática|réponse automatique|risposta automatica|automatisch antwoord)(?![\p{L}])/u,
   /\b(?:limited|no|sporadic|intermittent|occasional|little|restricted) access to (?:my )?e-?mails?\b/,
   /\be-?mails? (?:will not|won't) be (?:read|answered|monitored|checked)\b/,
@@ -37,7 +37,7 @@ export const OUT_OF_OFFICE: Cues = [
 
 /** The business itself is gone: a no for good, even when its owner also retired ("we closed the shop; retired!"). */
 export const CLOSED_DOWN: Cues = [
-  /\b(?:we|i)(?:'ve| have| had)? (?:closed|shut) (?:down )?(?:the|our|my) (?:business|shop|store|company|practice|salon|restaurant|cafe|café|studio|firm)\b(?! (?:for|until|till|over|during|while|on|early)\b)(?![^.!?]{0,60}\b(?:moved|opened|relocated|reopen\w*|new (?:one|location|store|shop|site)|online)\b)|\b(?:closed|shut|closing|shutting) (?:down )?(?:for good|permanently)\b|\b(?:went|gone|going) out of business\b|\bceased trading\b|\bno longer (?:trading|in business)\b/,
+  /\b(?:we|i)(?:'ve| have| had)? (?:closed|shut) (?:down )?(?:the|our|my) (?:business|shop|store|company|practice|salon|restaurant|cafe|café|studio|firm|clinic|surgery|gym|agency|bakery|pub|bar|hotel|garage|school)\b(?! (?:for(?! good)|until|till|over|during|while|on|early|today|tonight|this|yesterday|at (?:\d|noon|lunch))\b)(?![^.!?]{0,60}\b(?:moved|opened|relocated|reopen\w*|new (?:one|location|store|shop|site)|online)\b)|\b(?:closed|shut|closing|shutting) (?:down )?(?:for good|permanently)\b|\b(?:went|gone|going) out of business\b|\bceased trading\b|\bno longer (?:trading|in business)\b/,
 ];
 
 /** The lead is not the person: wrong contact, or no longer there. */
@@ -48,7 +48,7 @@ export const LEFT_COMPANY: Cues = [
   /\b(?:he's|she's|he is|she is|they're|they are) no longer (?:here|around|on the team|in the company|with the company)\b/,
   /\b(?:i'm|im|i am|i've|i have) (?:now )?retired\b|\b(?:i'm|im|i am) not (?:with|at|part of|employed by) (?:that|the|this|your|any) (?:company|business|firm|organi[sz]ation)\b|\b(?:i|he|she|they) (?:don't|do not|doesn't|does not|never) work(?:ed)? (?:there|at (?:that|this) company|for (?:that|this) company)\b/,
   // the writer left: a place and when, not "I left you a voicemail"
-  /\bi(?:'ve| have)? left (?!(?:you|u|it|a|an|them|him|her|my|your|some|this|that|the (?:note|message|comment|voicemail))\b)(?:[a-z0-9&'.-]+ ){1,4}?(?:ago|last (?:year|month|spring|summer|fall|autumn|winter)|in (?:19|20)\d\d)\b/,
+  /\bi(?:'ve| have)? left (?!(?:you|u|it|a|an|them|him|her|my|your|some|this|that|the (?:note|message|comment|voicemail))\b)(?:[a-z0-9&'.-]+ ){1,4}?(?:ago|last (?:year|month|spring|summer|fall|autumn|winter)|in (?:19|20)\d\d|(?:in|back in|at the end of|since) (?:january|february|march|april|june|july|august|september|october|november|december|(?:the )?(?:spring|summer|fall|autumn|winter)|last (?:year|month)))\b/,
   /\b(?:left|retired from|resigned from) (?:the|our|this) (?:company|business|firm|organi[sz]ation|organi[sz]ations|team)\b|\b(?:i|i've|i have|i'm|he|she|they|he's|she's|he has|she has)(?: just| now)? (?:retired|resigned) from (?:the|my|our|this|that|his|her|their)\b|\b(?:i|he|she|they)(?:'ve| have| has| had)? (?:just )?resigned\b/,
   /\b(?:doesn't|does not|don't|do not) work (?:here|for us|at|with us) any ?more\b|\b(?:doesn't|does not|don't|do not|no longer) work (?:at|for|with|in) [^.!?,;]{1,40}? any ?more\b/,
   /\b(?:doesn't|does not) work (?:here|for us)\b/,
@@ -81,6 +81,12 @@ export const WRONG_PERSON: Cues = [
   // a private address, not a business: "this is a personal email", "I don't own a business", "a mix-up with the address"
   /\b(?:this|that|it)(?:'s| is) (?:a |my )?(?:personal|private) (?:email|e-mail|address|inbox|account|number|phone|cell)\b|\bi (?:don't|do not) (?:own|have|run) (?:a|any) (?:business|company)\b|\bmix-?up with (?:the |my |your )?(?:address|email|number|contacts?|names?|records?|list)\b/,
   /\b(?:have|got|get) (?:me|us) (?:confused|mixed up|mistaken) (?:with|for)\b|\bmistaken me for\b|\bthinking of (?:someone|somebody) else\b/,
+  // mistaken for someone: "you've mixed me up with", "I never filled in any form", "my name isn't Stephen"
+  /\b(?:mixed|mix|muddled|confused) (?:me|us) up\b|\bconfused (?:me|us) with\b|\bmistook (?:me|us) for\b|\bmy name (?:isn't|isnt|is not|'s not|ain't)\b|\b(?:i|we) (?:have |'ve )?(?:never|didn't|did not|haven't|have not) (?:ever )?(?:filled (?:in|out)|submitted|completed|signed up (?:for|on|with)) (?:any|a|the|your|this|that) (?:\w+ )?(?:form|enquiry|inquiry|request|application)\b/,
+  // "who? this isn't Kevin": the whole reply says it is not the person named
+  /^(?:(?:who|what|huh|sorry|hi|hey|um)\W* )*(?:this|it|that) (?:isn't|isnt|is not|'s not|s not) (?!(?:it|right|true|correct|working|needed|necessary|relevant|helpful|useful|ok|okay|good|great|funny|fair|legit|spam|urgent|clear|possible|enough|cheap|free|fine|interesting|affordable|worth|what|the|a|an|for|my|our|your)\b)[a-z]+[.!]*$/,
+  // not the writer's area: "this mail is not related to me", "I handle marketing, not facilities", "no idea who handles it"
+  /\b(?:is not|isn't|'s not|not) (?:related|addressed|directed) to me\b|\b(?:doesn't|does not) concern me\b|\b(?:i|i'm|im|i am) (?:only |just )?(?:handle|handling|do|run|manage|look after|work in|working in|work on|in) (?:the )?[a-z]+(?: [a-z]+){0,2}(?: here)?,? not (?:in )?(?:the )?(?:facilities|admin|administration|purchas\w*|procurement|sales|marketing|finance|hr|it|operations|ops|buying|accounts|billing|maintenance|legal|management|contracts)\b|\b(?:don't|do not|dont|no|not sure) (?:know |idea )?who (?:handles|is handling|looks after|deals with|is responsible|is in charge|manages|takes care of|you should|to (?:ask|contact|talk to))\b/,
   /\b(?:isn't|is not|not) (?:something|anything|an area|a topic) (?:i|i'm|im) (?:\w+ )?(?:deal with|handle|work on|look after|own|manage|decide on|cover|am responsible for|involved in)\b/,
   // German, Spanish, French, Italian, Dutch: "nicht zuständig", "no soy la persona indicada", "pas la bonne personne"
   /\bnicht (?:zuständig|verantwortlich|(?:der|die) richtige (?:ansprechpartner|ansprechpartnerin|person|kontakt))|\bno soy (?:(?:la persona|el contacto) (?:adecuad|indicad|correct)|quien (?:decide|lleva|se encarga))|\bno (?:me corresponde|es mi área|llevo (?:este|ese) tema)|\b(?:pas|plus) (?:la bonne personne|le bon (?:interlocuteur|contact)|la bonne interlocutrice)|\b(?:pas|plus) (?:de mon ressort|responsable de|en charge de)|\bnon sono (?:io )?(?:la persona giusta|il referente|la referente|il responsabile|la responsabile)|\bnon (?:è|e') di mia competenza|\bniet de (?:juiste|goede) persoon|\bniet (?:verantwoordelijk|mijn afdeling)/,
@@ -89,7 +95,7 @@ export const WRONG_PERSON: Cues = [
 
 /** Handing over: the words before a name or an address that becomes a new lead. */
 export const HANDOVER =
-  /\b(?:talk to|talk with|speak to|speak with|reach out to|get in touch with|contact|connect with|email|e-mail|write to|forward(?:ing|ed)? (?:this |you |it |your (?:note|email|message) )?(?:on )?(?:to|over to)|(?:cc'?ing|cc'?d|cced|cc|copying|looping in|looped in|loop in|adding)|the (?:right |best |correct )?(?:person|contact|one|guy) (?:(?:you (?:want|need|should (?:talk|speak) to|'re after|are after)|to talk to|to speak (?:to|with))(?: now| today| instead| here)? )?(?:is|would be)|you(?:'ll|'d)? (?:want|need) (?=[a-z]+(?: [a-z]+)? (?:for|about|on|regarding|instead)\b)|you(?:'ll|'d| will| would)? (?:want|need)(?: to (?:talk to|speak (?:to|with)|contact|email|reach|write to))?(?= [\w.+-]+@)|(?:he|she|they)(?:'s| is| are) (?:at|on)(?= [\w.+-]+@)|loop(?:ing|ed)? (?=[a-z]+(?: [a-z]+)? in\b)|try|(?:handles|owns|runs|manages|looks after|is in charge of|is responsible for|takes care of) (?:this|that|these|the|all|marketing|sales|purchasing|procurement|it|our|vendor)|(?:is|would be) (?:the|a) (?:right|better|best|correct) (?:person|contact|fit)|(?:is|would be) the (?:one|person|guy|contact) (?:you want|you need|to (?:talk|speak) to|to ask)|(?:my|his|her|their) (?:replacement|successor)(?: is)?|(?:his|her|their) name(?:'s| is)|hand(?:ed|ing)? (?:this|it) (?:over|on) to|pass(?:ed|ing)? (?:this|it|your (?:email|e-mail|message|note|details)) (?:on|along|over) to|ask for|took over|has taken over|(?:this is|that's|this would be|it's) (?:more |better |really |probably |actually )?(?:one |a question |something )?for)\b/;
+  /\b(?:talk to|talk with|speak to|speak with|reach out to|get in touch with|contact|connect with|coordinate with|liaise with|email|e-mail|write to|forward(?:ing|ed)? (?:this |you |it |your (?:note|email|message) )?(?:on )?(?:to|over to)|(?:cc'?ing|cc'?d|cced|cc|copying|looping in|looped in|loop in|adding)|the (?:right |best |correct )?(?:person|contact|one|guy) (?:(?:you (?:want|need|should (?:talk|speak) to|'re after|are after)|to talk to|to speak (?:to|with))(?: now| today| instead| here)? )?(?:is|would be)|you(?:'ll|'d)? (?:want|need) (?=[a-z]+(?: [a-z]+){0,2} (?:for|about|on|regarding|instead)\b)|you(?:'ll|'d| will| would)? (?:want|need)(?: to (?:talk to|speak (?:to|with)|contact|email|reach|write to))?(?= [\w.+-]+@)|(?:he|she|they)(?:'s| is| are) (?:at|on)(?= [\w.+-]+@)|loop(?:ing|ed)? (?=[a-z]+(?: [a-z]+)? in\b)|try|(?:handles|owns|runs|manages|looks after|is in charge of|is responsible for|takes care of|is handling|is dealing with|is looking after) (?:this|that|these|the|all|marketing|sales|purchasing|procurement|it|our|vendor)|(?:is|would be) (?:the|a) (?:right|better|best|correct) (?:person|contact|fit)|(?:is|would be) the (?:one|person|guy|contact) (?:you want|you need|to (?:talk|speak) to|to ask)|(?:my|his|her|their) (?:replacement|successor)(?: is)?|(?:his|her|their) name(?:'s| is)|hand(?:ed|ing)? (?:this|it) (?:over|on) to|pass(?:ed|ing)? (?:this|it|your (?:email|e-mail|message|note|details)) (?:on|along|over) to|ask for|took over|has taken over|(?:this is|that's|this would be|it's) (?:more |better |really |probably |actually )?(?:one |a question |something )?for)\b/;
 
 /** Handing over by phone or chat ("text my colleague Ray"), and in German, Spanish, French, Italian and Dutch. */
 export const HANDOVER_ELSEWHERE =
@@ -110,15 +116,15 @@ export const NOT_NOW: Cues = [
   /\b(?:can't|cannot|can not|won't|couldn't|unable to) (?:do|commit|take|look at|prioriti[sz]e|move forward|start|think about|consider|afford|justify|add|fit)\b(?: [a-z']+){0,3}? (?:(?:right )?now|at the moment|at this (?:time|point)|this (?:year|quarter|month)|until|before|till|yet)\b|\b(?:can't|cannot) do (?:it|this) now\b/,
   // "no chance I'll look at this before the new year": nothing done before a time is a wait until it
   /\b(?:no chance|not|won't|can't(?! wait)|cannot(?! wait)|unlikely to)\b[^.!?]{0,40}\bbefore (?:the )?(?:new year|next (?:year|month|quarter|week)|q[1-4]|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*|spring|summer|autumn|fall|winter|christmas|the holidays)\b/,
-  /\bnot (?:until|till|before)\b|\bnot in (?:the|our|this year's) budget\b/,
+  /\bnot (?:until|till|til|before)\b|\bnot in (?:the|our|this year's) budget\b/,
   // "call me on 0412 555 010" or "on +31 6 …" gives a number, not a time
-  /\b(?:try|ping|email|contact|call|text|bug|nudge|remind|write|ask|hit) (?:me|us) (?:up |again |back )?(?:in|after|next|around|later|closer|early|towards|toward|once|when|at the|on|mid)\b(?! (?:\+|\(?\d{3}|\d{1,4}[ .-]\d{3}))/,
-  /\b(?:try|ask) (?:again|back) (?:in|after|next|around|later|closer|early|once|when|on)\b/,
+  /\b(?:try|ping|email|contact|call|text|message|msg|bug|nudge|remind|write|ask|hit|drop) (?:me|us) (?:a (?:line|note|message|text|email) )?(?:up |again |back )?(?:in|after|next|around|later|closer|nearer|early|towards|toward|once|when|at the|on|mid)\b(?! (?:\+|\(?\d{3}|\d{1,4}[ .-]\d{3}|(?:you|u|ya)(?: can| get a| have a| are free|'re free| re free|r free)\b))|\b(?:ask|try|contact|message|text|email|ping) (?:me|us) (?:again|back) then\b/,
+  /\b(?:try|ask) (?:again|back) (?:in|after|next|around|later|closer|early|once|when|on)\b|\btry (?:again |back )?(?:in|after|around|mid|early|late) (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|spring|summer|fall|autumn|winter|the new year|q[1-4]|\d+ (?:days|weeks|months))/,
   // "revert back in April" is Indian English for "write back"; "follow up on leads" names no time
-  /\b(?:check|circle|come|get|reach|follow|touch|loop|revert)(?: (?:back|up|base|out))?(?: out)?(?: (?:with|to) (?:me|us))?(?: again)? (?:in|after|next|around|later|closer|early|towards|toward|once|when|at the|on (?=the \d|\d|(?:mon|tue|wed|thu|fri|sat|sun|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b))\b/,
+  /\b(?:check|circle|come|get|reach|follow|touch|loop|revert)(?: (?:back|up|base|out))?(?: out)?(?: (?:with|to) (?:me|us))?(?: again)? (?:in(?! (?:for|touch|person|here|there|now|today|tomorrow)\b)|after|next|around|later|closer|nearer|early|towards|toward|once|when|at the|(?:at |by |towards )?(?:the )?(?:end|start|beginning|middle) of|on (?=the \d|\d|that (?:date|day)|(?:mon|tue|wed|thu|fri|sat|sun|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b))\b/,
   /\b(?:reconnect|revisit|regroup|talk again|speak again|pick this up|pick it up|pick this back up|chat again)\b.*\b(?:in|after|next|later|around|then|once)\b/,
   // a reopening or a settling-in first: "we reopen in September", "once she's settled in we'll look at tools"
-  /\b(?:re-?open(?:s|ing)?|back open) (?:in|on|after|from|next|mid|early|late)\b|\bonce (?!you\b|u\b)(?:[a-z']+ ){1,8}?(?:we'll|we will|i'll|i will|we can|i can) (?:\w+ )?(?:look|revisit|review|consider|evaluate|talk|chat|pick (?:this|it) up|get back|reach out|circle back|have a (?:proper )?look)\b/,
+  /\b(?:re-?open(?:s|ing)?|back open) (?:in|on|after|from|next|mid|early|late)\b|\bonce (?!you\b|u\b)(?:[a-z']+ ){1,8}?(?:we'll|we will|i'll|ill|i will|we can|i can|i'd|we'd) (?:\w+ )?(?:look|revisit|review|consider|evaluate|talk|chat|pick (?:this|it) up|get back|reach out|circle back|have a (?:proper )?look|have (?:the |more |some )?time)\b/,
   /\bmaybe (?:later|next|in|after|down the road|another time)\b/,
   /\b(?:put|set|make|pop|add|create) (?:in |up )?(?:a |an )?(?:reminder|follow-?up|note|task)(?: in)? (?:for|to (?:reach|follow|check|ping|contact))\b/,
   /\b(?:later this year|down the (?:road|line)|another time|some other time|in a (?:few|couple(?: of)?) (?:weeks|months))\b/,
@@ -162,7 +168,7 @@ export const NO: Cues = [
   // the decision taken, elsewhere: "this one's off the table", "we have made our decision and it is not you"
   /\b(?:this(?: one)?|it|that|the (?:project|deal|purchase))(?:'s| is) off the table\b|\b(?:made|reached) (?:our|a|the|my) decision\b.{0,30}\b(?:isn't|is not|it's not|not) (?:you|your (?:company|team|product|offer))\b/,
   // doing it without a vendor: "we'll keep doing it ourselves", "we handle all of this internally"
-  /\b(?:keep|keeping|continue|continuing|carry on) (?:to )?(?:doing|do|handling|handle|running|managing) (?:it|this|that|everything|things|all of (?:it|this|that)) (?:ourselves|myself|internally|in-?house)\b/,
+  /\b(?:keep|keeping|continue|continuing|carry on) (?:to )?(?:doing|do|handling|handle|running|managing) (?:it|this|that|everything|things|all of (?:it|this|that)|(?:the|our|my) [a-z]+(?: [a-z]+)?) (?:ourselves|myself|internally|in-?house)\b/,
   // German, Spanish, French, Italian, Dutch: "kein Interesse", "no nos interesa", "pas intéressé"
   /\b(?:(?:ce )?n'est pas pour nous|pas pour nous|no es para nosotros|nichts für uns|nicht für uns|non fa per noi|niets voor ons|niet voor ons|(?:wir )?haben (?:bereits|schon) (?:einen|eine|ein) (?:anbieter|lösung|partner|dienstleister|tool|system))/,
   /\b(?:kein bedarf|nein,? danke|brauchen wir nicht|no,? gracias|no (?:lo )?necesitamos|ya (?:tenemos|contamos con) (?:una?|nuestr[oa]) (?:soluci|proveedor|herramienta|sistema|equipo|agencia)|non,? merci|pas besoin|nous avons déjà (?:une? )?(?:solution|prestataire|fournisseur|outil)|no,? grazie|non ci serve|non ne abbiamo bisogno|abbiamo già (?:una?|il nostro) (?:soluzione|fornitore|strumento)|nee,? (?:dank (?:je|u)(?:wel)?|bedankt)|geen behoefte|(?:we )?hebben (?:al|reeds) (?:een )?(?:oplossing|leverancier|tool))/,
@@ -170,7 +176,7 @@ export const NO: Cues = [
   /\b(?:we|i|they)(?:'re|'ve| are| have)? (?:(?:went|go|gone|decided to go|going|ended up going|partnered|moved forward|moving forward|going ahead|gone ahead|went ahead) with|chose|chosen|selected|picked|signed with|signed up with|decided on|ended up with) (?:another|a different|an other|someone|somebody|a competitor|your competitor|one of (?:your|the|their) (?:competitors|rivals)|a local|an in-house|our own|(?!(?:you|your|yours|u|ur|it|this|that|the|a|an|one|which|what)\b)[a-z0-9]+)\b/,
   // "went w someone else", "went w/ another vendor": the texting short form of "with"
   /\b(?:went|gone|going|go) w\/? (?:someone|somebody|another|a different|a competitor|one of)\b/,
-  /\b(?:built|build|building|have|use|run) (?:something |one |it |our own )?(?:similar |like (?:this|that|it) )?in-?house\b/,
+  /\b(?:built|build|building|have|use|run) (?:something |one |it |our own (?:[a-z-]+ ){0,2})?(?:similar |like (?:this|that|it) )?in-?house\b/,
   /\b(?:we|i) (?:use|have|built|build|run) (?:our own|an in-house|in-house|something in-house)\b/,
   /^(?:no|nope|nah)[.!,]+ (?:we|i|thanks|thank|not|our)\b/,
   // a reply that ends on a bare "No." (the close of a sarcastic one), or the answer called a no
@@ -190,10 +196,16 @@ export const NO: Cues = [
   /\b(?:we're|were|we are|i'm|im|i am) (?:all )?(?:set|good|covered|sorted|happy with|fine with|satisfied with|locked in|committed to|sticking with)(?: (?:thanks|thank you|with|for now|here|on this|on that)|$|[.,!])/,
   /\b(?:we'll|well|we will|i'll|ill|i will|gonna|going to) (?:stick with|pass)\b(?! (?:this|it|that|your \w+|the \w+|them)? ?(?:along|on to|to|over|around|round|up|through|onto))/,
   /\b(?:pass on this|hard pass|not for (?:us|me)(?! to\b)|(?:not|isn't|is not|aren't|wasn't) (?:really )?(?:a |the )?(?:good |great |right |strong )?(?:fit|match)|(?:not|isn't|is not) (?:really )?something (?:we|i)(?:'d| would| will|'ll|'re| are|'m| am)? (?:\w+ )?(?:need|want|use|using|buy|consider|pursu|interested)\w*|(?:not|isn't|is not) relevant|no (?:thanks?|thx|thank you|ty|ta|cheers)|nope|nah)\b/,
-  /\b(?:don't|do not|won't|will not|wouldn't|dont|wont|wouldnt) (?:really )?(?:need|want|require|use|buy)\b(?! to (?:miss|lose|forget|delay|wait|rush|keep you waiting))/,
+  /\b(?:don't|do not|won't|will not|wouldn't|dont|wont|wouldnt) (?:really )?(?:need|want|require|use|buy)\b(?! to (?:miss|lose|forget|delay|wait|rush|keep you waiting|be (?:locked|tied|stuck)|commit))/,
   /\b(?:not|no longer) (?:looking|in the market|buying|pursuing|going to (?:move forward|proceed|pursue|buy|purchase|go ahead))\b/,
   /^(?:i'll |we'll |i will |we will )?pass(?:[.!,]+ ?(?:thanks|thank you|thx)?)?[.!]*$/,
   /\bdecided (?:not to|against|to go (?:another|a different) (?:way|direction))\b/,
+  // a refusal in the progressive or the first person: "we won't be needing this", "I'm not joining a gym"
+  /\b(?:won't|wont|will not|shan't|not going to) be (?:needing|using|requiring|buying|purchasing|going (?:for|ahead with)|signing up|taking (?:this|it|you|that) (?:up|further|forward)|pursuing)(?= (?:this|it|that|them|these|those|you|your|anything|any|one|the (?:service|product|software|tool|platform|offer|system|package|membership)s?)\b|$|[.,;!])|\b(?:i'm|im|i am|we're|we are) (?:just |simply )?not (?:going to |gonna )?(?:join|joining|sign(?:ing)? up|buying|purchasing|subscribing|enrolling)\b(?! (?:the|this|our|your|today's|tomorrow's|a) (?:call|meeting|demo|zoom|webinar|session|chat)\b)/,
+  // another supplier chosen in other words: "we have decided for another supplier", "opted for a different provider"
+  /\b(?:decided|opted|settled) (?:for|on) (?:another|a different|an other|a competing|a cheaper|a local|someone else's) (?:supplier|vendor|provider|company|firm|agency|partner|solution|product|tool|platform|service|contractor|installer|offer)\b/,
+  // the price out of reach for good: "well out of our league and that's not going to change"
+  /\b(?:out of|beyond|outside(?: of)?) (?:our|my) (?:league|price range|budget|reach|means)\b(?=[^.!?]{0,60}\b(?:(?:isn't|is not|not|won't|will not|never) (?:going to )?change|never)\b)/,
   /\b(?:please )?(?:don't|do not) (?:follow up|bother)\b/,
   /^(?:no|nope|nah|non|nein|nee)[.!]*$/,
 ];
@@ -216,7 +228,7 @@ export const HEDGE =
 
 /** A time proposed or accepted, or a call to be booked. */
 export const MEETING: Cues = [
-  /\b(?:book|schedule|set up|setup|arrange|grab|hop on|jump on|have|find|do) (?:a |some |an? )?(?:quick |short |brief |15 ?min(?:ute)? |30 ?min(?:ute)? )?(?:call|meeting|demo|time|chat|zoom|teams call|slot|walkthrough)\b/,
+  /\b(?:book|schedule|set up|setup|arrange|grab|hop on|jump on|have|find|do|come (?:in |by |over |round |around )?for) (?:a |some |an? |the )?(?:quick |short |brief |15 ?min(?:ute)? |30 ?min(?:ute)? )?(?:call|meeting|demo|time(?! to (?:think|look|read|consider|decide|review))|chat|zoom|teams call|slot|walkthrough|(?:site )?visit|tour|viewing|consultation|appointment|measure-?up|inspection)\b/,
   /\b(?:calendar invite|send (?:me |us |over )?(?:an? |the )?(?:invite|calendar)|my calendar|calendly|booking link|(?:calendar|scheduling|booking) link|booked a (?:slot|time|call)|booked (?:the|a) \d{1,2}(?:[:.]\d\d)?)\b/,
   new RegExp(
     `\\b(?:i'm |im |i am |we're |we are )?free (?:after|before|from|around|between|until|till) (?:\\d|noon|lunch|${WHEN})`,
@@ -225,7 +237,7 @@ export const MEETING: Cues = [
     `\\b${WHEN} (?:works|would work|is good|is fine|sounds good|is perfect|at \\d+|afternoon|morning)\\b`,
   ),
   new RegExp(
-    `\\b(?:how about|what about|how's|hows|how is|let's do|lets do|let's say|lets say|we can do|i can do|does|would|can we do|free|available|works for me on|see you) ${WHEN}\\b`,
+    `\\b(?:how about|what about|how's|hows|how is|let's do|lets do|let's say|lets say|we can do|i can do|does|would|can we do|free|available|works for me on|see you) (?:${WHEN}|\\d{1,2}(?:[:.]\\d\\d| ?(?:am|pm)\\b))`,
   ),
   /\b(?:works for me|that works|i'm free|im free|i am free|we're free|book (?:me|us) in(?! for (?:the|an?|our) (?:install|installation|setup|set-up|delivery|service|job|work|onboarding|order)))\b/,
   new RegExp(
@@ -268,7 +280,7 @@ export const COMPLAINT =
  * offer, so a person answers it ("who is this", "remind me what this was about", "it came through blank").
  */
 export const UNCLEAR =
-  /\b(?:who(?:'s| is) (?:this|that|it from|writing|messaging|texting)(?! for\b)|who (?:are|r) (?:you|u)\b|do (?:i|we) know (?:you|u)\b|(?:what|wat)(?:'s| is) (?:this|that|it) (?:about|regarding|re|for|in reference to)\b|remind me (?:what|who|why|how)\b|is (?:this|that|it) (?:about|regarding|re|in regards? to) (?:the|my|our|an?) [a-z]+\b|(?:did|have) (?:you|u) (?:get|receive|see) (?:the|my|our) (?:[a-z]+ ){0,2}(?:i|we) (?:sent|emailed|texted)\b|(?:came|come|comes) (?:through|thru) (?:blank|empty|garbled|broken|corrupted)\b|is (?:this|that|it|you) (?:the same|that) (?:company|person|people|guy|business|firm|one) (?:that|who|as)\b)/;
+  /\b(?:who(?:'s| is) (?:this|that|it from|writing|messaging|texting)(?! for\b)|who (?:are|r) (?:you|u)\b|do (?:i|we) know (?:you|u)\b|(?:what|wat)(?:'s| is) (?:this|that|it) (?:about|regarding|re|for|in reference to)\b|remind me (?:what|who|why|how)\b|is (?:this|that|it) (?:about|regarding|re|in regards? to) (?:the|my|our|an?) [a-z]+\b|(?:did|have) (?:you|u) (?:get|receive|see) (?:the|my|our) (?:[a-z]+ ){0,2}(?:i|we) (?:sent|emailed|texted)\b|(?:came|come|comes) (?:through|thru) (?:blank|empty|garbled|broken|corrupted)\b|is (?:this|that|it|you) (?:the same|that) (?:company|person|people|guy|business|firm|one) (?:that|who|as)\b|(?:which|what) (?:company|business|firm) (?:is (?:this|that|it)|are (?:you|u))\b|what(?:'s| is) the matter\b)/;
 
 /** A yes, or wanting more. */
 export const INTERESTED: Cues = [
@@ -281,6 +293,8 @@ export const INTERESTED: Cues = [
   /\b(?:yes please|(?:i'm|im|we're) in(?=$|[.!,]| for| too)|count (?:me|us) in|sign (?:me|us) up|let'?s do (?:it|this)|go ahead|keen|love to (?:learn|hear|see|try)|(?:would|i'd|we'd) (?:definitely |really |certainly |very much )?(?:like|love) to (?:learn|know|hear|see|try|get|receive)|want to (?:learn|know(?! (?:if|whether|how|what|when|where|why|which|who)\b)|hear|see|try)|let'?s (?:go|proceed)|please proceed|move forward|move ahead)\b/,
   /\b(?:is|be|looks like|seems like|sounds like|would be) (?:a )?(?:good|great|perfect|strong|solid|right) fit\b|\b(?:are|am|i'm|im|we're)(?: very| really| so| quite)? interest(?:ing)? in\b|\b(?:spot on|right up our (?:street|alley)|just the (?:thing|ticket)) for (?:us|me)\b|\bright up our (?:street|alley)\b|\b(?:you've |you have )?convinced (?:me|us)\b|\b(?:i'm|im|i am|we're|we are) sold\b/,
   /\b(?:need (?:this|something like this)|exactly what we need|been looking for|perfect timing|great timing|good timing)\b/,
+  // liking what they were shown: "we loved the photos of the barn", "I really like your samples"
+  /\b(?:we|i) (?:really |absolutely )?(?:loved|love|liked|like) (?:the|your) (?:photos?|pictures?|look|idea|work|venue|space|product|concept|demo|video|design|samples?|website|portfolio)\b/,
 ];
 
 /**
@@ -291,7 +305,7 @@ export const GO_AHEAD: Cues = [
   /\b(?:re-?send|send|email|forward|share|give)(?: (?:me|us|over|through|across|it|again))*(?: (?:the|your|a|an|our))?(?: (?:final|formal|signed|updated|revised|new|official))? (?:contract|order form|agreement|paperwork|payment link|link to pay|checkout link|sign[- ]?up link|purchase order|offer|quote|proposal|onboarding (?:steps|details|pack|form|docs))\b|\b(?:put together|prepare|draw up|write up) (?:a|the|an|our) (?:formal |final |updated )?(?:quote|proposal|contract|agreement|order|invoice)\b/,
   // the decision to buy, taken or carried out: "we'll go with it", "agreed to move ahead", "I'll get it signed"
   /\b(?:we|i)(?:'ll| will|'re going to| are going to|'ve decided to| have decided to) go (?:ahead )?with (?:it|you|this|that|your|the (?:\w+ )?(?:plan|package|offer|option|quote|proposal))\b|\b(?:agreed|decided|voted|approved it) to (?:move ahead|go ahead|proceed|move forward|sign|buy|go with (?:you|it|this|your))\b|\b(?:i|we)(?:'ll| will) (?:get (?:it|this|them|that|the \w+) signed|sort (?:out )?(?:the )?payment|make (?:the )?payment|route (?:it|them|this) for signatures?)\b|\b(?:everyone|everybody|we)(?:'s|'re| is| are) on board\b|\broll (?:it|this) out\b/,
-  /\b(?:i|we)(?:'ll| will) (?:sign|pay|order|buy|check out|place (?:the|an|our) order)\b|\bready to (?:sign|buy|order|purchase|start|proceed|go ahead|get started|move forward)\b/,
+  /\b(?:i|we)(?:'ll| will) (?:sign|pay|order|buy|check out|place (?:the|an|our) order)\b|\bready to (?:sign|buy|order|purchase|start|proceed|go ahead|get started|move forward)\b|\bput (?:me|us|my name|our names?) down for\b|\btwisted my arm\b|^go on then\b/,
   /\b(?:want|like|keen|ready|happy) to (?:continue with (?:you|your)|proceed|go ahead|get started|sign up|place an order)\b|\bstill (?:want|keen on|interested in)\b|\b(?:i'd|i would|we'd|we would) still (?:like|love|want)\b(?! to (?:keep|think|wait|hold|look around|shop around|compare))/,
   /\b(?:what(?:'s| is| are)|whats|wats) (?:the )?next(?: steps?)?(?=$|[?.!,]| (?:on|from|for) (?:your|my|our|us|me)\b)|\bnext steps\b|\bget the ball rolling\b|\bwhat do you need (?:from (?:me|us))\b|\bhow do (?:we|i) (?:proceed|sign up|move forward|pay|get started|start|kick off)\b|\bwhen can (?:we|i) (?:start|begin|get started|sign|kick off)\b|\bwhere do (?:i|we) sign\b|\bready when you are\b|\blet'?s get (?:this|it) (?:done|going|started)\b/,
 ];
@@ -302,4 +316,4 @@ export const NEGATED =
 
 /** Where an aside starts: the words after it are about something else ("Random question though, …", "Unrelated, …"). */
 export const ASIDE =
-  /(?:^|[.!?;—–-] *)(?:(?:a |one )?(?:random|unrelated|quick unrelated|separate|side|different) (?:question|note|thing)|unrelated(?: question)?[,:]|off[- ]topic|on (?:a|another) (?:separate|different|side|unrelated) note|on another note)\b/;
+  /(?:^|[.!?;—–-] *)(?:(?:a |one )?(?:random|unrelated|quick unrelated|separate|side|different) (?:question|note|thing)|unrelated(?: question)?[,:]|off[- ]topic|on (?:a|another) (?:separate|different|side|unrelated) note|on another note|out of curiosity|just (?:out of )?curious)\b/;

@@ -24,10 +24,11 @@ const NAME =
 const NAME_BEFORE = /([A-Z][\p{L}'’-]+(?: [A-Z][\p{L}'’-]+)?)(?: \([^)]*\))?,? (?:\S+ ){0,2}$/u;
 /** Capitalised words that are not names: sentence words, pronouns, teams, days. */
 const NOT_A_NAME =
-  /^(?:I|I'm|I’m|Me|We|Us|You|He|She|They|Him|Her|Them|Our|My|Your|The|This|That|It|Sales|Marketing|Procurement|Purchasing|Support|Finance|Legal|IT|HR|Team|Someone|Somebody|Anyone|Please|Thanks|Thank|Hi|Hey|Hello|Regards|Best|Cheers|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|August|September|October|November|December|Q[1-4]|Yes|No|Not|Sorry|Unfortunately|Cc|CC|And|Or|But|He's|She's|Who|Whoever|Instead|Directly|Them|Also|CEO|CFO|CTO|COO|CMO|CIO|VP|SVP|EVP|Head|Director|Manager|Lead|Founder|Owner|President|Partner|Ops|Operations|Kollege|Kollegen|Kollegin|Herr|Herrn|Frau|Chef|Chefin|Leiter|Leiterin|Einkauf|Geschäftsführer|Geschäftsführerin|Bitte|Sie|Ihnen|Slack|Teams|Zoom|LinkedIn|WhatsApp|Signal)$/;
+  /^(?:I|I'm|I’m|Me|We|Us|You|He|She|They|Him|Her|Them|Our|My|Your|The|This|That|It|Sales|Marketing|Procurement|Purchasing|Support|Finance|Legal|IT|HR|Team|Someone|Somebody|Anyone|Please|Thanks|Thank|Hi|Hey|Hello|Regards|Best|Cheers|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|August|September|October|November|December|Q[1-4]|Yes|No|Not|Sorry|Unfortunately|Cc|CC|And|Or|But|He's|She's|Who|Whoever|Instead|Directly|Them|Also|CEO|CFO|CTO|COO|CMO|CIO|VP|SVP|EVP|Head|Director|Manager|Lead|Founder|Owner|President|Partner|Ops|Operations|Kollege|Kollegen|Kollegin|Herr|Herrn|Frau|Chef|Chefin|Leiter|Leiterin|Einkauf|Geschäftsführer|Geschäftsführerin|Bitte|Sie|Ihnen|Slack|Teams|Zoom|LinkedIn|WhatsApp|Signal|Mr|Mrs|Ms|Mx|Dr|Sir|Madam|Shri|Smt)$/;
 
 function sentences(text: string): string[] {
-  return text.split(/(?<=[.!?;])\s+|\n+/).filter((s) => s.trim() !== '');
+  // "Mr. Suresh Rao" is one sentence: a title's full stop ends no sentence
+  return text.split(/(?<=[.!?;])(?<!\b(?:Mr|Mrs|Ms|Mx|Dr)\.)\s+|\n+/).filter((s) => s.trim() !== '');
 }
 
 /** The leading words of `words` that can be a name: "Priya Shah", not "Sales Team" or "Thanks". */
@@ -73,13 +74,27 @@ function nameBefore(previous: string | undefined): string | undefined {
 const AFTER_NAME =
   /^(?:handles|owns|runs|manages|looks after|is in charge|is responsible|takes care|is |would be)/;
 
+/** "+ Ana (ana@…), who manages memberships": a sentence that starts by adding a person to the thread. */
+const ADDED = /^\+ ?(?=\p{L})/u;
+/** The cue names a role and no one ("contact our accountant instead?"): the next sentence may give the person. */
+const ROLE_ONLY = /^(?:my|our|the|his|her|their) (?:[\p{L}-]+ ){0,3}?[\p{L}-]+(?: instead)?\W*$/u;
+
+/** "Hamish McLeod, hamish@…": the name and address a sentence starts with, after a cue that named only a role. */
+function personIn(sentence: string | undefined, own: string | undefined): Referral | undefined {
+  if (!sentence) return undefined;
+  const email = [...sentence.matchAll(EMAIL)].map((m) => m[0].toLowerCase()).find((e) => e !== own);
+  const name = nameIn(NAME.exec(sentence.trim())?.[1]);
+  return email && name ? { email, name } : undefined;
+}
+
 /** The person the reply hands over to, or undefined; `self` (the lead's own address) is never a referral. */
 export function findReferral(text: string, self?: string): ReferralFound | undefined {
   const own = self?.trim().toLowerCase();
   const all = sentences(text);
+  let named: ReferralFound | undefined;
   for (const [i, sentence] of all.entries()) {
     const lower = sentence.toLowerCase().replace(/[’‘`´]/g, "'");
-    const cue = HANDOVER.exec(lower) ?? HANDOVER_ELSEWHERE.exec(lower);
+    const cue = HANDOVER.exec(lower) ?? HANDOVER_ELSEWHERE.exec(lower) ?? ADDED.exec(lower);
     if (!cue) continue;
     const emails = [...sentence.matchAll(EMAIL)].map((m) => m[0].toLowerCase()).filter((e) => e !== own);
     // "adressez-vous à Marie": the preposition after the verb is not part of the name
@@ -95,11 +110,17 @@ export function findReferral(text: string, self?: string): ReferralFound | undef
         : (nameIn(NAME.exec(afterCue)?.[1]) ??
           (lowerName ? `${lowerName[0]?.toUpperCase()}${lowerName.slice(1)}` : undefined));
     const email = emails[0];
-    if (!email && !name) continue;
+    if (!email && !name) {
+      // taken only when no sentence hands over by itself: the next one may have its own cue and name
+      const next = ROLE_ONLY.test(afterCue) ? personIn(all[i + 1], own) : undefined;
+      if (next && !named)
+        named = { referral: next, cue: sentence.slice(cue.index, cue.index + cue[0].length).trim() };
+      continue;
+    }
     return {
       referral: { ...(email ? { email } : {}), ...(name ? { name } : {}) },
       cue: sentence.slice(cue.index, cue.index + cue[0].length).trim(),
     };
   }
-  return undefined;
+  return named;
 }

@@ -57,6 +57,6 @@ export const OTHER_LANGUAGES: readonly { readonly id: string; readonly pattern: 
   {
     id: 'nl-remove',
     pattern:
-      /\b(?:uitschrijven|afmelden|uitgeschreven)\b|\b(?:schrijf|meld) (?:me|mij|ons) (?:\S+ )?(?:uit|af)\b|\bverwijder (?:me|mij|ons|mijn (?:gegevens|emailadres|adres|nummer))\b|\bgeen (?:emails?|mails?|mailtjes|berichten|nieuwsbrieven|sms|reclame) meer\b|\b(?:mail|bel|contacteer|stuur|benader) (?:me|mij|ons) (?:\S+ )?niet meer\b|\bhaal (?:me|mij|ons) (?:\S+ )?(?:van|uit) (?:de|jullie|uw|deze|je) (?:lijst|mailinglijst|verzendlijst|database|bestand)\b|\bstop (?:nu )?met (?:mailen|emailen|bellen|smsen|sturen|berichten)\b/,
+      /\b(?:uitschrijven|afmelden|uitgeschreven)\b|\b(?:schrijf|meld) (?:me|mij|ons) (?:\S+ )?(?:uit|af)\b|\bverwijder (?:(?:alstublieft|alsjeblieft|aub|graag|even|svp) )?(?:me|mij|ons|mijn (?:gegevens|emailadres|adres|nummer))\b|\bgeen (?:emails?|mails?|mailtjes|berichten|nieuwsbrieven|sms|reclame) meer\b|\b(?:mail|bel|contacteer|stuur|benader) (?:me|mij|ons) (?:\S+ )?niet meer\b|\bhaal (?:me|mij|ons) (?:\S+ )?(?:van|uit) (?:de|jullie|uw|deze|je) (?:lijst|mailinglijst|verzendlijst|database|bestand)\b|\bstop (?:nu )?met (?:mailen|emailen|bellen|smsen|sturen|berichten)\b/,
   },
 ];

@@ -175,6 +175,21 @@ const RULES: readonly Rule[] = [
       `\\b${alt('remove', 'removing', 'take', 'took', 'taking', 'delete', 'deleting', 'drop', 'unsubscribe', 'erase', 'unenroll', 'unenrol', 'unlist', 'get', 'scrub', 'strike', 'cross', 'pull')} ${ME} ${FROM_LIST}\\b`,
     ),
   },
+  // "take me of ur emails": "off" written "of", the object a list or messages all the same
+  {
+    id: 'take-me-of',
+    pattern: new RegExp(
+      `\\b${alt('take', 'took', 'taking', 'get')} ${ME} of ${DETERMINERS}(?:${LIST}|${CONTACT})\\b`,
+    ),
+  },
+  // "Where did you get my number? … Delete it.": a bare removal of the address or number they ask how we got
+  // (the look-behinds sit after the verb so they run only where one is, not at every character)
+  {
+    id: 'delete-it-named',
+    pattern: new RegExp(
+      `(?:^|\\| )(?:${alt('please', 'pls', 'plz', 'just', 'kindly', 'so', 'now')} )*${alt('delete', 'erase', 'remove', 'wipe', 'bin', 'scrub', 'destroy')} ${alt('it', 'that', 'them')}(?<=\\b(?:${alt('how', 'where', 'who')}(?: \\S+){0,3} ${alt('get', 'got', 'find', 'found', 'obtain', 'obtained', 'buy', 'bought')}|never ${alt('gave', 'given', 'shared', 'provided')}(?: ${alt('you', 'u')})?) ${alt('this', 'my', 'our')} (?:${alt('email', 'phone', 'cell', 'mobile', 'personal')} )?${alt('address', 'number', 'email', 'details', 'data', 'info', 'information')}\\b.*)(?<!\\bnew (?:\\S+ )?${alt('address', 'number', 'email')}\\b.*)(?:${END}| ${FROM_LIST}\\b)`,
+    ),
+  },
   // "take me off.", "take us off please"
   { id: 'take-me-off', pattern: new RegExp(`\\b${alt('take', 'get')} ${ME} off${END}`) },
   // "remove me.", "unsubscribe me please"
