@@ -46,9 +46,11 @@ export function lambdaEnvironment(root: string): Record<string, string> {
     inboundPrefix: 'inbound/',
     apiUrl: 'https://bench.execute-api.us-east-1.amazonaws.com',
   });
+  // The stack names the reader for the mail parser (lib/inbound-email.ts).
+  const deployed = { ...settings, readReplyFunction: 'Followup-ReadReply' };
   return Object.assign(
     { AWS_REGION: 'us-east-1' },
-    ...FUNCTION_NAMES.map((name) => environmentFor(name, settings)),
+    ...FUNCTION_NAMES.map((name) => environmentFor(name, deployed)),
   );
 }
 

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { loadCadencesSync } from '../functions/adapters/cadence-files.ts';
+import { loadConfig } from '../functions/adapters/config-file.ts';
 import { type QuotaRun, type QuotaSimulationResult, simulateQuotas } from '../local/quota-sim/index.ts';
 import type { Budget, Measured } from './budget.ts';
 
@@ -23,15 +24,25 @@ const find = (runs: readonly QuotaRun[], world: QuotaRun['world'], spread: boole
   runs.find((r) => r.world === world && (r.spread !== null) === spread) as QuotaRun;
 
 export function measureQuotas(): Measured<QuotaFigures> {
-  const cadence = loadCadencesSync(join(ROOT, 'cadences')).find((c) => c.id === 'web-inquiry');
+  const cadences = loadCadencesSync(join(ROOT, 'cadences'));
+  const cadence = cadences.find((c) => c.id === 'web-inquiry');
   if (!cadence) throw new Error('cadences/web-inquiry.json is missing');
+  // The shipped config's own rows: a default deployment must be governed (#15).
+  const shipped = loadConfig(join(ROOT, 'followup.config.json'), new Set(cadences.map((c) => c.id)));
   const started = performance.now();
   const result = simulateQuotas({ cadence, leads: LEADS, seed: 7, day: DAY });
   const seconds = Math.round((performance.now() - started) / 100) / 10;
   const spread = find(result.runs, 'with governor', true);
   const plain = find(result.runs, 'with governor', false);
   const ratio = plain.lateness.p95Seconds > 0 ? spread.lateness.p95Seconds / plain.lateness.p95Seconds : 1;
+  const own = find(result.runs, shipped.sending ? 'with governor' : 'without governor', false);
   const budgets: Budget[] = [
+    {
+      budget:
+        '100,000-lead quota simulation: the shipped followup.config.json is governed and fails 0 executions (no spread)',
+      pass: Boolean(shipped.sending) && own.failedExecutions === 0 && own.duplicateSends === 0,
+      figure: `${shipped.sending ? 'governed' : 'ungoverned'}: ${own.failedExecutions} failed, ${own.duplicateSends} duplicates`,
+    },
     {
       budget: '100,000-lead quota simulation: 0 failed executions (governor, spread)',
       pass: spread.failedExecutions === 0,

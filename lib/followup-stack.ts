@@ -222,9 +222,14 @@ export class FollowupStack extends Stack {
       }),
     );
     touch.allowSmsOnly();
+    // "ratePerSecond": "account": the governor reads the account's SendQuota with GetAccount (docs/architecture.md §8.12).
+    const readsAccount = config.sending && typeof config.sending.ratePerSecond !== 'number';
+    if (readsAccount) {
+      touch.addToRolePolicy(new iam.PolicyStatement({ actions: ['ses:GetAccount'], resources: ['*'] }));
+    }
     Validations.of(touch).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'SNS Publish to a phone number (SMS) has no resource ARN; topics are not used for sends.',
+      reason: `SNS Publish to a phone number (SMS) has no resource ARN; topics are not used for sends.${readsAccount ? ' ses:GetAccount has no resource type in the Service Authorization Reference, so it can only be granted on "*".' : ''}`,
     });
 
     const complete = new FollowupFunction(this, 'Complete', {

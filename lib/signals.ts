@@ -19,6 +19,7 @@ import { environmentFor, type FunctionName } from '../functions/runtime/env.ts';
 import { type Settings, type StackOutputs, settingsFromConfig } from '../functions/runtime/settings.ts';
 import { FailureQueue } from './failure-queue.ts';
 import { FollowupFunction } from './followup-function.ts';
+import { mailParser } from './inbound-email.ts';
 import { ReplyInbox } from './reply-inbox.ts';
 
 /** The stack's outputs but those this construct makes: the bucket of received mail and the webhook secret. */
@@ -173,26 +174,22 @@ export class Signals extends Construct {
         ...(this.settings.referralCadence ? [this.settings.referralCadence] : []),
       ]),
     ];
-    const inboundEmail = fn(
-      'InboundEmail',
-      'inbound-email',
-      'A reply by email: stops the cadence, forwards it to the rep',
+    // Replies by email: the parser opens the stored MIME and hands each reply to the reader (docs/architecture.md §4.1).
+    const readReply = fn(
+      'ReadReply',
+      'read-reply',
+      'A reply by email, parsed: stops the cadence, forwards it to the rep',
       replyStarts,
     );
-    inboundEmail.addToRolePolicy(
-      new iam.PolicyStatement({
-        actions: ['s3:GetObject'],
-        resources: [this.inboundMail.arnForObjects(`${INBOUND_PREFIX}*`)],
-      }),
-    );
-    inboundEmail.allowSecretValue(props.unsubscribeKey);
-    inboundEmail.addToRolePolicy(sendEmail);
-    const bucketId = stack.resolve(stack.getLogicalId(this.inboundMail.node.defaultChild as s3.CfnBucket));
-    Validations.of(inboundEmail.role as iam.IRole).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${INBOUND_PREFIX}*]`,
-      reason:
-        'Replies are stored under inbound/ by SES message id; the function reads whichever one arrived.',
+    readReply.allowSecretValue(props.unsubscribeKey);
+    readReply.addToRolePolicy(sendEmail);
+    const inboundEmail = mailParser(this, {
+      settings: this.settings,
+      reader: readReply,
+      bucket: this.inboundMail,
+      prefix: INBOUND_PREFIX,
     });
+    this.functions.push(inboundEmail);
     keepFailures(inboundEmail);
     inbox.deliverTo(inboundEmail);
     this.receiptRuleSetName = inbox.ruleSetName;

@@ -4,9 +4,15 @@ import type { RawMailStore } from '../functions/domain/ports.ts';
 export class MemoryRawMailStore implements RawMailStore {
   private readonly mails = new Map<string, Uint8Array>();
   /** `authorize` runs before each read, as the bucket's IAM would (it throws to deny). */
-  constructor(private readonly authorize?: (messageId: string) => Promise<void>) {}
+  constructor(
+    private readonly authorize?: (messageId: string) => Promise<void>,
+    private readonly prefix = '',
+  ) {}
   put(messageId: string, raw: string): void {
     this.mails.set(messageId, Buffer.from(raw, 'utf8'));
+  }
+  keyOf(messageId: string): string {
+    return `${this.prefix}${messageId}`;
   }
   async get(messageId: string): Promise<Uint8Array | undefined> {
     await this.authorize?.(messageId);

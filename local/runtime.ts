@@ -268,7 +268,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
   await ensureTable(dynamoClient);
   const ddb = DynamoDBDocumentClient.from(dynamoClient, { marshallOptions: { removeUndefinedValues: true } });
 
-  const rawMail = new MemoryRawMailStore(rawMailAuthorizer(iam, settings));
+  const rawMail = new MemoryRawMailStore(rawMailAuthorizer(iam, settings), settings.inboundPrefix);
   const local = localFunctions({ settings, clients, clock, rawMail, ...(iam ? { iam } : {}) });
   for (const [name, run] of local.tasks) functions.set(name, run);
 

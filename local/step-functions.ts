@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { StateMachineDefinition } from '../functions/core/compile.ts';
 import type { Clock } from './clock.ts';
 import { type Foreground, Slots } from './slots.ts';
-import { awaitCapacity } from './step-functions-capacity.ts';
+import { CapacityWaits } from './step-functions-capacity.ts';
 import { type LocalMachine, stateMachineOf } from './step-functions-machines.ts';
 import { CatchUp, inDueOrder } from './step-functions-resume.ts';
 
@@ -102,6 +102,7 @@ export class LocalStepFunctions {
   private readonly machines = new Map<string, LocalMachine>();
   /** Each execution's latest touch instant: the virtual "now" of its Complete task under a simulated clock. */
   private readonly lastDue = new Map<string, Date>();
+  private readonly capacityWaits = new CapacityWaits();
   readonly counters: Counters = { transitions: 0, lambdaInvocations: 0 };
   /** The records still RUNNING, so asking for them costs what is in flight, not every execution so far. */
   private readonly active = new Set<ExecutionRecord>();
@@ -332,7 +333,8 @@ export class LocalStepFunctions {
     }
     // An aborted execution (stopped, or the runtime shutting down) runs nothing more, not even a Retry.
     signal.throwIfAborted();
-    const now = due ?? this.lastDue.get(record.executionArn);
+    const now =
+      this.capacityWaits.nowFor(record.executionArn, due) ?? due ?? this.lastDue.get(record.executionArn);
     // Only a due invocation waits for a slot, so an execution asleep until next week never blocks one due now; the
     // earliest due goes first.
     return this.slots
@@ -351,7 +353,10 @@ export class LocalStepFunctions {
         },
         now?.getTime() ?? 0,
       )
-      .catch((error: unknown) => awaitCapacity(error, this.options.clock, signal));
+      .then(
+        (result) => this.capacityWaits.settled(record.executionArn, result),
+        (error: unknown) => this.capacityWaits.failed(record.executionArn, error, this.options.clock, signal),
+      );
   }
 
   private finish(record: ExecutionRecord, status: ExecutionStatus, details: Partial<ExecutionRecord>): void {

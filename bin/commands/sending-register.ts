@@ -16,10 +16,25 @@ export function registerSending(
     .addHelpText(
       'after',
       `
-Configured by "sending" in followup.config.json (see its JSON Schema): a daily cap with a ramp for a new domain, an
-account-wide send rate, and a pause of every marketing email when bounces or complaints over the last N sends reach
-their threshold. Immediate (transactional) steps are never capped or paused. A touch waiting for capacity retries
-for hours and is never sent twice.`,
+Configured by "sending" in followup.config.json (every field is in followup.config.schema.json); the shipped config
+has one. "sending": false (or no block) turns the governor off: no request of its own, nothing capped or paused.
+  ratePerSecond   emails a second for all touches, one token bucket; "account" (the default): the SES account's
+                  MaxSendRate, read with GetAccount at most every 15 minutes (needs ses:GetAccount, granted on "*":
+                  the action has no resource type)
+  dailyCap        emails a day (the day of timeZone); unset with "account": the account's Max24HourSend (none at -1)
+  ramp, rampStart daily caps for a new domain: day n after rampStart caps at ramp[n], then dailyCap
+  timeZone        where a sending day begins; default defaultTimeZone
+  fallback        {ratePerSecond, dailyCap} while GetAccount cannot be read (logged once): default 1 and 200, the
+                  SES sandbox's limits, safe on any account
+  local           {ratePerSecond, dailyCap?}: what "account" means on the local runtime and in simulate (the local
+                  SES has no GetAccount); default 14 a second, no cap
+  sms             {ratePerSecond}: texts' own bucket, your number's MPS (default 1, a 10DLC number's default; US
+                  toll-free 3, short code 100); texts are never capped
+  pause           {bounceRate, complaintRate, overLast}: pause marketing emails and texts when hard bounces or
+                  complaints over the last overLast sends reach the rate (default 0.04, 0.0008, 1000: below SES's
+                  review levels of 5% and 0.1%)
+Immediate (transactional) steps and reps' task notices are never capped or paused, but take a token. A touch
+waiting for capacity retries for hours (about three days in all) and is never sent twice.`,
     );
   const targets = (command: Command) =>
     command
@@ -35,11 +50,11 @@ for hours and is never sent twice.`,
     sending
       .command('status')
       .description(
-        'emails sent today against the cap, tokens in the bucket, bounce and complaint rates, paused or not',
+        'emails sent today against the cap, the rate in force and where it comes from, tokens in the email and text buckets, bounce and complaint rates, paused or not',
       )
       .option(
         '--json',
-        'print {day, dailyCap?, sentToday, ratePerSecond, tokens, burst, reputation: {sends, bounces, complaints, bounceRate, complaintRate, breach?}, paused?}',
+        'print {day, dailyCap?, sentToday, ratePerSecond, rateSource (config|account|fallback|local), tokens, burst, sms: {ratePerSecond, tokens, burst}, reputation: {sends, bounces, complaints, bounceRate, complaintRate, breach?}, paused?}',
       )
       .addHelpText(
         'after',

@@ -1,4 +1,8 @@
+import { join } from 'node:path';
 import { DateTime } from 'luxon';
+import { loadCadencesSync } from '../../functions/adapters/cadence-files.ts';
+import { loadConfig } from '../../functions/adapters/config-file.ts';
+import type { DeploymentSending } from '../../local/quota-sim/format.ts';
 import { LAMBDA_ASSUMPTION, type SimulationResult, simulate } from '../../local/simulate/index.ts';
 import { table } from '../output.ts';
 import { type AskedEffects, simulatedExperimentLines } from './report-experiments.ts';
@@ -239,6 +243,13 @@ function askedEffects(
   };
 }
 
+/** What the project's followup.config.json says of sending, so the summary names this deployment's rows. */
+function deploymentSending(root: string): DeploymentSending {
+  const cadenceIds = new Set(loadCadencesSync(join(root, 'cadences')).map((c) => c.id));
+  const { sending } = loadConfig(join(root, 'followup.config.json'), cadenceIds);
+  return sending ? { governed: true, ratePerSecond: sending.ratePerSecond } : { governed: false };
+}
+
 /** `followup simulate --aws-quotas`: the cadence's touches through SES, Lambda and Step Functions quotas (local/quota-sim). */
 async function quotaCommand(options: SimulateCliOptions, terminal: Terminal, now: Date): Promise<number> {
   const parsed = parseQuotaOptions(options, now);
@@ -247,7 +258,9 @@ async function quotaCommand(options: SimulateCliOptions, terminal: Terminal, now
     import('../../local/quota-sim/index.ts'),
     import('../../local/quota-sim/format.ts'),
   ]);
-  const cadence = cadenceIn(new URL('../..', import.meta.url).pathname, parsed.cadenceId);
+  const root = new URL('../..', import.meta.url).pathname;
+  const cadence = cadenceIn(root, parsed.cadenceId);
+  const deployment = deploymentSending(root);
   const startedAt = Date.now();
   // A line per run on stderr, as the lead simulation draws its bar: never with --json, whose reader wants stdout.
   const progress = options.json
@@ -260,7 +273,7 @@ async function quotaCommand(options: SimulateCliOptions, terminal: Terminal, now
   terminal.stdout.write(
     options.json
       ? `${JSON.stringify(result, null, 2)}\n`
-      : formatQuotaSummary(result, (Date.now() - startedAt) / 1000),
+      : formatQuotaSummary(result, (Date.now() - startedAt) / 1000, deployment),
   );
   return 0;
 }

@@ -33,8 +33,13 @@ const ENVELOPE_KEYS = ['x-amz-key', 'x-amz-key-v2', 'x-amz-3'] as const;
 export class S3RawMailStore implements RawMailStore {
   constructor(private readonly options: S3RawMailStoreOptions) {}
 
+  /** The object the receipt rule's S3 action stored the message as. */
+  keyOf(messageId: string): string {
+    return `${this.options.prefix ?? ''}${messageId}`;
+  }
+
   async get(messageId: string): Promise<Uint8Array | undefined> {
-    const key = `${this.options.prefix ?? ''}${messageId}`;
+    const key = this.keyOf(messageId);
     try {
       const result = await this.options.client.send(
         new GetObjectCommand({ Bucket: this.options.bucket, Key: key }),

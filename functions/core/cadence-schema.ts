@@ -1,6 +1,6 @@
-import { DateTime, IANAZone } from 'luxon';
 import { DURATION_PATTERN, parseDuration } from './duration.ts';
 import * as z from './zod.ts';
+import { isoParts, isTimeZone } from './zoned.ts';
 
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
@@ -105,7 +105,7 @@ function spreadMessage(input: unknown): string {
 
 const IsoDate = z.string({ error: says('a date', '"YYYY-MM-DD", e.g. "2026-12-25"') }).check(
   z.regex(DATE_RE, { error: says('a date', '"YYYY-MM-DD", e.g. "2026-12-25"'), abort: true }),
-  z.refine((d) => DateTime.fromISO(d, { zone: 'UTC' }).isValid, {
+  z.refine((d) => isoParts(d) !== undefined, {
     error: (issue) => `${showValue(issue.input)} is not a calendar date; use "YYYY-MM-DD", e.g. "2026-12-25"`,
   }),
 );
@@ -239,7 +239,7 @@ export const CadenceSchema = z.described(
       timezone: z.described(
         z.optional(
           z.string({ error: says('a time zone', 'an IANA zone such as "America/Chicago"') }).check(
-            z.refine((zone) => IANAZone.isValidZone(zone), {
+            z.refine((zone) => isTimeZone(zone), {
               error: (issue) =>
                 `${showValue(issue.input)} is not a time zone; use an IANA zone such as "America/Chicago"`,
             }),

@@ -1,8 +1,8 @@
-import { IANAZone } from 'luxon';
 import { formatPath } from './cadence.ts';
 import { UserError } from './errors.ts';
 import { formatMailbox, MailboxInvalid } from './mailbox.ts';
 import * as z from './zod.ts';
+import { isTimeZone } from './zoned.ts';
 
 const email = z.email({
   error: (i) => `${JSON.stringify(i.input)} is not an email address; use e.g. "sales@acme.com"`,
@@ -24,7 +24,7 @@ const e164 = z.string().check(
 const nonEmpty = () => z.string().check(z.minLength(1));
 const count = () => z.number().check(z.int(), z.gte(1));
 const zone = z.string().check(
-  z.refine((name) => IANAZone.isValidZone(name), {
+  z.refine((name) => isTimeZone(name), {
     error: (i) => `${JSON.stringify(i.input)} is not an IANA time zone; use e.g. "America/Chicago"`,
   }),
 );
@@ -84,12 +84,19 @@ export const DEFAULT_REENGAGE_CADENCE = 're-engage';
  */
 const rate = (what: string) =>
   z.number({ error: `must be a ${what} between 0 and 1, e.g. 0.04` }).check(z.gt(0), z.lt(1));
+const perSecond = () => z.number({ error: 'must be a number of sends a second, e.g. 14' }).check(z.gt(0));
+/** `ratePerSecond: "account"`: SES's MaxSendRate and Max24HourSend, asked with GetAccount (docs/architecture.md §8.12). */
+export const ACCOUNT_RATE = 'account';
+/** What an SES account in the sandbox may send (SES quotas: 1 email a second, 200 in 24 hours): safe on any account. */
+export const SANDBOX_LIMITS = { ratePerSecond: 1, dailyCap: 200 } as const;
+/** A 10DLC number's default MPS in End User Messaging SMS; a US toll-free number has 3, a short code 100. */
+export const DEFAULT_SMS_RATE = 1;
 export const SendingConfigSchema = z.described(
   z.strictObject({
     dailyCap: z.optional(
       z.described(
         count(),
-        'Most emails the sender sends in a day (the day of timeZone); immediate steps count but are never held. Unset: no cap.',
+        'Most emails the sender sends in a day (the day of timeZone); immediate steps count but are never held. Unset: the account\'s Max24HourSend with "ratePerSecond": "account" (none when SES says -1), else no cap.',
       ),
     ),
     ramp: z._default(
@@ -108,7 +115,7 @@ export const SendingConfigSchema = z.described(
     timeZone: z.optional(
       z.described(
         z.string().check(
-          z.refine((zone) => IANAZone.isValidZone(zone), {
+          z.refine((zone) => isTimeZone(zone), {
             error: (i) => `${JSON.stringify(i.input)} is not an IANA time zone; use e.g. "America/Chicago"`,
           }),
         ),
@@ -117,10 +124,45 @@ export const SendingConfigSchema = z.described(
     ),
     ratePerSecond: z._default(
       z.described(
-        z.number().check(z.gt(0)),
-        "Emails a second across all touches (a token bucket in DynamoDB): your SES account's maximum send rate.",
+        z.union([z.literal(ACCOUNT_RATE), perSecond()], {
+          error: (i) =>
+            `${JSON.stringify(i.input)} is not a rate; use "account" or a number of emails a second, e.g. 14`,
+        }),
+        'Emails a second across all touches (a token bucket in DynamoDB). "account": the SES account\'s MaxSendRate, asked with GetAccount at most every 15 minutes; if that fails, fallback.',
       ),
-      14,
+      ACCOUNT_RATE,
+    ),
+    fallback: z._default(
+      z.described(
+        z.strictObject({
+          ratePerSecond: z._default(perSecond(), SANDBOX_LIMITS.ratePerSecond),
+          dailyCap: z._default(count(), SANDBOX_LIMITS.dailyCap),
+        }),
+        "The rate and daily cap while GetAccount cannot be read (logged once): the SES sandbox's 1 a second and 200 a day, safe on any account.",
+      ),
+      { ...SANDBOX_LIMITS },
+    ),
+    local: z._default(
+      z.described(
+        z.strictObject({ ratePerSecond: z._default(perSecond(), 14), dailyCap: z.optional(count()) }),
+        'What "account" means on the local runtime and in simulate, which have no SES account to ask (the local SES has no GetAccount).',
+      ),
+      { ratePerSecond: 14 },
+    ),
+    sms: z._default(
+      z.described(
+        z.strictObject({
+          ratePerSecond: z._default(
+            z.described(
+              perSecond(),
+              "Texts a second, a bucket of their own: your origination number's MPS (10DLC 1 by default, US toll-free 3, short code 100).",
+            ),
+            DEFAULT_SMS_RATE,
+          ),
+        }),
+        'Texts: their own token bucket; marketing texts stop while sending is paused.',
+      ),
+      { ratePerSecond: DEFAULT_SMS_RATE },
     ),
     pause: z._default(
       z.described(
@@ -141,12 +183,12 @@ export const SendingConfigSchema = z.described(
             1000,
           ),
         }),
-        'Pause every marketing email when bounces or complaints over the last overLast sends reach the rate; `followup sending resume` resumes.',
+        'Pause every marketing email and text when bounces or complaints over the last overLast sends reach the rate; `followup sending resume` resumes.',
       ),
       { bounceRate: 0.04, complaintRate: 0.0008, overLast: 1000 },
     ),
   }),
-  'The sending governor: a daily cap with a ramp, an account-wide send rate and a reputation pause. Immediate (transactional) steps are never capped or paused.',
+  'The sending governor: a daily cap with a ramp, an account-wide send rate, a rate for texts and a reputation pause. Immediate (transactional) steps are never capped or paused.',
 );
 export type SendingConfig = z.output<typeof SendingConfigSchema>;
 
@@ -204,7 +246,7 @@ export const FollowupConfigSchema = z.strictObject({
     .array(https)
     .check(z.minLength(1, { error: 'must list the site(s) whose forms post leads' })),
   defaultTimeZone: z.string().check(
-    z.refine((zone) => IANAZone.isValidZone(zone), {
+    z.refine((zone) => isTimeZone(zone), {
       error: (i) => `${JSON.stringify(i.input)} is not an IANA time zone; use e.g. "America/Chicago"`,
     }),
   ),
@@ -248,7 +290,10 @@ export const FollowupConfigSchema = z.strictObject({
     }),
     { activateRuleSet: false },
   ),
-  sending: z.optional(SendingConfigSchema),
+  sending: z.described(
+    z.optional(z.union([z.literal(false), SendingConfigSchema])),
+    'The sending governor (docs: README › Sending at scale). false: ungoverned, no request of its own; leaving it out is the same.',
+  ),
   api: z._default(z.strictObject({ rateLimit: count(), burstLimit: count() }), {
     rateLimit: 20,
     burstLimit: 40,
@@ -266,6 +311,19 @@ export interface CadenceFacts {
   readonly cartCadences?: ReadonlySet<string>;
 }
 
+type Issue = z.core.$ZodIssue;
+
+/**
+ * `"sending": false | {…}` fails as one "Invalid input" union issue: name the problems of the branch the value meant
+ * instead (the one whose issues are not about the value's own type), so a bad field says which and how to fix it.
+ */
+function branchIssues(issue: Issue): Issue[] {
+  if (issue.code !== 'invalid_union' || issue.errors.length === 0) return [issue];
+  const meant = issue.errors.find((branch) => branch.some((i) => i.path.length > 0));
+  if (!meant) return [issue];
+  return meant.map((i) => ({ ...i, path: [...issue.path, ...i.path] }) as Issue).flatMap(branchIssues);
+}
+
 /** Validates the deployment configuration; every problem is named with its field and how to fix it. */
 export function parseConfig(
   raw: unknown,
@@ -276,7 +334,7 @@ export function parseConfig(
   const result = FollowupConfigSchema.safeParse(raw, { reportInput: true });
   const problems = result.success
     ? []
-    : result.error.issues.map((i) => `${formatPath(i.path)}: ${i.message}`);
+    : result.error.issues.flatMap(branchIssues).map((i) => `${formatPath(i.path)}: ${i.message}`);
   if (result.success) {
     const { referralCadence, reengageCadence } = result.data.replies;
     const named = [

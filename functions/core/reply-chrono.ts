@@ -1,9 +1,9 @@
 import { de, en, es, fr, it, nl } from 'chrono-node';
-import { DateTime } from 'luxon';
+import { UTC_ZONE, Zoned } from './zoned.ts';
 
 /*
  * chrono-node's casual readers for the languages replies arrive in. The package marks itself free of side effects, so
- * a bundle keeps only these four locales (the same bytes as importing `chrono-node/en` and the others, whose
+ * a bundle keeps only these six locales (the same bytes as importing `chrono-node/en` and the others, whose
  * subpath exports vitest's resolver cannot find). chrono reads dates and relative spans; a sales reply also names periods it has no
  * parser for ("after Q2", "next quarter", "in the new year", "after the summer", German "bis 14.12."), added here
  * through chrono's own Parser interface so every date still comes out of one library.
@@ -14,16 +14,16 @@ type Parser = Chrono['parsers'][number];
 type Context = Parameters<Parser['extract']>[0];
 
 /** The reference's calendar day, in the zone the caller handed chrono (as its offset). */
-function today(context: Context): DateTime {
+function today(context: Context): Zoned {
   const ref = context.createParsingComponents();
-  return DateTime.utc(ref.get('year') ?? 1970, ref.get('month') ?? 1, ref.get('day') ?? 1);
+  return Zoned.date(ref.get('year') ?? 1970, ref.get('month') ?? 1, ref.get('day') ?? 1, UTC_ZONE) as Zoned;
 }
 
 /** The first day of `month` (1-based, may run past 12) in the reference's year or the next, whichever is ahead. */
 function nextStartOf(context: Context, month: number, year?: number) {
   const now = today(context);
-  let start = DateTime.utc(year ?? now.year, 1, 1).plus({ months: month - 1 });
-  while (year === undefined && start <= now) start = start.plus({ years: 1 });
+  let start = (Zoned.date(year ?? now.year, 1, 1, UTC_ZONE) as Zoned).plus({ months: month - 1 });
+  while (year === undefined && start.ms <= now.ms) start = start.plus({ years: 1 });
   return { year: start.year, month: start.month, day: start.day };
 }
 
@@ -87,18 +87,19 @@ const germanDayMonth: Parser = {
     const [day, month] = [Number(match[1]), Number(match[2])];
     if (month < 1 || month > 12 || day < 1 || day > 31) return null;
     const now = today(context);
-    const date = DateTime.utc(now.year, month, day);
-    return { day, month, year: date <= now ? now.year + 1 : now.year };
+    const date = Zoned.date(now.year, month, day, UTC_ZONE);
+    // A day the month lacks (31.2.) is this year's: chrono then refuses it.
+    return { day, month, year: date && date.ms <= now.ms ? now.year + 1 : now.year };
   },
 };
 
 /** The next `day` of a month on or after the reference (a day past in this month is next month's). */
 function nextDay(context: Context, day: number, month?: number) {
   const now = today(context);
-  let date = DateTime.utc(now.year, month ?? now.month, 1);
-  for (let i = 0; i < 24; i += 1, date = date.plus({ months: month ? 12 : 1 })) {
+  let date = Zoned.date(now.year, month ?? now.month, 1, UTC_ZONE);
+  for (let i = 0; date && i < 24; i += 1, date = date.plus({ months: month ? 12 : 1 })) {
     const at = date.set({ day });
-    if (at.day === day && at > now) return { year: at.year, month: at.month, day };
+    if (at.day === day && at.ms > now.ms) return { year: at.year, month: at.month, day };
   }
   return null;
 }

@@ -1,5 +1,5 @@
-import { DateTime } from 'luxon';
 import { type Chrono, OUT_OF_OFFICE_READERS, READERS } from './reply-chrono.ts';
+import { Zoned } from './zoned.ts';
 
 /*
  * The dates a reply names, read with chrono-node relative to when it arrived, in the lead's zone: the day a
@@ -9,22 +9,23 @@ import { type Chrono, OUT_OF_OFFICE_READERS, READERS } from './reply-chrono.ts';
 type Found = ReturnType<Chrono['parse']>[number];
 
 function reference(received: Date, zone: string) {
-  return { instant: received, timezone: DateTime.fromJSDate(received, { zone }).offset };
+  return { instant: received, timezone: Zoned.at(received.getTime(), zone)?.offset ?? Number.NaN };
 }
 
 /**
  * The calendar day a result names: a month alone is its first day and a year alone its 1 January, as is "next
  * month" or "next year"; a span ("in 3 months") keeps its day.
  */
-function dayOf(found: Found, zone: string): DateTime | undefined {
+function dayOf(found: Found, zone: string): Zoned | undefined {
   const s = found.start;
   if (!['day', 'weekday', 'month', 'year'].some((c) => s.isCertain(c as 'day'))) return undefined; // a time of day
   const span = isRelative(found) && !/^next\b/i.test(found.text);
   const dayKnown = span || s.isCertain('day') || s.isCertain('weekday');
   const day = dayKnown ? (s.get('day') ?? 1) : 1;
   const month = dayKnown || s.isCertain('month') ? (s.get('month') ?? 1) : 1;
-  const date = DateTime.fromObject({ year: s.get('year') ?? undefined, month, day }, { zone });
-  return date.isValid ? date : undefined;
+  // No year: this year in the zone, as luxon's fromObject took it (chrono implies one, so this is rare).
+  const year = s.get('year') ?? Zoned.at(Date.now(), zone)?.year;
+  return year === undefined ? undefined : Zoned.date(year, month, day, zone);
 }
 
 const SPAN = /^(?:in|within|next|after|another)\b|\b(?:from now|later)$/i;
@@ -70,13 +71,13 @@ function readSentence(sentence: string, received: Date, zone: string): Found[] {
  * when it names none: the caller applies its default.
  */
 export function findAskedDate(text: string, received: Date, zone: string): string | undefined {
-  const today = DateTime.fromJSDate(received, { zone }).startOf('day');
+  const today = Zoned.at(received.getTime(), zone)?.startOfDay();
   // Sentence by sentence: chrono would join "busy this quarter. Next quarter…" into one range.
   const sentences = text.slice(0, 4000).split(/(?<=[.!?;\n])\s+/);
   const found = sentences.flatMap((sentence) =>
     readSentence(sentence, received, zone).map((f) => ({ found: f, before: sentence.slice(0, f.index) })),
   );
-  const dates: { date: DateTime; asked: boolean }[] = [];
+  const dates: { date: Zoned; asked: boolean }[] = [];
   for (const result of found) {
     // A span counts when it reads as one from now ("in six weeks", "next month"), not "a 1 year renewal".
     const span = SPAN.test(result.found.text) || SPAN_BEFORE.test(result.before) || isNextDay(result.found);
@@ -86,11 +87,11 @@ export function findAskedDate(text: string, received: Date, zone: string): strin
     if (AFTER.test(result.before.slice(-12).toLowerCase()) && !isRelative(result.found)) {
       date = result.found.start.isCertain('day') ? date.plus({ days: 1 }) : date.plus({ months: 1 });
     }
-    if (date > today) dates.push({ date, asked: CONTACT_BEFORE.test(result.before) });
+    if (today && date.ms > today.ms) dates.push({ date, asked: CONTACT_BEFORE.test(result.before) });
   }
   // The date the reply asks to be contacted on, else the first it names.
   const chosen = dates.find((d) => d.asked) ?? dates[0];
-  return chosen?.date.toISODate() ?? undefined;
+  return chosen?.date.toISODate();
 }
 
 /**
@@ -118,12 +119,12 @@ function isCalendarDate(found: Found): boolean {
  * `received`. Undefined when it names none, or one that is not after the day it arrived.
  */
 export function findReturnDate(text: string, received: Date, zone: string): string | undefined {
-  const today = DateTime.fromJSDate(received, { zone }).startOf('day');
+  const today = Zoned.at(received.getTime(), zone)?.startOfDay();
   const flat = text.slice(0, 4000).replace(/\s+/g, ' ');
   for (const trigger of flat.matchAll(TRIGGER)) {
     const from = (trigger.index ?? 0) + trigger[0].length;
     const after = flat.slice(from, from + 120);
-    let best: { index: number; date: DateTime; maxDays: number } | undefined;
+    let best: { index: number; date: Zoned; maxDays: number } | undefined;
     for (const chrono of OUT_OF_OFFICE_READERS) {
       const found = chrono
         .parse(after, reference(received, zone), { forwardDate: true })
@@ -134,8 +135,8 @@ export function findReturnDate(text: string, received: Date, zone: string): stri
       best = { index: found.index, date, maxDays };
     }
     if (!best) continue;
-    if (best.date > today && best.date <= today.plus({ days: best.maxDays }))
-      return best.date.toISODate() ?? undefined;
+    if (today && best.date.ms > today.ms && best.date.ms <= today.plus({ days: best.maxDays }).ms)
+      return best.date.toISODate();
   }
   return undefined;
 }

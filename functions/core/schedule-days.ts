@@ -1,42 +1,41 @@
-import type { DateTime } from 'luxon';
+import type { TimeZone, Zoned } from './zoned.ts';
 
 /*
- * Day-level luxon work of functions/core/schedule.ts, remembered: every lead's schedule steps through the same local
- * days (a midnight, the next day's, a window's start), and each of these is a pure function of what the key holds —
- * the zone, the locale, and the fields luxon reads (its date, its offset, which it takes as the guess for an
- * ambiguous wall time). A DateTime is immutable, so luxon's own answer, kept, is the answer every time.
+ * Day-level work of functions/core/schedule.ts, remembered: every lead's schedule steps through the same local days
+ * (a midnight, the next day's, a window's start), and each of these is a pure function of what the key holds — the
+ * zone, and the fields the arithmetic reads (its date, its offset, which it takes as the guess for an ambiguous wall
+ * time). A Zoned is immutable, so the answer kept is the answer every time.
  */
 
 /** Answers kept per zone at most: a schedule meets a few hundred days. */
 const MAX_KEPT = 20_000;
-const kept = new WeakMap<object, Map<string, DateTime>>();
+const kept = new WeakMap<TimeZone, Map<string, Zoned>>();
 
-function recall(dt: DateTime, key: string, compute: () => DateTime): DateTime {
+function recall(dt: Zoned, key: string, compute: () => Zoned): Zoned {
   let answers = kept.get(dt.zone);
   if (!answers) {
     answers = new Map();
     kept.set(dt.zone, answers);
   }
-  const full = `${key}|${dt.locale}|${dt.numberingSystem}|${dt.outputCalendar}`;
-  let answer = answers.get(full);
+  let answer = answers.get(key);
   if (!answer) {
     answer = compute();
     if (answers.size >= MAX_KEPT) answers.clear();
-    answers.set(full, answer);
+    answers.set(key, answer);
   }
   return answer;
 }
 
-/** dt.startOf('day'): luxon reads its date and its offset. */
-export const startOfDay = (dt: DateTime): DateTime =>
-  recall(dt, `start ${dt.year}-${dt.month}-${dt.day} ${dt.offset}`, () => dt.startOf('day'));
+/** dt's midnight: it reads its date and its offset. */
+export const startOfDay = (dt: Zoned): Zoned =>
+  recall(dt, `start ${dt.year}-${dt.month}-${dt.day} ${dt.offset}`, () => dt.startOfDay());
 
-/** dt.plus({ days: 1 }): luxon reads its wall time and its offset, both given by its instant and offset. */
-export const nextDay = (dt: DateTime): DateTime =>
-  recall(dt, `next ${dt.toMillis()} ${dt.offset}`, () => dt.plus({ days: 1 }));
+/** dt a calendar day on: it reads its wall time and its offset, both given by its instant and offset. */
+export const nextDay = (dt: Zoned): Zoned =>
+  recall(dt, `next ${dt.ms} ${dt.offset}`, () => dt.plus({ days: 1 }));
 
-/** `minutes` past midnight on dt's date, as dt.set gives it: luxon reads its date and its offset. */
-export const atMinuteOf = (dt: DateTime, minutes: number): DateTime =>
+/** `minutes` past midnight on dt's date, set on the wall clock: it reads its date and its offset. */
+export const atMinuteOf = (dt: Zoned, minutes: number): Zoned =>
   recall(dt, `at ${minutes} ${dt.year}-${dt.month}-${dt.day} ${dt.offset}`, () =>
     dt.set({ hour: Math.floor(minutes / 60), minute: minutes % 60, second: 0, millisecond: 0 }),
   );

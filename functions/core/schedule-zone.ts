@@ -1,69 +1,49 @@
-import { IANAZone, Info, Zone, type ZoneOffsetFormat, type ZoneOffsetOptions } from 'luxon';
+import { type TimeZone, zoneNamed } from './zoned.ts';
 
-/* The zones schedules are computed in (functions/core/schedule.ts): luxon's, with their offsets remembered. */
+/* The zones schedules are computed in (functions/core/schedule.ts), with their offsets remembered. */
 
 /** Offsets remembered per zone at most: more than the whole hours of two years, what schedules reach. */
 const MAX_REMEMBERED_OFFSETS = 20_000;
 const HOUR_MS = 3_600_000;
 
 /**
- * An IANA zone that remembers its offsets. luxon asks Intl for the offset of every DateTime it makes (a
- * formatToParts each time), at instants that differ lead by lead; the offsets at whole hours are remembered, and an
- * instant between two hours with the same offset has that offset too, because no zone's rules change twice within
- * an hour. An instant's offset never changes, so the schedule is the same.
+ * An IANA zone that remembers its offsets. A schedule asks for the offset of every instant it makes (an Intl
+ * format each time), at instants that differ lead by lead; the offsets at whole hours are remembered, and an instant
+ * between two hours with the same offset has that offset too, because no zone's rules change twice within an hour.
+ * An instant's offset never changes, so the schedule is the same.
  */
-class RememberingZone extends Zone {
-  private readonly offsets = new Map<number, number>();
-
-  constructor(private readonly iana: IANAZone) {
-    super();
-  }
-  override get type() {
-    return 'iana';
-  }
-  override get name() {
-    return this.iana.name;
-  }
-  override get isUniversal() {
-    return false;
-  }
-  override get isValid() {
-    return this.iana.isValid;
-  }
-  override offsetName(ts: number, options: ZoneOffsetOptions) {
-    return this.iana.offsetName(ts, options);
-  }
-  override formatOffset(ts: number, format: ZoneOffsetFormat) {
-    return this.iana.formatOffset(ts, format);
-  }
-  override offset(ts: number) {
-    const hour = Math.floor(ts / HOUR_MS) * HOUR_MS;
-    const before = this.exactOffset(hour);
-    return before === this.exactOffset(hour + HOUR_MS) ? before : this.exactOffset(ts);
-  }
-  private exactOffset(ts: number) {
-    let offset = this.offsets.get(ts);
+function remembering(zone: TimeZone): TimeZone {
+  const offsets = new Map<number, number>();
+  const exactOffset = (ts: number) => {
+    let offset = offsets.get(ts);
     if (offset === undefined) {
-      offset = this.iana.offset(ts);
-      if (this.offsets.size >= MAX_REMEMBERED_OFFSETS) this.offsets.clear();
-      this.offsets.set(ts, offset);
+      offset = zone.offset(ts);
+      if (offsets.size >= MAX_REMEMBERED_OFFSETS) offsets.clear();
+      offsets.set(ts, offset);
     }
     return offset;
-  }
-  override equals(other: Zone) {
-    return other.type === 'iana' && other.name === this.name;
-  }
+  };
+  return {
+    name: zone.name,
+    universal: zone.universal,
+    offset(ts) {
+      const hour = Math.floor(ts / HOUR_MS) * HOUR_MS;
+      const before = exactOffset(hour);
+      return before === exactOffset(hour + HOUR_MS) ? before : exactOffset(ts);
+    },
+  };
 }
 
-const scheduleZones = new Map<string, Zone>();
+const scheduleZones = new Map<string, TimeZone>();
 const MAX_ZONES = 4096;
 
-/** The zone luxon's setZone(zone) would use ("UTC" is its fixed zone, printed "Z"), remembering if it is IANA. */
-export function scheduleZone(zone: string): Zone {
+/** The zone a schedule in `zone` uses ("UTC" is fixed UTC, printed "Z"); undefined for a name Intl does not know. */
+export function scheduleZone(zone: string): TimeZone | undefined {
   let found = scheduleZones.get(zone);
   if (!found) {
-    const normal = Info.normalizeZone(zone);
-    found = normal instanceof IANAZone ? new RememberingZone(normal) : normal;
+    const named = zoneNamed(zone);
+    if (!named) return undefined;
+    found = named.universal ? named : remembering(named);
     // Spellings differ only in case, so this stays small; the bound is for a caller that makes up names.
     if (scheduleZones.size >= MAX_ZONES) scheduleZones.clear();
     scheduleZones.set(zone, found);

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { DateTime, IANAZone, Duration as Span } from 'luxon';
 import {
   type Cadence,
   type Channel,
@@ -16,6 +15,9 @@ import { rfc3339Millis } from './rfc3339.ts';
 import { atMinuteOf, nextDay, startOfDay } from './schedule-days.ts';
 import { scheduleZone } from './schedule-zone.ts';
 import { assertUnreachable } from './unreachable.ts';
+import { fromISO, isTimeZone, SYSTEM_ZONE, UTC_ZONE, Zoned } from './zoned.ts';
+
+export { isTimeZone } from './zoned.ts';
 
 export interface SendWindow {
   readonly days: readonly Weekday[];
@@ -84,22 +86,24 @@ const spreadSpan = (window: SendWindow, minutes: number) =>
   Math.min(minutes, minutesOfDay(window.end) - minutesOfDay(window.start));
 
 /** `opened`, a window's start, `offset` seconds on; the start itself if a DST change would leave the window. */
-function spreadFrom(opened: DateTime, window: SendWindow, offset: number): DateTime {
+function spreadFrom(opened: Zoned, window: SendWindow, offset: number): Zoned {
   const at = opened.plus({ seconds: offset });
   const wall = at.hour * 60 + at.minute;
   const inside = wall >= minutesOfDay(window.start) && wall < minutesOfDay(window.end);
-  return inside && at.hasSame(opened, 'day') ? at : opened;
+  return inside && at.hasSameDay(opened) ? at : opened;
 }
+
+const twoDigits = (n: number) => String(n).padStart(2, '0');
 
 export function minutesOfDay(hhmm: string): number {
   const [h, m] = hhmm.split(':').map(Number);
   return (h ?? 0) * 60 + (m ?? 0);
 }
 
-const weekdayOf = (dt: DateTime): Weekday => WEEKDAYS[dt.weekday - 1] as Weekday;
+const weekdayOf = (dt: Zoned): Weekday => WEEKDAYS[dt.weekday - 1] as Weekday;
 
-function isBusinessDay(dt: DateTime, holidays: ReadonlySet<string>): boolean {
-  return dt.weekday <= 5 && !holidays.has(dt.toISODate() ?? '');
+function isBusinessDay(dt: Zoned, holidays: ReadonlySet<string>): boolean {
+  return dt.weekday <= 5 && !holidays.has(dt.toISODate());
 }
 
 function mustParse(text: string): Duration {
@@ -109,7 +113,7 @@ function mustParse(text: string): Duration {
 }
 
 /** Adds a duration (docs/architecture.md §2.3): exact for minutes/hours, calendar for the rest, at B's wall time. */
-export function addDuration(base: DateTime, duration: Duration, holidays: ReadonlySet<string>): DateTime {
+export function addDuration(base: Zoned, duration: Duration, holidays: ReadonlySet<string>): Zoned {
   switch (duration.unit) {
     case 'minute':
       return base.plus({ minutes: duration.n });
@@ -134,7 +138,7 @@ export function addDuration(base: DateTime, duration: Duration, holidays: Readon
   }
 }
 
-function atWallTimeOf(day: DateTime, wall: DateTime): DateTime {
+function atWallTimeOf(day: Zoned, wall: Zoned): Zoned {
   return day.set({
     hour: wall.hour,
     minute: wall.minute,
@@ -144,11 +148,10 @@ function atWallTimeOf(day: DateTime, wall: DateTime): DateTime {
 }
 
 /** Moves an instant into the window: it stands if inside, else `start` on the first allowed day at or after it. */
-export function fitWindow(candidate: DateTime, window: SendWindow, holidays: ReadonlySet<string>): DateTime {
+export function fitWindow(candidate: Zoned, window: SendWindow, holidays: ReadonlySet<string>): Zoned {
   const start = minutesOfDay(window.start);
   const end = minutesOfDay(window.end);
-  const allowed = (dt: DateTime) =>
-    window.days.includes(weekdayOf(dt)) && !holidays.has(dt.toISODate() ?? '');
+  const allowed = (dt: Zoned) => window.days.includes(weekdayOf(dt)) && !holidays.has(dt.toISODate());
   const wall =
     candidate.hour * 60 + candidate.minute + candidate.second / 60 + candidate.millisecond / 60_000;
   if (allowed(candidate) && wall >= start && wall < end) return candidate;
@@ -162,22 +165,14 @@ export function fitWindow(candidate: DateTime, window: SendWindow, holidays: Rea
   return atMinuteOf(day, start);
 }
 
-/**
- * Whether `zone` names an IANA time zone. luxon's isValidZone builds an Intl.DateTimeFormat on every call; a zone
- * object it creates is cached and knows its validity, so asking it is a lookup after the first time.
- */
-export function isTimeZone(zone: string): boolean {
-  return zone !== '' && IANAZone.create(zone).isValid;
-}
-
-function toZoned(enrolledAt: Date | string, zone: string): DateTime {
-  if (!isTimeZone(zone)) throw new InvalidTimeZone(zone);
+function toZoned(enrolledAt: Date | string, zone: string): Zoned {
+  const scheduled = isTimeZone(zone) ? scheduleZone(zone) : undefined;
+  if (!scheduled) throw new InvalidTimeZone(zone);
   const instant =
-    typeof enrolledAt === 'string'
-      ? DateTime.fromISO(enrolledAt, { setZone: true })
-      : DateTime.fromJSDate(enrolledAt);
-  if (!instant.isValid) throw new InvalidInstant(String(enrolledAt));
-  return instant.setZone(scheduleZone(zone));
+    typeof enrolledAt === 'string' ? fromISO(enrolledAt, SYSTEM_ZONE)?.ms : enrolledAt.getTime();
+  const zoned = instant === undefined ? undefined : Zoned.at(instant, scheduled);
+  if (!zoned) throw new InvalidInstant(String(enrolledAt));
+  return zoned;
 }
 
 /**
@@ -186,10 +181,10 @@ function toZoned(enrolledAt: Date | string, zone: string): DateTime {
  */
 interface PlacedStep {
   readonly step: Step;
-  readonly raw: DateTime;
-  readonly candidate: DateTime;
-  readonly fitted: DateTime;
-  readonly at: DateTime;
+  readonly raw: Zoned;
+  readonly candidate: Zoned;
+  readonly fitted: Zoned;
+  readonly at: Zoned;
   readonly window?: SendWindow;
 }
 
@@ -200,7 +195,7 @@ export interface ScheduleOptions {
 
 function placeSteps(
   cadence: Cadence,
-  enrolled: DateTime,
+  enrolled: Zoned,
   holidays: ReadonlySet<string>,
   options: ScheduleOptions,
 ): PlacedStep[] {
@@ -221,7 +216,7 @@ function placeSteps(
     let candidate = raw;
     if (previous) {
       const earliest = addDuration(previous, minGap, holidays);
-      if (earliest > candidate) candidate = earliest;
+      if (earliest.ms > candidate.ms) candidate = earliest;
     }
     const window = resolveWindow(cadence, step);
     const fitted = fitWindow(candidate, window, holidays);
@@ -237,7 +232,7 @@ const scheduledTouch = ({ step, at }: PlacedStep): ScheduledTouch => ({
   step: step.id,
   channel: step.channel,
   template: step.template,
-  at: at.toISO({ suppressMilliseconds: true }) ?? '',
+  at: at.toISO({ suppressMilliseconds: true }),
 });
 
 /**
@@ -287,50 +282,53 @@ export function explainSchedule(
 function spreadNote(placed: PlacedStep, spread: number | undefined, options: ScheduleOptions): string {
   const { candidate, fitted, at, window } = placed;
   if (spread === undefined || !window || fitted === candidate) return '';
-  const last = Span.fromObject({ minutes: minutesOfDay(window.start) + spreadSpan(window, spread) });
-  const span = `${window.start}–${last.toFormat('hh:mm')}`;
+  const last = minutesOfDay(window.start) + spreadSpan(window, spread);
+  const span = `${window.start}–${twoDigits(Math.floor(last / 60))}:${twoDigits(last % 60)}`;
   if (options.leadId === undefined) return `spread: each lead at its own time in ${span}`;
-  return `spread ${span}: +${at.diff(fitted).toFormat("m'm' ss's'")} for this lead`;
+  const seconds = Math.trunc((at.ms - fitted.ms) / 1000);
+  return `spread ${span}: +${Math.trunc(seconds / 60)}m ${twoDigits(seconds % 60)}s for this lead`;
 }
 
 function why(
-  raw: DateTime,
-  candidate: DateTime,
-  at: DateTime,
+  raw: Zoned,
+  candidate: Zoned,
+  at: Zoned,
   window: SendWindow,
   holidays: ReadonlySet<string>,
   minGap: string,
 ): string | undefined {
   const reasons: string[] = [];
-  if (candidate > raw) reasons.push(`min gap ${minGap}`);
-  if (at > candidate) {
-    const date = candidate.toISODate() ?? '';
-    const time = candidate.toFormat('HH:mm');
+  if (candidate.ms > raw.ms) reasons.push(`min gap ${minGap}`);
+  if (at.ms > candidate.ms) {
+    const date = candidate.toISODate();
+    const time = candidate.hourMinute();
     if (holidays.has(date)) reasons.push(`holiday ${date}`);
     else if (!window.days.includes(weekdayOf(candidate)))
-      reasons.push(`no sends on ${candidate.toFormat('cccc')}`);
+      reasons.push(`no sends on ${candidate.weekdayLong()}`);
     else if (time < window.start) reasons.push(`before ${window.start}`);
     else reasons.push(`after ${window.end}`);
     const skipped: string[] = [];
     for (
-      let day = candidate.startOf('day').plus({ days: 1 });
-      day < at.startOf('day');
+      let day = candidate.startOfDay().plus({ days: 1 });
+      day.ms < at.startOfDay().ms;
       day = day.plus({ days: 1 })
     ) {
-      if (holidays.has(day.toISODate() ?? '')) skipped.push(day.toFormat('d LLL'));
+      if (holidays.has(day.toISODate())) skipped.push(day.dayMonth());
     }
     if (skipped.length) reasons.push(`skipped holiday ${skipped.join(', ')}`);
   }
-  return reasons.length ? `moved from ${raw.toFormat('ccc d LLL HH:mm')}: ${reasons.join(', ')}` : undefined;
+  const moved = `${raw.weekdayShort()} ${raw.dayMonth()} ${raw.hourMinute()}`;
+  return reasons.length ? `moved from ${moved}: ${reasons.join(', ')}` : undefined;
 }
 
 /** Instants as RFC 3339 UTC strings, the form Step Functions' Wait `TimestampPath` reads. */
 export function toUtc(at: string): string {
-  // Every enrollment and touch converts its instants: plain arithmetic for the usual spelling, luxon for the rest.
+  // Every enrollment and touch converts its instants: plain arithmetic for the usual spelling, the ISO reader for the rest.
   const millis = rfc3339Millis(at);
   if (millis !== undefined) {
     const iso = new Date(millis).toISOString();
     if (iso.length === 24) return iso.endsWith('.000Z') ? `${iso.slice(0, 19)}Z` : iso;
   }
-  return DateTime.fromISO(at, { setZone: true }).toUTC().toISO({ suppressMilliseconds: true }) ?? '';
+  const instant = fromISO(at, SYSTEM_ZONE);
+  return (instant && Zoned.at(instant.ms, UTC_ZONE)?.toISO({ suppressMilliseconds: true })) ?? '';
 }

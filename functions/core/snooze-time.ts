@@ -1,4 +1,4 @@
-import { DateTime } from 'luxon';
+import { fromISO, UTC_ZONE, Zoned } from './zoned.ts';
 
 // When a snooze ends, apart from the date reader, so what only places a snooze (a rep's outcome) does not bundle
 // chrono-node (docs/architecture.md §9).
@@ -10,8 +10,8 @@ export const MAX_UNTIL_DAYS = 330;
 
 /** The instant a date snoozes until: RETURN_HOUR on that day in `zone`, as UTC. */
 export function returnInstant(date: string, zone: string): string | undefined {
-  const at = DateTime.fromISO(date, { zone }).set({ hour: RETURN_HOUR });
-  return at.isValid ? (at.toUTC().toISO({ suppressMilliseconds: true }) ?? undefined) : undefined;
+  const at = fromISO(date, zone)?.set({ hour: RETURN_HOUR });
+  return at && Zoned.at(at.ms, UTC_ZONE)?.toISO({ suppressMilliseconds: true });
 }
 
 /** `until`, or the latest instant a snooze may reach when `until` lies beyond it. */

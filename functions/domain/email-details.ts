@@ -1,5 +1,5 @@
-import { type DateTime, Settings } from 'luxon';
 import { html, type SafeHtml } from '../core/html.ts';
+import { INVALID_TEXT, type Zoned } from '../core/zoned.ts';
 import type { Lead } from './lead.ts';
 
 /* The "label: value" facts about a lead that every email to a person lists: a rep's task, a forwarded reply. */
@@ -29,35 +29,8 @@ export const leadContact = (
   ['Asked about', lead.interest],
 ];
 
-const DUE_FORMAT = 'ccc d LLL yyyy, HH:mm';
-
-/** When the task is due, e.g. "Tue 7 Jul 2026, 09:00 EDT": luxon's `ZZZZ`, its zone name, with a formatter kept. */
-export function dueText(at: DateTime): string {
-  if (!at.isValid || at.zone.type !== 'iana') return at.toFormat(`${DUE_FORMAT} ZZZZ`);
-  return `${at.toFormat(DUE_FORMAT)} ${shortZoneName(at.toMillis(), at.zone.name)}`;
-}
-
-/** One formatter per zone: luxon's `ZZZZ` builds an Intl.DateTimeFormat on every call (a tenth of a simulated run). */
-const zoneNameFormats = new Map<string, Intl.DateTimeFormat>();
-
-/** The zone's short name at `ms`, as luxon's `ZZZZ` reads it: the same locale (toFormat's) and options. */
-function shortZoneName(ms: number, zone: string): string | null {
-  const locale = Settings.defaultLocale || 'en-US';
-  const key = `${locale} ${zone}`;
-  let format = zoneNameFormats.get(key);
-  if (!format) {
-    format = new Intl.DateTimeFormat(locale, {
-      timeZoneName: 'short',
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      timeZone: zone,
-    });
-    zoneNameFormats.set(key, format);
-  }
-  const part = format.formatToParts(ms).find((p) => p.type.toLowerCase() === 'timezonename');
-  return part ? part.value : null;
+/** When the task is due, e.g. "Tue 7 Jul 2026, 09:00 EDT", in the lead's zone; luxon's text for a time it could not read. */
+export function dueText(at: Zoned | undefined): string {
+  if (!at) return INVALID_TEXT;
+  return `${at.weekdayShort()} ${at.dayMonthYear()}, ${at.hourMinute()} ${at.zoneAbbreviation()}`;
 }

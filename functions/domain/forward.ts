@@ -1,6 +1,6 @@
-import { DateTime } from 'luxon';
 import { html, joinHtml } from '../core/html.ts';
 import { oneLine } from '../core/one-line.ts';
+import { fromISO } from '../core/zoned.ts';
 import { type Detail, detailLines, detailsTable } from './email-details.ts';
 import type { Lead } from './lead.ts';
 import type { OutcomeLink } from './outcome-links.ts';
@@ -39,8 +39,7 @@ const quoted = (text: string) =>
 
 function day(iso: string | undefined, zone: string): string | undefined {
   if (!iso) return undefined;
-  const at = DateTime.fromISO(iso, { zone });
-  return at.isValid ? at.toFormat('d LLL yyyy') : undefined;
+  return fromISO(iso, zone)?.dayMonthYear();
 }
 
 /** What the reply reader made of the message, with one-click corrections (#14). */

@@ -1,8 +1,8 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
-import { IANAZone } from 'luxon';
 import { type FieldErrors, fieldErrors } from '../core/field-errors.ts';
 import { oneLine } from '../core/one-line.ts';
 import * as z from '../core/zod.ts';
+import { isTimeZone } from '../core/zoned.ts';
 import type { LeadProfile, Utm } from './lead.ts';
 import { normalizeEmail } from './lead.ts';
 
@@ -100,7 +100,7 @@ export function emailDomainProblem(email: string): string | undefined {
   return undefined;
 }
 
-/** Zones already checked, at most this many: luxon's check builds an Intl formatter each time. */
+/** Zones already checked, at most this many: a new zone's check builds an Intl formatter. */
 const MAX_CHECKED_ZONES = 512;
 const checkedZones = new Map<string, boolean>();
 
@@ -108,7 +108,7 @@ const checkedZones = new Map<string, boolean>();
 function knownZone(zone: string): boolean {
   let valid = checkedZones.get(zone);
   if (valid === undefined) {
-    valid = IANAZone.isValidZone(zone);
+    valid = isTimeZone(zone);
     // Bounded, so a stream of made-up zones from the public form cannot grow it.
     if (checkedZones.size < MAX_CHECKED_ZONES) checkedZones.set(zone, valid);
   }

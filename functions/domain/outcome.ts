@@ -1,7 +1,7 @@
-import { DateTime } from 'luxon';
 import { isTimeZone } from '../core/schedule.ts';
 import { returnInstant } from '../core/snooze-time.ts';
 import * as z from '../core/zod.ts';
+import { Zoned } from '../core/zoned.ts';
 import type { TaskRef } from './outcome-links.ts';
 import { markTaskDone } from './outcome-task.ts';
 import { MAX_SNOOZE_DAYS, snoozeLimit } from './signal-rules.ts';
@@ -61,10 +61,10 @@ export type RecordedOutcome =
 /** The last date a rep may snooze until: its RETURN_HOUR there must not pass the limit. */
 function lastSnoozeDate(now: Date, zone: string): string {
   const limit = snoozeLimit(now);
-  const day = DateTime.fromJSDate(limit, { zone }).startOf('day');
-  const fits = (date: DateTime) =>
-    Date.parse(returnInstant(date.toISODate() ?? '', zone) ?? '') <= limit.getTime();
-  return (fits(day) ? day : day.minus({ days: 1 })).toISODate() ?? '';
+  const day = Zoned.at(limit.getTime(), zone)?.startOfDay();
+  if (!day) return '';
+  const fits = (date: Zoned) => Date.parse(returnInstant(date.toISODate(), zone) ?? '') <= limit.getTime();
+  return (fits(day) ? day : day.plus({ days: -1 })).toISODate();
 }
 
 /**

@@ -1,6 +1,6 @@
-import { DateTime } from 'luxon';
 import { html, joinHtml, raw } from '../core/html.ts';
 import type { RenderedMessage } from '../core/templates.ts';
+import { fromISO, INVALID_TEXT } from '../core/zoned.ts';
 import { type Detail, detailLines, detailsTable, dueText, leadContact } from './email-details.ts';
 import type { Lead } from './lead.ts';
 import type { OutcomeLink } from './outcome-links.ts';
@@ -18,9 +18,9 @@ export function ownerTaskEmail(
 ): OutgoingEmail & { subject: string } {
   const who = lead.name ?? lead.email;
   const subject = message.subject ?? `${event.channel === 'call' ? 'Call' : 'To do for'} ${who}`;
-  const due = dueText(DateTime.fromISO(event.scheduledAt, { zone }));
+  const due = dueText(fromISO(event.scheduledAt, zone));
   const lastContact = lead.lastContactAt
-    ? `${DateTime.fromISO(lead.lastContactAt, { zone }).toFormat('d LLL yyyy')} (${lead.lastChannel ?? 'unknown'})`
+    ? `${fromISO(lead.lastContactAt, zone)?.dayMonthYear() ?? INVALID_TEXT} (${lead.lastChannel ?? 'unknown'})`
     : 'none yet';
   const details: Detail[] = [
     ...leadContact(lead),

@@ -1,11 +1,11 @@
-import { DateTime } from 'luxon';
+import { Zoned } from '../core/zoned.ts';
 
 /*
  * The reps who take new leads (#15): each with a weight, a zone and working hours. Pure: time arrives as an
  * argument, so the assignment and the SLA's business minutes give the same answer on every engine and retry.
  */
 
-/** Luxon's weekday numbers, Monday = 1. */
+/** ISO weekday numbers, Monday = 1. */
 const DAY_NAMES = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 
 export interface WorkingHours {
@@ -48,12 +48,12 @@ export function parseDays(text: string): ReadonlySet<number> | undefined {
 }
 
 /** The wall-clock time on that day; `set`, not adding minutes to midnight, so a DST change moves nothing. */
-const atTime = (day: DateTime, hhmm: string) =>
+const atTime = (day: Zoned, hhmm: string) =>
   day.set({ hour: Number(hhmm.slice(0, 2)), minute: Number(hhmm.slice(3, 5)) });
 
 interface Shift {
-  readonly start: DateTime;
-  readonly end: DateTime;
+  readonly start: Zoned;
+  readonly end: Zoned;
 }
 
 /** The rep's shift that contains `at` or starts after it, within two weeks; undefined for a rep always on duty. */
@@ -61,13 +61,13 @@ function shiftFrom(rep: Rep, at: Date): Shift | undefined {
   const { hours } = rep;
   if (!hours) return undefined;
   const days = parseDays(hours.days) ?? new Set<number>();
-  const local = DateTime.fromJSDate(at, { zone: rep.timeZone });
-  for (let i = 0; i < 15; i++) {
-    const day = local.startOf('day').plus({ days: i });
+  const local = Zoned.at(at.getTime(), rep.timeZone);
+  for (let i = 0; local && i < 15; i++) {
+    const day = local.startOfDay().plus({ days: i });
     if (!days.has(day.weekday)) continue;
     const start = atTime(day, hours.from);
     const end = atTime(day, hours.to);
-    if (end.toMillis() > at.getTime()) return { start, end };
+    if (end.ms > at.getTime()) return { start, end };
   }
   throw new Error(`rep ${rep.email} has no working day in "${hours.days}"`);
 }
@@ -75,13 +75,13 @@ function shiftFrom(rep: Rep, at: Date): Shift | undefined {
 /** Whether the rep works at `at`. */
 export function onDuty(rep: Rep, at: Date): boolean {
   const shift = shiftFrom(rep, at);
-  return !shift || shift.start.toMillis() <= at.getTime();
+  return !shift || shift.start.ms <= at.getTime();
 }
 
 /** When the rep is next on duty at or after `at` (`at` itself when on duty now). */
 export function nextOnDuty(rep: Rep, at: Date): Date {
   const shift = shiftFrom(rep, at);
-  return shift && shift.start.toMillis() > at.getTime() ? shift.start.toJSDate() : at;
+  return shift && shift.start.ms > at.getTime() ? shift.start.toDate() : at;
 }
 
 /** `at` plus `minutes` of the rep's working time: off-duty time does not count (a rep always on duty: plain minutes). */
@@ -91,11 +91,11 @@ export function addWorkingMinutes(rep: Rep, at: Date, minutes: number): Date {
   for (;;) {
     const shift = shiftFrom(rep, new Date(t));
     if (!shift) return new Date(t + left);
-    const from = Math.max(t, shift.start.toMillis());
-    const room = shift.end.toMillis() - from;
+    const from = Math.max(t, shift.start.ms);
+    const room = shift.end.ms - from;
     if (left <= room) return new Date(from + left);
     left -= room;
-    t = shift.end.toMillis();
+    t = shift.end.ms;
   }
 }
 

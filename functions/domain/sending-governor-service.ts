@@ -4,6 +4,7 @@ import {
   blockOf,
   blockSize,
   bucketTokens,
+  type Channel,
   dailyCapOn,
   decide,
   floorAfterResume,
@@ -43,8 +44,11 @@ export interface SendingStatus {
   readonly dailyCap?: number;
   readonly sentToday: number;
   readonly ratePerSecond: number;
+  /** Where that rate comes from: the config's number, SES's GetAccount, the fallback, or the local stand-in. */
+  readonly rateSource: SendingPolicy['rateSource'];
   readonly tokens: number;
   readonly burst: number;
+  readonly sms: { readonly ratePerSecond: number; readonly tokens: number; readonly burst: number };
   readonly reputation: Reputation;
   readonly paused?: { readonly at: string; readonly reason: string };
 }
@@ -55,17 +59,29 @@ const TAKE_TRIES = 4;
 export class SendingGovernor {
   // The last state seen: the next send's first guess, so a warm function usually needs one write and no read.
   private guess: GovernorState = {};
+  // One take at a time in this process: the guess is never stale against this process's own writes, so a send costs
+  // one write however many touches run here at once (a Lambda runs one; the local runtime and simulate several).
+  private turn: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly ledger: SendingLedger,
     readonly policy: SendingPolicy,
+    /** `"ratePerSecond": "account"`: the policy as the account's limits make it (AccountPolicy.at). */
+    private readonly policyAt: (now: Date) => Promise<SendingPolicy> = async () => policy,
   ) {}
 
   /** Takes one send's capacity, or throws SendingCapacity: nothing went out, and the Task retries later. */
-  async take(now: Date, transactional: boolean): Promise<void> {
+  take(now: Date, transactional: boolean, channel: Channel = 'email'): Promise<void> {
+    const taken = this.turn.then(() => this.takeNow(now, transactional, channel));
+    this.turn = taken.catch(() => undefined);
+    return taken;
+  }
+
+  private async takeNow(now: Date, transactional: boolean, channel: Channel): Promise<void> {
+    const policy = await this.policyAt(now);
     const at = now.getTime();
     for (let attempt = 0; attempt < TAKE_TRIES; attempt++) {
-      const decision = decide(this.policy, this.guess, at, transactional);
+      const decision = decide(policy, this.guess, at, transactional, channel);
       if (decision.kind === 'wait') {
         // A guess may be stale: only what the item says now refuses a send.
         if (attempt === 0) {
@@ -81,7 +97,8 @@ export class SendingGovernor {
       }
       this.guess = answer.state;
     }
-    throw new SendingCapacity('contention', at + 1000 / this.policy.ratePerSecond);
+    const bucket = channel === 'sms' ? policy.sms : policy;
+    throw new SendingCapacity('contention', at + 1000 / bucket.ratePerSecond);
   }
 
   /** Counts a bounce or complaint in the window; pauses marketing sends when a threshold is reached. */
@@ -102,21 +119,28 @@ export class SendingGovernor {
   }
 
   async status(now: Date): Promise<SendingStatus> {
+    const policy = await this.policyAt(now);
     const state = await this.ledger.read();
     const at = now.getTime();
-    const day = sendingDay(this.policy, at);
-    const cap = dailyCapOn(this.policy, day);
+    const day = sendingDay(policy, at);
+    const cap = dailyCapOn(policy, day);
     return {
       day,
       ...(cap !== undefined ? { dailyCap: cap } : {}),
       sentToday: state.day === day ? (state.sentToday ?? 0) : 0,
-      ratePerSecond: this.policy.ratePerSecond,
-      tokens: bucketTokens(this.policy, state.tat, at),
-      burst: this.policy.burst,
+      ratePerSecond: policy.ratePerSecond,
+      rateSource: policy.rateSource,
+      tokens: bucketTokens(policy, state.tat, at),
+      burst: policy.burst,
+      sms: {
+        ratePerSecond: policy.sms.ratePerSecond,
+        tokens: bucketTokens(policy.sms, state.smsTat, at),
+        burst: policy.sms.burst,
+      },
       reputation: reputation(
-        this.policy,
+        policy,
         this.windowSends(state),
-        await this.ledger.counts(windowStart(this.policy, state)),
+        await this.ledger.counts(windowStart(policy, state)),
       ),
       ...(state.paused ? { paused: state.paused } : {}),
     };

@@ -1,8 +1,8 @@
-import { DateTime } from 'luxon';
 import { DEFAULT_REPLY_SNOOZE_DAYS } from '../core/config.ts';
 import { type IntentReading, readIntent } from '../core/intent.ts';
 import type { Referral } from '../core/intent-referral.ts';
 import { returnInstant } from '../core/snooze-time.ts';
+import { fromISO, INVALID_TEXT } from '../core/zoned.ts';
 import { type EnrollResult, enrollLead } from './enroll.ts';
 import { type ForwardDeps, type ForwardReading, type ReceivedMessage, replyForward } from './forward.ts';
 import { type Lead, SUPPRESSED_STATUSES } from './lead.ts';
@@ -55,7 +55,7 @@ export function readReply(
   let until = intent.until;
   if (intent.label === 'not-now' && !until) {
     const days = context.snoozeDays ?? DEFAULT_REPLY_SNOOZE_DAYS;
-    const day = DateTime.fromISO(context.receivedAt, { zone: context.zone }).plus({ days }).toISODate();
+    const day = fromISO(context.receivedAt, context.zone)?.plus({ days }).toISODate();
     until = day ? returnInstant(day, context.zone) : undefined;
   }
   const reading: SignalReading = {
@@ -85,7 +85,10 @@ function resultOf(reading: SignalReading): OutcomeResult | undefined {
   }
 }
 
-const dayOf = (iso: string, zone: string) => DateTime.fromISO(iso, { zone }).toFormat('ccc d LLL yyyy');
+const dayOf = (iso: string, zone: string) => {
+  const at = fromISO(iso, zone);
+  return at ? `${at.weekdayShort()} ${at.dayMonthYear()}` : INVALID_TEXT;
+};
 
 function who(referral: Referral): string {
   if (referral.name && referral.email) return `${referral.name} <${referral.email}>`;

@@ -1,6 +1,6 @@
-import { DateTime } from 'luxon';
 import { html } from '../core/html.ts';
 import { isTimeZone } from '../core/schedule.ts';
+import { fromISO } from '../core/zoned.ts';
 import { type Detail, detailLines, detailsTable, dueText, leadContact } from './email-details.ts';
 import type { Lead } from './lead.ts';
 import type { OutgoingEmail } from './ports.ts';
@@ -26,7 +26,7 @@ export function escalationEmail(
   const subject = `Escalated: ${who} is waiting (${timer.stepId} not done within ${timer.sla})`;
   // The due time as the task email gave it: in the lead's zone, with its name, not as an ISO instant.
   const zone = lead.zone && isTimeZone(lead.zone) ? lead.zone : 'UTC';
-  const due = dueText(DateTime.fromISO(timer.taskDueAt, { zone }));
+  const due = dueText(fromISO(timer.taskDueAt, zone));
   const why = `${timer.holder} had ${timer.sla} to do step ${timer.stepId} of ${timer.cadenceId}, due ${due}; it is not marked done. Please take it over.`;
   const details: Detail[] = [...leadContact(lead), ['Note', lead.note]];
   const link = dashboardUrl

@@ -22,7 +22,7 @@ export interface DeliveryDeps {
   /** The HMAC key of unsubscribe and reply tokens. */
   readonly signingKey: () => Promise<SigningKey>;
   readonly settings: TouchSettings;
-  /** The `sending` block's governor; absent, emails go out as before, with no request of its own. */
+  /** The `sending` block's governor; absent, emails and texts go out as before, with no request of its own. */
   readonly governor?: Pick<SendingGovernor, 'take'>;
   /** The moving clock the local runtime passes (TouchDeps.claimClock): its `now` is the due instant, retries too. */
   readonly claimClock?: () => Date;
@@ -81,6 +81,8 @@ export async function deliver(
       const message = renderTemplate(source, 'sms', ctx);
       // The first text a number gets says how to stop them; later ones keep the room for the message.
       const text = lead.smsCount > 0 ? message.text : `${message.text}${SMS_OPT_OUT}`;
+      // Texts take from their own bucket (the number's MPS) and wait while a pause is on, as marketing email does.
+      await deps.governor?.take(deps.claimClock?.() ?? new Date(at), false, 'sms');
       return (await deps.sms.send({ to: lead.phone ?? '', text })).messageId;
     }
     case 'call':

@@ -1,8 +1,15 @@
-import { DateTime } from 'luxon';
 import type { Cadence } from '../core/cadence-schema.ts';
 import { SMS_EARLIEST, SMS_LATEST } from '../core/cadence-schema.ts';
-import { fitWindow, isImmediate, isTimeZone, minutesOfDay, resolveWindow } from '../core/schedule.ts';
+import {
+  fitWindow,
+  InvalidTimeZone,
+  isImmediate,
+  isTimeZone,
+  minutesOfDay,
+  resolveWindow,
+} from '../core/schedule.ts';
 import { assertUnreachable } from '../core/unreachable.ts';
+import { Zoned } from '../core/zoned.ts';
 import { type Lead, SUPPRESSED_STATUSES, suppressionKey } from './lead.ts';
 import type { LeadStore } from './ports.ts';
 import type { TouchEvent, TouchSettings } from './touch-input.ts';
@@ -16,7 +23,8 @@ export type SkipReason = 'suppressed' | 'no-phone' | 'no-sms-consent' | 'quiet-h
 
 /** Whether an SMS may go out at `now` in `zone` (US TCPA quiet hours: 08:00–21:00 local). */
 export function inSmsHours(now: Date, zone: string): boolean {
-  const local = DateTime.fromJSDate(now, { zone });
+  const local = Zoned.at(now.getTime(), zone);
+  if (!local) return false;
   const minutes = local.hour * 60 + local.minute;
   return minutes >= minutesOfDay(SMS_EARLIEST) && minutes < minutesOfDay(SMS_LATEST);
 }
@@ -68,7 +76,8 @@ export async function skipReason(
 export function windowReopens(cadence: Cadence, stepId: string, zone: string, now: Date): Date | undefined {
   const step = cadence.steps.find((s) => s.id === stepId);
   if (!step || isImmediate(step)) return undefined;
-  const local = DateTime.fromJSDate(now, { zone });
+  const local = Zoned.at(now.getTime(), zone);
+  if (!local) throw new InvalidTimeZone(zone);
   const opens = fitWindow(local, resolveWindow(cadence, step), new Set(cadence.holidays ?? []));
-  return opens.toMillis() > now.getTime() ? opens.toJSDate() : undefined;
+  return opens.ms > now.getTime() ? opens.toDate() : undefined;
 }

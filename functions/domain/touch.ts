@@ -142,9 +142,10 @@ export async function performTouch(deps: TouchDeps, input: TouchEvent, now: Date
     return { status: 'skipped', reason: skip };
   }
 
-  // A governed email late from waiting for capacity goes only inside its window: nothing is claimed before (§8.12).
+  // A governed email or text late from waiting for capacity goes only inside its window (a text's keeps it out of
+  // quiet hours): nothing is claimed before (§8.12).
   const reopens =
-    deps.governor && event.channel === 'email' && cadence
+    deps.governor && (event.channel === 'email' || event.channel === 'sms') && cadence
       ? windowReopens(cadence, event.stepId, zone, now)
       : undefined;
   if (reopens) {

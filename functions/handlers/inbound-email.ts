@@ -1,18 +1,15 @@
 import { parseMime } from '../adapters/mime.ts';
 import * as z from '../core/zod.ts';
 import { InvalidPayload } from '../domain/errors.ts';
-import {
-  type InboundEmailDeps,
-  type InboundEmailResult,
-  type Receipt,
-  receiveEmail,
-  type Verdicts,
-} from '../domain/inbound-email.ts';
-import type { RawMailStore } from '../domain/ports.ts';
+import type { InboundEmailResult, Receipt, Verdicts } from '../domain/inbound-email.ts';
+import { type ParsedReply, parsedReply, quarantinedReply, type ReplyReader } from '../domain/parsed-reply.ts';
+import type { Logger, RawMailStore } from '../domain/ports.ts';
 
 /*
- * The Lambda action of the SES receipt rule for the reply domain, after its S3 action: the event names the message
- * and carries SES's verdicts on it, the raw MIME is in the bucket under `<prefix><messageId>`.
+ * The mail parser: the Lambda action of the SES receipt rule for the reply domain, after its S3 action. The event
+ * names the message and carries SES's verdicts on it; the raw MIME is in the bucket under `<prefix><messageId>`.
+ * It opens the untrusted MIME and hands the reply, bounded, to the reader (ReadReply) and waits for it: its role
+ * may read the bucket and invoke the reader, nothing else (docs/architecture.md §4.1, §8.9).
  */
 
 /** The receipt rule stored no object for the message: its S3 action or the prefix is misconfigured. */
@@ -75,38 +72,45 @@ function verdictsOf(receipt: SesReceipt): Verdicts {
   };
 }
 
-export interface InboundEmailHandlerDeps extends InboundEmailDeps {
-  readonly rawMail: RawMailStore;
+export interface InboundEmailHandlerDeps {
+  /** The receipt rule's bucket; `keyOf` names a message's object, which the reply carries for the rep. */
+  readonly rawMail: RawMailStore & { keyOf(messageId: string): string };
+  readonly reader: ReplyReader;
+  readonly logger: Logger;
   readonly clock?: () => Date;
 }
 
 export function makeInboundEmailHandler(deps: InboundEmailHandlerDeps) {
   const clock = deps.clock ?? (() => new Date());
+  /** The message opened and bounded; one SES found a virus in is never fetched. */
+  const open = async (receipt: Receipt): Promise<ParsedReply> => {
+    const rawKey = deps.rawMail.keyOf(receipt.messageId);
+    if (receipt.verdicts.virus === 'FAIL') return quarantinedReply(receipt, rawKey);
+    const raw = await deps.rawMail.get(receipt.messageId);
+    if (!raw) throw new MailNotFound(`no stored mail for message ${receipt.messageId}`);
+    const reply = parsedReply(await parseMime(raw, receipt), rawKey);
+    if (reply.kind === 'mail' && reply.truncated) {
+      deps.logger.warn('inbound-email-truncated', { messageId: receipt.messageId, rawKey });
+    }
+    return reply;
+  };
   return async (event: unknown): Promise<InboundEmailResult[]> => {
     const parsed = SesReceiptEventSchema.safeParse(event);
     if (!parsed.success) throw new InvalidPayload(`SES receipt event: ${z.prettifyError(parsed.error)}`);
     const results: InboundEmailResult[] = [];
     for (const { ses } of parsed.data.Records) {
-      const { messageId } = ses.mail;
-      const now = clock();
       const stamp = ses.receipt.timestamp ?? ses.mail.timestamp;
       const receivedAt =
-        stamp && !Number.isNaN(Date.parse(stamp)) ? new Date(stamp).toISOString() : now.toISOString();
+        stamp && !Number.isNaN(Date.parse(stamp)) ? new Date(stamp).toISOString() : clock().toISOString();
       const receipt: Receipt = {
-        messageId,
+        messageId: ses.mail.messageId,
         receivedAt,
         recipients: ses.receipt.recipients,
         verdicts: verdictsOf(ses.receipt),
         ...(ses.mail.source ? { envelopeFrom: ses.mail.source } : {}),
       };
-      const read = async () => {
-        const raw = await deps.rawMail.get(messageId);
-        if (!raw) throw new MailNotFound(`no stored mail for message ${messageId}`);
-        return parseMime(raw, receipt);
-      };
-      const result = await receiveEmail(deps, receipt, read, now);
-      deps.logger.info('inbound-email', { messageId, ...result });
-      results.push(result);
+      // The reader's failure is this invocation's: SES's asynchronous retry sends the mail again.
+      results.push(await deps.reader.read(await open(receipt)));
     }
     return results;
   };

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { DateTime } from 'luxon';
 import { DEFAULT_REPLY_SNOOZE_DAYS } from '../core/config.ts';
 import { fieldErrors } from '../core/field-errors.ts';
 import { html } from '../core/html.ts';
+import { SYSTEM_ZONE, Zoned } from '../core/zoned.ts';
 import { OutcomeFieldsSchema, type RecordedOutcome, recordOutcome } from '../domain/outcome.ts';
 import {
   OUTCOME_LABELS,
@@ -83,7 +83,8 @@ export function makeOutcomeHandler(deps: OutcomeDeps): HttpHandler {
     const days = claim.corrects
       ? (deps.replies?.snoozeDays ?? DEFAULT_REPLY_SNOOZE_DAYS)
       : DEFAULT_SNOOZE_DAYS;
-    const defaultUntil = DateTime.fromJSDate(now).plus({ days }).toISODate() ?? '';
+    // The process's zone, as before: UTC where a Lambda runs.
+    const defaultUntil = Zoned.at(now.getTime(), SYSTEM_ZONE)?.plus({ days }).toISODate() ?? '';
     const what = claim.corrects
       ? html`Correct the reading of their reply: record <strong>${label}</strong> for <strong>${who}</strong>?`
       : html`Record <strong>${label}</strong> for <strong>${who}</strong>?`;

@@ -1,4 +1,5 @@
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
@@ -32,3 +33,5 @@ export const sfn = (config: ClientConfig): SFNClient => new SFNClient(config);
 export const secrets = (config: ClientConfig): SecretsManagerClient => new SecretsManagerClient(config);
 
 export const s3 = (config: ClientConfig): S3Client => new S3Client(config);
+
+export const lambda = (config: ClientConfig): LambdaClient => new LambdaClient(config);

@@ -1,10 +1,11 @@
+import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { type ClientConfig, documents, s3, secrets, ses, sfn, sns } from './client-factories.ts';
+import { type ClientConfig, documents, lambda, s3, secrets, ses, sfn, sns } from './client-factories.ts';
 
 /*
  * The one place SDK clients are kept. Each call gives fresh clients, so engines in one process share nothing; each
@@ -20,6 +21,7 @@ export interface AwsClients {
   readonly sfn: SFNClient;
   readonly secrets: SecretsManagerClient;
   readonly s3: S3Client;
+  readonly lambda: LambdaClient;
 }
 
 export type AwsService = keyof AwsClients;
@@ -87,9 +89,13 @@ class Clients implements AwsClients {
   get s3(): S3Client {
     return this.client('s3');
   }
+
+  get lambda(): LambdaClient {
+    return this.client('lambda');
+  }
 }
 
-const EVERY_CLIENT: Required<ClientFactories> = { documents, ses, sns, sfn, secrets, s3 };
+const EVERY_CLIENT: Required<ClientFactories> = { documents, ses, sns, sfn, secrets, s3, lambda };
 
 /** Fresh clients, every one available: engines in one process (simulate, tests) each get their own. */
 export const createAwsClients = (options: AwsClientOptions = {}): AwsClients =>

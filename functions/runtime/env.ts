@@ -43,6 +43,7 @@ const VARIABLES = {
   fallbackEmail: 'FALLBACK_EMAIL',
   inboundBucket: 'INBOUND_BUCKET',
   inboundPrefix: 'INBOUND_PREFIX',
+  readReplyFunction: 'READ_REPLY_FUNCTION',
   shopWebhookSecretArn: 'SHOP_WEBHOOK_SECRET_ARN',
   snoozeDays: 'REPLY_SNOOZE_DAYS',
   referralCadence: 'REFERRAL_CADENCE',
@@ -129,14 +130,14 @@ const FUNCTIONS = {
     'apiBaseUrl',
     'sending',
   ],
-  InboundEmail: [
+  // The mail parser: the bucket it reads and the reader it hands each reply to, nothing else (docs/architecture.md §4.1).
+  InboundEmail: ['serviceName', 'logLevel', 'inboundBucket', 'inboundPrefix', 'readReplyFunction'],
+  ReadReply: [
     ...ENROLL,
     'senderEmail',
     'unsubscribeSecretArn',
     'ownerEmail',
     'fallbackEmail',
-    'inboundBucket',
-    'inboundPrefix',
     'apiBaseUrl',
     ...REPLIES,
   ],
@@ -202,7 +203,18 @@ export function environmentFor(functionName: FunctionName, settings: Settings): 
 export const intakeEnv = (env: Environment) => readEnvironment('Intake', env);
 export const completeEnv = (env: Environment) => readEnvironment('Complete', env);
 export const touchEnv = (env: Environment) => readEnvironment('Touch', env);
-export const inboundEmailEnv = (env: Environment) => readEnvironment('InboundEmail', env);
+/** The parser's settings: the reader's name is optional among the settings (the local runtime invokes it in process), not here. */
+export function inboundEmailEnv(env: Environment) {
+  const settings = readEnvironment('InboundEmail', env);
+  const { readReplyFunction } = settings;
+  if (!readReplyFunction) {
+    throw new EnvInvalid(
+      `environment variable ${VARIABLES.readReplyFunction} is not set: it names the function that reads each parsed reply (ReadReply)`,
+    );
+  }
+  return { ...settings, readReplyFunction };
+}
+export const readReplyEnv = (env: Environment) => readEnvironment('ReadReply', env);
 export const sesEventsEnv = (env: Environment) => readEnvironment('SesEvents', env);
 export const unsubscribeEnv = (env: Environment) => readEnvironment('Unsubscribe', env);
 export const smsInboundEnv = (env: Environment) => readEnvironment('SmsInbound', env);

@@ -1,8 +1,8 @@
 import { fileURLToPath } from 'node:url';
-import { IANAZone } from 'luxon';
 import { ConfigInvalid, type FollowupConfig, replySettings, SendingConfigSchema } from '../core/config.ts';
 import { formatMailbox } from '../core/mailbox.ts';
 import * as z from '../core/zod.ts';
+import { isTimeZone } from '../core/zoned.ts';
 import { parseFrequencyCap } from '../domain/frequency-cap.ts';
 import { repsOf } from '../domain/owners.ts';
 
@@ -23,7 +23,7 @@ const EMAIL = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/;
 const text = (what: string) => z.string({ error: `is not set; it holds ${what}` });
 const optionalText = (what: string) => z.optional(z.string({ error: `must hold ${what}` }));
 const zone = text('an IANA time zone, e.g. America/Chicago').check(
-  z.refine((v) => IANAZone.isValidZone(v), {
+  z.refine((v) => isTimeZone(v), {
     error: 'is not an IANA time zone; use e.g. America/Chicago',
   }),
 );
@@ -128,6 +128,8 @@ export const SettingsSchema = z.object({
     optionalText('the key prefix of received mail in the bucket, e.g. "inbound/"'),
     '',
   ),
+  /** Set by the stack on the mail parser only; locally the reader runs in the same process. */
+  readReplyFunction: optionalText('the name of the function that reads parsed replies (ReadReply)'),
   shopWebhookSecretArn: text('the ARN of the Secrets Manager secret that signs shop webhooks'),
   serviceName: z._default(optionalText('the service name in logs'), SERVICE_NAME),
   /** Unset: Powertools' own default (INFO, or what Lambda's log-level control says). */

@@ -1,12 +1,11 @@
-import { S3RawMailStore } from '../adapters/s3-raw-mail-store.ts';
 import { SecretsManagerSecrets } from '../adapters/secrets-manager.ts';
 import { SesMailer } from '../adapters/ses-mailer.ts';
 import { SnsOptOutList } from '../adapters/sns-opt-out-list.ts';
 import { SnsSmsSender } from '../adapters/sns-sms-sender.ts';
 import type { SesEventDeps } from '../domain/ses-events.ts';
 import type { SignalDeps } from '../domain/signals.ts';
-import type { InboundEmailHandlerDeps } from '../handlers/inbound-email.ts';
 import type { OutcomeDeps } from '../handlers/outcome.ts';
+import type { ReadReplyDeps } from '../handlers/read-reply.ts';
 import type { ShopWebhookDeps } from '../handlers/shop-webhook.ts';
 import type { SmsInboundDeps } from '../handlers/sms-inbound.ts';
 import type { UnsubscribeDeps } from '../handlers/unsubscribe.ts';
@@ -53,10 +52,8 @@ function signingKey(secretArn: string, clients: AwsClients) {
 const forwardMailer = (senderEmail: string, clients: AwsClients) =>
   new SesMailer({ client: clients.ses, from: senderEmail });
 
-export function inboundEmailDependencies(
-  settings: SettingsOf<'InboundEmail'>,
-  clients: AwsClients,
-): InboundEmailHandlerDeps {
+/** The reply reader's: the table, executions, the signing key and the forwarder; the mail comes parsed (§4.1). */
+export function readReplyDependencies(settings: SettingsOf<'ReadReply'>, clients: AwsClients): ReadReplyDeps {
   return {
     ...signalDependencies(settings, clients),
     ...replies(settings),
@@ -65,11 +62,6 @@ export function inboundEmailDependencies(
     signingKey: signingKey(settings.unsubscribeSecretArn, clients),
     ownerEmail: settings.ownerEmail,
     fallbackEmail: settings.fallbackEmail ?? settings.ownerEmail,
-    rawMail: new S3RawMailStore({
-      client: clients.s3,
-      bucket: settings.inboundBucket,
-      prefix: settings.inboundPrefix,
-    }),
   };
 }
 

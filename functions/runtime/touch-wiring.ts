@@ -7,7 +7,7 @@ import type { TouchDeps } from '../domain/touch.ts';
 import type { AwsClients } from './clients.ts';
 import { loggerFor, measures, memoize } from './enroll-dependencies.ts';
 import type { SettingsOf } from './env.ts';
-import { sendingGovernor } from './sending-governor.ts';
+import { touchGovernor } from './touch-governor.ts';
 import { touchSettings } from './touch-settings.ts';
 
 /*
@@ -22,6 +22,7 @@ export function touchDependenciesWith(
   templates: TouchDeps['templates'],
 ): TouchDeps {
   const secrets = new SecretsManagerSecrets(clients.secrets);
+  const logger = loggerFor(settings);
   return {
     store: new DynamoLeadStore({ client: clients.documents, tableName: settings.tableName }),
     mailer: new SesMailer({
@@ -37,8 +38,8 @@ export function touchDependenciesWith(
     templates,
     signingKey: memoize(() => secrets.get(settings.unsubscribeSecretArn)),
     settings: touchSettings(settings),
-    logger: loggerFor(settings),
+    logger,
     ...measures(settings, clients),
-    ...(settings.sending ? { governor: sendingGovernor(settings.sending, settings, clients) } : {}),
+    ...(settings.sending ? { governor: touchGovernor(settings.sending, settings, clients, logger) } : {}),
   };
 }

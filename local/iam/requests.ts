@@ -42,6 +42,7 @@ export const DENIED_ERROR: Readonly<Record<string, string>> = {
   SNSClient: 'AuthorizationError',
   SecretsManagerClient: 'AccessDeniedException',
   S3Client: 'AccessDenied',
+  LambdaClient: 'AccessDeniedException',
 };
 
 const str = (value: unknown) => (typeof value === 'string' ? value : '');
@@ -208,6 +209,15 @@ export function authorizationRequests(call: AwsCall, facts: AccountFacts): Autho
           context: { ...secure, 'secretsmanager:SecretId': secret },
         },
       ];
+    }
+    case 'LambdaClient': {
+      if (operation !== 'Invoke') break;
+      // FunctionName is a name, a partial ARN or an ARN (Lambda API reference, Invoke); IAM sees the function's ARN.
+      const name = str(input.FunctionName);
+      const resource = name.startsWith('arn:')
+        ? name
+        : arn('lambda', `function:${name.split(':').at(-1) ?? ''}`);
+      return [{ action: 'lambda:InvokeFunction', resource, context: secure }];
     }
     case 'S3Client': {
       if (operation !== 'GetObject') break;

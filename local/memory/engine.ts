@@ -17,7 +17,6 @@ import type { SignalDeps } from '../../functions/domain/signals.ts';
 import type { TouchDeps } from '../../functions/domain/touch.ts';
 import { STALE_CLAIM_MS } from '../../functions/domain/unconfirmed-touches.ts';
 import { makeCompleteHandler } from '../../functions/handlers/complete.ts';
-import { makeInboundEmailHandler } from '../../functions/handlers/inbound-email.ts';
 import { makeIntakeHandler } from '../../functions/handlers/intake.ts';
 import { makeOutcomeHandler } from '../../functions/handlers/outcome.ts';
 import { makeShopEventsHandler } from '../../functions/handlers/shop-events.ts';
@@ -26,6 +25,7 @@ import type { HttpEvent, HttpResult } from '../../functions/runtime/http.ts';
 import { noMetrics } from '../../functions/runtime/metrics.ts';
 import { touchSettings } from '../../functions/runtime/touch-settings.ts';
 import type { Clock } from '../clock.ts';
+import { localInboundEmail } from '../inbound-email.ts';
 import { MemoryRawMailStore } from '../raw-mail.ts';
 import { lambdaContext } from '../runtime/lambda-context.ts';
 import { localSettings, MACHINE_PREFIX } from '../runtime/settings.ts';
@@ -35,6 +35,7 @@ import { MemoryExecutions } from './executions.ts';
 import { MemoryLeadStore } from './lead-store.ts';
 import { AGGREGATES_REQUESTS, LEAD_STORE_REQUESTS, metered, type Requests } from './request-units.ts';
 import { MemoryMailer, MemorySecrets, MemorySmsSender } from './senders.ts';
+import { memorySendingGovernor } from './sending-ledger.ts';
 
 /*
  * The engine in one process with no SDK client and no server (docs/architecture.md §7): the real compiled definitions
@@ -158,6 +159,10 @@ export function createMemoryEngine(options: MemoryEngineOptions): MemoryEngine {
     // So claims are timed on the moving clock, as the local runtime times them.
     claimClock: () => clock.now(),
     staleClaimMs: STALE_CLAIM_MS,
+    // The `sending` block's governor on its ledger in memory, billed as the table bills it (docs/architecture.md §8.12).
+    ...(settings.sending
+      ? { governor: memorySendingGovernor(settings.sending, settings.defaultTimeZone, requests) }
+      : {}),
   };
   functions.set('touch', makeTouchHandler(touch, now));
   functions.set('complete', makeCompleteHandler(enroll, now));
@@ -178,13 +183,16 @@ export function createMemoryEngine(options: MemoryEngineOptions): MemoryEngine {
       }),
     ),
     signals: {
-      inboundEmail: makeInboundEmailHandler({
-        ...signal,
-        mailer,
-        signingKey: key,
-        ownerEmail: settings.ownerEmail,
-        fallbackEmail: settings.fallbackEmail ?? settings.ownerEmail,
+      inboundEmail: localInboundEmail({
+        reader: {
+          ...signal,
+          mailer,
+          signingKey: key,
+          ownerEmail: settings.ownerEmail,
+          fallbackEmail: settings.fallbackEmail ?? settings.ownerEmail,
+        },
         rawMail,
+        logger: signal.logger,
         clock: now,
       }),
       outcome: http(

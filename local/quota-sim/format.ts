@@ -26,7 +26,35 @@ const QUOTA_FLAGS: Readonly<Record<keyof Quotas, string>> = {
   transitionRate: '--transition-rate',
 };
 
-export function formatQuotaSummary(result: QuotaSimulationResult, seconds?: number): string {
+/** What the deployment's followup.config.json says of the governor, so the summary can name its own rows. */
+export interface DeploymentSending {
+  /** The `sending` block is there (not false): the "with governor" rows are this deployment's. */
+  readonly governed: boolean;
+  /** Its rate as written: a number, or "account". */
+  readonly ratePerSecond?: number | 'account';
+}
+
+/** One line naming the deployment's rows: the governed ones with a `sending` block, else the ungoverned ones. */
+export function deploymentLine(result: QuotaSimulationResult, deployment: DeploymentSending): string {
+  const world = deployment.governed ? 'with governor' : 'without governor';
+  const own = result.runs.find((r) => r.world === world && r.spread === null);
+  const rate =
+    deployment.ratePerSecond === 'account' || deployment.ratePerSecond === undefined
+      ? `"account", modelled as --ses-rate ${count(result.quotas.sesRate)}`
+      : `${deployment.ratePerSecond}/s`;
+  const what = deployment.governed
+    ? `governs sending (rate ${rate})`
+    : 'does not govern sending ("sending" is false or absent)';
+  return own
+    ? `This deployment: followup.config.json ${what}, so its rows are "${world}"; without a spread: ${count(own.failedExecutions)} failed executions, ${count(own.duplicateSends)} duplicate sends.`
+    : `This deployment: followup.config.json ${what}.`;
+}
+
+export function formatQuotaSummary(
+  result: QuotaSimulationResult,
+  seconds?: number,
+  deployment?: DeploymentSending,
+): string {
   const { runs } = result;
   const rows = runs.map((r) => [
     r.world,
@@ -63,6 +91,7 @@ export function formatQuotaSummary(result: QuotaSimulationResult, seconds?: numb
       `${a.world}: spread ${b.spread} takes p95 lateness from ${span(a.lateness.p95Seconds)} to ${span(b.lateness.p95Seconds)} and failed executions from ${count(a.failedExecutions)} to ${count(b.failedExecutions)}`,
     );
   }
+  if (deployment) lines.push(deploymentLine(result, deployment));
   const failures = runs.filter((r) => r.firstFailure);
   for (const r of failures) {
     const f = r.firstFailure;

@@ -4,7 +4,6 @@ import { type RedriveResult, redriveTouch } from '../../functions/domain/redrive
 import { STALE_CLAIM_MS } from '../../functions/domain/unconfirmed-touches.ts';
 import { makeCompleteHandler } from '../../functions/handlers/complete.ts';
 import { makeEnrollmentSweeperHandler } from '../../functions/handlers/enrollment-sweeper.ts';
-import { makeInboundEmailHandler } from '../../functions/handlers/inbound-email.ts';
 import { makeIntakeHandler } from '../../functions/handlers/intake.ts';
 import { makeOutcomeHandler } from '../../functions/handlers/outcome.ts';
 import { makeSesEventsHandler } from '../../functions/handlers/ses-events.ts';
@@ -22,8 +21,8 @@ import {
 import type { HttpEvent, HttpResult } from '../../functions/runtime/http.ts';
 import type { Settings } from '../../functions/runtime/settings.ts';
 import {
-  inboundEmailDependencies,
   outcomeDependencies,
+  readReplyDependencies,
   sesEventsDependencies,
   shopEventsDependencies,
   shopWebhookDependencies,
@@ -33,6 +32,7 @@ import {
 import { touchDependencies } from '../../functions/runtime/touch-dependencies.ts';
 import type { Clock } from '../clock.ts';
 import type { IamEnforcer } from '../iam/enforcer.ts';
+import { localInboundEmail } from '../inbound-email.ts';
 import type { MemoryRawMailStore } from '../raw-mail.ts';
 import type { SignalHandlers } from '../signal-events.ts';
 import { executionContext, type LocalFunction } from '../step-functions.ts';
@@ -91,6 +91,7 @@ export function localFunctions(options: LocalFunctionsOptions): LocalFunctions {
   };
   const touchDeps = { ...touchDependencies(settings, clients), ...claimTiming };
   const signal = { clock: now };
+  const replyReader = readReplyDependencies(settings, clients);
   const sweeper = makeEnrollmentSweeperHandler({
     ...enrollmentSweeperDependencies(settings, clients),
     clock: now,
@@ -109,14 +110,14 @@ export function localFunctions(options: LocalFunctionsOptions): LocalFunctions {
       http('Intake', makeIntakeHandler({ ...intakeDependencies(settings, clients), clock: now })),
     ),
     signals: {
-      inboundEmail: as(
-        'InboundEmail',
-        makeInboundEmailHandler({
-          ...inboundEmailDependencies(settings, clients),
-          rawMail: options.rawMail,
-          ...signal,
-        }),
-      ),
+      // The mail parser and the reply reader, each as its own function (docs/architecture.md §4.1).
+      inboundEmail: localInboundEmail({
+        reader: replyReader,
+        rawMail: options.rawMail,
+        logger: replyReader.logger,
+        clock: now,
+        ...(iam ? { iam } : {}),
+      }),
       sesEvents: as(
         'SesEvents',
         makeSesEventsHandler({ ...sesEventsDependencies(settings, clients), ...signal }),

@@ -8,6 +8,7 @@ import {
   settingsFromConfig,
 } from '../../functions/runtime/settings.ts';
 import { LOCAL_ACCOUNT, LOCAL_REGION, LocalStepFunctions } from '../step-functions.ts';
+import { localSending } from './sending-governor.ts';
 
 /*
  * The local runtime's stand-ins for the stack's outputs, and the settings its functions run with: the same
@@ -62,6 +63,8 @@ export function localSettings(config: FollowupConfig, options: LocalSettingsOpti
     allowedOrigins: [options.url, ...settings.allowedOrigins],
     // No AWS answers STOP or HELP on a laptop: the engine does, as with self-managed opt-outs.
     smsOptOuts: 'self',
+    // No SES account to ask GetAccount either: "account" is the config's `sending.local` (local/runtime/sending-governor.ts).
+    ...(settings.sending ? { sending: localSending(settings.sending) } : {}),
     serviceName: 'followup-local',
     logLevel: options.logLevel ?? 'WARN',
     // CloudWatch metric lines mean nothing here; the dashboard and `followup report` read the aggregates.

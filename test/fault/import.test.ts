@@ -75,9 +75,9 @@ describe('StartExecution and DynamoDB throttle during a bulk import', () => {
         throw new ProvisionedThroughputExceededException({ message: 'Throughput exceeded', $metadata: {} });
       }
     });
-    const { ses, sns, secrets, s3 } = engine.runtime.clients;
+    const { ses, sns, secrets, s3, lambda } = engine.runtime.clients;
     const deps = await enrollmentIn(engine.runtime, {
-      clients: { documents: throttledTable, sfn: throttledSfn, ses, sns, secrets, s3 },
+      clients: { documents: throttledTable, sfn: throttledSfn, ses, sns, secrets, s3, lambda },
     });
     const target = directTarget(deps, {
       cadenceId: 'proposal',

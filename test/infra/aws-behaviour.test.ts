@@ -92,7 +92,7 @@ describe('StartExecution as Step Functions authorizes it', () => {
     Intake: config.formCadences,
     Complete: cadences.map((c) => c.id),
     // A reply read as not-now snoozes into re-engage; one read as a referral enrolls the person it names (#14).
-    InboundEmail: replyStarts,
+    ReadReply: replyStarts,
     SmsInbound: replyStarts,
     Outcome: ['re-engage'],
     ShopEvents: ['abandoned-cart'],
@@ -120,7 +120,7 @@ describe('StartExecution as Step Functions authorizes it', () => {
       withAction(grantsOf(referring, fn), 'states:StartExecution').flatMap(resourcesOf).sort();
 
     // Assess
-    for (const fn of ['InboundEmail', 'SmsInbound']) {
+    for (const fn of ['ReadReply', 'SmsInbound']) {
       expect(startable(fn)).toEqual(['re-engage', 'proposal'].map(machine).sort());
     }
     expect(startable('Outcome')).toEqual([machine('re-engage')]);
@@ -163,7 +163,7 @@ describe('SES sending identities', () => {
 
   it('every sender may send as the domain and as the From address (verified on its own, SES checks it instead)', () => {
     const template = committed();
-    for (const fn of ['Touch', 'InboundEmail', 'SmsInbound']) {
+    for (const fn of ['Touch', 'ReadReply', 'SmsInbound']) {
       const sends = withAction(grantsOf(template, fn), 'ses:SendEmail');
       expect(sends, fn).toHaveLength(1);
       expect(resourcesOf(sends[0] as Statement), fn).toEqual(
@@ -173,15 +173,13 @@ describe('SES sending identities', () => {
     // Only the touch sends through the configuration set.
     const touch = resourcesOf(withAction(grantsOf(template, 'Touch'), 'ses:SendEmail')[0] as Statement);
     expect(touch.filter((r) => r.includes(':configuration-set/'))).toHaveLength(1);
-    const forward = resourcesOf(
-      withAction(grantsOf(template, 'InboundEmail'), 'ses:SendEmail')[0] as Statement,
-    );
+    const forward = resourcesOf(withAction(grantsOf(template, 'ReadReply'), 'ses:SendEmail')[0] as Statement);
     expect(forward).toHaveLength(2);
   });
 
   it('an email identity that is the From address is granted once', () => {
     const { template } = synth({ sender: { ...config.sender, identity: config.sender.email } });
-    const sends = withAction(grantsOf(template, 'InboundEmail'), 'ses:SendEmail');
+    const sends = withAction(grantsOf(template, 'ReadReply'), 'ses:SendEmail');
     expect(resourcesOf(sends[0] as Statement)).toEqual([identity('sales@example.com')]);
   });
 });
@@ -210,6 +208,30 @@ describe('replies stored by SES', () => {
     template.resourceCountIs('AWS::KMS::Key', 2);
     const inbound = grantsOf(template, 'InboundEmail');
     expect(inbound.flatMap((s) => [s.Action].flat()).filter((a) => a.startsWith('kms:'))).toEqual([]);
+  });
+
+  it('are opened by a parser that may only read them and invoke the reader: no table, executions, secret or SES', () => {
+    // Act: every action the parser's role allows, beside the logs and traces every function writes
+    const parser = grantsOf(template, 'InboundEmail').filter(
+      (s) => ![s.Action].flat().every((a) => a.startsWith('logs:') || a.startsWith('xray:')),
+    );
+    const reader = logicalId(template, 'AWS::Lambda::Function', 'ReadReply');
+
+    // Assess: the stored mail under inbound/, the reader's own ARN (no version or alias wildcard), and the failure
+    // queue Lambda sends a failed event to with the function's role
+    expect(parser.map((s) => ({ action: s.Action, resource: resourcesOf(s) }))).toEqual([
+      { action: 's3:GetObject', resource: [expect.stringMatching(/\.Arn>\/inbound\/\*$/)] },
+      { action: 'lambda:InvokeFunction', resource: [`<${reader}.Arn>`] },
+      {
+        action: 'sqs:SendMessage',
+        resource: [expect.stringMatching(/^<SignalsInboundEmailFailedQueue[0-9A-F]{8}\.Arn>$/)],
+      },
+    ]);
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('parses the stored MIME'),
+      Timeout: 90,
+      Environment: { Variables: Match.objectLike({ READ_REPLY_FUNCTION: { Ref: reader } }) },
+    });
   });
 
   it('only SES of this account, for this one receipt rule, may put objects, and only under inbound/', () => {

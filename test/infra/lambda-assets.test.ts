@@ -33,7 +33,7 @@ let out: string;
 beforeAll(async () => {
   out = mkdtempSync(join(tmpdir(), 'followup-assets-'));
   for (const name of ENTRIES) await bundleFunction(`${ROOT}functions/entry/${name}.ts`, join(out, name));
-  // Eleven bundles on a busy machine.
+  // Twelve bundles on a busy machine.
 }, 120_000);
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 
@@ -121,6 +121,8 @@ interface Call {
   readonly target: string;
   readonly path: string;
   readonly userAgent: string;
+  /** The request's body, kept for Lambda's Invoke: the payload one function hands another. */
+  readonly body?: string;
 }
 
 /** The SDK's installed version of a client, which its User-Agent must name. */
@@ -143,10 +145,13 @@ const RAW_REPLY = [
   '',
 ].join('\r\n');
 
+/** What the stand-in's Lambda answers an Invoke with: the reader's result for an unmatched reply. */
+const READER_RESULT = { kind: 'unmatched', outcome: 'forwarded' };
+
 /**
  * A stand-in AWS endpoint: DynamoDB answers as for a table without the lead, S3 returns a reply's MIME, Secrets
- * Manager a secret, and every
- * call is recorded, so a bundle's SDK calls run through its own serializers, signer and deserializers.
+ * Manager a secret, Lambda the reader's result, and every call is recorded, so a bundle's SDK calls run through its
+ * own serializers, signer and deserializers.
  */
 function answer(calls: Call[], request: IncomingMessage, response: ServerResponse): void {
   const target = String(request.headers['x-amz-target'] ?? '');
@@ -155,19 +160,27 @@ function answer(calls: Call[], request: IncomingMessage, response: ServerRespons
     ? (target.split(/[._]/)[0] ?? target)
     : path.startsWith('/v2/email/')
       ? 'sesv2'
-      : request.method === 'GET'
-        ? 's3'
-        : 'other';
-  calls.push({
-    service,
-    target,
-    path,
-    userAgent: String(request.headers['user-agent'] ?? ''),
-  });
-  request.resume();
+      : path.startsWith('/2015-03-31/functions/')
+        ? 'lambda'
+        : request.method === 'GET'
+          ? 's3'
+          : 'other';
+  const chunks: Buffer[] = [];
+  request.on('data', (chunk: Buffer) => chunks.push(chunk));
   request.on('end', () => {
+    calls.push({
+      service,
+      target,
+      path,
+      userAgent: String(request.headers['user-agent'] ?? ''),
+      ...(service === 'lambda' ? { body: Buffer.concat(chunks).toString('utf8') } : {}),
+    });
     if (service === 's3') {
       response.writeHead(200, { 'content-type': 'message/rfc822' }).end(RAW_REPLY);
+      return;
+    }
+    if (service === 'lambda') {
+      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(READER_RESULT));
       return;
     }
     // Secrets Manager hands out the signing secret; DynamoDB finds nothing.
@@ -222,42 +235,69 @@ async function runAgainstEndpoint(name: string, event: unknown) {
   }
 }
 
-describe('the bundles on a realistic event (what the bundler leaves out is never reached)', () => {
-  it('inbound-email reads a stored reply from S3 and looks its lead up in DynamoDB', async () => {
-    // Arrange: SES's receipt event for a reply stored under the inbound prefix
-    const event = {
-      Records: [
-        {
-          eventSource: 'aws:ses',
-          ses: {
-            mail: { messageId: 'm1-abc', timestamp: '2026-12-01T10:00:00.000Z', source: 'zoe@example.org' },
-            receipt: {
-              timestamp: '2026-12-01T10:00:01.000Z',
-              recipients: ['reply+abc123@reply.example.com'],
-              spamVerdict: { status: 'PASS' },
-              virusVerdict: { status: 'PASS' },
-              spfVerdict: { status: 'PASS' },
-              dkimVerdict: { status: 'PASS' },
-              dmarcVerdict: { status: 'PASS' },
-            },
-          },
+/** SES's receipt event for a reply stored under the inbound prefix. */
+const SES_RECEIPT_EVENT = {
+  Records: [
+    {
+      eventSource: 'aws:ses',
+      ses: {
+        mail: { messageId: 'm1-abc', timestamp: '2026-12-01T10:00:00.000Z', source: 'zoe@example.org' },
+        receipt: {
+          timestamp: '2026-12-01T10:00:01.000Z',
+          recipients: ['reply+abc123@reply.example.com'],
+          spamVerdict: { status: 'PASS' },
+          virusVerdict: { status: 'PASS' },
+          spfVerdict: { status: 'PASS' },
+          dkimVerdict: { status: 'PASS' },
+          dmarcVerdict: { status: 'PASS' },
         },
-      ],
-    };
+      },
+    },
+  ],
+};
 
+describe('the bundles on a realistic event (what the bundler leaves out is never reached)', () => {
+  it('inbound-email reads a stored reply from S3 and hands it, parsed, to the reader, calling nothing else', async () => {
     // Act
-    const { result, error, calls } = await runAgainstEndpoint('inbound-email', event);
+    const { result, error, calls } = await runAgainstEndpoint('inbound-email', SES_RECEIPT_EVENT);
 
-    // Assess: the mail was fetched and read, the lead looked up, each client naming its own version
+    // Assess: the mail fetched, the reader invoked synchronously with the reply decoded, each client naming its
+    // own version, and no table, secret or SES call from the parser
     expect(error).toBeUndefined();
-    expect(result).toHaveLength(1);
+    expect(result).toEqual([READER_RESULT]);
     const s3 = calls.find((c) => c.service === 's3');
     expect(s3?.path).toContain('inbound/m1-abc');
     expect(s3?.userAgent).toContain(`api/s3#${versionOf('s3')}`);
+    const invoke = calls.find((c) => c.service === 'lambda');
+    expect(invoke?.path).toBe('/2015-03-31/functions/Followup-ReadReply/invocations');
+    expect(invoke?.userAgent).toContain(`api/lambda#${versionOf('lambda')}`);
+    expect(JSON.parse(invoke?.body ?? '{}')).toMatchObject({
+      kind: 'mail',
+      messageId: 'm1-abc',
+      from: 'zoe@example.org',
+      subject: 'Re: Grüße',
+      text: expect.stringContaining('try me again in March'),
+    });
+    expect(calls.map((c) => c.service).sort()).toEqual(['lambda', 's3']);
+  }, 30_000);
+
+  it('read-reply reads the parsed reply, looks its lead up in DynamoDB and forwards it, unmatched', async () => {
+    // Prepare: the reply as the parser's bundle hands it over
+    const parsed = await runAgainstEndpoint('inbound-email', SES_RECEIPT_EVENT);
+    const reply = JSON.parse(parsed.calls.find((c) => c.service === 'lambda')?.body ?? '{}');
+
+    // Act
+    const { result, error, calls } = await runAgainstEndpoint('read-reply', reply);
+
+    // Assess: the token checked with the signing secret, the lead looked up, the fallback address told
+    expect(error).toBeUndefined();
+    expect(result).toMatchObject({ kind: 'unmatched', outcome: 'forwarded' });
+    expect(calls.some((c) => c.target === 'secretsmanager.GetSecretValue')).toBe(true);
     const dynamo = calls.find((c) => c.service === 'DynamoDB');
     expect(dynamo?.userAgent).toContain(`api/dynamodb#${versionOf('dynamodb')}`);
-    expect(calls.some((c) => c.target === 'secretsmanager.GetSecretValue')).toBe(true);
-  }, 30_000);
+    const ses = calls.find((c) => c.service === 'sesv2');
+    expect(ses?.userAgent).toContain(`api/sesv2#${versionOf('sesv2')}`);
+  }, 60_000);
 
   it('sms-inbound reads a text from SNS, looks its sender up and tells the owner of an unmatched text', async () => {
     // Arrange: a two-way SMS message as SNS delivers it

@@ -99,8 +99,8 @@ describe('FollowupStack', () => {
 
   it('gives every function the team defaults: nodejs22.x, arm64, X-Ray, source maps, its own log group', () => {
     const functions = template.findResources('AWS::Lambda::Function');
-    // intake, touch, complete, the seven signal functions and the enrollment sweeper.
-    expect(Object.keys(functions)).toHaveLength(11);
+    // intake, touch, complete, the eight signal functions (the mail parser and its reader two) and the sweeper.
+    expect(Object.keys(functions)).toHaveLength(12);
     for (const fn of Object.values(functions)) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs22.x',
@@ -173,7 +173,7 @@ describe('FollowupStack', () => {
       return p.MetricName ?? p.Metrics?.find((m) => m.MetricStat)?.MetricStat?.Metric.MetricName;
     });
     expect(metrics.filter((m) => m === 'ExecutionsFailed')).toHaveLength(cadences.length);
-    expect(metrics.filter((m) => m === 'Errors')).toHaveLength(11);
+    expect(metrics.filter((m) => m === 'Errors')).toHaveLength(12);
   });
 
   it('emails the owner when the governor pauses marketing sends, saying how to resume', () => {

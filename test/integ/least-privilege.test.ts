@@ -23,12 +23,14 @@ const KEPT_UNUSED: Readonly<Record<string, string>> = {
     'sms.optOuts "aws" asks AWS whether a START opted the number back in; a laptop has no AWS to answer, so the local runtime runs "self" (test/unit/functions/handlers/sms-inbound.test.ts)',
   'SmsInbound states:StartExecution':
     'a text read as not-now snoozes the lead into re-engage, and one read as a referral enrolls the person it names (test/integ/replies.test.ts)',
-  'InboundEmail states:StartExecution':
+  'ReadReply states:StartExecution':
     'an out-of-office that names its return date snoozes the lead into re-engage (test/unit/functions/handlers/inbound-email.test.ts)',
   'SmsInbound dynamodb:BatchWriteItem':
     'the enrollment of that snooze or referral writes its events and retry markers in one request (functions/domain/enroll-writes.ts)',
-  'InboundEmail dynamodb:BatchWriteItem':
+  'ReadReply dynamodb:BatchWriteItem':
     "the same: that snooze's re-engage enrollment writes its events and retry markers in one request",
+  'Touch ses:GetAccount':
+    'the governor\'s "ratePerSecond": "account" reads the SES account\'s SendQuota; the local SES has no GetAccount, so the local runtime answers from sending.local (test/unit/functions/adapters/ses-send-quota.test.ts)',
 };
 
 /** The From address is not verified as an identity of its own here: sending on it is tested with it verified. */

@@ -90,7 +90,7 @@ describe('the sending governor on the local runtime', () => {
     showLogsOnFailure(onTestFailed);
     const engine = await startTestRuntime({ clock: new ManualClock(NIGHT) });
     cleanup.push(() => engine.stop());
-    const { sentAt } = await governed(engine, { dailyCap: 2 });
+    const { sentAt } = await governed(engine, { dailyCap: 2, ratePerSecond: 14 });
     const leads = [];
     for (const email of ['ana@example.com', 'ben@example.com', 'cy@example.com']) {
       leads.push(await enroll(engine.url, { email, cadence: 'proposal' }));
@@ -99,7 +99,10 @@ describe('the sending governor on the local runtime', () => {
     // Act
     await engine.advanceTo(new Date(MORNING.getTime() + 8 * 3_600_000));
     const thatDay = sentAt.map((s) => s.to);
-    await engine.advanceTo('2026-12-02T12:00:00Z');
+    // The third waits for the new day's cap and then for its window (09:00 Chicago, 15:00Z), as on AWS: not midnight.
+    await engine.advanceTo('2026-12-02T14:59:00Z');
+    const beforeWindow = sentAt.length;
+    await engine.advanceTo('2026-12-02T18:00:00Z');
 
     // Assess
     expect(leads.map((l) => l.enrollment.schedule[0]?.at)).toEqual([
@@ -108,6 +111,7 @@ describe('the sending governor on the local runtime', () => {
       '2026-12-01T15:00:00Z',
     ]);
     expect(thatDay).toHaveLength(2);
+    expect(beforeWindow).toBe(2);
     expect(sentAt.map((s) => s.day)).toEqual(['2026-12-01', '2026-12-01', '2026-12-02']);
     expect(new Set(sentAt.map((s) => s.to))).toEqual(
       new Set(['ana@example.com', 'ben@example.com', 'cy@example.com']),
@@ -127,7 +131,7 @@ describe('the sending governor on the local runtime', () => {
     showLogsOnFailure(onTestFailed);
     const data = tempDir('followup-sending-');
     cleanup.push(() => data.remove());
-    const sending = { pause: { bounceRate: 0.2, complaintRate: 0.01, overLast: 10 } };
+    const sending = { ratePerSecond: 14, pause: { bounceRate: 0.2, complaintRate: 0.01, overLast: 10 } };
     const config = join(data.path, 'followup.config.json');
     writeFileSync(
       config,

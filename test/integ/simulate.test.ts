@@ -26,6 +26,24 @@ const START = new Date('2026-07-06T09:00:00Z');
 const N = 40;
 // Each run starts a whole runtime and sends hundreds of touches; the machine is shared.
 const RUN_TIMEOUT = 120_000;
+/** A copy of the project's settings, edited. */
+function project(edit: (root: string) => void): string {
+  const root = mkdtempSync(join(tmpdir(), 'followup-simulate-'));
+  for (const entry of ['cadences', 'templates', 'followup.config.json']) {
+    cpSync(join(ROOT, entry), join(root, entry), { recursive: true });
+  }
+  edit(root);
+  return root;
+}
+
+/** The project with `"sending": false`: no governor, so no Touch invocation is a wait for capacity. */
+const ungoverned = () =>
+  project((root) => {
+    const file = join(root, 'followup.config.json');
+    const config = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    writeFileSync(file, JSON.stringify({ ...config, sending: false }));
+  });
+
 /** The cart cadence at a 30% reply rate, keeping what each lead stored to recount the report from. */
 const CART = {
   cadenceId: 'abandoned-cart',
@@ -142,13 +160,14 @@ describe('simulate on the memory engine and the local runtime', () => {
   it(
     'with no replies, every lead gets every touch it may get, through the cadence and one nurture run',
     async () => {
-      // Act
+      // Act: without the governor, whose waits for capacity are Touch invocations too (counted as AWS bills them).
       const result = await simulate({
         cadenceId: 'web-inquiry',
         leads: N,
         seed: 5,
         replyRate: 0,
         start: START,
+        root: ungoverned(),
       });
       // Assess
       const webSteps = 8;
@@ -217,14 +236,6 @@ describe('simulate on the memory engine and the local runtime', () => {
     'refuses a broken project as a mistake a person can fix, on one thread or on workers',
     async () => {
       // Prepare: a copy of the project's settings, with a cadence that is not JSON, and one with a bad config field.
-      const project = (edit: (root: string) => void) => {
-        const root = mkdtempSync(join(tmpdir(), 'followup-simulate-'));
-        for (const entry of ['cadences', 'templates', 'followup.config.json']) {
-          cpSync(join(ROOT, entry), join(root, entry), { recursive: true });
-        }
-        edit(root);
-        return root;
-      };
       const badCadence = project((root) =>
         writeFileSync(join(root, 'cadences/broken.json'), '{\n  "id": "broken",\n'),
       );

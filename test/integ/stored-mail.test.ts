@@ -1,3 +1,4 @@
+import { InvokeCommand, type InvokeCommandInput, LambdaClient } from '@aws-sdk/client-lambda';
 import { GetObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -6,7 +7,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadCadencesSync } from '../../functions/adapters/cadence-files.ts';
 import { loadConfig } from '../../functions/adapters/config-file.ts';
 import { makeInboundEmailHandler } from '../../functions/handlers/inbound-email.ts';
-import { inboundEmailDependencies } from '../../functions/runtime/signal-dependencies.ts';
+import { makeReadReplyHandler } from '../../functions/handlers/read-reply.ts';
+import { inboundEmailDependencies } from '../../functions/runtime/inbound-dependencies.ts';
+import { readReplyDependencies } from '../../functions/runtime/signal-dependencies.ts';
 import { FollowupStack } from '../../lib/followup-stack.ts';
 import { runtimeSettings } from '../fault/faults.ts';
 import { enroll, leadOf, mailboxOf, useEngine } from './harness.ts';
@@ -137,6 +140,7 @@ function sesLambdaEvent(messageId: string, to: string, at: Date) {
 }
 
 const s3 = mockClient(S3Client);
+const lambda = mockClient(LambdaClient);
 const engine = useEngine();
 let rule: ReceiptRuleFacts;
 
@@ -189,9 +193,22 @@ describe('a reply stored the way the receipt rule stores it', () => {
         $metadata: { httpStatusCode: 404 },
       });
     });
-    // The handler as Lambda builds it, from the runtime's settings and clients (the S3 client mocked above).
+    // The reader as Lambda runs it: the parser's lambda:InvokeFunction checked, then ReadReply on the JSON payload.
+    const readerName = iam?.stack.functionArns.get('ReadReply') ?? 'Followup-ReadReply';
+    const read = makeReadReplyHandler({
+      ...readReplyDependencies(settings, rt.runtime.clients),
+      clock: () => rt.clock.now(),
+    });
+    const reader = iam ? iam.as('ReadReply', read) : read;
+    lambda.reset();
+    lambda.on(InvokeCommand).callsFake(async (input: InvokeCommandInput) => {
+      await iam?.authorize({ client: 'LambdaClient', command: 'InvokeCommand', input: { ...input } });
+      const result = await reader(JSON.parse(new TextDecoder().decode(input.Payload as Uint8Array)));
+      return { StatusCode: 200, Payload: new TextEncoder().encode(JSON.stringify(result)) };
+    });
+    // The parser as Lambda builds it, from the runtime's settings and clients (S3 and Lambda mocked above).
     const handler = makeInboundEmailHandler({
-      ...inboundEmailDependencies(settings, rt.runtime.clients),
+      ...inboundEmailDependencies({ ...settings, readReplyFunction: readerName }, rt.runtime.clients),
       clock: () => rt.clock.now(),
     });
     const asDeployed = iam ? iam.as('InboundEmail', handler) : handler;

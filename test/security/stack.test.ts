@@ -81,7 +81,7 @@ describe('secrets', () => {
 });
 
 describe('IAM on "*"', () => {
-  it('only actions that have no resource to name: X-Ray, Step Functions log delivery, SNS SMS to a phone number, activating the receipt rule set', () => {
+  it("only actions that have no resource to name: X-Ray, Step Functions log delivery, SNS SMS to a phone number, activating the receipt rule set, reading the SES account's send quota", () => {
     const ALLOWED = new Set([
       'xray:PutTraceSegments',
       'xray:PutTelemetryRecords',
@@ -98,6 +98,8 @@ describe('IAM on "*"', () => {
       'sns:Publish',
       'sns:CheckIfPhoneNumberIsOptedOut',
       'ses:SetActiveReceiptRuleSet',
+      // The governor's "account" rate (§8.12): GetAccount has no resource type in the Service Authorization Reference.
+      'ses:GetAccount',
     ]);
     const onStar: string[] = [];
     for (const [id, policy] of [...ofType('AWS::IAM::Policy'), ...ofType('AWS::IAM::Policy', activating)]) {

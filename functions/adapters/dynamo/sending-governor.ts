@@ -7,7 +7,8 @@ import { DynamoTable, type Item, type ItemKey } from './table.ts';
  * The sending governor's items (#15), in their own partition so the Touch's grant is scoped to it by LeadingKeys:
  *
  *   pk        sk                item
- *   SENDING   GOVERNOR          the bucket's tat, the sending day and its count, every send's count, the pause
+ *   SENDING   GOVERNOR          the buckets' tat (email) and smsTat, the sending day and its count, every email's count,
+ *                               the pause
  *   SENDING   REP#<nnnnnnnnnn>  the bounces and complaints counted in one block of sends
  *
  * A send is one conditional UpdateItem on GOVERNOR: its condition is the plan's (bucket idle or busy, same day or a
@@ -28,11 +29,13 @@ function toState(item: Item | undefined): GovernorState {
   if (!item) return {};
   const paused = item.paused as { at?: unknown; reason?: unknown } | undefined;
   const tat = num(item.tat);
+  const smsTat = num(item.smsTat);
   const sentToday = num(item.sentToday);
   const sends = num(item.sends);
   const floorBlock = num(item.floorBlock);
   return {
     ...(tat !== undefined ? { tat } : {}),
+    ...(smsTat !== undefined ? { smsTat } : {}),
     ...(typeof item.day === 'string' ? { day: item.day } : {}),
     ...(sentToday !== undefined ? { sentToday } : {}),
     ...(sends !== undefined ? { sends } : {}),
@@ -47,39 +50,48 @@ function toState(item: Item | undefined): GovernorState {
 export function takeRequest(plan: TakePlan) {
   const conditions: string[] = [];
   const sets: string[] = [];
-  const values: Record<string, unknown> = { ':one': 1 };
-  if (plan.bucket === 'idle') {
-    conditions.push('(attribute_not_exists(tat) OR tat < :now)');
-    sets.push('tat = :nextTat');
-    values[':now'] = plan.now;
-    values[':nextTat'] = plan.now + plan.interval;
-  } else {
-    conditions.push('tat BETWEEN :now AND :tatLimit');
-    sets.push('tat = tat + :interval');
+  const values: Record<string, unknown> = {};
+  // Email's bucket is `tat`, the texts' `smsTat`: one item, so a text's take still sees the pause.
+  const names: Record<string, string> = { '#tat': plan.channel === 'sms' ? 'smsTat' : 'tat' };
+  if (plan.bucket === 'busy') {
+    conditions.push('#tat BETWEEN :now AND :tatLimit');
+    sets.push('#tat = #tat + :interval');
     values[':now'] = plan.now;
     values[':tatLimit'] = plan.tatLimit;
     values[':interval'] = plan.interval;
-  }
-  values[':today'] = plan.today;
-  if (plan.day === 'same') {
-    conditions.push('#day = :today');
-    sets.push('sentToday = sentToday + :one');
-    if (plan.cap !== undefined) {
-      conditions.push('sentToday < :cap');
-      values[':cap'] = plan.cap;
-    }
   } else {
-    conditions.push('(attribute_not_exists(#day) OR #day <> :today)');
-    sets.push('#day = :today', 'sentToday = :one');
+    conditions.push(
+      plan.bucket === 'idle' ? '(attribute_not_exists(#tat) OR #tat < :now)' : '#tat > :foreignAfter',
+    );
+    if (plan.bucket === 'foreign') values[':foreignAfter'] = plan.foreignAfter;
+    else values[':now'] = plan.now;
+    sets.push('#tat = :nextTat');
+    values[':nextTat'] = plan.now + plan.interval;
+  }
+  if (plan.channel === 'email') {
+    names['#day'] = 'day';
+    values[':one'] = 1;
+    values[':today'] = plan.today;
+    if (plan.day === 'same') {
+      conditions.push('#day = :today');
+      sets.push('sentToday = sentToday + :one');
+      if (plan.cap !== undefined) {
+        conditions.push('sentToday < :cap');
+        values[':cap'] = plan.cap;
+      }
+    } else {
+      conditions.push('(attribute_not_exists(#day) OR #day <> :today)');
+      sets.push('#day = :today', 'sentToday = :one');
+    }
+    sets.push('sends = if_not_exists(sends, :zero) + :one');
+    values[':zero'] = 0;
   }
   if (plan.pausable) conditions.push('attribute_not_exists(paused)');
-  sets.push('sends = if_not_exists(sends, :zero) + :one');
-  values[':zero'] = 0;
   return {
     Key: { ...GOVERNOR },
     UpdateExpression: `SET ${sets.join(', ')}`,
     ConditionExpression: conditions.join(' AND '),
-    ExpressionAttributeNames: { '#day': 'day' },
+    ExpressionAttributeNames: names,
     ExpressionAttributeValues: values,
   };
 }

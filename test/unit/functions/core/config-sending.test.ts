@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { FollowupConfigSchema, parseConfig } from '../../../../functions/core/config.ts';
 import * as z from '../../../../functions/core/zod.ts';
@@ -33,8 +34,33 @@ describe('the sending block', () => {
       dailyCap: 2000,
       ramp: [50, 100],
       rampStart: '2026-12-01',
-      ratePerSecond: 14,
+      // Safe on a fresh account: the account's own rate, the sandbox's limits when it cannot be asked (§8.12).
+      ratePerSecond: 'account',
+      fallback: { ratePerSecond: 1, dailyCap: 200 },
+      local: { ratePerSecond: 14 },
+      sms: { ratePerSecond: 1 },
       pause: { bounceRate: 0.04, complaintRate: 0.0008, overLast: 1000 },
+    });
+  });
+
+  it('takes false as the governor turned off, and a number or "account" as the rate, nothing else', () => {
+    expect(parse(false).sending).toBe(false);
+    expect(parse({ ratePerSecond: 14 }).sending).toMatchObject({ ratePerSecond: 14 });
+    expect(() => parse({ ratePerSecond: 'max' })).toThrow(
+      /sending\.ratePerSecond: "max" is not a rate; use "account" or a number of emails a second/,
+    );
+    expect(() => parse(true)).toThrow(/sending/);
+    expect(() => parse({ sms: { ratePerSecond: 0 } })).toThrow(/sending\.sms\.ratePerSecond/);
+  });
+
+  it('ships governed: followup.config.json asks the account for its rate and texts at 1 a second', () => {
+    const shipped = JSON.parse(
+      readFileSync(new URL('../../../../followup.config.json', import.meta.url), 'utf8'),
+    );
+    expect(parse(shipped.sending).sending).toMatchObject({
+      ratePerSecond: 'account',
+      fallback: { ratePerSecond: 1, dailyCap: 200 },
+      sms: { ratePerSecond: 1 },
     });
   });
 
@@ -48,12 +74,27 @@ describe('the sending block', () => {
   });
 
   it('is described in the JSON Schema editors show', () => {
+    type Described = { description?: string; properties?: Record<string, Described>; anyOf?: Described[] };
     const schema = z.toJSONSchema(FollowupConfigSchema, { io: 'input' }) as unknown as {
-      properties: { sending: { description: string; properties: Record<string, { description?: string }> } };
+      properties: { sending: Described };
     };
-    expect(schema.properties.sending.description).toMatch(/sending governor/);
-    for (const field of ['dailyCap', 'ramp', 'rampStart', 'timeZone', 'ratePerSecond', 'pause']) {
-      expect(schema.properties.sending.properties[field]?.description, field).toBeTruthy();
+    // `false` or the block: the block is the branch with properties.
+    const block = schema.properties.sending.anyOf?.find((branch) => branch.properties);
+    expect(schema.properties.sending.description).toMatch(/false: ungoverned/);
+    expect(block?.description).toMatch(/sending governor/);
+    for (const field of [
+      'dailyCap',
+      'ramp',
+      'rampStart',
+      'timeZone',
+      'ratePerSecond',
+      'fallback',
+      'local',
+      'sms',
+      'pause',
+    ]) {
+      expect(block?.properties?.[field]?.description, field).toBeTruthy();
     }
+    expect(block?.properties?.sms?.properties?.ratePerSecond?.description).toMatch(/MPS/);
   });
 });

@@ -60,8 +60,12 @@ describe('followup.config.schema.json', () => {
     expect(shipped.$schema).toBe('./followup.config.schema.json');
     expect(schema.properties.owners.description).toContain('round-robin');
     expect(schema.properties.owners.items.properties.hours.description).toBeDefined();
-    expect(schema.properties.sending.properties.ramp.description).toContain('new domain');
-    expect(schema.properties.sending.properties.pause.properties.bounceRate.description).toBeDefined();
+    // `sending` is false or the block; the block is the branch with properties.
+    const sending = schema.properties.sending.anyOf.find(
+      (branch: { properties?: unknown }) => branch.properties,
+    );
+    expect(sending.properties.ramp.description).toContain('new domain');
+    expect(sending.properties.pause.properties.bounceRate.description).toBeDefined();
     expect(schema.additionalProperties).toBe(false);
   });
 });

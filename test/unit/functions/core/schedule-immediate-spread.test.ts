@@ -22,6 +22,7 @@ import {
   spreadFraction,
   spreadMinutes,
 } from '../../../../functions/core/schedule.ts';
+import { luxonOf, zonedOf } from '../../../support/luxon-oracle.ts';
 
 /*
  * Issue #15: `"sendWindow": "immediate"` (a transactional touch at its raw due time, any hour) and `"spread"` (a
@@ -287,15 +288,15 @@ function plain(c: Cadence, start: Date, zone: string, leadId: string | undefined
     const raw =
       s.day !== undefined
         ? enrolled.plus({ days: s.day - 1 })
-        : addDuration(previous ?? enrolled, wait, holidays);
+        : luxonOf(addDuration(zonedOf(previous ?? enrolled), wait, holidays));
     if (isImmediate(s)) {
       placed.push({ at: raw, candidate: raw, moved: false });
       continue;
     }
-    const earliest = previous ? addDuration(previous, minGap, holidays) : raw;
+    const earliest = previous ? luxonOf(addDuration(zonedOf(previous), minGap, holidays)) : raw;
     const candidate = earliest > raw ? earliest : raw;
     const window = resolveWindow(c, s);
-    const fitted = fitWindow(candidate, window, holidays);
+    const fitted = luxonOf(fitWindow(zonedOf(candidate), window, holidays));
     const moved = fitted.toMillis() !== candidate.toMillis();
     const span = Math.min(spread ?? 0, minutesOfDay(window.end) - minutesOfDay(window.start));
     const offset = moved && leadId ? Math.floor(spreadFraction(leadId) * span * 60) : 0;
@@ -392,8 +393,8 @@ describe('immediate and spread properties', () => {
           expect(at[0]?.toMillis()).toBeGreaterThanOrEqual(start.getTime());
           for (let i = 1; i < at.length; i++) {
             if (isImmediate(c.steps[i] as Cadence['steps'][number])) continue;
-            const earliest = addDuration((at[i - 1] as DateTime).setZone(zone), gap, new Set());
-            expect((at[i] as DateTime).toMillis()).toBeGreaterThanOrEqual(earliest.toMillis());
+            const earliest = addDuration(zonedOf((at[i - 1] as DateTime).setZone(zone)), gap, new Set());
+            expect((at[i] as DateTime).toMillis()).toBeGreaterThanOrEqual(earliest.ms);
           }
         },
       ),

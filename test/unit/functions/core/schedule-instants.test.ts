@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { parseCadence } from '../../../../functions/core/cadence.ts';
 import { WEEKDAYS, type Weekday } from '../../../../functions/core/cadence-schema.ts';
 import { addDuration, computeSchedule, fitWindow, toUtc } from '../../../../functions/core/schedule.ts';
+import { zonedOf } from '../../../support/luxon-oracle.ts';
 
 /*
  * The shortcuts schedule.ts takes for speed (docs/architecture.md §9) against plain luxon: toUtc's arithmetic for
@@ -169,10 +170,10 @@ describe('the day-level answers kept per zone', () => {
           const holidays = new Set(holidayOffsets.map((d) => day(base.plus({ days: d }))));
           const window = { days, start: `${pad(Math.floor(start / 60))}:${pad(start % 60)}`, end: '23:30' };
           for (let again = 0; again < 2; again++) {
-            expect(fitWindow(base, window, holidays).toISO()).toBe(
+            expect(fitWindow(zonedOf(base), window, holidays).toISO()).toBe(
               plainFit(base, days, start, 23 * 60 + 30, holidays).toISO(),
             );
-            expect(addDuration(base, { n, unit: 'business day' }, holidays).toISO()).toBe(
+            expect(addDuration(zonedOf(base), { n, unit: 'business day' }, holidays).toISO()).toBe(
               plainBusinessDays(base, n, holidays).toISO(),
             );
           }

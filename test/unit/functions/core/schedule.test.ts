@@ -21,6 +21,7 @@ import {
   resolveWindow,
   toUtc,
 } from '../../../../functions/core/schedule.ts';
+import { luxonOf, zonedOf } from '../../../support/luxon-oracle.ts';
 
 const EVERY_DAY = { days: [...WEEKDAYS], start: '00:00', end: '23:59' };
 
@@ -368,8 +369,12 @@ describe('schedule properties', () => {
         const gap = parseDuration(c.minGap ?? '12 hours');
         expect(at[0]?.toMillis()).toBeGreaterThanOrEqual(start.getTime());
         for (let i = 1; i < at.length; i++) {
-          const earliest = addDuration(at[i - 1] as DateTime, gap as NonNullable<typeof gap>, new Set());
-          expect((at[i] as DateTime).toMillis()).toBeGreaterThanOrEqual(earliest.toMillis());
+          const earliest = addDuration(
+            zonedOf(at[i - 1] as DateTime),
+            gap as NonNullable<typeof gap>,
+            new Set(),
+          );
+          expect((at[i] as DateTime).toMillis()).toBeGreaterThanOrEqual(earliest.ms);
         }
       }),
       { numRuns: Number(process.env.FC_RUNS ?? 300) },
@@ -402,9 +407,11 @@ describe('schedule properties', () => {
         const raw =
           step.day !== undefined
             ? enrolled.plus({ days: step.day - 1 })
-            : addDuration(previous ?? enrolled, wait, holidays);
-        const earliest = previous ? addDuration(previous, minGap, holidays) : raw;
-        due.push(fitWindow(earliest > raw ? earliest : raw, resolveWindow(c, step), holidays));
+            : luxonOf(addDuration(zonedOf(previous ?? enrolled), wait, holidays));
+        const earliest = previous ? luxonOf(addDuration(zonedOf(previous), minGap, holidays)) : raw;
+        due.push(
+          luxonOf(fitWindow(zonedOf(earliest > raw ? earliest : raw), resolveWindow(c, step), holidays)),
+        );
       }
       return due.map((at) => at.toISO({ suppressMilliseconds: true }));
     };

@@ -55,7 +55,7 @@ describe('the daily cap and its ramp', () => {
     expect(dailyCapOn(ramped, '2026-12-02')).toBe(100);
     expect(dailyCapOn(ramped, '2026-12-04')).toBe(400);
     expect(dailyCapOn(ramped, '2026-12-05')).toBe(2000);
-    expect(dailyCapOn(policy({}), '2026-12-05')).toBeUndefined();
+    expect(dailyCapOn(policy({ ratePerSecond: 14 }), '2026-12-05')).toBeUndefined();
   });
 
   it('holds marketing back at the cap until the next day starts in its zone', () => {
@@ -101,5 +101,62 @@ describe('the reputation pause', () => {
     const defaults = policy({}).pause;
     expect(defaults.bounceRate).toBeLessThan(0.05);
     expect(defaults.complaintRate).toBeLessThan(0.001);
+  });
+});
+
+describe('texts and other timelines', () => {
+  const both = policy({ ratePerSecond: 10, sms: { ratePerSecond: 1 } });
+
+  it('takes a text from its own bucket (smsTat): a full email bucket does not hold a text, and texts are never capped', () => {
+    const emailFull = { tat: MORNING + 1000, day: '2026-12-01', sentToday: 5 };
+    const capped = policy({ ratePerSecond: 10, dailyCap: 5 });
+    expect(decide(both, emailFull, MORNING, false, 'email').kind).toBe('wait');
+    expect(decide(both, emailFull, MORNING, false, 'sms')).toMatchObject({
+      kind: 'take',
+      plan: { channel: 'sms', bucket: 'idle', interval: 1000 },
+    });
+    expect(decide(capped, { day: '2026-12-01', sentToday: 5 }, MORNING, false, 'sms').kind).toBe('take');
+    expect(decide(both, { smsTat: MORNING + 1 }, MORNING, false, 'sms')).toEqual({
+      kind: 'wait',
+      reason: 'rate',
+      retryAt: MORNING + 1,
+    });
+  });
+
+  it('holds a text while paused: a bad list bounces texts too', () => {
+    const paused = { paused: { at: '2026-12-01T14:00:00Z', reason: 'bounce rate 4.00%' } };
+    expect(decide(both, paused, MORNING, false, 'sms')).toEqual({ kind: 'wait', reason: 'paused' });
+  });
+
+  it('starts the bucket again when its tat is from another timeline (more than a minute past its reach)', () => {
+    // A simulated lead days ahead wrote tat; a real wave never pushes it past the burst's reach.
+    const ahead = decide(both, { tat: MORNING + 3 * 86_400_000 }, MORNING, false);
+    const nearly = decide(both, { tat: MORNING + 30_000 }, MORNING, false);
+    expect(ahead).toMatchObject({
+      kind: 'take',
+      plan: { bucket: 'foreign', foreignAfter: MORNING + 61_000 },
+    });
+    expect(nearly).toMatchObject({ kind: 'wait', reason: 'rate' });
+  });
+});
+
+describe('the policy in force', () => {
+  it('reads "account" from the account, else from the fallback; a number is the config\'s own', () => {
+    const sending = z.parse(SendingConfigSchema, {});
+    const account = { source: 'account', limits: { maxSendRate: 50, max24HourSend: 200_000 } } as const;
+    expect(sendingPolicy(sending, 'UTC', account)).toMatchObject({
+      ratePerSecond: 50,
+      burst: 50,
+      dailyCap: 200_000,
+      rateSource: 'account',
+    });
+    expect(sendingPolicy(sending, 'UTC', { source: 'fallback' })).toMatchObject({
+      ratePerSecond: 1,
+      dailyCap: 200,
+      rateSource: 'fallback',
+    });
+    const own = sendingPolicy(z.parse(SendingConfigSchema, { ratePerSecond: 14 }), 'UTC', account);
+    expect(own).toMatchObject({ ratePerSecond: 14, rateSource: 'config' });
+    expect(own.dailyCap).toBeUndefined();
   });
 });

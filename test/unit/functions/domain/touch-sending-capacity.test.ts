@@ -101,7 +101,7 @@ const outcome = (touch: Promise<{ status: string }>) =>
 describe('a touch under the sending governor', () => {
   it('with a daily cap of 2 and 3 leads due the same morning: 2 sent that day, the third the next day, once', async () => {
     // Prepare: 09:00 Chicago, Tue 1 Dec 2026
-    const sending = await governor({ dailyCap: 2 });
+    const sending = await governor({ dailyCap: 2, ratePerSecond: 14 });
     const morning = new Date('2026-12-01T15:00:00.000Z');
     const leads = ['ana@example.com', 'ben@example.com', 'cy@example.com'].map(leadNamed);
     const [, , third] = leads;
@@ -130,7 +130,7 @@ describe('a touch under the sending governor', () => {
 
   it('a capped email retried after midnight waits for its send window, not for the new day, and goes then', async () => {
     // Prepare: one email a day; the second lead's touch is capped at 09:00 Tue and retried through the night
-    const sending = await governor({ dailyCap: 1 });
+    const sending = await governor({ dailyCap: 1, ratePerSecond: 14 });
     const morning = new Date('2026-12-01T15:00:00.000Z');
     const [first, second] = ['hal@example.com', 'ida@example.com'].map(leadNamed);
     if (!first || !second) throw new Error('two leads');
@@ -183,7 +183,10 @@ describe('a touch under the sending governor', () => {
 
   it('a reputation pause holds marketing touches while an immediate reply still goes, until resumed', async () => {
     // Prepare: 2 bounces in the last 10 sends reach a 20% threshold
-    const sending = await governor({ pause: { bounceRate: 0.2, complaintRate: 0.01, overLast: 10 } });
+    const sending = await governor({
+      ratePerSecond: 14,
+      pause: { bounceRate: 0.2, complaintRate: 0.01, overLast: 10 },
+    });
     const at = new Date('2026-12-01T15:00:00.000Z');
     for (let i = 0; i < 2; i++) await sending.recordOutcome('bounce', at);
     const marketing = leadNamed('dee@example.com');

@@ -8,6 +8,7 @@ import { ExecutionInputSchema } from '../../../../functions/core/execution-input
 import { suppressionKey } from '../../../../functions/domain/lead.ts';
 import { signToken } from '../../../../functions/domain/tokens.ts';
 import { makeInboundEmailHandler } from '../../../../functions/handlers/inbound-email.ts';
+import { makeReadReplyHandler } from '../../../../functions/handlers/read-reply.ts';
 import {
   CREDENTIALS,
   enrolled,
@@ -34,8 +35,9 @@ let enrollmentId: string;
 /** Raw MIME by S3 key, as the receipt rule's S3 action stored it. */
 let bucket: Map<string, string>;
 
+/** The mail parser and the reply reader it invokes, the reply crossing as JSON as Lambda's Invoke carries it. */
 function handler() {
-  return makeInboundEmailHandler({
+  const read = makeReadReplyHandler({
     ...w.deps,
     mailer: new SesMailer({
       client: new SESv2Client({ region: REGION, credentials: CREDENTIALS }),
@@ -44,11 +46,16 @@ function handler() {
     signingKey: async () => KEY,
     ownerEmail: OWNER,
     fallbackEmail: FALLBACK,
+    clock: () => NOW,
+  });
+  return makeInboundEmailHandler({
     rawMail: new S3RawMailStore({
       client: new S3Client({ region: REGION, credentials: CREDENTIALS }),
       bucket: 'followup-inbound-test',
       prefix: 'inbound/',
     }),
+    reader: { read: (reply) => read(JSON.parse(JSON.stringify(reply))) },
+    logger: w.deps.logger,
     clock: () => NOW,
   });
 }

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { inboundEmailEnv, shopWebhookEnv, touchEnv } from '../../../../functions/runtime/env.ts';
+import {
+  inboundEmailEnv,
+  readReplyEnv,
+  shopWebhookEnv,
+  touchEnv,
+} from '../../../../functions/runtime/env.ts';
 
 const BASE = {
   TABLE_NAME: 'followup',
@@ -20,15 +25,33 @@ const failure = (read: () => unknown) => {
 };
 
 describe('signal function environments', () => {
-  it('inbound email needs the bucket of received mail and takes a fallback address', () => {
+  it('the mail parser needs the bucket of received mail and the reader it hands replies to', () => {
     // Act
-    const missing = failure(() => inboundEmailEnv({ ...BASE, FALLBACK_EMAIL: 'not-an-address' }));
-    const env = inboundEmailEnv({ ...BASE, INBOUND_BUCKET: 'mail', INBOUND_PREFIX: 'in/' });
+    const noBucket = failure(() => inboundEmailEnv({ READ_REPLY_FUNCTION: 'Followup-ReadReply' }));
+    const noReader = failure(() => inboundEmailEnv({ INBOUND_BUCKET: 'mail' }));
+    const env = inboundEmailEnv({
+      INBOUND_BUCKET: 'mail',
+      INBOUND_PREFIX: 'in/',
+      READ_REPLY_FUNCTION: 'Followup-ReadReply',
+    });
 
     // Assess
-    expect(missing?.message).toContain('INBOUND_BUCKET is not set');
-    expect(missing?.message).toContain('FALLBACK_EMAIL is not an email address');
-    expect(env).toMatchObject({ inboundBucket: 'mail', inboundPrefix: 'in/' });
+    expect(noBucket?.message).toContain('INBOUND_BUCKET is not set');
+    expect(noReader?.message).toContain('READ_REPLY_FUNCTION is not set');
+    expect(env).toMatchObject({
+      inboundBucket: 'mail',
+      inboundPrefix: 'in/',
+      readReplyFunction: 'Followup-ReadReply',
+    });
+  });
+
+  it('the reply reader takes a fallback address', () => {
+    // Act
+    const bad = failure(() => readReplyEnv({ ...BASE, FALLBACK_EMAIL: 'not-an-address' }));
+    const env = readReplyEnv(BASE);
+
+    // Assess
+    expect(bad?.message).toContain('FALLBACK_EMAIL is not an email address');
     expect(env.fallbackEmail).toBeUndefined();
   });
 
