@@ -72,6 +72,8 @@ export interface RuntimeOptions {
   /** Replaces the scaled clock (simulate uses a virtual one). */
   readonly clock?: Clock;
   readonly root?: string;
+  /** No sending governor (simulate: local/runtime/settings.ts says why). */
+  readonly ungoverned?: boolean;
   /** The handlers' log level, e.g. INFO (default WARN). */
   readonly logLevel?: string;
   /**
@@ -179,6 +181,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     root,
     url,
     ...(options.logLevel ? { logLevel: logLevelOf(options.logLevel) } : {}),
+    ...(options.ungoverned ? { ungoverned: true } : {}),
   });
 
   const names: LocalNames = {

@@ -53,6 +53,8 @@ const RETRY_INTERVAL_MS = 200;
 export interface MemoryEngineOptions {
   readonly root: string;
   readonly clock: Clock;
+  /** No sending governor (simulate: local/runtime/settings.ts says why). */
+  readonly ungoverned?: boolean;
 }
 
 export interface MemoryEngine {
@@ -105,7 +107,12 @@ export function createMemoryEngine(options: MemoryEngineOptions): MemoryEngine {
   const config = loadConfig(join(root, 'followup.config.json'), new Set(cadences.map((c) => c.id)), {
     cartCadences: cartCadenceIds(cadences, join(root, 'templates')),
   });
-  const settings = localSettings(config, { root, url: MEMORY_URL, logLevel: 'SILENT' });
+  const settings = localSettings(config, {
+    root,
+    url: MEMORY_URL,
+    logLevel: 'SILENT',
+    ...(options.ungoverned ? { ungoverned: true } : {}),
+  });
 
   const functions = new Map<string, LocalFunction>();
   const sfn = new LocalStepFunctions({

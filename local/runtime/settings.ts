@@ -52,6 +52,12 @@ export interface LocalSettingsOptions {
   readonly url: string;
   /** Default WARN: the engine's JSON logs are for Lambda; on a laptop only warnings show unless asked. */
   readonly logLevel?: LogLevel;
+  /**
+   * No sending governor, whatever the config says: simulate's leads each live on their own virtual timeline, so how
+   * many touches wait for capacity would depend on how their real-time turns interleave (the same seed must give the
+   * same run); `simulate --aws-quotas` models the governor at scale (docs/architecture.md §8.12).
+   */
+  readonly ungoverned?: boolean;
 }
 
 /** The settings every local function runs with. */
@@ -64,7 +70,7 @@ export function localSettings(config: FollowupConfig, options: LocalSettingsOpti
     // No AWS answers STOP or HELP on a laptop: the engine does, as with self-managed opt-outs.
     smsOptOuts: 'self',
     // No SES account to ask GetAccount either: "account" is the config's `sending.local` (local/runtime/sending-governor.ts).
-    ...(settings.sending ? { sending: localSending(settings.sending) } : {}),
+    sending: settings.sending && !options.ungoverned ? localSending(settings.sending) : undefined,
     serviceName: 'followup-local',
     logLevel: options.logLevel ?? 'WARN',
     // CloudWatch metric lines mean nothing here; the dashboard and `followup report` read the aggregates.

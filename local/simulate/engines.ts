@@ -93,7 +93,7 @@ function readingOf(result: InboundEmailResult | undefined): string | undefined {
 }
 
 function memoryEngine(root: string, clock: Clock): SimEngine {
-  const engine = createMemoryEngine({ root, clock });
+  const engine = createMemoryEngine({ root, clock, ungoverned: true });
   const { store } = engine;
   return {
     sfn: engine.sfn,
@@ -139,7 +139,14 @@ async function dynaliteEngine(root: string, clock: Clock): Promise<SimEngine> {
     import('../../functions/adapters/dynamo-aggregates.ts'),
   ]);
   // The engine's JSON logs would drown the summary and spoil `--json`; failures are reported in the result.
-  const rt = await startRuntime({ port: 0, clock, dataDir: undefined, root, logLevel: 'SILENT' });
+  const rt = await startRuntime({
+    port: 0,
+    clock,
+    dataDir: undefined,
+    root,
+    logLevel: 'SILENT',
+    ungoverned: true,
+  });
   const counts: Counts = { reads: 0, writes: 0, emails: 0, texts: 0 };
   // The clients the runtime gave its functions: counted from here on, before any lead is enrolled.
   const uncount = countRequests(counts, rt.clients);

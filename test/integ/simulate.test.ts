@@ -36,14 +36,6 @@ function project(edit: (root: string) => void): string {
   return root;
 }
 
-/** The project with `"sending": false`: no governor, so no Touch invocation is a wait for capacity. */
-const ungoverned = () =>
-  project((root) => {
-    const file = join(root, 'followup.config.json');
-    const config = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-    writeFileSync(file, JSON.stringify({ ...config, sending: false }));
-  });
-
 /** The cart cadence at a 30% reply rate, keeping what each lead stored to recount the report from. */
 const CART = {
   cadenceId: 'abandoned-cart',
@@ -160,14 +152,13 @@ describe('simulate on the memory engine and the local runtime', () => {
   it(
     'with no replies, every lead gets every touch it may get, through the cadence and one nurture run',
     async () => {
-      // Act: without the governor, whose waits for capacity are Touch invocations too (counted as AWS bills them).
+      // Act: with the shipped config, whose governor simulate leaves out (no touch waits for capacity: §8.12).
       const result = await simulate({
         cadenceId: 'web-inquiry',
         leads: N,
         seed: 5,
         replyRate: 0,
         start: START,
-        root: ungoverned(),
       });
       // Assess
       const webSteps = 8;
