@@ -26,7 +26,7 @@ has one. "sending": false (or no block) turns the governor off: no request of it
   timeZone        where a sending day begins; default defaultTimeZone
   fallback        {ratePerSecond, dailyCap} while GetAccount cannot be read (logged once): default 1 and 200, the
                   SES sandbox's limits, safe on any account
-  local           {ratePerSecond, dailyCap?}: what "account" means on the local runtime and in simulate (the local
+  local           {ratePerSecond, dailyCap?}: what "account" means on the local runtime, simulate running ungoverned (the local
                   SES has no GetAccount); default 14 a second, no cap
   sms             {ratePerSecond}: texts' own bucket, your number's MPS (default 1, a 10DLC number's default; US
                   toll-free 3, short code 100); texts are never capped

@@ -145,7 +145,7 @@ export const SendingConfigSchema = z.described(
     local: z._default(
       z.described(
         z.strictObject({ ratePerSecond: z._default(perSecond(), 14), dailyCap: z.optional(count()) }),
-        'What "account" means on the local runtime and in simulate, which have no SES account to ask (the local SES has no GetAccount).',
+        'What "account" means on the local runtime, which has no SES account to ask (the local SES has no GetAccount); simulate runs ungoverned.',
       ),
       { ratePerSecond: 14 },
     ),
