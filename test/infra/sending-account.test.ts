@@ -1,44 +1,20 @@
-import { App } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import type { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { loadCadencesSync } from '../../functions/adapters/cadence-files.ts';
-import { loadConfig } from '../../functions/adapters/config-file.ts';
-import type { FollowupConfig } from '../../functions/core/config.ts';
-import { FollowupStack } from '../../lib/followup-stack.ts';
+import {
+  type Json,
+  roleStatements,
+  shippedConfig as shipped,
+  synthWith as synth,
+} from '../support/synth-stack.ts';
 
 /*
  * `"ratePerSecond": "account"` on AWS (#15): the Touch may read the account's SendQuota (ses:GetAccount, which has no
  * resource type, so "*"), only when the config asks for it; a numeric rate or no governor grants nothing new.
  */
 
-const ROOT = new URL('../..', import.meta.url).pathname;
-const cadences = loadCadencesSync(`${ROOT}cadences`);
-const shipped = loadConfig(`${ROOT}followup.config.json`, new Set(cadences.map((c) => c.id)));
-
-function synth(config: FollowupConfig): Template {
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-  const stack = new FollowupStack(app, 'Followup', {
-    config,
-    cadences,
-    env: { account: '123456789012', region: 'us-east-1' },
-  });
-  return Template.fromStack(stack);
-}
-
-type Json = Record<string, unknown>;
-
 /** The Touch role's statements. */
 function touchStatements(template: Template): Json[] {
-  const functions = template.findResources('AWS::Lambda::Function', {
-    Properties: { Description: Match.stringLikeRegexp('^One touch of a cadence') },
-  });
-  const fn = Object.values(functions)[0] as { Properties: { Role: Json } };
-  const roleId = (fn.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
-  return Object.values(template.findResources('AWS::IAM::Policy'))
-    .filter((p) =>
-      ((p.Properties as Json).Roles as Json[]).some((r) => (r as { Ref?: string }).Ref === roleId),
-    )
-    .flatMap((p) => ((p.Properties as Json).PolicyDocument as { Statement: Json[] }).Statement);
+  return roleStatements(template, '^One touch of a cadence');
 }
 
 const getAccount = (template: Template) =>
