@@ -46,7 +46,7 @@ export function lambdaEnvironment(root: string): Record<string, string> {
     inboundPrefix: 'inbound/',
     apiUrl: 'https://bench.execute-api.us-east-1.amazonaws.com',
   });
-  // The stack names the reader for the mail parser (lib/inbound-email.ts).
+  // The stack names the reader for the mail parser (lib/inbound-email.ts) and SmsInbound (lib/signals.ts).
   const deployed = { ...settings, readReplyFunction: 'Followup-ReadReply' };
   return Object.assign(
     { AWS_REGION: 'us-east-1' },

@@ -16,7 +16,8 @@ export const SWEEP_EVERY = Duration.minutes(5);
 
 /**
  * The table actions a sweep uses: read the markers (Query), the enrollment, the lead and the touch; move or drop
- * markers; mark an old claim unconfirmed and list it.
+ * markers; mark an old claim unconfirmed and list it. autoPromote's job needs no more: it reads the counters (Query)
+ * and a step's promotion (GetItem) and records one (PutItem, conditional), docs/architecture.md §2.4.
  */
 const TABLE_ACTIONS = ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query'] as const;
 
@@ -53,7 +54,7 @@ export class EnrollmentSweeper extends Construct {
     this.function = new FollowupFunction(this, 'EnrollmentSweeper', {
       handler: 'enrollment-sweeper',
       description:
-        'Every 5 minutes: starts the enrollments whose StartExecution failed, with backoff; flags touch claims that never finished',
+        "Every 5 minutes: starts the enrollments whose StartExecution failed, with backoff; flags touch claims that never finished; records autoPromote's winners",
       environment: environmentFor('EnrollmentSweeper', props.settings),
       // Well inside the schedule: a sweep never overlaps the next.
       timeout: Duration.minutes(2),

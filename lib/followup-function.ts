@@ -5,8 +5,10 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
+import { loadCadencesSync } from '../functions/adapters/cadence-files.ts';
 import { readTemplateManifest } from '../functions/adapters/template-files.ts';
 import { TEMPLATE_MANIFEST } from '../functions/core/template-source.ts';
+import { CADENCE_MANIFEST } from '../functions/runtime/cadence-manifest.ts';
 import { ROOT } from '../scripts/lambda-bundle.ts';
 
 export { ROOT };
@@ -29,32 +31,62 @@ export function templateManifestJson(templatesDir: string): string {
   return json;
 }
 
+const cadenceManifests = new Map<string, string>();
+
+/**
+ * The cadences' manifest as JSON: every cadence of `cadencesDir` validated as `followup cadence validate` does, once
+ * per synth, so a bad cadence stops `cdk synth` naming the file, and the reply functions' bundles hold the parsed
+ * cadences and no validation (functions/runtime/cadence-manifest.ts, docs/architecture.md §9).
+ */
+export function cadenceManifestJson(cadencesDir: string): string {
+  let json = cadenceManifests.get(cadencesDir);
+  if (json === undefined) {
+    json = JSON.stringify(loadCadencesSync(cadencesDir));
+    cadenceManifests.set(cadencesDir, json);
+  }
+  return json;
+}
+
+/** JSON as a bash word: one line, single-quoted (local or Docker). */
+const quotedJson = (json: string) => `'${json.replaceAll("'", `'\\''`)}'`;
+
 /** The shell command that writes a manifest into a bundle: JSON is one line, single-quoted for bash (local or Docker). */
 export function writeManifestCommand(json: string, outputDir: string): string {
-  const quoted = `'${json.replaceAll("'", `'\\''`)}'`;
-  return `mkdir -p "${outputDir}/templates" && printf '%s' ${quoted} > "${outputDir}/templates/${TEMPLATE_MANIFEST}"`;
+  return `mkdir -p "${outputDir}/templates" && printf '%s' ${quotedJson(json)} > "${outputDir}/templates/${TEMPLATE_MANIFEST}"`;
+}
+
+/** The shell command that writes the cadences' manifest at the bundle's root, beside its cadence folder. */
+export function writeCadenceManifestCommand(json: string, outputDir: string): string {
+  return `printf '%s' ${quotedJson(json)} > "${outputDir}/${CADENCE_MANIFEST}"`;
+}
+
+/** What a bundle carries beside its code: the templates' manifest and the cadences' (both parsed at synth). */
+export interface BundledManifests {
+  readonly templates: string;
+  readonly cadences: string;
 }
 
 /**
  * The shell command that builds one function's asset in `outputDir`: the bundle (scripts/lambda-bundle.ts, run with
- * the project's tsx), the cadences beside it and the templates' manifest. `inputDir` is the project's root.
+ * the project's tsx), the cadences beside it and the manifests. `inputDir` is the project's root.
  */
 export function bundleCommand(
   node: string,
   inputDir: string,
   outputDir: string,
   handler: string,
-  manifest: string,
+  manifests: BundledManifests,
 ): string {
   return [
     `"${node}" "${inputDir}/node_modules/tsx/dist/cli.mjs" "${inputDir}/scripts/lambda-bundle.ts" "${inputDir}/functions/entry/${handler}.ts" "${outputDir}"`,
     `cp -r "${inputDir}/cadences" "${outputDir}/cadences"`,
-    writeManifestCommand(manifest, outputDir),
+    writeManifestCommand(manifests.templates, outputDir),
+    writeCadenceManifestCommand(manifests.cadences, outputDir),
   ].join(' && ');
 }
 
 /** Bundles on this machine with the project's own esbuild, or says why it cannot. */
-function localBundling(handler: string, manifest: string): NonNullable<BundlingOptions['local']> {
+function localBundling(handler: string, manifest: BundledManifests): NonNullable<BundlingOptions['local']> {
   return {
     tryBundle(outputDir) {
       const command = bundleCommand(process.execPath, ROOT.replace(/\/$/, ''), outputDir, handler, manifest);
@@ -96,8 +128,11 @@ export class FollowupFunction extends lambda.Function {
       description: `${props.handler} function: its own logs plus what the stack grants`,
     });
     logGroup.grantWrite(role);
-    // Parsed here, not when bundling, so synth reports a bad template even when bundling is skipped.
-    const manifest = templateManifestJson(`${ROOT}templates`);
+    // Parsed here, not when bundling, so synth reports a bad template or cadence even when bundling is skipped.
+    const manifest = {
+      templates: templateManifestJson(`${ROOT}templates`),
+      cadences: cadenceManifestJson(`${ROOT}cadences`),
+    };
     const runtime = lambda.Runtime.NODEJS_22_X;
     super(scope, id, {
       // The asset is the bundle, hashed by its output, so the project folder is never fingerprinted.

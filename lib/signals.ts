@@ -147,14 +147,26 @@ export class Signals extends Construct {
       description: string,
       /** The cadences this function enrolls leads in (a snooze's re-engage, a cart's follow-up), if any. */
       enrolls: readonly string[] = [],
+      /** The reply reader it hands replies to (ReadReply), which it waits for. */
+      reader?: FollowupFunction,
     ) => {
       const f = new FollowupFunction(stack, name, {
         handler,
         description,
-        // Under the 15-minute window in which a signal's in-flight marker is considered live.
-        timeout: Duration.seconds(60),
-        environment: environmentFor(name, this.settings),
+        // Under the 15-minute window in which a signal's in-flight marker is considered live; a caller of the
+        // reader waits for its 60 s and longer, so the reader's error is the one that surfaces.
+        timeout: Duration.seconds(reader ? 90 : 60),
+        environment: environmentFor(name, {
+          ...this.settings,
+          ...(reader ? { readReplyFunction: reader.functionName } : {}),
+        }),
       });
+      if (reader) {
+        // The function's own ARN: an unqualified Invoke needs no more (grantInvoke would add every version and alias).
+        f.addToRolePolicy(
+          new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [reader.functionArn] }),
+        );
+      }
       f.allowTable(props.tableArn, TABLE_ACTIONS);
       f.addToRolePolicy(stopExecutions);
       const starts = enrolls.filter((id) => present.has(id));
@@ -174,11 +186,12 @@ export class Signals extends Construct {
         ...(this.settings.referralCadence ? [this.settings.referralCadence] : []),
       ]),
     ];
-    // Replies by email: the parser opens the stored MIME and hands each reply to the reader (docs/architecture.md §4.1).
+    // Replies by email: the parser opens the stored MIME and hands each reply to the reader (docs/architecture.md §4.1);
+    // SmsInbound hands it each person's text.
     const readReply = fn(
       'ReadReply',
       'read-reply',
-      'A reply by email, parsed: stops the cadence, forwards it to the rep',
+      'A reply by email (parsed) or text: reads it, stops the cadence, forwards it to the rep',
       replyStarts,
     );
     readReply.allowSecretValue(props.unsubscribeKey);
@@ -240,11 +253,13 @@ export class Signals extends Construct {
     });
     // Also lets End User Messaging use the topic's key (kms:GenerateDataKey*, kms:Decrypt).
     this.smsInboundTopic.grantPublish(new iam.ServicePrincipal('sms-voice.amazonaws.com'));
+    // The keywords and opt-outs in words are its own; a person's text goes to the reader (docs/architecture.md §4.1).
     const smsInbound = fn(
       'SmsInbound',
       'sms-inbound',
-      'Inbound SMS: STOP/HELP/START keywords and replies',
-      replyStarts,
+      'Inbound SMS: STOP/HELP/START keywords; replies go to ReadReply',
+      [],
+      readReply,
     );
     smsInbound.addToRolePolicy(sendEmail);
     smsInbound.allowSmsOnly();

@@ -17,10 +17,12 @@ export const BUNDLE_FILE = 'index.mjs';
 
 /**
  * Modules the bundles replace: the SDK's default credential chain by the environment's credentials, which is where
- * Lambda puts the role's (docs/architecture.md §9). Paths are relative to the project root.
+ * Lambda puts the role's, and DynamoDB's endpoint discovery, which no operation uses, by its settings without the
+ * endpoint cache (docs/architecture.md §9). Paths are relative to the project root.
  */
 export const BUNDLE_ALIASES = {
   '@aws-sdk/credential-provider-node': './functions/runtime/env-credentials.ts',
+  '@aws-sdk/middleware-endpoint-discovery': './functions/runtime/endpoint-discovery-off.ts',
 } as const;
 
 /** An SDK client's generated schemas: one module of constants and static schemas per client. */
@@ -31,6 +33,8 @@ const STRING_CONSTANT = /^const (_\w+) = ("(?:[^"\\\n]|\\.)*");$/gm;
 const COMPUTED_KEY = /([{,]\s*)\[(_\w+)\](\s*:)/g;
 /** The only functions such a file holds: thunks `() => Name`, which declare nothing that could shadow a constant. */
 const THUNK = /\(\)\s*=>\s*[A-Za-z_$][\w$]*/g;
+/** A `function` declaration or expression; the word alone is in Lambda's paths ("/function-scaling-config"). */
+const FUNCTION = /\bfunction\b\s*\*?\s*[\w$]*\s*\(/;
 
 /**
  * `{ [_e]: _c }` → `{ "error": _c }` in the SDK's generated schemas. esbuild counts a computed key as a possible side
@@ -39,7 +43,7 @@ const THUNK = /\(\)\s*=>\s*[A-Za-z_$][\w$]*/g;
  * file of another shape is left as it is (test/infra/bundling.test.ts then fails on the schemas that come back).
  */
 export function literalSchemaKeys(source: string): string {
-  if (/\bfunction\b/.test(source)) return source;
+  if (FUNCTION.test(source)) return source;
   if (source.split('=>').length - 1 !== (source.match(THUNK) ?? []).length) return source;
   const constants = new Map([...source.matchAll(STRING_CONSTANT)].map((m) => [m[1], m[2]]));
   return source.replace(COMPUTED_KEY, (whole, before: string, name: string, after: string) => {

@@ -256,7 +256,7 @@ ${responseRateChart(f.byTouch)}
 ${funnelChart(f.funnel)}
 ${revenueChart(f.revenueByMonth)}
 ${speedToLeadChart(f.speedToLead)}
-${variantChart(f.byVariant ?? [])}
+${variantChart(f.byVariant ?? [], f.promotions)}
 ${holdoutChart(f.holdout)}
 </div>`;
 }
@@ -292,9 +292,24 @@ function intervalRows(rows: readonly IntervalRow[], id: string): SafeHtml {
   return html`<svg viewBox="0 0 ${frame.width} ${height}" role="img" aria-labelledby="${id}-title">${ticks}${drawn}</svg>`;
 }
 
-/** Each step's variants: the decision rate per touch sent as a point on its 95% Wilson interval, and P(best). */
-export function variantChart(variants: readonly VariantFigures[], id = 'chart-variants'): SafeHtml {
-  if (variants.length === 0) return html``;
+/**
+ * Each step's variants: the decision rate per touch sent as a point on its 95% Wilson interval, and P(best); then
+ * what autoPromote switched, a sentence each.
+ */
+export function variantChart(
+  variants: readonly VariantFigures[],
+  promotions: readonly string[] = [],
+  id = 'chart-variants',
+): SafeHtml {
+  const promoted = promotions.map((line) => html`<p class="note">${line}</p>`);
+  if (variants.length === 0) {
+    return promotions.length === 0
+      ? html``
+      : html`<figure class="chart">
+<h3 id="${id}-title">Step variants</h3>
+${promoted}
+</figure>`;
+  }
   const rows = variants.map(
     (v): IntervalRow => ({
       label: `${v.step} · ${v.variant}`,
@@ -310,6 +325,7 @@ export function variantChart(variants: readonly VariantFigures[], id = 'chart-va
 <h3 id="${id}-title">Step variants</h3>
 ${intervalRows(rows, id)}
 <figcaption>Dots: ${variants[0]?.decideOn} per touch sent; lines: 95% intervals. Green: best with probability ≥ ${percent(WINNER_PROBABILITY)}; promote it with <code>followup cadence promote</code>.</figcaption>
+${promoted}
 ${dataTable(
   ['Variant', 'Sent', 'Replies', 'Positive', 'Meetings', 'Wins', 'Rate', '95% interval', 'P(best)'],
   variants.map((v) => [

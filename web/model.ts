@@ -133,6 +133,8 @@ export interface FollowUpFigures {
   readonly speedToLead?: SpeedToLead;
   /** Each step variant with its rate's interval (absent without variants: functions/core/variant-report.ts). */
   readonly byVariant?: readonly VariantFigures[];
+  /** What autoPromote switched and is in force, a sentence each (absent: none, docs/architecture.md §2.4). */
+  readonly promotions?: readonly string[];
   /** Treated against held-out leads (absent without a holdout). */
   readonly holdout?: HoldoutFigures;
 }

@@ -123,7 +123,9 @@ Examples:
       `
 Rewrites the cadence file: the step's "variants" are replaced by "template": the winner's template. The file is
 validated first and left as it was if the result is not a valid cadence. Use it when \`followup report\` names a
-winner (or, with "autoPromote": true, the promotion to make): nothing switches by itself.
+winner. With "autoPromote": true the engine switches by itself: its 5-minute sweep records the winner once every
+variant was sent 200 times and one is best with probability >= 95%, and every touch after sends it; promoting it
+here then makes it the file's template (the record is ignored once the step has no variants).
 Leads already enrolled keep the schedule of their version; every touch from now on sends the promoted template.
 
 Examples:

@@ -1,15 +1,18 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadCadencesSync } from '../../functions/adapters/cadence-files.ts';
+import type { Cadence } from '../../functions/core/cadence-schema.ts';
 import type { Report } from '../../functions/core/report.ts';
 import { leadsPerArm } from '../../functions/core/stats.ts';
-import { type ExperimentRules, experimentRulesOf } from '../../functions/core/variant-report.ts';
+import { variantSet } from '../../functions/core/variant.ts';
+import { PROMOTE_MIN_SENT, promotableSteps } from '../../functions/core/variant-promotion.ts';
+import type { Promotion, PromotionStore } from '../../functions/domain/promotion-ports.ts';
 import { money, table } from '../output.ts';
 
 /*
  * The experiments' part of `followup report` and `followup simulate` (docs/architecture.md §5.3): each step
- * variant with its interval and P(best), the winners and what `autoPromote` would promote, the holdout's lift, and
- * how many leads a test needs.
+ * variant with its interval and P(best), the winners, what `autoPromote` promoted and when (§2.4), the holdout's
+ * lift, and how many leads a test needs.
  */
 
 const pct = (rate: number | null) => (rate === null ? '–' : `${(rate * 100).toFixed(1)}%`);
@@ -24,15 +27,51 @@ function cadencesIn(dir: string): ReturnType<typeof loadCadencesSync> {
   }
 }
 
-/** Each cadence's `decideOn` and `autoPromote`, read from the project's cadences/ folder (none: the defaults). */
-export function experimentRulesIn(
-  root: string = process.cwd(),
-): (cadence: string) => ExperimentRules | undefined {
-  return experimentRulesOf(cadencesIn(join(root, 'cadences')));
+/** The project's cadences, from its cadences/ folder: their experiments' rules and tests (none: the defaults). */
+export const projectCadences = (root: string = process.cwd()): Cadence[] =>
+  cadencesIn(join(root, 'cadences'));
+
+/** The project's cadences whose steps autoPromote may switch: whose promotions a report reads. */
+export function autoPromoteCadencesIn(root: string = process.cwd()): Cadence[] {
+  return projectCadences(root).filter((c) => promotableSteps(c).length > 0);
 }
 
-/** The report's experiment sections; none for a report without variants or a holdout. */
-export function experimentLines(report: Report): string[] {
+/**
+ * The promotions in force for `cadences` among the records the store holds: one Query per autoPromote cadence, and of
+ * each step only its current test's (a step whose variants changed since is a new test, docs/architecture.md §2.4).
+ */
+export async function readPromotions(
+  store: Pick<PromotionStore, 'promotions'>,
+  cadences: readonly Pick<Cadence, 'id' | 'autoPromote' | 'steps'>[] = autoPromoteCadencesIn(),
+): Promise<Promotion[]> {
+  const current = new Set(
+    cadences.flatMap((c) =>
+      promotableSteps(c).map((step) => `${c.id}\u0000${step.id}\u0000${variantSet(step)}`),
+    ),
+  );
+  // A cadence without autoPromote (or without variants) has no test in force: it is not queried.
+  const asked = cadences.filter((c) => promotableSteps(c).length > 0);
+  const found = await Promise.all(asked.map((c) => store.promotions(c.id)));
+  return found.flat().filter((p) => current.has(`${p.cadenceId}\u0000${p.stepId}\u0000${p.variants}`));
+}
+
+const day = (at: string) => at.slice(0, 10);
+
+/** "b promoted automatically on 2026-05-04, P(best) 97.1% on meetings (sent: a 310, b 305)". */
+export function promotionLine(p: Promotion): string {
+  const sent = Object.entries(p.sent)
+    .map(([variant, n]) => `${variant} ${n.toLocaleString('en-US')}`)
+    .join(', ');
+  return `${p.variant} promoted automatically on ${day(p.at)}, P(best) ${(p.probabilityBest * 100).toFixed(1)}% on ${p.decideOn} (sent: ${sent})`;
+}
+
+/**
+ * The report's experiment sections; none for a report without variants, a holdout or a promotion. `promotions`:
+ * what autoPromote recorded (readPromotions), each named with its date.
+ */
+export function experimentLines(report: Report, promotions: readonly Promotion[] = []): string[] {
+  const promotionOf = (cadence: string, step: string) =>
+    promotions.find((p) => p.cadenceId === cadence && p.stepId === step);
   const lines: string[] = [];
   const variants = report.byVariant ?? [];
   if (variants.length > 0) {
@@ -75,14 +114,24 @@ export function experimentLines(report: Report): string[] {
     if (winners.length === 0)
       lines.push('', 'No variant is better yet: none is best with probability ≥ 95%.');
     for (const w of winners) {
+      const promoted = promotionOf(w.cadence, w.step);
       lines.push(
         '',
         `Winner: ${w.cadence} · ${w.step} · ${w.variant} (best on ${w.decideOn} with probability ${(w.probabilityBest * 100).toFixed(1)}%).`,
-        w.promote
-          ? `  autoPromote is on: promote it with \`followup cadence promote ${w.cadence} ${w.step} ${w.variant}\` (nothing switches by itself).`
-          : `  To make it the step's template: followup cadence promote ${w.cadence} ${w.step} ${w.variant}`,
+        promoted
+          ? `  autoPromote: ${promotionLine(promoted)}; every touch of the step sends it since.`
+          : w.promote
+            ? `  autoPromote is on: the engine switches the step to it by itself once every variant was sent ${PROMOTE_MIN_SENT} times.`
+            : `  To make it the step's template: followup cadence promote ${w.cadence} ${w.step} ${w.variant}`,
       );
     }
+  }
+  // A promotion stands however the odds move after it: list those the winners above do not name.
+  const named = new Set((report.winners ?? []).map((w) => `${w.cadence}\u0000${w.step}`));
+  const others = promotions.filter((p) => !named.has(`${p.cadenceId}\u0000${p.stepId}`));
+  if (others.length > 0) {
+    lines.push('', 'Promoted automatically (autoPromote):', '');
+    for (const p of others) lines.push(`  ${p.cadenceId} · ${p.stepId}: ${promotionLine(p)}`);
   }
   const holdout = report.holdout;
   if (holdout) {

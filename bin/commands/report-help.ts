@@ -13,4 +13,4 @@ export const SPEED_TO_LEAD_HELP = `  speed to lead        from a lead's arrival 
                        they fall in ("≤ 5 min"), not an exact time; withinHourRate: the share reached within 1 h`;
 
 export const REPORT_JSON_HELP =
-  'print {byTouch: [{touch, sent, replies, responseRate, positiveReplies, positiveReplyRate, ...}], positiveReplyRate, meetingsPer100Enrolled, conversionRate, avgTouchesToClose, revenueRecovered, cadences, speedToLead: {buckets, firstTouch, humanTouch, byCadence, byOwner}, ...}';
+  'print {byTouch: [{touch, sent, replies, responseRate, positiveReplies, positiveReplyRate, ...}], positiveReplyRate, meetingsPer100Enrolled, conversionRate, avgTouchesToClose, revenueRecovered, cadences, speedToLead: {buckets, firstTouch, humanTouch, byCadence, byOwner}, promotions: [{cadenceId, stepId, variants, variant, decideOn, probabilityBest, sent, at}], ...}';

@@ -1,5 +1,6 @@
+import { DynamoPromotionStore } from '../../functions/adapters/dynamo/promotion-store.ts';
 import { DynamoAggregates } from '../../functions/adapters/dynamo-aggregates.ts';
-import { CHANNELS } from '../../functions/core/cadence-schema.ts';
+import { type Cadence, CHANNELS } from '../../functions/core/cadence-schema.ts';
 import { UsageError } from '../../functions/core/errors.ts';
 import {
   buildReport,
@@ -9,10 +10,12 @@ import {
   type TouchReport,
 } from '../../functions/core/report.ts';
 import type { SpeedFigures, SpeedToLeadFigures } from '../../functions/core/speed-to-lead.ts';
+import { experimentRulesOf } from '../../functions/core/variant-report.ts';
+import type { Promotion } from '../../functions/domain/promotion-ports.ts';
 import { type CsvColumn, csvTable } from '../csv.ts';
 import { money, type Terminal, table } from '../output.ts';
 import { dataFolderLabel, openTable, type TargetOptions } from '../targets.ts';
-import { experimentLines, experimentRulesIn } from './report-experiments.ts';
+import { experimentLines, projectCadences, readPromotions } from './report-experiments.ts';
 
 /*
  * `followup report` (docs/architecture.md §6): the seed's follow-up measures from the aggregates the engine keeps on
@@ -48,26 +51,41 @@ export function parseMonths(options: Pick<ReportCliOptions, 'since' | 'until'>):
   };
 }
 
-/** Reads the aggregates of the table the options point at (bin/targets.ts) and computes the report. */
-export async function readReport(options: ReportCliOptions): Promise<{ report: Report; source?: string }> {
+export interface ReadReport {
+  readonly report: Report;
+  /** What autoPromote switched in the cadences asked for, the tests in force only (docs/architecture.md §2.4). */
+  readonly promotions: Promotion[];
+  readonly source?: string;
+}
+
+/**
+ * Reads the aggregates of the table the options point at (bin/targets.ts) and computes the report; `cadences`, the
+ * project's, give the experiments' rules and which promotions to read.
+ */
+export async function readReport(
+  options: ReportCliOptions,
+  cadences: readonly Cadence[] = projectCadences(),
+): Promise<ReadReport> {
   const months = parseMonths(options);
   const scope = {
     ...months,
     ...(options.cadence ? { cadences: [options.cadence] } : {}),
-    experiments: experimentRulesIn(),
+    experiments: experimentRulesOf(cadences),
   };
   const table = await openTable(options, 'report');
-  if (!table) return { report: buildReport([], scope) };
+  if (!table) return { report: buildReport([], scope), promotions: [] };
   try {
     const aggregates = new DynamoAggregates({ client: table.client, tableName: table.tableName });
     const rows = await aggregates.read({
       ...months,
       ...(options.cadence ? { cadenceIds: [options.cadence] } : {}),
     });
-    return { report: buildReport(rows, scope), source: table.label };
+    const asked = options.cadence ? cadences.filter((c) => c.id === options.cadence) : cadences;
+    const promotions = await readPromotions(new DynamoPromotionStore(table), asked);
+    return { report: buildReport(rows, scope), promotions, source: table.label };
   } catch (error) {
     if ((error as Error).name === 'ResourceNotFoundException') {
-      return { report: buildReport([], months), source: table.label };
+      return { report: buildReport([], months), promotions: [], source: table.label };
     }
     throw error;
   } finally {
@@ -167,8 +185,13 @@ function speedTable(report: Report): string[] {
   ];
 }
 
-/** The report for a person at a terminal; `cadence` is the one asked for, if any. */
-export function formatReport(report: Report, source?: string, cadence?: string): string {
+/** The report for a person at a terminal; `cadence` is the one asked for, if any; `promotions`, autoPromote's. */
+export function formatReport(
+  report: Report,
+  source?: string,
+  cadence?: string,
+  promotions: readonly Promotion[] = [],
+): string {
   const range =
     report.since || report.until
       ? `${report.since ?? 'the start'} to ${report.until ?? 'now'}`
@@ -200,7 +223,7 @@ export function formatReport(report: Report, source?: string, cadence?: string):
       ]),
     );
   }
-  lines.push(...speedTable(report), ...experimentLines(report));
+  lines.push(...speedTable(report), ...experimentLines(report, promotions));
   if (report.cadences.length > 1) {
     lines.push('', 'By cadence:', '');
     lines.push(
@@ -352,10 +375,11 @@ export function reportCsv(report: Report): string {
 export async function reportCommand(
   options: ReportCliOptions,
   terminal: Terminal = process,
+  cadences: readonly Cadence[] = projectCadences(),
 ): Promise<number> {
   if (options.json && options.csv) throw new UsageError('choose one of --json and --csv');
-  const { report, source } = await readReport(options);
-  if (options.json) terminal.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  const { report, promotions, source } = await readReport(options, cadences);
+  if (options.json) terminal.stdout.write(`${JSON.stringify({ ...report, promotions }, null, 2)}\n`);
   else if (options.csv) terminal.stdout.write(reportCsv(report));
   else {
     if (!source) {
@@ -363,7 +387,7 @@ export async function reportCommand(
         `followup: no local data in ${dataFolderLabel(options)} yet (npm start creates it); use --aws for the deployed stack\n`,
       );
     }
-    terminal.stdout.write(formatReport(report, source, options.cadence));
+    terminal.stdout.write(formatReport(report, source, options.cadence, promotions));
   }
   return 0;
 }

@@ -96,7 +96,11 @@ export function httpTarget(
       if (response.status === 202) {
         const enrollment = json.enrollment as { status?: string; id?: string; reason?: string } | undefined;
         const leadId = String(json.leadId ?? '');
-        if (enrollment?.status === 'started' || enrollment?.status === 'existing') {
+        if (
+          enrollment?.status === 'started' ||
+          enrollment?.status === 'existing' ||
+          enrollment?.status === 'pending'
+        ) {
           return { kind: 'enrolled', status: enrollment.status, leadId, enrollmentId: String(enrollment.id) };
         }
         return { kind: 'not-enrolled', leadId, reason: enrollment?.reason ?? 'not enrolled' };

@@ -308,7 +308,7 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
     switch (outcome.kind) {
       case 'enrolled':
         // A lead that an earlier try of this very row enrolled (before a throttle or an interrupt) is ours.
-        if (outcome.status === 'started' || attempted.has(record.line)) counts.imported++;
+        if (outcome.status !== 'existing' || attempted.has(record.line)) counts.imported++;
         else counts.alreadyEnrolled++;
         return finish(record);
       case 'not-enrolled':

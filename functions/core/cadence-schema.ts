@@ -302,8 +302,11 @@ export const CadenceSchema = z.described(
       ),
       autoPromote: z.described(
         z.optional(z.boolean({ error: says('true or false', 'true or false') })),
-        'When true, the report names the winner to promote once a variant is best with probability >= 0.95; ' +
-          'the file changes only through `followup cadence promote`. Default false.',
+        'When true, a step with variants switches to its winner by itself: the 5-minute sweep records it once ' +
+          'every variant was sent 200 times and one is best on decideOn with probability >= 0.95, and every ' +
+          'touch of the step sends it from then on (held-out leads stay held out); the record never changes and ' +
+          'is ignored once the file no longer has that variant. The file changes only through `followup cadence ' +
+          'promote`. Default false.',
       ),
       steps: z
         .array(StepOutputSchema, {

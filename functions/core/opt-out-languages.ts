@@ -10,13 +10,13 @@ export const OTHER_LANGUAGES: readonly { readonly id: string; readonly pattern: 
   {
     id: 'de-remove',
     pattern:
-      /\b(?:entfernen|streichen|löschen|nehmen|tragen) sie (?:mich|uns|meine (?:daten|adresse|emailadresse|kontaktdaten))\b|\b(?:mich|uns) (?:bitte )?(?:aus|von) (?:ihrem|ihrer|eurem|eurer|dem|der|diesem|dieser) (?:\S+ )?(?:verteiler|liste|mailingliste|newsletter|emailverteiler|datenbank)\b|\baus (?:ihrem|ihrer|dem|der|diesem|dieser) (?:\S+ )?(?:verteiler|liste|mailingliste|newsletter|emailverteiler|datenbank) (?:nehmen|streichen|entfernen|löschen|austragen)\b/,
+      /\b(?:entfernen|streichen|löschen|nehmen|tragen) sie (?:bitte )?(?:mich|uns|meine (?:daten|adresse|emailadresse|kontaktdaten))\b|\b(?:mich|uns) (?:bitte )?(?:aus|von) (?:ihrem|ihrer|eurem|eurer|dem|der|diesem|dieser) (?:\S+ )?(?:verteiler|liste|mailingliste|newsletter|emailverteiler|datenbank)\b|\baus (?:ihrem|ihrer|dem|der|diesem|dieser) (?:\S+ )?(?:verteiler|liste|mailingliste|newsletter|emailverteiler|datenbank) (?:nehmen|streichen|entfernen|löschen|austragen)\b/,
   },
   { id: 'de-unsubscribe', pattern: /\b(?:abmelden|austragen|abbestellen|abmeldung)\b/ },
   {
     id: 'de-no-more',
     pattern:
-      /\bkeine (?:weiteren )?(?:emails?|mails?|nachrichten|werbung|newsletter|sms|anrufe)(?: mehr)?(?= \||$| mehr| bitte| senden| schicken| zusenden)|\b(?:kontaktieren|schreiben|mailen|anschreiben|anrufen|belästigen) sie (?:mich|uns) (?:bitte )?nicht mehr\b|\b(?:mich|uns) (?:bitte )?nicht mehr (?:kontaktieren|anschreiben|anrufen|mailen|anmailen|schreiben)\b|\bmeine (?:daten|kontaktdaten|emailadresse) (?:\S+ )?(?:löschen|entfernen)\b|\bhören sie (?:bitte )?auf (?:\| )?(?:mir|mich|uns)\b/,
+      /\bkeine (?:weiteren )?(?:emails?|mails?|nachrichten|werbung|newsletter|sms|anrufe)(?: mehr)?(?= \||$| mehr| bitte| senden| schicken| zusenden)|\b(?:kontaktieren|schreiben|mailen|anschreiben|anrufen|belästigen) sie (?:mich|mir|uns) (?:bitte )?nicht mehr\b|\b(?:mich|uns) (?:bitte )?nicht mehr (?:kontaktieren|anschreiben|anrufen|mailen|anmailen|schreiben)\b|\bmeine (?:daten|kontaktdaten|emailadresse) (?:\S+ )?(?:löschen|entfernen)\b|\bhören sie (?:bitte )?auf (?:\| )?(?:mir|mich|uns)\b/,
   },
   // Spanish: "dejen de enviarme correos", "quiero darme de baja", "sáquenme de su lista"
   {

@@ -1,4 +1,18 @@
 import { OTHER_LANGUAGES } from './opt-out-languages.ts';
+import {
+  ABOUT_ME_HELD,
+  alt,
+  CONTACT,
+  DETERMINERS,
+  DONT,
+  END,
+  FROM_LIST,
+  GERUNDS,
+  LIST,
+  ME,
+  MESSAGES,
+  MY_DETAIL,
+} from './opt-out-vocabulary.ts';
 import { typoOf } from './reply-typos.ts';
 
 /*
@@ -7,7 +21,8 @@ import { typoOf } from './reply-typos.ts';
  * lowercase with its punctuation reduced to clause breaks. A match names its rule and the words it matched, so a
  * person (or a later intent reader) can see why. Negated ("don't stop") and time-limited ("until Monday") requests
  * are not opt-outs; neither is a look-alike whose object is something else ("remove the second item"). The rules
- * beyond English are in functions/core/opt-out-languages.ts.
+ * beyond English are in functions/core/opt-out-languages.ts, the English words they are built from in
+ * functions/core/opt-out-vocabulary.ts.
  */
 
 /** The channel the words name, when they name one ("texts" → sms, "mailing list" → email). */
@@ -27,98 +42,6 @@ interface Rule {
   /** The rule carries its own negation ("don't text me"), so a negation before it is not checked. */
   readonly negative?: true;
 }
-
-const alt = (...words: string[]) => `(?:${words.join('|')})`;
-
-// Spellings after normalisation: apostrophes and inner hyphens are dropped ("don't" → "dont", "e-mail" → "email").
-const GERUND = alt(
-  'texting',
-  'txting',
-  'textin',
-  'messaging',
-  'msging',
-  'emailing',
-  'mailing',
-  'contacting',
-  'calling',
-  'spamming',
-  'bothering',
-  'harassing',
-  'pestering',
-);
-/** "calling and texting" */
-const GERUNDS = `${GERUND}(?: ${alt('and', 'or')} ${GERUND})*`;
-const ME = alt(
-  'me',
-  'us',
-  'this number',
-  `this ${alt('phone', 'phone number', 'cell', 'email', 'email address', 'address')}`,
-  `my ${alt('number', 'phone', 'phone number', 'cell', 'email', 'email address', 'email id', 'address', 'name', 'details', 'contact details', 'info', 'information', 'data')}`,
-);
-const MESSAGES = alt(
-  'texts?',
-  'txts?',
-  'text messages?',
-  'sms',
-  'messages?',
-  'msgs?',
-  'emails?',
-  'mails?',
-  'newsletters?',
-  'spam',
-  'junk',
-  'marketing',
-  'promotions?',
-  'solicitations?',
-);
-/** What a request to stop may name beyond messages: "cease all communication", "stop the follow-ups". */
-const CONTACT = alt(MESSAGES, 'followups?', 'communications?', 'correspondence', 'outreach', 'calls');
-// Repeated word lists are of single words: with "any more" beside "any" and "more", a long run of them would
-// backtrack exponentially (a text could stall the function).
-const DETERMINERS = `(?:${alt('the', 'this', 'that', 'these', 'those', 'all', 'of', 'your', 'ur', 'any', 'anymore', 'more', 'further', 'future', 'such', 'so', 'many', 'my', 'whatever', 'every')} )*`;
-const LIST_QUALIFIER = alt(
-  'mailing',
-  'email',
-  'mail',
-  'text',
-  'texting',
-  'txt',
-  'sms',
-  'contact',
-  'marketing',
-  'distribution',
-  'subscriber',
-  'subscription',
-  'call',
-  'calling',
-  'message',
-  'messaging',
-  'promo',
-  'promotional',
-);
-// "take me off this sequence": the sales tool's words for a list are lists too
-const LIST = `(?:${LIST_QUALIFIER} )?${alt('lists?', 'database', 'db', 'contacts', 'system', 'records', 'mailings?', 'subscribers?', 'distribution', 'sequences?', 'campaigns?', 'cadences?', 'drips?', 'automations?', 'workflows?')}`;
-// "frm ur list": the short forms of texting
-const FROM_LIST = `${alt('off of', 'off', 'from', 'frm', 'out of')} ${DETERMINERS}(?:${LIST}|${CONTACT})`;
-/** What may follow a request that must end its clause: "don't text me again, please". */
-const TAIL = `(?: ${alt('again', 'anymore', 'any', 'more', 'ever', 'at', 'all', 'please', 'pls', 'plz', 'now', 'thanks', 'thank', 'you', 'thx', 'immediately', 'asap', 'already')})*`;
-const END = `${TAIL}(?= \\||$)`;
-const DONT = alt(
-  'dont',
-  'do not',
-  'please dont',
-  'please do not',
-  'pls dont',
-  'plz dont',
-  'never',
-  'please never',
-  'dont ever',
-  'do not ever',
-  'never ever',
-);
-
-/** "data you hold", "the details that you keep": what a request to be forgotten names (theirs, or about them). */
-const ABOUT_ME_HELD = `${alt('data', 'details', 'information', 'info', 'records')} (?:that |which )?${alt('you', 'u', 'your company')} ${alt('hold', 'have', 'keep', 'store', 'retain', 'process')}`;
 
 const RULES: readonly Rule[] = [
   // "stop texting me", "quit emailing my email address"
@@ -141,7 +64,9 @@ const RULES: readonly Rule[] = [
   // "stop the texts", "stop all messages"
   {
     id: 'stop-the-messages',
-    pattern: new RegExp(`\\b${alt('stop', 'halt', 'cease')} (?:with )?${DETERMINERS}${CONTACT}\\b`),
+    pattern: new RegExp(
+      `\\b${alt('stop', 'halt', 'cease')} (?:with )?${DETERMINERS}(?:${CONTACT}|contact)\\b`,
+    ),
   },
   // "enough with the emails", said as a clause of its own
   {
@@ -164,7 +89,7 @@ const RULES: readonly Rule[] = [
   {
     id: 'do-not-contact',
     pattern: new RegExp(
-      `\\b${DONT} ${alt('text', 'txt', 'sms', 'message', 'msg', 'email', 'mail', 'contact', 'call', 'spam', 'bother', 'reach out to', 'send')} ${ME}${END}`,
+      `\\b${DONT} ${alt('text', 'txt', 'sms', 'message', 'msg', 'email', 'mail', 'contact', 'call', 'spam', 'bother', 'reach out to', 'send')} (?:${ME}|${alt('her', 'him')})${END}`,
     ),
     negative: true,
   },
@@ -172,7 +97,7 @@ const RULES: readonly Rule[] = [
   {
     id: 'remove-from-list',
     pattern: new RegExp(
-      `\\b${alt('remove', 'removing', 'take', 'took', 'taking', 'delete', 'deleting', 'drop', 'unsubscribe', 'erase', 'unenroll', 'unenrol', 'unlist', 'get', 'scrub', 'strike', 'cross', 'pull')} ${ME} ${FROM_LIST}\\b`,
+      `\\b${alt('remove', 'removing', 'take', 'took', 'taking', 'delete', 'deleting', 'drop', 'unsubscribe', 'erase', 'unenroll', 'unenrol', 'unlist', 'get', 'scrub', 'strike', 'cross', 'pull')} ${ME}(?: ${alt('and', 'or')} ${MY_DETAIL})? ${FROM_LIST}\\b`,
     ),
   },
   // "take me of ur emails": "off" written "of", the object a list or messages all the same
@@ -187,7 +112,21 @@ const RULES: readonly Rule[] = [
   {
     id: 'delete-it-named',
     pattern: new RegExp(
-      `(?:^|\\| )(?:${alt('please', 'pls', 'plz', 'just', 'kindly', 'so', 'now')} )*${alt('delete', 'erase', 'remove', 'wipe', 'bin', 'scrub', 'destroy')} ${alt('it', 'that', 'them')}(?<=\\b(?:${alt('how', 'where', 'who')}(?: \\S+){0,3} ${alt('get', 'got', 'find', 'found', 'obtain', 'obtained', 'buy', 'bought')}|never ${alt('gave', 'given', 'shared', 'provided')}(?: ${alt('you', 'u')})?) ${alt('this', 'my', 'our')} (?:${alt('email', 'phone', 'cell', 'mobile', 'personal')} )?${alt('address', 'number', 'email', 'details', 'data', 'info', 'information')}\\b.*)(?<!\\bnew (?:\\S+ )?${alt('address', 'number', 'email')}\\b.*)(?:${END}| ${FROM_LIST}\\b)`,
+      `(?:^|\\| )(?:${alt('please', 'pls', 'plz', 'just', 'kindly', 'so', 'now')} )*(?:${alt('delete', 'erase', 'remove', 'wipe', 'bin', 'scrub', 'destroy')} ${alt('it', 'that', 'them')}|(?:i |we )?${alt('want', 'need', 'would like', 'wd like')} ${alt('it', 'that', 'them')} ${alt('deleted', 'erased', 'removed', 'gone')})(?<=\\b(?:${alt('how', 'where', 'who')}(?: \\S+){0,3} ${alt('get', 'got', 'find', 'found', 'obtain', 'obtained', 'buy', 'bought')}|never ${alt('gave', 'given', 'shared', 'provided')}(?: ${alt('you', 'u')})?) ${alt('this', 'my', 'our')} (?:${alt('email', 'phone', 'cell', 'mobile', 'personal')} )?${alt('address', 'number', 'email', 'details', 'data', 'info', 'information')}\\b.*)(?<!\\bnew (?:\\S+ )?${alt('address', 'number', 'email')}\\b.*)(?:${END}| ${FROM_LIST}\\b)`,
+    ),
+  },
+  // written on someone's behalf: "please remove her from your mailing lists" (a colleague who left is read apart)
+  {
+    id: 'remove-them',
+    pattern: new RegExp(
+      `\\b${alt('remove', 'take', 'delete', 'drop', 'unsubscribe', 'erase')} ${alt('her', 'him')} ${FROM_LIST}\\b`,
+    ),
+  },
+  // asked before: "I have asked twice already to be removed from your list"
+  {
+    id: 'asked-before',
+    pattern: new RegExp(
+      `\\b${alt('asked', 'requested', 'told you', 'asking')} (?:${alt('twice', 'already', 'before', 'repeatedly', 'several', 'many', 'multiple', 'times', 'again', 'you', 'u', 'three', 'more', 'than', 'once')} ){0,4}(?:to be|for (?:me|us) to be|that (?:i|we) be) ${alt('removed', 'taken off', 'unsubscribed', 'deleted', 'erased')}(?:${END}| ${FROM_LIST}\\b)`,
     ),
   },
   // "take me off.", "take us off please"
@@ -203,7 +142,7 @@ const RULES: readonly Rule[] = [
   {
     id: 'delete-my-data',
     pattern: new RegExp(
-      `\\b${alt('delete', 'erase', 'remove', 'wipe', 'purge')} ${alt('my', 'all my', 'our')} ${alt('details', 'data', 'personal data', 'info', 'information', 'personal information', 'contact details', 'contact info')}(?:${END}| ${FROM_LIST}\\b)`,
+      `\\b${alt('delete', 'erase', 'remove', 'wipe', 'purge')} ${alt('my', 'all my', 'our')} ${alt('details', 'data', 'personal data', 'info', 'information', 'personal information', 'contact details', 'contact info')}(?:${END}| ${FROM_LIST}\\b| ${alt('under', 'per', 'as per', 'according to', 'in accordance with', 'pursuant to', 'in line with')} (?:the )?${alt('gdpr', 'dsgvo', 'ccpa', 'data protection', 'law')}\\b)`,
     ),
   },
   // "delete all the personal data you hold about me", "my right to erasure": a data-protection request to be forgotten
@@ -244,11 +183,27 @@ const RULES: readonly Rule[] = [
       `\\b${alt('i', 'we', 'id', 'wed', 'i would', 'we would', 'im', 'i am')} (?:${alt('really', 'just', 'would')} )?${alt('like', 'love', 'want', 'wanna', 'wish', 'need', 'ask', 'asking', 'prefer', 'request')} (?:to be|being) ${alt('removed', 'taken off', 'unsubscribed', 'opted out', 'deleted', 'excluded')}\\b`,
     ),
   },
+  // "I'd rather not receive any more of these": the messages named only as "these"
+  {
+    id: 'rather-not-receive',
+    pattern: new RegExp(
+      `\\b${alt('dont want to', 'do not want to', 'no longer wish to', 'id rather not', 'i would rather not', 'would prefer not to', 'id prefer not to', 'prefer not to')} ${alt('receive', 'get')} ${alt('any more', 'anymore', 'more', 'any further')} (?:of )?${alt('these', 'them', 'those', 'this')}\\b`,
+    ),
+    negative: true,
+  },
   // "I no longer wish to receive these emails", "I don't want to be contacted"
   {
     id: 'no-longer-want',
     pattern: new RegExp(
       `\\b${alt('dont', 'do not', 'no longer', 'never')} ${alt('want', 'wish', 'need', 'care')} to (?:${alt('receive', 'get', 'be sent')} ${DETERMINERS}${CONTACT}\\b|${alt('be contacted', 'be texted', 'be emailed', 'be messaged', 'hear from you', 'hear from u')}\\b)`,
+    ),
+    negative: true,
+  },
+  // "I want nothing more to do with your company", "don't write again"
+  {
+    id: 'nothing-to-do-with',
+    pattern: new RegExp(
+      `\\bwant nothing (?:more |further )?to do with ${alt('you', 'u', 'your company', 'your firm', 'your business', 'you people', 'this company')}\\b|\\b${DONT} ${alt('write', 'email', 'text', 'message', 'contact', 'call')}(?: ${alt('me', 'us')})? ${alt('again', 'ever again')}${END}`,
     ),
     negative: true,
   },
@@ -327,6 +282,10 @@ function channelOf(words: string): OptOutChannel | undefined {
 }
 
 /** The request to stop in `text` (by the first rule that finds one), or undefined when it makes none. */
+// Each rule's pattern with the g flag, built once: matchAll copies it, so one copy serves every call.
+const GLOBAL = new Map(RULES.map((rule) => [rule, new RegExp(rule.pattern.source, 'g')]));
+const globalOf = (rule: Rule): RegExp => GLOBAL.get(rule) ?? new RegExp(rule.pattern.source, 'g');
+
 export function findOptOut(text: string): OptOutCue | undefined {
   const list = tokens(text.normalize('NFKC'));
   // Typos of "unsubscribe" read as the word; the words quoted back are still the ones written.
@@ -341,7 +300,7 @@ export function findOptOut(text: string): OptOutCue | undefined {
   }
   const source = text.normalize('NFKC');
   for (const rule of RULES) {
-    for (const match of normal.matchAll(new RegExp(rule.pattern.source, 'g'))) {
+    for (const match of normal.matchAll(globalOf(rule))) {
       const matched = match[0].replace(/^\| /, '');
       const from = match.index + (match[0].length - matched.length);
       const to = from + matched.length;

@@ -155,6 +155,20 @@ function monthAlone(lang: string, lead: string): Parser {
   };
 }
 
+/**
+ * "after May", "until May": chrono keeps "May" only after "in" (it is also the verb), so the month is read here after
+ * the other words of time; "after May" is read whole as the first of June, as "after June" is 1 July.
+ */
+const mayAfterWord: Parser = {
+  pattern: () =>
+    /\b(after|past|beyond|until|till|til|from|by|before|since|early|late)\s+may\b(?![\s,]*(?:the\s+)?\d)/i,
+  extract: (context, match) => {
+    const after = /^(?:after|past|beyond)$/i.test(match[1] ?? '');
+    const { year } = nextStartOf(context, after ? 6 : 5);
+    return context.createParsingComponents({ year, month: after ? 6 : 5 }).imply('day', 1);
+  },
+};
+
 function extended(base: Chrono, extra: readonly Parser[]): Chrono {
   const chrono = base.clone();
   // First, so that where chrono reads the same words ("next quarter" as three months on) ours is kept.
@@ -169,6 +183,7 @@ export const english = extended(en.casual, [
   season,
   dayAlone,
   midMonth('en', 'mid|middle of'),
+  mayAfterWord,
 ]);
 /** The readers for the other languages, each with its "mid-month" and its month alone. */
 const german = extended(de.casual, [germanDayMonth, midMonth('de', 'mitte'), monthAlone('de', 'im|ab|nach')]);

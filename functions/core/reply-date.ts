@@ -30,8 +30,9 @@ function dayOf(found: Found, zone: string): Zoned | undefined {
 
 const SPAN = /^(?:in|within|next|after|another)\b|\b(?:from now|later)$/i;
 
-/** "after Feb 20" is the day after it, "after May" the first of June. */
-const AFTER = /\b(?:after|past|beyond)\s+(?:the\s+)?$/;
+/** "after Feb 20" is the day after it, "after May" the first of June; so is "after our board meeting on March 12". */
+const AFTER =
+  /\b(?:after|past|beyond)\s+(?:(?:the|our|their|my|your|his|her)\s+(?:[\p{L}'-]+\s+){1,3}(?:on|of|in)\s+)?(?:the\s+)?$/u;
 
 /** A span from now ("in six weeks", "end of the month", "tomorrow") rather than a date on the calendar. */
 function isRelative(found: Found): boolean {
@@ -49,10 +50,19 @@ const SPAN_BEFORE =
 
 /** Words before a date that ask to be contacted then: "reach out in July" beats "our year ends in June". */
 const CONTACT_BEFORE =
-  /\b(?:try|ping|email|e-mail|contact|call|text|reach(?: out)?|check|circle|follow|touch|write|ask|remind\w*|revisit|reconnect|talk|speak|chat|melden|contact\w*|escrib\w*|recontact\w*|ricontatt\w*|scriv\w*|neem|bel)\b.{0,24}$/i;
+  /\b(?:try|ping|email|e-mail|contact|call|text|reach(?: out)?|check|circle|follow|touch|write|ask|remind\w*|revisit|reconnect|connect|regroup|pick (?:this|it|things)(?: \w+)? (?:back )?up|come back|get back|talk|speak|chat|melden|contact\w*|escrib\w*|recontact\w*|ricontatt\w*|scriv\w*|neem|bel)\b.{0,24}$/i;
 
-/** Two letters name no date in a reply: German "So" (Sunday) is English "so", "Do" (Thursday) is "do". */
-const isWord = (found: Found) => /^\p{L}{1,2}\.?$/u.test(found.text.trim());
+/** Words before a period the writer is busy in, not one to be contacted in: "closed over the summer, back in September". */
+const DURING_BEFORE = /\b(?:over|during|throughout)\s+(?:the\s+|this\s+)?$/i;
+
+/**
+ * Words of two letters name no date in a reply: German "So" (Sunday) is English "so", "Do" (Thursday) is "do", and
+ * "in a" is German's "in a(inem Jahr)" inside an English sentence.
+ */
+const isWord = (found: Found) => /^(?:\p{L}{1,2}\.?(?:\s+|$))+$/u.test(found.text.trim());
+
+/** "budget for the year": the period itself, not a span from now. */
+const THE_PERIOD = /^the\s+(?:day|week|month|quarter|year)$/i;
 
 /** Each sentence read by the first reader that finds a date in it, English first. */
 function readSentence(sentence: string, received: Date, zone: string): Found[] {
@@ -77,20 +87,29 @@ export function findAskedDate(text: string, received: Date, zone: string): strin
   const found = sentences.flatMap((sentence) =>
     readSentence(sentence, received, zone).map((f) => ({ found: f, before: sentence.slice(0, f.index) })),
   );
-  const dates: { date: Zoned; asked: boolean }[] = [];
+  const dates: { date: Zoned; asked: boolean; during: boolean }[] = [];
   for (const result of found) {
     // A span counts when it reads as one from now ("in six weeks", "next month"), not "a 1 year renewal".
     const span = SPAN.test(result.found.text) || SPAN_BEFORE.test(result.before) || isNextDay(result.found);
-    if (isRelative(result.found) && !span) continue;
+    if (isRelative(result.found) && (!span || THE_PERIOD.test(result.found.text.trim()))) continue;
     let date = dayOf(result.found, zone);
     if (!date) continue;
-    if (AFTER.test(result.before.slice(-12).toLowerCase()) && !isRelative(result.found)) {
+    // "December is chaos for us", written in December: the month it arrived in is now, not a wait of a year
+    const s = result.found.start;
+    const monthOnly = s.isCertain('month') && !s.isCertain('day') && !s.isCertain('year');
+    if (monthOnly && today && date.month === today.month && !isRelative(result.found)) continue;
+    if (AFTER.test(result.before.slice(-48).toLowerCase()) && !isRelative(result.found)) {
       date = result.found.start.isCertain('day') ? date.plus({ days: 1 }) : date.plus({ months: 1 });
     }
-    if (today && date.ms > today.ms) dates.push({ date, asked: CONTACT_BEFORE.test(result.before) });
+    if (today && date.ms > today.ms)
+      dates.push({
+        date,
+        asked: CONTACT_BEFORE.test(result.before),
+        during: DURING_BEFORE.test(result.before),
+      });
   }
-  // The date the reply asks to be contacted on, else the first it names.
-  const chosen = dates.find((d) => d.asked) ?? dates[0];
+  // The date the reply asks to be contacted on, else the first it names that is not a busy period's.
+  const chosen = dates.find((d) => d.asked) ?? dates.find((d) => !d.during) ?? dates[0];
   return chosen?.date.toISODate();
 }
 
@@ -99,9 +118,11 @@ export function findAskedDate(text: string, received: Date, zone: string): strin
  * "fino a", and the end of a range ("del 22 de diciembre al 6 de enero", "du 3 au 14 août").
  */
 const TRIGGER =
-  /(?:\b(?:back|return(?:ing|s)?|until|till|through|thru|bis(?:\s+(?:zum|einschließlich|einschl\.))?|zurück|wieder(?:\s+(?:am|ab))?|ab(?:\s+dem)?|hasta(?:\s+el)?|regres(?:o|a|aré|ará)|vuelv[oe]|volver(?:é|á)|de\s+vuelta|reincorpor\p{L}*|de\s+retour|retour|rientr\p{L}*|torn(?:o|erò)|fino\s+al|terug|tot(?:\s+en\s+met)?|vanaf|fino\s+a(?:l(?:la)?)?)(?=[\s:,])|\b(?:al|au)(?=\s+\d)|jusqu[’']?(?:au|à))/giu;
+  /(?:\b(?:back|return(?:ing|s)?|re-?open(?:s|ing)?(?:\s+on)?|until|till|til|through|thru|bis(?:\s+(?:zum|einschließlich|einschl\.))?|zurück|wieder(?:\s+(?:am|ab))?|ab(?:\s+dem)?|hasta(?:\s+el)?|regres(?:o|a|aré|ará)|vuelv[oe]|volver(?:é|á)|de\s+vuelta|reincorpor\p{L}*|de\s+retour|retour|rientr\p{L}*|torn(?:o|erò)|fino\s+al|terug|tot(?:\s+en\s+met)?|vanaf|fino\s+a(?:l(?:la)?)?)(?=[\s:,])|\b(?:al|au)(?=\s+\d)|(?<=\bfrom\s+[^.!?]{1,30}?)\bto(?=\s+\d)|jusqu[’']?(?:au|à))/giu;
 /** How far after the trigger the date may start: "back in the office on Monday, 14 December". */
 const WINDOW = 48;
+/** Triggers tried at most: each costs six chrono reads, and a long reply of "from 1 to 2 …" has hundreds. */
+const MAX_TRIGGERS = 24;
 /** A return date further out than this is not an out-of-office. */
 const MAX_DAYS = 366;
 /** A date without a year is the next one, but not one this far out: "back on 1 December" sent on 7 December is stale. */
@@ -121,7 +142,10 @@ function isCalendarDate(found: Found): boolean {
 export function findReturnDate(text: string, received: Date, zone: string): string | undefined {
   const today = Zoned.at(received.getTime(), zone)?.startOfDay();
   const flat = text.slice(0, 4000).replace(/\s+/g, ' ');
+  let tried = 0;
   for (const trigger of flat.matchAll(TRIGGER)) {
+    tried += 1;
+    if (tried > MAX_TRIGGERS) break;
     const from = (trigger.index ?? 0) + trigger[0].length;
     const after = flat.slice(from, from + 120);
     let best: { index: number; date: Zoned; maxDays: number } | undefined;

@@ -29,9 +29,19 @@ const LEGAL_NOTICE = new RegExp(
   'i',
 );
 
+/**
+ * Where a forwarded message starts (Gmail's "---------- Forwarded message ---------", Apple Mail's "Begin forwarded
+ * message:", and their translations): what follows is someone else's mail, with its own dates and times.
+ */
+const FORWARDED =
+  /^\s*(?:-{2,}\s*(?:forwarded message|original message|weitergeleitete nachricht|mensaje reenviado|message transféré|messaggio inoltrato|doorgestuurd bericht)\s*-{2,}|begin forwarded message:)/im;
+
 /** The reply above its quoted history, without "> " lines, a signature below "-- " or a legal notice paragraph. */
 export function newReplyText(text: string): string {
-  const reply = parser.parseReply(text.replace(/\r\n?/g, '\n')).trim();
+  const unix = text.replace(/\r\n?/g, '\n');
+  // a mail that is nothing but the forward is read whole: the forwarded words are all there is
+  const above = unix.slice(0, FORWARDED.exec(unix)?.index).trim();
+  const reply = parser.parseReply(above === '' ? unix : above).trim();
   if (!LEGAL_NOTICE.test(reply)) return reply;
   return reply
     .split(/\n\s*\n/)

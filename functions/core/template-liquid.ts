@@ -76,6 +76,8 @@ const parsed = byText((text): Template[] => liquid.parse(text));
  * (`{% if lead.note %}`): capturing those stacks cost more than the render itself (docs/architecture.md §9).
  */
 export function parseAndRender(text: string, ctx: TemplateContext): string {
+  // Text with neither an output nor a tag is printed as it is (most subjects): no parse, no render.
+  if (!text.includes('{{') && !text.includes('{%')) return text;
   const stackTraceLimit = Error.stackTraceLimit;
   Error.stackTraceLimit = 0;
   try {

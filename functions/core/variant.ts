@@ -29,14 +29,31 @@ export function pickVariant(
   return variants.at(-1);
 }
 
-/** What a lead's touch of `step` sends: its variant's template, or the step's own. */
+/**
+ * What a lead's touch of `step` sends: its variant's template, or the step's own. `promoted` (autoPromote's record,
+ * §2.4) wins over the weighted pick while the step still has a variant of that id; otherwise it is ignored.
+ */
 export function stepChoice(
   step: Step,
   leadId: string,
   cadenceId: string,
+  promoted?: string,
 ): { template: string; variant?: string } {
-  const variant = step.variants ? pickVariant(step.variants, leadId, cadenceId, step.id) : undefined;
+  const variant = step.variants
+    ? (step.variants.find((v) => v.id === promoted) ?? pickVariant(step.variants, leadId, cadenceId, step.id))
+    : undefined;
   return variant ? { template: variant.template, variant: variant.id } : { template: step.template };
+}
+
+/**
+ * The test a step's variants make, "a+b": the ids sorted. A promotion is of one test: a step whose variants change is a
+ * new test, and an old test's promotion no longer applies to it (docs/architecture.md §2.4).
+ */
+export function variantSet(step: Pick<Step, 'variants'>): string {
+  return (step.variants ?? [])
+    .map((v) => v.id)
+    .sort()
+    .join('+');
 }
 
 /** Every template a step may send: each variant's, or its own. */

@@ -1,8 +1,9 @@
-import type { LeadEvent, LeadStore, StartRetry } from './ports.ts';
+import type { EnrollmentRecord, LeadEvent, LeadStore, StartRetry } from './ports.ts';
 
 /*
  * The writes of an enrollment that need no condition, handed over together: the created and SMS-consent events,
- * the first start-retry marker, and once started the marker's removal with the enrolled event. A store that can
+ * the first start-retry marker, and once started the enrollment record (written once, as started), the marker's
+ * removal and the enrolled event. A store that can
  * write several items in one request (DynamoDB's BatchWriteItem) says so with `writeTogether`; any other store
  * writes them one by one. Every one is idempotent (an event's key is its content, a marker's its due time and
  * enrollment), so writing them in any order, or again after a crash, leaves what one write of each would.
@@ -11,6 +12,8 @@ import type { LeadEvent, LeadStore, StartRetry } from './ports.ts';
 export type EnrollWrite =
   | { readonly kind: 'event'; readonly leadId: string; readonly event: LeadEvent }
   | { readonly kind: 'start-retry'; readonly retry: StartRetry }
+  /** The record of an enrollment whose execution has started: a slot's holder is never left pending by it. */
+  | { readonly kind: 'enrollment-started'; readonly record: EnrollmentRecord }
   | { readonly kind: 'start-retry-cleared'; readonly retry: StartRetry };
 
 export interface WritesTogether {
@@ -36,5 +39,7 @@ function writeOne(store: LeadStore, write: EnrollWrite): Promise<void> {
       return store.scheduleStartRetry(write.retry);
     case 'start-retry-cleared':
       return store.clearStartRetry(write.retry);
+    case 'enrollment-started':
+      return store.putEnrollment(write.record);
   }
 }

@@ -7,7 +7,7 @@ import {
 import { assignRep } from './assignment.ts';
 import { type EnrollStore, type EnrollWrite, writeTogether } from './enroll-writes.ts';
 import { firstStartRetry, pendingRecordOf, retryLater, startEnrollment } from './enrollment-retry.ts';
-import { CadenceNotFound, ExecutionTooLong, LeadNotFound } from './errors.ts';
+import { CadenceNotFound, ExecutionTooLong, LeadNotFound, StartRefused } from './errors.ts';
 import {
   isNurtureCadence,
   type Lead,
@@ -60,14 +60,23 @@ export type EnrollInput = {
    * then may be enrolled; its first touch wakes it.
    */
   readonly startAt?: Date;
+  /**
+   * A caller that cannot retry soon (a person posting the form) is answered `pending` when a start fails for now:
+   * the sweeper starts it (§3.4). Other callers get the error, so their own retry (an import's backoff, a Lambda's or
+   * a state machine's Retry) starts it sooner.
+   */
+  readonly pendingOnFailedStart?: boolean;
 } & ({ readonly profile: LeadProfile } | { readonly leadId: string });
 
 export type Schedule = ExecutionInput['schedule'];
 
 export type Enrollment =
   | {
-      /** `started`: this call started it; `existing`: the lead was already enrolled (a duplicate, a retry). */
-      readonly status: 'started' | 'existing';
+      /**
+       * `started`: this call started it; `existing`: the lead was already enrolled (a duplicate, a retry);
+       * `pending`: its start failed after the retry marker was stored, so the sweeper starts it (§3.4).
+       */
+      readonly status: 'started' | 'existing' | 'pending';
       readonly id: string;
       readonly cadence: string;
       readonly schedule: Schedule;
@@ -251,23 +260,34 @@ export async function enrollLead(deps: EnrollDeps, input: EnrollInput, now: Date
     source: input.source,
     createdAt: at,
   };
-  await store.putEnrollment(record);
   const ids = { leadId, enrollmentId, cadenceId: cadence.id };
   if (deps.desk) await armSlaTimers(deps.desk, ids, cadence.steps, execution.schedule, lead.owner);
   // Before the start: a first touch due at once may run, and move "next touch" on, before this line would.
   const first = execution.schedule[0];
   if (first) await store.setNextTouch(leadId, first.at, at);
-  try {
-    await startEnrollment(deps, record, at);
-  } catch (error) {
-    await retryLater(deps, record, retry, error, now).catch((recording: unknown) => {
-      // The marker is in place: the sweeper retries it even without this record of the failure.
-      deps.logger?.error('enrollment-failure-unrecorded', { leadId, error: (recording as Error)?.name });
-    });
-    throw error;
+  const started = await deps.executions.start(cadence.id, enrollmentId, inputJson).catch(async (error) => {
+    await store
+      .putEnrollment(record)
+      .then(() => retryLater(deps, record, retry, error, now))
+      .catch((recording: unknown) => {
+        // Without this record of the failure the sweeper still finds the marker, and writes the record from the slot.
+        deps.logger?.error('enrollment-failure-unrecorded', { leadId, error: (recording as Error)?.name });
+      });
+    // The marker and the slot are stored, so the sweeper starts it; a refusal it would only mark stuck is an error.
+    if (!input.pendingOnFailedStart || error instanceof StartRefused) throw error;
+    return undefined;
+  });
+  if (!started) {
+    return {
+      leadId,
+      created,
+      enrollment: { status: 'pending', id: enrollmentId, cadence: cadence.id, schedule: execution.schedule },
+    };
   }
-  // Started: the marker's removal and the enrolled event in any order (a marker left behind, the sweeper drops).
+  // The record is written once, as started, with the marker's removal and the enrolled event, in any order: a crash
+  // before leaves the marker, and the sweeper writes the record from the slot and starts the same execution (§3.4).
   await writeTogether(store, [
+    { kind: 'enrollment-started', record: startedRecord(record, at, started.executionArn) },
     { kind: 'start-retry-cleared', retry },
     {
       kind: 'event',
@@ -281,6 +301,15 @@ export async function enrollLead(deps: EnrollDeps, input: EnrollInput, now: Date
     created,
     enrollment: { status: 'started', id: enrollmentId, cadence: cadence.id, schedule: execution.schedule },
   };
+}
+
+/** The record a started enrollment is written as: what `markEnrollmentStarted` makes of a pending one. */
+function startedRecord(
+  record: EnrollmentRecord,
+  at: string,
+  executionArn: string | undefined,
+): EnrollmentRecord {
+  return { ...record, status: 'started', startedAt: at, ...(executionArn ? { executionArn } : {}) };
 }
 
 /**

@@ -166,8 +166,11 @@ export interface ImportRowOptions {
 export type RowOutcome =
   | {
       readonly kind: 'enrolled';
-      /** `started`: this row enrolled the lead; `existing`: it was already enrolled in the cadence. */
-      readonly status: 'started' | 'existing';
+      /**
+       * `started`: this row enrolled the lead; `existing`: it was already enrolled in the cadence; `pending`: this row
+       * enrolled it but its start failed, so the sweeper starts it (docs/architecture.md §3.4).
+       */
+      readonly status: 'started' | 'existing' | 'pending';
       readonly leadId: string;
       readonly enrollmentId: string;
     }

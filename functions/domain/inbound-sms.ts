@@ -5,8 +5,7 @@ import { applyOnce } from './apply-once.ts';
 import { type ForwardDeps, type ReceivedMessage, replyForward, unmatchedForward } from './forward.ts';
 import { suppressionKey } from './lead.ts';
 import type { SmsSender } from './ports.ts';
-import { deliverReply, type ReplyDeps, readReply } from './signal-reply.ts';
-import { applySignal, type SignalResult } from './signals.ts';
+import { applySignal, type SignalDeps, type SignalResult } from './signals.ts';
 
 /*
  * A text to our number (two-way SMS, delivered through SNS). The carrier keywords act at once (CTIA, TCPA): STOP and
@@ -21,6 +20,9 @@ import { applySignal, type SignalResult } from './signals.ts';
  * self-managed opt-outs AWS does none of that, and Followup answers each keyword once. An opt-out in words is
  * confirmed by Followup in both modes, unless AWS took the number onto its list (the text began with one of its
  * opt-out keywords, as "Stop texting me" does) and so has confirmed it already.
+ *
+ * Any other text is a person's reply, handed to the reply reader (functions/domain/sms-reply.ts, run by ReadReply:
+ * docs/architecture.md §4.1), so the reader's rules and dates are in one function and not in this one.
  */
 
 /** STOP and its synonyms: CTIA's, and every opt-out keyword AWS End User Messaging requires (US, Canada). */
@@ -101,10 +103,16 @@ export interface InboundSms {
   readonly receivedAt: string;
 }
 
-export interface InboundSmsDeps extends ReplyDeps, ForwardDeps {
+/** The reply reader, as this function sees it: a person's text in, what was done with it out. */
+export interface SmsReplyReader {
+  readSms(message: InboundSms): Promise<InboundSmsResult>;
+}
+
+export interface InboundSmsDeps extends SignalDeps, ForwardDeps {
   readonly sms: SmsSender;
   readonly texts: SmsTexts;
   readonly optOuts: SmsOptOuts;
+  readonly reader: SmsReplyReader;
 }
 
 export interface InboundSmsResult {
@@ -120,7 +128,8 @@ export interface InboundSmsResult {
 const optOutNote = (cue: OptOutCue, emailToo: boolean) =>
   `They asked to stop ("${cue.words}"): their SMS consent is revoked and the number suppressed${emailToo ? ', and they are unsubscribed from email' : ''}. No more texts go to them unless they text START.`;
 
-function received(message: InboundSms): ReceivedMessage {
+/** A text as the forward to a person shows it. */
+export function receivedSms(message: InboundSms): ReceivedMessage {
   return {
     channel: 'sms',
     from: message.from,
@@ -136,6 +145,7 @@ export async function receiveSms(
   now: Date,
 ): Promise<InboundSmsResult> {
   const intent = classifySms(message.body);
+  if (intent.kind === 'message') return deps.reader.readSms(message);
   const id = `sms:${message.id}`;
   const source = `sms:${message.to}`;
   const selfManaged = deps.optOuts.mode === 'self';
@@ -202,7 +212,7 @@ export async function receiveSms(
             }
             if (confirmWords) await deps.sms.send({ to: message.from, text: stopConfirmation(deps.texts) });
             await deps.mailer.send(
-              replyForward(applied.lead, received(message), {
+              replyForward(applied.lead, receivedSms(message), {
                 to: applied.lead.owner ?? deps.ownerEmail,
                 zone: zoneOf(applied.lead),
                 stopped: applied.stopped,
@@ -213,34 +223,6 @@ export async function receiveSms(
         );
         if (result.outcome !== 'no-lead') {
           return { intent: intent.kind, leadId, outcome: result.outcome, rule: cue.rule };
-        }
-        break;
-      }
-      case 'message': {
-        const lead = await deps.store.getLead(leadId);
-        if (!lead) break;
-        const zone = zoneOf(lead);
-        const read = readReply(message.body, {
-          channel: 'sms',
-          receivedAt: message.receivedAt,
-          zone,
-          lead,
-          ...(deps.replies?.snoozeDays ? { snoozeDays: deps.replies.snoozeDays } : {}),
-          now,
-        });
-        const { phone, ...signal } = base;
-        const delivered = await deliverReply(
-          deps,
-          { ...signal, phone, read, received: received(message), zone },
-          now,
-        );
-        if (delivered.result.outcome !== 'no-lead') {
-          return {
-            intent: intent.kind,
-            leadId,
-            outcome: delivered.result.outcome,
-            reading: read.reading.label,
-          };
         }
         break;
       }
@@ -266,7 +248,7 @@ export async function receiveSms(
         case 'opt-out':
           await deps.store.suppress([key], { reason: 'sms-stop', source, at: message.receivedAt });
           if (confirmWords) await deps.sms.send({ to: message.from, text: stopConfirmation(deps.texts) });
-          await deps.mailer.send(unmatchedForward(received(message), deps.fallbackEmail));
+          await deps.mailer.send(unmatchedForward(receivedSms(message), deps.fallbackEmail));
           return;
         case 'start':
           if (stillOptedOut) return;
@@ -275,9 +257,6 @@ export async function receiveSms(
           return;
         case 'help':
           await answer(helpReply(deps.texts));
-          return;
-        case 'message':
-          await deps.mailer.send(unmatchedForward(received(message), deps.fallbackEmail));
           return;
         default:
           return assertUnreachable(intent);

@@ -2,9 +2,10 @@ import type { Channel } from '../core/cadence-schema.ts';
 import { type Counter, monthOf, SENT_COUNTER } from '../core/report.ts';
 import { bucketOf, type SpeedMeasure, speedCounter } from '../core/speed-to-lead.ts';
 import { assertUnreachable } from '../core/unreachable.ts';
-import { isHeldOut, stepChoice } from '../core/variant.ts';
+import { isHeldOut } from '../core/variant.ts';
 import type { Lead, LeadStatus } from './lead.ts';
-import type { CadenceCatalog, ContactRecorded, Logger } from './ports.ts';
+import type { CadenceCatalog, ContactRecorded, LeadStore, Logger } from './ports.ts';
+import { variantsAnswered } from './promotion-credit.ts';
 import type { AggregateKey, Aggregates, MarkedEnrollment, MetricName, MetricSink } from './report-ports.ts';
 import type { ReadingLabel, Signal } from './signal-schema.ts';
 
@@ -26,8 +27,14 @@ export interface MeasureDeps {
   readonly logger: Logger;
 }
 
-/** A signal's measures also need the cadences, to credit the variants and holdout arm its lead had (absent: neither). */
-export type SignalMeasureDeps = MeasureDeps & { readonly cadences?: CadenceCatalog };
+/**
+ * A signal's measures also need the cadences, to credit the variants and holdout arm its lead had (absent: neither),
+ * and in an autoPromote cadence the lead's touch records, which say which variant each step sent (absent: its pick).
+ */
+export type SignalMeasureDeps = MeasureDeps & {
+  readonly cadences?: CadenceCatalog;
+  readonly store?: Pick<LeadStore, 'getTouch'>;
+};
 
 type Additions = Partial<Record<Counter, number>>;
 
@@ -331,8 +338,8 @@ export async function measureSignal(
 const VARIANT_COUNTERS = ['replies', 'positiveReplies', 'meetings', 'won'] as const;
 
 /**
- * Credits an answer to the variants its lead had been sent in the cadence of its last touch (every variant step up
- * to the one its last template came from), and a deal to the lead's holdout arm.
+ * Credits an answer to the variants its lead had been sent in the cadence of its last touch (promotion-credit.ts),
+ * and a deal to the lead's holdout arm.
  */
 async function measureExperiments(
   deps: SignalMeasureDeps,
@@ -357,10 +364,6 @@ async function measureExperiments(
     });
   }
   if (lead.lastCadence !== cadenceId || !lead.lastTemplate) return;
-  const choices = cadence.steps.map((step) => ({ step, ...stepChoice(step, lead.leadId, cadenceId) }));
-  const reached = choices.findLastIndex((c) => c.template === lead.lastTemplate);
-  for (const choice of choices.slice(0, reached + 1)) {
-    if (choice.variant)
-      await aggregates.add(variantKey(cadenceId, cohort, choice.step.id, choice.variant), credit);
-  }
+  for (const { step, variant } of await variantsAnswered(deps, cadence, lead))
+    await aggregates.add(variantKey(cadenceId, cohort, step, variant), credit);
 }

@@ -1,11 +1,12 @@
 import { LeadExited, SendingCapacity, TransientError } from '../core/errors.ts';
-import { isHeldOut, stepChoice } from '../core/variant.ts';
+import { isHeldOut, stepChoice, variantSet } from '../core/variant.ts';
 import { SendUnconfirmed } from './errors.ts';
 import { capApplies } from './frequency-cap.ts';
 import { exitReason, type Lead } from './lead.ts';
 import { compact } from './lead-input.ts';
 import { HELD_OUT, measureArm, measureUnsent } from './metrics.ts';
 import type { CadenceCatalog, TouchKey, TouchRecord } from './ports.ts';
+import type { PromotionLookup } from './promotion-ports.ts';
 import { takeSendSlot } from './send-slot.ts';
 import { type DeliveryDeps, deliver } from './touch-delivery.ts';
 import type { TouchEvent } from './touch-input.ts';
@@ -40,6 +41,8 @@ export interface TouchDeps extends DeliveryDeps, RecordDeps, UnconfirmedDeps {
   readonly claimClock?: () => Date;
   /** How old an unfinished claim must be to be given up (default STALE_CLAIM_MS; scaled with a faster clock). */
   readonly staleClaimMs?: number;
+  /** autoPromote's records (§2.4); absent: every lead gets its weighted variant. */
+  readonly promotions?: PromotionLookup;
 }
 
 export interface TouchResult {
@@ -52,9 +55,14 @@ export interface TouchResult {
 export async function performTouch(deps: TouchDeps, input: TouchEvent, now: Date): Promise<TouchResult> {
   const { store, logger } = deps;
   const cadence = await deps.cadences.get(input.cadenceId);
-  // A step with variants sends the lead's own variant, read from the cadence as it is now like its wording (§2.2).
+  // A step with variants sends the lead's own variant, read from the cadence as it is now like its wording (§2.2);
+  // with autoPromote, the step's promoted variant once the job recorded one (§2.4). A claimed touch keeps its own.
   const step = cadence?.steps.find((s) => s.id === input.stepId && s.variants);
-  const choice = step ? stepChoice(step, input.leadId, input.cadenceId) : undefined;
+  const promotion =
+    step && cadence?.autoPromote
+      ? await deps.promotions?.promoted(input.cadenceId, step.id, variantSet(step), now)
+      : undefined;
+  const choice = step ? stepChoice(step, input.leadId, input.cadenceId, promotion?.variant) : undefined;
   const event = choice ? { ...input, template: choice.template } : input;
   const at = now.toISOString();
   const ids = {

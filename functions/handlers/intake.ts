@@ -141,7 +141,14 @@ export function makeIntakeHandler(deps: IntakeDeps): IntakeHandler {
       case 'lead': {
         const result = await enrollLead(
           deps,
-          { profile: parsed.profile, cadenceId: parsed.cadenceId, source: 'intake', reactivate: true },
+          // A failed start leaves the lead safe for the sweeper: the person posting is told it is pending (§3.4).
+          {
+            profile: parsed.profile,
+            cadenceId: parsed.cadenceId,
+            source: 'intake',
+            reactivate: true,
+            pendingOnFailedStart: true,
+          },
           now,
         );
         deps.logger.info('intake-accepted', {

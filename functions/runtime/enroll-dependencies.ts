@@ -1,5 +1,6 @@
 import { CadenceDirectory } from '../adapters/cadence-catalog.ts';
 import { DynamoLeadStore } from '../adapters/dynamo/lead-store.ts';
+import { DynamoPromotionStore } from '../adapters/dynamo/promotion-store.ts';
 import { DynamoAggregates } from '../adapters/dynamo-aggregates.ts';
 import { DynamoRotation, DynamoSlaTimers } from '../adapters/dynamo-rep-desk.ts';
 import { SesMailer } from '../adapters/ses-mailer.ts';
@@ -9,8 +10,9 @@ import type { EnrollDeps } from '../domain/enroll.ts';
 import type { SweepDeps } from '../domain/enrollment-retry.ts';
 import type { MeasureDeps } from '../domain/metrics.ts';
 import type { Rep } from '../domain/owners.ts';
-import type { Logger } from '../domain/ports.ts';
+import type { CadenceCatalog, Logger } from '../domain/ports.ts';
 import type { SlaDeps } from '../domain/sla.ts';
+import type { EnrollmentSweeperDeps } from '../handlers/enrollment-sweeper.ts';
 import type { IntakeDeps } from '../handlers/intake.ts';
 import type { AwsClients } from './clients.ts';
 import type { SettingsOf } from './env.ts';
@@ -63,6 +65,15 @@ export function enrollDependencies(
   settings: Enrolling & Observed & { readonly reps?: readonly Rep[] },
   clients: AwsClients,
 ): EnrollDeps & { logger: Logger } {
+  return enrollDependenciesWith(settings, clients, new CadenceDirectory(settings.cadencesDir));
+}
+
+/** Enrollment's wiring around a cadence catalog: the files, or a bundle's manifest (./cadence-manifest.ts). */
+export function enrollDependenciesWith(
+  settings: Enrolling & Observed & { readonly reps?: readonly Rep[] },
+  clients: AwsClients,
+  cadences: CadenceCatalog,
+): EnrollDeps & { logger: Logger } {
   const table = { client: clients.documents, tableName: settings.tableName };
   // Only with `owners`: a deployment without reps makes no rotation or SLA request (docs/architecture.md §3.3).
   const desk = settings.reps?.length
@@ -74,7 +85,7 @@ export function enrollDependencies(
       client: clients.sfn,
       stateMachineArnTemplate: settings.stateMachineArnTemplate,
     }),
-    cadences: new CadenceDirectory(settings.cadencesDir),
+    cadences,
     defaultTimeZone: settings.defaultTimeZone,
     ...(desk ? { desk } : {}),
     logger: loggerFor(settings),
@@ -106,7 +117,7 @@ export function completeDependencies(
 export function enrollmentSweeperDependencies(
   settings: SettingsOf<'EnrollmentSweeper'>,
   clients: AwsClients,
-): SweepDeps & { readonly sla?: SlaDeps } {
+): SweepDeps & Pick<EnrollmentSweeperDeps, 'sla' | 'promotion'> {
   const base = enrollDependencies(settings, clients);
   const reps = settings.reps ?? [];
   const table = { client: clients.documents, tableName: settings.tableName };
@@ -135,5 +146,6 @@ export function enrollmentSweeperDependencies(
           logger: base.logger,
         }
       : undefined;
-  return { ...base, metrics: metricsFor(settings), ...(sla ? { sla } : {}) };
+  const promotion = { aggregates: new DynamoAggregates(table), promotions: new DynamoPromotionStore(table) };
+  return { ...base, metrics: metricsFor(settings), promotion, ...(sla ? { sla } : {}) };
 }

@@ -143,6 +143,7 @@ const FUNCTIONS = {
   ],
   SesEvents: [...ENROLL, 'sending'],
   Unsubscribe: [...ENROLL, 'unsubscribeSecretArn', 'businessName'],
+  // A person's text goes to the reader (ReadReply), which reads it with the reply settings (docs/architecture.md §4.1).
   SmsInbound: [
     ...ENROLL,
     'senderEmail',
@@ -152,7 +153,7 @@ const FUNCTIONS = {
     'fallbackEmail',
     'smsOriginationNumber',
     'smsOptOuts',
-    ...REPLIES,
+    'readReplyFunction',
   ],
   Outcome: [...ENROLL, 'unsubscribeSecretArn', 'businessName', ...REPLIES],
   ShopEvents: ENROLL,
@@ -203,21 +204,29 @@ export function environmentFor(functionName: FunctionName, settings: Settings): 
 export const intakeEnv = (env: Environment) => readEnvironment('Intake', env);
 export const completeEnv = (env: Environment) => readEnvironment('Complete', env);
 export const touchEnv = (env: Environment) => readEnvironment('Touch', env);
-/** The parser's settings: the reader's name is optional among the settings (the local runtime invokes it in process), not here. */
-export function inboundEmailEnv(env: Environment) {
-  const settings = readEnvironment('InboundEmail', env);
+/**
+ * The settings of a function that hands replies to the reader: the reader's name is optional among the settings
+ * (the local runtime invokes it in process), not here.
+ */
+function withReader<S extends { readonly readReplyFunction?: string | undefined }>(
+  settings: S,
+  what: string,
+) {
   const { readReplyFunction } = settings;
   if (!readReplyFunction) {
     throw new EnvInvalid(
-      `environment variable ${VARIABLES.readReplyFunction} is not set: it names the function that reads each parsed reply (ReadReply)`,
+      `environment variable ${VARIABLES.readReplyFunction} is not set: it names the function that reads each ${what} (ReadReply)`,
     );
   }
   return { ...settings, readReplyFunction };
 }
+export const inboundEmailEnv = (env: Environment) =>
+  withReader(readEnvironment('InboundEmail', env), 'parsed reply');
 export const readReplyEnv = (env: Environment) => readEnvironment('ReadReply', env);
 export const sesEventsEnv = (env: Environment) => readEnvironment('SesEvents', env);
 export const unsubscribeEnv = (env: Environment) => readEnvironment('Unsubscribe', env);
-export const smsInboundEnv = (env: Environment) => readEnvironment('SmsInbound', env);
+export const smsInboundEnv = (env: Environment) =>
+  withReader(readEnvironment('SmsInbound', env), "person's text");
 export const outcomeEnv = (env: Environment) => readEnvironment('Outcome', env);
 export const shopEventsEnv = (env: Environment) => readEnvironment('ShopEvents', env);
 export const shopWebhookEnv = (env: Environment) => readEnvironment('ShopWebhook', env);

@@ -1,7 +1,10 @@
+import { CadenceDirectory } from '../adapters/cadence-catalog.ts';
 import { SecretsManagerSecrets } from '../adapters/secrets-manager.ts';
 import { SesMailer } from '../adapters/ses-mailer.ts';
 import { SnsOptOutList } from '../adapters/sns-opt-out-list.ts';
 import { SnsSmsSender } from '../adapters/sns-sms-sender.ts';
+import type { SmsReplyReader } from '../domain/inbound-sms.ts';
+import type { CadenceCatalog } from '../domain/ports.ts';
 import type { SesEventDeps } from '../domain/ses-events.ts';
 import type { SignalDeps } from '../domain/signals.ts';
 import type { OutcomeDeps } from '../handlers/outcome.ts';
@@ -12,7 +15,7 @@ import type { UnsubscribeDeps } from '../handlers/unsubscribe.ts';
 import type { AwsClients } from './clients.ts';
 import {
   type Enrolling,
-  enrollDependencies,
+  enrollDependenciesWith,
   measures,
   memoize,
   type Observed,
@@ -27,8 +30,12 @@ import type { Settings } from './settings.ts';
  */
 
 /** Signals need what enrollment needs: the table, the executions (stop, and start for re-engage), the cadences. */
-function signalDependencies(settings: Enrolling & Observed, clients: AwsClients): SignalDeps {
-  return { ...enrollDependencies(settings, clients), ...measures(settings, clients) };
+function signalDependencies(
+  settings: Enrolling & Observed,
+  clients: AwsClients,
+  cadences: CadenceCatalog,
+): SignalDeps {
+  return { ...enrollDependenciesWith(settings, clients, cadences), ...measures(settings, clients) };
 }
 
 /** What a reply's reading starts, for the functions that read replies or correct their readings (#14). */
@@ -42,6 +49,9 @@ function replies(settings: Partial<Pick<Settings, 'snoozeDays' | 'referralCadenc
   };
 }
 
+/** The cadence files: the functions whose bundle has no manifest, and the local runtime. */
+const cadenceFiles = (settings: Pick<Settings, 'cadencesDir'>) => new CadenceDirectory(settings.cadencesDir);
+
 /** The signing key of unsubscribe and reply tokens and outcome links, read once per cold start. */
 function signingKey(secretArn: string, clients: AwsClients) {
   const secrets = new SecretsManagerSecrets(clients.secrets);
@@ -54,8 +64,17 @@ const forwardMailer = (senderEmail: string, clients: AwsClients) =>
 
 /** The reply reader's: the table, executions, the signing key and the forwarder; the mail comes parsed (§4.1). */
 export function readReplyDependencies(settings: SettingsOf<'ReadReply'>, clients: AwsClients): ReadReplyDeps {
+  return readReplyDependenciesWith(settings, clients, cadenceFiles(settings));
+}
+
+/** The reply reader's around a cadence catalog: its bundle reads the manifest validated at synth (§9). */
+export function readReplyDependenciesWith(
+  settings: SettingsOf<'ReadReply'>,
+  clients: AwsClients,
+  cadences: CadenceCatalog,
+): ReadReplyDeps {
   return {
-    ...signalDependencies(settings, clients),
+    ...signalDependencies(settings, clients, cadences),
     ...replies(settings),
     ...(settings.apiBaseUrl ? { apiBaseUrl: settings.apiBaseUrl } : {}),
     mailer: forwardMailer(settings.senderEmail, clients),
@@ -67,7 +86,7 @@ export function readReplyDependencies(settings: SettingsOf<'ReadReply'>, clients
 
 export function sesEventsDependencies(settings: SettingsOf<'SesEvents'>, clients: AwsClients): SesEventDeps {
   return {
-    ...signalDependencies(settings, clients),
+    ...signalDependencies(settings, clients, cadenceFiles(settings)),
     // Hard bounces and complaints fill the governor's reputation window (#15, docs/architecture.md §8.12).
     ...(settings.sending ? { sending: sendingGovernor(settings.sending, settings, clients) } : {}),
   };
@@ -78,19 +97,31 @@ export function unsubscribeDependencies(
   clients: AwsClients,
 ): UnsubscribeDeps {
   return {
-    ...signalDependencies(settings, clients),
+    ...signalDependencies(settings, clients, cadenceFiles(settings)),
     signingKey: signingKey(settings.unsubscribeSecretArn, clients),
     businessName: settings.businessName,
   };
 }
 
+/** SmsInbound's: the keywords and opt-outs in words are its own, a person's text goes to `reader` (§4.1). */
 export function smsInboundDependencies(
   settings: SettingsOf<'SmsInbound'>,
   clients: AwsClients,
+  reader: SmsReplyReader,
+): SmsInboundDeps {
+  return smsInboundDependenciesWith(settings, clients, reader, cadenceFiles(settings));
+}
+
+/** SmsInbound's around a cadence catalog: its bundle reads the manifest validated at synth (§9). */
+export function smsInboundDependenciesWith(
+  settings: SettingsOf<'SmsInbound'>,
+  clients: AwsClients,
+  reader: SmsReplyReader,
+  cadences: CadenceCatalog,
 ): SmsInboundDeps {
   return {
-    ...signalDependencies(settings, clients),
-    ...replies(settings),
+    ...signalDependencies(settings, clients, cadences),
+    reader,
     sms: new SnsSmsSender({
       client: clients.sns,
       ...(settings.smsOriginationNumber ? { originationNumber: settings.smsOriginationNumber } : {}),
@@ -112,7 +143,7 @@ export function smsInboundDependencies(
 
 export function outcomeDependencies(settings: SettingsOf<'Outcome'>, clients: AwsClients): OutcomeDeps {
   return {
-    ...signalDependencies(settings, clients),
+    ...signalDependencies(settings, clients, cadenceFiles(settings)),
     ...replies(settings),
     signingKey: signingKey(settings.unsubscribeSecretArn, clients),
     businessName: settings.businessName,
@@ -120,7 +151,7 @@ export function outcomeDependencies(settings: SettingsOf<'Outcome'>, clients: Aw
 }
 
 export function shopEventsDependencies(settings: SettingsOf<'ShopEvents'>, clients: AwsClients): SignalDeps {
-  return signalDependencies(settings, clients);
+  return signalDependencies(settings, clients, cadenceFiles(settings));
 }
 
 export function shopWebhookDependencies(
@@ -129,7 +160,7 @@ export function shopWebhookDependencies(
 ): ShopWebhookDeps {
   const secrets = new SecretsManagerSecrets(clients.secrets);
   return {
-    ...signalDependencies(settings, clients),
+    ...signalDependencies(settings, clients, cadenceFiles(settings)),
     webhookSecret: memoize(() => secrets.get(settings.shopWebhookSecretArn)),
   };
 }

@@ -1,8 +1,10 @@
 import { CadenceDirectory } from '../adapters/cadence-catalog.ts';
 import { DynamoLeadStore } from '../adapters/dynamo/lead-store.ts';
+import { DynamoPromotionStore } from '../adapters/dynamo/promotion-store.ts';
 import { SecretsManagerSecrets } from '../adapters/secrets-manager.ts';
 import { SesMailer } from '../adapters/ses-mailer.ts';
 import { SnsSmsSender } from '../adapters/sns-sms-sender.ts';
+import { CachedPromotions } from '../domain/promotion-cache.ts';
 import type { TouchDeps } from '../domain/touch.ts';
 import type { AwsClients } from './clients.ts';
 import { loggerFor, measures, memoize } from './enroll-dependencies.ts';
@@ -35,6 +37,9 @@ export function touchDependenciesWith(
       ...(settings.smsOriginationNumber ? { originationNumber: settings.smsOriginationNumber } : {}),
     }),
     cadences: new CadenceDirectory(settings.cadencesDir),
+    promotions: new CachedPromotions(
+      new DynamoPromotionStore({ client: clients.documents, tableName: settings.tableName }),
+    ),
     templates,
     signingKey: memoize(() => secrets.get(settings.unsubscribeSecretArn)),
     settings: touchSettings(settings),

@@ -63,11 +63,15 @@ export interface MemoryEngine {
   readonly sfn: LocalStepFunctions;
   /** The functions Task states invoke, by the FunctionName of the definitions: touch, complete. */
   readonly functions: Map<string, LocalFunction>;
-  readonly intake: (event: unknown) => Promise<HttpResult>;
+  /*
+   * The signup and signal handlers, each run as delivered at `at`, its "now": an argument rather than an ambient
+   * AsyncLocalStorage, whose hooks every promise of the run would pay for (docs/architecture.md §9).
+   */
+  readonly intake: (event: unknown, at: Date) => Promise<HttpResult>;
   readonly signals: {
-    readonly inboundEmail: (event: unknown) => Promise<unknown>;
-    readonly outcome: (event: unknown) => Promise<HttpResult>;
-    readonly shopEvents: (event: unknown) => Promise<unknown>;
+    readonly inboundEmail: (event: unknown, at: Date) => Promise<unknown>;
+    readonly outcome: (event: unknown, at: Date) => Promise<HttpResult>;
+    readonly shopEvents: (event: unknown, at: Date) => Promise<unknown>;
   };
   /** What was stored, read without being counted. */
   readonly store: MemoryLeadStore;
@@ -81,10 +85,11 @@ export interface MemoryEngine {
 const silent: Logger = { info() {}, warn() {}, error() {} };
 
 /** What Lambda hands an HTTP function beside its event. */
-const http =
-  (functionName: string, handler: (event: HttpEvent, context: Context) => Promise<HttpResult>) =>
-  (event: unknown): Promise<HttpResult> =>
-    handler(event as HttpEvent, lambdaContext(functionName, 'memory'));
+const http = (
+  functionName: string,
+  handler: (event: HttpEvent, context: Context) => Promise<HttpResult>,
+  event: unknown,
+): Promise<HttpResult> => handler(event as HttpEvent, lambdaContext(functionName, 'memory'));
 
 /** A template read once: a simulation is over long before anyone edits one. */
 function cachedTemplates(dir: string): (name: string) => Promise<TemplateSource> {
@@ -142,7 +147,7 @@ export function createMemoryEngine(options: MemoryEngineOptions): MemoryEngine {
   const secrets = new MemorySecrets(new Map([[settings.unsubscribeSecretArn, signingKey]]));
   const key = () => secrets.get(settings.unsubscribeSecretArn);
 
-  // A handler's "now" is its touch's due instant on the engine's clock.
+  // A touch's or a completion's "now" is its touch's due instant on the engine's clock.
   const now = () => executionContext.getStore()?.now ?? clock.now();
   const enroll: EnrollDeps & { logger: Logger } = {
     store: metered(store, LEAD_STORE_REQUESTS, requests),
@@ -174,39 +179,32 @@ export function createMemoryEngine(options: MemoryEngineOptions): MemoryEngine {
   functions.set('touch', makeTouchHandler(touch, now));
   functions.set('complete', makeCompleteHandler(enroll, now));
   const allowed = settings.allowedCadences;
+  const intake = {
+    ...enroll,
+    allowedCadences: allowed ? async () => allowed : () => enroll.cadences.ids(),
+    defaultCadence: settings.defaultCadence,
+    allowedOrigins: settings.allowedOrigins,
+  };
+  const reader = {
+    ...signal,
+    mailer,
+    signingKey: key,
+    ownerEmail: settings.ownerEmail,
+    fallbackEmail: settings.fallbackEmail ?? settings.ownerEmail,
+  };
+  const outcome = { ...signal, signingKey: key, businessName: settings.businessName };
+  // Each delivery gets handlers of its own, whose clock reads its instant (the factories only close over deps).
   return {
     config,
     cadences,
     sfn,
     functions,
-    intake: http(
-      'Intake',
-      makeIntakeHandler({
-        ...enroll,
-        allowedCadences: allowed ? async () => allowed : () => enroll.cadences.ids(),
-        defaultCadence: settings.defaultCadence,
-        allowedOrigins: settings.allowedOrigins,
-        clock: now,
-      }),
-    ),
+    intake: (event, at) => http('Intake', makeIntakeHandler({ ...intake, clock: () => at }), event),
     signals: {
-      inboundEmail: localInboundEmail({
-        reader: {
-          ...signal,
-          mailer,
-          signingKey: key,
-          ownerEmail: settings.ownerEmail,
-          fallbackEmail: settings.fallbackEmail ?? settings.ownerEmail,
-        },
-        rawMail,
-        logger: signal.logger,
-        clock: now,
-      }),
-      outcome: http(
-        'Outcome',
-        makeOutcomeHandler({ ...signal, signingKey: key, businessName: settings.businessName, clock: now }),
-      ),
-      shopEvents: makeShopEventsHandler({ ...signal, clock: now }),
+      inboundEmail: (event, at) =>
+        localInboundEmail({ reader, rawMail, logger: signal.logger, clock: () => at })(event),
+      outcome: (event, at) => http('Outcome', makeOutcomeHandler({ ...outcome, clock: () => at }), event),
+      shopEvents: (event, at) => makeShopEventsHandler({ ...signal, clock: () => at })(event),
     },
     store,
     aggregates,

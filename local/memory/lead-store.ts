@@ -190,7 +190,7 @@ export class MemoryLeadStore extends MemorySignalMarkers implements LeadStore {
 
   async scheduleStartRetry(retry: StartRetry) {
     const id = ids.retryId(retry);
-    if (!this.retries.has(id)) this.retries.set(id, { ...retry, dueAt: new Date(retry.dueAt).toISOString() });
+    if (!this.retries.has(id)) this.retries.set(id, { ...retry, dueAt: ids.instantKey(retry.dueAt) });
   }
 
   async dueStartRetries(now: string, limit: number) {
@@ -233,11 +233,11 @@ export class MemoryLeadStore extends MemorySignalMarkers implements LeadStore {
     const lead = this.leads.get(leadId);
     if (!lead) return;
     // As in DynamoDB: one spelling per instant, so instants written in other zones compare as instants.
-    const next = new Date(at).toISOString();
+    const next = ids.instantKey(at);
     if (
       lead.nextTouchAt === undefined ||
       lead.nextTouchAt > next ||
-      lead.nextTouchAt <= new Date(now).toISOString()
+      lead.nextTouchAt <= ids.instantKey(now)
     ) {
       this.leads.set(leadId, { ...lead, nextTouchAt: next });
     }

@@ -32,7 +32,7 @@ import {
 import { touchDependencies } from '../../functions/runtime/touch-dependencies.ts';
 import type { Clock } from '../clock.ts';
 import type { IamEnforcer } from '../iam/enforcer.ts';
-import { localInboundEmail } from '../inbound-email.ts';
+import { localInboundEmail, localReplyReader } from '../inbound-email.ts';
 import type { MemoryRawMailStore } from '../raw-mail.ts';
 import type { SignalHandlers } from '../signal-events.ts';
 import { executionContext, type LocalFunction } from '../step-functions.ts';
@@ -92,6 +92,8 @@ export function localFunctions(options: LocalFunctionsOptions): LocalFunctions {
   const touchDeps = { ...touchDependencies(settings, clients), ...claimTiming };
   const signal = { clock: now };
   const replyReader = readReplyDependencies(settings, clients);
+  // ReadReply as SmsInbound invokes it with a person's text (docs/architecture.md §4.1).
+  const textReader = localReplyReader({ reader: replyReader, clock: now, ...(iam ? { iam } : {}) });
   const sweeper = makeEnrollmentSweeperHandler({
     ...enrollmentSweeperDependencies(settings, clients),
     clock: now,
@@ -131,7 +133,7 @@ export function localFunctions(options: LocalFunctionsOptions): LocalFunctions {
       ),
       smsInbound: as(
         'SmsInbound',
-        makeSmsInboundHandler({ ...smsInboundDependencies(settings, clients), ...signal }),
+        makeSmsInboundHandler({ ...smsInboundDependencies(settings, clients, textReader), ...signal }),
       ),
       outcome: as(
         'Outcome',

@@ -17,13 +17,20 @@ export interface AppRuntime extends SignalRuntime {
   /** Every email this engine sent, oldest first. */
   readonly emails: readonly MailboxEmail[];
   readonly outbox: readonly { readonly to: string; readonly body: string; readonly at: string }[];
-  /** The cadences as loaded: ids for the dashboard, `decideOn` and `autoPromote` for its variants' report. */
-  readonly cadences: readonly Pick<Cadence, 'id' | 'decideOn' | 'autoPromote'>[];
+  /**
+   * The cadences as loaded: ids for the dashboard, `decideOn` and `autoPromote` for its variants' report, and the
+   * steps whose promotions it names (a cadence given without them has none read).
+   */
+  readonly cadences: readonly ReportCadence[];
   readonly config: SignalRuntime['config'] & { readonly defaultCadence: string };
   readonly intake: (event: unknown) => Promise<HttpAnswer>;
   readonly sfn: { list(): unknown };
   readonly redrive: (key: TouchKey, by: string) => Promise<unknown>;
 }
+
+/** What the variants' report reads of a cadence (docs/architecture.md §2.4). */
+export type ReportCadence = Pick<Cadence, 'id' | 'decideOn' | 'autoPromote'> &
+  Partial<Pick<Cadence, 'steps'>>;
 
 /** An email as the SES emulator records it. */
 export interface MailboxEmail {

@@ -1,12 +1,14 @@
+import { promotionLine, readPromotions } from '../../bin/commands/report-experiments.ts';
 import { DynamoLeadStore } from '../../functions/adapters/dynamo/lead-store.ts';
+import { DynamoPromotionStore } from '../../functions/adapters/dynamo/promotion-store.ts';
 import { DynamoLeadReads } from '../../functions/adapters/dynamo/reads.ts';
 import { DynamoAggregates } from '../../functions/adapters/dynamo-aggregates.ts';
-import type { Cadence } from '../../functions/core/cadence-schema.ts';
 import { ExecutionInputSchema } from '../../functions/core/execution-input.ts';
 import { buildReport, type Report } from '../../functions/core/report.ts';
 import { experimentRulesOf } from '../../functions/core/variant-report.ts';
 import type { Lead } from '../../functions/domain/lead.ts';
 import type { EnrollmentRecord, TouchRecord } from '../../functions/domain/ports.ts';
+import type { Promotion } from '../../functions/domain/promotion-ports.ts';
 import type { LeadTimeline, TaskRecord } from '../../functions/domain/reads.ts';
 import { readToday } from '../../functions/domain/signal-reading.ts';
 import { READING_LABELS } from '../../functions/domain/signal-schema.ts';
@@ -20,7 +22,7 @@ import type {
   TaskRow,
   UnstartedRow,
 } from '../../web/model.ts';
-import type { AppRuntime, MailboxEmail } from './app-runtime.ts';
+import type { AppRuntime, MailboxEmail, ReportCadence } from './app-runtime.ts';
 
 /* What the dashboard and a lead's page show, read through the LeadReads port: pages of leads, never a scan. */
 
@@ -31,6 +33,7 @@ export interface Readers {
   readonly reads: DynamoLeadReads;
   readonly store: DynamoLeadStore;
   readonly aggregates: DynamoAggregates;
+  readonly promotions: DynamoPromotionStore;
 }
 
 export function readersOf(runtime: Pick<AppRuntime, 'ddb' | 'tableName'>): Readers {
@@ -39,6 +42,7 @@ export function readersOf(runtime: Pick<AppRuntime, 'ddb' | 'tableName'>): Reade
     reads: new DynamoLeadReads(table),
     store: new DynamoLeadStore(table),
     aggregates: new DynamoAggregates(table),
+    promotions: new DynamoPromotionStore(table),
   };
 }
 
@@ -73,29 +77,43 @@ export function leadRow(lead: Lead): LeadRow {
   };
 }
 
-/** The report from the aggregates, as `followup report` reads them: by key, never a scan. */
+/** What autoPromote switched in `cadences` and is still in force: one Query per autoPromote cadence (§2.4). */
+function standingPromotions(readers: Readers, cadences: readonly ReportCadence[]): Promise<Promotion[]> {
+  const withSteps = cadences.flatMap((c) => (c.steps ? [{ ...c, steps: c.steps }] : []));
+  return readPromotions(readers.promotions, withSteps);
+}
+
+/**
+ * The report from the aggregates, as `followup report` reads them: by key, never a scan; with the promotions in
+ * force, as its --json prints them.
+ */
 export async function report(
   readers: Readers,
   options: {
     cadence?: string | undefined;
     since?: string | undefined;
     until?: string | undefined;
-    /** The cadences as loaded: their `decideOn` judges their variants (#16). */
-    cadences?: readonly Pick<Cadence, 'id' | 'decideOn' | 'autoPromote'>[];
+    /** The cadences as loaded: their `decideOn` judges their variants (#16), their steps name their promotions. */
+    cadences?: readonly ReportCadence[];
   } = {},
-): Promise<Report> {
+): Promise<Report & { promotions: Promotion[] }> {
   const { cadence, since, until } = options;
-  const rows = await readers.aggregates.read({
-    ...(cadence ? { cadenceIds: [cadence] } : {}),
-    ...(since ? { since } : {}),
-    ...(until ? { until } : {}),
-  });
-  return buildReport(rows, {
+  const asked = (options.cadences ?? []).filter((c) => !cadence || c.id === cadence);
+  const [rows, promotions] = await Promise.all([
+    readers.aggregates.read({
+      ...(cadence ? { cadenceIds: [cadence] } : {}),
+      ...(since ? { since } : {}),
+      ...(until ? { until } : {}),
+    }),
+    standingPromotions(readers, asked),
+  ]);
+  const figures = buildReport(rows, {
     ...(cadence ? { cadences: [cadence] } : {}),
     ...(since ? { since } : {}),
     ...(until ? { until } : {}),
     ...(options.cadences ? { experiments: experimentRulesOf(options.cadences) } : {}),
   });
+  return { ...figures, promotions };
 }
 
 /** The query string of a dashboard page: the search, the cursor and the cursors of the pages before it. */
@@ -187,7 +205,7 @@ export async function dashboardModel(
   request: PageRequest,
   notice?: string,
 ): Promise<DashboardModel> {
-  const [page, count, tasks, unstarted, unconfirmed, emails, rows] = await Promise.all([
+  const [page, count, tasks, unstarted, unconfirmed, emails, rows, promotions] = await Promise.all([
     readers.reads.listLeads({
       limit: LEADS_PER_PAGE,
       ...(request.cursor ? { cursor: request.cursor } : {}),
@@ -199,8 +217,13 @@ export async function dashboardModel(
     listUnconfirmed(readers.store),
     mailbox(runtime),
     readers.aggregates.read(),
+    standingPromotions(readers, runtime.cadences),
   ]);
   const followUp = buildReport(rows, { experiments: experimentRulesOf(runtime.cadences) });
+  // The variants chart names each standing promotion as `followup report` does.
+  const promoted = promotions.map(
+    (p) => `${p.cadenceId} · ${p.stepId}: ${promotionLine(p)}; every touch of the step sends it since.`,
+  );
   const today = runtime.clock.now().toISOString().slice(0, 10);
   const leads = await leadsById(readers, [
     ...tasks.map((t) => t.leadId),
@@ -230,7 +253,7 @@ export async function dashboardModel(
   });
   return {
     now: runtime.clock.now().toISOString(),
-    followUp,
+    followUp: promoted.length > 0 ? { ...followUp, promotions: promoted } : followUp,
     // Today's readings by label: the leads of this page whose reply was read so today (UTC), newest first.
     leads: page.leads
       .filter((lead) => !request.reading || readToday(lead, today, request.reading))

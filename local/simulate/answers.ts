@@ -1,6 +1,5 @@
 import type { Cadence } from '../../functions/core/cadence-schema.ts';
 import { isHeldOut, pickVariant } from '../../functions/core/variant.ts';
-import { executionContext } from '../step-functions.ts';
 import type { SimEngine } from './engines.ts';
 import { wonEvent } from './events.ts';
 import type { LambdaCounts } from './metering.ts';
@@ -8,7 +7,6 @@ import { streamFor } from './random.ts';
 import { drawKind, type ReplyMix } from './reply-mix.ts';
 import { ReplyReadings } from './reply-readings.ts';
 import { type ReplyWriter, replyText } from './reply-texts.ts';
-import type { VirtualClock } from './virtual-clock.ts';
 
 /* How a synthetic lead answers a touch it was sent: through the real signal handlers, at an instant of its own. */
 
@@ -72,7 +70,6 @@ export class LeadAnswers {
 
   constructor(
     private readonly engine: SimEngine,
-    private readonly clock: VirtualClock,
     private readonly rates: AnswerRates,
     private readonly lambda: LambdaCounts,
   ) {}
@@ -107,11 +104,13 @@ export class LeadAnswers {
     const before = touch.nextAt ? Date.parse(touch.nextAt) - 60_000 : Number.POSITIVE_INFINITY;
     const repliedAt = new Date(Math.max(sentAt + 60_000, Math.min(sentAt + delay, before)));
     const compose = kind ? (lead: ReplyWriter) => replyText(kind, lead, draws) : undefined;
-    const outcome = await this.signalAt(repliedAt, () => this.engine.reply(touch.leadId, compose));
+    const outcome = await this.signalAt(repliedAt, (at) => this.engine.reply(touch.leadId, at, compose));
     if (kind && outcome) this.readings.add(kind, outcome);
     if (!outcome || !WINNABLE.has(outcome.status) || !wins || this.liftRuns()) return;
-    await this.signalAt(new Date(repliedAt.getTime() + closeDelay), async () => {
-      const won = (await this.engine.outcome(wonEvent(touch.leadId, dealValue))) as { statusCode?: number };
+    await this.signalAt(new Date(repliedAt.getTime() + closeDelay), async (at) => {
+      const won = (await this.engine.outcome(wonEvent(touch.leadId, dealValue), at)) as {
+        statusCode?: number;
+      };
       if ((won.statusCode ?? 500) >= 300) throw new Error(`the outcome "won" was refused: ${won.statusCode}`);
       return 'won';
     });
@@ -144,22 +143,24 @@ export class LeadAnswers {
     const converts = random() < rate;
     const at = new Date(Date.parse(touch.scheduledAt) + DAY + random() * 4 * DAY);
     if (!converts) return;
-    await this.signalAt(at, async () => {
-      const won = (await this.engine.outcome(wonEvent(touch.leadId, dealValue))) as { statusCode?: number };
+    await this.signalAt(at, async (instant) => {
+      const won = (await this.engine.outcome(wonEvent(touch.leadId, dealValue), instant)) as {
+        statusCode?: number;
+      };
       if ((won.statusCode ?? 500) >= 300) throw new Error(`the outcome "won" was refused: ${won.statusCode}`);
       return 'won';
     });
   }
 
   /**
-   * Runs a signal's handler as AWS would deliver it at `instant`, from outside any execution, retried as Lambda
-   * retries an event; what still fails is counted and answers undefined.
+   * Runs a signal's handler as AWS would deliver it at `instant` (the engine runs it outside any execution),
+   * retried as Lambda retries an event; what still fails is counted and answers undefined.
    */
-  private async signalAt<T>(instant: Date, deliver: () => Promise<T>): Promise<T | undefined> {
+  private async signalAt<T>(instant: Date, deliver: (at: Date) => Promise<T>): Promise<T | undefined> {
     for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
       this.lambda.signals++;
       try {
-        return await executionContext.exit(() => this.clock.at(instant, deliver));
+        return await deliver(instant);
       } catch {
         // Tried again; the last failure is counted below.
       }

@@ -3,14 +3,14 @@ import type { InboundEmailResult } from '../../functions/domain/inbound-email.ts
 import type { Lead } from '../../functions/domain/lead.ts';
 import type { LeadReads } from '../../functions/domain/reads.ts';
 import { signToken } from '../../functions/domain/tokens.ts';
-import type { Clock } from '../clock.ts';
 import { createMemoryEngine } from '../memory/engine.ts';
 import { MemoryLeadReads } from '../memory/lead-reads.ts';
 import { replyMime, sesReceiptEvent } from '../signal-events.ts';
-import type { LocalFunction, LocalStepFunctions } from '../step-functions.ts';
+import { executionContext, type LocalFunction, type LocalStepFunctions } from '../step-functions.ts';
 import type { Counts } from './metering.ts';
 import type { ReplyWriter } from './reply-texts.ts';
 import type { Store } from './stores.ts';
+import type { VirtualClock } from './virtual-clock.ts';
 
 /*
  * What a shard runs its leads on (docs/architecture.md §6): `memory`, the handlers over the in-memory ports in this
@@ -19,19 +19,21 @@ import type { Store } from './stores.ts';
  */
 
 type Handler = (event: unknown) => Promise<unknown>;
+/** A handler run as AWS would deliver its event at `at`, from outside any execution: `at` is its "now". */
+type DeliveredAt = (event: unknown, at: Date) => Promise<unknown>;
 
 export interface SimEngine {
   readonly sfn: LocalStepFunctions;
   /** The functions Task states invoke, which a shard wraps to count and answer each touch. */
   readonly functions: Map<string, LocalFunction>;
-  readonly intake: (event: unknown) => Promise<{ statusCode?: number; body?: string }>;
-  readonly shopEvents: Handler;
-  readonly outcome: Handler;
+  readonly intake: (event: unknown, at: Date) => Promise<{ statusCode?: number; body?: string }>;
+  readonly shopEvents: DeliveredAt;
+  readonly outcome: DeliveredAt;
   /**
-   * A reply from the lead, as SES receipt would deliver it, in the words `compose` writes for it (default:
+   * A reply from the lead at `at`, as SES receipt would deliver it, in the words `compose` writes for it (default:
    * LOCAL_REPLY_TEXT of local/signal-events.ts); the lead's status afterwards and what the reader read it as.
    */
-  reply(leadId: string, compose?: (lead: ReplyWriter) => string): Promise<ReplyOutcome>;
+  reply(leadId: string, at: Date, compose?: (lead: ReplyWriter) => string): Promise<ReplyOutcome>;
   /** What the engine's functions billed so far. */
   counts(): Counts;
   /** What the run stored, read without being counted. */
@@ -40,13 +42,12 @@ export interface SimEngine {
   stop(): Promise<void>;
 }
 
-export function startEngine(store: Store, root: string, clock: Clock): Promise<SimEngine> {
+export function startEngine(store: Store, root: string, clock: VirtualClock): Promise<SimEngine> {
   return store === 'memory' ? Promise.resolve(memoryEngine(root, clock)) : dynaliteEngine(root, clock);
 }
 
 /** What a reply goes through on either store: the lead's record, the raw-mail store and the inbound-email handler. */
 interface Inbox {
-  readonly clock: Clock;
   getLead(leadId: string): Promise<Pick<Lead, 'leadId' | 'email' | 'name' | 'status'> | undefined>;
   readonly rawMail: { put(messageId: string, raw: string): unknown };
   readonly inboundEmail: Handler;
@@ -67,11 +68,11 @@ export interface ReplyOutcome {
 async function replyThroughInbox(
   inbox: Inbox,
   leadId: string,
+  at: Date,
   compose: ((lead: ReplyWriter) => string) | undefined,
 ): Promise<ReplyOutcome> {
   const lead = await inbox.getLead(leadId);
   if (!lead) throw new Error(`no lead ${leadId}`);
-  const at = inbox.clock.now();
   const messageId = `local-${crypto.randomUUID()}`;
   const to = `reply+${signToken(lead.leadId, inbox.signingKey)}@${inbox.replyDomain}`;
   const text = compose?.({ email: lead.email, name: lead.name });
@@ -92,7 +93,7 @@ function readingOf(result: InboundEmailResult | undefined): string | undefined {
   return result.kind === 'auto-reply' ? 'out-of-office' : undefined;
 }
 
-function memoryEngine(root: string, clock: Clock): SimEngine {
+function memoryEngine(root: string, clock: VirtualClock): SimEngine {
   const engine = createMemoryEngine({ root, clock, ungoverned: true });
   const { store } = engine;
   return {
@@ -101,17 +102,18 @@ function memoryEngine(root: string, clock: Clock): SimEngine {
     intake: engine.intake,
     shopEvents: engine.signals.shopEvents,
     outcome: engine.signals.outcome,
-    reply: (leadId, compose) =>
+    reply: (leadId, at, compose) =>
       replyThroughInbox(
         {
-          clock,
-          getLead: (id) => store.getLead(id),
+          // The stored record itself, read and never changed: no copy to make.
+          getLead: async (id) => store.leads.get(id),
           rawMail: engine.rawMail,
-          inboundEmail: engine.signals.inboundEmail,
+          inboundEmail: (event) => engine.signals.inboundEmail(event, at),
           signingKey: engine.signingKey,
           replyDomain: engine.config.replyDomain,
         },
         leadId,
+        at,
         compose,
       ),
     counts: () => ({ ...engine.counts() }),
@@ -123,7 +125,7 @@ function memoryEngine(root: string, clock: Clock): SimEngine {
   };
 }
 
-async function dynaliteEngine(root: string, clock: Clock): Promise<SimEngine> {
+async function dynaliteEngine(root: string, clock: VirtualClock): Promise<SimEngine> {
   // Loaded only here: the memory engine needs no SDK, no emulator and no server.
   const [
     { startRuntime },
@@ -150,26 +152,31 @@ async function dynaliteEngine(root: string, clock: Clock): Promise<SimEngine> {
   const counts: Counts = { reads: 0, writes: 0, emails: 0, texts: 0 };
   // The clients the runtime gave its functions: counted from here on, before any lead is enrolled.
   const uncount = countRequests(counts, rt.clients);
+  // The runtime's handlers read their "now" from the clock: `at` is set around each delivery, outside any execution.
+  const deliveredAt = <R>(at: Date, deliver: () => Promise<R>): Promise<R> =>
+    executionContext.exit(() => clock.at(at, deliver));
   return {
     sfn: rt.sfn,
     functions: rt.functions as Map<string, LocalFunction>,
-    intake: rt.intake,
-    shopEvents: rt.signals.shopEvents,
-    outcome: rt.signals.outcome,
+    intake: (event, at) => deliveredAt(at, () => rt.intake(event)),
+    shopEvents: (event, at) => deliveredAt(at, () => rt.signals.shopEvents(event)),
+    outcome: (event, at) => deliveredAt(at, () => rt.signals.outcome(event)),
     // As deliverSignal's reply (POST /api/leads/:id/signals), keeping what the handler read the words as.
-    reply: (leadId, compose) =>
-      replyThroughInbox(
-        {
-          clock,
-          // rt.ddb is not a counted client, as deliverSignal reads the lead.
-          getLead: (id) => new DynamoLeadStore({ client: rt.ddb, tableName: rt.tableName }).getLead(id),
-          rawMail: rt.rawMail,
-          inboundEmail: rt.signals.inboundEmail,
-          signingKey: rt.signingKey,
-          replyDomain: rt.config.replyDomain,
-        },
-        leadId,
-        compose,
+    reply: (leadId, at, compose) =>
+      deliveredAt(at, () =>
+        replyThroughInbox(
+          {
+            // rt.ddb is not a counted client, as deliverSignal reads the lead.
+            getLead: (id) => new DynamoLeadStore({ client: rt.ddb, tableName: rt.tableName }).getLead(id),
+            rawMail: rt.rawMail,
+            inboundEmail: rt.signals.inboundEmail,
+            signingKey: rt.signingKey,
+            replyDomain: rt.config.replyDomain,
+          },
+          leadId,
+          at,
+          compose,
+        ),
       ),
     counts: () => ({ ...counts }),
     // rt.ddb is not a counted client: reading what was stored costs the simulated engine nothing.

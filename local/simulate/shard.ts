@@ -84,12 +84,11 @@ export async function runShard(
     engine = await startEngine(input.store, input.root, clock);
     const lambda: LambdaCounts = { intake: 0, touch: 0, complete: 0, signals: 0 };
     settling = new LeadSettling(engine.sfn);
-    const answers = new LeadAnswers(engine, clock, { ...input, cadence }, lambda);
+    const answers = new LeadAnswers(engine, { ...input, cadence }, lambda);
     const firstEnrollments = new Set(leads.map((l) => executionName(l.leadId, cadence.id, l.enrolledAt)));
     instrumentFunctions(engine, { lambda, answers, settling, firstEnrollments });
     await runLeads(engine, {
       cadence,
-      clock,
       leads,
       lambda,
       settling,
@@ -171,7 +170,6 @@ function instrumentFunctions(
 
 interface LeadRun {
   readonly cadence: Cadence;
-  readonly clock: VirtualClock;
   readonly leads: readonly SyntheticLead[];
   readonly lambda: LambdaCounts;
   readonly settling: LeadSettling;
@@ -211,14 +209,12 @@ async function runLeads(engine: SimEngine, run: LeadRun): Promise<void> {
 async function enroll(engine: SimEngine, run: LeadRun, lead: SyntheticLead): Promise<string | undefined> {
   run.lambda.intake++;
   if (run.cadence.id === CART_CADENCE) {
-    const result = (await run.clock.at(lead.enrolledAt, () =>
-      engine.shopEvents(cartAbandonedEvent(lead)),
-    )) as ShopResult;
+    const result = (await engine.shopEvents(cartAbandonedEvent(lead), lead.enrolledAt)) as ShopResult;
     return result.type === 'cart.abandoned' && result.enrollment.status === 'started'
       ? undefined
       : JSON.stringify(result);
   }
-  const response = await run.clock.at(lead.enrolledAt, () => engine.intake(signupEvent(lead.body)));
+  const response = await engine.intake(signupEvent(lead.body), lead.enrolledAt);
   return response.statusCode === 202 ? undefined : `${response.statusCode} ${response.body ?? ''}`;
 }
 

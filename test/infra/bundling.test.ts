@@ -27,15 +27,17 @@ const CLIENTS: Record<string, string[]> = {
   'ses-events': ['dynamodb', 'sfn'],
   'shop-events': ['dynamodb', 'sfn'],
   'shop-webhook': ['dynamodb', 'secrets-manager', 'sfn'],
-  'sms-inbound': ['dynamodb', 'sesv2', 'sfn', 'sns'],
+  // A person's text goes to ReadReply (docs/architecture.md §4.1).
+  'sms-inbound': ['dynamodb', 'lambda', 'sesv2', 'sfn', 'sns'],
   touch: ['dynamodb', 'secrets-manager', 'sesv2', 'sns'],
   unsubscribe: ['dynamodb', 'secrets-manager', 'sfn'],
 };
 
 /**
- * Packages no function calls on Lambda: the X-Ray SDK, the credential chain beyond the environment, mailparser's, the
- * YAML parser (the Touch reads its templates from the manifest parsed at synth), and luxon (71 KB: the Lambdas' dates
- * are functions/core/zoned.ts; luxon stays for the CLI and as the tests' oracle).
+ * Packages no function calls on Lambda: the X-Ray SDK, the credential chain beyond the environment, DynamoDB's
+ * endpoint cache (no operation uses endpoint discovery: functions/runtime/endpoint-discovery-off.ts), mailparser's,
+ * the YAML parser (the Touch reads its templates from the manifest parsed at synth), and luxon (71 KB: the Lambdas'
+ * dates are functions/core/zoned.ts; luxon stays for the CLI and as the tests' oracle).
  */
 const NOWHERE = [
   '@aws-lambda-powertools/tracer',
@@ -47,6 +49,8 @@ const NOWHERE = [
   '@aws-sdk/credential-provider-process',
   '@aws-sdk/credential-provider-web-identity',
   '@aws-sdk/nested-clients',
+  '@aws-sdk/endpoint-cache',
+  'mnemonist',
   'mailparser',
   'iconv-lite',
   'encoding-japanese',
@@ -59,8 +63,10 @@ const UNREAD_CHRONO_LOCALES = ['ar', 'fi', 'id', 'ja', 'pt', 'ru', 'sv', 'uk', '
 
 /** Packages only some functions call. */
 const ONLY_IN: Record<string, readonly string[]> = {
-  // The reply reader's dates: only the functions that read replies (docs/architecture.md §4.3).
-  'chrono-node': ['read-reply', 'sms-inbound'],
+  // The reply reader's dates and quoted-history parser: only the function that reads replies, by email and by text
+  // (docs/architecture.md §4.1).
+  'chrono-node': ['read-reply'],
+  'email-reply-parser': ['read-reply'],
   // Untrusted MIME is opened only by the mail parser, whose role reaches nothing else (docs/architecture.md §4.1).
   'postal-mime': ['inbound-email'],
 };
@@ -89,7 +95,8 @@ async function metafileOf(entry: string) {
 
 /** Schemas (S3, SES v2, DynamoDB) of operations a function never calls: there only if esbuild could not drop them. */
 const UNCALLED: Record<string, readonly string[]> = {
-  'inbound-email': ['PutBucketLifecycleConfiguration'],
+  // Lambda's schemas hold paths such as ".../function-scaling-config": the word, not a function that could shadow.
+  'inbound-email': ['PutBucketLifecycleConfiguration', 'PutFunctionScalingConfig', 'CreateFunction'],
   'read-reply': ['CreateEmailIdentity', 'PutResourcePolicyInput'],
   'sms-inbound': ['CreateEmailIdentity', 'PutResourcePolicyInput'],
   touch: ['CreateEmailIdentity', 'PutResourcePolicyInput'],
@@ -121,6 +128,16 @@ describe('the SDK schemas get literal keys, so esbuild drops those no call uses'
     expect(literalSchemaKeys(shadowing)).toBe(shadowing);
     const arrowWithParameter = 'const _e = "error";\nconst f = (_e) => ({ [_e]: 1 });';
     expect(literalSchemaKeys(arrowWithParameter)).toBe(arrowWithParameter);
+    const expression = 'const _e = "error";\nconst f = function (_e) { return { [_e]: 1 }; };';
+    expect(literalSchemaKeys(expression)).toBe(expression);
+  });
+
+  it('rewrites a file whose strings hold the word "function", as Lambda’s paths do', () => {
+    const source =
+      'const _e = "error";\nexport var A$ = [{ [_e]: ["GET", "/functions/{F}/function-scaling-config"] }];';
+    expect(literalSchemaKeys(source)).toBe(
+      'const _e = "error";\nexport var A$ = [{ "error": ["GET", "/functions/{F}/function-scaling-config"] }];',
+    );
   });
 
   it.each(Object.entries(UNCALLED))(
@@ -140,7 +157,23 @@ describe('the SDK schemas get literal keys, so esbuild drops those no call uses'
   });
 });
 
+/** Functions whose bundle reads its cadences from the manifest validated at synth (functions/runtime/cadence-manifest.ts). */
+const CADENCE_MANIFEST_READERS = ['read-reply', 'sms-inbound'];
+
 describe('each function bundles only what it uses', () => {
+  it.each(CADENCE_MANIFEST_READERS)(
+    '%s reads the cadences validated at synth and bundles no validation',
+    async (name) => {
+      // Act
+      const { code } = await bundleOf(`${name}.ts`);
+
+      // Assess: the manifest's reader is there, the cadence folder's reader and its validation are not
+      expect(code).toContain('is not a cadence manifest');
+      expect(code).not.toContain('CadenceInvalid');
+      expect(code).not.toContain('readdirSync');
+    },
+  );
+
   it('knows every entry file', () => {
     expect(ENTRIES.map((f) => basename(f, '.ts')).sort()).toEqual(Object.keys(CLIENTS).sort());
   });
@@ -178,11 +211,11 @@ describe('each function bundles only what it uses', () => {
   it('finds a package that is there: the touch renders with liquidjs, the reply reader reads English dates', async () => {
     // Act
     const touch = await metafileOf('touch.ts');
-    const sms = await metafileOf('sms-inbound.ts');
+    const reader = await metafileOf('read-reply.ts');
 
     // Assess: the checks above read packages and locales the same way, so they would see one that came back
     const inputs = (m: typeof touch) => Object.values(m.outputs).flatMap((o) => Object.keys(o.inputs));
     expect([...packagesIn(inputs(touch))]).toEqual(expect.arrayContaining(['liquidjs']));
-    expect(inputs(sms).some((f) => /chrono-node\/dist\/\w+\/locales\/en\//.test(f))).toBe(true);
+    expect(inputs(reader).some((f) => /chrono-node\/dist\/\w+\/locales\/en\//.test(f))).toBe(true);
   });
 });

@@ -8,7 +8,8 @@ import { App, Stack } from 'aws-cdk-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lambdaEnvironment } from '../../bench/functions.ts';
 import { TEMPLATE_MANIFEST } from '../../functions/core/template-source.ts';
-import { FollowupFunction } from '../../lib/followup-function.ts';
+import { CADENCE_MANIFEST } from '../../functions/runtime/cadence-manifest.ts';
+import { cadenceManifestJson, FollowupFunction } from '../../lib/followup-function.ts';
 import { BUNDLE_FILE, bundleFunction } from '../../scripts/lambda-bundle.ts';
 
 /*
@@ -86,6 +87,8 @@ describe('the bundles as deployed', () => {
       readFileSync(join(out, 'intake', BUNDLE_FILE), 'utf8'),
     );
     expect(existsSync(join(asset, 'cadences/web-inquiry.json'))).toBe(true);
+    // The cadences validated at synth, which the reply functions read (functions/runtime/cadence-manifest.ts).
+    expect(readFileSync(join(asset, CADENCE_MANIFEST), 'utf8')).toBe(cadenceManifestJson(`${ROOT}cadences`));
     expect(
       Object.keys(JSON.parse(readFileSync(join(asset, 'templates', TEMPLATE_MANIFEST), 'utf8'))),
     ).not.toEqual([]);
@@ -145,8 +148,9 @@ const RAW_REPLY = [
   '',
 ].join('\r\n');
 
-/** What the stand-in's Lambda answers an Invoke with: the reader's result for an unmatched reply. */
+/** What the stand-in's Lambda answers an Invoke with: the reader's result for an unmatched reply, or text. */
 const READER_RESULT = { kind: 'unmatched', outcome: 'forwarded' };
+const TEXT_READER_RESULT = { intent: 'message', outcome: 'handled' };
 
 /**
  * A stand-in AWS endpoint: DynamoDB answers as for a table without the lead, S3 returns a reply's MIME, Secrets
@@ -180,7 +184,10 @@ function answer(calls: Call[], request: IncomingMessage, response: ServerRespons
       return;
     }
     if (service === 'lambda') {
-      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(READER_RESULT));
+      const text = (JSON.parse(Buffer.concat(chunks).toString('utf8')) as { kind?: string }).kind === 'sms';
+      response
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify(text ? TEXT_READER_RESULT : READER_RESULT));
       return;
     }
     // Secrets Manager hands out the signing secret; DynamoDB finds nothing.
@@ -299,7 +306,7 @@ describe('the bundles on a realistic event (what the bundler leaves out is never
     expect(ses?.userAgent).toContain(`api/sesv2#${versionOf('sesv2')}`);
   }, 60_000);
 
-  it('sms-inbound reads a text from SNS, looks its sender up and tells the owner of an unmatched text', async () => {
+  it('sms-inbound reads a text from SNS and hands a person’s text to the reader (ReadReply)', async () => {
     // Arrange: a two-way SMS message as SNS delivers it
     const message = {
       originationNumber: '+15555550123',
@@ -322,12 +329,18 @@ describe('the bundles on a realistic event (what the bundler leaves out is never
     // Act
     const { result, error, calls } = await runAgainstEndpoint('sms-inbound', event);
 
-    // Assess: the sender looked up, and, matching no lead, the owner told by email
+    // Assess: the text, as the reader reads it, went to ReadReply, whose answer is the function's
     expect(error).toBeUndefined();
-    expect(result).toHaveLength(1);
-    const dynamo = calls.find((c) => c.service === 'DynamoDB');
-    expect(dynamo?.userAgent).toContain(`api/dynamodb#${versionOf('dynamodb')}`);
-    const ses = calls.find((c) => c.service === 'sesv2');
-    expect(ses?.userAgent).toContain(`api/sesv2#${versionOf('sesv2')}`);
+    expect(result).toEqual([TEXT_READER_RESULT]);
+    const invoke = calls.find((c) => c.service === 'lambda');
+    expect(invoke?.userAgent).toContain(`api/lambda#${versionOf('lambda')}`);
+    expect(JSON.parse(invoke?.body ?? '{}')).toEqual({
+      kind: 'sms',
+      id: 'sms-1',
+      from: '+15555550123',
+      to: '+15555550100',
+      body: 'Not right now, try me in March',
+      receivedAt: '2026-12-01T10:00:00.000Z',
+    });
   }, 30_000);
 });

@@ -65,7 +65,7 @@ describe('StartExecution fails for the first tries of a signup', () => {
     const faults = await failFirstStarts(3, throttled);
     const nextSweep = sweeps(test);
 
-    // Act: the signup is refused for now, and nobody posts again
+    // Act: the signup is accepted while its start fails, and nobody posts again
     const { status } = await postLeadJson(test.url, RILEY);
     const leadId = leadIdFor(RILEY.email);
     const pending = await leadOf(test.url, leadId);
@@ -76,8 +76,9 @@ describe('StartExecution fails for the first tries of a signup', () => {
     const lastTouch = started.schedule.at(-1)?.at as string;
     await test.advanceTo(new Date(Date.parse(lastTouch) + 60 * MINUTE));
 
-    // Assess: the signup saw the throttle; the enrollment waited, then started after 3 failures
-    expect(status).toBe(503);
+    // Assess: the signup was accepted (the lead and its marker were stored); the enrollment waited, then started
+    // after 3 failures
+    expect(status).toBe(202);
     expect(pending.enrollments).toEqual([
       expect.objectContaining({ status: 'pending', cadenceId: 'proposal', startAttempts: 1 }),
     ]);

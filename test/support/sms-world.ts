@@ -6,6 +6,7 @@ import { SesMailer } from '../../functions/adapters/ses-mailer.ts';
 import { SnsOptOutList } from '../../functions/adapters/sns-opt-out-list.ts';
 import { SnsSmsSender } from '../../functions/adapters/sns-sms-sender.ts';
 import type { SmsOptOuts } from '../../functions/domain/inbound-sms.ts';
+import { readSmsReply } from '../../functions/domain/sms-reply.ts';
 import { makeSmsInboundHandler } from '../../functions/handlers/sms-inbound.ts';
 import { CREDENTIALS, enrolled, FALLBACK, OWNER, REGION, type World, world } from './signal-fixtures.ts';
 
@@ -61,20 +62,26 @@ export function useSmsWorld(ready: (w: World, leadId: string) => void): void {
   });
 }
 
-export const handler = (optOuts: SmsOptOuts = { mode: 'self' }) =>
-  makeSmsInboundHandler({
+export const handler = (optOuts: SmsOptOuts = { mode: 'self' }) => {
+  const forwards = {
     ...now().w.deps,
-    sms: new SnsSmsSender({ client: snsClient() }),
     mailer: new SesMailer({
       client: new SESv2Client({ region: REGION, credentials: CREDENTIALS }),
       from: 'Followup <followup@northwind.example>',
     }),
-    texts: { businessName: 'Northwind Supply', ownerEmail: OWNER, ownerPhone: '(312) 555-0199' },
-    optOuts,
     ownerEmail: OWNER,
     fallbackEmail: FALLBACK,
+  };
+  return makeSmsInboundHandler({
+    ...forwards,
+    sms: new SnsSmsSender({ client: snsClient() }),
+    texts: { businessName: 'Northwind Supply', ownerEmail: OWNER, ownerPhone: '(312) 555-0199' },
+    optOuts,
+    // A person's text goes to the reader (ReadReply on Lambda), here in process.
+    reader: { readSms: (message) => readSmsReply(forwards, message, NOW) },
     clock: () => NOW,
   });
+};
 
 /** A text to our number, as two-way SMS publishes it to the SNS topic. */
 export function text(body: string, id = 'in-1', from = PHONE) {

@@ -22,6 +22,13 @@ export const retryItem = (retry: StartRetry) => ({
   dueAt: new Date(retry.dueAt).toISOString(),
 });
 
+/** An enrollment's record, as putEnrollment writes it alone and a started one goes in a batch (lead-items.ts). */
+export const enrollmentItem = (record: EnrollmentRecord) => ({
+  ...enrollmentItemKey(record.leadId, record.enrollmentId),
+  type: 'enrollment',
+  ...record,
+});
+
 /* A lead's slots and enrollments, and the markers the sweeper and the dashboard find them by (§3.3, §3.4). */
 export class EnrollmentItems {
   constructor(private readonly table: DynamoTable) {}
@@ -62,10 +69,7 @@ export class EnrollmentItems {
 
   async putEnrollment(record: EnrollmentRecord): Promise<void> {
     // Never turn a started enrollment back into a pending one.
-    await this.table.put(
-      { Item: { ...enrollmentItemKey(record.leadId, record.enrollmentId), type: 'enrollment', ...record } },
-      'attribute_not_exists(pk)',
-    );
+    await this.table.put({ Item: enrollmentItem(record) }, 'attribute_not_exists(pk)');
   }
 
   async getEnrollment(leadId: string, enrollmentId: string): Promise<EnrollmentRecord | undefined> {

@@ -28,6 +28,7 @@ import type {
  *   AGG#<cadence>#<yyyy-mm>  TOUCH#<nnn> | CLOSED | SPEED#<owner>
  *                                                      report counters and speed-to-lead histograms (dynamo-aggregates.ts)
  *   AGG                MONTH#<yyyy-mm>#<cadence>       which cadences have counters in which month
+ *   PROMOTION#<cadence>  STEP#<step>#<a+b>             a step's test promoted by autoPromote, once (promotion-store.ts)
  *   RETRY              <dueAt>#<leadId>#<enrollmentId> an enrollment whose start the sweeper retries once due
  *   STUCK              <endedAt>#<leadId>#<enrollmentId>
  *                                                      an enrollment the sweeper gave up on, for the dashboard
@@ -139,6 +140,11 @@ export const listingKey = (lead: { readonly leadId: string; readonly createdAt: 
 });
 /** The report's counters' partitions start with it; alone, it is their month index (dynamo-aggregates.ts). */
 export const AGG_PK = 'AGG';
+export const promotionPk = (cadenceId: string) => `PROMOTION#${cadenceId}`;
+export const promotionKey = (cadenceId: string, stepId: string, variants: string) => ({
+  pk: promotionPk(cadenceId),
+  sk: `STEP#${stepId}#${variants}`,
+});
 export const LISTING_MONTHS_PK = 'LEADS';
 export const listingMonthKey = (month: string) => ({ pk: LISTING_MONTHS_PK, sk: `MONTH#${month}` });
 export const LISTING_MONTH = /^MONTH#(\d{4}-\d{2})$/;

@@ -1,6 +1,6 @@
 import type { EnrollWrite } from '../../domain/enroll-writes.ts';
 import type { LeadEvent, LeadLookup } from '../../domain/ports.ts';
-import { retryItem } from './enrollment-items.ts';
+import { enrollmentItem, retryItem } from './enrollment-items.ts';
 import { eventKey, lookupItemKey, retryItemKey } from './keys.ts';
 import type { BatchWrite } from './write-batcher.ts';
 
@@ -29,5 +29,8 @@ export function batchWriteOf(write: EnrollWrite): BatchWrite {
       return { put: retryItem(write.retry) };
     case 'start-retry-cleared':
       return { delete: retryItemKey(write.retry) };
+    // Unconditional, unlike putEnrollment: a started record may replace the pending one a duplicate wrote meanwhile.
+    case 'enrollment-started':
+      return { put: enrollmentItem(write.record) };
   }
 }

@@ -42,13 +42,12 @@ const REPORT = buildReport(
 );
 
 describe('experimentLines', () => {
-  it('names the winner and the promotion autoPromote asks for, and says whether the lift excludes none', () => {
+  it('names the winner and that autoPromote will switch to it, and says whether the lift excludes none', () => {
     // Act
     const text = experimentLines(REPORT).join('\n');
     // Assess
     expect(text).toContain('Winner: ab · first · b');
-    expect(text).toContain('followup cadence promote ab first b');
-    expect(text).toContain('nothing switches by itself');
+    expect(text).toContain('autoPromote is on: the engine switches the step to it by itself');
     expect(text).toMatch(/Lift: \+5\.0 pts .*: the follow-up causes conversions\./);
   });
 

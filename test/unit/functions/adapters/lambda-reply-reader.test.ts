@@ -72,4 +72,51 @@ describe('LambdaReplyReader', () => {
     await expect(reader().read(REPLY)).rejects.toMatchObject({ name: 'TransientError' });
     await expect(reader().read(REPLY)).rejects.toMatchObject({ name: 'ReplyReadFailed' });
   });
+
+  it('hands a text to the reader as kind "sms" and returns what was done with it', async () => {
+    // Prepare
+    const text = {
+      id: 'in-1',
+      from: '+13125550142',
+      to: '+12175550100',
+      body: 'not now, try me in March',
+      receivedAt: '2026-03-05T17:59:30.000Z',
+    };
+    lambda
+      .on(InvokeCommand)
+      .resolves({ StatusCode: 200, Payload: json({ intent: 'message', leadId: 'L1', outcome: 'applied' }) });
+
+    // Act
+    const result = await reader().readSms(text);
+
+    // Assess
+    expect(result).toEqual({ intent: 'message', leadId: 'L1', outcome: 'applied' });
+    const input = lambda.commandCalls(InvokeCommand)[0]?.args[0].input;
+    expect(input?.InvocationType).toBe('RequestResponse');
+    expect(JSON.parse(new TextDecoder().decode(input?.Payload as Uint8Array))).toEqual({
+      kind: 'sms',
+      ...text,
+    });
+  });
+
+  it("a text the reader failed on fails with the reader's error; an answer that is no text result too", async () => {
+    const text = {
+      id: 'in-2',
+      from: '+13125550142',
+      to: '+1',
+      body: 'hi',
+      receivedAt: '2026-03-05T18:00:00Z',
+    };
+    lambda.on(InvokeCommand).resolvesOnce({
+      StatusCode: 200,
+      FunctionError: 'Unhandled',
+      Payload: json({ errorType: 'TransientError', errorMessage: 'DynamoDB: ThrottlingException' }),
+    });
+    await expect(reader().readSms(text)).rejects.toMatchObject({
+      name: 'ReplyReadFailed',
+      message: expect.stringContaining('in-2: TransientError'),
+    });
+    lambda.on(InvokeCommand).resolves({ StatusCode: 200, Payload: json({ kind: 'reply' }) });
+    await expect(reader().readSms(text)).rejects.toMatchObject({ name: 'ReplyReadFailed' });
+  });
 });

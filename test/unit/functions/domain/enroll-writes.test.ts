@@ -6,6 +6,7 @@ import { SfnExecutions } from '../../../../functions/adapters/sfn-executions.ts'
 import { type EnrollDeps, enrollLead } from '../../../../functions/domain/enroll.ts';
 import type { EnrollWrite } from '../../../../functions/domain/enroll-writes.ts';
 import { leadIdFor, suppressionKey } from '../../../../functions/domain/lead.ts';
+import type { EnrollmentRecord } from '../../../../functions/domain/ports.ts';
 import { MemoryLeadStore } from '../../../../local/memory/lead-store.ts';
 import {
   ALL_CADENCES,
@@ -46,12 +47,25 @@ function deps(store: EnrollDeps['store']): EnrollDeps {
 /** A memory store that takes writes together, recording each hand-over, and writes them as the memory store does. */
 class BatchingStore extends MemoryLeadStore {
   readonly handed: string[][] = [];
+  /** Each enrollment record as it was written or updated, in order. */
+  readonly enrollmentWrites: string[] = [];
+
+  override async putEnrollment(record: EnrollmentRecord): Promise<void> {
+    this.enrollmentWrites.push(`put ${record.status}`);
+    await super.putEnrollment(record);
+  }
+
+  override async markEnrollmentStarted(leadId: string, enrollmentId: string, at: string, arn?: string) {
+    this.enrollmentWrites.push('marked started');
+    await super.markEnrollmentStarted(leadId, enrollmentId, at, arn);
+  }
 
   async writeTogether(writes: readonly EnrollWrite[]): Promise<void> {
     this.handed.push(writes.map((w) => (w.kind === 'event' ? `event ${w.event.kind}` : w.kind)));
     for (const w of writes) {
       if (w.kind === 'event') await this.recordEvent(w.leadId, w.event);
       else if (w.kind === 'start-retry') await this.scheduleStartRetry(w.retry);
+      else if (w.kind === 'enrollment-started') await this.putEnrollment(w.record);
       else await this.clearStartRetry(w.retry);
     }
   }
@@ -86,10 +100,32 @@ describe('an enrollment hands its unconditional writes over together', () => {
     expect(result.enrollment.status).toBe('started');
     expect(store.handed).toEqual([
       ['event created', 'event sms-consent', 'start-retry'],
-      ['start-retry-cleared', 'event enrolled'],
+      ['enrollment-started', 'start-retry-cleared', 'event enrolled'],
     ]);
     expect(store.retries.size).toBe(0);
     expect(kinds(store)).toEqual(['created', 'enrolled', 'sms-consent']);
+  });
+
+  it('a started enrollment is written once, as started, after its start: no pending write and no update', async () => {
+    // Prepare
+    const store = new BatchingStore();
+
+    // Act
+    const result = await enrollLead(
+      deps(store),
+      { profile: SIGNUP, cadenceId: 'web-inquiry', source: 'intake' },
+      NOW,
+    );
+
+    // Assess
+    expect(store.enrollmentWrites).toEqual(['put started']);
+    const id = result.enrollment.status === 'started' ? result.enrollment.id : '';
+    expect(await store.getEnrollment(LEAD_ID, id)).toMatchObject({
+      status: 'started',
+      startedAt: NOW.toISOString(),
+      executionArn: expect.stringContaining(id),
+      source: 'intake',
+    });
   });
 
   it('a store that cannot write together gets the same items one by one', async () => {
@@ -104,7 +140,7 @@ describe('an enrollment hands its unconditional writes over together', () => {
     expect(kinds(memory)).toEqual(['created', 'enrolled', 'sms-consent']);
   });
 
-  it('a start that fails leaves its retry marker for the sweeper, and no enrolled event', async () => {
+  it('a start that fails leaves its retry marker and a pending record for the sweeper, and no enrolled event', async () => {
     // Prepare
     sfn.on(StartExecutionCommand).rejects(new Error('socket hang up'));
     const store = new BatchingStore();
@@ -112,15 +148,37 @@ describe('an enrollment hands its unconditional writes over together', () => {
     // Act
     const enrolled = enrollLead(
       deps(store),
-      { profile: { email: EMAIL }, cadenceId: 'web-inquiry', source: 'intake' },
+      { profile: { email: EMAIL }, cadenceId: 'web-inquiry', source: 'intake', pendingOnFailedStart: true },
+      NOW,
+    );
+
+    // Assess
+    const { enrollment } = await enrolled;
+    expect(enrollment.status).toBe('pending');
+    expect(store.handed).toEqual([['event created', 'start-retry']]);
+    expect(store.retries.size).toBe(1);
+    expect(store.enrollmentWrites).toEqual(['put pending']);
+    const id = enrollment.status === 'pending' ? enrollment.id : '';
+    expect(await store.getEnrollment(LEAD_ID, id)).toMatchObject({ status: 'pending', startAttempts: 1 });
+    expect(kinds(store)).toEqual(['created']);
+  });
+
+  it('a caller that retries by itself (an import) gets the failed start as an error, its record kept pending', async () => {
+    // Prepare
+    sfn.on(StartExecutionCommand).rejects(new Error('socket hang up'));
+    const store = new BatchingStore();
+
+    // Act
+    const enrolled = enrollLead(
+      deps(store),
+      { profile: { email: EMAIL }, cadenceId: 'web-inquiry', source: 'import' },
       NOW,
     );
 
     // Assess
     await expect(enrolled).rejects.toThrow();
-    expect(store.handed).toEqual([['event created', 'start-retry']]);
     expect(store.retries.size).toBe(1);
-    expect(kinds(store)).toEqual(['created']);
+    expect(store.enrollmentWrites).toEqual(['put pending']);
   });
 
   it('a new signup of a suppressed address leaves no retry marker behind, and starts nothing', async () => {
@@ -164,7 +222,10 @@ describe('an enrollment hands its unconditional writes over together', () => {
 
     // Assess
     expect(again.enrollment.status).toBe('started');
-    expect(store.handed).toEqual([['start-retry'], ['start-retry-cleared', 'event enrolled']]);
+    expect(store.handed).toEqual([
+      ['start-retry'],
+      ['enrollment-started', 'start-retry-cleared', 'event enrolled'],
+    ]);
     expect(store.retries.size).toBe(0);
   });
 });

@@ -83,18 +83,23 @@ function failFirst(k: number, error: () => Error = throttled) {
 
 const starts = () => sfn.commandCalls(StartExecutionCommand).map((c) => c.args[0].input);
 
-/** A signup whose start may fail: the error a caller would see, if any. */
-async function signUp(at = NOW): Promise<Error | undefined> {
-  try {
-    await enrollLead(
-      deps(),
-      { profile: { email: EMAIL, name: 'Riley' }, cadenceId: 'web-inquiry', source: 'intake' },
-      at,
-    );
-    return undefined;
-  } catch (error) {
-    return error as Error;
-  }
+/** A signup through the form, whose start may fail: what its caller is told, or the error it sees. */
+async function signUp(at = NOW): Promise<{ status?: string; error?: Error; reason?: string }> {
+  const told = await enrollLead(
+    deps(),
+    {
+      profile: { email: EMAIL, name: 'Riley' },
+      cadenceId: 'web-inquiry',
+      source: 'intake',
+      pendingOnFailedStart: true,
+    },
+    at,
+  ).then(
+    ({ enrollment }) => ({ status: enrollment.status }),
+    (error: unknown) => ({ error: error as Error }),
+  );
+  const [record] = [...store.enrollments.values()];
+  return { ...told, ...(record?.reason ? { reason: record.reason } : {}) };
 }
 
 /** Sweeps as the schedule would, every 5 minutes from `from`, until nothing is due or `until`. */
@@ -125,7 +130,7 @@ describe('a start that fails for the first attempts', () => {
   it('is started by the sweeper exactly once, with the original name and input, with no second signup', async () => {
     // Prepare: StartExecution is throttled at the signup and at the next two tries
     failFirst(3);
-    const error = await signUp();
+    const signup = await signUp();
 
     // Act
     const sweeps = await sweepEvery5Minutes(
@@ -133,8 +138,8 @@ describe('a start that fails for the first attempts', () => {
       new Date(NOW.getTime() + 3_600_000),
     );
 
-    // Assess: the signup saw the throttle; the sweeper tried twice more, then started it
-    expect(error?.name).toBe('TransientError');
+    // Assess: the signup was accepted as pending, its throttle recorded; the sweeper tried twice more, then started it
+    expect(signup).toEqual({ status: 'pending', reason: expect.stringContaining('TransientError') });
     expect(sweeps.map((s) => s.result.started)).toEqual([0, 0, 1]);
     const calls = starts();
     expect(calls).toHaveLength(4);
@@ -202,7 +207,7 @@ describe('a start that fails for the first attempts', () => {
   it('gives up at once on a refusal no retry fixes (access denied), naming it', async () => {
     // Prepare
     failFirst(Number.POSITIVE_INFINITY, denied);
-    const error = await signUp();
+    const signup = await signUp();
 
     // Act
     const sweeps = await sweepEvery5Minutes(
@@ -211,7 +216,7 @@ describe('a start that fails for the first attempts', () => {
     );
 
     // Assess
-    expect(error?.name).toBe('StartRefused');
+    expect(signup.error?.name).toBe('StartRefused');
     expect(sweeps.map((s) => s.result.stuck)).toEqual([1]);
     expect(starts()).toHaveLength(2);
     expect(onlyEnrollment()).toMatchObject({

@@ -54,7 +54,7 @@ function handler() {
       bucket: 'followup-inbound-test',
       prefix: 'inbound/',
     }),
-    reader: { read: (reply) => read(JSON.parse(JSON.stringify(reply))) },
+    reader: { read: (reply) => read(JSON.parse(JSON.stringify(reply)) as typeof reply) },
     logger: w.deps.logger,
     clock: () => NOW,
   });

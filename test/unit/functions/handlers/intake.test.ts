@@ -275,9 +275,12 @@ describe('intake: duplicates and retries', () => {
     // Act
     const retried = await call(postJson({ email: 'retry@example.com' }));
 
-    // Assess
-    expect(failed.statusCode).toBe(503);
-    expect(bodyOf(failed)).toEqual({ message: expect.stringContaining('try again') });
+    // Assess: the lead and its retry marker were stored before the start failed, so the signup is accepted
+    expect(failed.statusCode).toBe(202);
+    expect(bodyOf(failed).enrollment).toEqual(
+      expect.objectContaining({ status: 'pending', cadence: 'web-inquiry' }),
+    );
+    expect([...store.retries.values()].map((r) => r.enrollmentId)).toEqual([bodyOf(failed).enrollment.id]);
     expect(retried.statusCode).toBe(202);
     const [firstTry, secondTry] = starts();
     expect(secondTry?.name).toBe(firstTry?.name);

@@ -12,9 +12,14 @@ const shipped = JSON.parse(
 );
 const CADENCES = new Set(['web-inquiry', 'proposal', 'abandoned-cart']);
 const withSms = (sms: unknown) => ({ ...shipped, sms });
-/** What the deployed function reads: the stack's writer, then the function's reader. */
+/** What the deployed function reads: the stack's writer (which names the reader it invokes), then the function's reader. */
 const deployed = (config: FollowupConfig) =>
-  smsInboundEnv(environmentFor('SmsInbound', settingsFromConfig(config, TEST_OUTPUTS)));
+  smsInboundEnv(
+    environmentFor('SmsInbound', {
+      ...settingsFromConfig(config, TEST_OUTPUTS),
+      readReplyFunction: 'Followup-ReadReply',
+    }),
+  );
 
 const ENV = {
   TABLE_NAME: 'followup',
@@ -23,6 +28,7 @@ const ENV = {
   SENDER_EMAIL: 'Sam <sam@northwind.example>',
   BUSINESS_NAME: 'Northwind Supply',
   OWNER_EMAIL: 'sam@northwind.example',
+  READ_REPLY_FUNCTION: 'Followup-ReadReply',
 };
 
 describe('sms.optOuts', () => {
@@ -66,5 +72,14 @@ describe('sms.optOuts', () => {
 
     // Assess
     expect(read).toThrow(/SMS_OPT_OUTS must be "aws" \(AWS End User Messaging answers STOP and HELP/);
+  });
+
+  it("without READ_REPLY_FUNCTION the function stops at cold start: a person's text would have no reader", () => {
+    // Act
+    const { READ_REPLY_FUNCTION: _, ...env } = ENV;
+
+    // Assess
+    expect(smsInboundEnv(ENV).readReplyFunction).toBe('Followup-ReadReply');
+    expect(() => smsInboundEnv(env)).toThrow(/READ_REPLY_FUNCTION is not set: .*\(ReadReply\)/);
   });
 });
