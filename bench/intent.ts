@@ -4,6 +4,7 @@ import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { readIntent } from '../functions/core/intent.ts';
 import { INTENTS, type Intent } from '../functions/core/intent-labels.ts';
+import { crossValidate, type FoldFigures, HELD_OUT_PREFIX } from '../functions/core/intent-model-cv.ts';
 import type { Budget, Measured } from './budget.ts';
 
 /*
@@ -34,8 +35,7 @@ export type ReplyRow = z.infer<typeof ReplyRow>;
 /** A row as loaded, with the file it came from (not part of the row's schema). */
 export type LoadedReply = ReplyRow & { readonly file?: string };
 
-/** The files written after the rules, without reading them: their names start with `held-out`. */
-export const HELD_OUT_PREFIX = 'held-out';
+export { HELD_OUT_PREFIX };
 export const isHeldOut = (row: LoadedReply) => row.file?.startsWith(HELD_OUT_PREFIX) ?? false;
 
 /** Every row of every .jsonl file in `dir`, each checked and tagged with its file; a bad row names its file and line. */
@@ -104,6 +104,22 @@ export interface IntentFigures extends SetFigures {
 
 const share = (part: number, whole: number) => (whole === 0 ? 1 : part / whole);
 const round = (n: number) => Math.round(n * 1000) / 1000;
+
+/** The cross-validated fallback in one informative line (no budget): the rules are in-sample on these files. */
+export function crossValidationLine(folds: readonly FoldFigures[]): string {
+  const rows = folds.reduce((sum, f) => sum + f.rows, 0);
+  const weighted = (of: (f: FoldFigures) => number) =>
+    round(folds.reduce((sum, f) => sum + of(f) * f.rows, 0) / (rows || 1));
+  const least = (of: (f: FoldFigures) => number) => Math.min(1, ...folds.map(of));
+  const changed = folds.reduce((sum, f) => sum + f.guessed, 0);
+  const right = folds.reduce((sum, f) => sum + f.guessedRight, 0);
+  return (
+    `- info: learned fallback, leave-one-file-out over ${folds.length} development files (${rows} replies): ` +
+    `accuracy ${weighted((f) => f.rulesAccuracy)} by the rules → ${weighted((f) => f.accuracy)} with the fallback ` +
+    `(${right} of ${changed} relabelled right); least precision of no in a file ${least((f) => f.noPrecision)}, ` +
+    `of unsubscribe ${least((f) => f.unsubscribePrecision)}`
+  );
+}
 
 /** The first lines of a reply above its quoted history and signature, on one line: what a miss shows. */
 function excerpt(text: string): string {
@@ -333,6 +349,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const lines = [
     ...intentMarkdown(figures),
     ...budgets.map((b) => `- ${b.pass ? 'PASS' : 'FAIL'} ${b.budget}: ${b.figure}`),
+    '',
+    crossValidationLine(crossValidate(loadReplies())),
     '',
     // The development rows' misses; the held-out rows' texts only when asked for by name (they judge the rules).
     ...(process.argv.includes('--misses')

@@ -16,6 +16,7 @@ import { UsageError } from '../functions/core/errors.ts';
 import type { TouchKey } from '../functions/domain/ports.ts';
 import type { RedriveResult } from '../functions/domain/redrive.ts';
 import { type AwsClients, createAwsClients } from '../functions/runtime/clients.ts';
+import { withFastConfig } from '../functions/runtime/clients-fast-config.ts';
 import { LOG_LEVELS, type LogLevel } from '../functions/runtime/settings.ts';
 import { type SmsMessage, startAwsShim } from './aws-shim.ts';
 import { type Clock, ScaledClock } from './clock.ts';
@@ -262,11 +263,14 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
       iam.attach(client);
     }
   }
-  const dynamoClient = new DynamoDBClient({
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    endpoint: dynamoUrl,
-  });
+  // The dashboard's and API's own client, built as the functions' are (clients-fast-config.ts says why).
+  const dynamoClient = withFastConfig(
+    new DynamoDBClient({
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      endpoint: dynamoUrl,
+    }),
+  );
   handOver(dynamoClient, dynamo.requestHandler);
   await ensureTable(dynamoClient);
   const ddb = DynamoDBDocumentClient.from(dynamoClient, { marshallOptions: { removeUndefinedValues: true } });

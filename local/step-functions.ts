@@ -2,10 +2,10 @@ import './polyfills.ts';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { StateMachineDefinition } from '../functions/core/compile.ts';
-import type { Clock } from './clock.ts';
-import { type Foreground, Slots } from './slots.ts';
+import { Slots } from './slots.ts';
 import { CapacityWaits } from './step-functions-capacity.ts';
 import { type LocalMachine, stateMachineOf } from './step-functions-machines.ts';
+import type { LocalStepFunctionsOptions } from './step-functions-options.ts';
 import { CatchUp, inDueOrder } from './step-functions-resume.ts';
 
 export const LOCAL_REGION = 'local';
@@ -45,30 +45,7 @@ export class MemoryExecutionStore implements ExecutionStore {
   }
 }
 
-/** A Lambda stand-in: the same handler module Lambda runs, called with the Task's Payload. */
-export type LocalFunction = (payload: unknown) => Promise<unknown>;
-
-export interface LocalStepFunctionsOptions {
-  /** Compiled definitions by state machine name (e.g. "Followup-proposal"). */
-  readonly definitions: ReadonlyMap<string, StateMachineDefinition>;
-  /** Functions by the FunctionName the definitions use. */
-  readonly functions: ReadonlyMap<string, LocalFunction>;
-  readonly clock: Clock;
-  readonly store?: ExecutionStore;
-  /** Milliseconds between retries of a failed Task (the definitions' backoff is minutes of real time). */
-  readonly retryIntervalMs?: number;
-  /** How many Task invocations run at once (default: no limit); one that waits for its due time holds no slot. */
-  readonly maxConcurrentInvocations?: number;
-  /** How many resumed executions are launched before the runtime answers other work again (default 25). */
-  readonly resumeBatch?: number;
-  /** Requests being answered: background invocations give way to them (local/slots.ts, docs/architecture.md §7). */
-  readonly foreground?: Foreground;
-  /**
-   * Whether each definition is checked against the ASL schema (default true). Definitions straight from
-   * compileCadence may skip it: the compiler's output is validated by its tests, and ajv costs a second per process.
-   */
-  readonly validateDefinitions?: boolean;
-}
+export type { Invocation, LocalFunction, LocalStepFunctionsOptions } from './step-functions-options.ts';
 
 export class SfnError extends Error {
   constructor(
@@ -287,17 +264,10 @@ export class LocalStepFunctions {
     } as never);
     abort.signal.addEventListener('abort', () => execution.abort());
     const done = (async () => {
-      const events = (async () => {
-        for await (const event of execution.eventLogs as AsyncIterable<{
-          type: string;
-          state?: { name: string };
-        }>) {
-          if (event.type === 'StateEntered') {
-            this.counters.transitions++;
-            record.currentState = event.state?.name;
-          }
-        }
-      })();
+      // Read live, each event is a wait on the library's EventTarget; at the end they are all queued already.
+      const events = this.options.countTransitionsAtEnd
+        ? undefined
+        : this.countTransitions(record, execution.eventLogs);
       try {
         const output = await execution.result;
         if (record.status === 'RUNNING' && !abort.signal.aborted) {
@@ -310,12 +280,22 @@ export class LocalStepFunctions {
           this.finish(record, 'FAILED', { error: name, cause: message });
         }
       }
-      await events.catch(() => undefined);
+      await (events ?? this.countTransitions(record, execution.eventLogs)).catch(() => undefined);
       this.running.delete(record.executionArn);
       this.caughtUpWith(record);
       await this.persist(record);
     })();
     this.running.set(record.executionArn, { abort, done });
+  }
+
+  /** Counts each state entered and keeps the last one's name, as the interpreter's event log tells them. */
+  private async countTransitions(record: ExecutionRecord, events: AsyncIterable<unknown>): Promise<void> {
+    for await (const event of events as AsyncIterable<{ type: string; state?: { name: string } }>) {
+      if (event.type === 'StateEntered') {
+        this.counters.transitions++;
+        record.currentState = event.state?.name;
+      }
+    }
   }
 
   private async invoke(record: ExecutionRecord, input: TaskInput, signal: AbortSignal): Promise<unknown> {
@@ -342,10 +322,10 @@ export class LocalStepFunctions {
         signal,
         () => {
           this.counters.lambdaInvocations++;
-          const invocation = executionContext.run(
-            { executionArn: record.executionArn, ...(now ? { now } : {}) },
-            async () => fn(input.Payload),
-          );
+          const context = { executionArn: record.executionArn, ...(now ? { now } : {}) };
+          const invocation = this.options.passInvocation
+            ? (async () => fn(input.Payload, context))()
+            : executionContext.run(context, async () => fn(input.Payload));
           this.invocations.add(invocation);
           const forget = () => this.invocations.delete(invocation);
           invocation.then(forget, forget);

@@ -10,6 +10,10 @@ export type Cues = readonly RegExp[];
 
 const DAY = '(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?';
 const WHEN = `(?:${DAY}|tomorrow|tmrw|tmr|today|next week|this week|(?:this|tomorrow) (?:morning|afternoon|evening))`;
+const MONTH =
+  '(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\\b';
+/** A later period named: "April", "mid-March", "Q3", "the new year", "a few weeks", "next quarter". */
+const LATER_PERIOD = `(?:(?:early|late|mid)[- ]?)?${MONTH}|q[1-4]|(?:the )?(?:new year|spring|summer|fall|autumn|winter)|(?:a|\\d+|a few|a couple of|two|three|six) (?:weeks|months)|next (?:week|month|quarter|year)`;
 
 /** The writer is away and says so in words, in English, German, Spanish or French. */
 export const OUT_OF_OFFICE: Cues = [
@@ -18,6 +22,12 @@ export const OUT_OF_OFFICE: Cues = [
   /\b(?:i'll|i will) be back in (?:the )?office (?:on|from|after|next)\b/,
   /\bout of (?:the )?office[:,-]? (?:until|till|through|thru|from|and|with|on|returning|back)\b/,
   /^out of (?:the )?office\b/,
+  // the note of a few words: "Out until the 2nd.", "OOO, back Mon."
+  /^(?:ooo|out)[,:.!-]? (?:until|till|til|thru|through|back|returning|today|all week|this week)\b|^(?:(?:we're|we are|the office is|the shop is|our office is) )?(?:currently )?closed (?:for|over|until|till|from) (?!good\b)/,
+  // out on site, on the road: "I'm out on site visits all week and back in the office Thursday"
+  new RegExp(
+    `\\b(?:i'm|im|i am|i'll be|i will be) out\\b(?! of (?!(?:the )?office\\b|town\\b|the country\\b))[^.!?]{0,60}\\b(?:back (?:in (?:the |my )?office|at my desk)|(?:back|until|till|til|returning) (?:on )?(?:${DAY}|\\d|the \\d|next week|tomorrow))`,
+  ),
   /(?:^|[.!?] )(?:currently )?(?:on (?:annual |parental |maternity |paternity |sick )?(?:leave|vacation|holiday|holidays|pto|sabbatical)|away) (?:until|till|til|through|thru|returning|back on|this week|all week|for the week)\b/,
   /\b(?:automatic reply|auto-?reply|out of office reply|ooo reply|automatische antwort|respuesta automática|réponse automatique|risposta automatica|automatisch antwoord)(?![\p{L}])/u,
   /\b(?:limited|no|sporadic|intermittent|occasional|little|restricted) access to (?:my )?e-?mails?\b/,
@@ -62,14 +72,14 @@ export const LEFT_COMPANY: Cues = [
 export const WRONG_PERSON: Cues = [
   /\bwrong (?:person|contact|guy|email|address|department|team)\b/,
   /\b(?:you've got|you have|you got|youve got|u have|u got|you've reached|you reached|you've emailed|you emailed|you've contacted|you contacted) the wrong (?!idea|impression|end|way|number of)[a-z]+\b/,
-  /\b(?:don't|do not|doesn't|does not) work (?:at|for) (?:any|a|that|this|your)\b/,
+  /(?:^|[.!?,] |\b(?:i|he|she|they|we|who)(?: (?:actually|just))? )(?:don't|do not|doesn't|does not) work (?:at|for) (?:any|a|that|this|your)\b/,
   /\b(?:have|has|got) nothing to do with (?:\w+ )?(?:sales|purchas\w*|buying|marketing|procurement|software|tools?|vendors?|decisions?|the (?:company|business))\b/,
   /\b(?:this|that|the) (?:inbox|email|address|mailbox|account|number) (?:belongs to|is monitored by|is only for|is for (?:the|our) [a-z ]{0,20}(?:only|desk|team|office))\b/,
   /\b(?:there's|theres|there is) no (?!rush|budget|need|time|money|interest|point|hurry|pressure)[a-z]+ (?:here|at this (?:number|address|company|email))\b|\bno (?:one|body) (?:here )?(?:by|with|named|called) (?:that|this) name\b/,
   /\bnot (?:involved|part of|included) (?:in|with) (?:any |the )?(?:purchas|buying|decision|procurement|vendor|tool|software)\w*/,
   /\b(?:don't|do not|doesn't) have (?:any )?(?:say|input|authority|influence) (?:in|on|over)\b|\bno say (?:in|on|over)\b/,
   /\bnot the (?:right|correct|best|appropriate|relevant) (?:person|contact|one|guy|people|team)\b/,
-  /\b(?:don't|do not|no longer) (?:handle|deal with|manage|look after|make|own|work on|run|decide on|buy|purchase)(?: (?:any|the|these|those|this|that|such|our|buying|purchasing))? (?:decisions?|purchas\w*|buying|vendors?|tools?|software|marketing|sales|procurement|hiring|this|that|these|it|anything like (?:this|that))\b/,
+  /\b(?:don't|do not|no longer) (?:handle|deal with|manage|look after|make|own|work on|run|decide on|buy|purchase)(?: (?:any|the|these|those|this|that|such|our|buying|purchasing|any of|all of))? (?:decisions?|purchas\w*|buying|vendors?|tools?|software|marketing|sales|procurement|hiring|this|that|these|it|anything like (?:this|that))\b/,
   /\b(?:not|isn't|is not|aren't) (?:my|our) (?:area|department|call|decision|responsibility|role|job|team|remit)\b/,
   /\b(?:i'm|im|i am) not (?:responsible|in charge|the (?:decision ?maker|person|one|buyer|owner|boss|manager|business owner))\b/,
   /\b(?:meant|intended|supposed to go|supposed to be) (?:for|to) (?:someone|somebody|another person|a different person) ?(?:else)?\b/,
@@ -86,7 +96,9 @@ export const WRONG_PERSON: Cues = [
   // "who? this isn't Kevin": the whole reply says it is not the person named
   /^(?:(?:who|what|huh|sorry|hi|hey|um)\W* )*(?:this|it|that) (?:isn't|isnt|is not|'s not|s not) (?!(?:it|right|true|correct|working|needed|necessary|relevant|helpful|useful|ok|okay|good|great|funny|fair|legit|spam|urgent|clear|possible|enough|cheap|free|fine|interesting|affordable|worth|what|the|a|an|for|my|our|your)\b)[a-z]+[.!]*$/,
   // not the writer's area: "this mail is not related to me", "I handle marketing, not facilities", "no idea who handles it"
-  /\b(?:is not|isn't|'s not|not) (?:related|addressed|directed) to me\b|\b(?:doesn't|does not) concern me\b|\b(?:i|i'm|im|i am) (?:only |just )?(?:handle|handling|do|run|manage|look after|work in|working in|work on|in) (?:the )?[a-z]+(?: [a-z]+){0,2}(?: here)?,? not (?:in )?(?:the )?(?:facilities|admin|administration|purchas\w*|procurement|sales|marketing|finance|hr|it|operations|ops|buying|accounts|billing|maintenance|legal|management|contracts)\b|\b(?:don't|do not|dont|no|not sure) (?:know |idea )?who (?:handles|is handling|looks after|deals with|is responsible|is in charge|manages|takes care of|you should|to (?:ask|contact|talk to))\b/,
+  /\b(?:is not|isn't|'s not|not) (?:related|addressed|directed) to me\b|\b(?:doesn't|does not) concern me\b|\b(?:i|i'm|im|i am) (?:only |just )?(?:handle|handling|do|run|manage|look after|work in|working in|work on|in) (?:the )?[a-z]+(?: [a-z]+){0,2}(?: here)?,? not (?:in )?(?:the )?(?:facilities|admin|administration|purchas\w*|procurement|sales|marketing|finance|hr|it|operations|ops|buying|accounts|billing|maintenance|legal|management|contracts)\b|\b(?:don't|do not|dont|no|not sure) (?:know |idea )?who (?:handles|is handling|looks after|deals with|is responsible|is in charge|manages|takes care of|you should|to (?:ask|contact|talk to)|(?:would|will|could|should|might|can) (?:handle|deal with|look after|manage|take care of|be (?:responsible|in charge)))\b/,
+  // "I am not handling this department", "please check with the concerned person" (Indian English for the right one)
+  /\b(?:i'm|im|i am) not (?:handling|dealing with|managing|looking after|responsible for|in charge of) (?:this|that|the|your) (?:department|area|account|matter|topic|subject|function|requirement|enquiry|inquiry)\b|\b(?:check|connect|speak|talk|contact) (?:with )?the concerned (?:person|department|team|authority|people)\b/,
   /\b(?:isn't|is not|not) (?:something|anything|an area|a topic) (?:i|i'm|im) (?:\w+ )?(?:deal with|handle|work on|look after|own|manage|decide on|cover|am responsible for|involved in)\b/,
   // German, Spanish, French, Italian, Dutch: "nicht zuständig", "no soy la persona indicada", "pas la bonne personne"
   /\bnicht (?:zuständig|verantwortlich|(?:der|die) richtige (?:ansprechpartner|ansprechpartnerin|person|kontakt))|\bno soy (?:(?:la persona|el contacto) (?:adecuad|indicad|correct)|quien (?:decide|lleva|se encarga))|\bno (?:me corresponde|es mi área|llevo (?:este|ese) tema)|\b(?:pas|plus) (?:la bonne personne|le bon (?:interlocuteur|contact)|la bonne interlocutrice)|\b(?:pas|plus) (?:de mon ressort|responsable de|en charge de)|\bnon sono (?:io )?(?:la persona giusta|il referente|la referente|il responsabile|la responsabile)|\bnon (?:è|e') di mia competenza|\bniet de (?:juiste|goede) persoon|\bniet (?:verantwoordelijk|mijn afdeling)/,
@@ -95,7 +107,7 @@ export const WRONG_PERSON: Cues = [
 
 /** Handing over: the words before a name or an address that becomes a new lead. */
 export const HANDOVER =
-  /\b(?:talk to|talk with|speak to|speak with|reach out to|get in touch with|contact|connect with|coordinate with|liaise with|email|e-mail|write to|forward(?:ing|ed)? (?:this |you |it |your (?:note|email|message) )?(?:on )?(?:to|over to)|(?:cc'?ing|cc'?d|cced|cc|copying|looping in|looped in|loop in|adding)|the (?:right |best |correct )?(?:person|contact|one|guy) (?:(?:you (?:want|need|should (?:talk|speak) to|'re after|are after)|to talk to|to speak (?:to|with))(?: now| today| instead| here)? )?(?:is|would be)|you(?:'ll|'d)? (?:want|need) (?=[a-z]+(?: [a-z]+){0,2} (?:for|about|on|regarding|instead)\b)|you(?:'ll|'d| will| would)? (?:want|need)(?: to (?:talk to|speak (?:to|with)|contact|email|reach|write to))?(?= [\w.+-]+@)|(?:he|she|they)(?:'s| is| are) (?:at|on)(?= [\w.+-]+@)|loop(?:ing|ed)? (?=[a-z]+(?: [a-z]+)? in\b)|try|(?:handles|owns|runs|manages|looks after|is in charge of|is responsible for|takes care of|is handling|is dealing with|is looking after) (?:this|that|these|the|all|marketing|sales|purchasing|procurement|it|our|vendor)|(?:is|would be) (?:the|a) (?:right|better|best|correct) (?:person|contact|fit)|(?:is|would be) the (?:one|person|guy|contact) (?:you want|you need|to (?:talk|speak) to|to ask)|(?:my|his|her|their) (?:replacement|successor)(?: is)?|(?:his|her|their) name(?:'s| is)|hand(?:ed|ing)? (?:this|it) (?:over|on) to|pass(?:ed|ing)? (?:this|it|your (?:email|e-mail|message|note|details)) (?:on|along|over) to|ask for|took over|has taken over|(?:this is|that's|this would be|it's) (?:more |better |really |probably |actually )?(?:one |a question |something )?for)\b/;
+  /\b(?:talk to|talk with|speak to|speak with|reach out to|get in touch with|contact|connect with|coordinate with|liaise with|email|e-mail|write to|forward(?:ing|ed)? (?:this |you |it |your (?:note|email|message) )?(?:on )?(?:to|over to)|(?:cc'?ing|cc'?d|cced|cc|copying|looping in|looped in|loop in|adding)|the (?:right |best |correct )?(?:person|contact|one|guy) (?:(?:you (?:want|need|should (?:talk|speak) to|'re after|are after)|to talk to|to speak (?:to|with))(?: now| today| instead| here)? )?(?:is|would be)|you(?:'ll|'d)? (?:want|need) (?=[a-z]+(?: [a-z]+){0,2} (?:for|about|on|regarding|instead)\b)|you(?:'ll|'d| will| would)? (?:want|need)(?: to (?:talk to|speak (?:to|with)|contact|email|reach|write to))?(?= [\w.+-]+@| (?:our|my|the) [a-z]+(?: [a-z]+){0,2}\b[^.!?@]{0,40}[\w.+-]+@)|(?:he|she|they)(?:'s| is| are) (?:at|on)(?= [\w.+-]+@)|send (?:it|this|that|them|these|those)(?: over| across| on| through)? to(?= [\w.+-]+@)|direct (?:all |any |your |future )?(?:[a-z]+ ){0,2}(?:correspondence|enquiries|inquiries|e-?mails?|questions|requests|communications?|mail) to|does (?:all )?(?:the|our) (?:ordering|buying|purchasing|bookings?|hiring|scheduling|accounts|books|admin|invoicing)|loop(?:ing|ed)? (?=[a-z]+(?: [a-z]+)? in\b)|try|(?:handles|owns|runs|manages|looks after|is in charge of|is responsible for|takes care of|is handling|is dealing with|is looking after) (?:this|that|these|the|all|marketing|sales|purchasing|procurement|it|our|vendor)|(?:is|would be) (?:the|a) (?:right|better|best|correct) (?:person|contact|fit)|(?:is|would be) the (?:one|person|guy|contact) (?:you want|you need|to (?:talk|speak) to|to ask)|(?:my|his|her|their) (?:replacement|successor)(?: is)?|(?:his|her|their) name(?:'s| is)|hand(?:ed|ing)? (?:this|it) (?:over|on) to|pass(?:ed|ing)? (?:this|it|your (?:email|e-mail|message|note|details)) (?:on|along|over) to|ask for|took over|has taken over|(?:this is|that's|this would be|it's) (?:more |better |really |probably |actually )?(?:one |a question |something )?for)\b/;
 
 /** Handing over by phone or chat ("text my colleague Ray"), and in German, Spanish, French, Italian and Dutch. */
 export const HANDOVER_ELSEWHERE =
@@ -113,22 +125,31 @@ export const EVER =
 export const NOT_NOW: Cues = [
   /\bnot (?:right )?now\b/,
   /\bnot (?:at the moment|at this (?:time|point|stage)|yet|today|this (?:year|quarter|month|week))\b/,
-  /\b(?:can't|cannot|can not|won't|couldn't|unable to) (?:do|commit|take|look at|prioriti[sz]e|move forward|start|think about|consider|afford|justify|add|fit)\b(?: [a-z']+){0,3}? (?:(?:right )?now|at the moment|at this (?:time|point)|this (?:year|quarter|month)|until|before|till|yet)\b|\b(?:can't|cannot) do (?:it|this) now\b/,
+  /\b(?:can't|cannot|can not|won't|couldn't|unable to) (?:do|commit|take|look at|prioriti[sz]e|move forward|start|think about|consider|afford|justify|add|fit|give)\b(?: [a-z']+){0,3}? (?:(?:right )?now|at the moment|at this (?:time|point)|this (?:year|quarter|month)|until|before|till|yet)\b|\b(?:can't|cannot) do (?:it|this) now\b/,
   // "no chance I'll look at this before the new year": nothing done before a time is a wait until it
   /\b(?:no chance|not|won't|can't(?! wait)|cannot(?! wait)|unlikely to)\b[^.!?]{0,40}\bbefore (?:the )?(?:new year|next (?:year|month|quarter|week)|q[1-4]|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*|spring|summer|autumn|fall|winter|christmas|the holidays)\b/,
   /\bnot (?:until|till|til|before)\b|\bnot in (?:the|our|this year's) budget\b/,
   // "call me on 0412 555 010" or "on +31 6 …" gives a number, not a time
   /\b(?:try|ping|email|contact|call|text|message|msg|bug|nudge|remind|write|ask|hit|drop) (?:me|us) (?:a (?:line|note|message|text|email) )?(?:up |again |back )?(?:in|after|next|around|later|closer|nearer|early|towards|toward|once|when|at the|on|mid)\b(?! (?:\+|\(?\d{3}|\d{1,4}[ .-]\d{3}|(?:you|u|ya)(?: can| get a| have a| are free|'re free| re free|r free)\b))|\b(?:ask|try|contact|message|text|email|ping) (?:me|us) (?:again|back) then\b/,
-  /\b(?:try|ask) (?:again|back) (?:in|after|next|around|later|closer|early|once|when|on)\b|\btry (?:again |back )?(?:in|after|around|mid|early|late) (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|spring|summer|fall|autumn|winter|the new year|q[1-4]|\d+ (?:days|weeks|months))/,
+  /\b(?:try|ask) (?:again|back) (?:in|after|next|around|later|closer|early|once|when|on)\b|\btry (?:again |back )?(?:in|after|around|mid|early|late) (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|spring|summer|fall|autumn|winter|the new year|q[1-4]|\d+ (?:days|weeks|months)|easter|christmas|xmas|the holidays|thanksgiving|ramadan|eid|diwali|(?:the )?(?:busy|peak|holiday) season)/,
   // "revert back in April" is Indian English for "write back"; "follow up on leads" names no time
   /\b(?:check|circle|come|get|reach|follow|touch|loop|revert)(?: (?:back|up|base|out))?(?: out)?(?: (?:with|to) (?:me|us))?(?: again)? (?:in(?! (?:for|touch|person|here|there|now|today|tomorrow)\b)|after|next|around|later|closer|nearer|early|towards|toward|once|when|at the|(?:at |by |towards )?(?:the )?(?:end|start|beginning|middle) of|on (?=the \d|\d|that (?:date|day)|(?:mon|tue|wed|thu|fri|sat|sun|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b))\b/,
-  /\b(?:reconnect|revisit|regroup|talk again|speak again|pick this up|pick it up|pick this back up|chat again)\b.*\b(?:in|after|next|later|around|then|once)\b/,
+  /\b(?:reconnect|revisit|regroup|talk again|speak again|pick (?:this|it) (?:back )?up|chat again)\b.*\b(?:in|after|next|later|around|then|once)\b/,
+  // "please connect in April": a contact asked for in a later period
+  new RegExp(
+    `\\bconnect (?:with (?:me|us) )?(?:again |back )?(?:in|after|around|towards|by) (?:${LATER_PERIOD})`,
+  ),
+  // the decision sits in a later budget, or waits on a contract: "this sits in next FY's budget", "a conversation for later"
+  /\b(?:next|the next|next year's) (?:fy|financial year|budget(?: cycle| year)?)\b|\b(?:a |one )?(?:conversation|chat|discussion|topic|project|one|thing) for (?:later|another (?:day|time)|down the (?:road|line)|next year|the new year)\b/,
+  /\b(?:nothing|no changes?) (?:can|will|could|is going to|would) (?:change|happen|move|be done)(?: \w+)? (?:until|before|till|til)\b|\b(?:contract|agreement|subscription|lease|term)\b[^.!?]{0,40}\b(?:runs|lasts|goes|is locked in|locked in|tied (?:in|up)) (?:until|till|til|through|into)\b/,
   // a reopening or a settling-in first: "we reopen in September", "once she's settled in we'll look at tools"
   /\b(?:re-?open(?:s|ing)?|back open) (?:in|on|after|from|next|mid|early|late)\b|\bonce (?!you\b|u\b)(?:[a-z']+ ){1,8}?(?:we'll|we will|i'll|ill|i will|we can|i can|i'd|we'd) (?:\w+ )?(?:look|revisit|review|consider|evaluate|talk|chat|pick (?:this|it) up|get back|reach out|circle back|have a (?:proper )?look|have (?:the |more |some )?time)\b/,
   /\bmaybe (?:later|next|in|after|down the road|another time)\b/,
   /\b(?:put|set|make|pop|add|create) (?:in |up )?(?:a |an )?(?:reminder|follow-?up|note|task)(?: in)? (?:for|to (?:reach|follow|check|ping|contact))\b/,
   /\b(?:later this year|down the (?:road|line)|another time|some other time|in a (?:few|couple(?: of)?) (?:weeks|months))\b/,
-  /\b(?:too |really |very |super |pretty |crazy |so )?(?:busy|swamped|slammed|buried|flat out|stretched)\b/,
+  /\b(?:too |really |very |super |pretty |crazy |so )?(?:busy|swamped|slammed|buried|flat out|stretched|heads?[- ]down)\b/,
+  // in the thick of something that will end: "in the middle of a merger", "mid-migration"
+  /\b(?:in the middle of|midway through|mid-way through|in the thick of) (?:a|an|the|our|my) (?:\w+ )?(?:merger|move|migration|audit|launch|rebrand|restructure|reorg|acquisition|renovation|refit|rollout|season|transition|relocation|takeover)\b|\bmid-(?:migration|merger|move|audit|launch|renovation|rollout|restructure)\b/,
   /\b(?:bad|poor|wrong|tough) timing\b|\btiming(?:'s| isn't| is not| is) (?:right|great|good|ideal|bad|off|tough)\b/,
   /\b(?:too|a bit|a little|bit) (?:early|soon)\b|\bgive (?:me|us|it|this) (?:a few|a couple(?: of)?|some|a|another|more) (?:more )?(?:weeks|months|time|while)\b/,
   /\b(?:we're|we are|everything's|everything is|budgets? (?:is|are)|spend(?:ing)? is) (?:currently )?(?:frozen|on hold|paused)\b|\bbudgets?\b[^.!?]{0,40}\b(?:is|are|has been|have been|'s) (?:already |currently |fully )?(?:exhausted|spent|used up|maxed out)\b/,
@@ -140,7 +161,9 @@ export const NOT_NOW: Cues = [
   /\b(?:ahora no|no es (?:buen|el) momento|más adelante|mas adelante|pas maintenant|pas pour (?:le moment|l'instant)|plus tard|recontactez|non (?:ora|adesso|in questo momento)|più avanti|niet nu|op dit moment niet|later dit jaar)\b/,
   /\b(?:on hold|paused|budget (?:is )?(?:frozen|freeze|cut)|hiring freeze|spending freeze|no budget (?:until|this|right now|for now|left))\b/,
   /\b(?:not a priority|low priority|lower priority|other priorities)\b/,
-  /\bnot (?:a |an |the )?(?:good|great|right|ideal) time\b|\b(?:no|zero|limited) (?:bandwidth|capacity|headcount)\b(?! (?:issues?|problems?|limits?|constraints?))|\bno time (?:for (?:this|it|that)|to (?:look|review|evaluate|take))\b/,
+  // a decision that waits on money or a yes: "we're waiting on funding", "pending board approval"
+  /\b(?:waiting|pending)(?: (?:on|for))? (?:the |our |a )?(?:funding|approval|budget approval|board approval|sign-?off|grant|investment|go-ahead|green light)\b/,
+  /\bnot (?:a |an |the )?(?:good|great|right|ideal) (?:time|moment)\b|\b(?:no|zero|limited) (?:bandwidth|capacity|headcount)\b(?! (?:issues?|problems?|limits?|constraints?))|\bno time (?:for (?:this|it|that)|to (?:look|review|evaluate|take))\b/,
   /\b(?:after|until|till|once) (?:q[1-4]|(?:the|our) (?:new |next )?(?:fiscal|financial|budget|new year|holidays|summer|launch|quarter|migration|merger|audit|reorg|busy season|renewal|contract|funding|rollout|implementation|board)|we (?:finish|wrap|close|launch|hire|get through))\b/,
   /\b(?:next|in the new) (?:year|quarter|fiscal year)\b/,
   // a pause asked for or imposed: "hold off for now", "money's tight til payday", "leadership froze all new spend"
@@ -155,7 +178,7 @@ export const NO: Cues = [
   /\b(?:not|aren't|isn't|am not|are not|no longer|never been) (?:really |very |at all |remotely |even )?interested\b/,
   /\b(?:un|dis)interested\b/,
   /\b(?:got|have) (?:it|this|that|everything) covered\b|\b(?:not|no longer) (?:needed|required|necessary)\b|\b(?:have|got|use) (?:a|an|our own|one) (?:\w+ )?(?:solution|tool|vendor|provider|system|platform|agency) (?:already|in place)\b/,
-  /\b(?:no|zero) (?:interest|need|use for)\b/,
+  /\b(?:no|zero) (?:interest|need|use for)\b|\bno requirement\b(?! (?:to|for|that|of)\b)/,
   /\bno (?:plans?|intention) (?:to|of) (?:change|chang|buy|switch|invest|add|revisit|purchas|mov|us)\w*/,
   /\b(?:not|isn't|is not|aren't) (?:really |even )?on (?:our|the|my) (?:roadmap|radar|agenda|wish ?list)\b/,
   /\b(?:don't|do not|can't|cannot) see (?:us|me|myself|ourselves|this|it|that) (?:ever )?(?:needing|using|buying|switching|changing|going|having|being)\b/,
@@ -173,11 +196,25 @@ export const NO: Cues = [
   /\b(?:(?:ce )?n'est pas pour nous|pas pour nous|no es para nosotros|nichts für uns|nicht für uns|non fa per noi|niets voor ons|niet voor ons|(?:wir )?haben (?:bereits|schon) (?:einen|eine|ein) (?:anbieter|lösung|partner|dienstleister|tool|system))/,
   /\b(?:kein bedarf|nein,? danke|brauchen wir nicht|no,? gracias|no (?:lo )?necesitamos|ya (?:tenemos|contamos con) (?:una?|nuestr[oa]) (?:soluci|proveedor|herramienta|sistema|equipo|agencia)|non,? merci|pas besoin|nous avons déjà (?:une? )?(?:solution|prestataire|fournisseur|outil)|no,? grazie|non ci serve|non ne abbiamo bisogno|abbiamo già (?:una?|il nostro) (?:soluzione|fornitore|strumento)|nee,? (?:dank (?:je|u)(?:wel)?|bedankt)|geen behoefte|(?:we )?hebben (?:al|reeds) (?:een )?(?:oplossing|leverancier|tool))/,
   /\b(?:kein interesse|nicht interessiert|no (?:nos|me) interesa|no estamos interesados|no estoy interesad[oa]|(?:pas|plus) intéressée?s?|ne (?:nous|m'|me) intéresse pas|non (?:ci|mi) interessa|non siamo interessati|geen interesse|niet geïnteresseerd)(?![a-zà-ÿ])/,
-  /\b(?:we|i|they)(?:'re|'ve| are| have)? (?:(?:went|go|gone|decided to go|going|ended up going|partnered|moved forward|moving forward|going ahead|gone ahead|went ahead) with|chose|chosen|selected|picked|signed with|signed up with|decided on|ended up with) (?:another|a different|an other|someone|somebody|a competitor|your competitor|one of (?:your|the|their) (?:competitors|rivals)|a local|an in-house|our own|(?!(?:you|your|yours|u|ur|it|this|that|the|a|an|one|which|what)\b)[a-z0-9]+)\b/,
+  /\b(?:we|i|they)(?:'re|'ve| are| have)? (?:(?:went|go|gone|decided to go|going|ended up going|partnered|moved forward|moving forward|going ahead|gone ahead|went ahead) with|chose|chosen|selected|picked|signed with|signed up with|decided on|ended up with) (?:another|a different|an other|someone|somebody|a competitor|your competitor|one of (?:your|the|their) (?:competitors|rivals)|a local|a cheaper|a less expensive|an in-house|our own|(?!(?:you|your|yours|u|ur|it|this|that|the|a|an|one|which|what)\b)[a-z0-9]+)\b/,
   // "went w someone else", "went w/ another vendor": the texting short form of "with"
   /\b(?:went|gone|going|go) w\/? (?:someone|somebody|another|a different|a competitor|one of)\b/,
   /\b(?:built|build|building|have|use|run) (?:something |one |it |our own (?:[a-z-]+ ){0,2})?(?:similar |like (?:this|that|it) )?in-?house\b/,
   /\b(?:we|i) (?:use|have|built|build|run) (?:our own|an in-house|in-house|something in-house)\b/,
+  // done without a vendor already: "we do all of that ourselves"
+  /\b(?:we|i) (?:already )?(?:do|handle|manage|run|take care of) (?:all (?:of )?)?(?:that|this|it|everything|those|these|them|our [a-z]+(?: [a-z]+)?) (?:ourselves|myself|internally|in-?house)\b/,
+  // a decision taken against it, or things kept as they are: "our board rejected it", "we'll keep things as they are"
+  /(?<!(?:n't|not|never) )\b(?:rejected|turned down|vetoed|voted (?:against|down)|said no to) (?:it|this|that|the (?:proposal|idea|quote|offer|purchase)|your (?:proposal|offer|quote))\b|\b(?:keep|leave|keeping|leaving) (?:things|it|everything) (?:as (?:they|it) (?:are|is)|the way (?:they|it) (?:are|is))\b/,
+  // beyond what is needed, or not placed to: "way overkill for us", "not in a position to take this on"
+  /\boverkill for (?:us|me|a (?:\w+ )?(?:shop|business|firm|company|team|practice))\b|\bnot in a position to (?:take (?:this|it|that) on|proceed|commit|buy|purchase|move forward|go ahead|invest|sign)\b/,
+  // the work taken in-house, or never given out: "bring all marketing in-house", "we don't outsource recruitment"
+  /\b(?:bring|brought|bringing|move|moved|moving|take|took|taking|taken) (?:it |this |that |everything |all (?:of )?(?:it |this |that )?)?(?:[a-z]+ ){0,2}in-?house\b|\b(?:we|i) (?:don't|do not|never) outsource\b/,
+  // the decision taken against it: "this won't be happening", "it won't be revisited", "didn't make the cut"
+  /\b(?:this|that|it)(?: (?:just|simply))? (?:won't|will not|isn't going to|is not going to|is never going to) (?:be )?happen(?:ing)?\b|\b(?:won't|will not|isn't going to|is not going to) be (?:revisited|reconsidered)\b|\b(?:didn't|did not|doesn't|does not|won't|will not) make the cut\b/,
+  // another supplier settled: "we have already finalised with another vendor"
+  /\b(?:finali[sz]ed|closed|contracted|signed) (?:with|on) (?:another|a different|an other|a competing|someone else|a local)\b/,
+  // no time to be spent on it: "please don't put any time into this on our account"
+  /\b(?:don't|do not) (?:put|spend|waste|invest) (?:any )?(?:more )?(?:of )?(?:your )?(?:time|effort|energy)(?: \w+){0,2} (?:on|into) (?:this|us|it|our)\b/,
   /^(?:no|nope|nah)[.!,]+ (?:we|i|thanks|thank|not|our)\b/,
   // a reply that ends on a bare "No." (the close of a sarcastic one), or the answer called a no
   /(?:^|[.!?] +)(?:no|nope|nah|non|nein|nee|(?:i'll |we'll |i will |we will )?pass)[.!]*$/,
@@ -195,13 +232,13 @@ export const NO: Cues = [
   /\balready (?:have|use|using|work with|working with|signed|got|chose|picked|went|have a|in a contract|under contract|committed|sorted|covered|taken care of|tied up with|contracted)\b/,
   /\b(?:we're|were|we are|i'm|im|i am) (?:all )?(?:set|good|covered|sorted|happy with|fine with|satisfied with|locked in|committed to|sticking with)(?: (?:thanks|thank you|with|for now|here|on this|on that)|$|[.,!])/,
   /\b(?:we'll|well|we will|i'll|ill|i will|gonna|going to) (?:stick with|pass)\b(?! (?:this|it|that|your \w+|the \w+|them)? ?(?:along|on to|to|over|around|round|up|through|onto))/,
-  /\b(?:pass on this|hard pass|not for (?:us|me)(?! to\b)|(?:not|isn't|is not|aren't|wasn't) (?:really )?(?:a |the )?(?:good |great |right |strong )?(?:fit|match)|(?:not|isn't|is not) (?:really )?something (?:we|i)(?:'d| would| will|'ll|'re| are|'m| am)? (?:\w+ )?(?:need|want|use|using|buy|consider|pursu|interested)\w*|(?:not|isn't|is not) relevant|no (?:thanks?|thx|thank you|ty|ta|cheers)|nope|nah)\b/,
+  /\b(?:pass on this|hard pass|not for (?:us|me)(?! to\b)|(?:not|isn't|is not|aren't|wasn't) (?:really )?(?:a |the )?(?:good |great |right |strong )?(?:fit|match)|(?:not|isn't|is not) (?:really )?something (?:we|i)(?:'d| would| will|'ll|'re| are|'m| am)? (?:\w+ )?(?:need|want|use|using|buy|consider|pursu|interested)\w*|(?:not|isn't|is not) relevant|no (?:thanks?|thx|thank you|ty|ta|cheers)(?! (?:needed|necessary|required))|nope|nah)\b/,
   /\b(?:don't|do not|won't|will not|wouldn't|dont|wont|wouldnt) (?:really )?(?:need|want|require|use|buy)\b(?! to (?:miss|lose|forget|delay|wait|rush|keep you waiting|be (?:locked|tied|stuck)|commit))/,
   /\b(?:not|no longer) (?:looking|in the market|buying|pursuing|going to (?:move forward|proceed|pursue|buy|purchase|go ahead))\b/,
   /^(?:i'll |we'll |i will |we will )?pass(?:[.!,]+ ?(?:thanks|thank you|thx)?)?[.!]*$/,
   /\bdecided (?:not to|against|to go (?:another|a different) (?:way|direction))\b/,
   // a refusal in the progressive or the first person: "we won't be needing this", "I'm not joining a gym"
-  /\b(?:won't|wont|will not|shan't|not going to) be (?:needing|using|requiring|buying|purchasing|going (?:for|ahead with)|signing up|taking (?:this|it|you|that) (?:up|further|forward)|pursuing)(?= (?:this|it|that|them|these|those|you|your|anything|any|one|the (?:service|product|software|tool|platform|offer|system|package|membership)s?)\b|$|[.,;!])|\b(?:i'm|im|i am|we're|we are) (?:just |simply )?not (?:going to |gonna )?(?:join|joining|sign(?:ing)? up|buying|purchasing|subscribing|enrolling)\b(?! (?:the|this|our|your|today's|tomorrow's|a) (?:call|meeting|demo|zoom|webinar|session|chat)\b)/,
+  /\b(?:won't|wont|will not|shan't|not going to) be (?:needing|using|requiring|buying|purchasing|going (?:for|ahead with)|signing up|taking (?:this|it|you|that) (?:up|(?:any )?further|forward)|pursuing)(?= (?:this|it|that|them|these|those|you|your|anything|any|one|the (?:service|product|software|tool|platform|offer|system|package|membership)s?)\b|$|[.,;!])|\b(?:i'm|im|i am|we're|we are) (?:just |simply )?not (?:going to |gonna )?(?:join|joining|sign(?:ing)? up|buying|purchasing|subscribing|enrolling)\b(?! (?:the|this|our|your|today's|tomorrow's|a) (?:call|meeting|demo|zoom|webinar|session|chat)\b)/,
   // another supplier chosen in other words: "we have decided for another supplier", "opted for a different provider"
   /\b(?:decided|opted|settled) (?:for|on) (?:another|a different|an other|a competing|a cheaper|a local|someone else's) (?:supplier|vendor|provider|company|firm|agency|partner|solution|product|tool|platform|service|contractor|installer|offer)\b/,
   // the price out of reach for good: "well out of our league and that's not going to change"
@@ -213,7 +250,7 @@ export const NO: Cues = [
 /** Hedges: a refusal beside one of these is not clear enough to stop for good. */
 /** Hedges on a yes: "we might be interested" is for a person to read. */
 export const SOFT =
-  /\b(?:might|(?:maybe|perhaps|possibly)(?! (?:\d|a (?:dozen|few|couple|handful)|once|twice))|depending|depends|not sure|unsure|can't promise)\b/;
+  /\b(?:might|(?:maybe|perhaps|possibly)(?! (?:\d|a (?:dozen|few|couple|handful|bit|little)|once|twice))|depending|depends|not sure|unsure|can't promise|(?:don't|do not) know where (?:that|this|it) leaves)\b/;
 
 /** A wait that hangs on a condition is no promise of a date: "depends on the numbers next quarter". */
 export const CONDITIONAL =
@@ -221,10 +258,10 @@ export const CONDITIONAL =
 
 /** Asking to be sent material is a yes, even with a question mark: "could you send a case study?" */
 export const ASKS_FOR_MATERIAL =
-  /\b(?:could|can|would) (?:you|someone|somebody|one of you|u) (?:please )?(?:re-?send|send|share|forward|put together|prepare)\b|\bplease (?:you )?(?:can |could )?(?:send|share|forward)\b|\b(?:me|nos) (?:puedes|puede|podrías|podría|pueden) (?:mandar|enviar)|\bkönnen sie (?:mir|uns)\b.*\b(?:schicken|senden|zusenden)|\b(?:pourriez|pouvez)-?vous (?:m'|nous )?envoyer|\b(?:mi|ci) (?:può|potete|puoi) (?:inviare|mandare)|\bkunt u (?:me|mij|ons)\b.*\bsturen/;
+  /\b(?:could|can|would) (?:you|someone|somebody|one of you|u) (?:please )?(?:re-?send|send|share|forward|put together|prepare|(?:put|pull|draw) (?:something|one|a (?:\w+ )?(?:proposal|quote|plan|package|price)) (?:together|up))\b|\bplease (?:you )?(?:can |could )?(?:send|share|forward)\b|\b(?:me|nos) (?:puedes|puede|podrías|podría|pueden) (?:mandar|enviar)|\bkönnen sie (?:mir|uns)\b.*\b(?:schicken|senden|zusenden)|\b(?:pourriez|pouvez)-?vous (?:m'|nous )?envoyer|\b(?:mi|ci) (?:può|potete|puoi) (?:inviare|mandare)|\bkunt u (?:me|mij|ons)\b.*\bsturen/;
 
 export const HEDGE =
-  /\b(?:(?:maybe|perhaps|possibly)(?! (?:\d|a (?:dozen|few|couple|handful)|once|twice))|might|not sure|unsure|unless|depends|depending|probably not yet|open to|curious|tell me more|what if)\b|\?/;
+  /\b(?:(?:maybe|perhaps|possibly)(?! (?:\d|a (?:dozen|few|couple|handful|bit|little)|once|twice))|might|not sure|unsure|unless|depends|depending|probably not yet|open to|curious|tell me more|what if)\b|\?/;
 
 /** A time proposed or accepted, or a call to be booked. */
 export const MEETING: Cues = [
@@ -237,7 +274,7 @@ export const MEETING: Cues = [
     `\\b${WHEN} (?:works|would work|is good|is fine|sounds good|is perfect|at \\d+|afternoon|morning)\\b`,
   ),
   new RegExp(
-    `\\b(?:how about|what about|how's|hows|how is|let's do|lets do|let's say|lets say|we can do|i can do|does|would|can we do|free|available|works for me on|see you) (?:${WHEN}|\\d{1,2}(?:[:.]\\d\\d| ?(?:am|pm)\\b))`,
+    `\\b(?:how about|what about|how's|hows|how is|let's do|lets do|let's say|lets say|(?:we |i |^)can do|does|would|(?:can|could) we (?:do|say)|free|available|works for me on|see you) (?:${WHEN}|\\d{1,2}(?:[:.]\\d\\d| ?(?:am|pm)\\b)|the \\d{1,2}(?:st|nd|rd|th)\\b)`,
   ),
   /\b(?:works for me|that works|i'm free|im free|i am free|we're free|book (?:me|us) in(?! for (?:the|an?|our) (?:install|installation|setup|set-up|delivery|service|job|work|onboarding|order)))\b/,
   new RegExp(
@@ -253,10 +290,10 @@ export const MEETING: Cues = [
   new RegExp(`\\bcall me (?:at|on|any ?time|${WHEN})\\b`),
   // a time moved, held or taken: "move our call to Thursday", "lock in Thursday", "available for the call on Monday"
   new RegExp(
-    `\\b(?:move|push|shift|reschedule|bump|change) (?:our|the|my|this|today's|tomorrow's) (?:call|meeting|demo|chat|appointment) (?:to|till|until) (?:${WHEN}|\\d)|\\b(?:lock|pencil) (?:in|(?:it|that|me|us) in)\\b`,
+    `\\b(?:move|push|shift|reschedule|bump|change) (?:our|the|my|this|today's|tomorrow's) (?:call|meeting|demo|chat|appointment) (?:to|till|until) (?:${WHEN}|\\d)|\\b(?:lock|pencil) (?:(?:it|that|me|us) in|in(?! (?:the|a|an|our|your|this|that) (?!(?:time|slot|date|day|call|meeting|demo)\\b)))\\b`,
   ),
   new RegExp(
-    `\\b(?:i'm|im|i am|we're|we are|i'll be|i will be) (?:free|available) (?:for (?:a|the|our) (?:call|meeting|demo|chat)|on ${DAY}|at \\d)|\\bslot (?:on [^.?!,]{1,20} )?(?:is fine|is good|is great|is perfect|works|would work|suits)\\b`,
+    `\\b(?:${DAY}|\\d{1,2}[:.]\\d\\d|\\d{1,2} ?(?:am|pm)|noon)\\b[^.!?]{0,30}\\b(?:would|will|should|could|does) (?:fit|suit|work)(?: for| with)? (?:me|us)\\b|\\b(?:i'm|im|i am|we're|we are|i'll be|i will be) (?:free|available) (?:for (?:a|the|our) (?:call|meeting|demo|chat)|on ${DAY}|at \\d)|\\bslot (?:on [^.?!,]{1,20} )?(?:is fine|is good|is great|is perfect|works|would work|suits)\\b`,
   ),
 ];
 
@@ -268,7 +305,7 @@ export const QUESTION: Cues = [
   /^(?:(?:hi|hey|hello|ok|so|and|also|quick question)[,!]? )?(?:how|what|what's|whats|wats|how's|hows|when|where|who|which|why|does|do|is|are|can|could|would) /,
   // asked without a question mark: "I want to know if the price includes shipping", "wondering whether it works"
   /\b(?:want|wanted|would like|'d like|need|like) to know (?:if|whether|how|what|when|where|why|which|who)\b|\bwondering (?:if|whether|how|what|when|where|why)\b/,
-  /\b(?:how much|what (?:does|do) (?:it|you) cost)\b/,
+  /\b(?:(?:how|hw) (?:much|mch)|what (?:does|do) (?:it|you) cost)\b/,
 ];
 
 /** A complaint about being written to, put as a question: "why do you keep sending these?" is for a person. */
@@ -280,7 +317,14 @@ export const COMPLAINT =
  * offer, so a person answers it ("who is this", "remind me what this was about", "it came through blank").
  */
 export const UNCLEAR =
-  /\b(?:who(?:'s| is) (?:this|that|it from|writing|messaging|texting)(?! for\b)|who (?:are|r) (?:you|u)\b|do (?:i|we) know (?:you|u)\b|(?:what|wat)(?:'s| is) (?:this|that|it) (?:about|regarding|re|for|in reference to)\b|remind me (?:what|who|why|how)\b|is (?:this|that|it) (?:about|regarding|re|in regards? to) (?:the|my|our|an?) [a-z]+\b|(?:did|have) (?:you|u) (?:get|receive|see) (?:the|my|our) (?:[a-z]+ ){0,2}(?:i|we) (?:sent|emailed|texted)\b|(?:came|come|comes) (?:through|thru) (?:blank|empty|garbled|broken|corrupted)\b|is (?:this|that|it|you) (?:the same|that) (?:company|person|people|guy|business|firm|one) (?:that|who|as)\b|(?:which|what) (?:company|business|firm) (?:is (?:this|that|it)|are (?:you|u))\b|what(?:'s| is) the matter\b)/;
+  /\b(?:who(?:'s| is) (?:this|that|it from|writing|messaging|texting)(?! for\b)|who (?:are|r) (?:you|u)\b|do (?:i|we) know (?:you|u)\b|(?:what|wat)(?:'s| is) (?:this|that|it) (?:about|regarding|re|for|in reference to)\b|remind me (?:what|who|why|how)\b|is (?:this|that|it) (?:about|regarding|re|in regards? to) (?:the|my|our|an?) [a-z]+\b|(?:did|have) (?:you|u) (?:get|receive|see) (?:the|my|our) (?:[a-z]+ ){0,2}(?:i|we) (?:sent|emailed|texted)\b|(?:came|come|comes) (?:through|thru) (?:blank|empty|garbled|broken|corrupted)\b|is (?:this|that|it|you) (?:the same|that) (?:company|person|people|guy|business|firm|one) (?:that|who|as)\b|(?:which|what) (?:company|business|firm) (?:is (?:this|that|it)|are (?:you|u))\b|what(?:'s| is) the matter\b)|^(?:what|huh|wut|wat|eh|pardon)[?!.]*$/;
+
+/**
+ * A grievance with a service already had, not a question about the offer: "your invoice has the wrong name on it",
+ * "your driver blocked my driveway again". A person answers it.
+ */
+export const SERVICE_ISSUE =
+  /\byour (?:[a-z]+ ){0,2}?(?:invoices?|bills?|billing|statements?|drivers?|delivery|deliveries|vans?|trucks?|lorry|technicians?|engineers?|crew|installers?|courier|charges?)\b[^.!?]{0,60}\b(?:again|wrong|incorrect|broke|broken|damaged|late|blocked|missing|overcharged|double[- ]charged|never (?:came|arrived|turned up|showed up))\b/;
 
 /** A yes, or wanting more. */
 export const INTERESTED: Cues = [
@@ -302,12 +346,14 @@ export const INTERESTED: Cues = [
  * comes next. Such a reply is interested even when it asks something: the question is about going ahead.
  */
 export const GO_AHEAD: Cues = [
-  /\b(?:re-?send|send|email|forward|share|give)(?: (?:me|us|over|through|across|it|again))*(?: (?:the|your|a|an|our))?(?: (?:final|formal|signed|updated|revised|new|official))? (?:contract|order form|agreement|paperwork|payment link|link to pay|checkout link|sign[- ]?up link|purchase order|offer|quote|proposal|onboarding (?:steps|details|pack|form|docs))\b|\b(?:put together|prepare|draw up|write up) (?:a|the|an|our) (?:formal |final |updated )?(?:quote|proposal|contract|agreement|order|invoice)\b/,
+  /\b(?:re-?send|send|email|forward|share|give)(?: (?:me|us|over|through|across|it|again))*(?: (?:the|your|a|an|our))?(?: (?:final|formal|signed|updated|revised|new|official))? (?:contract|order form|agreement|paperwork|payment link|link to pay|checkout link|sign[- ]?up link|purchase order|offer|quote|proposal|booking form|deposit (?:details|invoice|link)|onboarding (?:steps|details|pack|form|docs))\b|\b(?:put together|pull together|prepare|draw up|write up) (?:a|the|an|our) (?:formal |final |updated )?(?:quote|proposal|contract|agreement|order|invoice)\b|\b(?:put|pull) (?:a|the|an|our) (?:formal |final |updated )?(?:quote|proposal|contract|agreement|order) together\b/,
   // the decision to buy, taken or carried out: "we'll go with it", "agreed to move ahead", "I'll get it signed"
   /\b(?:we|i)(?:'ll| will|'re going to| are going to|'ve decided to| have decided to) go (?:ahead )?with (?:it|you|this|that|your|the (?:\w+ )?(?:plan|package|offer|option|quote|proposal))\b|\b(?:agreed|decided|voted|approved it) to (?:move ahead|go ahead|proceed|move forward|sign|buy|go with (?:you|it|this|your))\b|\b(?:i|we)(?:'ll| will) (?:get (?:it|this|them|that|the \w+) signed|sort (?:out )?(?:the )?payment|make (?:the )?payment|route (?:it|them|this) for signatures?)\b|\b(?:everyone|everybody|we)(?:'s|'re| is| are) on board\b|\broll (?:it|this) out\b/,
   /\b(?:i|we)(?:'ll| will) (?:sign|pay|order|buy|check out|place (?:the|an|our) order)\b|\bready to (?:sign|buy|order|purchase|start|proceed|go ahead|get started|move forward)\b|\bput (?:me|us|my name|our names?) down for\b|\btwisted my arm\b|^go on then\b/,
   /\b(?:want|like|keen|ready|happy) to (?:continue with (?:you|your)|proceed|go ahead|get started|sign up|place an order)\b|\bstill (?:want|keen on|interested in)\b|\b(?:i'd|i would|we'd|we would) still (?:like|love|want)\b(?! to (?:keep|think|wait|hold|look around|shop around|compare))/,
-  /\b(?:what(?:'s| is| are)|whats|wats) (?:the )?next(?: steps?)?(?=$|[?.!,]| (?:on|from|for) (?:your|my|our|us|me)\b)|\bnext steps\b|\bget the ball rolling\b|\bwhat do you need (?:from (?:me|us))\b|\bhow do (?:we|i) (?:proceed|sign up|move forward|pay|get started|start|kick off)\b|\bwhen can (?:we|i) (?:start|begin|get started|sign|kick off)\b|\bwhere do (?:i|we) sign\b|\bready when you are\b|\blet'?s get (?:this|it) (?:done|going|started)\b/,
+  /\b(?:what(?:'s| is| are)|whats|wats) (?:the )?next(?: steps?)?(?=$|[?.!,]| (?:on|from|for) (?:your|my|our|us|me)\b)|\bnext steps\b|\bget the ball rolling\b|\bwhat do you need (?:from (?:me|us))\b|\bhow do (?:we|i) (?:proceed|sign up|move forward|pay|get started|start|kick off)\b|\bwhen can (?:we|i) (?:start|begin|get started|sign|kick off)\b|\bwhere do (?:i|we) sign\b|\bready when you are\b|\blet'?s get (?:(?:this|it) (?:done|going|started)|started)\b|\b(?:gave|given|got|have) (?:us |me )?the green light\b/,
+  // a trial or a start asked for: "yes, we'd like to trial it", "we'd love to start with the pilot"
+  /\b(?:i'd|i would|we'd|we would) (?:like|love|want) to (?:trial|pilot|start|begin|book|sign up|go ahead|proceed|get started)\b(?! (?:by|with) (?:a |some |one )?(?:few )?questions?\b)/,
 ];
 
 /** Negation in the three words before a cue turns it round: "not interested"; "no problem, Tuesday works" is none. */
@@ -316,4 +362,4 @@ export const NEGATED =
 
 /** Where an aside starts: the words after it are about something else ("Random question though, …", "Unrelated, …"). */
 export const ASIDE =
-  /(?:^|[.!?;—–-] *)(?:(?:a |one )?(?:random|unrelated|quick unrelated|separate|side|different) (?:question|note|thing)|unrelated(?: question)?[,:]|off[- ]topic|on (?:a|another) (?:separate|different|side|unrelated) note|on another note|out of curiosity|just (?:out of )?curious)\b/;
+  /(?:^|[.!?;—–-] *)(?:(?:a |one )?(?:random|unrelated|quick unrelated|separate|side|different) (?:question|note|thing)|off[- ]topic|on (?:a|another) (?:separate|different|side|unrelated) note|on another note|out of curiosity|just (?:out of )?curious)\b|(?:^|[.!?;—–-] *)unrelated(?: question)?[,:]/;

@@ -19,7 +19,7 @@ export interface ReferralFound {
 const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,}/gu;
 /** A person's name as written after the cue, perhaps after their role: "Priya", "our CFO, Dan Ortiz". */
 const NAME =
-  /^(?:(?:my|our|the|their|mi|nuestr[oa]|su|meinen?|meiner|unseren?|unsere|mon|ma|notre|il mio|la mia|il nostro|la nostra|mijn|onze) (?:[\p{Ll}-]+,? ){0,4})?((?:\p{Lu}[\p{L}'’.-]*,? ?){1,4})/u;
+  /^(?:(?:my|our|the|their|mi|nuestr[oa]|su|meinen?|meiner|unseren?|unsere|mon|ma|notre|il mio|la mia|il nostro|la nostra|mijn|onze) (?:(?:[\p{Ll}-]+|\p{Lu}{2,4}),? ){0,4})?((?:\p{Lu}[\p{L}'’.-]*,? ?){1,4})/u;
 /** The name written before a cue that follows it: "Maria Lopez handles this", "Dan is the right person". */
 const NAME_BEFORE = /([A-Z][\p{L}'’-]+(?: [A-Z][\p{L}'’-]+)?)(?: \([^)]*\))?,? (?:\S+ ){0,2}$/u;
 /** Capitalised words that are not names: sentence words, pronouns, teams, days. */
@@ -72,7 +72,14 @@ function nameBefore(previous: string | undefined): string | undefined {
 
 /** Cues that follow the name they hand over to: "Maria handles this", "Dan is the right person". */
 const AFTER_NAME =
-  /^(?:handles|owns|runs|manages|looks after|is in charge|is responsible|takes care|is |would be)/;
+  /^(?:handles|owns|runs|manages|looks after|is in charge|is responsible|takes care|does|is |would be)/;
+
+/** A first name texted in lower case after "ask for": "ask for kev at the depot", not "ask for a quote". */
+const LOWER_ASKED =
+  /^(?!(?:a|an|the|more|help|it|this|that|me|us|him|her|them|your|my|our|his|their|details|info|information|pricing|prices?|quotes?|someone|somebody|anyone|whoever|mine|yours|permission|approval|time|money|advice|directions|references?|extra|less|nothing|everything|anything|one|two|some|any)\b)([a-z][a-z'-]{1,15})(?=(?: (?:at|in|on|from|who|he|she|they)\b|,|$))/;
+/** "His mail id is suresh@…", or the address alone: the sentence after a named handover gives the person's address. */
+const THEIR_ADDRESS =
+  /^(?:(?:his|her|their) (?:e-?mail|mail)(?: id| address)?(?: is|:)|[\p{L}\p{N}._%+-]+@\S+$)/iu;
 
 /** "+ Ana (ana@…), who manages memberships": a sentence that starts by adding a person to the thread. */
 const ADDED = /^\+ ?(?=\p{L})/u;
@@ -102,14 +109,19 @@ export function findReferral(text: string, self?: string): ReferralFound | undef
       .slice(cue.index + cue[0].length)
       .replace(/^[\s:,-]+/, '')
       .replace(/^(?:à|an|con|a)\s+/u, '');
-    const lowerName = LOWER_NAME.exec(afterCue)?.[1];
+    const lowerName =
+      LOWER_NAME.exec(afterCue)?.[1] ?? (cue[0] === 'ask for' ? LOWER_ASKED.exec(afterCue)?.[1] : undefined);
     const name = AFTER_NAME.test(cue[0])
       ? nameJustBefore(sentence.slice(0, cue.index))
       : PRONOUN.test(afterCue)
         ? nameBefore(all[i - 1])
         : (nameIn(NAME.exec(afterCue)?.[1]) ??
           (lowerName ? `${lowerName[0]?.toUpperCase()}${lowerName.slice(1)}` : undefined));
-    const email = emails[0];
+    const email =
+      emails[0] ??
+      (name && THEIR_ADDRESS.test(all[i + 1]?.trim() ?? '')
+        ? [...(all[i + 1] ?? '').matchAll(EMAIL)].map((m) => m[0].toLowerCase()).find((e) => e !== own)
+        : undefined);
     if (!email && !name) {
       // taken only when no sentence hands over by itself: the next one may have its own cue and name
       const next = ROLE_ONLY.test(afterCue) ? personIn(all[i + 1], own) : undefined;

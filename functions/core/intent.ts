@@ -17,11 +17,13 @@ import {
   NOT_NOW,
   OUT_OF_OFFICE,
   QUESTION,
+  SERVICE_ISSUE,
   SOFT,
   UNCLEAR,
   WRONG_PERSON,
 } from './intent-cues.ts';
 import type { Intent } from './intent-labels.ts';
+import { guessIntent, intentModel, type LoadedModel } from './intent-model.ts';
 import { findReferral, type Referral } from './intent-referral.ts';
 import { findOptOut } from './opt-out-words.ts';
 import { findAskedDate, findReturnDate } from './reply-date.ts';
@@ -129,7 +131,7 @@ function readClause(lower: string, original: string, context: ReplyContext): Int
   if (refusal) return HEDGE.test(lower) ? reading('unsure', 0.4, refusal) : reading('no', 0.9, refusal);
   const meeting = find(MEETING, lower, original, true);
   if (meeting) return reading('meeting', 0.8, meeting);
-  const complaint = find([COMPLAINT, UNCLEAR], lower, original);
+  const complaint = find([COMPLAINT, UNCLEAR, SERVICE_ISSUE], lower, original);
   if (complaint) return reading('unsure', 0.4, complaint);
   const question = find(QUESTION, lower, original);
   const goAhead = find(GO_AHEAD, lower, original, true);
@@ -149,13 +151,33 @@ function withUntil(text: string, context: ReplyContext): Partial<IntentReading> 
   return until ? { until } : {};
 }
 
-/** Reads one reply: email replies without their quoted history and signature, SMS whole. */
-export function readIntent(text: string, context: ReplyContext): IntentReading {
+/** The words the reader reads: email without its quoted history and signature, SMS whole, typos put right. */
+export function replyWords(text: string, channel: ReplyContext['channel']): { own: string; lower: string } {
   // The reply's first words carry its meaning; a pasted essay must not cost the function its time.
-  const own = withoutTypos(
-    (context.channel === 'email' ? newReplyText(text) : text.trim()).slice(0, MAX_CHARS),
-  );
-  const lower = normal(own);
+  const own = withoutTypos((channel === 'email' ? newReplyText(text) : text.trim()).slice(0, MAX_CHARS));
+  return { own, lower: normal(own) };
+}
+
+/** Reads one reply by the rules, and where they are unsure, by the learned fallback (functions/core/intent-model.ts). */
+export function readIntent(
+  text: string,
+  context: ReplyContext,
+  model: LoadedModel = intentModel(),
+): IntentReading {
+  const { own, lower } = replyWords(text, context.channel);
+  const ruled = readByRules(own, lower, context);
+  // Only where no rule matched: an unsure the rules chose (a hedge, a condition, a complaint) stays unsure.
+  if (ruled.label !== 'unsure' || ruled.cue !== '' || lower.trim() === '') return ruled;
+  const guess = guessIntent(model, lower);
+  if (!guess) return ruled;
+  // No cue: the words are the model's, and a person sees how sure it was.
+  const confidence = Math.round(guess.probability * 100) / 100;
+  if (guess.label === 'not-now') return reading('not-now', confidence, undefined, withUntil(own, context));
+  return reading(guess.label, confidence, undefined);
+}
+
+/** The rules alone: what the fallback is consulted after. */
+export function readByRules(own: string, lower: string, context: ReplyContext): IntentReading {
   if (lower.trim() === '') return reading('unsure', 0.2, undefined);
 
   // "not an autoreply lol" is a person saying so
@@ -168,7 +190,9 @@ export function readIntent(text: string, context: ReplyContext): IntentReading {
   }
 
   const optOut = findOptOut(own);
-  if (optOut && optOut.rule !== 'wrong-number') {
+  // "she left in May, please remove her from your list": taking off someone who has gone is a wrong person
+  const gone = optOut?.rule === 'remove-them' && find(LEFT_COMPANY, lower, own) !== undefined;
+  if (optOut && optOut.rule !== 'wrong-number' && !gone) {
     return { label: 'unsubscribe', confidence: 0.97, cue: optOut.words };
   }
 

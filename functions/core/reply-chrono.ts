@@ -1,10 +1,17 @@
-import { de, en, es, fr, it, nl } from 'chrono-node';
+import { en } from 'chrono-node';
+import {
+  dutchCasual,
+  frenchCasual,
+  germanCasual,
+  italianCasual,
+  spanishCasual,
+} from './reply-chrono-locales.ts';
 import { UTC_ZONE, Zoned } from './zoned.ts';
 
 /*
- * chrono-node's casual readers for the languages replies arrive in. The package marks itself free of side effects, so
- * a bundle keeps only these six locales (the same bytes as importing `chrono-node/en` and the others, whose
- * subpath exports vitest's resolver cannot find). chrono reads dates and relative spans; a sales reply also names periods it has no
+ * chrono-node's casual readers for the languages replies arrive in: English's own, and the other five built from
+ * chrono's parsers less those of a time of day (reply-chrono-locales.ts). The package marks itself free of side
+ * effects, so a bundle keeps only what these use (docs/architecture.md §9). chrono reads dates and relative spans; a sales reply also names periods it has no
  * parser for ("after Q2", "next quarter", "in the new year", "after the summer", German "bis 14.12."), added here
  * through chrono's own Parser interface so every date still comes out of one library.
  */
@@ -186,14 +193,24 @@ export const english = extended(en.casual, [
   mayAfterWord,
 ]);
 /** The readers for the other languages, each with its "mid-month" and its month alone. */
-const german = extended(de.casual, [germanDayMonth, midMonth('de', 'mitte'), monthAlone('de', 'im|ab|nach')]);
-const spanish = extended(es.casual, [
+const german = extended(germanCasual(), [
+  germanDayMonth,
+  midMonth('de', 'mitte'),
+  monthAlone('de', 'im|ab|nach'),
+]);
+const spanish = extended(spanishCasual(), [
   midMonth('es', 'a mediados de|mediados de'),
   monthAlone('es', 'en|para'),
 ]);
-const french = extended(fr.casual, [midMonth('fr', 'mi|à la mi|mi-'), monthAlone('fr', 'en|début|courant')]);
-const italian = extended(it.casual, [midMonth('it', 'a metà|metà|verso metà'), monthAlone('it', 'a|in|ad')]);
-const dutch = extended(nl.casual, [midMonth('nl', 'half|medio|midden'), monthAlone('nl', 'in|na')]);
+const french = extended(frenchCasual(), [
+  midMonth('fr', 'mi|à la mi|mi-'),
+  monthAlone('fr', 'en|début|courant'),
+]);
+const italian = extended(italianCasual(), [
+  midMonth('it', 'a metà|metà|verso metà'),
+  monthAlone('it', 'a|in|ad'),
+]);
+const dutch = extended(dutchCasual(), [midMonth('nl', 'half|medio|midden'), monthAlone('nl', 'in|na')]);
 
 /** English first: where two read the same words, its reading is kept. */
 export const READERS: readonly Chrono[] = [english, german, french, spanish, italian, dutch];

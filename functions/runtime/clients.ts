@@ -6,6 +6,7 @@ import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type ClientConfig, documents, lambda, s3, secrets, ses, sfn, sns } from './client-factories.ts';
+import { withFastConfig } from './clients-fast-config.ts';
 
 /*
  * The one place SDK clients are kept. Each call gives fresh clients, so engines in one process share nothing; each
@@ -61,7 +62,8 @@ class Clients implements AwsClients {
     const make = this.factories[service];
     // A cold-start failure, so a missing factory shows on the first invocation (and in bench/functions.ts).
     if (!make) throw new Error(`no ${service} client here: give its factory from client-factories.ts`);
-    const client = make(this.config(service));
+    // Fast property storage for the config every request spreads (./clients-fast-config.ts says why).
+    const client = withFastConfig(make(this.config(service)));
     this.#made[service] = client;
     return client;
   }

@@ -29,7 +29,7 @@ import { localInboundEmail } from '../inbound-email.ts';
 import { MemoryRawMailStore } from '../raw-mail.ts';
 import { lambdaContext } from '../runtime/lambda-context.ts';
 import { localSettings, MACHINE_PREFIX } from '../runtime/settings.ts';
-import { executionContext, type LocalFunction, LocalStepFunctions } from '../step-functions.ts';
+import { type Invocation, type LocalFunction, LocalStepFunctions } from '../step-functions.ts';
 import { MemoryAggregates } from './aggregates.ts';
 import { MemoryExecutions } from './executions.ts';
 import { MemoryLeadStore } from './lead-store.ts';
@@ -133,6 +133,9 @@ export function createMemoryEngine(options: MemoryEngineOptions): MemoryEngine {
     maxConcurrentInvocations: TASK_CONCURRENCY,
     // Straight from compileCadence, whose output test/unit/functions/core/compile.test.ts validates.
     validateDefinitions: false,
+    // No AsyncLocalStorage and no live event log: nothing here reads either (docs/architecture.md §9).
+    passInvocation: true,
+    countTransitionsAtEnd: true,
   });
 
   const requests: Requests = { reads: 0, writes: 0 };
@@ -147,8 +150,6 @@ export function createMemoryEngine(options: MemoryEngineOptions): MemoryEngine {
   const secrets = new MemorySecrets(new Map([[settings.unsubscribeSecretArn, signingKey]]));
   const key = () => secrets.get(settings.unsubscribeSecretArn);
 
-  // A touch's or a completion's "now" is its touch's due instant on the engine's clock.
-  const now = () => executionContext.getStore()?.now ?? clock.now();
   const enroll: EnrollDeps & { logger: Logger } = {
     store: metered(store, LEAD_STORE_REQUESTS, requests),
     executions: new MemoryExecutions(sfn, settings.stateMachineArnTemplate),
@@ -168,16 +169,25 @@ export function createMemoryEngine(options: MemoryEngineOptions): MemoryEngine {
     templates: cachedTemplates(settings.templatesDir),
     signingKey: key,
     settings: touchSettings(settings),
-    // So claims are timed on the moving clock, as the local runtime times them.
-    claimClock: () => clock.now(),
     staleClaimMs: STALE_CLAIM_MS,
     // The `sending` block's governor on its ledger in memory, billed as the table bills it (docs/architecture.md §8.12).
     ...(settings.sending
       ? { governor: memorySendingGovernor(settings.sending, settings.defaultTimeZone, requests) }
       : {}),
   };
-  functions.set('touch', makeTouchHandler(touch, now));
-  functions.set('complete', makeCompleteHandler(enroll, now));
+  /*
+   * Each invocation gets handlers of its own, whose "now" is its instant (its touch's due one). Claims are timed on
+   * it too: on the virtual clock simulate runs this engine on, that is what the clock reads inside an execution.
+   */
+  const instantOf = (invocation: Invocation | undefined) => invocation?.now ?? clock.now();
+  functions.set('touch', (payload, invocation) => {
+    const at = instantOf(invocation);
+    return makeTouchHandler({ ...touch, claimClock: () => at }, () => at)(payload);
+  });
+  functions.set('complete', (payload, invocation) => {
+    const at = instantOf(invocation);
+    return makeCompleteHandler(enroll, () => at)(payload);
+  });
   const allowed = settings.allowedCadences;
   const intake = {
     ...enroll,

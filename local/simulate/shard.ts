@@ -148,9 +148,9 @@ function instrumentFunctions(
   const { functions } = engine;
   const touch = functions.get('touch') as LocalFunction;
   const complete = functions.get('complete') as LocalFunction;
-  functions.set('touch', async (payload) => {
+  functions.set('touch', async (payload, invocation) => {
     lambda.touch++;
-    const result = (await touch(payload)) as { status?: string; reason?: string } | undefined;
+    const result = (await touch(payload, invocation)) as { status?: string; reason?: string } | undefined;
     if (result?.status === 'skipped' && result.reason === HELD_OUT) {
       const held = payload as TouchPayload;
       await settling.whileAnswering(held.leadId, () => answers.heldOut(held));
@@ -161,10 +161,10 @@ function instrumentFunctions(
     await settling.whileAnswering(sent.leadId, () => answers.answer(sent));
     return result;
   });
-  functions.set('complete', async (payload) => {
+  functions.set('complete', async (payload, invocation) => {
     lambda.complete++;
     const p = payload as { enrollmentId: string };
-    return complete(firstEnrollments.has(p.enrollmentId) ? p : { ...p, then: null });
+    return complete(firstEnrollments.has(p.enrollmentId) ? p : { ...p, then: null }, invocation);
   });
 }
 

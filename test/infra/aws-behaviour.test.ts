@@ -92,8 +92,8 @@ describe('StartExecution as Step Functions authorizes it', () => {
     Intake: config.formCadences,
     Complete: cadences.map((c) => c.id),
     // A reply read as not-now snoozes into re-engage; one read as a referral enrolls the person it names (#14).
+    // SmsInbound hands people's texts to ReadReply, so it starts nothing (docs/architecture.md §4.1).
     ReadReply: replyStarts,
-    SmsInbound: replyStarts,
     Outcome: ['re-engage'],
     ShopEvents: ['abandoned-cart'],
     ShopWebhook: ['abandoned-cart'],
@@ -111,7 +111,7 @@ describe('StartExecution as Step Functions authorizes it', () => {
     },
   );
 
-  it('a configured referral cadence is one more that the reply functions may start, and only they', () => {
+  it('a configured referral cadence is one more that the reply reader may start, and only it', () => {
     // Prepare: a config that enrolls referred people in proposal
     const { template: referring } = synth({ replies: { ...config.replies, referralCadence: 'proposal' } });
 
@@ -120,9 +120,8 @@ describe('StartExecution as Step Functions authorizes it', () => {
       withAction(grantsOf(referring, fn), 'states:StartExecution').flatMap(resourcesOf).sort();
 
     // Assess
-    for (const fn of ['ReadReply', 'SmsInbound']) {
-      expect(startable(fn)).toEqual(['re-engage', 'proposal'].map(machine).sort());
-    }
+    expect(startable('ReadReply')).toEqual(['re-engage', 'proposal'].map(machine).sort());
+    expect(startable('SmsInbound')).toEqual([]);
     expect(startable('Outcome')).toEqual([machine('re-engage')]);
   });
 

@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
@@ -60,6 +60,21 @@ const NOWHERE = [
 
 /** chrono-node's locales the reply reader does not import (functions/core/reply-chrono.ts reads de, en, es, fr, it, nl). */
 const UNREAD_CHRONO_LOCALES = ['ar', 'fi', 'id', 'ja', 'pt', 'ru', 'sv', 'uk', 'vi', 'zh'];
+
+/**
+ * chrono's parsers of a time of day and of a span ago, which the reader's German, French, Spanish, Italian and Dutch
+ * readers leave out (functions/core/reply-chrono-locales.ts). English's stay: chrono's own default reader is English's.
+ */
+const LEFT_OUT_CHRONO_PARSERS =
+  /chrono-node\/dist\/esm\/locales\/(?:de|fr|es|it|nl)\/parsers\/(?:\w+TimeExpressionParser|(?:FR|ES|IT|NL)CasualTimeParser|\w+TimeUnitAgoFormatParser)\.js$/;
+
+/**
+ * A message of the deployment config's schema, validated at synth: a bundle holds it only if esbuild could not drop
+ * the schema (functions/core/config.ts builds each schema in a call marked pure, docs/architecture.md §9).
+ */
+const CONFIG_SCHEMA_TEXT = 'CAN-SPAM needs a full postal address';
+/** A description of the cadence schema, which the reply functions never run (they read the manifest). */
+const CADENCE_SCHEMA_TEXT = 'Calendar day counted from enrollment';
 
 /** Packages only some functions call. */
 const ONLY_IN: Record<string, readonly string[]> = {
@@ -171,6 +186,7 @@ describe('each function bundles only what it uses', () => {
       expect(code).toContain('is not a cadence manifest');
       expect(code).not.toContain('CadenceInvalid');
       expect(code).not.toContain('readdirSync');
+      expect(code).not.toContain(CADENCE_SCHEMA_TEXT);
     },
   );
 
@@ -181,7 +197,7 @@ describe('each function bundles only what it uses', () => {
   it.each(ENTRIES)('%s holds its own SDK clients and no package it never calls', async (entry) => {
     // Act
     const name = basename(entry, '.ts');
-    const metafile = await metafileOf(entry);
+    const { metafile, code } = await bundleOf(entry);
 
     // Assess
     // What the output holds: esbuild reads every file imported, then drops what no code reaches.
@@ -203,6 +219,8 @@ describe('each function bundles only what it uses', () => {
       inputs.flatMap((f) => f.match(/chrono-node\/dist\/\w+\/locales\/(\w+)\//)?.[1] ?? []),
     );
     expect(UNREAD_CHRONO_LOCALES.filter((locale) => locales.has(locale))).toEqual([]);
+    expect(inputs.filter((f) => LEFT_OUT_CHRONO_PARSERS.test(f))).toEqual([]);
+    expect(code).not.toContain(CONFIG_SCHEMA_TEXT);
     // zod/mini only (functions/core/zod.ts): classic zod's API does not tree-shake.
     expect(inputs.filter((f) => /node_modules\/zod\/v4\/classic\//.test(f))).toEqual([]);
     expect(inputs.some((f) => /node_modules\/zod\/v4\/mini\//.test(f))).toBe(true);
@@ -217,5 +235,15 @@ describe('each function bundles only what it uses', () => {
     const inputs = (m: typeof touch) => Object.values(m.outputs).flatMap((o) => Object.keys(o.inputs));
     expect([...packagesIn(inputs(touch))]).toEqual(expect.arrayContaining(['liquidjs']));
     expect(inputs(reader).some((f) => /chrono-node\/dist\/\w+\/locales\/en\//.test(f))).toBe(true);
+    // English's time-of-day parser is there, and the pattern for the other languages' would match one
+    const english = inputs(reader).filter((f) => f.endsWith('/locales/en/parsers/ENTimeExpressionParser.js'));
+    expect(english).toHaveLength(1);
+    expect(LEFT_OUT_CHRONO_PARSERS.test((english[0] ?? '').replace('/en/parsers/EN', '/de/parsers/DE'))).toBe(
+      true,
+    );
+    // the schema texts the checks above look for are the schemas' own
+    const source = (file: string) => readFileSync(`${ROOT}functions/core/${file}`, 'utf8');
+    expect(source('config.ts')).toContain(CONFIG_SCHEMA_TEXT);
+    expect(source('cadence-schema.ts')).toContain(CADENCE_SCHEMA_TEXT);
   });
 });
