@@ -1,4 +1,4 @@
-import { cadenceIn } from './chosen-cadence.ts';
+import { cadenceIn, checkFormStarts } from './chosen-cadence.ts';
 import { checkReplyMix, orderedMix, type ReplyMix } from './reply-mix.ts';
 import { type SimulationResult, simulationResult } from './result.ts';
 import type { ShardInput, ShardOutput } from './shard.ts';
@@ -81,6 +81,7 @@ export async function simulate(options: SimulateOptions): Promise<SimulationResu
   if (options.replyMix) checkReplyMix(options.replyMix);
   const root = options.root ?? ROOT;
   const cadence = cadenceIn(root, options.cadenceId);
+  checkFormStarts(root, cadence);
   const run = {
     cadence: cadence.id,
     then: cadence.then ?? null,
