@@ -2,9 +2,9 @@
  * Why a client's `config` is given back fast property storage (docs/architecture.md §9: CPU a request). An SDK
  * client builds its config by `Object.assign`-ing ~50 settings onto one object, which V8 then keeps in dictionary
  * mode; every request spreads that object three or four times (`{...config, ...context}` in the serializer, the
- * deserializer, the endpoint resolver and the signer), and a spread of this dictionary-mode object costs 27–53 µs where
- * a fast one costs 2–4 µs. The middlewares hold this very object, and the `credentials` accessor on it returns the
- * SDK's memoized provider (refreshed when the credentials expire), so it is made fast in place: the same object,
+ * deserializer, the endpoint resolver and the signer), and a spread of this dictionary-mode object costs 27–53 µs
+ * where a fast one costs 2–4 µs. The middlewares hold this very object, and the `credentials` accessor on it returns
+ * the SDK's memoized provider (refreshed when the credentials expire), so it is made fast in place: the same object,
  * properties and accessor; nothing the SDK or AWS sees changes.
  */
 
