@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadCadencesSync } from '../../functions/adapters/cadence-files.ts';
+import { loadConfig } from '../../functions/adapters/config-file.ts';
 import type { Cadence } from '../../functions/core/cadence-schema.ts';
 import { UserError } from '../../functions/core/errors.ts';
 import { CART_CADENCE } from '../../functions/domain/shop.ts';
@@ -21,12 +21,12 @@ export function cadenceIn(root: string, id: string): Cadence {
  */
 export function checkFormStarts(root: string, cadence: Pick<Cadence, 'id'>): void {
   if (cadence.id === CART_CADENCE) return;
-  const { formCadences = [] } = JSON.parse(readFileSync(join(root, 'followup.config.json'), 'utf8')) as {
-    formCadences?: string[];
-  };
+  // The config as every engine loads it, so a broken one fails here with the loader's own message.
+  const ids = new Set(loadCadencesSync(join(root, 'cadences')).map((c) => c.id));
+  const { formCadences } = loadConfig(join(root, 'followup.config.json'), ids);
   if (!formCadences.includes(cadence.id)) {
     throw new UserError(
-      `"${cadence.id}" is not one a form can start: add it to "formCadences" in followup.config.json (now: ${formCadences.join(', ') || 'none'}), then simulate it`,
+      `"${cadence.id}" is not one a form can start: add it to "formCadences" in followup.config.json (now: ${formCadences.join(', ')}), then simulate it`,
     );
   }
 }

@@ -1,14 +1,8 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import dynalite from 'dynalite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoPromotionStore } from '../../../functions/adapters/dynamo/promotion-store.ts';
 import { DynamoAggregates } from '../../../functions/adapters/dynamo-aggregates.ts';
 import type { Promotion } from '../../../functions/domain/promotion-ports.ts';
-import { type AppRuntime, createAppServer } from '../../../local/server.ts';
-import { createFollowupTable } from '../../../local/table.ts';
+import { type DashboardServer, startDashboard } from '../../support/dashboard-server.ts';
 import { cadence } from '../../support/handler-fixtures.ts';
 import { textOf } from '../../support/html-check.ts';
 
@@ -44,81 +38,40 @@ const promotion = (variants: string, variant: string): Promotion => ({
   at: '2026-03-20T14:05:00.000Z',
 });
 
-let dynamo: Server;
-let app: Server;
-let raw: DynamoDBClient;
+let dashboard: DashboardServer;
 let base: string;
 
-const listen = (server: Server) =>
-  new Promise<string>((done) =>
-    server.listen(0, '127.0.0.1', () => done(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)),
-  );
-const close = (server: Server) => new Promise<void>((done) => server.close(() => done()));
-const noAnswer = async () => ({ statusCode: 500 });
-
 beforeAll(async () => {
-  dynamo = dynalite({ createTableMs: 0 });
-  raw = new DynamoDBClient({
-    endpoint: await listen(dynamo),
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-  });
-  const client = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
-  const tableName = 'followup-dashboard-promotion';
-  await createFollowupTable(raw, tableName);
-  const table = { client, tableName };
-  const aggregates = new DynamoAggregates(table);
-  await aggregates.add(
-    { cadenceId: 'ab', month: '2026-03', slot: 1 },
-    { sent: 2400, sentEmail: 2400, entered: 2400, replies: 170, positiveReplies: 170 },
-  );
-  for (const [variant, positiveReplies] of [
-    ['a', 60],
-    ['b', 110],
-  ] as const)
-    await aggregates.add(
-      { cadenceId: 'ab', month: '2026-03', slot: 'variant', owner: `first/${variant}` },
-      { sent: 1200, replies: positiveReplies, positiveReplies },
-    );
-  const promotions = new DynamoPromotionStore(table);
-  await promotions.record(promotion('a+b', 'b'));
-  // A test the step ran before its variants were last edited: on record, no longer in force.
-  await promotions.record(promotion('a+b+c', 'c'));
-  const runtime: AppRuntime = {
-    ddb: client,
-    tableName,
-    clock: { now: () => new Date('2026-03-25T15:00:00.000Z') },
-    mailboxUrl: 'http://127.0.0.1:8005',
-    emails: [],
-    outbox: [],
+  dashboard = await startDashboard({
+    tableName: 'followup-dashboard-promotion',
+    now: '2026-03-25T15:00:00.000Z',
     cadences: [AB],
-    config: { defaultCadence: 'ab', replyDomain: 'reply.example.com', sms: {} },
-    intake: noAnswer,
-    sfn: { list: () => [] },
-    redrive: noAnswer,
-    signals: {
-      inboundEmail: noAnswer,
-      sesEvents: noAnswer,
-      unsubscribe: noAnswer,
-      smsInbound: noAnswer,
-      outcome: noAnswer,
-      shopEvents: noAnswer,
-      shopWebhook: noAnswer,
+    defaultCadence: 'ab',
+    seed: async ({ client, tableName }) => {
+      const table = { client, tableName };
+      const aggregates = new DynamoAggregates(table);
+      await aggregates.add(
+        { cadenceId: 'ab', month: '2026-03', slot: 1 },
+        { sent: 2400, sentEmail: 2400, entered: 2400, replies: 170, positiveReplies: 170 },
+      );
+      for (const [variant, positiveReplies] of [
+        ['a', 60],
+        ['b', 110],
+      ] as const)
+        await aggregates.add(
+          { cadenceId: 'ab', month: '2026-03', slot: 'variant', owner: `first/${variant}` },
+          { sent: 1200, replies: positiveReplies, positiveReplies },
+        );
+      const promotions = new DynamoPromotionStore(table);
+      await promotions.record(promotion('a+b', 'b'));
+      // A test the step ran before its variants were last edited: on record, no longer in force.
+      await promotions.record(promotion('a+b+c', 'c'));
     },
-    signingKey: 'test-signing-key',
-    rawMail: { put: () => undefined },
-  };
-  const server = createAppServer();
-  server.attach(runtime);
-  app = server.server;
-  base = await listen(app);
+  });
+  base = dashboard.base;
 }, 60_000);
 
-afterAll(async () => {
-  await close(app);
-  raw.destroy();
-  await close(dynamo);
-});
+afterAll(() => dashboard.stop());
 
 describe('a standing promotion on the dashboard', () => {
   it('is named under the step variants chart, with its date and odds; an old test’s is not', async () => {

@@ -1,14 +1,8 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import dynalite from 'dynalite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoLeadStore } from '../../../functions/adapters/dynamo/lead-store.ts';
 import { leadUpsert } from '../../../functions/domain/enroll.ts';
 import { leadIdFor } from '../../../functions/domain/lead.ts';
-import { type AppRuntime, createAppServer } from '../../../local/server.ts';
-import { createFollowupTable } from '../../../local/table.ts';
+import { type DashboardServer, startDashboard } from '../../support/dashboard-server.ts';
 import { documentProblems, textOf } from '../../support/html-check.ts';
 
 /*
@@ -22,69 +16,28 @@ const emailOf = (n: number) => `lead${String(n).padStart(3, '0')}@example.com`;
 /** Every tenth lead works at Northwind. */
 const companyOf = (n: number) => (n % 10 === 0 ? 'Northwind Traders' : 'Acme Roofing');
 
-let dynamo: Server;
-let app: Server;
-let raw: DynamoDBClient;
+let dashboard: DashboardServer;
 let base: string;
 
-const listen = (server: Server) =>
-  new Promise<string>((done) =>
-    server.listen(0, '127.0.0.1', () => done(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)),
-  );
-const close = (server: Server) => new Promise<void>((done) => server.close(() => done()));
-const noAnswer = async () => ({ statusCode: 500 });
-
 beforeAll(async () => {
-  dynamo = dynalite({ createTableMs: 0 });
-  raw = new DynamoDBClient({
-    endpoint: await listen(dynamo),
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-  });
-  const client = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
-  const tableName = 'followup-dashboard-pages';
-  await createFollowupTable(raw, tableName);
-  const store = new DynamoLeadStore({ client, tableName });
-  for (let n = 0; n < 120; n++) {
-    const email = emailOf(n);
-    const at = new Date(START + n * 13 * 3_600_000).toISOString();
-    await store.upsertLead(leadUpsert(leadIdFor(email), { email, company: companyOf(n) }, at));
-  }
-  const runtime: AppRuntime = {
-    ddb: client,
-    tableName,
-    clock: { now: () => new Date(NOW) },
-    mailboxUrl: 'http://127.0.0.1:8005',
-    emails: [],
-    outbox: [],
+  dashboard = await startDashboard({
+    tableName: 'followup-dashboard-pages',
+    now: NOW,
     cadences: [{ id: 'web-inquiry' }],
-    config: { defaultCadence: 'web-inquiry', replyDomain: 'reply.example.com', sms: {} },
-    intake: noAnswer,
-    sfn: { list: () => [] },
-    redrive: noAnswer,
-    signals: {
-      inboundEmail: noAnswer,
-      sesEvents: noAnswer,
-      unsubscribe: noAnswer,
-      smsInbound: noAnswer,
-      outcome: noAnswer,
-      shopEvents: noAnswer,
-      shopWebhook: noAnswer,
+    defaultCadence: 'web-inquiry',
+    seed: async ({ client, tableName }) => {
+      const store = new DynamoLeadStore({ client, tableName });
+      for (let n = 0; n < 120; n++) {
+        const email = emailOf(n);
+        const at = new Date(START + n * 13 * 3_600_000).toISOString();
+        await store.upsertLead(leadUpsert(leadIdFor(email), { email, company: companyOf(n) }, at));
+      }
     },
-    signingKey: 'test-signing-key',
-    rawMail: { put: () => undefined },
-  };
-  const server = createAppServer();
-  server.attach(runtime);
-  app = server.server;
-  base = await listen(app);
+  });
+  base = dashboard.base;
 }, 60_000);
 
-afterAll(async () => {
-  await close(app);
-  raw.destroy();
-  await close(dynamo);
-});
+afterAll(() => dashboard.stop());
 
 /** The dashboard at `path`: its lead rows (as text) and its next and previous links. */
 async function dashboardAt(path: string) {
